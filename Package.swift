@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "LatentExplorer",
+    products: [
+        .executable(name: "latent-explorer", targets: ["LatentExplorer"]),
+        .library(name: "VAE", targets: ["VAE"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System C libraries, from Debian's -dev packages.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
+
+        // Everything that is not a screen: data sets, the model, training, weight files, images.
+        .target(name: "VAE", dependencies: ["CBLAS", "CZlib"]),
+
+        // The explorer's state, key handling and rendering into a cell grid: plain Swift, no curses.
+        .target(name: "ExplorerCore", dependencies: ["VAE"]),
+
+        // `latent-explorer`: the ncurses front end and the headless subcommands.
+        .executableTarget(
+            name: "LatentExplorer",
+            dependencies: [
+                "VAE", "ExplorerCore", "CNcursesw",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]  // ncurses exposes mutable C globals (stdscr, COLS)
+        ),
+
+        .testTarget(name: "VAETests", dependencies: ["VAE"]),
+        .testTarget(name: "ExplorerCoreTests", dependencies: ["ExplorerCore", "VAE"]),
+    ]
+)

@@ -1,0 +1,1 @@
+print("latent-explorer: under construction")

@@ -1,0 +1,94 @@
+/// A labelled collection of 28x28 grey images, stored the way they arrive: one byte per pixel.
+///
+/// Pixels are row-major and upright (EMNIST's transposed files are fixed on load), 0 is background
+/// and 255 is full ink. Keeping bytes rather than floats costs 784 bytes an image (70 MB for the
+/// 88,800 EMNIST letters); training converts one mini-batch at a time.
+public struct ImageSet: Sendable {
+    public static let side = 28
+    public static let pixelCount = side * side
+
+    /// `count * 784` bytes; image `i` occupies `pixels[i*784 ..< (i+1)*784]`.
+    public private(set) var pixels: [UInt8]
+    /// One label per image, in the data set's own numbering (EMNIST letters: 1...26, MNIST: 0...9).
+    public private(set) var labels: [Int]
+
+    public var count: Int { labels.count }
+
+    public init(pixels: [UInt8], labels: [Int]) {
+        precondition(pixels.count == labels.count * ImageSet.pixelCount,
+                     "pixel bytes must be 784 per label")
+        self.pixels = pixels
+        self.labels = labels
+    }
+
+    /// The 784 bytes of image `index`.
+    public func image(_ index: Int) -> ArraySlice<UInt8> {
+        let start = index * ImageSet.pixelCount
+        return pixels[start ..< start + ImageSet.pixelCount]
+    }
+
+    /// The images whose label is in `keep`, in their original order.
+    public func filtered(labels keep: Set<Int>) -> ImageSet {
+        var newPixels: [UInt8] = []
+        var newLabels: [Int] = []
+        for (index, label) in labels.enumerated() where keep.contains(label) {
+            newPixels.append(contentsOf: image(index))
+            newLabels.append(label)
+        }
+        return ImageSet(pixels: newPixels, labels: newLabels)
+    }
+
+    /// The first `limit` images (all of them when there are fewer).
+    public func prefix(_ limit: Int) -> ImageSet {
+        let n = min(limit, count)
+        return ImageSet(pixels: Array(pixels[0 ..< n * ImageSet.pixelCount]), labels: Array(labels[0 ..< n]))
+    }
+
+    /// Indices of the images with the given label, in order.
+    public func indices(ofLabel label: Int) -> [Int] {
+        labels.indices.filter { labels[$0] == label }
+    }
+}
+
+/// A data set as the program uses it: a training split, a test split and the name of each class.
+public struct LabelledDataset: Sendable {
+    /// Where the data came from, for weight metadata and messages (e.g. "emnist-letters (idx)").
+    public var name: String
+    public var train: ImageSet
+    public var test: ImageSet
+    /// Label -> display name ("a" for EMNIST letter 1, "Trouser" for Fashion-MNIST 1).
+    public var classNames: [Int: String]
+
+    public init(name: String, train: ImageSet, test: ImageSet, classNames: [Int: String]) {
+        self.name = name
+        self.train = train
+        self.test = test
+        self.classNames = classNames
+    }
+
+    /// The labels that occur, sorted.
+    public var labelsPresent: [Int] {
+        Array(Set(train.labels).union(test.labels)).sorted()
+    }
+
+    public func className(_ label: Int) -> String {
+        classNames[label] ?? String(label)
+    }
+
+    /// Keeps only the classes whose display name is one of `names` (e.g. the vowels "aeiou").
+    public func restricted(toClassNames names: [String]) throws -> LabelledDataset {
+        var keep = Set<Int>()
+        for wanted in names {
+            guard let label = classNames.first(where: { $0.value.lowercased() == wanted.lowercased() })?.key else {
+                throw DataError.unknownClass(wanted, available: labelsPresent.map(className))
+            }
+            keep.insert(label)
+        }
+        return LabelledDataset(name: name, train: train.filtered(labels: keep),
+                               test: test.filtered(labels: keep), classNames: classNames)
+    }
+
+    /// The lower-case letters a...z as EMNIST letters numbers them (1...26).
+    public static let letterClassNames: [Int: String] = Dictionary(
+        uniqueKeysWithValues: (1...26).map { ($0, String(UnicodeScalar(UInt8(96 + $0)))) })
+}
