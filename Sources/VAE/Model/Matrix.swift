@@ -1,0 +1,57 @@
+/// A row-major Float matrix in one 64-byte-aligned buffer, sized once and reused across steps.
+///
+/// `rows` may shrink below `capacity` (the last mini-batch of an epoch is smaller) without
+/// reallocating, so the training loop allocates nothing. The class is a reference so that layers,
+/// workspaces and the optimizer can share buffers; it is not thread-safe by itself: each thread
+/// works on its own matrices, and snapshots cross threads as value copies (`Tensor`).
+public final class Matrix: @unchecked Sendable {
+    public let capacity: Int
+    public let columns: Int
+    /// Rows in use, at most `capacity`.
+    public var rows: Int {
+        didSet { precondition(rows >= 0 && rows <= capacity, "rows beyond capacity") }
+    }
+    public let storage: UnsafeMutablePointer<Float>
+
+    public init(rows: Int, columns: Int) {
+        precondition(rows >= 0 && columns > 0)
+        capacity = rows
+        self.rows = rows
+        self.columns = columns
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, rows * columns) * 4, alignment: 64)
+        storage = raw.bindMemory(to: Float.self, capacity: max(1, rows * columns))
+        storage.initialize(repeating: 0, count: max(1, rows * columns))
+    }
+
+    public convenience init(rows: Int, columns: Int, values: [Float]) {
+        precondition(values.count == rows * columns, "values must fill the matrix")
+        self.init(rows: rows, columns: columns)
+        values.withUnsafeBufferPointer { storage.update(from: $0.baseAddress!, count: values.count) }
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Elements in use: `rows * columns`.
+    public var count: Int { rows * columns }
+
+    public subscript(row: Int, column: Int) -> Float {
+        get { storage[row * columns + column] }
+        set { storage[row * columns + column] = newValue }
+    }
+
+    /// The elements in use, copied out.
+    public var values: [Float] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
+    public func fill(_ value: Float) { storage.update(repeating: value, count: count) }
+
+    public func copy(from other: Matrix) {
+        precondition(other.count <= capacity * columns)
+        rows = other.rows
+        storage.update(from: other.storage, count: other.count)
+    }
+
+    public func assign(_ values: [Float]) {
+        precondition(values.count == count, "values must fill the matrix")
+        values.withUnsafeBufferPointer { storage.update(from: $0.baseAddress!, count: values.count) }
+    }
+}
