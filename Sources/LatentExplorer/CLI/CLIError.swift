@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import VAE
+
+/// A one-line error for the user; ArgumentParser prints "Error: <message>" to stderr and exits non-zero.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+
+    /// Runs `body`, turning the library's errors into one-line messages.
+    static func wrap<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DataError {
+            throw CLIError(error.description)
+        } catch let error as WeightsError {
+            throw CLIError(error.description)
+        } catch let error as ModelError {
+            throw CLIError(error.description)
+        }
+    }
+}
+
+extension FileHandle {
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}

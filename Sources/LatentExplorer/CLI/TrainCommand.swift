@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import VAE
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a VAE and save its weights (safetensors).",
+        discussion: "Training runs on a background thread; this command prints its progress like Keras' fit. The weights kept are those of the epoch with the best validation loss.")
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(help: "Maximum number of epochs.") var epochs = 10
+    @Option(help: "Images per mini-batch.") var batchSize = 128
+    @Option(help: "Dimensions of the latent space.") var latentDim = 2
+    @Option(help: "Hidden units in the encoder and the decoder.") var hiddenSize = 512
+    @Option(help: "Adam's learning rate.") var learningRate: Float = 1e-3
+    @Option(help: "Epochs without a better validation loss before stopping early.") var patience = 4
+    @Option(help: "Seed for initialisation, shuffling and sampling.") var seed: UInt64 = 0
+    @Option(help: ArgumentHelp("Start from these weights instead of a fresh model.", valueName: "file")) var weights: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to save the weights.", valueName: "file")) var out: String
+
+    func validate() throws {
+        guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+        guard latentDim > 0 else { throw ValidationError("--latent-dim must be at least 1") }
+        guard hiddenSize > 0 else { throw ValidationError("--hidden-size must be at least 1") }
+        guard learningRate > 0 && learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
+        guard patience > 0 else { throw ValidationError("--patience must be at least 1") }
+    }
+
+    func run() throws {
+        let dataset = try dataOptions.load()
+        let model: VAEModel
+        if let weights {
+            model = try CLIError.wrap { try WeightsFile.load(weights).model }
+        } else {
+            model = VAEModel(architecture: VAEArchitecture(hiddenSize: hiddenSize, latentDim: latentDim), seed: seed)
+        }
+        try checkWritable(out)
+        print("Training \(model.architecture) (\(model.parameterCount) parameters) on \(dataset.name): \(dataset.train.count) train, \(dataset.test.count) test images, \(dataset.labelsPresent.count) classes")
+        let configuration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
+                                                  patience: patience, seed: seed, snapshotInterval: 0)
+        let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
+        let printer = ProgressPrinter()
+        trainer.start()
+        var outcome: TrainingOutcome?
+        while let event = trainer.channel.next() {
+            printer.handle(event)
+            if case .finished(let result) = event { outcome = result }
+        }
+        trainer.waitUntilFinished()
+        guard let outcome else { throw CLIError("training ended without a result") }
+
+        let metadata = ModelMetadata(
+            architecture: model.architecture, dataset: dataset.name,
+            classes: dataset.labelsPresent.map(dataset.className), epochs: outcome.bestEpoch,
+            testLoss: outcome.bestValidation, trainedAt: ISO8601DateFormatter().string(from: Date()))
+        try CLIError.wrap { try WeightsFile.save(model, metadata: metadata, to: out) }
+        print("Saved the weights of epoch \(outcome.bestEpoch) to \(out)")
+        if case .diverged(let message) = outcome.reason { throw CLIError("training stopped: \(message)") }
+    }
+
+    /// Fails before an hour of training, not after, when the weights could not be written.
+    private func checkWritable(_ path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let directory = folder.isEmpty ? "." : folder
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError("cannot save to \(path): folder \(directory) does not exist")
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw CLIError("cannot save to \(path): folder \(directory) is not writable")
+        }
+    }
+}

@@ -1,1 +1,0 @@
-print("latent-explorer: under construction")

@@ -1,0 +1,66 @@
+import Foundation
+
+/// A k-nearest-neighbour classifier over latent codes (Euclidean distance, majority vote; ties go to
+/// the class of the nearest neighbour among those tied). Used to score how well the latent space
+/// separates classes, and by the explorer to name the class nearest the cursor.
+public struct NearestNeighbours: Sendable {
+    public let dimension: Int
+    /// `[count, dimension]` row-major reference codes.
+    public let codes: [Float]
+    public let labels: [Int]
+
+    public init(codes: [Float], labels: [Int], dimension: Int) {
+        precondition(codes.count == labels.count * dimension, "one code per label")
+        self.codes = codes
+        self.labels = labels
+        self.dimension = dimension
+    }
+
+    /// The majority label among the `k` reference codes nearest `query`.
+    public func classify(_ query: UnsafeBufferPointer<Float>, k: Int = 5) -> Int? {
+        guard !labels.isEmpty else { return nil }
+        let k = min(k, labels.count)
+        // The k best so far, sorted by distance: k is small, so insertion beats a heap.
+        var bestDistances = [Float](repeating: .infinity, count: k)
+        var bestLabels = [Int](repeating: 0, count: k)
+        codes.withUnsafeBufferPointer { reference in
+            for i in 0 ..< labels.count {
+                var d: Float = 0
+                for j in 0 ..< dimension {
+                    let diff = reference[i * dimension + j] - query[j]
+                    d += diff * diff
+                }
+                guard d < bestDistances[k - 1] else { continue }
+                var slot = k - 1
+                while slot > 0 && bestDistances[slot - 1] > d {
+                    bestDistances[slot] = bestDistances[slot - 1]
+                    bestLabels[slot] = bestLabels[slot - 1]
+                    slot -= 1
+                }
+                bestDistances[slot] = d
+                bestLabels[slot] = labels[i]
+            }
+        }
+        var votes: [Int: Int] = [:]
+        for label in bestLabels { votes[label, default: 0] += 1 }
+        let top = votes.values.max() ?? 0
+        return bestLabels.first { votes[$0] == top }
+    }
+
+    public func classify(_ query: [Float], k: Int = 5) -> Int? {
+        query.withUnsafeBufferPointer { classify($0, k: k) }
+    }
+
+    /// Fraction of `queries` (`[count, dimension]`) whose predicted label equals `expected`, on all cores.
+    public func accuracy(queries: [Float], expected: [Int], k: Int = 5) -> Double {
+        guard !expected.isEmpty else { return 0 }
+        let correct = Parallel.mapChunks(count: expected.count) { range in
+            queries.withUnsafeBufferPointer { q in
+                range.filter { i in
+                    classify(UnsafeBufferPointer(rebasing: q[i * dimension ..< (i + 1) * dimension]), k: k) == expected[i]
+                }.count
+            }
+        }
+        return Double(correct.reduce(0, +)) / Double(expected.count)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// Trains a model on a data set: shuffled mini-batches, Adam, a validation pass on the test split each
+/// epoch, early stopping that keeps the best weights, and a guard against NaN or infinite losses.
+///
+/// `run` works on the calling thread; `start` runs it on a background thread of its own. Either way,
+/// progress goes to `channel` and the model ends up holding the best weights.
+public final class Trainer: @unchecked Sendable {
+    public let model: VAEModel
+    public let dataset: LabelledDataset
+    public let configuration: TrainingConfiguration
+    public let channel = TrainingChannel()
+    public let control = TrainingControl()
+    private var thread: Thread?
+    private let finishedSignal = DispatchSemaphore(value: 0)
+
+    public init(model: VAEModel, dataset: LabelledDataset, configuration: TrainingConfiguration) {
+        self.model = model
+        self.dataset = dataset
+        self.configuration = configuration
+    }
+
+    /// Runs training on a new background thread and returns at once.
+    public func start() {
+        let thread = Thread { [self] in
+            _ = run()
+            finishedSignal.signal()
+        }
+        thread.name = "training"
+        thread.stackSize = 8 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Waits for a run started with `start` to end.
+    public func waitUntilFinished() {
+        finishedSignal.wait()
+        finishedSignal.signal()
+    }
+
+    /// Trains until the epochs are done, patience runs out, a stop is requested or the loss diverges.
+    @discardableResult
+    public func run() -> TrainingOutcome {
+        let outcome = train()
+        channel.send(.finished(outcome))
+        channel.close()
+        return outcome
+    }
+
+    private func train() -> TrainingOutcome {
+        let config = configuration
+        let train = dataset.train
+        let batchSize = max(1, config.batchSize)
+        let batchesPerEpoch = (train.count + batchSize - 1) / batchSize
+        channel.send(.started(TrainingPlan(epochs: config.epochs, batchesPerEpoch: batchesPerEpoch,
+                                           trainCount: train.count, validationCount: dataset.test.count)))
+        let step = TrainingStep(model: model, batchCapacity: batchSize)
+        let optimizer = Adam(parameters: model.parameters, learningRate: config.learningRate)
+        let evaluator = Inference(model: model)
+        var generator = SeededGenerator(seed: config.seed)
+        var order = Array(0 ..< train.count)
+
+        var best = model.tensors()
+        var bestEpoch = 0
+        var bestValidation: LossParts?
+        var epochsWithoutImprovement = 0
+        var history: [EpochSummary] = []
+        func finish(_ reason: TrainingOutcome.Reason, epochsRun: Int) -> TrainingOutcome {
+            try? model.load(best)   // same names and shapes: cannot fail
+            return TrainingOutcome(reason: reason, epochsRun: epochsRun, bestEpoch: bestEpoch,
+                                   bestValidation: bestValidation, history: history)
+        }
+        guard train.count > 0 else { return finish(.diverged("the training split holds no images"), epochsRun: 0) }
+
+        for epoch in 1 ... max(1, config.epochs) {
+            order.shuffle(using: &generator)
+            let epochStart = Date()
+            var lastProgress = epochStart, lastSnapshot = epochStart
+            var lossSum: Double = 0
+            var seen = 0
+            for batch in 0 ..< batchesPerEpoch {
+                let keepGoing = control.waitWhilePaused(onPause: { channel.send(.paused) },
+                                                        onResume: { channel.send(.resumed) })
+                if !keepGoing { return finish(.stoppedByUser, epochsRun: epoch - 1) }
+                let indices = order[batch * batchSize ..< min((batch + 1) * batchSize, train.count)]
+                step.loadBatch(train, indices: indices)
+                let loss = step.forward(using: &generator, computeGradients: true)
+                guard loss.total.isFinite else {
+                    return finish(.diverged("loss became \(loss.total) in epoch \(epoch), batch \(batch + 1); kept the weights of epoch \(bestEpoch)"),
+                                  epochsRun: epoch)
+                }
+                step.backward()
+                optimizer.update()
+                lossSum += loss.total
+                seen += indices.count
+
+                let now = Date()
+                let elapsed = now.timeIntervalSince(epochStart)
+                if now.timeIntervalSince(lastProgress) >= config.progressInterval || batch == batchesPerEpoch - 1 {
+                    lastProgress = now
+                    channel.send(.progress(TrainingProgress(
+                        epoch: epoch, batch: batch + 1, batchesPerEpoch: batchesPerEpoch, samplesSeen: seen,
+                        runningLoss: lossSum / Double(seen), samplesPerSecond: Double(seen) / max(elapsed, 1e-9),
+                        epochSeconds: elapsed)))
+                }
+                if config.snapshotInterval > 0 && now.timeIntervalSince(lastSnapshot) >= config.snapshotInterval {
+                    lastSnapshot = now
+                    channel.send(.snapshot(ModelSnapshot(architecture: model.architecture, tensors: model.tensors(), epoch: epoch)))
+                }
+            }
+            let seconds = Date().timeIntervalSince(epochStart)
+            let validation = evaluator.negativeELBO(dataset.test, seed: 0)
+            guard validation.total.isFinite else {
+                return finish(.diverged("validation loss became \(validation.total) in epoch \(epoch); kept the weights of epoch \(bestEpoch)"),
+                              epochsRun: epoch)
+            }
+            let improved = bestValidation.map { validation.total < $0.total } ?? true
+            let summary = EpochSummary(epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)), validation: validation,
+                                       seconds: seconds, samplesPerSecond: Double(seen) / max(seconds, 1e-9),
+                                       improved: improved)
+            history.append(summary)
+            channel.send(.epochFinished(summary))
+            channel.send(.snapshot(ModelSnapshot(architecture: model.architecture, tensors: model.tensors(), epoch: epoch)))
+            if improved {
+                best = model.tensors()
+                bestEpoch = epoch
+                bestValidation = validation
+                epochsWithoutImprovement = 0
+            } else {
+                epochsWithoutImprovement += 1
+                if epochsWithoutImprovement >= config.patience && epoch < config.epochs {
+                    return finish(.earlyStopped, epochsRun: epoch)
+                }
+            }
+        }
+        return finish(.completed, epochsRun: max(1, config.epochs))
+    }
+}
