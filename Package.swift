@@ -17,8 +17,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
 
+        // Vectorised element-wise kernels (Adam, the loss), built per vector width and chosen at load time.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+
         // Everything that is not a screen: data sets, the model, training, weight files, images.
-        .target(name: "VAE", dependencies: ["CBLAS", "CZlib"]),
+        .target(name: "VAE", dependencies: ["CBLAS", "CZlib", "CKernels"]),
 
         // The explorer's state, key handling and rendering into a cell grid: plain Swift, no curses.
         .target(name: "ExplorerCore", dependencies: ["VAE"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VAE
 
 @main
 struct LatentExplorerCommand: ParsableCommand {
@@ -14,4 +15,9 @@ struct LatentExplorerCommand: ParsableCommand {
         subcommands: [ExploreCommand.self, TrainCommand.self, EvalCommand.self, GridCommand.self, BenchCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
+
+    static func main() {
+        BLASKernelSelection.reexecuteWithBestKernels()
+        main(nil)
+    }
 }

@@ -62,11 +62,18 @@ public final class Dense: @unchecked Sendable {
         db.update(repeating: 0, count: outputSize)
         for r in 0 ..< batch {
             let g = dy.storage + r * outputSize
-            if activation == .relu {
+            switch activation {
+            case .identity:
+                for j in 0 ..< outputSize { db[j] += g[j] }
+            case .relu:
+                // A select, not a branch, so the loop vectorises.
                 let out = y.storage + r * outputSize
-                for j in 0 ..< outputSize where out[j] <= 0 { g[j] = 0 }
+                for j in 0 ..< outputSize {
+                    let masked = out[j] > 0 ? g[j] : 0
+                    g[j] = masked
+                    db[j] += masked
+                }
             }
-            for j in 0 ..< outputSize { db[j] += g[j] }
         }
         BLAS.gemm(transposeA: true, m: outputSize, n: inputSize, k: batch,
                   a: dy.storage, lda: outputSize, b: x.storage, ldb: inputSize,

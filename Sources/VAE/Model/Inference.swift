@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CKernels
 
 /// Deterministic inference on a model: decode latent points to pixel probabilities and encode images
 /// to latent means. Owns its buffers; use one instance per thread.
@@ -60,7 +58,7 @@ public final class Inference: @unchecked Sendable {
             let a = hiddenRow[j], row = decoderOutputTransposed + j * n
             for i in 0 ..< n { output[i] += a * row[i] }
         }
-        for i in 0 ..< n { output[i] = 1 / (1 + expf(-output[i])) }
+        lx_sigmoid(output, output, n)
     }
 
     /// Decodes many latent points at once (`points.count / latentDim` of them) with sgemm:
@@ -73,7 +71,7 @@ public final class Inference: @unchecked Sendable {
         let logits = Matrix(rows: rows, columns: n)
         model.decoderHidden.forward(z, into: hidden)
         model.decoderOutput.forward(hidden, into: logits)
-        for i in 0 ..< logits.count { logits.storage[i] = 1 / (1 + expf(-logits.storage[i])) }
+        lx_sigmoid(logits.storage, logits.storage, logits.count)
         return logits.values
     }
 

@@ -1,0 +1,24 @@
+#ifndef LATENT_EXPLORER_KERNELS_H
+#define LATENT_EXPLORER_KERNELS_H
+
+#include <stddef.h>
+
+/// Element-wise kernels of the training step that are bound by memory traffic or transcendental
+/// functions. They live in C so that each machine runs a version compiled for its vector width
+/// (AVX-512, AVX2 or baseline, chosen at load time); the matrix work stays in OpenBLAS.
+
+/// One Adam step over n parameters: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+/// p -= step_size * m / (sqrt(v) * inverse_root_correction + eps).
+void lx_adam_update(float *p, const float *g, float *m, float *v, size_t n,
+                    float b1, float b2, float eps, float step_size, float inverse_root_correction);
+
+/// Binary cross-entropy from logits summed over n elements:
+/// sum of softplus(l) - x * l, with softplus(l) = max(l, 0) + log1p(exp(-|l|)).
+/// When gradient is not NULL it also receives (sigmoid(l) - x) * scale.
+double lx_bce_with_logits(const float *logits, const float *targets, float *gradient,
+                          size_t n, float scale);
+
+/// out[i] = sigmoid(x[i]), computed without overflow; out may be x.
+void lx_sigmoid(const float *x, float *out, size_t n);
+
+#endif

@@ -1,0 +1,105 @@
+#include "kernels.h"
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+/* One copy per x86-64 level (v4: AVX-512, v3: AVX2 + FMA); the loader picks the best the CPU runs. */
+#define LX_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define LX_CLONES
+#endif
+
+/* exp(x) for x <= 0, to about 2 ulp: x = n ln2 + r with |r| <= ln2/2, exp(r) by its Taylor series to
+ * degree 7, 2^n from the exponent bits. Plain arithmetic, so loops over it vectorise. */
+static inline float lx_exp_nonpositive(float x) {
+    if (x < -87.0f) x = -87.0f;                       /* exp(-87) ~ 1.6e-38: still a normal float */
+    float n = __builtin_rintf(x * 1.44269504f);
+    float r = x - n * 0.693145752f - n * 1.42860677e-6f;  /* ln 2 split in two for exactness */
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+/* log(1 + e) for e in [0, 1]: y = 1 + e = m 2^k with m in [sqrt(1/2), sqrt(2)), and
+ * log m = 2 atanh(t) = 2 (t + t^3/3 + t^5/5 + t^7/7 + t^9/9), t = (m - 1) / (m + 1), |t| <= 0.172. */
+static inline float lx_log1p_unit(float e) {
+    float y = 1.0f + e;
+    int32_t bits;
+    memcpy(&bits, &y, sizeof bits);
+    int32_t k = ((bits >> 23) & 0xff) - 127;
+    int32_t mantissa = (bits & 0x007fffff) | 0x3f800000;  /* m in [1, 2) */
+    float m;
+    memcpy(&m, &mantissa, sizeof m);
+    if (m > 1.41421356f) { m *= 0.5f; k += 1; }
+    float t = (m - 1.0f) / (m + 1.0f);
+    float t2 = t * t;
+    float s = t2 * (1.0f / 9.0f) + 1.0f / 7.0f;
+    s = s * t2 + 1.0f / 5.0f;
+    s = s * t2 + 1.0f / 3.0f;
+    s = s * t2 + 1.0f;
+    return 2.0f * t * s + (float)k * 0.693147181f;
+}
+
+LX_CLONES
+void lx_adam_update(float *restrict p, const float *restrict g, float *restrict m, float *restrict v, size_t n,
+                    float b1, float b2, float eps, float step_size, float inverse_root_correction) {
+    for (size_t i = 0; i < n; i++) {
+        float gi = g[i];
+        float mi = b1 * m[i] + (1.0f - b1) * gi;
+        float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] -= step_size * mi / (__builtin_sqrtf(vi) * inverse_root_correction + eps);
+    }
+}
+
+LX_CLONES
+double lx_bce_with_logits(const float *restrict logits, const float *restrict targets, float *restrict gradient,
+                          size_t n, float scale) {
+    double total = 0;
+    /* Blocks of 1024 summed in float, the block sums in double: accurate and fast. Summing a block
+     * in any order (reassociation) is what lets the loop run 16 lanes wide. */
+    for (size_t start = 0; start < n; start += 1024) {
+#ifdef __clang__
+#pragma clang fp reassociate(on)
+#endif
+        size_t end = start + 1024 < n ? start + 1024 : n;
+        float block = 0;
+        if (gradient) {
+            for (size_t i = start; i < end; i++) {
+                float l = logits[i], x = targets[i];
+                float e = lx_exp_nonpositive(-fabsf(l));
+                block += fmaxf(l, 0.0f) + lx_log1p_unit(e) - x * l;
+                float inverse = 1.0f / (1.0f + e);
+                float sigmoid = l >= 0 ? inverse : e * inverse;
+                gradient[i] = (sigmoid - x) * scale;
+            }
+        } else {
+            for (size_t i = start; i < end; i++) {
+                float l = logits[i];
+                block += fmaxf(l, 0.0f) + lx_log1p_unit(lx_exp_nonpositive(-fabsf(l))) - targets[i] * l;
+            }
+        }
+        total += block;
+    }
+    return total;
+}
+
+LX_CLONES
+void lx_sigmoid(const float *x, float *out, size_t n) {   /* in place allowed: no restrict */
+    for (size_t i = 0; i < n; i++) {
+        float e = lx_exp_nonpositive(-fabsf(x[i]));
+        float inverse = 1.0f / (1.0f + e);
+        out[i] = x[i] >= 0 ? inverse : e * inverse;
+    }
+}
