@@ -21,4 +21,13 @@ double lx_bce_with_logits(const float *logits, const float *targets, float *grad
 /// out[i] = sigmoid(x[i]), computed without overflow; out may be x.
 void lx_sigmoid(const float *x, float *out, size_t n);
 
+
+
+/// out[0..<n] += sum over j with hidden[j] > 0 of hidden[j] * rows[j*n ..< (j+1)*n]:
+/// a decoder layer applied to one ReLU-activated vector, reading only the rows whose unit is active.
+void lx_accumulate_active_rows(float *out, const float *rows, const float *hidden, size_t hidden_count, size_t n);
+/// The same for `points` vectors at once: out is [points, n], hidden is [points, hidden_count].
+/// Blocked so that each row, once loaded, serves several points from registers.
+void lx_accumulate_active_rows_batch(float *out, const float *rows, const float *hidden, size_t points,
+                                     size_t hidden_count, size_t n);
 #endif

@@ -54,25 +54,30 @@ public final class Inference: @unchecked Sendable {
         }
         let b2 = model.decoderOutput.bias.value.storage
         output.update(from: b2, count: n)
-        for j in 0 ..< h where hiddenRow[j] > 0 {
-            let a = hiddenRow[j], row = decoderOutputTransposed + j * n
-            for i in 0 ..< n { output[i] += a * row[i] }
-        }
+        lx_accumulate_active_rows(output, decoderOutputTransposed, hiddenRow, h, n)
         lx_sigmoid(output, output, n)
     }
 
-    /// Decodes many latent points at once (`points.count / latentDim` of them) with sgemm:
-    /// row r of the result holds the `inputSize` pixel probabilities of point r.
+    /// Decodes many latent points at once (`points.count / latentDim` of them): row r of the result
+    /// holds the `inputSize` pixel probabilities of point r. Uses no BLAS, so a UI thread can call it
+    /// while training keeps OpenBLAS's threads busy; large batches are split over the cores.
     public func decodeBatch(_ points: [Float]) -> [Float] {
-        let l = architecture.latentDim, n = architecture.inputSize
-        let rows = points.count / l
-        let z = Matrix(rows: rows, columns: l, values: points)
-        let hidden = Matrix(rows: rows, columns: architecture.hiddenSize)
-        let logits = Matrix(rows: rows, columns: n)
-        model.decoderHidden.forward(z, into: hidden)
-        model.decoderOutput.forward(hidden, into: logits)
-        lx_sigmoid(logits.storage, logits.storage, logits.count)
-        return logits.values
+        let (n, l) = (architecture.inputSize, architecture.latentDim)
+        let count = points.count / l
+        var pixels = [Float](repeating: 0, count: count * n)
+        let job = BatchDecodeJob(model: model, rowsTransposed: decoderOutputTransposed)
+        pixels.withUnsafeMutableBufferPointer { out in
+            points.withUnsafeBufferPointer { input in
+                let target = SendablePointer(out.baseAddress!), source = SendablePointer(UnsafeMutablePointer(mutating: input.baseAddress!))
+                let chunks = count >= 64 ? 2 : 1
+                _ = Parallel.mapChunks(count: (count + 3) / 4, chunks: chunks) { blocks in
+                    let range = blocks.lowerBound * 4 ..< min(blocks.upperBound * 4, count)
+                    job.decode(source.pointer + range.lowerBound * l, count: range.count,
+                               into: target.pointer + range.lowerBound * n)
+                }
+            }
+        }
+        return pixels
     }
 
     /// Latent means of every image in `images`: `[count, latentDim]` row-major.
@@ -114,4 +119,34 @@ public final class Inference: @unchecked Sendable {
         batchWorkspace = w
         return w
     }
+}
+
+/// The decoder applied to a run of latent points, on whichever thread runs it.
+private struct BatchDecodeJob: @unchecked Sendable {
+    let model: VAEModel
+    let rowsTransposed: UnsafeMutablePointer<Float>
+
+    func decode(_ points: UnsafeMutablePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        let a = model.architecture
+        let (n, h, l) = (a.inputSize, a.hiddenSize, a.latentDim)
+        let hidden = UnsafeMutablePointer<Float>.allocate(capacity: count * h)
+        defer { hidden.deallocate() }
+        let w1 = model.decoderHidden.weight.value.storage, b1 = model.decoderHidden.bias.value.storage
+        for p in 0 ..< count {
+            for j in 0 ..< h {
+                var s = b1[j]
+                for k in 0 ..< l { s += w1[j * l + k] * points[p * l + k] }
+                hidden[p * h + j] = max(s, 0)
+            }
+            (out + p * n).update(from: model.decoderOutput.bias.value.storage, count: n)
+        }
+        lx_accumulate_active_rows_batch(out, rowsTransposed, hidden, count, h, n)
+        lx_sigmoid(out, out, count * n)
+    }
+}
+
+/// A pointer handed to worker threads that each touch their own part of the memory.
+struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import VAE
+
+/// The figures `latent-explorer bench` measures, each on the code path the product uses.
+enum Measurements {
+    /// Median of `runs` timings of `body`, in seconds.
+    static func median(runs: Int, _ body: () -> Void) -> Double {
+        var times: [Double] = []
+        times.reserveCapacity(runs)
+        for _ in 0 ..< runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    }
+
+    /// One epoch of the real `Trainer` over `train` after a warm-up epoch: samples/s and seconds
+    /// of the second epoch (the validation pass, on a tiny split, is not timed).
+    static func training(_ train: ImageSet, batchSize: Int) -> (samplesPerSecond: Double, epochSeconds: Double) {
+        let dataset = LabelledDataset(name: "bench", train: train, test: train.prefix(batchSize), classNames: [:])
+        let trainer = Trainer(model: VAEModel(seed: 0), dataset: dataset,
+                              configuration: TrainingConfiguration(epochs: 2, batchSize: batchSize, patience: 2,
+                                                                   snapshotInterval: 0, progressInterval: 1))
+        let outcome = trainer.run()
+        guard let timed = outcome.history.last else { return (0, 0) }
+        return (timed.samplesPerSecond, timed.seconds)
+    }
+
+    /// The explorer's cursor-move path: one latent point to 784 pixel probabilities.
+    static func decodeMicroseconds(_ inference: Inference) -> Double {
+        var generator = SeededGenerator(seed: 9)
+        let output = UnsafeMutablePointer<Float>.allocate(capacity: ImageSet.pixelCount)
+        defer { output.deallocate() }
+        let points = (0 ..< 64).map { _ in [generator.nextGaussian() * 2, generator.nextGaussian() * 2] }
+        var next = 0
+        return median(runs: 2_000) {
+            inference.decode(points[next & 63], into: output)
+            next += 1
+        } * 1e6
+    }
+
+    /// The explorer's whole visible grid (`side` x `side` points), decoded in one batch.
+    static func gridDecodeMilliseconds(_ inference: Inference, side: Int) -> Double {
+        var points: [Float] = []
+        for row in 0 ..< side {
+            for column in 0 ..< side {
+                points += [Float(column) / Float(side) * 6 - 3, 3 - Float(row) / Float(side) * 6]
+            }
+        }
+        return median(runs: 200) { _ = inference.decodeBatch(points) } * 1e3
+    }
+
+    /// Peak resident memory of this process so far, in MiB.
+    static func peakResidentMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024   // Linux reports KiB
+    }
+
+    /// Seconds to load a folder holding an EMNIST-style CSV of `images` (and a tiny test CSV).
+    static func csvLoadSeconds(_ images: ImageSet, folder: String) throws -> Double {
+        try DatasetWriter.writeCSV(images, path: folder + "/emnist-letters-train.csv")
+        try DatasetWriter.writeCSV(images.prefix(10), path: folder + "/emnist-letters-test.csv")
+        return try seconds { _ = try DatasetLoader.load(directory: folder) }
+    }
+
+    /// Seconds to load a folder holding gzip IDX files of `images` (and a tiny test split).
+    static func idxLoadSeconds(_ images: ImageSet, folder: String) throws -> Double {
+        for (split, set) in [("train", images), ("test", images.prefix(10))] {
+            try DatasetWriter.writeIDX(set, imagesPath: folder + "/emnist-letters-\(split)-images-idx3-ubyte.gz",
+                                       labelsPath: folder + "/emnist-letters-\(split)-labels-idx1-ubyte.gz",
+                                       gzip: true, transposed: true)
+        }
+        return try seconds { _ = try DatasetLoader.load(directory: folder) }
+    }
+}
