@@ -24,10 +24,6 @@ public enum SyntheticLetters {
     }
 }
 
-public enum DatasetLoader {
-    public static func load(directory: String) throws -> LabelledDataset { throw DataError.noDataSetFound(directory: directory) }
-}
-
 public enum PNGEncoder {
     public static func encodeGray(width: Int, height: Int, pixels: [UInt8]) -> [UInt8] { pixels }
 }
