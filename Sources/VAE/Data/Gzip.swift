@@ -15,13 +15,14 @@ enum FileBytes {
     }
 
     /// Inflates every gzip member in `compressed`. The trailer's ISIZE (length mod 2^32) sizes the
-    /// output buffer up front, so a 100 MB file inflates without repeated reallocation.
+    /// output buffer up front, so a 100 MB file inflates without repeated reallocation. A truncated
+    /// file ends in arbitrary bytes, so the hint is trusted only up to a ratio that images reach.
     static func inflateGzip(_ compressed: [UInt8], path: String) throws -> [UInt8] {
         var sizeHint = compressed.count * 4
         if compressed.count >= 18 {
             let tail = compressed.count - 4
             let isize = Int(compressed[tail]) | Int(compressed[tail + 1]) << 8 | Int(compressed[tail + 2]) << 16 | Int(compressed[tail + 3]) << 24
-            if isize > 0 && isize < 1 << 31 { sizeHint = isize }
+            if isize > 0 && isize <= compressed.count * 64 { sizeHint = isize }
         }
         var stream = z_stream()
         // windowBits 15 + 32: accept zlib or gzip headers; concatenated members are handled below.

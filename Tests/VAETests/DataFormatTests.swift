@@ -1,0 +1,196 @@
+import Foundation
+import XCTest
+@testable import VAE
+
+/// Every data format: a round trip through the writers and the loader, and each kind of bad file.
+final class DataFormatTests: XCTestCase {
+    private var folder = ""
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("lx-data-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// Three images whose pixel (r, c) is distinct and asymmetric, so a missing or extra transpose shows.
+    private let sample: ImageSet = {
+        var pixels: [UInt8] = []
+        for image in 0 ..< 3 {
+            for offset in 0 ..< 784 {
+                let value: Int = image * 31 + (offset / 28) * 7 + (offset % 28) * 3
+                pixels.append(UInt8(value % 256))
+            }
+        }
+        return ImageSet(pixels: pixels, labels: [1, 5, 26])
+    }()
+
+    private func writeSplits(_ prefix: String, gzip: Bool, transposed: Bool, testPrefix: String? = nil) throws {
+        for (split, name) in [("train", prefix + "train"), ("test", testPrefix ?? prefix + "test")] {
+            _ = split
+            try DatasetWriter.writeIDX(sample, imagesPath: "\(folder)/\(name)-images-idx3-ubyte" + (gzip ? ".gz" : ""),
+                                       labelsPath: "\(folder)/\(name)-labels-idx1-ubyte" + (gzip ? ".gz" : ""),
+                                       gzip: gzip, transposed: transposed)
+        }
+    }
+
+    private func assertLoadedUpright(_ dataset: LabelledDataset, name: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(dataset.name, name, file: file, line: line)
+        XCTAssertEqual(dataset.train.pixels, sample.pixels, "pixels come back upright", file: file, line: line)
+        XCTAssertEqual(dataset.train.labels, sample.labels, file: file, line: line)
+        XCTAssertEqual(dataset.test.count, 3, file: file, line: line)
+    }
+
+    func testEMNISTIDXRoundTripGzippedAndPlainIsTransposedUpright() throws {
+        for gzip in [true, false] {
+            try setUpWithError()
+            try writeSplits("emnist-letters-", gzip: gzip, transposed: true)
+            let dataset = try DatasetLoader.load(directory: folder)
+            assertLoadedUpright(dataset, name: "emnist-letters (idx)")
+            XCTAssertEqual(dataset.className(26), "z")
+            // On disk the file is column-major: byte (r, c) of the file is pixel (c, r) of the image.
+            var raw = try FileBytes.read("\(folder)/emnist-letters-train-images-idx3-ubyte" + (gzip ? ".gz" : ""))
+            raw.removeFirst(16)
+            XCTAssertEqual(raw[2 * 28 + 5], sample.pixels[5 * 28 + 2])
+            XCTAssertNotEqual(raw[2 * 28 + 5], sample.pixels[2 * 28 + 5])
+        }
+    }
+
+    func testMNISTFormatIsNotTransposedAndFashionIsNamedByFolder() throws {
+        try writeSplits("", gzip: true, transposed: false, testPrefix: "t10k")
+        assertLoadedUpright(try DatasetLoader.load(directory: folder), name: "mnist")
+        let fashionFolder = folder + "/Fashion-MNIST"
+        try FileManager.default.createDirectory(atPath: fashionFolder, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".gz") {
+            try FileManager.default.copyItem(atPath: "\(folder)/\(name)", toPath: "\(fashionFolder)/\(name)")
+        }
+        let fashion = try DatasetLoader.load(directory: fashionFolder)
+        XCTAssertEqual(fashion.name, "fashion-mnist")
+        XCTAssertEqual(fashion.className(0), "T-shirt/top")
+    }
+
+    func testCSVRoundTripWithMappingAndCRLF() throws {
+        try DatasetWriter.writeCSV(sample, path: folder + "/emnist-letters-train.csv")
+        let crlf = String(decoding: try FileBytes.read(folder + "/emnist-letters-train.csv"), as: UTF8.self)
+            .replacingOccurrences(of: "\n", with: "\r\n")
+        try Array(crlf.utf8.dropLast(2)).write(to: folder + "/emnist-letters-test.csv")   // no final newline
+        try Array("1 65 97\n5 69 101\n26 90 122\n".utf8).write(to: folder + "/emnist-letters-mapping.txt")
+        let dataset = try DatasetLoader.load(directory: folder)
+        assertLoadedUpright(dataset, name: "emnist-letters (csv)")
+        XCTAssertEqual(dataset.test.pixels, sample.pixels)
+        XCTAssertEqual(dataset.classNames, [1: "a", 5: "e", 26: "z"])
+    }
+
+    // MARK: malformed input
+
+    private func loadError() -> DataError? {
+        do { _ = try DatasetLoader.load(directory: folder); return nil } catch { return error as? DataError }
+    }
+
+    func testMissingAndEmptyFolders() throws {
+        XCTAssertThrowsError(try DatasetLoader.load(directory: folder + "/nope")) {
+            XCTAssertEqual($0 as? DataError, .missingFile(folder + "/nope"))
+        }
+        XCTAssertEqual(loadError(), .noDataSetFound(directory: folder))
+        try writeSplits("emnist-letters-", gzip: false, transposed: true)
+        try FileManager.default.removeItem(atPath: folder + "/emnist-letters-test-labels-idx1-ubyte")
+        XCTAssertEqual(loadError(), .missingFile(folder + "/emnist-letters-test-labels-idx1-ubyte"))
+    }
+
+    func testWrongMagicTruncationAndCountMismatch() throws {
+        try writeSplits("emnist-letters-", gzip: false, transposed: true)
+        let images = folder + "/emnist-letters-train-images-idx3-ubyte"
+        let labels = folder + "/emnist-letters-train-labels-idx1-ubyte"
+        let good = try FileBytes.read(images)
+
+        try Array(good.dropLast(100)).write(to: images)
+        XCTAssertEqual(loadError(), .truncated(path: images, expectedBytes: good.count, actualBytes: good.count - 100))
+
+        var magic = good; magic[3] = 0x01
+        try magic.write(to: images)
+        XCTAssertEqual(loadError(), .badMagic(path: images, found: 0x801, expected: 0x803))
+
+        try good.write(to: images)
+        var twoLabels = try FileBytes.read(labels); twoLabels[7] = 2; twoLabels.removeLast()
+        try twoLabels.write(to: labels)
+        XCTAssertEqual(loadError(), .countMismatch(images: 3, labels: 2))
+    }
+
+    func testTruncatedAndCorruptGzip() throws {
+        try writeSplits("emnist-letters-", gzip: true, transposed: true)
+        let images = folder + "/emnist-letters-train-images-idx3-ubyte.gz"
+        let good = try Array(Data(contentsOf: URL(fileURLWithPath: images)))
+        try Array(good.prefix(good.count / 2)).write(to: images)
+        XCTAssertEqual(loadError(), .unreadable(path: images, reason: "gzip stream is truncated"))
+        var corrupt = good
+        for i in 20 ..< 60 { corrupt[i] ^= 0x5A }
+        try corrupt.write(to: images)
+        XCTAssertEqual(loadError(), .unreadable(path: images, reason: "gzip data is corrupt"))
+    }
+
+    func testBadCSVRows() throws {
+        try DatasetWriter.writeCSV(sample, path: folder + "/emnist-letters-test.csv")
+        let path = folder + "/emnist-letters-train.csv"
+        let row = "3," + Array(repeating: "0", count: 784).joined(separator: ",")
+        func expect(_ text: String, _ reason: String, line: Int = 2) throws {
+            try Array(text.utf8).write(to: path)
+            XCTAssertEqual(loadError(), .badCSVRow(path: path, line: line, reason: reason), text.prefix(30) + "…")
+        }
+        try expect(row + "\n" + row.dropLast(2) + "\n", "expected 785 fields (label and 784 pixels), found 784")
+        try expect(row + "\n" + row + ",0\n", "expected 785 fields (label and 784 pixels), found 786")
+        try expect(row + "\n" + row.dropLast(1) + "256\n", "pixel 784 is 256, outside 0...255")
+        try expect(row + "\n" + row.dropLast(1) + "x\n", "field 785 is not a number")
+        try expect("\n" + row.dropLast(1) + "-1\n", "field 785 is not a number")
+        try Array().write(to: path)
+        XCTAssertEqual(loadError(), .empty(path))
+    }
+
+    func testBadMappingLine() throws {
+        try DatasetWriter.writeCSV(sample, path: folder + "/emnist-letters-train.csv")
+        try DatasetWriter.writeCSV(sample, path: folder + "/emnist-letters-test.csv")
+        try Array("1 65 97\nb 66 98\n".utf8).write(to: folder + "/emnist-letters-mapping.txt")
+        XCTAssertEqual(loadError(), .badMapping(path: folder + "/emnist-letters-mapping.txt", line: 2))
+    }
+}
+
+final class RealDataTests: XCTestCase {
+    func testFashionMNISTFromDebiansPackage() throws {
+        let folder = "/usr/share/datasets/fashion-mnist"
+        guard FileManager.default.fileExists(atPath: folder) else {
+            throw XCTSkip("Fashion-MNIST not installed: apt-get install dataset-fashion-mnist")
+        }
+        let dataset = try DatasetLoader.load(directory: folder)
+        XCTAssertEqual(dataset.train.count, 60_000)
+        XCTAssertEqual(dataset.test.count, 10_000)
+        XCTAssertEqual(dataset.labelsPresent, Array(0 ... 9))
+        XCTAssertEqual(dataset.className(9), "Ankle boot")
+    }
+
+    func testEMNISTLettersWhenPresent() throws {
+        let folder = ProcessInfo.processInfo.environment["EMNIST_DIR"] ?? "../shared/data/emnist"
+        guard FileManager.default.fileExists(atPath: folder) else {
+            throw XCTSkip("EMNIST letters not present: set EMNIST_DIR to a folder with the EMNIST letters files")
+        }
+        let dataset = try DatasetLoader.load(directory: folder)
+        XCTAssertEqual(dataset.labelsPresent, Array(1 ... 26))
+        XCTAssertTrue(dataset.train.count == 124_800 || dataset.train.count == 88_800, "\(dataset.train.count)")
+        // Upright letters: 'l' (12) is a tall vertical stroke, so its ink spreads more over rows than columns.
+        let ls = dataset.train.indices(ofLabel: 12).prefix(500)
+        var rowSpread = 0.0, columnSpread = 0.0
+        for index in ls {
+            let image = dataset.train.image(index)
+            var rows = Set<Int>(), columns = Set<Int>()
+            for (offset, value) in image.enumerated() where value > 128 { rows.insert(offset / 28); columns.insert(offset % 28) }
+            rowSpread += Double(rows.count); columnSpread += Double(columns.count)
+        }
+        XCTAssertGreaterThan(rowSpread, columnSpread * 1.5, "letters must be upright after loading")
+    }
+}
+
+extension Array where Element == UInt8 {
+    func write(to path: String) throws {
+        try Data(self).write(to: URL(fileURLWithPath: path))
+    }
+}
