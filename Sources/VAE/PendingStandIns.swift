@@ -24,6 +24,3 @@ public enum SyntheticLetters {
     }
 }
 
-public enum PNGEncoder {
-    public static func encodeGray(width: Int, height: Int, pixels: [UInt8]) -> [UInt8] { pixels }
-}
