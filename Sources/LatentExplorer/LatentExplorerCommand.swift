@@ -12,7 +12,7 @@ struct LatentExplorerCommand: ParsableCommand {
             Fashion-MNIST, named by --data or the environment variable EMNIST_DIR; --data synthetic uses \
             the built-in generator.
             """,
-        subcommands: [ExploreCommand.self, TrainCommand.self, EvalCommand.self, GridCommand.self, BenchCommand.self],
+        subcommands: [ExploreCommand.self, TrainCommand.self, EvalCommand.self, GridCommand.self, SamplesCommand.self, BenchCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
 
