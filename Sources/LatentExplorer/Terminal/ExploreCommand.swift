@@ -1,7 +1,127 @@
 import ArgumentParser
+import ExplorerCore
+import Foundation
+import VAE
 
-// Placeholder until the explorer lands (issue 3).
 struct ExploreCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "explore", abstract: "Open the explorer.")
-    func run() throws { throw CLIError("the explorer is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "explore",
+        abstract: "Walk the latent plane in the terminal, browse test letters by class, train live.",
+        discussion: """
+            Opens on the pretrained weights in Weights/ and the built-in synthetic letters unless told \
+            otherwise. Press ? inside for the keys. NO_COLOR turns colours off.
+            """)
+
+    @OptionGroup var dataOptions: DataOptions
+    @Option(help: ArgumentHelp("Weights to open (default: Weights/default.safetensors).", valueName: "file")) var weights: String?
+    @Option(help: ArgumentHelp("Where s saves (default: the --weights file, or ./latent-explorer.safetensors).", valueName: "file"))
+    var saveTo: String?
+    @Flag(help: "Draw with an ASCII ramp instead of Unicode blocks.") var ascii = false
+    @Option(help: "Synthetic letters generated for training (with the built-in data).") var trainCount = 88_800
+    @Option(help: "Test letters shown (encoded, browsed, scattered).") var testCount = 2_600
+    @Option(help: "Maximum epochs when training from the explorer.") var epochs = 50
+    @Flag(help: "Print the median frame times when quitting.") var frameStats = false
+
+    func validate() throws {
+        guard trainCount >= 26 else { throw ValidationError("--train-count must be at least 26") }
+        guard testCount >= 26 else { throw ValidationError("--test-count must be at least 26") }
+        guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
+    }
+
+    func run() throws {
+        let setup = try makeSetup()
+        let terminal = CursesTerminal()
+        TerminationSignals.install()
+        try terminal.start(useColour: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        var setupWithTerminal = setup
+        setupWithTerminal.capabilities = TerminalCapabilities.choose(
+            colourCount: terminal.colourCount, noColour: ProcessInfo.processInfo.environment["NO_COLOR"] != nil, asciiOnly: ascii)
+        let app = ExplorerApp(setup: setupWithTerminal, terminal: terminal)
+        let signal = app.run()
+        setup.training.stop()
+        terminal.stop()
+        if frameStats { print(app.frameSummary) }
+        if signal != 0 { throw ExitCode(128 + signal) }
+    }
+
+    /// Loads weights and data before the terminal is taken, so any error prints as a plain line.
+    private func makeSetup() throws -> ExplorerApp.Setup {
+        let weightsPath = weights ?? Self.defaultWeightsPath()
+        var model: VAEModel
+        var metadata: ModelMetadata
+        var description: String
+        var message = "Press ? for help"
+        if let weightsPath {
+            (model, metadata) = try CLIError.wrap { try WeightsFile.load(weightsPath) }
+            description = "\((weightsPath as NSString).lastPathComponent) (\(metadata.dataset), \(metadata.epochs) epochs)"
+        } else {
+            model = VAEModel(seed: 0)
+            metadata = ModelMetadata(architecture: model.architecture)
+            description = "untrained"
+            message = "No pretrained weights found (Weights/default.safetensors): this model is untrained; press t to train it"
+        }
+        guard model.architecture.latentDim >= 2 else { throw CLIError("the explorer needs a latent space of at least 2 dimensions") }
+        if model.architecture.latentDim > 2 {
+            message = "This model has \(model.architecture.latentDim) latent dimensions: the plane shows the first two, the others at 0"
+        }
+        let savePath = saveTo ?? weights ?? "latent-explorer.safetensors"
+
+        let source = dataOptions.source
+        let test: ImageSet, reference: ImageSet, dataName: String, classNames: [Int: String]
+        let training: TrainingSession
+        let configuration = TrainingConfiguration(epochs: epochs, batchSize: 128, patience: 4, seed: 0, snapshotInterval: 1.0)
+        switch source {
+        case .synthetic:
+            let keep = try Self.letterLabels(dataOptions.letters)
+            test = SyntheticLetters.makeImageSet(count: testCount, seed: 1_000_004, labels: keep)
+            reference = SyntheticLetters.makeImageSet(count: 2_600, seed: 77, labels: keep)
+            dataName = "synthetic letters"
+            classNames = LabelledDataset.letterClassNames
+            let (trainCount, testCount) = (trainCount, testCount)
+            training = TrainingSession(dataName: "synthetic letters (\(trainCount))", configuration: configuration) {
+                LabelledDataset(name: "synthetic-letters", train: SyntheticLetters.makeImageSet(count: trainCount, seed: 1, labels: keep),
+                                test: SyntheticLetters.makeImageSet(count: testCount, seed: 1_000_004, labels: keep),
+                                classNames: LabelledDataset.letterClassNames)
+            }
+        case .directory:
+            let dataset = try dataOptions.load()
+            test = dataset.test.prefix(testCount)
+            reference = dataset.train.prefix(5_200)
+            dataName = dataset.name
+            classNames = dataset.classNames
+            training = TrainingSession(dataName: dataset.name, configuration: configuration) { dataset }
+        }
+        let catalog = ClassCatalog(dataset: LabelledDataset(name: dataName, train: reference, test: test, classNames: classNames))
+        return ExplorerApp.Setup(model: model, metadata: metadata, weightsDescription: description, savePath: savePath,
+                                 test: test, reference: reference, catalog: catalog,
+                                 capabilities: TerminalCapabilities(pixels: .shades, colours: false), training: training,
+                                 dataName: dataName, initialMessage: message)
+    }
+
+    /// Labels 1...26 of the letters named by --letters (all when absent).
+    private static func letterLabels(_ letters: String?) throws -> [Int] {
+        guard let letters, !letters.isEmpty else { return Array(1 ... 26) }
+        return try letters.lowercased().map { character in
+            guard let ascii = character.asciiValue, (97 ... 122).contains(ascii) else {
+                throw CLIError("--letters takes letters a-z for the synthetic data, not '\(character)'")
+            }
+            return Int(ascii) - 96
+        }
+    }
+
+    /// Weights/default.safetensors next to the package: found from the executable (.build/<config>/
+    /// or .build/<triple>/<config>/ inside the package) or from the current folder.
+    static func defaultWeightsPath() -> String? {
+        let relative = "Weights/default.safetensors"
+        var candidates: [String] = []
+        if let executable = Bundle.main.executablePath {
+            var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+            for _ in 0 ..< 5 {
+                candidates.append(folder.appendingPathComponent(relative).path)
+                folder = folder.deletingLastPathComponent()
+            }
+        }
+        candidates.append(FileManager.default.currentDirectoryPath + "/" + relative)
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
 }

@@ -42,6 +42,8 @@ public final class Trainer: @unchecked Sendable {
     @discardableResult
     public func run() -> TrainingOutcome {
         let outcome = train()
+        // The model now holds the best (or last good) weights: subscribers get them as the last snapshot.
+        channel.send(.snapshot(ModelSnapshot(architecture: model.architecture, tensors: model.tensors(), epoch: outcome.bestEpoch)))
         channel.send(.finished(outcome))
         channel.close()
         return outcome

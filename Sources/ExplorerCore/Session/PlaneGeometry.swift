@@ -1,0 +1,47 @@
+/// Maps between latent coordinates and the plane pane: a grid of square latent cells, each drawn as a
+/// small letter of `Layout.gridCell` characters. The shorter side of the grid spans `2 * halfWidth`.
+public struct PlaneGeometry: Equatable, Sendable {
+    public let area: Rect
+    public let columns: Int
+    public let rows: Int
+    /// Latent width (and height) of one grid cell.
+    public let cellSize: Float
+    public let left: Float
+    public let top: Float
+
+    public init(area: Rect, state: ExplorerState) {
+        self.area = area
+        columns = max(1, area.width / Layout.gridCell.width)
+        rows = max(1, area.height / Layout.gridCell.height)
+        cellSize = 2 * state.halfWidth / Float(min(columns, rows))
+        left = state.centre.x - Float(columns) * cellSize / 2
+        top = state.centre.y + Float(rows) * cellSize / 2
+    }
+
+    /// The latent point at the centre of grid cell (row, column).
+    public func centre(row: Int, column: Int) -> (x: Float, y: Float) {
+        (left + (Float(column) + 0.5) * cellSize, top - (Float(row) + 0.5) * cellSize)
+    }
+
+    /// All cell centres, row by row, as `[x0, y0, x1, y1, ...]` for a batch decode.
+    public var cellCentres: [Float] {
+        var points: [Float] = []
+        points.reserveCapacity(rows * columns * 2)
+        for row in 0 ..< rows {
+            for column in 0 ..< columns {
+                let c = centre(row: row, column: column)
+                points += [c.x, c.y]
+            }
+        }
+        return points
+    }
+
+    /// Fractional character position of a latent point within the pane (nil outside the grid).
+    public func screenPosition(_ point: (x: Float, y: Float)) -> (column: Float, row: Float)? {
+        let column = (point.x - left) / cellSize * Float(Layout.gridCell.width)
+        let row = (top - point.y) / cellSize * Float(Layout.gridCell.height)
+        guard column >= 0, row >= 0, column < Float(columns * Layout.gridCell.width),
+              row < Float(rows * Layout.gridCell.height) else { return nil }
+        return (column, row)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import VAE
+
+/// The explorer's training: prepares the data set and trains a copy of the model on a background
+/// thread, started, paused and resumed with one key. The UI polls; it never waits for training.
+public final class TrainingSession: @unchecked Sendable {
+    public enum Phase: Equatable, Sendable {
+        case idle
+        case preparing
+        case running
+        case paused
+        case finished(String)
+    }
+
+    /// What the training panel shows.
+    public struct Status: Equatable, Sendable {
+        public var phase: Phase = .idle
+        public var dataName: String
+        public var plan: TrainingPlan?
+        public var progress: TrainingProgress?
+        public var epochs: [EpochSummary] = []
+        /// Running training loss, one sample per progress event (the most recent 400).
+        public var lossCurve: [Double] = []
+        /// Epochs trained in this session, added to the model's own count when saving.
+        public var epochsDone: Int { epochs.count }
+
+        public init(dataName: String) { self.dataName = dataName }
+    }
+
+    public private(set) var status: Status
+    private let loadData: @Sendable () throws -> LabelledDataset
+    private let configuration: TrainingConfiguration
+    private let lock = NSLock()
+    private var trainer: Trainer?
+    private var preparationError: String?
+    private var started = false
+
+    /// `loadData` runs on the training thread (generating or loading a large set takes a moment).
+    public init(dataName: String, configuration: TrainingConfiguration,
+                loadData: @escaping @Sendable () throws -> LabelledDataset) {
+        status = Status(dataName: dataName)
+        self.configuration = configuration
+        self.loadData = loadData
+    }
+
+    /// `t`: starts training a copy of `model` the first time, then pauses and resumes.
+    public func toggle(model: VAEModel) {
+        switch status.phase {
+        case .idle, .finished:
+            start(model.copy())
+        case .running:
+            currentTrainer()?.control.pause()
+        case .paused:
+            currentTrainer()?.control.resume()
+        case .preparing:
+            break
+        }
+    }
+
+    /// Stops training (on quit); returns at once.
+    public func stop() {
+        currentTrainer()?.control.stop()
+    }
+
+    public var isActive: Bool {
+        switch status.phase {
+        case .preparing, .running: return true
+        default: return false
+        }
+    }
+
+    private func start(_ model: VAEModel) {
+        status = Status(dataName: status.dataName)
+        status.phase = .preparing
+        let configuration = configuration
+        let loadData = loadData
+        let thread = Thread { [self] in
+            do {
+                let dataset = try loadData()
+                let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
+                lock.withLock { self.trainer = trainer }
+                trainer.run()
+            } catch {
+                lock.withLock { preparationError = "\(error)" }
+            }
+        }
+        thread.name = "explorer-training"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    private func currentTrainer() -> Trainer? { lock.withLock { trainer } }
+
+    /// Drains the training events: updates the status and returns the newest weight snapshot, if any.
+    public func poll() -> ModelSnapshot? {
+        if let error = lock.withLock({ preparationError }) {
+            lock.withLock { preparationError = nil }
+            status.phase = .finished("could not load the training data: \(error)")
+            return nil
+        }
+        guard let trainer = currentTrainer() else { return nil }
+        var snapshot: ModelSnapshot?
+        for event in trainer.channel.poll() {
+            switch event {
+            case .started(let plan):
+                status.plan = plan
+                status.phase = trainer.control.isPaused ? .paused : .running
+            case .progress(let progress):
+                status.progress = progress
+                status.lossCurve.append(progress.runningLoss)
+                if status.lossCurve.count > 400 { status.lossCurve.removeFirst(status.lossCurve.count - 400) }
+            case .epochFinished(let summary):
+                status.epochs.append(summary)
+            case .snapshot(let newest):
+                snapshot = newest
+            case .paused:
+                status.phase = .paused
+            case .resumed:
+                status.phase = .running
+            case .finished(let outcome):
+                lock.withLock { self.trainer = nil }
+                status.phase = .finished(Self.describe(outcome))
+            }
+        }
+        return snapshot
+    }
+
+    static func describe(_ outcome: TrainingOutcome) -> String {
+        let best = outcome.bestValidation.map { String(format: "best val %.2f at epoch %d", $0.total, outcome.bestEpoch) } ?? "no epoch finished"
+        switch outcome.reason {
+        case .completed: return "done: \(outcome.epochsRun) epochs, \(best)"
+        case .earlyStopped: return "stopped early after \(outcome.epochsRun) epochs, \(best)"
+        case .stoppedByUser: return "stopped, \(best)"
+        case .diverged(let message): return "diverged: \(message)"
+        }
+    }
+}

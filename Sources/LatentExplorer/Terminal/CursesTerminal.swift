@@ -1,0 +1,147 @@
+import CNcursesw
+import ExplorerCore
+import Foundation
+
+/// The only code that talks to ncurses: start and restore the terminal, read keys, paint cell buffers.
+///
+/// Painting diffs against the previous frame and writes only the changed cells, then one `doupdate`
+/// per frame, so nothing flickers and an idle screen costs nothing.
+final class CursesTerminal {
+    private var screen: OpaquePointer?
+    private(set) var colourCount = 0
+    private var previous: CellBuffer?
+    private var pairs: [ColourPair: Int32] = [:]
+    private var nextPair: Int32 = 1
+    private var maxPairs: Int32 = 0
+
+    private struct ColourPair: Hashable {
+        var foreground: Int32
+        var background: Int32
+    }
+
+    /// Takes over the terminal. Throws, with the terminal untouched, when it cannot.
+    func start(useColour: Bool) throws {
+        setlocale(LC_ALL, "")
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            throw CLIError("the explorer needs a terminal (standard input and output are not one)")
+        }
+        guard let screen = newterm(nil, stdout, stdin) else {
+            throw CLIError("cannot start the terminal: unknown or unsupported TERM '\(ProcessInfo.processInfo.environment["TERM"] ?? "")'")
+        }
+        self.screen = screen
+        set_term(screen)
+        cbreak()
+        noecho()
+        nonl()
+        keypad(stdscr, true)
+        set_escdelay(25)
+        curs_set(0)
+        if useColour && has_colors() {
+            start_color()
+            use_default_colors()
+            colourCount = Int(COLORS)
+            maxPairs = COLOR_PAIRS
+        }
+    }
+
+    /// Gives the terminal back as it was. Safe to call more than once.
+    func stop() {
+        guard let screen else { return }
+        endwin()
+        delscreen(screen)
+        self.screen = nil
+    }
+
+    var size: (width: Int, height: Int) { (Int(getmaxx(stdscr)), Int(getmaxy(stdscr))) }
+
+    /// The next key, waiting at most `timeoutMilliseconds` (nil when none came, or on a resize).
+    func readKey(timeoutMilliseconds: Int32) -> TerminalInput {
+        wtimeout(stdscr, timeoutMilliseconds)
+        var value: wint_t = 0
+        let result = wget_wch(stdscr, &value)
+        if result == KEY_CODE_YES {
+            switch Int32(value) {
+            case KEY_UP: return .key(.up)
+            case KEY_DOWN: return .key(.down)
+            case KEY_LEFT: return .key(.left)
+            case KEY_RIGHT: return .key(.right)
+            case KEY_SR: return .key(.bigUp)
+            case KEY_SF: return .key(.bigDown)
+            case KEY_SLEFT: return .key(.bigLeft)
+            case KEY_SRIGHT: return .key(.bigRight)
+            case KEY_ENTER: return .key(.enter)
+            case KEY_BTAB: return .key(.tab)
+            case KEY_RESIZE:
+                previous = nil
+                return .resize
+            default: return .none
+            }
+        }
+        guard result == OK, let scalar = Unicode.Scalar(UInt32(value)) else { return .none }
+        switch scalar.value {
+        case 9: return .key(.tab)
+        case 10, 13: return .key(.enter)
+        case 27: return .key(.escape)
+        default: return .key(.character(Character(scalar)))
+        }
+    }
+
+    /// Paints the cells that changed since the last frame and shows them in one update.
+    func paint(_ buffer: CellBuffer) {
+        let full = previous.map { $0.width != buffer.width || $0.height != buffer.height } ?? true
+        if full { werase(stdscr) }
+        for y in 0 ..< buffer.height {
+            for x in 0 ..< buffer.width {
+                let cell = buffer[x, y]
+                if !full, let previous, previous[x, y] == cell { continue }
+                draw(cell, x: x, y: y)
+            }
+        }
+        wnoutrefresh(stdscr)
+        doupdate()
+        previous = buffer
+    }
+
+    private func draw(_ cell: Cell, x: Int, y: Int) {
+        var attributes: attr_t = 0
+        if cell.style.bold { attributes |= attr_t(A_BOLD_VALUE) }
+        if cell.style.reverse { attributes |= attr_t(A_REVERSE_VALUE) }
+        if cell.style.dim { attributes |= attr_t(A_DIM_VALUE) }
+        var pair: Int32 = 0
+        if colourCount > 0 {
+            pair = colourPair(cell.style.foreground, cell.style.background)
+        }
+        var characters: [wchar_t] = [wchar_t(bitPattern: cell.character.unicodeScalars.first?.value ?? 32), 0]
+        var complex = cchar_t()
+        var extendedPair = pair
+        setcchar(&complex, &characters, attributes, 0, &extendedPair)
+        mvwadd_wch(stdscr, Int32(y), Int32(x), &complex)
+    }
+
+    /// A colour pair for (foreground, background), allocated on first use; -1 is the default colour.
+    private func colourPair(_ foreground: UInt8?, _ background: UInt8?) -> Int32 {
+        func clamp(_ colour: UInt8?) -> Int32 {
+            guard let colour else { return -1 }
+            return Int(colour) < colourCount ? Int32(colour) : Int32(colour) % 8
+        }
+        let key = ColourPair(foreground: clamp(foreground), background: clamp(background))
+        if key.foreground == -1 && key.background == -1 { return 0 }
+        if let pair = pairs[key] { return pair }
+        guard nextPair < maxPairs else { return 0 }
+        init_extended_pair(nextPair, key.foreground, key.background)
+        pairs[key] = nextPair
+        nextPair += 1
+        return nextPair - 1
+    }
+}
+
+enum TerminalInput: Equatable {
+    case key(Key)
+    case resize
+    case none
+}
+
+// ncurses' attribute macros are not imported into Swift; these are their values (NCURSES_BITS).
+private let A_REVERSE_VALUE: UInt32 = 1 << (8 + 10)
+private let A_BOLD_VALUE: UInt32 = 1 << (8 + 13)
+private let A_DIM_VALUE: UInt32 = 1 << (8 + 12)

@@ -1,0 +1,23 @@
+import Foundation
+
+/// Frame times (render plus paint), kept apart for frames drawn while training runs and while not.
+struct FrameTimer {
+    private(set) var idle: [Double] = []
+    private(set) var training: [Double] = []
+
+    mutating func record(milliseconds: Double, whileTraining: Bool) {
+        if whileTraining { training.append(milliseconds) } else { idle.append(milliseconds) }
+    }
+
+    static func median(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.sorted()[values.count / 2]
+    }
+
+    var summary: String {
+        func describe(_ values: [Double]) -> String {
+            guard let m = Self.median(values) else { return "no frames" }
+            return String(format: "median %.2f ms over %d frames", m, values.count)
+        }
+        return "frame time without training: \(describe(idle)); with training: \(describe(training))"
+    }
+}
