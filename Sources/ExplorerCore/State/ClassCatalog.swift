@@ -7,6 +7,12 @@ public struct ClassCatalog: Sendable, Equatable {
         public var name: String
         /// Indices into the test set, in order.
         public var testIndices: [Int]
+
+        public init(label: Int, name: String, testIndices: [Int]) {
+            self.label = label
+            self.name = name
+            self.testIndices = testIndices
+        }
     }
 
     public var entries: [Entry]

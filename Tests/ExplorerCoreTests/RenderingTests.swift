@@ -1,0 +1,109 @@
+import ExplorerCore
+import VAE
+import XCTest
+
+final class RenderingTests: XCTestCase {
+    /// A 2x2 image with known greys renders to the expected cells in each style.
+    func testKnownImageRendersToExpectedCharacters() {
+        let image: [Float] = [0, 1, 0.5, 1]   // rows: (0, 1), (0.5, 1)
+        var buffer = CellBuffer(width: 2, height: 1)
+        PixelArt.draw(image, side: 2, into: &buffer, rect: Rect(x: 0, y: 0, width: 2, height: 1), style: .shades)
+        XCTAssertEqual(buffer.text, "░█")                 // means 0.25 and 1.0
+        PixelArt.draw(image, side: 2, into: &buffer, rect: Rect(x: 0, y: 0, width: 2, height: 1), style: .ascii)
+        XCTAssertEqual(buffer.text, ":@")
+        PixelArt.draw(image, side: 2, into: &buffer, rect: Rect(x: 0, y: 0, width: 2, height: 1), style: .halfBlocks256)
+        XCTAssertEqual(buffer.text, "▀▀")
+        XCTAssertEqual(buffer[0, 0].style, CellStyle(foreground: 16, background: Palette.grey(0.5)))   // black over mid grey
+        XCTAssertEqual(buffer[1, 0].style, CellStyle(foreground: 231, background: 231))                 // white over white
+    }
+
+    func testResamplingAveragesAreas() {
+        let image: [Float] = (0 ..< 16).map { Float($0 % 4 < 2 ? 0 : 1) }   // left half dark, right half bright
+        XCTAssertEqual(PixelArt.resample(image, side: 4, width: 2, height: 2), [0, 1, 0, 1])
+        XCTAssertEqual(PixelArt.resample(image, side: 4, width: 1, height: 1), [0.5])
+    }
+
+    func testLayoutReflowsAndTheGridFits() throws {
+        let small = try XCTUnwrap(Layout(width: 80, height: 24))
+        let large = try XCTUnwrap(Layout(width: 120, height: 40))
+        XCTAssertEqual(small.plane.width + small.side.width, 80)
+        XCTAssertEqual(large.plane.width + large.side.width, 120)
+        XCTAssertEqual(small.gridSize.columns, 6)
+        XCTAssertEqual(small.gridSize.rows, 3)        // 21 main rows - 7 for training - 2 borders = 12 = 3 x 4
+        XCTAssertEqual(large.gridSize.columns, 12)
+        XCTAssertEqual(large.gridSize.rows, 7)
+        XCTAssertNil(Layout(width: 79, height: 40))
+        XCTAssertNil(Layout(width: 120, height: 23))
+    }
+
+    private func makeView() -> (ModelView, ClassCatalog) {
+        let test = SyntheticLetters.makeImageSet(count: 52, seed: 3)
+        let view = ModelView(model: VAEModel(architecture: VAEArchitecture(hiddenSize: 16), seed: 1), test: test,
+                             reference: SyntheticLetters.makeImageSet(count: 52, seed: 4))
+        let catalog = ClassCatalog(dataset: LabelledDataset(name: "t", train: test, test: test, classNames: LabelledDataset.letterClassNames))
+        return (view, catalog)
+    }
+
+    private func render(_ width: Int, _ height: Int, _ state: ExplorerState, _ view: ModelView,
+                        style: TerminalCapabilities.PixelStyle = .ascii) -> CellBuffer {
+        ExplorerRenderer(capabilities: TerminalCapabilities(pixels: style, colours: false), title: "test")
+            .render(width: width, height: height, state: state, view: view,
+                    training: TrainingSession.Status(dataName: "synthetic"), message: "hello")
+    }
+
+    func testFullFramesHaveTheTerminalSizeAndThePanes() {
+        let (view, catalog) = makeView()
+        var state = ExplorerState(catalog: catalog)
+        for (width, height) in [(80, 24), (120, 40), (200, 60)] {
+            let frame = render(width, height, state, view)
+            XCTAssertEqual(frame.width, width)
+            XCTAssertEqual(frame.height, height)
+            let text = frame.text
+            XCTAssertTrue(text.contains("Latent plane"), text)
+            XCTAssertTrue(text.contains("Decoded at cursor"))
+            XCTAssertTrue(text.contains("Training on synthetic"))
+            XCTAssertTrue(text.contains("press t to train"))
+            XCTAssertTrue(text.contains("z = (+0.00, +0.00)"))
+            XCTAssertTrue(text.contains("✛"), "the cursor is drawn")
+        }
+        _ = state.apply(.character("b"))
+        _ = state.apply(.character("e"))
+        let browse = render(120, 40, state, view).text
+        XCTAssertTrue(browse.contains("Browse class 'e'"), browse)
+        XCTAssertTrue(browse.contains("reconstruction"))
+        XCTAssertTrue(browse.contains("◆"), "the browsed letter is marked on the plane")
+        _ = state.apply(.character("?"))
+        XCTAssertTrue(render(120, 40, state, view).text.contains("Keys"))
+    }
+
+    func testTooSmallTerminalShowsOnlyANotice() {
+        let (view, catalog) = makeView()
+        let frame = render(30, 10, ExplorerState(catalog: catalog), view)
+        let lines = frame.text.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertTrue(lines[0].hasPrefix("Terminal too small (30x10)"), String(lines[0]))
+        XCTAssertTrue(lines.dropFirst().allSatisfy { $0.allSatisfy { $0 == " " } })
+    }
+
+    func testScatterDrawsTestLettersAsBrailleOrClassLetters() {
+        let (view, catalog) = makeView()
+        var state = ExplorerState(catalog: catalog)
+        _ = state.apply(.character("o"))
+        let mono = render(120, 40, state, view).text
+        let plane = mono.split(separator: "\n").dropFirst(2).prefix(28).joined()
+        XCTAssertTrue(plane.contains { ("a" ... "z").contains($0) }, "without colour, classes are lettered")
+        let colour = ExplorerRenderer(capabilities: TerminalCapabilities(pixels: .halfBlocks256, colours: true), title: "t")
+            .render(width: 120, height: 40, state: state, view: view, training: .init(dataName: "s"), message: "")
+        XCTAssertTrue(colour.cells.contains { $0.character.unicodeScalars.first!.value >= 0x2801 && $0.character.unicodeScalars.first!.value <= 0x28FF })
+    }
+
+    func testMovingTheCursorChangesTheDecodedLetter() {
+        let (view, catalog) = makeView()
+        var state = ExplorerState(catalog: catalog)
+        let before = render(120, 40, state, view, style: .halfBlocks256)
+        _ = state.apply(.bigRight)
+        _ = state.apply(.bigUp)
+        let after = render(120, 40, state, view, style: .halfBlocks256)
+        let side = { (frame: CellBuffer) in (3 ..< 17).flatMap { y in (90 ..< 118).map { frame[$0, y] } } }
+        XCTAssertNotEqual(side(before), side(after))
+    }
+}
