@@ -66,7 +66,9 @@ public enum BLASKernelSelection {
         setenv("OPENBLAS_CORETYPE", core, 1)
         setenv(reexecutedVariable, "1", 1)
         var cArguments = arguments.map { strdup($0) } + [nil]
-        execv("/proc/self/exe", &cArguments)
+        // The resolved path, not /proc/self/exe itself, so the process keeps its name (ps, pkill).
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "/proc/self/exe"
+        execv(executable, &cArguments)
         // exec failed: carry on with the kernels already loaded.
         for pointer in cArguments { free(pointer) }
     }
