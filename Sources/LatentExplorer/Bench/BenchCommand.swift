@@ -54,6 +54,7 @@ struct BenchCommand: ParsableCommand {
         let decode = Measurements.decodeMicroseconds(inference)
         report("decode_us", decode)
         report("grid_decode_ms", Measurements.gridDecodeMilliseconds(inference, side: gridSide))
+        report("frame_ms", Measurements.frameMilliseconds(model: VAEModel(seed: 0), width: 120, height: 40))
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-explorer-bench-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }

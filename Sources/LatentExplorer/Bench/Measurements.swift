@@ -1,3 +1,4 @@
+import ExplorerCore
 import Foundation
 import VAE
 
@@ -55,6 +56,26 @@ enum Measurements {
             }
         }
         return median(runs: 200) { _ = inference.decodeBatch(points) } * 1e3
+    }
+
+    /// One full explorer frame at `width` x `height` rendered into the cell buffer (no terminal): the
+    /// latent grid (decoded once per view, so a cursor move redraws from the cache), the cursor letter,
+    /// the kNN class and the panels.
+    static func frameMilliseconds(model: VAEModel, width: Int, height: Int) -> Double {
+        let test = SyntheticLetters.makeImageSet(count: 2_600, seed: 1_000_004)
+        let view = ModelView(model: model, test: test, reference: SyntheticLetters.makeImageSet(count: 2_600, seed: 77))
+        let catalog = ClassCatalog(dataset: LabelledDataset(name: "bench", train: test, test: test,
+                                                            classNames: LabelledDataset.letterClassNames))
+        var state = ExplorerState(catalog: catalog)
+        let renderer = ExplorerRenderer(capabilities: TerminalCapabilities(pixels: .halfBlocks256, colours: true), title: "bench")
+        let status = TrainingSession.Status(dataName: "bench")
+        var step = 0
+        return median(runs: 200) {
+            // Alternate right and left so each frame decodes a new cursor letter, as when walking.
+            _ = state.apply(step % 2 == 0 ? .right : .left)
+            step += 1
+            _ = renderer.render(width: width, height: height, state: state, view: view, training: status, message: "")
+        } * 1e3
     }
 
     /// Peak resident memory of this process so far, in MiB.
