@@ -81,7 +81,7 @@ final class EndToEndTests: XCTestCase {
     }
 
     func testMoveBrowseTrainAndQuitAsAPersonWould() {
-        start(width: 120, height: 40, arguments: "--train-count 26000 --test-count 520 --epochs 30")
+        start(width: 120, height: 40, arguments: "--data synthetic --train-count 26000 --test-count 520 --epochs 30")
         waitFor("the explorer to open") { $0.contains("Latent plane") && $0.contains("Decoded at cursor") }
         let letterBefore = sidePane()
 
@@ -110,7 +110,7 @@ final class EndToEndTests: XCTestCase {
     }
 
     func testTooSmallTerminalShowsANoticeAndRecoversWhenEnlarged() {
-        start(width: 40, height: 12, arguments: "--test-count 260")
+        start(width: 40, height: 12, arguments: "--data synthetic --test-count 260")
         waitFor("the too-small notice") { $0.contains("Terminal too small (40x12)") }
         tmux(["resize-window", "-x", "100", "-y", "30"])
         waitFor("the explorer after enlarging") { $0.contains("Latent plane") }
@@ -135,12 +135,12 @@ final class EndToEndTests: XCTestCase {
     }
 
     func testSIGTERMRestoresTheTerminal() {
-        start(width: 100, height: 30, arguments: "--test-count 260")
+        start(width: 100, height: 30, arguments: "--data synthetic --test-count 260")
         waitFor("the explorer to open") { $0.contains("Latent plane") }
         tmux(["send-keys", "t"])
         waitFor("training to start") { $0.contains("epoch ") || $0.contains("preparing") }
         let pid = tmux(["list-panes", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        // The pane runs a shell; signal its child, the explorer.
+        // The pane runs a shell; signal its child, the explorer (EXIT=143 is 128 + SIGTERM).
         _ = shell("pkill -TERM -P \(pid) latent-explorer")
         let after = waitFor("the program to exit") { $0.contains("EXIT=") }
         XCTAssertTrue(after.contains("EXIT=143"), after)
