@@ -74,7 +74,7 @@ final class CursesTerminal {
             case KEY_RESIZE:
                 previous = nil
                 return .resize
-            default: return .none
+            default: return Self.modifiedArrow(Int32(value))
             }
         }
         guard result == OK, let scalar = Unicode.Scalar(UInt32(value)) else { return .none }
@@ -84,6 +84,15 @@ final class CursesTerminal {
         case 27: return .key(.escape)
         default: return .key(.character(Character(scalar)))
         }
+    }
+
+    /// Ctrl-, Alt- or Shift-arrows that terminfo names kUP3, kLFT5, kDN6, ... (xterm's modified
+    /// cursor keys): a big step, like shift.
+    private static func modifiedArrow(_ code: Int32) -> TerminalInput {
+        guard let name = keyname(code).map({ String(cString: $0) }) else { return .none }
+        let arrows: [(String, Key)] = [("kUP", .bigUp), ("kDN", .bigDown), ("kLFT", .bigLeft), ("kRIT", .bigRight)]
+        for (prefix, key) in arrows where name.hasPrefix(prefix) && name.count > prefix.count { return .key(key) }
+        return .none
     }
 
     /// Paints the cells that changed since the last frame and shows them in one update.

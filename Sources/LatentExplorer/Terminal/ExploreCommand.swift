@@ -20,7 +20,7 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Synthetic letters generated for training (with the built-in data).") var trainCount = 88_800
     @Option(help: "Test letters shown (encoded, browsed, scattered).") var testCount = 2_600
     @Option(help: "Maximum epochs when training from the explorer.") var epochs = 50
-    @Flag(help: "Print the median frame times when quitting.") var frameStats = false
+    @Flag(help: "Print the median frame times to standard error when quitting.") var frameStats = false
 
     func validate() throws {
         guard trainCount >= 26 else { throw ValidationError("--train-count must be at least 26") }
@@ -40,7 +40,7 @@ struct ExploreCommand: ParsableCommand {
         let signal = app.run()
         setup.training.stop()
         terminal.stop()
-        if frameStats { print(app.frameSummary) }
+        if frameStats { FileHandle.printError(app.frameSummary) }
         if signal != 0 { throw ExitCode(128 + signal) }
     }
 

@@ -16,7 +16,9 @@ struct FrameTimer {
     var summary: String {
         func describe(_ values: [Double]) -> String {
             guard let m = Self.median(values) else { return "no frames" }
-            return String(format: "median %.2f ms over %d frames", m, values.count)
+            let sorted = values.sorted()
+            let p95 = sorted[min(sorted.count - 1, sorted.count * 95 / 100)]
+            return String(format: "median %.2f ms, p95 %.2f ms, max %.2f ms over %d frames", m, p95, sorted.last ?? 0, values.count)
         }
         return "frame time without training: \(describe(idle)); with training: \(describe(training))"
     }
