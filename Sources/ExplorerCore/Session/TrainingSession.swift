@@ -33,7 +33,10 @@ public final class TrainingSession: @unchecked Sendable {
     private let lock = NSLock()
     private var trainer: Trainer?
     private var preparationError: String?
-    private var started = false
+    private var cancelled = false
+    /// Signalled when the training thread ends; `threadRunning` says whether one was started.
+    private let threadEnded = DispatchSemaphore(value: 0)
+    private var threadRunning = false
 
     /// `loadData` runs on the training thread (generating or loading a large set takes a moment).
     public init(dataName: String, configuration: TrainingConfiguration,
@@ -57,9 +60,17 @@ public final class TrainingSession: @unchecked Sendable {
         }
     }
 
-    /// Stops training (on quit); returns at once.
-    public func stop() {
-        currentTrainer()?.control.stop()
+    /// Stops training and waits (at most `timeout` seconds) for the training thread to end. The
+    /// program must not exit while that thread is inside OpenBLAS: the library's exit-time shutdown of
+    /// its thread pool would deadlock with it. The trainer checks for a stop between mini-batches, so
+    /// this takes milliseconds; a run still preparing its data is cancelled before it trains.
+    public func stopAndWait(timeout: Double = 10) {
+        let running = lock.withLock { () -> Bool in
+            cancelled = true
+            trainer?.control.stop()
+            return threadRunning
+        }
+        if running { _ = threadEnded.wait(timeout: .now() + timeout) }
     }
 
     public var isActive: Bool {
@@ -74,12 +85,24 @@ public final class TrainingSession: @unchecked Sendable {
         status.phase = .preparing
         let configuration = configuration
         let loadData = loadData
+        while threadEnded.wait(timeout: .now()) == .success {}   // forget earlier runs' ends
+        lock.withLock {
+            cancelled = false
+            threadRunning = true
+        }
         let thread = Thread { [self] in
+            defer {
+                lock.withLock { threadRunning = false }
+                threadEnded.signal()
+            }
             do {
                 let dataset = try loadData()
                 let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
-                lock.withLock { self.trainer = trainer }
-                trainer.run()
+                let proceed = lock.withLock { () -> Bool in
+                    self.trainer = trainer
+                    return !cancelled
+                }
+                if proceed { trainer.run() }
             } catch {
                 lock.withLock { preparationError = "\(error)" }
             }

@@ -38,8 +38,8 @@ struct ExploreCommand: ParsableCommand {
             colourCount: terminal.colourCount, noColour: ProcessInfo.processInfo.environment["NO_COLOR"] != nil, asciiOnly: ascii)
         let app = ExplorerApp(setup: setupWithTerminal, terminal: terminal)
         let signal = app.run()
-        setup.training.stop()
         terminal.stop()
+        setup.training.stopAndWait()
         if frameStats { FileHandle.printError(app.frameSummary) }
         if signal != 0 { throw ExitCode(128 + signal) }
     }

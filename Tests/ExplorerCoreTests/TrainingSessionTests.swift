@@ -1,0 +1,55 @@
+import ExplorerCore
+import Foundation
+import VAE
+import XCTest
+
+final class TrainingSessionTests: XCTestCase {
+    private func makeSession() -> TrainingSession {
+        TrainingSession(dataName: "tiny", configuration: TrainingConfiguration(epochs: 1_000, batchSize: 32, snapshotInterval: 0.05)) {
+            SyntheticLetters.makeDataset(trainCount: 640, testCount: 64, seed: 2)
+        }
+    }
+
+    private func poll(_ session: TrainingSession, until predicate: (TrainingSession.Status) -> Bool) -> ModelSnapshot? {
+        var snapshot: ModelSnapshot?
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !predicate(session.status) {
+            snapshot = session.poll() ?? snapshot
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTAssertTrue(predicate(session.status), "status: \(session.status.phase)")
+        return snapshot
+    }
+
+    func testToggleStartsPausesResumesAndSnapshotsArrive() {
+        let session = makeSession()
+        let model = VAEModel(architecture: VAEArchitecture(hiddenSize: 16), seed: 1)
+        session.toggle(model: model)
+        XCTAssertEqual(session.status.phase, .preparing)
+        _ = poll(session) { $0.phase == .running && !$0.epochs.isEmpty }
+        session.toggle(model: model)
+        _ = poll(session) { $0.phase == .paused }
+        session.toggle(model: model)
+        _ = poll(session) { $0.phase == .running }
+        let snapshot = poll(session) { $0.epochs.count >= 3 }
+        XCTAssertNotNil(snapshot, "weight snapshots reach the UI")
+        XCTAssertNotEqual(try snapshot?.makeModel().tensors(), model.tensors(), "the UI's model is not trained in place")
+        session.stopAndWait()
+        _ = poll(session) { if case .finished = $0.phase { return true } else { return false } }
+        XCTAssertFalse(session.isActive)
+    }
+
+    /// Quitting while the data is still being prepared: the thread ends without training.
+    func testStopAndWaitWhilePreparingEndsTheThread() {
+        let session = TrainingSession(dataName: "slow", configuration: TrainingConfiguration(epochs: 1_000, snapshotInterval: 0)) {
+            Thread.sleep(forTimeInterval: 0.3)
+            return SyntheticLetters.makeDataset(trainCount: 260, testCount: 26, seed: 2)
+        }
+        session.toggle(model: VAEModel(architecture: VAEArchitecture(hiddenSize: 8)))
+        let start = Date()
+        session.stopAndWait()
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+        XCTAssertNil(session.poll())
+        XCTAssertNotEqual(session.status.phase, .running)
+    }
+}
