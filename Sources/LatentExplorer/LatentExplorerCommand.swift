@@ -12,6 +12,7 @@ struct LatentExplorerCommand: ParsableCommand {
             Fashion-MNIST, named by --data or the environment variable EMNIST_DIR; --data synthetic uses \
             the built-in generator.
             """,
+        version: "0.1.0",
         subcommands: [ExploreCommand.self, TrainCommand.self, EvalCommand.self, GridCommand.self, SamplesCommand.self, BenchCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
