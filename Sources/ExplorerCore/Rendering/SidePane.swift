@@ -65,7 +65,7 @@ struct SidePane {
             PixelArt.draw(reconstruction, side: ImageSet.side, into: &buffer,
                           rect: Rect(x: inside.x + half + 1, y: inside.y + 3, width: half, height: half / 2), style: capabilities.pixels)
         }
-        buffer.put("←/→ letter  [ ] or a key: class", x: inside.x + 1, y: inside.y + inside.height - 2, style: mutedStyle, limit: inside.width - 1)
-        buffer.put("Enter: cursor there  Tab: back", x: inside.x + 1, y: inside.y + inside.height - 1, style: mutedStyle, limit: inside.width - 1)
+        buffer.put("←/→ letter · a key, [ ]: class", x: inside.x + 1, y: inside.y + inside.height - 2, style: mutedStyle, limit: inside.width - 1)
+        buffer.put("Enter: jump there · Tab: back", x: inside.x + 1, y: inside.y + inside.height - 1, style: mutedStyle, limit: inside.width - 1)
     }
 }
