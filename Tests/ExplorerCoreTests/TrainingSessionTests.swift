@@ -10,15 +10,19 @@ final class TrainingSessionTests: XCTestCase {
         }
     }
 
+    /// The newest snapshot seen by any poll in this test.
+    private var latestSnapshot: ModelSnapshot?
+
+    @discardableResult
     private func poll(_ session: TrainingSession, until predicate: (TrainingSession.Status) -> Bool) -> ModelSnapshot? {
-        var snapshot: ModelSnapshot?
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !predicate(session.status) {
-            snapshot = session.poll() ?? snapshot
+        repeat {
+            latestSnapshot = session.poll() ?? latestSnapshot
+            if predicate(session.status) { break }
             Thread.sleep(forTimeInterval: 0.01)
-        }
+        } while Date() < deadline
         XCTAssertTrue(predicate(session.status), "status: \(session.status.phase)")
-        return snapshot
+        return latestSnapshot
     }
 
     func testToggleStartsPausesResumesAndSnapshotsArrive() {
@@ -26,16 +30,16 @@ final class TrainingSessionTests: XCTestCase {
         let model = VAEModel(architecture: VAEArchitecture(hiddenSize: 16), seed: 1)
         session.toggle(model: model)
         XCTAssertEqual(session.status.phase, .preparing)
-        _ = poll(session) { $0.phase == .running && !$0.epochs.isEmpty }
+        poll(session) { $0.phase == .running && !$0.epochs.isEmpty }
         session.toggle(model: model)
-        _ = poll(session) { $0.phase == .paused }
+        poll(session) { $0.phase == .paused }
         session.toggle(model: model)
-        _ = poll(session) { $0.phase == .running }
+        poll(session) { $0.phase == .running }
         let snapshot = poll(session) { $0.epochs.count >= 3 }
         XCTAssertNotNil(snapshot, "weight snapshots reach the UI")
         XCTAssertNotEqual(try snapshot?.makeModel().tensors(), model.tensors(), "the UI's model is not trained in place")
         session.stopAndWait()
-        _ = poll(session) { if case .finished = $0.phase { return true } else { return false } }
+        poll(session) { if case .finished = $0.phase { return true } else { return false } }
         XCTAssertFalse(session.isActive)
     }
 
