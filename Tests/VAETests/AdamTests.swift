@@ -4,7 +4,7 @@ import XCTest
 final class AdamTests: XCTestCase {
     /// Two steps by hand, in Double, with PyTorch's bias correction.
     func testTwoStepsMatchTheFormula() {
-        let p = Parameter(name: "w", rows: 1, columns: 3)
+        let p = Parameter(name: "w", shape: [3])
         p.value.assign([0.5, -1, 2])
         let adam = Adam(parameters: [p], learningRate: 0.1)
         var expected = [0.5, -1.0, 2.0], m = [0.0, 0, 0], v = [0.0, 0, 0]
@@ -24,7 +24,7 @@ final class AdamTests: XCTestCase {
 
     /// The vectorised kernel's tail (n not a multiple of the vector width) is updated too.
     func testOddSizedParameterIsFullyUpdated() {
-        let p = Parameter(name: "w", rows: 1, columns: 37)
+        let p = Parameter(name: "w", shape: [37])
         p.gradient.assign([Float](repeating: 1, count: 37))
         Adam(parameters: [p], learningRate: 0.01).update()
         for value in p.value.values { XCTAssertEqual(value, -0.01, accuracy: 1e-6) }

@@ -16,8 +16,8 @@ public final class Dense: @unchecked Sendable {
         self.inputSize = inputSize
         self.outputSize = outputSize
         self.activation = activation
-        weight = Parameter(name: name + ".weight", rows: outputSize, columns: inputSize)
-        bias = Parameter(name: name + ".bias", rows: 1, columns: outputSize)
+        weight = Parameter(name: name + ".weight", shape: [outputSize, inputSize])
+        bias = Parameter(name: name + ".bias", shape: [outputSize])
     }
 
     public var parameters: [Parameter] { [weight, bias] }

@@ -2,17 +2,22 @@
 public final class Parameter: @unchecked Sendable {
     /// e.g. "encoder.hidden.weight": the safetensors key.
     public let name: String
+    /// The PyTorch shape, e.g. `[512, 784]` for a linear weight, `[32, 1, 3, 3]` for a conv kernel,
+    /// `[512]` for a bias. The values are stored row-major as a matrix of `shape[0]` rows (one row for
+    /// a 1-D tensor) by the product of the remaining dimensions.
+    public let shape: [Int]
     public let value: Matrix
     public let gradient: Matrix
 
-    public init(name: String, rows: Int, columns: Int) {
+    public init(name: String, shape: [Int]) {
+        precondition(!shape.isEmpty && shape.allSatisfy { $0 > 0 }, "a parameter needs a non-empty shape")
         self.name = name
+        self.shape = shape
+        let rows = shape.count == 1 ? 1 : shape[0]
+        let columns = shape.count == 1 ? shape[0] : shape.dropFirst().reduce(1, *)
         value = Matrix(rows: rows, columns: columns)
         gradient = Matrix(rows: rows, columns: columns)
     }
-
-    /// The PyTorch-style shape: `[rows, columns]`, or `[columns]` for a bias row.
-    public var shape: [Int] { value.rows == 1 ? [value.columns] : [value.rows, value.columns] }
 }
 
 /// A value copy of named parameters: what crosses threads (training snapshots) and goes to files.
