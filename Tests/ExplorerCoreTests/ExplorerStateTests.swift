@@ -13,11 +13,11 @@ final class ExplorerStateTests: XCTestCase {
     func testArrowsAndVimKeysMoveTheCursorBySteps() {
         var s = state()
         XCTAssertEqual(s.apply(.right), .none)
-        XCTAssertEqual(s.cursor.x, 0.25, accuracy: 1e-6)        // halfWidth 3 / 12
+        XCTAssertEqual(s.cursor.x, 0.25, accuracy: 1e-6)        // the view's width 6 / 24
         _ = s.apply(.character("k"))
         XCTAssertEqual(s.cursor.y, 0.25, accuracy: 1e-6)        // up is +y
         _ = s.apply(.bigLeft)
-        XCTAssertEqual(s.cursor.x, -0.75, accuracy: 1e-6)       // a third of the view
+        XCTAssertEqual(s.cursor.x, -0.75, accuracy: 1e-6)       // a sixth of the view
         _ = s.apply(.character("J"))
         XCTAssertEqual(s.cursor.y, -0.75, accuracy: 1e-6)
     }
@@ -69,19 +69,28 @@ final class ExplorerStateTests: XCTestCase {
         XCTAssertEqual(s.selectedClass?.name, "a")
         _ = s.apply(.character("["))
         XCTAssertEqual(s.selectedClass?.name, "e")
-        _ = s.apply(.character("z"))                  // no such class: nothing changes
-        XCTAssertEqual(s.selectedClass?.name, "e")
-        XCTAssertEqual(s.apply(.character("q")), .none, "q picks a class while browsing, it does not quit")
+        XCTAssertEqual(s.apply(.character("z")), .notice("No class 'z' in this data set"))
+        XCTAssertEqual(s.selectedClass?.name, "e", "no such class: nothing changes")
+        XCTAssertNotEqual(s.apply(.character("q")), .quit, "q picks a class while browsing, it does not quit")
     }
 
-    func testEnterJumpsToTheBrowsedLetterAndReturnsToThePlane() {
+    func testEnterAnchorsAtTheBrowsedLetterAndReturnsToThePlane() {
         var s = state()
         _ = s.apply(.tab)
-        XCTAssertEqual(s.apply(.enter), .jumpToBrowsedLetter)
-        s.jump(to: (2.5, -1.5))
+        XCTAssertEqual(s.apply(.enter), .anchorAtBrowsedLetter)
+        s.anchor(at: [2.5, -1.5], name: "letter 'a' #0")
         XCTAssertEqual(s.mode, .plane)
         XCTAssertEqual(s.cursor.x, 2.5)
         XCTAssertEqual(s.cursor.y, -1.5)
+        XCTAssertEqual(s.anchorName, "letter 'a' #0")
+    }
+
+    func testAClassWithoutTestLettersSaysSo() {
+        var s = ExplorerState(catalog: ClassCatalog(entries: catalog.entries, emptyClassNames: ["h", "z"]))
+        _ = s.apply(.character("b"))
+        XCTAssertEqual(s.apply(.character("z")), .notice("Class 'z' has no test letters in this data set"))
+        XCTAssertEqual(s.selectedClass?.name, "a", "the browsed class stays")
+        if case .notice = s.apply(.character("w")) {} else { XCTFail("an unknown class key explains itself") }
     }
 
     func testActionsHelpAndQuitting() {

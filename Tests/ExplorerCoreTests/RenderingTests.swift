@@ -63,7 +63,7 @@ final class RenderingTests: XCTestCase {
             XCTAssertTrue(text.contains("Decoded at cursor"))
             XCTAssertTrue(text.contains("Training on synthetic"))
             XCTAssertTrue(text.contains("press t to train"))
-            XCTAssertTrue(text.contains("z = (+0.00, +0.00)"))
+            XCTAssertTrue(text.contains("z1 +0.00  z2 +0.00"), text)
             XCTAssertTrue(text.contains("✛"), "the cursor is drawn")
         }
         _ = state.apply(.character("b"))

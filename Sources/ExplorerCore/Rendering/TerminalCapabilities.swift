@@ -12,17 +12,23 @@ public struct TerminalCapabilities: Equatable, Sendable {
     public var pixels: PixelStyle
     /// Colours for classes, titles and the cursor (false: monochrome, e.g. NO_COLOR).
     public var colours: Bool
+    /// Whether the terminal's character set is Unicode (UTF-8). Without it every cell is plain ASCII:
+    /// frames of `+-|`, class symbols instead of Braille dots, the ASCII pixel ramp.
+    public var unicode: Bool
 
-    public init(pixels: PixelStyle, colours: Bool) {
-        self.pixels = pixels
+    public init(pixels: PixelStyle, colours: Bool, unicode: Bool = true) {
+        self.pixels = unicode ? pixels : .ascii
         self.colours = colours
+        self.unicode = unicode
     }
 
-    /// Chooses from what the terminal reports and what the user asked for.
-    public static func choose(colourCount: Int, noColour: Bool, asciiOnly: Bool) -> TerminalCapabilities {
-        if asciiOnly { return TerminalCapabilities(pixels: .ascii, colours: !noColour && colourCount >= 8) }
+    /// Chooses from what the terminal reports and what the user asked for. `unicode` is false when the
+    /// locale's character set is not UTF-8 (e.g. LANG=C).
+    public static func choose(colourCount: Int, noColour: Bool, asciiOnly: Bool, unicode: Bool = true) -> TerminalCapabilities {
+        let colours = !noColour && colourCount >= 8
+        if asciiOnly || !unicode { return TerminalCapabilities(pixels: .ascii, colours: colours, unicode: unicode && !asciiOnly) }
         if !noColour && colourCount >= 256 { return TerminalCapabilities(pixels: .halfBlocks256, colours: true) }
-        return TerminalCapabilities(pixels: .shades, colours: !noColour && colourCount >= 8)
+        return TerminalCapabilities(pixels: .shades, colours: colours)
     }
 }
 
@@ -46,4 +52,6 @@ public enum Palette {
     public static let accent: UInt8 = 75     // titles, bars
     public static let cursor: UInt8 = 214    // the cursor and markers
     public static let muted: UInt8 = 244     // help text, axes
+    public static let dimmed: UInt8 = 240    // the classes not browsed, in the scatter and legend
+    public static let pointA: UInt8 = 51     // interpolation point A
 }

@@ -41,9 +41,11 @@ struct TrainingPane {
             }
         }
         lines.append(losses.isEmpty ? "" : losses.joined(separator: "   "))
-        for (offset, line) in lines.enumerated() {
+        for (offset, line) in lines.enumerated() where offset < inside.height {
             buffer.put(line, x: inside.x + 1, y: inside.y + offset, style: offset == 0 ? CellStyle(bold: true) : .plain, limit: inside.width - 1)
         }
+        // The curves only when the panel has its full height (it shrinks to a status line beside the strip).
+        guard inside.height >= 5 else { return }
         drawCurve("loss", status.lossCurve, into: &buffer, x: inside.x + 1, y: inside.y + 3, width: inside.width - 2)
         drawCurve("val ", status.epochs.map(\.validation.total), into: &buffer, x: inside.x + 1, y: inside.y + 4, width: inside.width - 2)
     }

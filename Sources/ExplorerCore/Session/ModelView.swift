@@ -1,34 +1,48 @@
 import VAE
 
-/// The UI thread's own copy of the model and everything derived from it: decoded grid and cursor
-/// letter, latent codes of the test letters, and the kNN over reference (training) codes. Training
-/// runs on another copy; snapshots replace this one (`replaceModel`).
+/// The UI thread's own copy of the model and everything derived from it: decoded letters, the latent
+/// codes of the test letters with their principal components, and the kNN over reference (training)
+/// codes. Training runs on another copy; snapshots replace this one (`replaceModel`).
+///
+/// This is the explorer's only door to the model: it uses `Inference` (BLAS-free decoding, encoding
+/// of whole sets) and reads the latent size in one place (`latentDim`).
 public final class ModelView {
     public private(set) var model: VAEModel
-    public private(set) var inference: Inference
+    private var inference: Inference
     public let test: ImageSet
+    /// Where each shown test letter sits in the data set's test split (for `interpolate --from 1234`).
+    public let testSourceIndices: [Int]
     public let reference: ImageSet
-    /// Bumped whenever the weights change, so renderers know their caches are stale.
+    /// Bumped whenever the weights change, so caches of decoded letters know they are stale.
     public private(set) var version = 0
 
+    /// Latent means of the test letters, `[test.count, latentDim]` row-major.
     public private(set) var testCodes: [Float] = []
+    /// Principal components of `testCodes` (nil for a 1-D space or no letters).
+    public private(set) var principalComponents: PrincipalComponents?
+    /// Standard deviation of the test codes along each latent dimension: how much the encoder uses it.
+    public private(set) var codeSpread: [Float] = []
+    /// Bumped whenever the codes are re-encoded.
+    public private(set) var codesVersion = 0
     private var classifier: NearestNeighbours?
-    private var gridCache: (key: GridKey, pixels: [Float])?
+    private var decodeCaches: [DecodeSlot: (key: [Float], version: Int, pixels: [Float])] = [:]
+    private var projectionCache: (plane: LatentPlane, codesVersion: Int, points: [Float])?
 
-    private struct GridKey: Equatable {
-        var version: Int
-        var geometry: PlaneGeometry
-    }
+    /// The users of cached batch decodes: each keeps its newest batch.
+    public enum DecodeSlot: Hashable, Sendable { case grid, strip, traversal }
 
     /// `reference` are labelled images whose codes the nearest-class kNN votes with.
-    public init(model: VAEModel, test: ImageSet, reference: ImageSet) {
+    public init(model: VAEModel, test: ImageSet, reference: ImageSet, testSourceIndices: [Int]? = nil) {
+        precondition(testSourceIndices.map { $0.count == test.count } ?? true, "one source index per test image")
         self.model = model
         inference = Inference(model: model)
         self.test = test
         self.reference = reference
+        self.testSourceIndices = testSourceIndices ?? Array(0 ..< test.count)
         refreshCodes()
     }
 
+    /// The size of the latent space: read here and nowhere else in the explorer.
     public var latentDim: Int { model.architecture.latentDim }
 
     /// Takes new weights (a training snapshot). Codes are re-encoded only when asked, as that is the
@@ -39,38 +53,82 @@ public final class ModelView {
         version += 1
     }
 
-    /// Re-encodes the test and reference letters with the current weights.
+    /// Re-encodes the test and reference letters with the current weights, and finds the principal
+    /// components and the spread of the new codes.
     public func refreshCodes() {
         testCodes = inference.encodeMeans(test)
         classifier = NearestNeighbours(codes: inference.encodeMeans(reference), labels: reference.labels, dimension: latentDim)
+        principalComponents = latentDim >= 2 && test.count > 0 ? PrincipalComponents(codes: testCodes, dimension: latentDim) : nil
+        codeSpread = Self.spread(testCodes, dimension: latentDim)
+        codesVersion += 1
     }
 
-    /// 784 pixel probabilities at a latent point (2-D models; other coordinates are 0).
-    public func decode(_ point: (x: Float, y: Float)) -> [Float] {
-        inference.decode(latentVector(point))
+    /// The plane of the first two principal components through the codes' mean, with each one's share
+    /// of the variance.
+    public var principalPlane: LatentPlane? {
+        guard let pca = principalComponents, pca.components.count >= 2 else { return nil }
+        return LatentPlane(origin: pca.mean, xAxis: pca.components[0], yAxis: pca.components[1], xLabel: "PC1", yLabel: "PC2",
+                           explainedVariance: (pca.explainedVarianceRatios[0], pca.explainedVarianceRatios[1]))
     }
 
-    /// The decoded small letters of the whole grid, `[rows * columns, 784]`, cached per view and weights.
-    public func decodeGrid(_ geometry: PlaneGeometry) -> [Float] {
-        let key = GridKey(version: version, geometry: geometry)
-        if let cache = gridCache, cache.key == key { return cache.pixels }
-        var points: [Float] = []
-        let centres = geometry.cellCentres
-        for i in stride(from: 0, to: centres.count, by: 2) { points += latentVector((centres[i], centres[i + 1])) }
-        let pixels = inference.decodeBatch(points)
-        gridCache = (key, pixels)
+    /// Latent dimensions from the most used by the encoder (largest spread of test codes) to the least.
+    public var dimensionsBySpread: [Int] {
+        (0 ..< latentDim).sorted { spread($0) > spread($1) || (spread($0) == spread($1) && $0 < $1) }
+    }
+
+    public func spread(_ dimension: Int) -> Float { codeSpread.indices.contains(dimension) ? codeSpread[dimension] : 0 }
+
+    /// 784 pixel probabilities at a latent point.
+    public func decode(_ point: [Float]) -> [Float] {
+        inference.decode(point)
+    }
+
+    /// Decodes `points` (`[count, latentDim]`), reusing the slot's last result when the points and
+    /// weights are unchanged (a frame redrawn for another reason decodes nothing).
+    public func decodeBatch(_ points: [Float], slot: DecodeSlot) -> [Float] {
+        if let cache = decodeCaches[slot], cache.version == version, cache.key == points { return cache.pixels }
+        let pixels = points.isEmpty ? [] : inference.decodeBatch(points)
+        decodeCaches[slot] = (points, version, pixels)
         return pixels
     }
 
-    /// The class the kNN over reference codes gives a latent point.
-    public func nearestClass(_ point: (x: Float, y: Float)) -> Int? {
-        classifier?.classify(latentVector(point), k: 5)
+    /// The decoded small letters of the whole grid, `[rows * columns, 784]`.
+    public func decodeGrid(_ geometry: PlaneGeometry, plane: LatentPlane) -> [Float] {
+        let centres = geometry.cellCentres
+        var points: [Float] = []
+        points.reserveCapacity(centres.count / 2 * latentDim)
+        for i in stride(from: 0, to: centres.count, by: 2) { points += plane.point((centres[i], centres[i + 1])) }
+        return decodeBatch(points, slot: .grid)
     }
 
-    /// Latent mean of test image `index` (its first two coordinates).
-    public func testCode(_ index: Int) -> (x: Float, y: Float) {
+    /// The class the kNN over reference codes gives a latent point.
+    public func nearestClass(_ point: [Float]) -> Int? {
+        classifier?.classify(point, k: 5)
+    }
+
+    /// The test letter whose code is nearest a latent point, and the distance.
+    public func nearestTestLetter(_ point: [Float]) -> (index: Int, distance: Float)? {
+        NearestCode.find(point, in: testCodes, dimension: latentDim)
+    }
+
+    /// Latent mean of test image `index`.
+    public func testCode(_ index: Int) -> [Float] {
         let base = index * latentDim
-        return (testCodes[base], latentDim > 1 ? testCodes[base + 1] : 0)
+        return Array(testCodes[base ..< base + latentDim])
+    }
+
+    /// Every test code projected onto `plane`: `[x0, y0, x1, y1, ...]`, cached per plane and codes.
+    public func projectedTestCodes(on plane: LatentPlane) -> [Float] {
+        if let cache = projectionCache, cache.codesVersion == codesVersion, cache.plane == plane { return cache.points }
+        let d = latentDim
+        var points = [Float](repeating: 0, count: test.count * 2)
+        for index in 0 ..< test.count {
+            let p = plane.project(testCodes[index * d ..< (index + 1) * d])
+            points[2 * index] = p.x
+            points[2 * index + 1] = p.y
+        }
+        projectionCache = (plane, codesVersion, points)
+        return points
     }
 
     /// The test image `index` as floats in [0, 1].
@@ -80,14 +138,23 @@ public final class ModelView {
 
     /// The reconstruction of test image `index`: decoder applied to its latent mean.
     public func reconstruction(_ index: Int) -> [Float] {
-        let base = index * latentDim
-        return inference.decode(Array(testCodes[base ..< base + latentDim]))
+        inference.decode(testCode(index))
     }
 
-    private func latentVector(_ point: (x: Float, y: Float)) -> [Float] {
-        var v = [Float](repeating: 0, count: latentDim)
-        v[0] = point.x
-        if latentDim > 1 { v[1] = point.y }
-        return v
+    private static func spread(_ codes: [Float], dimension: Int) -> [Float] {
+        let count = codes.count / dimension
+        guard count > 0 else { return [Float](repeating: 0, count: dimension) }
+        var sum = [Double](repeating: 0, count: dimension), squares = sum
+        for row in 0 ..< count {
+            for j in 0 ..< dimension {
+                let v = Double(codes[row * dimension + j])
+                sum[j] += v
+                squares[j] += v * v
+            }
+        }
+        return (0 ..< dimension).map { j in
+            let mean = sum[j] / Double(count)
+            return Float(max(0, squares[j] / Double(count) - mean * mean).squareRoot())
+        }
     }
 }

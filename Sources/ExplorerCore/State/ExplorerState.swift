@@ -1,7 +1,9 @@
-/// Everything the explorer shows that the user controls: a plain value moved by key events.
+/// Everything the explorer shows that the user controls: a plain value moved by key and mouse events.
 ///
-/// Latent coordinates have y pointing up, as on a plot. The visible window is the square
-/// `centre ± halfWidth` (the plane pane may show more vertically or horizontally to fill its shape).
+/// The plane shows a 2-D slice of the latent space (`plane`): two latent dimensions with the others
+/// held at an anchor, or the plane of the test codes' first two principal components. `cursor` and
+/// `centre` are coordinates in that plane, with y pointing up as on a plot. The visible window is the
+/// square `centre ± halfWidth` (the pane may show more vertically or horizontally to fill its shape).
 public struct ExplorerState: Equatable, Sendable {
     public enum Mode: Equatable, Sendable { case plane, browse }
 
@@ -10,7 +12,12 @@ public struct ExplorerState: Equatable, Sendable {
     public static let halfWidthRange: ClosedRange<Float> = 0.25 ... 12
     /// The cursor stays where the prior N(0, I) has any mass worth decoding.
     public static let cursorLimit: Float = 12
+    /// A small cursor step is this fraction of the visible width (2 x halfWidth); a big step is 4 of them.
+    public static let stepsPerView: Float = 24
+    public static let bigStepFactor: Float = 4
 
+    public let latentDim: Int
+    public let catalog: ClassCatalog
     public var mode: Mode = .plane
     public var cursor: (x: Float, y: Float) = (0, 0)
     public var centre: (x: Float, y: Float) = (0, 0)
@@ -20,17 +27,54 @@ public struct ExplorerState: Equatable, Sendable {
     /// Browsing: the selected class (index into the catalog) and letter (index into its test images).
     public var browseClass = 0
     public var browseItem = 0
-    public let catalog: ClassCatalog
 
-    public init(catalog: ClassCatalog) { self.catalog = catalog }
+    /// The latent dimensions (0-based) on the axes of a slice; `yDimension` is nil in a 1-D space.
+    public internal(set) var xDimension = 0
+    public internal(set) var yDimension: Int?
+    /// Whether the plane is the principal-component plane (when one is known) rather than a slice.
+    public internal(set) var showsPrincipalPlane = false
+    /// The plane of the test codes' first two principal components, supplied from the model's codes.
+    public internal(set) var principalPlane: LatentPlane?
+    /// Where a slice holds the dimensions it does not show, and what that point is.
+    public internal(set) var anchor: [Float]
+    public internal(set) var anchorName = "origin"
+    /// Interpolation point A (a full latent code) and what it is.
+    public internal(set) var pointA: [Float]?
+    public internal(set) var pointAName = ""
+    public var showsInterpolation = false
+    public var showsTraversal = false
+    /// First row of the traversal view (rows beyond the pane are reached with [ and ]).
+    public var traversalScroll = 0
+    /// The terminal's size, for mapping mouse positions to panes.
+    public internal(set) var screen: (width: Int, height: Int) = (0, 0)
 
-    /// A small cursor step: 1/12 of the visible half-width, so a step moves a fraction of a grid cell.
-    public var step: Float { halfWidth / 12 }
+    public init(catalog: ClassCatalog, latentDim: Int = 2) {
+        precondition(latentDim >= 1, "a latent space has at least one dimension")
+        self.catalog = catalog
+        self.latentDim = latentDim
+        yDimension = latentDim > 1 ? 1 : nil
+        anchor = [Float](repeating: 0, count: latentDim)
+    }
+
+    /// A small cursor step: 1/24 of the visible width, a fraction of a grid letter.
+    public var step: Float { 2 * halfWidth / Self.stepsPerView }
 
     public static func == (a: ExplorerState, b: ExplorerState) -> Bool {
         a.mode == b.mode && a.cursor == b.cursor && a.centre == b.centre && a.halfWidth == b.halfWidth
             && a.showsScatter == b.showsScatter && a.showsHelp == b.showsHelp
             && a.browseClass == b.browseClass && a.browseItem == b.browseItem && a.catalog == b.catalog
+            && a.latentDim == b.latentDim && a.xDimension == b.xDimension && a.yDimension == b.yDimension
+            && a.showsPrincipalPlane == b.showsPrincipalPlane && a.principalPlane == b.principalPlane
+            && a.anchor == b.anchor && a.anchorName == b.anchorName && a.pointA == b.pointA && a.pointAName == b.pointAName
+            && a.showsInterpolation == b.showsInterpolation && a.showsTraversal == b.showsTraversal
+            && a.traversalScroll == b.traversalScroll && a.screen == b.screen
+    }
+
+    /// The panes at the current terminal size (nil when the terminal is too small).
+    public var layout: Layout? { Layout(width: screen.width, height: screen.height, showsStrip: showsInterpolation && pointA != nil) }
+
+    public mutating func resize(width: Int, height: Int) {
+        screen = (max(0, width), max(0, height))
     }
 
     /// Applies one key; returns what the surrounding program must do.
@@ -40,103 +84,49 @@ public struct ExplorerState: Equatable, Sendable {
             showsHelp = false
             return key == .character("q") ? .quit : .none
         }
+        if screen != (0, 0), layout == nil {
+            // Too small to show anything but a notice: only quitting works.
+            return key == .character("q") || key == .escape ? .quit : .none
+        }
         switch (mode, key) {
         case (_, .character("?")): showsHelp = true
-        case (.plane, .escape), (.plane, .character("q")): return .quit
+        case (.plane, .character("q")): return .quit
+        case (.plane, .escape): return closeViewOrQuit()
         case (.browse, .escape), (_, .tab): mode = mode == .plane ? .browse : .plane
         case (.plane, .character("b")): mode = .browse
         case (.plane, .character("t")), (.browse, .character("T")): return .toggleTraining
         case (.plane, .character("s")), (.browse, .character("S")): return .save
         case (.plane, .character("o")), (.browse, .character("O")): showsScatter.toggle()
-        case (.plane, .character("+")), (.plane, .character("=")): zoom(by: 1 / Self.zoomFactor)
-        case (.plane, .character("-")), (.plane, .character("_")): zoom(by: Self.zoomFactor)
-        case (.plane, .character("0")): recentre()
-        case (.browse, .enter): return selectedTestIndex == nil ? .none : .jumpToBrowsedLetter
+        case (.plane, .character("x")), (.browse, .character("X")): return cycleAxis(horizontal: true)
+        case (.plane, .character("y")), (.browse, .character("Y")): return cycleAxis(horizontal: false)
+        case (.plane, .character("p")), (.browse, .character("P")): return togglePrincipalPlane()
+        case (.plane, .character("m")): return markCursor()
+        case (.browse, .character("M")): return selectedTestIndex == nil ? .none : .markBrowsedLetter
+        case (.plane, .character("i")), (.browse, .character("I")): return toggleInterpolation()
+        case (.plane, .character("v")), (.browse, .character("V")):
+            showsTraversal.toggle()
+            traversalScroll = 0
+        case (.plane, .character("[")) where showsTraversal: traversalScroll = max(0, traversalScroll - 1)
+        case (.plane, .character("]")) where showsTraversal: traversalScroll = min(latentDim - 1, traversalScroll + 1)
+        case (.plane, .character("+")), (.plane, .character("=")): zoom(by: 1 / Self.zoomFactor, about: cursor)
+        case (.plane, .character("-")), (.plane, .character("_")): zoom(by: Self.zoomFactor, about: cursor)
+        case (.plane, .character("0")): resetAnchorAndView()
+        case (.browse, .enter): return selectedTestIndex == nil ? .none : .anchorAtBrowsedLetter
         case (.plane, _): moveCursor(key)
-        case (.browse, _): browse(key)
+        case (.browse, _): return browse(key)
         }
         return .none
     }
 
-    // MARK: the plane
-
-    private mutating func moveCursor(_ key: Key) {
-        let small = step, big = halfWidth / 3
-        var (dx, dy): (Float, Float) = (0, 0)
-        switch key {
-        case .left, .character("h"): dx = -small
-        case .right, .character("l"): dx = small
-        case .up, .character("k"): dy = small
-        case .down, .character("j"): dy = -small
-        case .bigLeft, .character("H"): dx = -big
-        case .bigRight, .character("L"): dx = big
-        case .bigUp, .character("K"): dy = big
-        case .bigDown, .character("J"): dy = -big
-        default: return
+    /// Esc on the plane closes the traversal or the interpolation strip first; with neither open, it quits.
+    private mutating func closeViewOrQuit() -> ExplorerAction {
+        if showsTraversal {
+            showsTraversal = false
+        } else if showsInterpolation {
+            showsInterpolation = false
+        } else {
+            return .quit
         }
-        moveCursor(to: (cursor.x + dx, cursor.y + dy))
-    }
-
-    /// Puts the cursor at `point` (within the limits) and pans the window so that it stays visible.
-    public mutating func moveCursor(to point: (x: Float, y: Float)) {
-        let limit = Self.cursorLimit
-        cursor = (min(max(point.x, -limit), limit), min(max(point.y, -limit), limit))
-        if cursor.x < centre.x - halfWidth { centre.x = cursor.x + halfWidth * 0.8 }
-        if cursor.x > centre.x + halfWidth { centre.x = cursor.x - halfWidth * 0.8 }
-        if cursor.y < centre.y - halfWidth { centre.y = cursor.y + halfWidth * 0.8 }
-        if cursor.y > centre.y + halfWidth { centre.y = cursor.y - halfWidth * 0.8 }
-    }
-
-    /// Zooms about the cursor, keeping it at the same place on the screen.
-    private mutating func zoom(by factor: Float) {
-        let newHalfWidth = min(max(halfWidth * factor, Self.halfWidthRange.lowerBound), Self.halfWidthRange.upperBound)
-        let ratio = newHalfWidth / halfWidth
-        centre = (cursor.x + (centre.x - cursor.x) * ratio, cursor.y + (centre.y - cursor.y) * ratio)
-        halfWidth = newHalfWidth
-    }
-
-    private mutating func recentre() {
-        cursor = (0, 0)
-        centre = (0, 0)
-        halfWidth = Self.defaultHalfWidth
-    }
-
-    // MARK: browsing
-
-    public var selectedClass: ClassCatalog.Entry? {
-        catalog.entries.indices.contains(browseClass) ? catalog.entries[browseClass] : nil
-    }
-
-    /// The test-set index of the letter being browsed.
-    public var selectedTestIndex: Int? {
-        guard let entry = selectedClass, entry.testIndices.indices.contains(browseItem) else { return nil }
-        return entry.testIndices[browseItem]
-    }
-
-    private mutating func browse(_ key: Key) {
-        guard let entry = selectedClass else { return }
-        let count = entry.testIndices.count
-        switch key {
-        case .right, .down: browseItem = (browseItem + 1) % count
-        case .left, .up: browseItem = (browseItem - 1 + count) % count
-        case .bigRight, .bigDown: browseItem = (browseItem + 10) % count
-        case .bigLeft, .bigUp: browseItem = ((browseItem - 10) % count + count) % count
-        case .character("]"): selectClass((browseClass + 1) % catalog.entries.count)
-        case .character("["): selectClass((browseClass - 1 + catalog.entries.count) % catalog.entries.count)
-        case .character(let c):
-            if let index = catalog.entryIndex(forKey: c) { selectClass(index) }
-        default: break
-        }
-    }
-
-    private mutating func selectClass(_ index: Int) {
-        browseClass = index
-        browseItem = 0
-    }
-
-    /// Enter in browse mode: the cursor jumps to the browsed letter's latent mean, back on the plane.
-    public mutating func jump(to code: (x: Float, y: Float)) {
-        moveCursor(to: code)
-        mode = .plane
+        return .none
     }
 }

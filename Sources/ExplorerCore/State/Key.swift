@@ -7,12 +7,44 @@ public enum Key: Equatable, Sendable {
     case character(Character)
 }
 
-/// What the program around the state must do after a key.
+/// A mouse event at a screen cell (0-based column and row), as the terminal reports it.
+public struct MouseEvent: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        /// The left button went down.
+        case press
+        /// The wheel turned away from the user (zoom in) or towards the user (zoom out).
+        case wheelUp, wheelDown
+    }
+
+    public var kind: Kind
+    public var column: Int
+    public var row: Int
+
+    public init(_ kind: Kind, column: Int, row: Int) {
+        self.kind = kind
+        self.column = column
+        self.row = row
+    }
+}
+
+/// Everything that reaches the explorer from the terminal.
+public enum Input: Equatable, Sendable {
+    case key(Key)
+    case mouse(MouseEvent)
+    case resize(width: Int, height: Int)
+}
+
+/// What the code around the state must do after an input.
 public enum ExplorerAction: Equatable, Sendable {
     case none
     case quit
     case toggleTraining
     case save
-    /// Enter while browsing: move the cursor to the browsed letter's latent mean (the caller knows it).
-    case jumpToBrowsedLetter
+    /// Enter while browsing: anchor the hidden dimensions at the browsed letter's code and put the
+    /// cursor on it (the caller knows the code).
+    case anchorAtBrowsedLetter
+    /// `M` while browsing: the browsed letter's code becomes interpolation point A.
+    case markBrowsedLetter
+    /// A one-line explanation for the status line (e.g. a class with no test letters).
+    case notice(String)
 }

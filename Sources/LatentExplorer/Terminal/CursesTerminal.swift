@@ -19,12 +19,32 @@ final class CursesTerminal {
         var background: Int32
     }
 
-    /// Takes over the terminal. Throws, with the terminal untouched, when it cannot.
-    func start(useColour: Bool) throws {
-        setlocale(LC_ALL, "")
+    /// Checks, before anything is loaded or the screen taken, that standard input and output are a
+    /// terminal whose type (TERM) ncurses knows and that can move the cursor: TERM=dumb, an unset or
+    /// unknown TERM get one clear line instead of a garbled screen.
+    static func checkUsable(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw CLIError("the explorer needs a terminal (standard input and output are not one)")
         }
+        guard let term = environment["TERM"], !term.isEmpty else {
+            throw CLIError("TERM is not set: the explorer needs to know the terminal type (e.g. TERM=xterm-256color)")
+        }
+        var status: Int32 = 0
+        guard setupterm(term, STDOUT_FILENO, &status) == OK, status == 1 else {
+            throw CLIError("unknown terminal type TERM=\(term): install its terminfo entry or use e.g. TERM=xterm-256color")
+        }
+        defer { del_curterm(cur_term) }
+        let cursorAddress = tigetstr("cup")
+        guard let cursorAddress, Int(bitPattern: cursorAddress) != -1 else {
+            throw CLIError("TERM=\(term) cannot move the cursor, and the explorer draws a full screen: run it in a terminal such as xterm-256color")
+        }
+    }
+
+    /// Takes over the terminal. Throws, with the terminal untouched, when it cannot.
+    func start(useColour: Bool) throws {
+        setlocale(LC_ALL, "")
+        isUnicode = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+        try Self.checkUsable()
         guard let screen = newterm(nil, stdout, stdin) else {
             throw CLIError("cannot start the terminal: unknown or unsupported TERM '\(ProcessInfo.processInfo.environment["TERM"] ?? "")'")
         }
@@ -42,20 +62,40 @@ final class CursesTerminal {
             colourCount = Int(COLORS)
             maxPairs = COLOR_PAIRS
         }
+        enableMouse()
+    }
+
+    /// Clicks and the wheel. ncurses is told (it decodes the reports when the terminfo entry describes
+    /// them), and the terminal is asked for SGR reports (mode 1006) directly: tmux's own entry names
+    /// only the old X10 format, so SGR reports arrive as plain characters that `readInput` decodes.
+    private func enableMouse() {
+        mouseinterval(0)
+        _ = mousemask(mmask_t(Self.allMouseEvents), nil)
+        writeToTerminal("\u{1B}[?1000h\u{1B}[?1006h")
+    }
+
+    private func writeToTerminal(_ text: String) {
+        fputs(text, stdout)
+        fflush(stdout)
     }
 
     /// Gives the terminal back as it was. Safe to call more than once.
     func stop() {
         guard let screen else { return }
+        writeToTerminal("\u{1B}[?1006l\u{1B}[?1000l")
+        _ = mousemask(0, nil)
         endwin()
         delscreen(screen)
         self.screen = nil
     }
 
+    /// Whether the locale's character set is UTF-8 (else the renderer draws ASCII only).
+    private(set) var isUnicode = true
+
     var size: (width: Int, height: Int) { (Int(getmaxx(stdscr)), Int(getmaxy(stdscr))) }
 
-    /// The next key, waiting at most `timeoutMilliseconds` (nil when none came, or on a resize).
-    func readKey(timeoutMilliseconds: Int32) -> TerminalInput {
+    /// The next input, waiting at most `timeoutMilliseconds` (`.none` when nothing came).
+    func readInput(timeoutMilliseconds: Int32) -> TerminalInput {
         wtimeout(stdscr, timeoutMilliseconds)
         var value: wint_t = 0
         let result = wget_wch(stdscr, &value)
@@ -71,6 +111,7 @@ final class CursesTerminal {
             case KEY_SRIGHT: return .key(.bigRight)
             case KEY_ENTER: return .key(.enter)
             case KEY_BTAB: return .key(.tab)
+            case KEY_MOUSE: return readCursesMouse()
             case KEY_RESIZE:
                 previous = nil
                 return .resize
@@ -81,10 +122,70 @@ final class CursesTerminal {
         switch scalar.value {
         case 9: return .key(.tab)
         case 10, 13: return .key(.enter)
-        case 27: return .key(.escape)
+        case 27: return readEscapeSequence()
         default: return .key(.character(Character(scalar)))
         }
     }
+
+    /// A mouse event ncurses decoded itself.
+    private func readCursesMouse() -> TerminalInput {
+        var event = MEVENT()
+        guard getmouse(&event) == OK else { return .none }
+        let state = UInt(event.bstate)
+        let kind: MouseEvent.Kind
+        if state & (Self.button1Pressed | Self.button1Clicked) != 0 {
+            kind = .press
+        } else if state & Self.button4Pressed != 0 {
+            kind = .wheelUp
+        } else if state & Self.button5Pressed != 0 {
+            kind = .wheelDown
+        } else {
+            return .none
+        }
+        return .mouse(MouseEvent(kind, column: Int(event.x), row: Int(event.y)))
+    }
+
+    /// After ESC: the Esc key alone, an SGR mouse report (`ESC [ < b ; x ; y M`), or another sequence
+    /// ncurses did not know (ignored, so that it never counts as Esc and quits).
+    private func readEscapeSequence() -> TerminalInput {
+        guard let first = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) else { return .key(.escape) }
+        guard first == "[" else { return .none }                      // Alt+key: not used
+        guard let second = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) else { return .none }
+        if second == "<" {
+            var text = ""
+            while let next = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) {
+                text.append(next)
+                if next == "M" || next == "m" { break }
+                if !MouseSequence.isPrefix(text) { return .none }
+            }
+            return MouseSequence.parse(afterPrefix: text).map { .mouse($0) } ?? .none
+        }
+        // Another control sequence: parameter bytes, then a final byte in @...~ (e.g. ESC [ 2 0 0 ~).
+        var current = second
+        for _ in 0 ..< 16 where !("@" ... "~").contains(current) {
+            guard let next = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) else { break }
+            current = next
+        }
+        return .none
+    }
+
+    private func nextCharacter(timeoutMilliseconds: Int32) -> Character? {
+        wtimeout(stdscr, timeoutMilliseconds)
+        var value: wint_t = 0
+        guard wget_wch(stdscr, &value) == OK, let scalar = Unicode.Scalar(UInt32(value)) else { return nil }
+        return Character(scalar)
+    }
+
+    /// The longest pause inside one escape sequence (a terminal writes a sequence in one go).
+    private static let sequenceGapMilliseconds: Int32 = 30
+
+    // ncurses' mouse masks are macros Swift cannot import: NCURSES_MOUSE_MASK(button, event) is
+    // event << ((button - 1) * 5), with pressed = 2 and clicked = 4 (mouse interface version 2).
+    private static let button1Pressed: UInt = 0o2
+    private static let button1Clicked: UInt = 0o4
+    private static let button4Pressed: UInt = 0o2 << 15
+    private static let button5Pressed: UInt = 0o2 << 20
+    private static let allMouseEvents: UInt = (0o10 << 25) - 1
 
     /// Ctrl-, Alt- or Shift-arrows that terminfo names kUP3, kLFT5, kDN6, ... (xterm's modified
     /// cursor keys): a big step, like shift.
@@ -146,6 +247,7 @@ final class CursesTerminal {
 
 enum TerminalInput: Equatable {
     case key(Key)
+    case mouse(MouseEvent)
     case resize
     case none
 }

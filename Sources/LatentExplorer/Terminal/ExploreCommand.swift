@@ -18,7 +18,7 @@ struct ExploreCommand: ParsableCommand {
     var saveTo: String?
     @Flag(help: "Draw with an ASCII ramp instead of Unicode blocks.") var ascii = false
     @Option(help: "Synthetic letters generated for training (with the built-in data).") var trainCount = 88_800
-    @Option(help: "Test letters shown (encoded, browsed, scattered).") var testCount = 2_600
+    @Option(help: "Test letters shown (encoded, browsed, scattered), sampled evenly over the classes.") var testCount = 2_600
     @Option(help: "Maximum epochs when training from the explorer.") var epochs = 50
     @Flag(help: "Print the median frame times to standard error when quitting.") var frameStats = false
 
@@ -29,13 +29,15 @@ struct ExploreCommand: ParsableCommand {
     }
 
     func run() throws {
+        try CursesTerminal.checkUsable()
         let setup = try makeSetup()
         let terminal = CursesTerminal()
         TerminationSignals.install()
         try terminal.start(useColour: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
         var setupWithTerminal = setup
         setupWithTerminal.capabilities = TerminalCapabilities.choose(
-            colourCount: terminal.colourCount, noColour: ProcessInfo.processInfo.environment["NO_COLOR"] != nil, asciiOnly: ascii)
+            colourCount: terminal.colourCount, noColour: ProcessInfo.processInfo.environment["NO_COLOR"] != nil, asciiOnly: ascii,
+            unicode: terminal.isUnicode)
         let app = ExplorerApp(setup: setupWithTerminal, terminal: terminal)
         let signal = app.run()
         terminal.stop()
@@ -60,23 +62,25 @@ struct ExploreCommand: ParsableCommand {
             description = "untrained"
             message = "No pretrained weights found (Weights/default.safetensors): this model is untrained; press t to train it"
         }
-        guard model.architecture.latentDim >= 2 else { throw CLIError("the explorer needs a latent space of at least 2 dimensions") }
-        if model.architecture.latentDim > 2 {
-            message = "This model has \(model.architecture.latentDim) latent dimensions: the plane shows the first two, the others at 0"
+        let latentDim = model.architecture.latentDim
+        if latentDim > 2 {
+            message = "\(latentDim) latent dimensions: the plane shows z1 and z2, the others at 0; x and y pick others, p the PCA plane"
+        } else if latentDim == 1 {
+            message = "A 1-D model: the plane shows z1 across (every row is the same)"
         }
         let savePath = saveTo ?? weights ?? "latent-explorer.safetensors"
 
         let source = dataOptions.source
-        let test: ImageSet, reference: ImageSet, dataName: String, classNames: [Int: String]
+        let data: ExplorerData, dataName: String
         let training: TrainingSession
         let configuration = TrainingConfiguration(epochs: epochs, batchSize: 128, patience: 4, seed: 0, snapshotInterval: 1.0)
         switch source {
         case .synthetic:
             let keep = try Self.letterLabels(dataOptions.letters)
-            test = SyntheticLetters.makeImageSet(count: testCount, seed: 1_000_004, labels: keep)
-            reference = SyntheticLetters.makeImageSet(count: 2_600, seed: 77, labels: keep)
             dataName = "synthetic letters"
-            classNames = LabelledDataset.letterClassNames
+            data = ExplorerData(test: SyntheticLetters.makeImageSet(count: testCount, seed: 1_000_004, labels: keep),
+                                reference: SyntheticLetters.makeImageSet(count: 2_600, seed: 77, labels: keep),
+                                classNames: LabelledDataset.letterClassNames, name: dataName)
             let (trainCount, testCount) = (trainCount, testCount)
             training = TrainingSession(dataName: "synthetic letters (\(trainCount))", configuration: configuration) {
                 LabelledDataset(name: "synthetic-letters", train: SyntheticLetters.makeImageSet(count: trainCount, seed: 1, labels: keep),
@@ -85,15 +89,11 @@ struct ExploreCommand: ParsableCommand {
             }
         case .directory:
             let dataset = try dataOptions.load()
-            test = dataset.test.prefix(testCount)
-            reference = dataset.train.prefix(5_200)
+            data = ExplorerData(dataset: dataset, testCount: testCount)
             dataName = dataset.name
-            classNames = dataset.classNames
             training = TrainingSession(dataName: dataset.name, configuration: configuration) { dataset }
         }
-        let catalog = ClassCatalog(dataset: LabelledDataset(name: dataName, train: reference, test: test, classNames: classNames))
-        return ExplorerApp.Setup(model: model, metadata: metadata, weightsDescription: description, savePath: savePath,
-                                 test: test, reference: reference, catalog: catalog,
+        return ExplorerApp.Setup(model: model, metadata: metadata, weightsDescription: description, savePath: savePath, data: data,
                                  capabilities: TerminalCapabilities(pixels: .shades, colours: false), training: training,
                                  dataName: dataName, initialMessage: message)
     }

@@ -2,17 +2,15 @@ import ExplorerCore
 import Foundation
 import VAE
 
-/// The explorer's loop: read a key, apply it to the state, take in training events, draw a frame.
-/// Drawing never waits for training: events are polled, snapshots swapped in between frames.
+/// The explorer's loop: read an input, hand it to the controller, take in training events, draw a
+/// frame. Drawing never waits for training: events are polled, snapshots swapped in between frames.
 final class ExplorerApp {
     struct Setup {
         var model: VAEModel
         var metadata: ModelMetadata
         var weightsDescription: String
         var savePath: String
-        var test: ImageSet
-        var reference: ImageSet
-        var catalog: ClassCatalog
+        var data: ExplorerData
         var capabilities: TerminalCapabilities
         var training: TrainingSession
         var dataName: String
@@ -21,10 +19,9 @@ final class ExplorerApp {
 
     private let setup: Setup
     private let terminal: CursesTerminal
-    private var state: ExplorerState
+    private let controller: ExplorerController
     private let view: ModelView
     private let renderer: ExplorerRenderer
-    private var message: String
     private var frameTimer = FrameTimer()
     private var lastCodesRefresh = Date()
     private var codesStale = false
@@ -32,11 +29,11 @@ final class ExplorerApp {
     init(setup: Setup, terminal: CursesTerminal) {
         self.setup = setup
         self.terminal = terminal
-        state = ExplorerState(catalog: setup.catalog)
-        view = ModelView(model: setup.model, test: setup.test, reference: setup.reference)
+        view = ModelView(model: setup.model, test: setup.data.test, reference: setup.data.reference,
+                         testSourceIndices: setup.data.testSourceIndices)
+        controller = ExplorerController(view: view, catalog: setup.data.catalog, message: setup.initialMessage)
         renderer = ExplorerRenderer(capabilities: setup.capabilities,
-                                    title: "\(setup.model.architecture) · \(setup.weightsDescription) · test letters: \(setup.dataName)")
-        message = setup.initialMessage
+                                    title: "\(setup.model.architecture) · \(setup.weightsDescription) · test \(setup.data.catalog.itemNoun): \(setup.dataName)")
     }
 
     var frameSummary: String { frameTimer.summary }
@@ -51,7 +48,7 @@ final class ExplorerApp {
                 codesStale = true
                 needsFrame = true
             }
-            refreshCodesIfDue()
+            if refreshCodesIfDue() { needsFrame = true }
             if setup.training.status != lastStatus {
                 lastStatus = setup.training.status
                 needsFrame = true
@@ -60,13 +57,16 @@ final class ExplorerApp {
                 drawFrame()
                 needsFrame = false
             }
-            let input = terminal.readKey(timeoutMilliseconds: setup.training.isActive ? 50 : 1_000)
+            let input = terminal.readInput(timeoutMilliseconds: setup.training.isActive ? 50 : 1_000)
             switch input {
             case .none: continue
             case .resize: needsFrame = true
             case .key(let key):
                 needsFrame = true
-                if handle(key) { return 0 }
+                if handle(.key(key)) { return 0 }
+            case .mouse(let event):
+                needsFrame = true
+                if handle(.mouse(event)) { return 0 }
             }
         }
         return TerminationSignals.received
@@ -74,38 +74,35 @@ final class ExplorerApp {
 
     /// Re-encodes the test and reference letters after new weights: at once when training is idle,
     /// at most every 5 s while it runs (it costs tens of milliseconds).
-    private func refreshCodesIfDue() {
-        guard codesStale else { return }
-        guard !setup.training.isActive || Date().timeIntervalSince(lastCodesRefresh) > 5 else { return }
+    private func refreshCodesIfDue() -> Bool {
+        guard codesStale else { return false }
+        guard !setup.training.isActive || Date().timeIntervalSince(lastCodesRefresh) > 5 else { return false }
         view.refreshCodes()
+        controller.codesRefreshed()
         lastCodesRefresh = Date()
         codesStale = false
+        return true
     }
 
     private func drawFrame() {
         let start = DispatchTime.now().uptimeNanoseconds
         let size = terminal.size
-        let buffer = renderer.render(width: size.width, height: size.height, state: state, view: view,
-                                     training: setup.training.status, message: message)
+        _ = controller.handle(.resize(width: size.width, height: size.height))
+        let buffer = controller.render(renderer, width: size.width, height: size.height, training: setup.training.status)
         terminal.paint(buffer)
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         frameTimer.record(milliseconds: milliseconds, whileTraining: setup.training.isActive)
     }
 
     /// Returns true to quit.
-    private func handle(_ key: Key) -> Bool {
-        if Layout(width: terminal.size.width, height: terminal.size.height) == nil {
-            return key == .character("q") || key == .escape
-        }
-        switch state.apply(key) {
+    private func handle(_ input: Input) -> Bool {
+        let size = terminal.size
+        _ = controller.handle(.resize(width: size.width, height: size.height))
+        switch controller.handle(input) {
         case .none: break
         case .quit: return true
-        case .toggleTraining:
-            setup.training.toggle(model: view.model)
-            message = ""
+        case .toggleTraining: setup.training.toggle(model: view.model)
         case .save: save()
-        case .jumpToBrowsedLetter:
-            if let index = state.selectedTestIndex { state.jump(to: view.testCode(index)) }
         }
         return false
     }
@@ -120,11 +117,7 @@ final class ExplorerApp {
             metadata.testLoss = status.epochs.last?.validation
             metadata.trainedAt = ISO8601DateFormatter().string(from: Date())
         }
-        do {
-            try WeightsFile.save(view.model, metadata: metadata, to: setup.savePath)
-            message = "Saved the weights to \(setup.savePath)"
-        } catch {
-            message = "Could not save: \(error)"
-        }
+        let model = view.model
+        controller.show(SaveReport.attempt(path: setup.savePath) { try WeightsFile.save(model, metadata: metadata, to: setup.savePath) })
     }
 }

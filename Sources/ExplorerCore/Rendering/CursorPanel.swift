@@ -1,0 +1,53 @@
+import VAE
+
+/// The side pane on the plane: where the cursor is, the letter decoded there beside the test letter
+/// whose code is nearest (a real example next to the generated one), the class the kNN votes for,
+/// point A, and what the hidden dimensions are held at.
+struct CursorPanel {
+    let state: ExplorerState
+    let view: ModelView
+    let capabilities: TerminalCapabilities
+
+    func draw(into buffer: inout CellBuffer, rect: Rect) {
+        let style = PanelStyle(capabilities: capabilities)
+        buffer.frame(rect, title: "Decoded at cursor", style: style.frame, titleStyle: style.title)
+        let inside = rect.interior
+        let plane = state.plane
+        let point = state.cursorPoint
+        let coordinates = "\(plane.xLabel) \(Format.signed(state.cursor.x))  \(plane.yLabel) \(Format.signed(state.cursor.y))"
+        buffer.put(state.latentDim == 1 ? "z1 \(Format.signed(state.cursor.x))" : coordinates, x: inside.x + 1, y: inside.y, limit: inside.width - 1)
+
+        let nearest = view.nearestTestLetter(point)
+        let nearestName = nearest.map { className(view.test.labels[$0.index]) } ?? "?"
+        let nearestImage = nearest.map { view.testImage($0.index) } ?? [Float](repeating: 0, count: ImageSet.pixelCount)
+        var y = style.drawPair(("decoded", view.decode(point)), ("nearest real: '\(nearestName)'", nearestImage),
+                               in: inside, top: inside.y + 1, reservedBelow: 3, into: &buffer)
+        var lines: [(String, CellStyle)] = []
+        if let nearest {
+            lines.append(("  test #\(view.testSourceIndices[nearest.index]), distance \(Format.fixed(nearest.distance))", style.muted))
+        }
+        let vote = view.nearestClass(point).map(className) ?? "?"
+        lines.append(("5-NN class: \(vote)", CellStyle(bold: true)))
+        if state.pointA != nil { lines.append(("A: \(state.pointAName)", .plain)) }
+        if state.showsPrincipalPlane {
+            lines.append(("plane: PCA of the test codes", style.muted))
+        } else if state.latentDim > 2 {
+            lines.append(("others at \(state.anchorName)\(state.anchor.contains { $0 != 0 } ? ":" : " (0)")", style.muted))
+        }
+        for (text, lineStyle) in lines where y < inside.y + inside.height {
+            buffer.put(text, x: inside.x + 1, y: y, style: lineStyle, limit: inside.width - 1)
+            y += 1
+        }
+        if !state.showsPrincipalPlane && state.latentDim > 2 && state.anchor.contains(where: { $0 != 0 }) {
+            let hidden = (0 ..< state.latentDim).filter { $0 != state.xDimension && $0 != state.yDimension }
+            for line in Format.codeLines(state.anchor, dimensions: hidden, width: inside.width - 2, lines: inside.y + inside.height - y) {
+                buffer.put(line, x: inside.x + 2, y: y, limit: inside.width - 2)
+                y += 1
+            }
+        }
+    }
+
+    private func className(_ label: Int) -> String {
+        state.catalog.entries.first { $0.label == label }?.name ?? String(label)
+    }
+}

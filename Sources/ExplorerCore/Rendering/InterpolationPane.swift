@@ -1,0 +1,33 @@
+import VAE
+
+/// The interpolation strip: letters decoded at evenly spaced points on the straight line from point A
+/// to the cursor (or the browsed letter), redrawn as the cursor moves.
+struct InterpolationPane {
+    let state: ExplorerState
+    let view: ModelView
+    let capabilities: TerminalCapabilities
+
+    func draw(into buffer: inout CellBuffer, rect: Rect) {
+        buffer.fill(rect)
+        let style = PanelStyle(capabilities: capabilities)
+        guard let a = state.pointA else { return }
+        let subject = Subject(state: state, view: view)
+        let inside = rect.interior
+        let letters = Layout.stripLetters(interiorWidth: inside.width)
+        buffer.frame(rect, title: "Interpolation, \(letters.steps) steps: A \(state.pointAName) → \(subject.name)",
+                     style: style.frame, titleStyle: style.title)
+        let points = LatentPaths.interpolation(from: a, to: subject.code, steps: letters.steps)
+        let decoded = view.decodeBatch(points, slot: .strip)
+        let x0 = inside.x + (inside.width - letters.steps * letters.width) / 2
+        for step in 0 ..< letters.steps {
+            let image = Array(decoded[step * ImageSet.pixelCount ..< (step + 1) * ImageSet.pixelCount])
+            PixelArt.draw(image, side: ImageSet.side, into: &buffer,
+                          rect: Rect(x: x0 + step * letters.width, y: inside.y, width: letters.width, height: min(letters.height, inside.height)),
+                          style: capabilities.pixels)
+        }
+        // The ends named on the bottom edge, under the first and last letters.
+        let bottom = rect.y + rect.height - 1
+        buffer.put(" A ", x: x0, y: bottom, style: style.title)
+        buffer.put(state.mode == .browse ? " ◆ " : " ✛ ", x: x0 + letters.steps * letters.width - 3, y: bottom, style: style.title)
+    }
+}

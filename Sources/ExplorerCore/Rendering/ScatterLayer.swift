@@ -1,0 +1,74 @@
+/// The test letters' codes, projected onto the plane shown, as dots: Braille characters (2x4 dots a
+/// cell) coloured by class, or each class's symbol without colour or Unicode.
+///
+/// A cell shows the class with the most weight among its dots, each dot weighing 1 / (letters of its
+/// class): in a balanced sample that is the majority, and a class with few letters is not hidden under
+/// a crowded one. While browsing, the browsed class's dots are drawn bright and bold, the rest dimmed.
+struct ScatterLayer {
+    let state: ExplorerState
+    let view: ModelView
+    let capabilities: TerminalCapabilities
+
+    func draw(_ geometry: PlaneGeometry, plane: LatentPlane, into buffer: inout CellBuffer) {
+        let width = geometry.columns * Layout.gridCell.width
+        let points = view.projectedTestCodes(on: plane)
+        let labels = view.test.labels
+        let catalog = state.catalog
+        var entryOfLabel: [Int: Int] = [:]
+        var weightOfEntry: [Float] = []
+        for (index, entry) in catalog.entries.enumerated() {
+            entryOfLabel[entry.label] = index
+            weightOfEntry.append(1 / Float(max(1, entry.testIndices.count)))
+        }
+        let highlighted = state.mode == .browse ? state.browseClass : nil
+
+        // (cell, entry, dot bit) for every letter in view, grouped by cell.
+        var dots: [(cell: Int, entry: Int, bit: UInt32)] = []
+        dots.reserveCapacity(labels.count)
+        for index in labels.indices {
+            guard let entry = entryOfLabel[labels[index]],
+                  let position = geometry.screenPosition((points[2 * index], points[2 * index + 1])) else { continue }
+            let (column, row) = (Int(position.column), Int(position.row))
+            let dotColumn = min(1, Int((position.column - Float(column)) * 2)), dotRow = min(3, Int((position.row - Float(row)) * 4))
+            dots.append((row * width + column, entry, Braille.bit(column: dotColumn, row: dotRow)))
+        }
+        dots.sort { $0.cell < $1.cell }
+        var start = 0
+        while start < dots.count {
+            var end = start
+            while end < dots.count && dots[end].cell == dots[start].cell { end += 1 }
+            drawCell(dots[start ..< end], width: width, geometry: geometry, weights: weightOfEntry, highlighted: highlighted, into: &buffer)
+            start = end
+        }
+    }
+
+    private func drawCell(_ dots: ArraySlice<(cell: Int, entry: Int, bit: UInt32)>, width: Int, geometry: PlaneGeometry,
+                          weights: [Float], highlighted: Int?, into buffer: inout CellBuffer) {
+        let cell = dots.first!.cell
+        var bits: UInt32 = 0, highlightedBits: UInt32 = 0
+        var weightByEntry: [Int: Float] = [:]
+        for dot in dots {
+            bits |= dot.bit
+            weightByEntry[dot.entry, default: 0] += weights[dot.entry]
+            if dot.entry == highlighted { highlightedBits |= dot.bit }
+        }
+        let winner = weightByEntry.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key
+        let (x, y) = (geometry.area.x + cell % width, geometry.area.y + cell / width)
+        let braille = capabilities.colours && capabilities.unicode
+        if let highlighted {
+            if highlightedBits != 0 {
+                buffer[x, y] = braille
+                    ? Cell(Braille.character(highlightedBits), CellStyle(foreground: Palette.classColour(highlighted), bold: true))
+                    : Cell(state.catalog.entries[highlighted].symbol, CellStyle(bold: true, reverse: true))
+            } else {
+                buffer[x, y] = braille
+                    ? Cell(Braille.character(bits), CellStyle(foreground: Palette.dimmed, dim: true))
+                    : Cell(state.catalog.entries[winner].symbol, CellStyle(dim: true))
+            }
+        } else {
+            buffer[x, y] = braille
+                ? Cell(Braille.character(bits), CellStyle(foreground: Palette.classColour(winner)))
+                : Cell(state.catalog.entries[winner].symbol)
+        }
+    }
+}

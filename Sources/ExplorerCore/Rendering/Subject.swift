@@ -1,0 +1,16 @@
+/// The latent code the interpolation strip runs to and the traversal sweeps: the browsed letter's
+/// code while browsing, else the code at the cursor.
+struct Subject {
+    let code: [Float]
+    let name: String
+
+    init(state: ExplorerState, view: ModelView) {
+        if state.mode == .browse, let index = state.selectedTestIndex, let entry = state.selectedClass {
+            code = view.testCode(index)
+            name = "letter '\(entry.name)' #\(view.testSourceIndices[index])"
+        } else {
+            code = state.cursorPoint
+            name = "the cursor"
+        }
+    }
+}

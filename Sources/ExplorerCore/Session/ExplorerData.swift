@@ -1,0 +1,32 @@
+import VAE
+
+/// The letters the explorer shows and votes with: test letters (encoded, browsed, scattered) and
+/// reference letters (the kNN's training codes), sampled per class so every class appears.
+public struct ExplorerData: Sendable {
+    public let test: ImageSet
+    /// Where each shown test letter sits in the data set's test split.
+    public let testSourceIndices: [Int]
+    public let reference: ImageSet
+    public let catalog: ClassCatalog
+
+    /// The seed of the per-class samples: the same data set always shows the same letters.
+    public static let samplingSeed: UInt64 = 8
+    /// Training letters whose codes the nearest-class vote uses.
+    public static let referenceCount = 5_200
+
+    /// Up to `testCount` test letters and `referenceCount` training letters, stratified by class: a
+    /// data set sorted by class (NIST's test file) shows all its classes, not just the first few.
+    public init(dataset: LabelledDataset, testCount: Int, referenceCount: Int = ExplorerData.referenceCount) {
+        let (test, sources) = dataset.test.stratifiedSample(count: testCount, seed: Self.samplingSeed)
+        let reference = dataset.train.stratifiedSample(count: referenceCount, seed: Self.samplingSeed &+ 1).images
+        self.init(test: test, testSourceIndices: sources, reference: reference, classNames: dataset.classNames, name: dataset.name)
+    }
+
+    /// Sets made elsewhere (the synthetic generator makes balanced sets itself).
+    public init(test: ImageSet, testSourceIndices: [Int]? = nil, reference: ImageSet, classNames: [Int: String], name: String) {
+        self.test = test
+        self.testSourceIndices = testSourceIndices ?? Array(0 ..< test.count)
+        self.reference = reference
+        catalog = ClassCatalog(dataset: LabelledDataset(name: name, train: reference, test: test, classNames: classNames))
+    }
+}

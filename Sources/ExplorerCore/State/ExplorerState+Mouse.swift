@@ -1,0 +1,29 @@
+/// The mouse: a click on the plane puts the cursor there, the wheel zooms about the pointer, a click on
+/// a legend entry browses that class. Every one of these has a key as well.
+extension ExplorerState {
+    public mutating func apply(_ event: MouseEvent) -> ExplorerAction {
+        if showsHelp {
+            showsHelp = false
+            return .none
+        }
+        guard let layout else { return .none }
+        if showsScatter && !showsTraversal,
+           let entry = Legend.entry(at: (event.column, event.row), catalog: catalog, pane: layout.plane),
+           event.kind == .press {
+            mode = .browse
+            selectClass(entry)
+            return .none
+        }
+        guard !showsTraversal else { return .none }
+        let geometry = PlaneGeometry(area: layout.plane.interior, state: self)
+        guard let point = geometry.point(column: event.column, row: event.row) else { return .none }
+        switch event.kind {
+        case .press:
+            mode = .plane
+            moveCursor(to: point)
+        case .wheelUp: zoom(by: 1 / Self.zoomFactor, about: point)
+        case .wheelDown: zoom(by: Self.zoomFactor, about: point)
+        }
+        return .none
+    }
+}

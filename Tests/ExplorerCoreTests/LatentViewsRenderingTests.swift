@@ -1,0 +1,178 @@
+import ExplorerCore
+import VAE
+import XCTest
+
+/// What the views of higher-dimensional spaces draw, read back from rendered frames.
+final class LatentViewsRenderingTests: XCTestCase {
+    private static let test = SyntheticLetters.makeImageSet(count: 104, seed: 3)
+
+    private func makeController(latentDim: Int = 16) -> ExplorerController {
+        let view = ModelView(model: TestModels.mlp(latentDim: latentDim), test: Self.test, reference: SyntheticLetters.makeImageSet(count: 52, seed: 4))
+        let data = ExplorerData(test: Self.test, reference: view.reference, classNames: LabelledDataset.letterClassNames, name: "t")
+        let controller = ExplorerController(view: view, catalog: data.catalog)
+        _ = controller.handle(.resize(width: 120, height: 40))
+        return controller
+    }
+
+    private func frame(_ controller: ExplorerController, colours: Bool = false, unicode: Bool = true,
+                       width: Int = 120, height: Int = 40) -> CellBuffer {
+        _ = controller.handle(.resize(width: width, height: height))
+        let renderer = ExplorerRenderer(capabilities: TerminalCapabilities(pixels: colours ? .halfBlocks256 : .shades, colours: colours, unicode: unicode),
+                                        title: "test")
+        return controller.render(renderer, width: width, height: height, training: TrainingSession.Status(dataName: "synthetic"))
+    }
+
+    private func press(_ controller: ExplorerController, _ keys: Key...) {
+        for key in keys { _ = controller.handle(.key(key)) }
+    }
+
+    private func line(_ buffer: CellBuffer, _ y: Int) -> String { buffer.text.split(separator: "\n", omittingEmptySubsequences: false)[y].description }
+
+    /// The plane pane's cells (inside its frame), for comparing pictures.
+    private func planeCells(_ buffer: CellBuffer) -> [Cell] {
+        (2 ..< 29).flatMap { y in (1 ..< 87).map { buffer[$0, y] } }
+    }
+
+    /// A short description of a picture that changes when any cell does (asserting on whole cell
+    /// arrays would print thousands of cells on failure).
+    private func fingerprint(_ cells: [Cell]) -> String {
+        var hasher = Hasher()
+        for cell in cells { hasher.combine(String(cell.character)); hasher.combine(cell.style) }
+        return "\(cells.count) cells, \(Set(cells.map(\.character)).count) characters, hash \(hasher.finalize())"
+    }
+
+    func testAxesAreNamedAndXChangesThePicture() {
+        let controller = makeController()
+        let before = frame(controller, colours: true)
+        XCTAssertTrue(line(before, 1).contains("x z1 ") && line(before, 1).contains("y z2 "), line(before, 1))
+        XCTAssertTrue(line(before, 1).contains("others at origin"))
+        press(controller, .character("x"))
+        let after = frame(controller, colours: true)
+        XCTAssertTrue(line(after, 1).contains("x z3 "), line(after, 1))
+        XCTAssertTrue(after.text.contains("z3 +0.00  z2 +0.00"), "the side pane names the axes")
+        XCTAssertNotEqual(fingerprint(planeCells(before)), fingerprint(planeCells(after)), "another dimension decodes other letters")
+    }
+
+    func testPCAPlaneTitleShowsExplainedVariance() {
+        let controller = makeController()
+        press(controller, .character("p"))
+        let title = line(frame(controller), 1)
+        XCTAssertTrue(title.contains("PCA plane"), title)
+        XCTAssertNotNil(title.range(of: #"PC1 \(\d+%\)"#, options: .regularExpression), title)
+        XCTAssertNotNil(title.range(of: #"PC2 \(\d+%\)"#, options: .regularExpression), title)
+    }
+
+    func testAnchorAtABrowsedLetterIsShownAndZeroResetsIt() {
+        let controller = makeController()
+        press(controller, .character("b"), .character("e"), .right, .enter)
+        let text = frame(controller).text
+        XCTAssertTrue(text.contains("others at letter 'e'"), text)
+        XCTAssertEqual(controller.state.cursorPoint, controller.view.testCode(controller.state.catalog.entries[4].testIndices[1]),
+                       "the cursor decodes the browsed letter's own code")
+        press(controller, .character("0"))
+        XCTAssertTrue(frame(controller).text.contains("others at origin"))
+    }
+
+    func testLegendNamesEveryClassAndBrowsingHighlightsOne() {
+        let controller = makeController(latentDim: 2)
+        press(controller, .character("o"))
+        let mono = frame(controller)
+        XCTAssertTrue(line(mono, 30).contains(" a b c d e f g h i j k l m n o p q r s t u v w x y z "), line(mono, 30))
+        press(controller, .character("b"), .character("c"))
+        let colour = frame(controller, colours: true)
+        let legendRow = line(colour, 30)
+        let c = legendRow.distance(from: legendRow.startIndex, to: legendRow.range(of: " c ")!.lowerBound) + 1
+        XCTAssertTrue(colour[c, 30].style.reverse, "the browsed class stands out")
+        XCTAssertTrue(colour[c - 2, 30].style.dim, "the others are dimmed")
+        // On the plane, only the browsed class keeps its colour.
+        let scatter = planeCells(colour).filter { ($0.character.unicodeScalars.first?.value ?? 0) >= 0x2801 && ($0.character.unicodeScalars.first?.value ?? 0) <= 0x28FF }
+        XCTAssertFalse(scatter.isEmpty)
+        XCTAssertTrue(scatter.allSatisfy { $0.style.dim || $0.style.foreground == Palette.classColour(2) })
+    }
+
+    func testInterpolationStripFollowsTheCursor() {
+        let controller = makeController()
+        press(controller, .character("m"), .bigRight, .bigRight, .bigUp, .character("i"))
+        let first = frame(controller, colours: true)
+        let stripTitle = first.text.split(separator: "\n").first { $0.contains("Interpolation") }
+        XCTAssertNotNil(stripTitle, first.text)
+        XCTAssertTrue(stripTitle?.contains("Interpolation, 12 steps: A cursor") ?? false, String(stripTitle ?? ""))
+        let rows = { (buffer: CellBuffer) in
+            let y = buffer.text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("Interpolation") }!
+            return (y + 1 ..< y + 5).flatMap { row in (1 ..< 87).map { buffer[$0, row] } }
+        }
+        press(controller, .bigDown, .bigDown)
+        XCTAssertNotEqual(fingerprint(rows(first)), fingerprint(rows(frame(controller, colours: true))), "the strip is redrawn as the cursor moves")
+        // At 80 columns it fits 8 narrower letters.
+        XCTAssertTrue(frame(controller, width: 80, height: 24).text.contains("Interpolation, 8 steps"))
+    }
+
+    func testTraversalRowsFollowTheSpreadOfTheCodes() {
+        let controller = makeController()
+        press(controller, .character("v"))
+        let text = frame(controller).text
+        XCTAssertTrue(text.contains("Traversal of the cursor"), text)
+        XCTAssertTrue(text.contains("rows 1-7 of 16"), text)
+        let firstLabel = line(frame(controller), 2)
+        XCTAssertTrue(firstLabel.hasPrefix("│ z\(controller.view.dimensionsBySpread[0] + 1) "), firstLabel)
+        press(controller, .character("]"))
+        XCTAssertTrue(frame(controller).text.contains("rows 2-8 of 16"))
+    }
+
+    func testNearestRealLetterIsShownWithItsClass() throws {
+        let controller = makeController(latentDim: 2)
+        let hit = try XCTUnwrap(controller.view.nearestTestLetter(controller.state.cursorPoint))
+        let name = controller.state.catalog.entries.first { $0.label == Self.test.labels[hit.index] }!.name
+        let text = frame(controller).text
+        XCTAssertTrue(text.contains("nearest real: '\(name)'"), text)
+        XCTAssertTrue(text.contains("test #\(hit.index), distance"), text)
+    }
+
+    func testWithoutUnicodeEveryCellIsASCII() {
+        let controller = makeController()
+        press(controller, .character("o"), .character("m"), .right, .character("i"))
+        for (width, height) in [(120, 40), (80, 24), (30, 5)] {
+            let buffer = frame(controller, unicode: false, width: width, height: height)
+            XCTAssertTrue(buffer.cells.allSatisfy { $0.character.isASCII }, buffer.text)
+        }
+        XCTAssertTrue(frame(controller, unicode: false).text.contains("+- Latent plane"))
+    }
+
+    func testKeyLineAlwaysOffersHelpAndBrowseHintsFit() {
+        let controller = makeController()
+        for width in [80, 100, 120, 200] {
+            XCTAssertTrue(line(frame(controller, width: width, height: 24), 23).hasSuffix("? help  q quit" + String(repeating: " ", count: 0))
+                || line(frame(controller, width: width, height: 24), 23).contains("? help  q quit"))
+        }
+        press(controller, .character("b"))
+        let browse = frame(controller, width: 80, height: 24)
+        XCTAssertTrue(line(browse, 23).contains("? help"), line(browse, 23))
+        for hint in ["←/→: letter   [ ]: class", "a key: its class  Tab: plane", "Enter: anchor  M: mark as A"] {
+            XCTAssertTrue(browse.text.contains(hint), "hint cut off: \(hint)\n\(browse.text)")
+        }
+    }
+
+    func testTheStatusMessageLastsUntilTheNextKey() {
+        let controller = makeController()
+        press(controller, .character("i"))
+        XCTAssertTrue(controller.message.contains("Mark point A first"))
+        press(controller, .right)
+        XCTAssertEqual(controller.message, "")
+    }
+
+    func testOneDimensionalModel() {
+        let controller = makeController(latentDim: 1)
+        press(controller, .right, .character("v"))
+        let text = frame(controller).text
+        XCTAssertTrue(text.contains("rows 1-1 of 1") || text.contains("Traversal of the cursor"), text)
+        press(controller, .character("v"), .character("o"))
+        XCTAssertTrue(line(frame(controller), 1).contains("x z1 "))
+    }
+
+    func testItemNounFollowsTheClasses() {
+        let fashion = ClassCatalog(entries: [.init(label: 0, name: "T-shirt/top", testIndices: [0]), .init(label: 8, name: "Bag", testIndices: [1])])
+        XCTAssertEqual(fashion.itemNoun, "images")
+        XCTAssertEqual(fashion.entries.map(\.symbol), ["0", "1"], "multi-letter names get distinct symbols")
+        XCTAssertEqual(ClassCatalog(entries: [.init(label: 1, name: "a", testIndices: [0])]).itemNoun, "letters")
+    }
+}

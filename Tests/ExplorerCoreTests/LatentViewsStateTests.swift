@@ -1,0 +1,199 @@
+import ExplorerCore
+import XCTest
+
+/// Keys and mouse events of the views of higher-dimensional spaces: axes, PCA plane, anchor,
+/// interpolation, traversal, the mouse.
+final class LatentViewsStateTests: XCTestCase {
+    private let catalog = ClassCatalog(entries: [
+        .init(label: 1, name: "a", testIndices: [0, 3, 5]),
+        .init(label: 2, name: "b", testIndices: [1, 4]),
+        .init(label: 5, name: "e", testIndices: [2]),
+    ])
+
+    private func state(latentDim: Int = 16, width: Int = 120, height: Int = 40) -> ExplorerState {
+        var s = ExplorerState(catalog: catalog, latentDim: latentDim)
+        s.resize(width: width, height: height)
+        return s
+    }
+
+    func testXAndYCycleTheDimensionsAndTheCursorKeepsItsCode() {
+        var s = state(latentDim: 4)
+        XCTAssertEqual(s.plane.xLabel, "z1")
+        XCTAssertEqual(s.plane.yLabel, "z2")
+        s.anchor(at: [0.5, -1, 2, -3], name: "letter 'a' #0")
+        XCTAssertEqual(s.cursorPoint, [0.5, -1, 2, -3], "the cursor sits on the anchor letter")
+        XCTAssertEqual(s.apply(.character("x")), .none)
+        XCTAssertEqual(s.xDimension, 2, "x skips the dimension y shows")
+        XCTAssertEqual(s.plane.xLabel, "z3")
+        XCTAssertEqual(s.cursor.x, 2, "the cursor takes the anchor's value of the new dimension")
+        XCTAssertEqual(s.cursorPoint, [0.5, -1, 2, -3], "so it still decodes the same code")
+        _ = s.apply(.character("x"))
+        XCTAssertEqual(s.xDimension, 3)
+        _ = s.apply(.character("x"))
+        XCTAssertEqual(s.xDimension, 0, "wraps around")
+        _ = s.apply(.character("y"))
+        XCTAssertEqual(s.yDimension, 2)
+        XCTAssertEqual(s.cursor.y, 2)
+        // The dimensions not shown are held at the anchor: moving the cursor changes only x and y.
+        _ = s.apply(.right)
+        let point = s.cursorPoint
+        XCTAssertEqual(point[1], -1)
+        XCTAssertEqual(point[3], -3)
+        XCTAssertEqual(point[0], 0.5 + s.step, accuracy: 1e-6)
+    }
+
+    func testSmallSpacesExplainWhyAxesDoNotCycle() {
+        var two = state(latentDim: 2)
+        if case .notice = two.apply(.character("x")) {} else { XCTFail("2-D: x explains itself") }
+        XCTAssertEqual(two.xDimension, 0)
+        var one = state(latentDim: 1)
+        XCTAssertNil(one.yDimension)
+        if case .notice = one.apply(.character("y")) {} else { XCTFail("1-D: y explains itself") }
+        if case .notice = one.apply(.character("p")) {} else { XCTFail("1-D: no PCA plane") }
+        _ = one.apply(.up)
+        XCTAssertEqual(one.cursor.y, 0, "a 1-D plane has no vertical direction")
+        _ = one.apply(.right)
+        XCTAssertEqual(one.cursorPoint, [one.step])
+    }
+
+    func testPrincipalPlaneTogglesAndProjectsTheCursor() {
+        var s = state(latentDim: 3)
+        if case .notice = s.apply(.character("p")) {} else { XCTFail("no codes yet: p explains itself") }
+        let r = Float(0.5).squareRoot()
+        let pca = LatentPlane(origin: [1, 0, 0], xAxis: [0, r, r], yAxis: [0, r, -r], xLabel: "PC1", yLabel: "PC2",
+                              explainedVariance: (0.6, 0.3))
+        s.setPrincipalPlane(pca)
+        s.moveCursor(to: (1, 2))                      // the code (1, 2, 0)
+        XCTAssertEqual(s.apply(.character("p")), .none)
+        XCTAssertTrue(s.showsPrincipalPlane)
+        XCTAssertEqual(s.plane, pca)
+        XCTAssertEqual(s.cursor.x, 2 * r, accuracy: 1e-6)
+        XCTAssertEqual(s.cursor.y, 2 * r, accuracy: 1e-6)
+        XCTAssertEqual(s.cursorPoint[1], 2, accuracy: 1e-5)
+        _ = s.apply(.character("p"))
+        XCTAssertFalse(s.showsPrincipalPlane)
+        XCTAssertEqual(s.cursor.x, 1, accuracy: 1e-5, "back on the slice, on the same code")
+        XCTAssertEqual(s.cursor.y, 2, accuracy: 1e-5)
+        _ = s.apply(.character("p"))
+        _ = s.apply(.character("y"))
+        XCTAssertFalse(s.showsPrincipalPlane, "x or y returns to the slice")
+        s.setPrincipalPlane(nil)
+        XCTAssertFalse(s.showsPrincipalPlane)
+    }
+
+    func testZeroResetsTheAnchorAndTheView() {
+        var s = state()
+        s.anchor(at: [Float](repeating: 1, count: 16), name: "letter 'b' #1")
+        _ = s.apply(.character("-"))
+        _ = s.apply(.character("0"))
+        XCTAssertEqual(s.anchor, [Float](repeating: 0, count: 16))
+        XCTAssertEqual(s.anchorName, "origin")
+        XCTAssertEqual(s.halfWidth, ExplorerState.defaultHalfWidth)
+        XCTAssertEqual(s.cursorPoint, [Float](repeating: 0, count: 16))
+    }
+
+    func testMarkThenInterpolateAndEscClosesViewsBeforeQuitting() {
+        var s = state()
+        if case .notice = s.apply(.character("i")) {} else { XCTFail("i before m explains itself") }
+        XCTAssertFalse(s.showsInterpolation)
+        s.moveCursor(to: (1, 1))
+        if case .notice = s.apply(.character("m")) {} else { XCTFail("m confirms") }
+        XCTAssertEqual(s.pointA?.prefix(2), [1, 1])
+        _ = s.apply(.character("i"))
+        XCTAssertTrue(s.showsInterpolation)
+        XCTAssertNotNil(s.layout?.strip, "the strip takes its rows")
+        _ = s.apply(.character("v"))
+        XCTAssertTrue(s.showsTraversal)
+        _ = s.apply(.character("]"))
+        _ = s.apply(.character("]"))
+        XCTAssertEqual(s.traversalScroll, 2)
+        _ = s.apply(.character("["))
+        XCTAssertEqual(s.traversalScroll, 1)
+        XCTAssertEqual(s.apply(.escape), .none)
+        XCTAssertFalse(s.showsTraversal)
+        XCTAssertEqual(s.apply(.escape), .none)
+        XCTAssertFalse(s.showsInterpolation)
+        XCTAssertEqual(s.apply(.escape), .quit)
+    }
+
+    func testBrowseUsesCapitalsForViewKeys() {
+        var s = state()
+        _ = s.apply(.character("b"))
+        XCTAssertEqual(s.apply(.character("M")), .markBrowsedLetter)
+        _ = s.apply(.character("V"))
+        XCTAssertTrue(s.showsTraversal)
+        _ = s.apply(.character("X"))
+        XCTAssertEqual(s.xDimension, 2)
+        _ = s.apply(.character("e"))
+        XCTAssertEqual(s.selectedClass?.name, "e", "lower-case letters still pick classes")
+    }
+
+    func testClickPutsTheCursorThereAndTheWheelZoomsAboutThePointer() throws {
+        var s = state()
+        let layout = try XCTUnwrap(s.layout)
+        let geometry = PlaneGeometry(area: layout.plane.interior, state: s)
+        let (column, row) = (layout.plane.interior.x + 10, layout.plane.interior.y + 5)
+        let target = try XCTUnwrap(geometry.point(column: column, row: row))
+        _ = s.apply(.character("b"))
+        XCTAssertEqual(s.apply(MouseEvent(.press, column: column, row: row)), .none)
+        XCTAssertEqual(s.mode, .plane, "a click on the plane returns to it")
+        XCTAssertEqual(s.cursor.x, target.x, accuracy: 1e-6)
+        XCTAssertEqual(s.cursor.y, target.y, accuracy: 1e-6)
+        XCTAssertEqual(s.centre.x, 0, "a click inside the pane does not pan it")
+        let after = PlaneGeometry(area: layout.plane.interior, state: s)
+        let position = try XCTUnwrap(after.screenPosition(s.cursor))
+        XCTAssertEqual(Int(position.column) + layout.plane.interior.x, column, "the cursor is drawn where the click was")
+        XCTAssertEqual(Int(position.row) + layout.plane.interior.y, row)
+
+        let pointer = (column: layout.plane.interior.x + 60, row: layout.plane.interior.y + 20)
+        let under = try XCTUnwrap(geometry.point(column: pointer.column, row: pointer.row))
+        _ = s.apply(MouseEvent(.wheelUp, column: pointer.column, row: pointer.row))
+        XCTAssertEqual(s.halfWidth, 2, accuracy: 1e-6)
+        let zoomed = PlaneGeometry(area: layout.plane.interior, state: s)
+        let still = try XCTUnwrap(zoomed.screenPosition(under))
+        XCTAssertEqual(still.column + Float(layout.plane.interior.x), Float(pointer.column) + 0.5, accuracy: 0.01,
+                       "the point under the pointer stays under it")
+        XCTAssertEqual(still.row + Float(layout.plane.interior.y), Float(pointer.row) + 0.5, accuracy: 0.01)
+        _ = s.apply(MouseEvent(.wheelDown, column: pointer.column, row: pointer.row))
+        XCTAssertEqual(s.halfWidth, 3, accuracy: 1e-5)
+
+        let before = s
+        _ = s.apply(MouseEvent(.press, column: layout.side.x + 3, row: layout.side.y + 3))
+        XCTAssertEqual(s, before, "a click outside the plane changes nothing")
+    }
+
+    func testClickOnTheLegendBrowsesThatClass() throws {
+        var s = state()
+        _ = s.apply(.character("o"))
+        let layout = try XCTUnwrap(s.layout)
+        // The legend's first line is on the plane pane's bottom edge: " a b e".
+        let bottom = layout.plane.y + layout.plane.height - 1
+        _ = s.apply(MouseEvent(.press, column: layout.plane.x + 6, row: bottom))
+        XCTAssertEqual(s.mode, .browse)
+        XCTAssertEqual(s.selectedClass?.name, "e")
+    }
+
+    func testTooSmallTerminalOnlyQuits() {
+        var s = state(width: 1, height: 1)
+        let before = s
+        XCTAssertEqual(s.apply(.character("x")), .none)
+        XCTAssertEqual(s.apply(MouseEvent(.press, column: 0, row: 0)), .none)
+        XCTAssertEqual(s, before)
+        XCTAssertEqual(s.apply(.character("q")), .quit)
+    }
+
+    func testMouseSequencesDecode() {
+        XCTAssertEqual(MouseSequence.parse(afterPrefix: "0;12;5M"), MouseEvent(.press, column: 11, row: 4))
+        XCTAssertEqual(MouseSequence.parse(afterPrefix: "64;1;1M"), MouseEvent(.wheelUp, column: 0, row: 0))
+        XCTAssertEqual(MouseSequence.parse(afterPrefix: "65;300;90M"), MouseEvent(.wheelDown, column: 299, row: 89))
+        XCTAssertEqual(MouseSequence.parse(afterPrefix: "16;3;3M"), MouseEvent(.press, column: 2, row: 2), "Ctrl+click")
+        XCTAssertNil(MouseSequence.parse(afterPrefix: "0;12;5m"), "a release")
+        XCTAssertNil(MouseSequence.parse(afterPrefix: "32;12;5M"), "a motion report")
+        XCTAssertNil(MouseSequence.parse(afterPrefix: "2;12;5M"), "the right button")
+        XCTAssertNil(MouseSequence.parse(afterPrefix: "0;0;5M"), "columns count from 1")
+        XCTAssertNil(MouseSequence.parse(afterPrefix: "0;12M"))
+        XCTAssertNil(MouseSequence.parse(afterPrefix: "0;x;5M"))
+        XCTAssertTrue(MouseSequence.isPrefix("0;12;"))
+        XCTAssertFalse(MouseSequence.isPrefix("0;1a"))
+    }
+}
