@@ -13,7 +13,8 @@ struct LatentExplorerCommand: ParsableCommand {
             the built-in generator.
             """,
         version: "0.1.0",
-        subcommands: [ExploreCommand.self, TrainCommand.self, EvalCommand.self, GridCommand.self, SamplesCommand.self, BenchCommand.self],
+        subcommands: [ExploreCommand.self, TrainCommand.self, EvalCommand.self, GridCommand.self, InterpolateCommand.self, TraverseCommand.self,
+                      SamplesCommand.self, BenchCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
 

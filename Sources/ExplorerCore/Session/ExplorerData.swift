@@ -13,6 +13,13 @@ public struct ExplorerData: Sendable {
     public static let samplingSeed: UInt64 = 8
     /// Training letters whose codes the nearest-class vote uses.
     public static let referenceCount = 5_200
+    /// The seed of the synthetic test letters: the test split of `SyntheticLetters.makeDataset(seed: 1)`,
+    /// what `--data synthetic` trains and scores with, so "test #12" means the same letter everywhere.
+    public static let syntheticTestSeed: UInt64 = 1 &+ 1_000_003
+    /// The seed of the synthetic reference letters (drawn apart from both splits).
+    public static let syntheticReferenceSeed: UInt64 = 77
+    /// Synthetic reference letters: 100 of each class.
+    public static let syntheticReferenceCount = 2_600
 
     /// Up to `testCount` test letters and `referenceCount` training letters, stratified by class: a
     /// data set sorted by class (NIST's test file) shows all its classes, not just the first few.

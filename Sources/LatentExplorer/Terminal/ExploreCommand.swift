@@ -78,13 +78,14 @@ struct ExploreCommand: ParsableCommand {
         case .synthetic:
             let keep = try Self.letterLabels(dataOptions.letters)
             dataName = "synthetic letters"
-            data = ExplorerData(test: SyntheticLetters.makeImageSet(count: testCount, seed: 1_000_004, labels: keep),
-                                reference: SyntheticLetters.makeImageSet(count: 2_600, seed: 77, labels: keep),
+            data = ExplorerData(test: SyntheticLetters.makeImageSet(count: testCount, seed: ExplorerData.syntheticTestSeed, labels: keep),
+                                reference: SyntheticLetters.makeImageSet(count: ExplorerData.syntheticReferenceCount,
+                                                                         seed: ExplorerData.syntheticReferenceSeed, labels: keep),
                                 classNames: LabelledDataset.letterClassNames, name: dataName)
             let (trainCount, testCount) = (trainCount, testCount)
             training = TrainingSession(dataName: "synthetic letters (\(trainCount))", configuration: configuration) {
                 LabelledDataset(name: "synthetic-letters", train: SyntheticLetters.makeImageSet(count: trainCount, seed: 1, labels: keep),
-                                test: SyntheticLetters.makeImageSet(count: testCount, seed: 1_000_004, labels: keep),
+                                test: SyntheticLetters.makeImageSet(count: testCount, seed: ExplorerData.syntheticTestSeed, labels: keep),
                                 classNames: LabelledDataset.letterClassNames)
             }
         case .directory:
@@ -99,7 +100,7 @@ struct ExploreCommand: ParsableCommand {
     }
 
     /// Labels 1...26 of the letters named by --letters (all when absent).
-    private static func letterLabels(_ letters: String?) throws -> [Int] {
+    static func letterLabels(_ letters: String?) throws -> [Int] {
         guard let letters, !letters.isEmpty else { return Array(1 ... 26) }
         return try letters.lowercased().map { character in
             guard let ascii = character.asciiValue, (97 ... 122).contains(ascii) else {

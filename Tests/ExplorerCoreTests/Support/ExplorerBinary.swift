@@ -1,0 +1,42 @@
+import Foundation
+import XCTest
+
+/// The built `latent-explorer` executable that end-to-end tests run.
+enum ExplorerBinary {
+    static var path: String {
+        if let path = ProcessInfo.processInfo.environment["LATENT_EXPLORER_BIN"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/latent-explorer").path
+    }
+
+    static func require() throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw XCTSkip("no latent-explorer binary at \(path): run swift build first")
+        }
+        return path
+    }
+
+    /// Runs the binary to completion without a terminal; returns its exit status and output.
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try require())
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        // Output goes to files, read after the exit: a pipe that fills up would block the child.
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("lx-run-\(UUID().uuidString)")
+        let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        process.waitUntilExit()
+        let outData = (try? Data(contentsOf: outURL)) ?? Data(), errData = (try? Data(contentsOf: errURL)) ?? Data()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}
