@@ -11,7 +11,12 @@ public enum SaveReport {
             try write()
             return "Saved the weights to \(path)"
         } catch {
-            return oneLine("Could not save to \(path): \(error)")
+            var detail = "\(error)"
+            // The library's own message may repeat the path; the status line says it once.
+            for redundant in ["could not save \(path): ", "Could not save \(path): "] where detail.hasPrefix(redundant) {
+                detail.removeFirst(redundant.count)
+            }
+            return oneLine("Could not save to \(path): \(detail)")
         }
     }
 
