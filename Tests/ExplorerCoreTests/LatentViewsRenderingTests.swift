@@ -147,7 +147,7 @@ final class LatentViewsRenderingTests: XCTestCase {
         press(controller, .character("b"))
         let browse = frame(controller, width: 80, height: 24)
         XCTAssertTrue(line(browse, 23).contains("? help"), line(browse, 23))
-        for hint in ["←/→: letter   [ ]: class", "a key: its class  Tab: plane", "Enter: anchor  M: mark as A"] {
+        for hint in ["←/→: next   [ ]: class", "a key: its class  Tab: plane", "Enter: anchor  M: mark as A"] {
             XCTAssertTrue(browse.text.contains(hint), "hint cut off: \(hint)\n\(browse.text)")
         }
     }
@@ -167,6 +167,24 @@ final class LatentViewsRenderingTests: XCTestCase {
         XCTAssertTrue(text.contains("rows 1-1 of 1") || text.contains("Traversal of the cursor"), text)
         press(controller, .character("v"), .character("o"))
         XCTAssertTrue(line(frame(controller), 1).contains("x z1 "))
+    }
+
+    func testFashionImagesAreNotCalledLetters() {
+        let names = [0: "T-shirt/top", 1: "Trouser", 8: "Bag"]
+        let images = SyntheticLetters.makeImageSet(count: 6, seed: 2)
+        let relabelled = ImageSet(pixels: images.pixels, labels: [0, 1, 8, 0, 1, 8])
+        let view = ModelView(model: TestModels.mlp(latentDim: 2), test: relabelled, reference: relabelled)
+        let data = ExplorerData(test: relabelled, reference: relabelled, classNames: names, name: "fashion")
+        let controller = ExplorerController(view: view, catalog: data.catalog)
+        press(controller, .character("o"))
+        let plane = frame(controller).text
+        XCTAssertTrue(plane.contains("· test images"), plane)
+        XCTAssertTrue(plane.contains(" 0 T-shirt/top 1 Trouser 2 Bag "), "the legend pairs symbols with names")
+        press(controller, .character("b"), .character("b"))
+        let browse = frame(controller).text
+        XCTAssertTrue(browse.contains("Browse class 'Bag'"), browse)
+        XCTAssertTrue(browse.contains("image 1 of 2"), browse)
+        XCTAssertFalse(browse.contains("letter"), browse)
     }
 
     func testItemNounFollowsTheClasses() {

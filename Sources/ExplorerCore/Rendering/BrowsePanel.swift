@@ -7,7 +7,7 @@ struct BrowsePanel {
     let capabilities: TerminalCapabilities
 
     /// The hints at the bottom, each short enough for the narrow column.
-    static let hints = ["←/→: letter   [ ]: class", "a key: its class  Tab: plane", "Enter: anchor  M: mark as A"]
+    static let hints = ["←/→: next   [ ]: class", "a key: its class  Tab: plane", "Enter: anchor  M: mark as A"]
 
     func draw(into buffer: inout CellBuffer, rect: Rect) {
         let style = PanelStyle(capabilities: capabilities)
@@ -18,7 +18,7 @@ struct BrowsePanel {
         }
         buffer.frame(rect, title: "Browse class '\(entry.name)'", style: style.frame, titleStyle: style.title)
         let inside = rect.interior
-        buffer.put("letter \(state.browseItem + 1) of \(entry.testIndices.count) · test #\(view.testSourceIndices[index])",
+        buffer.put("\(state.catalog.singleItemNoun) \(state.browseItem + 1) of \(entry.testIndices.count) · test #\(view.testSourceIndices[index])",
                    x: inside.x + 1, y: inside.y, limit: inside.width - 1)
         let code = view.testCode(index)
         let codeText = state.latentDim <= 2

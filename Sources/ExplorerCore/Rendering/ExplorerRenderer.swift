@@ -46,11 +46,11 @@ public struct ExplorerRenderer {
         let last: String
         switch mode {
         case .plane:
-            keys = ["←↑↓→/hjkl move", "+/- zoom", "x y axes", "p PCA", "o scatter", "m i interpolate", "v traverse",
-                    "b browse", "0 reset", "t train", "s save"]
+            keys = ["←↑↓→ move", "+/- zoom", "b browse", "t train", "s save", "x y axes", "p PCA", "o scatter",
+                    "m i strip", "v traverse", "0 reset"]
             last = "? help  q quit"
         case .browse:
-            keys = ["a letter: class", "←/→ step", "[ ] class", "Enter: anchor", "M mark A", "I strip", "V traverse",
+            keys = ["a key: class", "←/→ step", "[ ] class", "Enter: anchor", "M mark A", "I strip", "V traverse",
                     "Tab/Esc: plane", "T train", "S save"]
             last = "? help"
         }
@@ -80,8 +80,8 @@ struct HelpOverlay {
         "  b or Tab, t, s        browse;  train in the background;  save",
         "  Esc                   close traversal / strip;  q quit",
         "Browsing",
-        "  a letter or digit     choose that class;  [ ]  previous / next",
-        "  arrows                previous / next letter of the class",
+        "  a key (letter, digit) choose that class;  [ ]  previous / next",
+        "  arrows                previous / next test letter of the class",
         "  Enter                 hold the other dimensions at this letter",
         "  M  I  V               mark it as A;  strip;  traverse it",
         "  Tab or Esc            back to the plane;  T S O X Y P as on it",

@@ -7,7 +7,7 @@ struct Subject {
     init(state: ExplorerState, view: ModelView) {
         if state.mode == .browse, let index = state.selectedTestIndex, let entry = state.selectedClass {
             code = view.testCode(index)
-            name = "letter '\(entry.name)' #\(view.testSourceIndices[index])"
+            name = "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])"
         } else {
             code = state.cursorPoint
             name = "the cursor"

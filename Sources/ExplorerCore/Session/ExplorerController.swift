@@ -39,7 +39,7 @@ public final class ExplorerController {
         case .notice(let text): message = text
         case .anchorAtBrowsedLetter:
             if let index = state.selectedTestIndex, let entry = state.selectedClass {
-                let name = "letter '\(entry.name)' #\(view.testSourceIndices[index])"
+                let name = "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])"
                 state.anchor(at: view.testCode(index), name: name)
                 if state.latentDim > 2 && !state.showsPrincipalPlane {
                     message = "The other \(state.latentDim - 2) dimensions are held at \(name); 0 resets them"
@@ -47,7 +47,7 @@ public final class ExplorerController {
             }
         case .markBrowsedLetter:
             if let index = state.selectedTestIndex, let entry = state.selectedClass {
-                state.markA(view.testCode(index), name: "letter '\(entry.name)' #\(view.testSourceIndices[index])")
+                state.markA(view.testCode(index), name: "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])")
                 message = "Point A marked at \(state.pointAName): I shows the strip from it"
             }
         }

@@ -48,10 +48,14 @@ public struct ClassCatalog: Sendable, Equatable {
     }
 
     /// "letters" when every class is a letter of the alphabet, else "images" (Fashion-MNIST, digits).
-    public var itemNoun: String {
+    public var itemNoun: String { holdsLetters ? "letters" : "images" }
+
+    /// "letter" or "image", for one of them.
+    public var singleItemNoun: String { holdsLetters ? "letter" : "image" }
+
+    private var holdsLetters: Bool {
         let names = entries.map(\.name) + emptyClassNames
-        let letters = !names.isEmpty && names.allSatisfy { $0.count == 1 && $0.first!.isLetter }
-        return letters ? "letters" : "images"
+        return !names.isEmpty && names.allSatisfy { $0.count == 1 && $0.first!.isLetter }
     }
 
     /// The class a key selects: a class named by that character (letters, digits), else one whose

@@ -58,7 +58,9 @@ struct LatentPointResolver {
                 throw CLIError("\(option) \(index): the test split has \(images.count) letters (0-\(images.count - 1))")
             }
             let label = images.labels[index]
-            return (inference.encodeMeans(images.subset([index])), "test letter #\(index) ('\(classNames[label] ?? String(label))')")
+            let letters = classNames.values.allSatisfy { $0.count == 1 && $0.first!.isLetter }
+            return (inference.encodeMeans(images.subset([index])),
+                    "test \(letters ? "letter" : "image") #\(index) ('\(classNames[label] ?? String(label))')")
         }
     }
 
