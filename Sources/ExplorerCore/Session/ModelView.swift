@@ -29,7 +29,7 @@ public final class ModelView {
         refreshCodes()
     }
 
-    public var latentDim: Int { model.architecture.latentDim }
+    public var latentDim: Int { model.latentDim }
 
     /// Takes new weights (a training snapshot). Codes are re-encoded only when asked, as that is the
     /// costly part (`refreshCodes`).
@@ -64,7 +64,7 @@ public final class ModelView {
 
     /// The class the kNN over reference codes gives a latent point.
     public func nearestClass(_ point: (x: Float, y: Float)) -> Int? {
-        classifier?.classify(latentVector(point), k: 5)
+        classifier?.classify(latentVector(point))
     }
 
     /// Latent mean of test image `index` (its first two coordinates).

@@ -37,12 +37,11 @@ enum Measurements {
     /// The explorer's cursor-move path: one latent point to 784 pixel probabilities.
     static func decodeMicroseconds(_ inference: Inference) -> Double {
         var generator = SeededGenerator(seed: 9)
-        let output = UnsafeMutablePointer<Float>.allocate(capacity: ImageSet.pixelCount)
-        defer { output.deallocate() }
-        let points = (0 ..< 64).map { _ in [generator.nextGaussian() * 2, generator.nextGaussian() * 2] }
+        let latentDim = inference.configuration.latentDim
+        let points = (0 ..< 64).map { _ in (0 ..< latentDim).map { _ in generator.nextGaussian() * 2 } }
         var next = 0
         return median(runs: 2_000) {
-            inference.decode(points[next & 63], into: output)
+            _ = inference.decode(points[next & 63])
             next += 1
         } * 1e6
     }

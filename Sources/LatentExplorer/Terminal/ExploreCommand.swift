@@ -56,13 +56,13 @@ struct ExploreCommand: ParsableCommand {
             description = "\((weightsPath as NSString).lastPathComponent) (\(metadata.dataset), \(metadata.epochs) epochs)"
         } else {
             model = VAEModel(seed: 0)
-            metadata = ModelMetadata(architecture: model.architecture)
+            metadata = ModelMetadata(configuration: model.configuration)
             description = "untrained"
             message = "No pretrained weights found (Weights/default.safetensors): this model is untrained; press t to train it"
         }
-        guard model.architecture.latentDim >= 2 else { throw CLIError("the explorer needs a latent space of at least 2 dimensions") }
-        if model.architecture.latentDim > 2 {
-            message = "This model has \(model.architecture.latentDim) latent dimensions: the plane shows the first two, the others at 0"
+        guard model.latentDim >= 2 else { throw CLIError("the explorer needs a latent space of at least 2 dimensions") }
+        if model.latentDim > 2 {
+            message = "This model has \(model.latentDim) latent dimensions: the plane shows the first two, the others at 0"
         }
         let savePath = saveTo ?? weights ?? "latent-explorer.safetensors"
 

@@ -35,7 +35,7 @@ final class ExplorerApp {
         state = ExplorerState(catalog: setup.catalog)
         view = ModelView(model: setup.model, test: setup.test, reference: setup.reference)
         renderer = ExplorerRenderer(capabilities: setup.capabilities,
-                                    title: "\(setup.model.architecture) · \(setup.weightsDescription) · test letters: \(setup.dataName)")
+                                    title: "\(setup.model.configuration) · \(setup.weightsDescription) · test letters: \(setup.dataName)")
         message = setup.initialMessage
     }
 
@@ -112,12 +112,12 @@ final class ExplorerApp {
 
     private func save() {
         var metadata = setup.metadata
-        metadata.architecture = view.model.architecture
+        metadata.configuration = view.model.configuration
         let status = setup.training.status
         if !status.epochs.isEmpty {
             metadata.epochs += status.epochsDone
             metadata.dataset = status.dataName
-            metadata.testLoss = status.epochs.last?.validation
+            metadata.validationLoss = status.epochs.last?.validation
             metadata.trainedAt = ISO8601DateFormatter().string(from: Date())
         }
         do {
