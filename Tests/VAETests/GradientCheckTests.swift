@@ -17,7 +17,7 @@ final class GradientCheckTests: XCTestCase {
 
     /// L = Σ y ⊙ R for a fixed random R, so dL/dy = R.
     func testDenseLayerGradients() {
-        for activation in [Dense.Activation.identity, .relu] {
+        for activation in [Activation.identity, .relu] {
             var g = SeededGenerator(seed: 7)
             let layer = Dense(name: "t", inputSize: 5, outputSize: 4, activation: activation)
             layer.initialize(using: &g)

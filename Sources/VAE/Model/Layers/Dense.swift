@@ -4,8 +4,6 @@
 /// (PyTorch's `nn.Linear` layout, so weight files load into PyTorch unchanged), bias b `[outputSize]`,
 /// output y `[B, outputSize]`.
 public final class Dense: @unchecked Sendable {
-    public enum Activation: String, Sendable { case identity, relu }
-
     public let inputSize: Int
     public let outputSize: Int
     public let activation: Activation
