@@ -40,6 +40,19 @@ final class WeightsFileTests: XCTestCase {
         }
     }
 
+    func testConvModelsRoundTripWithAndWithoutMetadata() throws {
+        let configuration = ModelConfiguration(kind: .conv, inputSize: 144, hiddenSize: 7, latentDim: 3, channels: [4, 5])
+        let model = VAEModel(configuration: configuration, seed: 9)
+        let path = temporaryPath("conv.safetensors")
+        try WeightsFile.save(model, metadata: ModelMetadata(configuration: configuration, dataset: "d"), to: path)
+        let loaded = try WeightsFile.load(path)
+        XCTAssertEqual(loaded.model.configuration, configuration)
+        XCTAssertEqual(loaded.model.tensors(), model.tensors())
+        XCTAssertEqual(loaded.metadata.dataset, "d")
+        try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: [:]), to: path)
+        XCTAssertEqual(try WeightsFile.load(path).model.configuration, configuration, "read from the shapes alone")
+    }
+
     /// The metadata's configuration is checked against the tensors: a file whose metadata says one thing
     /// and whose tensors say another is refused, naming both.
     func testMetadataThatDisagreesWithTheTensorsIsRefused() throws {
@@ -64,7 +77,7 @@ final class WeightsFileTests: XCTestCase {
         strings = ModelMetadata(configuration: small).strings
         strings["architecture"] = "transformer"
         try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
-        XCTAssertTrue(loadError(path).contains("unknown architecture 'transformer' (this program knows mlp)"), loadError(path))
+        XCTAssertTrue(loadError(path).contains("unknown architecture 'transformer' (this program knows mlp, conv)"), loadError(path))
 
         strings = ModelMetadata(configuration: small).strings
         strings["latent_dim"] = "65"

@@ -5,6 +5,8 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     public enum Kind: String, Sendable, CaseIterable, Hashable {
         /// 784 -> hidden ReLU -> (mean, logvar); latent -> hidden ReLU -> 784 logits.
         case mlp
+        /// Two stride-2 convolutions and a dense layer each way, transposed convolutions back (`ConvNetwork`).
+        case conv
     }
 
     /// The latent sizes every architecture supports.
@@ -32,12 +34,14 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     public static func defaultHiddenSize(_ kind: Kind) -> Int {
         switch kind {
         case .mlp: return 512
+        case .conv: return 128
         }
     }
 
     public static func defaultChannels(_ kind: Kind) -> [Int] {
         switch kind {
         case .mlp: return []
+        case .conv: return [32, 64]
         }
     }
 
@@ -58,6 +62,13 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
         switch kind {
         case .mlp:
             guard channels.isEmpty else { throw fail("the MLP has no convolution channels") }
+        case .conv:
+            guard let side = imageSide, side % 4 == 0 else {
+                throw fail("the conv VAE needs square images with a side divisible by 4, not \(inputSize) pixels")
+            }
+            guard channels.count == 2, channels.allSatisfy({ (1 ... 1024).contains($0) }) else {
+                throw fail("the conv VAE needs two channel counts in 1...1024, not \(channels)")
+            }
         }
     }
 
@@ -65,6 +76,9 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
         switch kind {
         case .mlp:
             return "mlp \(inputSize)-\(hiddenSize)-\(latentDim)-\(hiddenSize)-\(inputSize)"
+        case .conv:
+            let side = imageSide ?? 0
+            return "conv \(side)x\(side) c\(channels.map(String.init).joined(separator: "-"))-\(hiddenSize)-\(latentDim)"
         }
     }
 }

@@ -30,15 +30,21 @@ public final class VAEModel: @unchecked Sendable {
     static func networkType(for kind: ModelConfiguration.Kind) -> any VAENetwork.Type {
         switch kind {
         case .mlp: return MLPNetwork.self
+        case .conv: return ConvNetwork.self
         }
     }
 
-    /// The configuration of a file's tensors, for files without our metadata (saved from PyTorch).
+    /// The configuration of a file's tensors, for files without our metadata (saved from PyTorch): the
+    /// architecture whose tensor names are exactly the file's, or else the first that recognises some of
+    /// them (loading then names the difference).
     public static func inferConfiguration(from shapes: [String: [Int]]) -> ModelConfiguration? {
-        for kind in ModelConfiguration.Kind.allCases {
-            if let configuration = networkType(for: kind).inferConfiguration(from: shapes) { return configuration }
+        let candidates = ModelConfiguration.Kind.allCases.compactMap { networkType(for: $0).inferConfiguration(from: shapes) }
+        let exact = candidates.first { candidate in
+            guard (try? candidate.validate()) != nil else { return false }
+            let names = networkType(for: candidate.kind).init(configuration: candidate).parameters.map(\.name)
+            return Set(names) == Set(shapes.keys)
         }
-        return nil
+        return exact ?? candidates.first
     }
 
     public var latentDim: Int { configuration.latentDim }

@@ -15,6 +15,10 @@ public protocol VAENetwork: AnyObject, Sendable {
     /// (`encoder.hidden.weight`), in PyTorch's layout, so weight files load into PyTorch unchanged.
     var parameters: [Parameter] { get }
 
+    /// Multiply-adds per image of a forward pass (encoder and decoder) and of a backward pass (weight and
+    /// input gradients): the work `bench` compares with the machine's sgemm peak.
+    var multiplyAddsPerImage: (forward: Int, backward: Int) { get }
+
     /// PyTorch's default initialisation of each layer, drawing from `generator` in `parameters` order.
     func initialize(using generator: inout SeededGenerator)
 

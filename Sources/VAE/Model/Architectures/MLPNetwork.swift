@@ -29,6 +29,13 @@ public final class MLPNetwork: VAENetwork, @unchecked Sendable {
 
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
 
+    /// Each layer's weight is used once forward and twice backward (dW and dx), but the first layer's
+    /// dx is never computed: x is data.
+    public var multiplyAddsPerImage: (forward: Int, backward: Int) {
+        let forward = layers.reduce(0) { $0 + $1.weight.value.count }
+        return (forward, 2 * forward - encoderHidden.weight.value.count)
+    }
+
     public func initialize(using generator: inout SeededGenerator) {
         for layer in layers { layer.initialize(using: &generator) }
     }
