@@ -36,7 +36,8 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]  // ncurses exposes mutable C globals (stdscr, COLS)
         ),
 
-        .testTarget(name: "VAETests", dependencies: ["VAE"]),
+        // Fixtures/ holds small weight files written by PyTorch (scripts/pytorch_vae.py fixture), read by path.
+        .testTarget(name: "VAETests", dependencies: ["VAE"], exclude: ["Fixtures"]),
         .testTarget(name: "ExplorerCoreTests", dependencies: ["ExplorerCore", "VAE"]),
     ]
 )

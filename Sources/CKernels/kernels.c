@@ -2,13 +2,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-
-#if defined(__x86_64__)
-/* One copy per x86-64 level (v4: AVX-512, v3: AVX2 + FMA); the loader picks the best the CPU runs. */
-#define LX_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define LX_CLONES
-#endif
+#include "multiversion.h"
 
 /* exp(x) for x <= 0, to about 2 ulp: x = n ln2 + r with |r| <= ln2/2, exp(r) by its Taylor series to
  * degree 7, 2^n from the exponent bits. Plain arithmetic, so loops over it vectorise. */

@@ -7,7 +7,7 @@ final class ModelViewTests: XCTestCase {
     static let latentSizes = [1, 2, 16]
 
     private func makeView(latentDim: Int) -> ModelView {
-        ModelView(model: VAEModel(architecture: VAEArchitecture(hiddenSize: 24, latentDim: latentDim), seed: 3),
+        ModelView(model: VAEModel(configuration: ModelConfiguration(hiddenSize: 24, latentDim: latentDim), seed: 3),
                   test: SyntheticLetters.makeImageSet(count: 78, seed: 5), reference: SyntheticLetters.makeImageSet(count: 52, seed: 6))
     }
 
@@ -57,7 +57,7 @@ final class ModelViewTests: XCTestCase {
         XCTAssertEqual(first.count, 2 * ImageSet.pixelCount)
         XCTAssertEqual(first, view.decodeBatch(points, slot: .strip))
         XCTAssertEqual(Array(first[0 ..< ImageSet.pixelCount]), view.decode([0, 0]))
-        view.replaceModel(VAEModel(architecture: VAEArchitecture(hiddenSize: 24, latentDim: 2), seed: 9))
+        view.replaceModel(VAEModel(configuration: ModelConfiguration(hiddenSize: 24, latentDim: 2), seed: 9))
         XCTAssertNotEqual(first, view.decodeBatch(points, slot: .strip), "new weights decode anew")
     }
 }

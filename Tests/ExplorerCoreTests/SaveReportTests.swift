@@ -20,7 +20,7 @@ final class SaveReportTests: XCTestCase {
     private func save(to path: String) -> String {
         let model = TestModels.mlp(latentDim: 2)
         return SaveReport.attempt(path: path) {
-            try WeightsFile.save(model, metadata: ModelMetadata(architecture: model.architecture), to: path)
+            try WeightsFile.save(model, metadata: ModelMetadata(configuration: model.configuration), to: path)
         }
     }
 

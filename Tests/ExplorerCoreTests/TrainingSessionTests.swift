@@ -27,7 +27,7 @@ final class TrainingSessionTests: XCTestCase {
 
     func testToggleStartsPausesResumesAndSnapshotsArrive() {
         let session = makeSession()
-        let model = VAEModel(architecture: VAEArchitecture(hiddenSize: 16), seed: 1)
+        let model = VAEModel(configuration: ModelConfiguration(hiddenSize: 16), seed: 1)
         session.toggle(model: model)
         XCTAssertEqual(session.status.phase, .preparing)
         poll(session) { $0.phase == .running && !$0.epochs.isEmpty }
@@ -49,7 +49,7 @@ final class TrainingSessionTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.3)
             return SyntheticLetters.makeDataset(trainCount: 260, testCount: 26, seed: 2)
         }
-        session.toggle(model: VAEModel(architecture: VAEArchitecture(hiddenSize: 8)))
+        session.toggle(model: VAEModel(configuration: ModelConfiguration(hiddenSize: 8)))
         let start = Date()
         session.stopAndWait()
         XCTAssertLessThan(Date().timeIntervalSince(start), 5)

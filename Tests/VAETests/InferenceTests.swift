@@ -1,31 +1,33 @@
 import XCTest
 @testable import VAE
 
-/// The explorer's fast decoders (sparse single point, blocked batch) against the plain formula
-/// sigmoid(W2 ReLU(W1 z + b1) + b2) computed in Double.
+/// The explorer's BLAS-free decoders against the training path and the formula, and encoding.
 final class InferenceTests: XCTestCase {
-    private func reference(_ model: VAEModel, _ z: [Float]) -> [Double] {
-        let a = model.architecture
-        let w1 = model.decoderHidden.weight.value, b1 = model.decoderHidden.bias.value
-        let w2 = model.decoderOutput.weight.value, b2 = model.decoderOutput.bias.value
-        let hidden = (0 ..< a.hiddenSize).map { j in
-            max(0, Double(b1[0, j]) + (0 ..< a.latentDim).reduce(0.0) { $0 + Double(w1[j, $1]) * Double(z[$1]) })
+    /// sigmoid(W2 ReLU(W1 z + b1) + b2) computed in Double from the tensors by name.
+    private func mlpFormula(_ model: VAEModel, _ z: [Float]) -> [Double] {
+        let c = model.configuration
+        let t = model.tensors()
+        let (w1, b1) = (t["decoder.hidden.weight"]!.values, t["decoder.hidden.bias"]!.values)
+        let (w2, b2) = (t["decoder.output.weight"]!.values, t["decoder.output.bias"]!.values)
+        let hidden = (0 ..< c.hiddenSize).map { j in
+            max(0, Double(b1[j]) + (0 ..< c.latentDim).reduce(0.0) { $0 + Double(w1[j * c.latentDim + $1]) * Double(z[$1]) })
         }
-        return (0 ..< a.inputSize).map { i in
-            let logit = Double(b2[0, i]) + (0 ..< a.hiddenSize).reduce(0.0) { $0 + Double(w2[i, $1]) * hidden[$1] }
+        return (0 ..< c.inputSize).map { i in
+            var logit = Double(b2[i])
+            for j in 0 ..< c.hiddenSize { logit += Double(w2[i * c.hiddenSize + j]) * hidden[j] }
             return 1 / (1 + exp(-logit))
         }
     }
 
-    func testSinglePointAndBatchDecodersMatchTheFormula() {
+    func testMLPDecodersMatchTheFormula() {
         // 70 columns and 9 points exercise the kernels' leftover columns and points too.
-        let model = VAEModel(architecture: VAEArchitecture(inputSize: 70, hiddenSize: 33, latentDim: 2), seed: 8)
+        let model = VAEModel(configuration: ModelConfiguration(inputSize: 70, hiddenSize: 33, latentDim: 2), seed: 8)
         let inference = Inference(model: model)
         var g = SeededGenerator(seed: 1)
         let points = (0 ..< 9).map { _ in [g.nextGaussian() * 3, g.nextGaussian() * 3] }
         let batch = inference.decodeBatch(points.flatMap { $0 })
         for (index, point) in points.enumerated() {
-            let expected = reference(model, point)
+            let expected = mlpFormula(model, point)
             let single = inference.decode(point)
             for i in 0 ..< 70 {
                 XCTAssertEqual(Double(single[i]), expected[i], accuracy: 1e-5)
@@ -34,22 +36,43 @@ final class InferenceTests: XCTestCase {
         }
     }
 
-    func testLargeBatchesSplitOverCoresGiveTheSameResult() {
-        let model = VAEModel(seed: 2)
+    /// Any architecture: the point decoder (one point, a small batch, a batch split over two threads)
+    /// gives the probabilities of the training path, sigmoid of the batch pass's logits.
+    static func assertPointDecoderMatchesTheTrainingPath(_ configuration: ModelConfiguration, seed: UInt64,
+                                                         file: StaticString = #filePath, line: UInt = #line) {
+        let model = VAEModel(configuration: configuration, seed: seed)
         let inference = Inference(model: model)
-        var points: [Float] = []
-        for p in 0 ..< 130 {
-            points.append(Float(p) / 20 - 3)
-            points.append(3 - Float(p % 13) / 2)
-        }
-        let batch = inference.decodeBatch(points)
-        for p in [0, 63, 64, 129] {
-            XCTAssertEqual(Array(batch[p * 784 ..< (p + 1) * 784]), inference.decode([points[2 * p], points[2 * p + 1]]))
+        let (n, l) = (configuration.inputSize, configuration.latentDim)
+        let count = Inference.parallelDecodeThreshold + 3
+        var g = SeededGenerator(seed: seed + 1)
+        let points = (0 ..< count * l).map { _ in g.nextGaussian() * 2 }
+
+        let pass = model.network.makeBatchPass(batchCapacity: count)
+        let z = Matrix(rows: count, columns: l, values: points)
+        let logits = Matrix(rows: count, columns: n)
+        pass.decode(z, logits: logits)
+        let expected = logits.values.map { 1 / (1 + exp(-Double($0))) }
+
+        let parallel = inference.decodeBatch(points)
+        let serial = inference.decodeBatch(Array(points[0 ..< 3 * l]))
+        for p in 0 ..< count {
+            let single = inference.decode(Array(points[p * l ..< (p + 1) * l]))
+            for i in 0 ..< n {
+                let want = expected[p * n + i]
+                XCTAssertEqual(Double(single[i]), want, accuracy: 1e-5, "point \(p) pixel \(i)", file: file, line: line)
+                XCTAssertEqual(Double(parallel[p * n + i]), want, accuracy: 1e-5, "parallel point \(p)", file: file, line: line)
+                if p < 3 { XCTAssertEqual(Double(serial[p * n + i]), want, accuracy: 1e-5, "batch point \(p)", file: file, line: line) }
+            }
         }
     }
 
+    func testMLPPointDecoderMatchesTheTrainingPath() {
+        Self.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration(hiddenSize: 40, latentDim: 16), seed: 2)
+        Self.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration(hiddenSize: 40, latentDim: 1), seed: 3)
+    }
+
     func testEncodeMeansMatchesTheTrainingForwardPass() {
-        let model = VAEModel(architecture: VAEArchitecture(hiddenSize: 16, latentDim: 3), seed: 4)
+        let model = VAEModel(configuration: ModelConfiguration(hiddenSize: 16, latentDim: 3), seed: 4)
         let images = ImageSet(pixels: (0 ..< 3 * 784).map { UInt8(($0 * 7) % 256) }, labels: [1, 2, 3])
         let codes = Inference(model: model).encodeMeans(images, batchSize: 2)
         let step = TrainingStep(model: model, batchCapacity: 3)

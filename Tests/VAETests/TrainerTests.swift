@@ -3,37 +3,77 @@ import XCTest
 
 final class TrainerTests: XCTestCase {
     /// A small model and data set so that each test trains in well under a second.
-    private let small = VAEArchitecture(hiddenSize: 32, latentDim: 2)
+    private let small = ModelConfiguration(hiddenSize: 32, latentDim: 2)
     private lazy var dataset = SyntheticLetters.makeDataset(trainCount: 1_300, testCount: 260, seed: 4)
 
+    /// The part of the training split the trainer holds out for a configuration.
+    private func validationPart(_ configuration: TrainingConfiguration) -> ImageSet {
+        dataset.train.stratifiedSplit(heldOutFraction: configuration.validationFraction, seed: configuration.seed).heldOut
+    }
+
     func testTrainingLowersTheValidationLossAndKeepsTheBestEpoch() {
-        let model = VAEModel(architecture: small, seed: 1)
-        let untrained = Inference(model: model).negativeELBO(dataset.test).total
-        let trainer = Trainer(model: model, dataset: dataset,
-                              configuration: TrainingConfiguration(epochs: 3, batchSize: 64, seed: 2, snapshotInterval: 0))
+        let model = VAEModel(configuration: small, seed: 1)
+        let configuration = TrainingConfiguration(epochs: 3, batchSize: 64, seed: 2, snapshotInterval: 0)
+        let validation = validationPart(configuration)
+        let untrained = Inference(model: model).negativeELBO(validation).total
+        let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
         let outcome = trainer.run()
         XCTAssertEqual(outcome.reason, .completed)
         XCTAssertEqual(outcome.history.count, 3)
         let best = try! XCTUnwrap(outcome.bestValidation)
         XCTAssertLessThan(best.total, untrained * 0.8, "training must lower the loss well below the untrained \(untrained)")
-        // The model holds the weights of the best epoch: scoring it again gives that epoch's loss.
-        XCTAssertEqual(Inference(model: model).negativeELBO(dataset.test).total, best.total, accuracy: 1e-6)
+        // The model holds the weights of the best epoch: scoring the validation part again gives its loss.
+        XCTAssertEqual(Inference(model: model).negativeELBO(validation).total, best.total, accuracy: 1e-6)
+    }
+
+    /// Early stopping chooses on the part held out of the training split; the test split is never read.
+    func testValidationComesFromTheTrainingSplitStratifiedAndTheTestSplitIsNeverRead() {
+        var withoutTest = dataset
+        withoutTest.test = ImageSet(pixels: [], labels: [])
+        let configuration = TrainingConfiguration(epochs: 2, batchSize: 64, validationFraction: 0.2, seed: 5, snapshotInterval: 0)
+        let trainer = Trainer(model: VAEModel(configuration: small, seed: 1), dataset: withoutTest, configuration: configuration)
+        let outcome = trainer.run()
+        XCTAssertEqual(outcome.reason, .completed)
+        XCTAssertNotNil(outcome.bestValidation)
+        var plan: TrainingPlan?
+        while let event = trainer.channel.next() { if case .started(let p) = event { plan = p } }
+        let validation = validationPart(configuration)
+        XCTAssertEqual(plan?.validationCount, validation.count)
+        XCTAssertEqual(plan?.trainCount, dataset.train.count - validation.count)
+        XCTAssertEqual(validation.count, 260, "20% of 1,300")
+    }
+
+    /// `validationFraction` 0: exactly `epochs` epochs on the whole training split, last weights kept.
+    func testWithoutValidationTrainsEveryEpochAndKeepsTheLast() {
+        let model = VAEModel(configuration: small, seed: 1)
+        let configuration = TrainingConfiguration(epochs: 3, batchSize: 64, learningRate: 0.05, patience: 1,
+                                                  validationFraction: 0, seed: 3, snapshotInterval: 0)
+        let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
+        var lastSnapshot: ModelSnapshot?
+        trainer.start()
+        while let event = trainer.channel.next() {
+            if case .snapshot(let s) = event { lastSnapshot = s }
+            if case .epochFinished(let summary) = event { XCTAssertNil(summary.validation) }
+        }
+        trainer.waitUntilFinished()
+        XCTAssertEqual(lastSnapshot?.epoch, 3)
+        XCTAssertEqual(lastSnapshot?.tensors, model.tensors(), "the model keeps the last epoch's weights")
     }
 
     func testEarlyStoppingStopsAfterPatienceAndRestoresTheBestWeights() {
-        let model = VAEModel(architecture: small, seed: 1)
+        let model = VAEModel(configuration: small, seed: 1)
         // A learning rate this large makes the validation loss climb after the first epochs.
         let configuration = TrainingConfiguration(epochs: 30, batchSize: 64, learningRate: 0.05, patience: 2, seed: 3,
                                                   snapshotInterval: 0)
         let outcome = Trainer(model: model, dataset: dataset, configuration: configuration).run()
         XCTAssertEqual(outcome.reason, .earlyStopped)
         XCTAssertEqual(outcome.epochsRun, outcome.bestEpoch + 2, "stops after `patience` epochs without improvement")
-        XCTAssertEqual(Inference(model: model).negativeELBO(dataset.test).total,
+        XCTAssertEqual(Inference(model: model).negativeELBO(validationPart(configuration)).total,
                        try XCTUnwrap(outcome.bestValidation).total, accuracy: 1e-6)
     }
 
     func testDivergenceStopsWithAMessageAndKeepsTheLastGoodWeights() {
-        let model = VAEModel(architecture: small, seed: 1)
+        let model = VAEModel(configuration: small, seed: 1)
         let initial = model.tensors()
         let configuration = TrainingConfiguration(epochs: 2, batchSize: 64, learningRate: 1e30, seed: 3, snapshotInterval: 0)
         let outcome = Trainer(model: model, dataset: dataset, configuration: configuration).run()
@@ -43,7 +83,7 @@ final class TrainerTests: XCTestCase {
     }
 
     func testPauseResumeAndStopFromAnotherThread() throws {
-        let model = VAEModel(architecture: small, seed: 1)
+        let model = VAEModel(configuration: small, seed: 1)
         let trainer = Trainer(model: model, dataset: dataset,
                               configuration: TrainingConfiguration(epochs: 1_000, batchSize: 16, snapshotInterval: 0.01))
         trainer.control.pause()
@@ -78,9 +118,9 @@ final class TrainerTests: XCTestCase {
 
     func testChannelKeepsOnlyTheNewestUnreadSnapshot() {
         let channel = TrainingChannel()
-        let model = VAEModel(architecture: small)
+        let model = VAEModel(configuration: small)
         for epoch in 1 ... 3 {
-            channel.send(.snapshot(ModelSnapshot(architecture: small, tensors: model.tensors(), epoch: epoch)))
+            channel.send(.snapshot(ModelSnapshot(configuration: small, tensors: model.tensors(), epoch: epoch)))
             channel.send(.paused)
         }
         let events = channel.poll()
@@ -89,38 +129,5 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(events.count, 4)
         channel.close()
         XCTAssertNil(channel.next())
-    }
-}
-
-final class NearestNeighboursTests: XCTestCase {
-    func testMajorityOfTheFiveNearest() {
-        // Class 1 around (0, 0), class 2 around (10, 10).
-        let codes: [Float] = [0, 0, 0.1, 0, 0, 0.1, -0.1, 0, 10, 10, 10.1, 10, 10, 9.9]
-        let labels = [1, 1, 1, 1, 2, 2, 2]
-        let knn = NearestNeighbours(codes: codes, labels: labels, dimension: 2)
-        XCTAssertEqual(knn.classify([0.2, 0.2], k: 5), 1)   // 4 of class 1, 1 of class 2
-        XCTAssertEqual(knn.classify([9, 9], k: 3), 2)
-        XCTAssertEqual(knn.accuracy(queries: [0, 0, 10, 10, 9, 9], expected: [1, 2, 1], k: 3), 2.0 / 3.0, accuracy: 1e-12)
-    }
-}
-
-final class BLASKernelSelectionTests: XCTestCase {
-    private let avx512: Set<String> = ["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"]
-
-    func testUpgradesAVX2KernelsOnAVX512Machines() {
-        XCTAssertEqual(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "Haswell", environment: [:]), "SkylakeX")
-        XCTAssertEqual(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "Zen",
-                                                             environment: ["OPENBLAS_CORETYPE": "Haswell"]), "SkylakeX")
-    }
-
-    func testNeverDowngradesNorLoopsAndRespectsKeep() {
-        XCTAssertNil(BLASKernelSelection.preferredCoreType(cpuFlags: ["avx2", "fma"], currentCore: "Haswell", environment: [:]))
-        XCTAssertNil(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "SkylakeX", environment: [:]))
-        XCTAssertNil(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "Haswell",
-                                                           environment: ["LATENT_EXPLORER_BLAS_CORE": "keep"]))
-        XCTAssertNil(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "Haswell",
-                                                           environment: ["LATENT_EXPLORER_BLAS_REEXECUTED": "1"]))
-        XCTAssertEqual(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "SkylakeX",
-                                                             environment: ["LATENT_EXPLORER_BLAS_CORE": "Haswell"]), "Haswell")
     }
 }

@@ -34,10 +34,11 @@ struct TrainingPane {
         }
         var losses: [String] = []
         if let p = status.progress { losses.append(String(format: "loss %.2f", p.runningLoss)) }
-        if let last = status.epochs.last {
-            losses.append(String(format: "val %.2f (rec %.1f + kl %.1f)", last.validation.total, last.validation.reconstruction, last.validation.kl))
-            if let best = status.epochs.min(by: { $0.validation.total < $1.validation.total }) {
-                losses.append(String(format: "best %.2f @ epoch %d", best.validation.total, best.epoch))
+        let validated = status.epochs.compactMap { epoch in epoch.validation.map { (epoch: epoch.epoch, loss: $0) } }
+        if let last = validated.last {
+            losses.append(String(format: "val %.2f (rec %.1f + kl %.1f)", last.loss.total, last.loss.reconstruction, last.loss.kl))
+            if let best = validated.min(by: { $0.loss.total < $1.loss.total }) {
+                losses.append(String(format: "best %.2f @ epoch %d", best.loss.total, best.epoch))
             }
         }
         lines.append(losses.isEmpty ? "" : losses.joined(separator: "   "))
@@ -47,7 +48,7 @@ struct TrainingPane {
         // The curves only when the panel has its full height (it shrinks to a status line beside the strip).
         guard inside.height >= 5 else { return }
         drawCurve("loss", status.lossCurve, into: &buffer, x: inside.x + 1, y: inside.y + 3, width: inside.width - 2)
-        drawCurve("val ", status.epochs.map(\.validation.total), into: &buffer, x: inside.x + 1, y: inside.y + 4, width: inside.width - 2)
+        drawCurve("val ", validated.map(\.loss.total), into: &buffer, x: inside.x + 1, y: inside.y + 4, width: inside.width - 2)
     }
 
     /// A labelled sparkline of `values` (resampled to the width), with its range.

@@ -43,7 +43,7 @@ public final class ModelView {
     }
 
     /// The size of the latent space: read here and nowhere else in the explorer.
-    public var latentDim: Int { model.architecture.latentDim }
+    public var latentDim: Int { model.latentDim }
 
     /// Takes new weights (a training snapshot). Codes are re-encoded only when asked, as that is the
     /// costly part (`refreshCodes`).
@@ -103,7 +103,7 @@ public final class ModelView {
 
     /// The class the kNN over reference codes gives a latent point.
     public func nearestClass(_ point: [Float]) -> Int? {
-        classifier?.classify(point, k: 5)
+        classifier?.classify(point)
     }
 
     /// The test letter whose code is nearest a latent point, and the distance.

@@ -7,74 +7,132 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure training, decoding, drawing and loading speed, and peak memory.",
         discussion: """
-            Trains the MLP VAE (784-512-2-512-784, batch 128, Adam) for one 88,800-image epoch after a \
-            warm-up epoch, times the explorer's decode and frame paths (medians), loads an 88,800-image CSV \
-            and a 124,800-image gzip IDX written to a temporary folder, and reports peak memory. With \
-            --torch, runs the PyTorch reference on the same images in the same sitting and prints the ratios.
+            Training is timed in windows of one epoch after a warm-up epoch (--windows of them, --repeat runs \
+            back to back); each figure is the median over all windows, with the slowest window and the spread \
+            beside it. The machine's own sgemm peak (a 2048³ product on all threads) puts the training FLOP \
+            rate in proportion. With --torch, the PyTorch reference runs on the same images after each of \
+            our runs, in the same sitting, and the ratios are printed.
             """)
+
+    /// The parts of the benchmark, to run a few with --only.
+    enum Part: String, CaseIterable, ExpressibleByArgument {
+        case peak, mlp, conv, decode, frame, loading
+    }
 
     @OptionGroup var dataOptions: DataOptions
     @Option(help: "Threads for OpenBLAS (and for the reference).") var threads = 2
-    @Option(help: "Training images (taken from the data set, or generated).") var trainImages = 88_800
+    @Option(help: "Training images for the MLP (taken from the data set, or generated).") var trainImages = 88_800
+    @Option(help: "Training images for the conv VAE (as the reference's --n).") var convTrainImages = 20_000
+    @Option(help: "Timed one-epoch windows per run.") var windows = 5
+    @Option(help: "Training runs back to back (each a warm-up epoch and --windows timed ones).") var `repeat` = 1
     @Option(help: "Points per side of the explorer grid timed for grid_decode_ms.") var gridSide = 15
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Run only these parts (\(Part.allCases.map(\.rawValue).joined(separator: ", "))).",
+                                                          valueName: "part"))
+    var only: [Part] = []
     @Option(help: ArgumentHelp("A Python with PyTorch, to run the reference beside us.", valueName: "python")) var torch: String?
     @Option(help: ArgumentHelp("The reference script.", valueName: "path")) var torchScript = "../shared/bench/vae_torch.py"
     @Flag(help: "Print one JSON object instead of one line per figure.") var json = false
 
     func validate() throws {
         guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
-        guard trainImages >= 128 else { throw ValidationError("--train-images must be at least 128") }
+        guard trainImages >= 128, convTrainImages >= 128 else { throw ValidationError("training sets need at least 128 images") }
+        guard windows > 0, `repeat` > 0 else { throw ValidationError("--windows and --repeat must be at least 1") }
         guard gridSide > 0 else { throw ValidationError("--grid-side must be at least 1") }
     }
 
+    private func wants(_ part: Part) -> Bool { only.isEmpty || only.contains(part) }
+
     func run() throws {
         BLAS.threadCount = threads
-        var figures: [(String, Any)] = [("blas_core", BLASKernelSelection.coreName), ("threads", threads)]
+        var figures: [(String, Any)] = []
         func report(_ key: String, _ value: Any) {
             figures.append((key, value))
             if !json { print("\(key) \(Self.format(value))"); fflush(stdout) }
         }
-        if !json { print("blas_core \(BLASKernelSelection.coreName)\nthreads \(threads)") }
-
-        let train: ImageSet
-        if dataOptions.data != nil || ProcessInfo.processInfo.environment["EMNIST_DIR"] != nil {
-            let loaded = try dataOptions.load().train
-            train = loaded.count >= trainImages ? loaded.prefix(trainImages) : loaded
-        } else {
-            train = SyntheticLetters.makeImageSet(count: trainImages, seed: 1)
-        }
-        report("train_images", train.count)
-        let speed = Measurements.training(train, batchSize: 128)
-        report("train_samples_per_sec", speed.samplesPerSecond.rounded())
-        report("train_epoch_seconds", speed.epochSeconds)
-        report("peak_rss_mb", Measurements.peakResidentMegabytes().rounded())
-        report("conv_train_samples_per_sec", NSNull())
-
-        let inference = Inference(model: VAEModel(seed: 0))
-        let decode = Measurements.decodeMicroseconds(inference)
-        report("decode_us", decode)
-        report("grid_decode_ms", Measurements.gridDecodeMilliseconds(inference, side: gridSide))
-        report("frame_ms", Measurements.frameMilliseconds(model: VAEModel(seed: 0), width: 120, height: 40))
-
+        report("blas_core", BLASKernelSelection.coreName)
+        report("threads", threads)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-explorer-bench-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        for sub in ["csv", "idx", "torch"] {
-            try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
-        }
-        let csvImages = SyntheticLetters.makeImageSet(count: 88_800, seed: 2)
-        report("csv_load_seconds", try CLIError.wrap { try Measurements.csvLoadSeconds(csvImages, folder: folder + "/csv") })
-        let idxImages = SyntheticLetters.makeImageSet(count: 124_800, seed: 3)
-        report("idx_load_seconds", try CLIError.wrap { try Measurements.idxLoadSeconds(idxImages, folder: folder + "/idx") })
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let reference = torch.map { TorchReference(python: $0, script: torchScript) }
+        var torchVersion: String?
 
-        if let torch {
-            let reference = try TorchReference(python: torch, script: torchScript)
-                .run(on: train, threads: threads, folder: folder + "/torch")
-            report("torch_version", reference.version)
-            report("torch_train_samples_per_sec", reference.samplesPerSecond.rounded())
-            report("torch_decode_us", reference.decodeMicroseconds)
-            report("train_speedup_vs_torch", speed.samplesPerSecond / reference.samplesPerSecond)
-            report("decode_speedup_vs_torch", reference.decodeMicroseconds / decode)
+        var peak: Double?
+        if wants(.peak) {
+            peak = BLAS.squareSgemmGFLOPS()
+            report("sgemm_peak_gflops", peak!)
         }
+        let images = try trainingImages(count: max(trainImages, convTrainImages))
+        let models: [(part: Part, prefix: String, arch: ModelConfiguration.Kind, images: ImageSet)] = [
+            (.mlp, "", .mlp, images.prefix(trainImages)),
+            (.conv, "conv_", .conv, images.prefix(convTrainImages)),
+        ]
+        for model in models where wants(model.part) {
+            let configuration = ModelConfiguration(kind: model.arch)
+            let key = model.prefix + "train"
+            report(key + "_images", model.images.count)
+            var ours: [Double] = [], runMedians: [Double] = [], theirs: [Double] = []
+            for _ in 0 ..< `repeat` {
+                let windows = Measurements.trainingWindows(configuration, model.images, batchSize: 128, windows: windows)
+                ours += windows
+                runMedians.append(Distribution(windows).median.rounded())
+                if let reference {
+                    let torchFolder = folder + "/torch-\(model.arch.rawValue)"
+                    try FileManager.default.createDirectory(atPath: torchFolder, withIntermediateDirectories: true)
+                    let figures = try reference.run(arch: model.arch.rawValue, on: model.images, threads: threads, folder: torchFolder)
+                    theirs.append(figures.samplesPerSecond)
+                    torchVersion = figures.version
+                }
+            }
+            let speed = Distribution(ours)
+            report(key + "_samples_per_sec", speed.median.rounded())
+            report(key + "_samples_per_sec_min", speed.minimum.rounded())
+            report(key + "_samples_per_sec_max", speed.maximum.rounded())
+            report(key + "_spread", speed.spread)
+            if `repeat` > 1 { report(key + "_samples_per_sec_runs", runMedians) }
+            let work = VAEModel(configuration: configuration).network.multiplyAddsPerImage
+            let gflops = speed.median * Double(2 * (work.forward + work.backward)) / 1e9
+            report(key + "_gflops", gflops)
+            if let peak { report(key + "_share_of_sgemm_peak", gflops / peak) }
+            if !theirs.isEmpty {
+                let torchSpeed = Distribution(theirs)
+                report("torch_" + key + "_samples_per_sec", torchSpeed.median.rounded())
+                report("torch_" + key + "_samples_per_sec_min", torchSpeed.minimum.rounded())
+                report(key + "_speedup_vs_torch", speed.median / torchSpeed.median)
+                report(key + "_slowest_vs_torch_median", speed.minimum / torchSpeed.median)
+            }
+        }
+        report("peak_rss_mb", Measurements.peakResidentMegabytes().rounded())
+
+        if wants(.decode) {
+            for model in models {
+                let inference = Inference(model: VAEModel(configuration: ModelConfiguration(kind: model.arch)))
+                let decode = Measurements.decodeMicroseconds(inference)
+                report(model.prefix + "decode_us", decode)
+                report(model.prefix + "grid_decode_ms", Measurements.gridDecodeMilliseconds(inference, side: gridSide))
+                if let reference {
+                    let torchFolder = folder + "/torch-\(model.arch.rawValue)"
+                    try FileManager.default.createDirectory(atPath: torchFolder, withIntermediateDirectories: true)
+                    let figures = try reference.run(arch: model.arch.rawValue, on: model.images.prefix(1_280), threads: threads, folder: torchFolder)
+                    torchVersion = figures.version
+                    report("torch_" + model.prefix + "decode_us", figures.decodeMicroseconds)
+                    report(model.prefix + "decode_speedup_vs_torch", figures.decodeMicroseconds / decode)
+                }
+            }
+        }
+        if wants(.frame) {
+            report("frame_ms", Measurements.frameMilliseconds(model: VAEModel(), width: 120, height: 40))
+        }
+        if wants(.loading) {
+            for sub in ["csv", "idx"] {
+                try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
+            }
+            let csvImages = SyntheticLetters.makeImageSet(count: 88_800, seed: 2)
+            report("csv_load_seconds", try CLIError.wrap { try Measurements.csvLoadSeconds(csvImages, folder: folder + "/csv") })
+            let idxImages = SyntheticLetters.makeImageSet(count: 124_800, seed: 3)
+            report("idx_load_seconds", try CLIError.wrap { try Measurements.idxLoadSeconds(idxImages, folder: folder + "/idx") })
+        }
+        if let torchVersion { report("torch_version", torchVersion) }
 
         if json {
             var object: [String: Any] = [:]
@@ -84,10 +142,19 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
+    /// The data set's training images when one is named, else synthetic letters.
+    private func trainingImages(count: Int) throws -> ImageSet {
+        if dataOptions.data != nil || ProcessInfo.processInfo.environment["EMNIST_DIR"] != nil {
+            let loaded = try dataOptions.load().train
+            return loaded.prefix(count)
+        }
+        return SyntheticLetters.makeImageSet(count: count, seed: 1)
+    }
+
     private static func format(_ value: Any) -> String {
         switch value {
         case let d as Double: return d >= 100 ? String(format: "%.0f", d) : String(format: "%.3f", d)
-        case is NSNull: return "n/a (no convolutional model yet)"
+        case let list as [Double]: return list.map { format($0) }.joined(separator: " ")
         default: return "\(value)"
         }
     }

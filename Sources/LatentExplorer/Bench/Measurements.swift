@@ -22,27 +22,27 @@ enum Measurements {
         return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
     }
 
-    /// One epoch of the real `Trainer` over `train` after a warm-up epoch: samples/s and seconds
-    /// of the second epoch (the validation pass, on a tiny split, is not timed).
-    static func training(_ train: ImageSet, batchSize: Int) -> (samplesPerSecond: Double, epochSeconds: Double) {
-        let dataset = LabelledDataset(name: "bench", train: train, test: train.prefix(batchSize), classNames: [:])
-        let trainer = Trainer(model: VAEModel(seed: 0), dataset: dataset,
-                              configuration: TrainingConfiguration(epochs: 2, batchSize: batchSize, patience: 2,
-                                                                   snapshotInterval: 0, progressInterval: 1))
+    /// Training speed in windows of one epoch each: the real `Trainer` runs one warm-up epoch, then
+    /// `windows` timed epochs over `train` (no validation pass). Returns samples/s of each window.
+    static func trainingWindows(_ configuration: ModelConfiguration, _ train: ImageSet, batchSize: Int,
+                                windows: Int) -> [Double] {
+        let dataset = LabelledDataset(name: "bench", train: train, test: train.prefix(0), classNames: [:])
+        let trainer = Trainer(model: VAEModel(configuration: configuration, seed: 0), dataset: dataset,
+                              configuration: TrainingConfiguration(epochs: windows + 1, batchSize: batchSize,
+                                                                   validationFraction: 0, snapshotInterval: 0,
+                                                                   progressInterval: 1))
         let outcome = trainer.run()
-        guard let timed = outcome.history.last else { return (0, 0) }
-        return (timed.samplesPerSecond, timed.seconds)
+        return outcome.history.dropFirst().map(\.samplesPerSecond)
     }
 
     /// The explorer's cursor-move path: one latent point to 784 pixel probabilities.
     static func decodeMicroseconds(_ inference: Inference) -> Double {
         var generator = SeededGenerator(seed: 9)
-        let output = UnsafeMutablePointer<Float>.allocate(capacity: ImageSet.pixelCount)
-        defer { output.deallocate() }
-        let points = (0 ..< 64).map { _ in [generator.nextGaussian() * 2, generator.nextGaussian() * 2] }
+        let latentDim = inference.configuration.latentDim
+        let points = (0 ..< 64).map { _ in (0 ..< latentDim).map { _ in generator.nextGaussian() * 2 } }
         var next = 0
         return median(runs: 2_000) {
-            inference.decode(points[next & 63], into: output)
+            _ = inference.decode(points[next & 63])
             next += 1
         } * 1e6
     }

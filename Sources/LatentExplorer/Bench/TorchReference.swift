@@ -12,15 +12,17 @@ struct TorchReference {
         var version: String
     }
 
-    /// Writes `train` where the script looks for EMNIST and parses its one-line report
-    /// (`samples_per_sec=... decode_us=... torch=...`).
-    func run(on train: ImageSet, threads: Int, folder: String) throws -> Figures {
-        try DatasetWriter.writeIDX(train, imagesPath: folder + "/emnist-letters-train-images-idx3-ubyte.gz",
-                                   labelsPath: folder + "/emnist-letters-train-labels-idx1-ubyte.gz",
-                                   gzip: true, transposed: false)
+    /// Writes `train` where the script looks for EMNIST (once per folder), runs the `arch` model ("mlp" or
+    /// "conv") for one timed epoch, and parses its one-line report (`samples_per_sec=... decode_us=... torch=...`).
+    func run(arch: String, on train: ImageSet, threads: Int, folder: String) throws -> Figures {
+        let images = folder + "/emnist-letters-train-images-idx3-ubyte.gz"
+        if !FileManager.default.fileExists(atPath: images) {
+            try DatasetWriter.writeIDX(train, imagesPath: images, labelsPath: folder + "/emnist-letters-train-labels-idx1-ubyte.gz",
+                                       gzip: true, transposed: false)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--arch", "mlp", "--n", String(train.count), "--threads", String(threads), "--data", folder]
+        process.arguments = [script, "--arch", arch, "--n", String(train.count), "--threads", String(threads), "--data", folder]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

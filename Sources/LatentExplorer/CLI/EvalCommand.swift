@@ -14,14 +14,14 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @Option(help: ArgumentHelp("The weights to score.", valueName: "file")) var weights: String
-    @Option(help: "Neighbours that vote in the classifier.") var k = 5
+    @Option(help: "Neighbours that vote in the classifier.") var k = NearestNeighbours.defaultK
     @Flag(help: "Print one JSON object (neg_elbo, reconstruction, kl, knn_accuracy, test_count).") var json = false
 
     func run() throws {
         let model = try CLIError.wrap { try WeightsFile.load(weights).model }
         let dataset = try dataOptions.load()
-        guard model.architecture.inputSize == ImageSet.pixelCount else {
-            throw CLIError("\(weights) expects \(model.architecture.inputSize) inputs, the data has \(ImageSet.pixelCount) pixels")
+        guard model.configuration.inputSize == ImageSet.pixelCount else {
+            throw CLIError("\(weights) expects \(model.configuration.inputSize) inputs, the data has \(ImageSet.pixelCount) pixels")
         }
         let result = Evaluation.run(model: model, dataset: dataset, k: k)
         if json {
@@ -33,7 +33,7 @@ struct EvalCommand: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("data set:        \(dataset.name) (\(dataset.train.count) train, \(result.testCount) test images)")
-            print("model:           \(model.architecture)")
+            print("model:           \(model.configuration)")
             print(String(format: "neg ELBO:        %.2f nats per image (reconstruction %.2f + KL %.2f)",
                          result.loss.total, result.loss.reconstruction, result.loss.kl))
             print(String(format: "%d-NN accuracy:  %.4f on latent means", k, result.knnAccuracy))

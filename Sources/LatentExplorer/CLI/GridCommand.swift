@@ -4,25 +4,55 @@ import VAE
 struct GridCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grid",
-        abstract: "Draw the latent plane as a PNG: an N x N grid of decoded letters over [-R, R]^2.")
+        abstract: "Draw a plane of the latent space as a PNG: an N x N grid of decoded letters over [-R, R]^2.",
+        discussion: """
+            The plane is that of two latent dimensions (--dims, numbered from 1), with the others held at 0 \
+            or at the code given with --at. A 1-D model gives one row.
+            """)
 
-    @Option(help: ArgumentHelp("The weights to draw (2-D latent space).", valueName: "file")) var weights: String
+    @Option(help: ArgumentHelp("The weights to draw.", valueName: "file")) var weights: String
     @Option(name: .shortAndLong, help: ArgumentHelp("The PNG file to write.", valueName: "file")) var out: String
     @Option(help: "Letters per side.") var size = 20
     @Option(help: "Half-width of the square of the plane drawn.") var range: Float = 3
+    @Option(help: ArgumentHelp("The two latent dimensions on the x and y axes, numbered from 1.", valueName: "x,y"))
+    var dims: String = "1,2"
+    @Option(help: ArgumentHelp("A full latent code where the other dimensions are held (default: all 0).",
+                               valueName: "z1,z2,..."))
+    var at: LatentCode?
 
     func validate() throws {
         guard (1 ... 200).contains(size) else { throw ValidationError("--size must be between 1 and 200") }
         guard range > 0 && range.isFinite else { throw ValidationError("--range must be positive") }
+        guard parsedDims != nil else { throw ValidationError("--dims takes two different dimension numbers, e.g. 3,7") }
+    }
+
+    private var parsedDims: (x: Int, y: Int)? {
+        let parts = dims.split(separator: ",").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] != parts[1], parts.allSatisfy({ $0 >= 1 }) else { return nil }
+        return (parts[0], parts[1])
     }
 
     func run() throws {
         let model = try CLIError.wrap { try WeightsFile.load(weights).model }
-        guard model.architecture.latentDim == 2 else {
-            throw CLIError("\(weights) has a \(model.architecture.latentDim)-D latent space; the grid needs 2-D")
+        let latentDim = model.latentDim
+        var plane = LatentGridImage.Plane.standard(latentDim: latentDim)
+        if latentDim > 1, let dims = parsedDims {
+            guard dims.x <= latentDim, dims.y <= latentDim else {
+                throw CLIError("--dims \(dims.x),\(dims.y): \(weights) has \(latentDim) latent dimensions")
+            }
+            (plane.xDimension, plane.yDimension) = (dims.x - 1, dims.y - 1)
         }
-        let (side, pixels) = LatentGridImage.render(Inference(model: model), size: size, range: range)
-        try CLIError.wrap { try AtomicFile.write(PNGEncoder.encodeGray(width: side, height: side, pixels: pixels), to: out) }
-        print("Wrote \(size)x\(size) letters over [-\(range), \(range)]² to \(out) (\(side)x\(side) pixels)")
+        if let at {
+            guard at.values.count == latentDim else {
+                throw CLIError("--at has \(at.values.count) values; \(weights) has \(latentDim) latent dimensions")
+            }
+            plane.anchor = at.values
+        }
+        let image = LatentGridImage.render(Inference(model: model), size: size, range: range, plane: plane)
+        try CLIError.wrap {
+            try AtomicFile.write(PNGEncoder.encodeGray(width: image.width, height: image.height, pixels: image.pixels), to: out)
+        }
+        let axes = plane.yDimension.map { "dims \(plane.xDimension + 1),\($0 + 1)" } ?? "dim 1"
+        print("Wrote \(size)x\(plane.yDimension == nil ? 1 : size) letters over [-\(range), \(range)] of \(axes) to \(out) (\(image.width)x\(image.height) pixels)")
     }
 }

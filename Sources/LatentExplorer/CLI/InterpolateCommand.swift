@@ -30,7 +30,7 @@ struct InterpolateCommand: ParsableCommand {
     func run() throws {
         let model = try CLIError.wrap { try WeightsFile.load(weights).model }
         let inference = Inference(model: model)
-        var resolver = LatentPointResolver(inference: inference, latentDim: model.architecture.latentDim, dataOptions: dataOptions)
+        var resolver = LatentPointResolver(inference: inference, latentDim: model.latentDim, dataOptions: dataOptions)
         let start = try resolver.code(from, option: "--from"), end = try resolver.code(to, option: "--to")
         let decoded = inference.decodeBatch(LatentPaths.interpolation(from: start.code, to: end.code, steps: steps))
         let sheet = LetterSheet.png(decoded, rows: 1, columns: steps)

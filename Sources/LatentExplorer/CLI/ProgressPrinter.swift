@@ -19,7 +19,7 @@ final class ProgressPrinter {
             write("\r" + line + "\u{1B}[K")
         case .epochFinished(let s):
             let marker = s.improved ? " *" : ""
-            let line = "\(epochLabel(s.epoch)) \(bar(1, of: 1)) - \(Self.duration(s.seconds)) - loss: \(String(format: "%.4f", s.trainLoss)) - val_loss: \(String(format: "%.4f", s.validation.total)) (rec \(String(format: "%.2f", s.validation.reconstruction)) + kl \(String(format: "%.2f", s.validation.kl))) - \(Self.rate(s.samplesPerSecond))\(marker)"
+            let line = "\(epochLabel(s.epoch)) \(bar(1, of: 1)) - \(Self.duration(s.seconds)) - loss: \(String(format: "%.4f", s.trainLoss))\(Self.validationText(s.validation)) - \(Self.rate(s.samplesPerSecond))\(marker)"
             write((interactive ? "\r" : "") + line + (interactive ? "\u{1B}[K" : "") + "\n")
         case .paused:
             write("\n(paused)\n")
@@ -33,8 +33,11 @@ final class ProgressPrinter {
             case .stoppedByUser: how = "stopped by request after \(outcome.epochsRun) epochs"
             case .diverged(let message): how = "stopped: \(message)"
             }
-            let best = outcome.bestValidation.map { String(format: "%.4f", $0.total) } ?? "n/a"
-            write("Training \(how); best validation loss \(best) at epoch \(outcome.bestEpoch)\n")
+            if let best = outcome.bestValidation {
+                write("Training \(how); best validation loss \(String(format: "%.4f", best.total)) at epoch \(outcome.bestEpoch)\n")
+            } else {
+                write("Training \(how); kept the last epoch (\(outcome.bestEpoch)): no validation split\n")
+            }
         }
     }
 
@@ -55,6 +58,12 @@ final class ProgressPrinter {
     private func write(_ text: String) {
         print(text, terminator: "")
         fflush(stdout)
+    }
+
+    /// ` - val_loss: 151.48 (rec 144.50 + kl 6.98)`, or nothing without a validation split.
+    static func validationText(_ loss: LossParts?) -> String {
+        guard let loss else { return "" }
+        return String(format: " - val_loss: %.4f (rec %.2f + kl %.2f)", loss.total, loss.reconstruction, loss.kl)
     }
 
     static func duration(_ seconds: Double) -> String {

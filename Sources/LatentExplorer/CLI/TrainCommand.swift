@@ -6,27 +6,31 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a VAE and save its weights (safetensors).",
-        discussion: "Training runs on a background thread; this command prints its progress like Keras' fit. The weights kept are those of the epoch with the best validation loss.")
+        discussion: "Training runs on a background thread; this command prints its progress like Keras' fit. The weights kept are those of the epoch with the best loss on a validation part held out of the training split (stratified by class); the test split only scores the result.")
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(help: "Maximum number of epochs.") var epochs = 10
     @Option(help: "Images per mini-batch.") var batchSize = 128
-    @Option(help: "Dimensions of the latent space.") var latentDim = 2
-    @Option(help: "Hidden units in the encoder and the decoder.") var hiddenSize = 512
     @Option(help: "Adam's learning rate.") var learningRate: Float = 1e-3
     @Option(help: "Epochs without a better validation loss before stopping early.") var patience = 4
-    @Option(help: "Seed for initialisation, shuffling and sampling.") var seed: UInt64 = 0
-    @Option(help: ArgumentHelp("Start from these weights instead of a fresh model.", valueName: "file")) var weights: String?
+    @Option(help: ArgumentHelp(
+        "The part of each class of the training split held out to choose the best epoch.",
+        discussion: "0 trains on the whole training split for exactly --epochs and keeps the last weights.",
+        valueName: "fraction"))
+    var validationSplit = TrainingConfiguration().validationFraction
+    @Option(help: "Seed for initialisation, the validation split, shuffling and sampling.") var seed: UInt64 = 0
+    @Option(help: ArgumentHelp("Start from these weights instead of a fresh model (--arch and sizes are then theirs).",
+                               valueName: "file")) var weights: String?
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to save the weights.", valueName: "file")) var out: String
 
     func validate() throws {
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
-        guard latentDim > 0 else { throw ValidationError("--latent-dim must be at least 1") }
-        guard hiddenSize > 0 else { throw ValidationError("--hidden-size must be at least 1") }
         guard learningRate > 0 && learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
         guard patience > 0 else { throw ValidationError("--patience must be at least 1") }
+        guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1)") }
     }
 
     func run() throws {
@@ -35,12 +39,13 @@ struct TrainCommand: ParsableCommand {
         if let weights {
             model = try CLIError.wrap { try WeightsFile.load(weights).model }
         } else {
-            model = VAEModel(architecture: VAEArchitecture(hiddenSize: hiddenSize, latentDim: latentDim), seed: seed)
+            model = VAEModel(configuration: modelOptions.configuration, seed: seed)
         }
         try checkWritable(out)
-        print("Training \(model.architecture) (\(model.parameterCount) parameters) on \(dataset.name): \(dataset.train.count) train, \(dataset.test.count) test images, \(dataset.labelsPresent.count) classes")
+        print("Training \(model.configuration) (\(model.parameterCount) parameters) on \(dataset.name): \(dataset.train.count) train, \(dataset.test.count) test images, \(dataset.labelsPresent.count) classes")
         let configuration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-                                                  patience: patience, seed: seed, snapshotInterval: 0)
+                                                  patience: patience, validationFraction: validationSplit, seed: seed,
+                                                  snapshotInterval: 0)
         let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
         let printer = ProgressPrinter()
         trainer.start()
@@ -52,10 +57,15 @@ struct TrainCommand: ParsableCommand {
         trainer.waitUntilFinished()
         guard let outcome else { throw CLIError("training ended without a result") }
 
+        let test = Inference(model: model).negativeELBO(dataset.test, seed: 0)
+        print(String(format: "Test neg ELBO %.2f nats per image (reconstruction %.2f + KL %.2f) on %d test images",
+                     test.total, test.reconstruction, test.kl, dataset.test.count))
         let metadata = ModelMetadata(
-            architecture: model.architecture, dataset: dataset.name,
+            configuration: model.configuration, dataset: dataset.name,
             classes: dataset.labelsPresent.map(dataset.className), epochs: outcome.bestEpoch,
-            testLoss: outcome.bestValidation, trainedAt: ISO8601DateFormatter().string(from: Date()))
+            selection: outcome.bestValidation == nil ? .lastEpoch : .bestValidation(fraction: validationSplit),
+            validationLoss: outcome.bestValidation, testLoss: test,
+            trainedAt: ISO8601DateFormatter().string(from: Date()))
         try CLIError.wrap { try WeightsFile.save(model, metadata: metadata, to: out) }
         print("Saved the weights of epoch \(outcome.bestEpoch) to \(out)")
         if case .diverged(let message) = outcome.reason { throw CLIError("training stopped: \(message)") }

@@ -39,7 +39,7 @@ struct TraverseCommand: ParsableCommand {
 
     func run() throws {
         let model = try CLIError.wrap { try WeightsFile.load(weights).model }
-        let latentDim = model.architecture.latentDim
+        let latentDim = model.latentDim
         let inference = Inference(model: model)
         var resolver = LatentPointResolver(inference: inference, latentDim: latentDim, dataOptions: dataOptions)
         let base = try at.map { try resolver.code($0, option: "--at") } ?? (code: [Float](repeating: 0, count: latentDim), name: "the origin")

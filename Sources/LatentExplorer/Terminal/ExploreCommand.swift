@@ -58,11 +58,11 @@ struct ExploreCommand: ParsableCommand {
             description = "\((weightsPath as NSString).lastPathComponent) (\(metadata.dataset), \(metadata.epochs) epochs)"
         } else {
             model = VAEModel(seed: 0)
-            metadata = ModelMetadata(architecture: model.architecture)
+            metadata = ModelMetadata(configuration: model.configuration)
             description = "untrained"
             message = "No pretrained weights found (Weights/default.safetensors): this model is untrained; press t to train it"
         }
-        let latentDim = model.architecture.latentDim
+        let latentDim = model.latentDim
         if latentDim > 2 {
             message = "\(latentDim) latent dimensions: the plane shows z1 and z2, the others at 0; x and y pick others, p the PCA plane"
         } else if latentDim == 1 {

@@ -33,7 +33,7 @@ final class ExplorerApp {
                          testSourceIndices: setup.data.testSourceIndices)
         controller = ExplorerController(view: view, catalog: setup.data.catalog, message: setup.initialMessage)
         renderer = ExplorerRenderer(capabilities: setup.capabilities,
-                                    title: "\(setup.model.architecture) · \(setup.weightsDescription) · test \(setup.data.catalog.itemNoun): \(setup.dataName)")
+                                    title: "\(setup.model.configuration) · \(setup.weightsDescription) · test \(setup.data.catalog.itemNoun): \(setup.dataName)")
     }
 
     var frameSummary: String { frameTimer.summary }
@@ -109,12 +109,12 @@ final class ExplorerApp {
 
     private func save() {
         var metadata = setup.metadata
-        metadata.architecture = view.model.architecture
+        metadata.configuration = view.model.configuration
         let status = setup.training.status
         if !status.epochs.isEmpty {
             metadata.epochs += status.epochsDone
             metadata.dataset = status.dataName
-            metadata.testLoss = status.epochs.last?.validation
+            metadata.validationLoss = status.epochs.last?.validation
             metadata.trainedAt = ISO8601DateFormatter().string(from: Date())
         }
         let model = view.model

@@ -29,13 +29,7 @@ public struct ImageSet: Sendable {
 
     /// The images whose label is in `keep`, in their original order.
     public func filtered(labels keep: Set<Int>) -> ImageSet {
-        var newPixels: [UInt8] = []
-        var newLabels: [Int] = []
-        for (index, label) in labels.enumerated() where keep.contains(label) {
-            newPixels.append(contentsOf: image(index))
-            newLabels.append(label)
-        }
-        return ImageSet(pixels: newPixels, labels: newLabels)
+        subset { keep.contains(labels[$0]) }
     }
 
     /// The first `limit` images (all of them when there are fewer).

@@ -1,30 +1,57 @@
-/// The classic picture of a 2-D VAE's latent space: an N x N grid of decoded images over [-R, R]^2.
-/// Up is +y, as on a plot: the top row decodes y = +R.
+/// The classic picture of a VAE's latent space: an N x N grid of decoded images over [-R, R]^2 in the
+/// plane of two latent dimensions, the others held at an anchor code (0 by default). Up is +y, as on a
+/// plot: the top row decodes y = +R. A 1-D latent space gives a single row.
 public enum LatentGridImage {
-    /// Greyscale pixels of a `(size*28) x (size*28)` image (ink is white on black, like the data).
-    public static func render(_ inference: Inference, size: Int, range: Float) -> (side: Int, pixels: [UInt8]) {
-        precondition(inference.architecture.latentDim == 2, "the latent grid needs a 2-D latent space")
+    /// Which latent dimensions the picture's axes show (0-based), and where the others are held.
+    public struct Plane: Sendable, Equatable {
+        public var xDimension: Int
+        /// nil for a 1-D latent space: the grid is one row.
+        public var yDimension: Int?
+        /// A full latent code (`latentDim` values); the axes' own entries are ignored.
+        public var anchor: [Float]
+
+        public init(xDimension: Int, yDimension: Int?, anchor: [Float]) {
+            self.xDimension = xDimension
+            self.yDimension = yDimension
+            self.anchor = anchor
+        }
+
+        /// Dimensions 1 and 2 (or the only one) with the others at 0.
+        public static func standard(latentDim: Int) -> Plane {
+            Plane(xDimension: 0, yDimension: latentDim > 1 ? 1 : nil, anchor: [Float](repeating: 0, count: latentDim))
+        }
+    }
+
+    /// Greyscale pixels of a `(columns*28) x (rows*28)` image (ink is white on black, like the data).
+    public static func render(_ inference: Inference, size: Int, range: Float,
+                              plane: Plane? = nil) -> (width: Int, height: Int, pixels: [UInt8]) {
+        let latentDim = inference.configuration.latentDim
+        let plane = plane ?? .standard(latentDim: latentDim)
+        precondition(plane.anchor.count == latentDim, "the anchor must have \(latentDim) coordinates")
+        let rows = plane.yDimension == nil ? 1 : size
         let cell = ImageSet.side
-        let side = size * cell
+        let (width, height) = (size * cell, rows * cell)
         var points: [Float] = []
-        for row in 0 ..< size {
+        for row in 0 ..< rows {
             for column in 0 ..< size {
-                points.append(coordinate(column, size, range))
-                points.append(coordinate(size - 1 - row, size, range))
+                var point = plane.anchor
+                point[plane.xDimension] = coordinate(column, size, range)
+                if let y = plane.yDimension { point[y] = coordinate(size - 1 - row, size, range) }
+                points += point
             }
         }
         let decoded = inference.decodeBatch(points)
-        var pixels = [UInt8](repeating: 0, count: side * side)
-        for index in 0 ..< size * size {
+        var pixels = [UInt8](repeating: 0, count: width * height)
+        for index in 0 ..< rows * size {
             let (row, column) = (index / size, index % size)
             for y in 0 ..< cell {
                 for x in 0 ..< cell {
                     let p = decoded[index * cell * cell + y * cell + x]
-                    pixels[(row * cell + y) * side + column * cell + x] = UInt8(max(0, min(255, (p * 255).rounded())))
+                    pixels[(row * cell + y) * width + column * cell + x] = UInt8(max(0, min(255, (p * 255).rounded())))
                 }
             }
         }
-        return (side, pixels)
+        return (width, height, pixels)
     }
 
     /// Evenly spaced over [-range, range], ends included.

@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// The one place that calls OpenBLAS. All matrices are row-major.
 public enum BLAS {
@@ -17,5 +18,26 @@ public enum BLAS {
     public static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+}
+
+extension BLAS {
+    /// The machine's sgemm speed on a large square product (`size`³, all of OpenBLAS's threads): the
+    /// median GFLOPS (2·size³ per call) of `repeats` calls after one warm-up call.
+    public static func squareSgemmGFLOPS(size: Int = 2048, repeats: Int = 5) -> Double {
+        let a = Matrix(rows: size, columns: size), b = Matrix(rows: size, columns: size), c = Matrix(rows: size, columns: size)
+        var generator = SeededGenerator(seed: 0)
+        for i in 0 ..< size * size {
+            a.storage[i] = generator.nextUniform()
+            b.storage[i] = generator.nextUniform()
+        }
+        var rates: [Double] = []
+        for call in 0 ... repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            gemm(m: size, n: size, k: size, a: a.storage, lda: size, b: b.storage, ldb: size, beta: 0, c: c.storage, ldc: size)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            if call > 0 { rates.append(2 * pow(Double(size), 3) / seconds / 1e9) }
+        }
+        return rates.sorted()[rates.count / 2]
     }
 }

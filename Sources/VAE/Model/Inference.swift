@@ -1,79 +1,45 @@
-import CKernels
-
-/// Deterministic inference on a model: decode latent points to pixel probabilities and encode images
-/// to latent means. Owns its buffers; use one instance per thread.
+/// Deterministic use of a trained model: decode latent points to pixel probabilities, encode images to
+/// latent means, and score a data set. Decoding calls no BLAS (see `PointDecoder`), so a UI thread can
+/// decode while training keeps OpenBLAS busy; encoding and scoring run mini-batches through BLAS.
+///
+/// Decoding reads the weights as they were when the `Inference` was made. Not thread-safe: use one
+/// instance per thread.
 public final class Inference: @unchecked Sendable {
     public let model: VAEModel
-    public var architecture: VAEArchitecture { model.architecture }
-
-    private let latentRow: UnsafeMutablePointer<Float>
-    private let hiddenRow: UnsafeMutablePointer<Float>
-    /// Decoder output weight transposed to `[H, N]`, so one latent point decodes as a sum of the rows
-    /// whose hidden unit is active: ReLU leaves about half of them zero, which halves the work.
-    private let decoderOutputTransposed: UnsafeMutablePointer<Float>
+    public var configuration: ModelConfiguration { model.configuration }
+    private let decoder: any PointDecoder
     private var batchWorkspace: TrainingStep?
+
+    /// Points at or above this count are decoded on two threads.
+    static let parallelDecodeThreshold = 16
 
     public init(model: VAEModel) {
         self.model = model
-        let a = model.architecture
-        latentRow = .allocate(capacity: a.latentDim)
-        hiddenRow = .allocate(capacity: a.hiddenSize)
-        decoderOutputTransposed = .allocate(capacity: a.hiddenSize * a.inputSize)
-        refreshCaches()
+        decoder = model.network.makePointDecoder()
     }
 
-    deinit {
-        latentRow.deallocate()
-        hiddenRow.deallocate()
-        decoderOutputTransposed.deallocate()
-    }
-
-    /// Call after the model's weights change in place.
-    public func refreshCaches() {
-        let (n, h) = (architecture.inputSize, architecture.hiddenSize)
-        let w = model.decoderOutput.weight.value.storage   // [N, H]
-        for i in 0 ..< n { for j in 0 ..< h { decoderOutputTransposed[j * n + i] = w[i * h + j] } }
-    }
-
-    /// Pixel probabilities in [0, 1] (`inputSize` of them) for one latent point.
+    /// Pixel probabilities in [0, 1] (`inputSize` of them) for one latent point of `latentDim` coordinates.
     public func decode(_ point: [Float]) -> [Float] {
-        var pixels = [Float](repeating: 0, count: architecture.inputSize)
-        pixels.withUnsafeMutableBufferPointer { decode(point, into: $0.baseAddress!) }
-        return pixels
+        precondition(point.count == configuration.latentDim, "latent point must have \(configuration.latentDim) coordinates")
+        return decodeBatch(point)
     }
 
-    /// Decodes one latent point into `output` (`inputSize` floats): the explorer's cursor-move path.
-    public func decode(_ point: [Float], into output: UnsafeMutablePointer<Float>) {
-        let (n, h, l) = (architecture.inputSize, architecture.hiddenSize, architecture.latentDim)
-        precondition(point.count == l, "latent point must have \(l) coordinates")
-        let w1 = model.decoderHidden.weight.value.storage, b1 = model.decoderHidden.bias.value.storage
-        for j in 0 ..< h {
-            var s = b1[j]
-            for k in 0 ..< l { s += w1[j * l + k] * point[k] }
-            hiddenRow[j] = max(s, 0)
-        }
-        let b2 = model.decoderOutput.bias.value.storage
-        output.update(from: b2, count: n)
-        lx_accumulate_active_rows(output, decoderOutputTransposed, hiddenRow, h, n)
-        lx_sigmoid(output, output, n)
-    }
-
-    /// Decodes many latent points at once (`points.count / latentDim` of them): row r of the result
-    /// holds the `inputSize` pixel probabilities of point r. Uses no BLAS, so a UI thread can call it
-    /// while training keeps OpenBLAS's threads busy; large batches are split over the cores.
+    /// Decodes many latent points at once (`points.count / latentDim` of them): row r of the result holds
+    /// the `inputSize` pixel probabilities of point r. Large batches are split over two threads.
     public func decodeBatch(_ points: [Float]) -> [Float] {
-        let (n, l) = (architecture.inputSize, architecture.latentDim)
+        let (n, l) = (configuration.inputSize, configuration.latentDim)
+        precondition(points.count % l == 0, "points must have \(l) coordinates each")
         let count = points.count / l
         var pixels = [Float](repeating: 0, count: count * n)
-        let job = BatchDecodeJob(model: model, rowsTransposed: decoderOutputTransposed)
+        let decoder = decoder
         pixels.withUnsafeMutableBufferPointer { out in
             points.withUnsafeBufferPointer { input in
-                let target = SendablePointer(out.baseAddress!), source = SendablePointer(UnsafeMutablePointer(mutating: input.baseAddress!))
-                let chunks = count >= 64 ? 2 : 1
-                _ = Parallel.mapChunks(count: (count + 3) / 4, chunks: chunks) { blocks in
-                    let range = blocks.lowerBound * 4 ..< min(blocks.upperBound * 4, count)
-                    job.decode(source.pointer + range.lowerBound * l, count: range.count,
-                               into: target.pointer + range.lowerBound * n)
+                guard let source = input.baseAddress, let target = out.baseAddress else { return }
+                guard count >= Self.parallelDecodeThreshold else { return decoder.decode(source, count: count, into: target) }
+                let (from, to) = (SendablePointer(UnsafeMutablePointer(mutating: source)), SendablePointer(target))
+                _ = Parallel.mapChunks(count: count, chunks: 2) { range in
+                    decoder.decode(from.pointer + range.lowerBound * l, count: range.count,
+                                   into: to.pointer + range.lowerBound * n)
                 }
             }
         }
@@ -82,33 +48,27 @@ public final class Inference: @unchecked Sendable {
 
     /// Latent means of every image in `images`: `[count, latentDim]` row-major.
     public func encodeMeans(_ images: ImageSet, batchSize: Int = 512) -> [Float] {
-        let l = architecture.latentDim
+        let l = configuration.latentDim
         let step = workspace(batchSize)
         var codes = [Float](repeating: 0, count: images.count * l)
-        var start = 0
-        while start < images.count {
+        for start in stride(from: 0, to: images.count, by: batchSize) {
             let end = min(start + batchSize, images.count)
             step.loadBatch(images, indices: Array(start ..< end)[...])
-            model.encoderHidden.forward(step.input, into: step.hidden)
-            model.encoderMean.forward(step.hidden, into: step.mean)
+            step.encodeMeans()
             for i in 0 ..< step.mean.count { codes[start * l + i] = step.mean.storage[i] }
-            start = end
         }
         return codes
     }
 
-    /// The test-set loss per image: one sample of z per image with a fixed seed, as the reference does.
+    /// The loss per image: one sample of z per image with a fixed seed, as the reference does.
     public func negativeELBO(_ images: ImageSet, seed: UInt64 = 0, batchSize: Int = 512) -> LossParts {
         guard images.count > 0 else { return LossParts() }
         let step = workspace(batchSize)
         var generator = SeededGenerator(seed: seed)
         var total = LossParts()
-        var start = 0
-        while start < images.count {
-            let end = min(start + batchSize, images.count)
-            step.loadBatch(images, indices: Array(start ..< end)[...])
+        for start in stride(from: 0, to: images.count, by: batchSize) {
+            step.loadBatch(images, indices: Array(start ..< min(start + batchSize, images.count))[...])
             total = total + step.forward(using: &generator)
-            start = end
         }
         return total.scaled(by: 1 / Double(images.count))
     }
@@ -118,30 +78,6 @@ public final class Inference: @unchecked Sendable {
         let w = TrainingStep(model: model, batchCapacity: batchSize)
         batchWorkspace = w
         return w
-    }
-}
-
-/// The decoder applied to a run of latent points, on whichever thread runs it.
-private struct BatchDecodeJob: @unchecked Sendable {
-    let model: VAEModel
-    let rowsTransposed: UnsafeMutablePointer<Float>
-
-    func decode(_ points: UnsafeMutablePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
-        let a = model.architecture
-        let (n, h, l) = (a.inputSize, a.hiddenSize, a.latentDim)
-        let hidden = UnsafeMutablePointer<Float>.allocate(capacity: count * h)
-        defer { hidden.deallocate() }
-        let w1 = model.decoderHidden.weight.value.storage, b1 = model.decoderHidden.bias.value.storage
-        for p in 0 ..< count {
-            for j in 0 ..< h {
-                var s = b1[j]
-                for k in 0 ..< l { s += w1[j * l + k] * points[p * l + k] }
-                hidden[p * h + j] = max(s, 0)
-            }
-            (out + p * n).update(from: model.decoderOutput.bias.value.storage, count: n)
-        }
-        lx_accumulate_active_rows_batch(out, rowsTransposed, hidden, count, h, n)
-        lx_sigmoid(out, out, count * n)
     }
 }
 

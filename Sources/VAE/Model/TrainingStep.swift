@@ -2,50 +2,50 @@
 import Glibc
 #endif
 
-/// The buffers and the forward/backward pass of one mini-batch, sized once for `batchCapacity` rows.
+/// The forward and backward pass of one mini-batch through any architecture, with buffers sized once
+/// for `batchCapacity` rows so that the training loop allocates nothing.
 ///
-/// Shapes, with B rows in the batch, N inputs (784), H hidden units (512) and L latent dimensions:
+/// Buffers, with B rows in the batch, N pixels (784) and L latent dimensions:
 ///
-///     x [B,N] -> hidden [B,H] -> mean, logVariance [B,L] -> z [B,L] -> decoderHidden [B,H] -> logits [B,N]
+///     input               [B, N]   x, pixels in [0, 1]
+///     mean, logVariance   [B, L]   the encoder's q(z|x)
+///     noise               [B, L]   eps ~ N(0, I)
+///     z                   [B, L]   mean + exp(logVariance / 2) * noise
+///     logits              [B, N]   the decoder's output; sigmoid(logits) are pixel probabilities
+///     logitsGradient      [B, N]   dL/dlogits = (sigmoid(logits) - x) / B
+///     zGradient           [B, L]   dL/dz, from the decoder's backward
+///     meanGradient        [B, L]   dL/dmean   = dz + mean / B
+///     logVarianceGradient [B, L]   dL/dlogvar = dz * eps * sigma / 2 + (exp(logvar) - 1) / (2B),  sigma = exp(logvar / 2)
 ///
-/// Backward, for the batch-mean loss (all gradients carry the 1/B):
-///
-///     dlogits = (sigmoid(logits) - x) / B
-///     dz      = decoder backward of dlogits
-///     dmean   = dz + mean / B
-///     dlogvar = dz * eps * sigma / 2 + (exp(logvar) - 1) / (2B)      (sigma = exp(logvar / 2))
-///     dhidden = dmean Wmu + dlogvar Wlv, then the encoder's first layer (no dx: x is data)
+/// L is the batch-mean loss, so every gradient carries the 1/B. The architecture's own activations live
+/// in its `NetworkBatchPass`.
 public final class TrainingStep: @unchecked Sendable {
     public let model: VAEModel
     public let batchCapacity: Int
+    private let pass: any NetworkBatchPass
 
     public let input: Matrix
-    let hidden: Matrix
     public let mean: Matrix
     public let logVariance: Matrix
     /// The standard normal noise of the reparameterisation; `forward` fills it unless told not to.
     public let noise: Matrix
     let z: Matrix
-    let decoderHidden: Matrix
     public let logits: Matrix
 
     let logitsGradient: Matrix
-    let decoderHiddenGradient: Matrix
     let zGradient: Matrix
     let meanGradient: Matrix
     let logVarianceGradient: Matrix
-    let hiddenGradient: Matrix
 
     public init(model: VAEModel, batchCapacity: Int) {
         self.model = model
         self.batchCapacity = batchCapacity
-        let a = model.architecture
+        pass = model.network.makeBatchPass(batchCapacity: batchCapacity)
+        let (n, l) = (model.configuration.inputSize, model.configuration.latentDim)
         func m(_ columns: Int) -> Matrix { Matrix(rows: batchCapacity, columns: columns) }
-        input = m(a.inputSize); hidden = m(a.hiddenSize)
-        mean = m(a.latentDim); logVariance = m(a.latentDim); noise = m(a.latentDim); z = m(a.latentDim)
-        decoderHidden = m(a.hiddenSize); logits = m(a.inputSize)
-        logitsGradient = m(a.inputSize); decoderHiddenGradient = m(a.hiddenSize); zGradient = m(a.latentDim)
-        meanGradient = m(a.latentDim); logVarianceGradient = m(a.latentDim); hiddenGradient = m(a.hiddenSize)
+        input = m(n); logits = m(n); logitsGradient = m(n)
+        mean = m(l); logVariance = m(l); noise = m(l); z = m(l)
+        zGradient = m(l); meanGradient = m(l); logVarianceGradient = m(l)
     }
 
     /// Copies images `indices` of `images` into `input` as floats in [0, 1].
@@ -62,23 +62,22 @@ public final class TrainingStep: @unchecked Sendable {
         }
     }
 
+    /// The latent means of the `input` rows, in `mean` (no sampling, no decoder).
+    public func encodeMeans() {
+        pass.encode(input, mean: mean, logVariance: logVariance)
+    }
+
     /// Forward pass over the `input` rows: the summed loss of the batch (not yet divided by B).
     /// With `sampleNoise`, draws eps from `generator`; otherwise uses what `noise` holds (tests set it).
     @discardableResult
     public func forward(sampleNoise: Bool = true, using generator: inout SeededGenerator,
                         computeGradients: Bool = false) -> LossParts {
         let batch = input.rows
-        model.encoderHidden.forward(input, into: hidden)
-        model.encoderMean.forward(hidden, into: mean)
-        model.encoderLogVariance.forward(hidden, into: logVariance)
-        noise.rows = batch; z.rows = batch
+        pass.encode(input, mean: mean, logVariance: logVariance)
+        noise.rows = batch
         if sampleNoise { for i in 0 ..< noise.count { noise.storage[i] = generator.nextGaussian() } }
-        for i in 0 ..< z.count {
-            z.storage[i] = mean.storage[i] + expf(0.5 * logVariance.storage[i]) * noise.storage[i]
-        }
-        model.decoderHidden.forward(z, into: decoderHidden)
-        model.decoderOutput.forward(decoderHidden, into: logits)
-        logitsGradient.rows = batch
+        VAEModel.reparameterize(mean: mean, logVariance: logVariance, noise: noise, into: z)
+        pass.decode(z, logits: logits)
         let reconstruction = VAELoss.reconstruction(
             logits: logits, targets: input, gradient: computeGradients ? logitsGradient : nil,
             scale: 1 / Float(batch))
@@ -90,23 +89,15 @@ public final class TrainingStep: @unchecked Sendable {
     public func backward() {
         let batch = input.rows
         let scale = 1 / Float(batch)
-        model.decoderOutput.backward(input: decoderHidden, output: logits, outputGradient: logitsGradient,
-                                     inputGradient: decoderHiddenGradient)
-        model.decoderHidden.backward(input: z, output: decoderHidden, outputGradient: decoderHiddenGradient,
-                                     inputGradient: zGradient)
+        zGradient.rows = batch
+        pass.decodeBackward(logitsGradient: logitsGradient, zGradient: zGradient)
         meanGradient.rows = batch; logVarianceGradient.rows = batch
         for i in 0 ..< mean.count {
-            let lv = logVariance.storage[i]
-            let sigma = expf(0.5 * lv)
+            let sigma = expf(0.5 * logVariance.storage[i])
             meanGradient.storage[i] = zGradient.storage[i] + mean.storage[i] * scale
             logVarianceGradient.storage[i] = zGradient.storage[i] * noise.storage[i] * sigma * 0.5
                 + (sigma * sigma - 1) * 0.5 * scale
         }
-        model.encoderMean.backward(input: hidden, output: mean, outputGradient: meanGradient,
-                                   inputGradient: hiddenGradient)
-        model.encoderLogVariance.backward(input: hidden, output: logVariance, outputGradient: logVarianceGradient,
-                                          inputGradient: hiddenGradient, accumulateInputGradient: true)
-        model.encoderHidden.backward(input: input, output: hidden, outputGradient: hiddenGradient,
-                                     inputGradient: nil)
+        pass.encodeBackward(meanGradient: meanGradient, logVarianceGradient: logVarianceGradient)
     }
 }

@@ -1,72 +1,86 @@
-/// The variational autoencoder's parameters, as in pytorch/examples `vae/main.py`:
-///
-///     encoder: x[784] -> h = ReLU(W1 x + b1)[512] -> mu = Wmu h + bmu [L], logvar = Wlv h + blv [L]
-///     decoder: z[L]   -> g = ReLU(Wd1 z + bd1)[512] -> logits = Wd2 g + bd2 [784] -> sigmoid = pixel probabilities
-///
-/// Training samples z = mu + exp(logvar/2) * eps (the reparameterisation trick); views and latent
-/// codes use mu. The forward and backward passes over a mini-batch live in `TrainingStep`; quick
-/// single-threaded inference for the explorer in `Inference`.
-public final class VAEModel: @unchecked Sendable {
-    public let architecture: VAEArchitecture
-    public let encoderHidden: Dense
-    public let encoderMean: Dense
-    public let encoderLogVariance: Dense
-    public let decoderHidden: Dense
-    public let decoderOutput: Dense
+#if canImport(Glibc)
+import Glibc
+#endif
 
-    /// A model with PyTorch's default initialisation, reproducible for `seed`.
-    public init(architecture: VAEArchitecture = VAEArchitecture(), seed: UInt64 = 0) {
-        self.architecture = architecture
-        let (n, h, l) = (architecture.inputSize, architecture.hiddenSize, architecture.latentDim)
-        encoderHidden = Dense(name: "encoder.hidden", inputSize: n, outputSize: h, activation: .relu)
-        encoderMean = Dense(name: "encoder.mean", inputSize: h, outputSize: l, activation: .identity)
-        encoderLogVariance = Dense(name: "encoder.logvar", inputSize: h, outputSize: l, activation: .identity)
-        decoderHidden = Dense(name: "decoder.hidden", inputSize: l, outputSize: h, activation: .relu)
-        decoderOutput = Dense(name: "decoder.output", inputSize: h, outputSize: n, activation: .identity)
+/// A variational autoencoder, built from a `ModelConfiguration`, as in pytorch/examples `vae/main.py`:
+///
+///     encode:         x [N]          -> mean [L], logvar [L]          (the architecture's encoder)
+///     reparameterize: mean, logvar   -> z = mean + exp(logvar / 2) * eps,  eps ~ N(0, I)
+///     decode:         z [L]          -> logits [N], pixel probabilities = sigmoid(logits)
+///     loss:           BCE(sigmoid(logits), x) summed over pixels + KL(N(mean, exp(logvar)) || N(0, I))
+///
+/// The batch forward and backward of training are `TrainingStep`; deterministic encoding and decoding
+/// for scores and the explorer are `Inference`. Views and latent codes use the mean, never a sample.
+public final class VAEModel: @unchecked Sendable {
+    public let configuration: ModelConfiguration
+    /// The architecture's layers; only `TrainingStep` and `Inference` drive it.
+    public let network: any VAENetwork
+
+    /// A model with PyTorch's default initialisation, reproducible for `seed`. The configuration must be
+    /// valid (`ModelConfiguration.validate()`: check user input with it first).
+    public init(configuration: ModelConfiguration = ModelConfiguration(), seed: UInt64 = 0) {
+        do { try configuration.validate() } catch { preconditionFailure("\(error)") }
+        self.configuration = configuration
+        network = Self.networkType(for: configuration.kind).init(configuration: configuration)
         var generator = SeededGenerator(seed: seed)
-        for layer in layers { layer.initialize(using: &generator) }
+        network.initialize(using: &generator)
     }
 
-    /// Encoder then decoder, in the order of the forward pass.
-    public var layers: [Dense] { [encoderHidden, encoderMean, encoderLogVariance, decoderHidden, decoderOutput] }
+    /// The architectures, by kind: the one list to extend with a new architecture.
+    static func networkType(for kind: ModelConfiguration.Kind) -> any VAENetwork.Type {
+        switch kind {
+        case .mlp: return MLPNetwork.self
+        case .conv: return ConvNetwork.self
+        }
+    }
 
-    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    /// The configuration of a file's tensors, for files without our metadata (saved from PyTorch): the
+    /// architecture whose tensor names are exactly the file's, or else the first that recognises some of
+    /// them (loading then names the difference).
+    public static func inferConfiguration(from shapes: [String: [Int]]) -> ModelConfiguration? {
+        let candidates = ModelConfiguration.Kind.allCases.compactMap { networkType(for: $0).inferConfiguration(from: shapes) }
+        let exact = candidates.first { candidate in
+            guard (try? candidate.validate()) != nil else { return false }
+            let names = networkType(for: candidate.kind).init(configuration: candidate).parameters.map(\.name)
+            return Set(names) == Set(shapes.keys)
+        }
+        return exact ?? candidates.first
+    }
+
+    public var latentDim: Int { configuration.latentDim }
+
+    public var parameters: [Parameter] { network.parameters }
 
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// z = mean + exp(logvar / 2) * noise, element-wise over `[B, L]` matrices.
+    public static func reparameterize(mean: Matrix, logVariance: Matrix, noise: Matrix, into z: Matrix) {
+        z.rows = mean.rows
+        for i in 0 ..< mean.count {
+            z.storage[i] = mean.storage[i] + expf(0.5 * logVariance.storage[i]) * noise.storage[i]
+        }
+    }
 
     /// Value copies of every parameter by name: a snapshot safe to hand to another thread or a file.
     public func tensors() -> [String: Tensor] {
         Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, Tensor(shape: $0.shape, values: $0.value.values)) })
     }
 
-    /// Overwrites every parameter from `tensors`; each name and shape must match the architecture.
+    /// Overwrites every parameter from `tensors`: the names and shapes must be exactly this model's.
     public func load(_ tensors: [String: Tensor]) throws {
+        let names = Set(parameters.map(\.name))
+        if let extra = tensors.keys.sorted().first(where: { !names.contains($0) }) { throw ModelError.unexpectedTensor(extra) }
         for p in parameters {
             guard let t = tensors[p.name] else { throw ModelError.missingTensor(p.name) }
             guard t.shape == p.shape else { throw ModelError.shapeMismatch(p.name, expected: p.shape, found: t.shape) }
-            p.value.assign(t.values)
         }
+        for p in parameters { p.value.assign(tensors[p.name]!.values) }
     }
 
-    /// A model with the same architecture and a copy of these weights.
+    /// A model with the same configuration and a copy of these weights.
     public func copy() -> VAEModel {
-        let twin = VAEModel(architecture: architecture)
+        let twin = VAEModel(configuration: configuration)
         for (mine, theirs) in zip(parameters, twin.parameters) { theirs.value.copy(from: mine.value) }
         return twin
-    }
-}
-
-public enum ModelError: Error, Equatable, CustomStringConvertible {
-    case missingTensor(String)
-    case shapeMismatch(String, expected: [Int], found: [Int])
-    case unsupportedArchitecture(String)
-
-    public var description: String {
-        switch self {
-        case .missingTensor(let name): return "weight file has no tensor '\(name)'"
-        case .shapeMismatch(let name, let expected, let found):
-            return "tensor '\(name)' has shape \(found), expected \(expected)"
-        case .unsupportedArchitecture(let text): return "unsupported architecture: \(text)"
-        }
     }
 }

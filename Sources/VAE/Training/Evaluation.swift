@@ -6,11 +6,11 @@ public struct Evaluation: Sendable {
     public var knnAccuracy: Double
     public var testCount: Int
 
-    public static func run(model: VAEModel, dataset: LabelledDataset, k: Int = 5) -> Evaluation {
+    public static func run(model: VAEModel, dataset: LabelledDataset, k: Int = NearestNeighbours.defaultK) -> Evaluation {
         let inference = Inference(model: model)
         let loss = inference.negativeELBO(dataset.test, seed: 0)
         let reference = NearestNeighbours(codes: inference.encodeMeans(dataset.train), labels: dataset.train.labels,
-                                          dimension: model.architecture.latentDim)
+                                          dimension: model.latentDim)
         let accuracy = reference.accuracy(queries: inference.encodeMeans(dataset.test), expected: dataset.test.labels, k: k)
         return Evaluation(loss: loss, knnAccuracy: accuracy, testCount: dataset.test.count)
     }

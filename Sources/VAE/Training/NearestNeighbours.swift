@@ -4,6 +4,10 @@ import Foundation
 /// the class of the nearest neighbour among those tied). Used to score how well the latent space
 /// separates classes, and by the explorer to name the class nearest the cursor.
 public struct NearestNeighbours: Sendable {
+    /// The neighbours that vote, unless told otherwise: the k of the scores `eval` reports (as the
+    /// reference's 5-NN) and of the explorer's nearest class.
+    public static let defaultK = 5
+
     public let dimension: Int
     /// `[count, dimension]` row-major reference codes.
     public let codes: [Float]
@@ -17,7 +21,7 @@ public struct NearestNeighbours: Sendable {
     }
 
     /// The majority label among the `k` reference codes nearest `query`.
-    public func classify(_ query: UnsafeBufferPointer<Float>, k: Int = 5) -> Int? {
+    public func classify(_ query: UnsafeBufferPointer<Float>, k: Int = NearestNeighbours.defaultK) -> Int? {
         guard !labels.isEmpty else { return nil }
         let k = min(k, labels.count)
         // The k best so far, sorted by distance: k is small, so insertion beats a heap.
@@ -47,12 +51,12 @@ public struct NearestNeighbours: Sendable {
         return bestLabels.first { votes[$0] == top }
     }
 
-    public func classify(_ query: [Float], k: Int = 5) -> Int? {
+    public func classify(_ query: [Float], k: Int = NearestNeighbours.defaultK) -> Int? {
         query.withUnsafeBufferPointer { classify($0, k: k) }
     }
 
     /// Fraction of `queries` (`[count, dimension]`) whose predicted label equals `expected`, on all cores.
-    public func accuracy(queries: [Float], expected: [Int], k: Int = 5) -> Double {
+    public func accuracy(queries: [Float], expected: [Int], k: Int = NearestNeighbours.defaultK) -> Double {
         guard !expected.isEmpty else { return 0 }
         let correct = Parallel.mapChunks(count: expected.count) { range in
             queries.withUnsafeBufferPointer { q in

@@ -1,10 +1,11 @@
 import Foundation
 
-/// Trains a model on a data set: shuffled mini-batches, Adam, a validation pass on the test split each
-/// epoch, early stopping that keeps the best weights, and a guard against NaN or infinite losses.
+/// Trains a model on a data set: shuffled mini-batches, Adam, a validation pass each epoch on a part
+/// held out of the training split (never the test split), early stopping that keeps the best weights,
+/// and a guard against NaN or infinite losses.
 ///
 /// `run` works on the calling thread; `start` runs it on a background thread of its own. Either way,
-/// progress goes to `channel` and the model ends up holding the best weights.
+/// progress goes to `channel` and the model ends up holding the chosen weights.
 public final class Trainer: @unchecked Sendable {
     public let model: VAEModel
     public let dataset: LabelledDataset
@@ -43,7 +44,7 @@ public final class Trainer: @unchecked Sendable {
     public func run() -> TrainingOutcome {
         let outcome = train()
         // The model now holds the best (or last good) weights: subscribers get them as the last snapshot.
-        channel.send(.snapshot(ModelSnapshot(architecture: model.architecture, tensors: model.tensors(), epoch: outcome.bestEpoch)))
+        channel.send(.snapshot(ModelSnapshot(model, epoch: outcome.bestEpoch)))
         channel.send(.finished(outcome))
         channel.close()
         return outcome
@@ -51,12 +52,13 @@ public final class Trainer: @unchecked Sendable {
 
     private func train() -> TrainingOutcome {
         let config = configuration
-        let train = dataset.train
+        let (train, validation) = dataset.train.stratifiedSplit(heldOutFraction: config.validationFraction, seed: config.seed)
+        let validates = validation.count > 0
         let batchSize = max(1, config.batchSize)
         let batchesPerEpoch = (train.count + batchSize - 1) / batchSize
         channel.send(.started(TrainingPlan(epochs: config.epochs, batchesPerEpoch: batchesPerEpoch,
-                                           trainCount: train.count, validationCount: dataset.test.count)))
-        let step = TrainingStep(model: model, batchCapacity: batchSize)
+                                           trainCount: train.count, validationCount: validation.count)))
+        let step = TrainingStep(model: model, batchCapacity: min(batchSize, max(train.count, 1)))
         let optimizer = Adam(parameters: model.parameters, learningRate: config.learningRate)
         let evaluator = Inference(model: model)
         var generator = SeededGenerator(seed: config.seed)
@@ -107,26 +109,31 @@ public final class Trainer: @unchecked Sendable {
                 }
                 if config.snapshotInterval > 0 && now.timeIntervalSince(lastSnapshot) >= config.snapshotInterval {
                     lastSnapshot = now
-                    channel.send(.snapshot(ModelSnapshot(architecture: model.architecture, tensors: model.tensors(), epoch: epoch)))
+                    channel.send(.snapshot(ModelSnapshot(model, epoch: epoch)))
                 }
             }
             let seconds = Date().timeIntervalSince(epochStart)
-            let validation = evaluator.negativeELBO(dataset.test, seed: 0)
-            guard validation.total.isFinite else {
-                return finish(.diverged("validation loss became \(validation.total) in epoch \(epoch); kept the weights of epoch \(bestEpoch)"),
-                              epochsRun: epoch)
+            var epochValidation: LossParts?
+            if validates {
+                let loss = evaluator.negativeELBO(validation, seed: 0)
+                guard loss.total.isFinite else {
+                    return finish(.diverged("validation loss became \(loss.total) in epoch \(epoch); kept the weights of epoch \(bestEpoch)"),
+                                  epochsRun: epoch)
+                }
+                epochValidation = loss
             }
-            let improved = bestValidation.map { validation.total < $0.total } ?? true
-            let summary = EpochSummary(epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)), validation: validation,
+            // Without validation every epoch is the newest, and the newest is kept.
+            let improved = epochValidation.map { loss in bestValidation.map { loss.total < $0.total } ?? true } ?? true
+            let summary = EpochSummary(epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)), validation: epochValidation,
                                        seconds: seconds, samplesPerSecond: Double(seen) / max(seconds, 1e-9),
                                        improved: improved)
             history.append(summary)
             channel.send(.epochFinished(summary))
-            channel.send(.snapshot(ModelSnapshot(architecture: model.architecture, tensors: model.tensors(), epoch: epoch)))
+            channel.send(.snapshot(ModelSnapshot(model, epoch: epoch)))
             if improved {
                 best = model.tensors()
                 bestEpoch = epoch
-                bestValidation = validation
+                bestValidation = epochValidation
                 epochsWithoutImprovement = 0
             } else {
                 epochsWithoutImprovement += 1

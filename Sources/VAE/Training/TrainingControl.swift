@@ -9,7 +9,6 @@ public final class TrainingControl: @unchecked Sendable {
     public init() {}
 
     public var isPaused: Bool { condition.lock(); defer { condition.unlock() }; return paused }
-    public var isStopRequested: Bool { condition.lock(); defer { condition.unlock() }; return stopped }
 
     public func pause() { condition.lock(); paused = true; condition.unlock() }
 

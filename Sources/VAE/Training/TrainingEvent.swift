@@ -14,6 +14,8 @@ public enum TrainingEvent: Sendable {
 public struct TrainingPlan: Sendable, Equatable {
     public var epochs: Int
     public var batchesPerEpoch: Int
+    /// Images trained on each epoch, and images held out of the training split to choose the epoch
+    /// (0: no validation; the last epoch's weights are kept).
     public var trainCount: Int
     public var validationCount: Int
 }
@@ -39,21 +41,34 @@ public struct TrainingProgress: Sendable, Equatable {
 public struct EpochSummary: Sendable, Equatable {
     public var epoch: Int
     public var trainLoss: Double
-    public var validation: LossParts
+    /// The loss on the validation part (nil when training without one).
+    public var validation: LossParts?
     public var seconds: Double
     public var samplesPerSecond: Double
-    /// The validation loss improved on every earlier epoch: these are the weights kept.
+    /// These are the weights kept so far: the validation loss improved on every earlier epoch (or,
+    /// without validation, this is the newest epoch).
     public var improved: Bool
 }
 
 public struct ModelSnapshot: Sendable {
-    public var architecture: VAEArchitecture
+    public var configuration: ModelConfiguration
     public var tensors: [String: Tensor]
     public var epoch: Int
 
+    public init(configuration: ModelConfiguration, tensors: [String: Tensor], epoch: Int) {
+        self.configuration = configuration
+        self.tensors = tensors
+        self.epoch = epoch
+    }
+
+    /// A snapshot of `model`'s weights as they are now.
+    public init(_ model: VAEModel, epoch: Int) {
+        self.init(configuration: model.configuration, tensors: model.tensors(), epoch: epoch)
+    }
+
     /// A model holding these weights.
     public func makeModel() throws -> VAEModel {
-        let model = VAEModel(architecture: architecture)
+        let model = VAEModel(configuration: configuration)
         try model.load(tensors)
         return model
     }
@@ -71,6 +86,7 @@ public struct TrainingOutcome: Sendable, Equatable {
     public var epochsRun: Int
     /// The epoch whose weights the model holds (0: the weights it started with).
     public var bestEpoch: Int
+    /// That epoch's validation loss; nil when training ran without a validation part.
     public var bestValidation: LossParts?
     public var history: [EpochSummary]
 }

@@ -1,60 +1,147 @@
 import Foundation
 
 /// What a weight file says about its model, stored as safetensors `__metadata__` strings.
+///
+/// Format versions: 1 (MLP only: `architecture`, `input_size`, `hidden_size`, `latent_dim`, test loss
+/// measured on the split that chose the weights); 2 (adds `channels` for the conv kind, the validation
+/// split that chose the weights, and a test loss measured separately on the test split).
 public struct ModelMetadata: Sendable, Equatable {
-    public var architecture: VAEArchitecture
+    /// How the saved weights were chosen among the epochs trained.
+    public enum Selection: Sendable, Equatable {
+        /// The epoch with the lowest loss on a validation part held out of the training split.
+        case bestValidation(fraction: Double)
+        /// The last epoch (training without a validation split).
+        case lastEpoch
+        /// Not recorded (version 1 files, files from elsewhere).
+        case unknown
+    }
+
+    public var configuration: ModelConfiguration
     /// The data set it was trained on, e.g. "emnist-letters (idx)" or "synthetic-letters".
     public var dataset: String = "untrained"
     /// Class names it saw, in label order (e.g. a...z).
     public var classes: [String] = []
+    /// The epoch whose weights these are.
     public var epochs: Int = 0
-    /// Test negative ELBO per image in nats, one z sample per image (nil: not measured).
+    public var selection: Selection = .unknown
+    /// Negative ELBO per image (nats, one z sample per image) on the validation part that chose the weights.
+    public var validationLoss: LossParts?
+    /// Negative ELBO per image on the data set's test split, never used for choosing.
     public var testLoss: LossParts?
     public var trainedAt: String?
 
-    public init(architecture: VAEArchitecture, dataset: String = "untrained", classes: [String] = [],
-                epochs: Int = 0, testLoss: LossParts? = nil, trainedAt: String? = nil) {
-        self.architecture = architecture
+    public init(configuration: ModelConfiguration, dataset: String = "untrained", classes: [String] = [],
+                epochs: Int = 0, selection: Selection = .unknown, validationLoss: LossParts? = nil,
+                testLoss: LossParts? = nil, trainedAt: String? = nil) {
+        self.configuration = configuration
         self.dataset = dataset
         self.classes = classes
         self.epochs = epochs
+        self.selection = selection
+        self.validationLoss = validationLoss
         self.testLoss = testLoss
         self.trainedAt = trainedAt
     }
 
     static let formatName = "latent-explorer-vae"
+    /// The version written; files up to it are read.
+    static let formatVersion = 2
 
     var strings: [String: String] {
         var out: [String: String] = [
             "format": Self.formatName,
-            "format_version": "1",
-            "architecture": architecture.kind,
-            "input_size": String(architecture.inputSize),
-            "hidden_size": String(architecture.hiddenSize),
-            "latent_dim": String(architecture.latentDim),
+            "format_version": String(Self.formatVersion),
+            "architecture": configuration.kind.rawValue,
+            "input_size": String(configuration.inputSize),
+            "hidden_size": String(configuration.hiddenSize),
+            "latent_dim": String(configuration.latentDim),
             "dataset": dataset,
             "classes": Self.encodeList(classes),
             "epochs": String(epochs),
         ]
-        if let testLoss {
-            out["test_neg_elbo"] = String(format: "%.4f", testLoss.total)
-            out["test_reconstruction"] = String(format: "%.4f", testLoss.reconstruction)
-            out["test_kl"] = String(format: "%.4f", testLoss.kl)
+        if !configuration.channels.isEmpty { out["channels"] = configuration.channels.map(String.init).joined(separator: ",") }
+        switch selection {
+        case .bestValidation(let fraction):
+            out["selected_on"] = "validation"
+            out["validation_fraction"] = String(fraction)
+        case .lastEpoch: out["selected_on"] = "last_epoch"
+        case .unknown: break
         }
+        Self.write(validationLoss, prefix: "validation", into: &out)
+        Self.write(testLoss, prefix: "test", into: &out)
         if let trainedAt { out["trained_at"] = trainedAt }
         return out
     }
 
-    /// Reads metadata back; the architecture is taken from the tensors' shapes, which cannot lie.
-    init(strings: [String: String], architecture: VAEArchitecture) {
-        self.architecture = architecture
+    /// Whether these strings were written by this program (otherwise the file came from elsewhere).
+    static func isOurs(_ strings: [String: String]) -> Bool { strings["format"] == formatName }
+
+    /// The model configuration a file of ours declares. Throws a one-line reason when the version is
+    /// newer than this program reads, or a field is missing or not understood.
+    static func configuration(from strings: [String: String]) throws -> ModelConfiguration {
+        guard let versionText = strings["format_version"], let version = Int(versionText) else {
+            throw ModelError.invalidConfiguration("the metadata has no format_version")
+        }
+        guard (1 ... formatVersion).contains(version) else {
+            throw ModelError.invalidConfiguration(
+                "format version \(version) is newer than this program reads (up to \(formatVersion)); update LatentExplorer")
+        }
+        func integer(_ key: String) throws -> Int {
+            guard let text = strings[key], let value = Int(text) else {
+                throw ModelError.invalidConfiguration("the metadata's \(key) is missing or not a whole number")
+            }
+            return value
+        }
+        let name = strings["architecture"] ?? ""
+        guard let kind = ModelConfiguration.Kind(rawValue: name) else {
+            let known = ModelConfiguration.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ModelError.invalidConfiguration("unknown architecture '\(name)' (this program knows \(known))")
+        }
+        var channels: [Int]?
+        if let text = strings["channels"] {
+            let parsed = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else {
+                throw ModelError.invalidConfiguration("the metadata's channels '\(text)' are not a list of numbers")
+            }
+            channels = parsed.map { $0! }
+        }
+        return ModelConfiguration(kind: kind, inputSize: try integer("input_size"), hiddenSize: try integer("hidden_size"),
+                                  latentDim: try integer("latent_dim"), channels: channels)
+    }
+
+    /// Reads the descriptive fields back; `configuration` comes from `configuration(from:)` or the tensors.
+    init(strings: [String: String], configuration: ModelConfiguration) {
+        self.configuration = configuration
         dataset = strings["dataset"] ?? "unknown"
         classes = strings["classes"].map(Self.decodeList) ?? []
         epochs = strings["epochs"].flatMap { Int($0) } ?? 0
-        if let r = strings["test_reconstruction"].flatMap(Double.init), let k = strings["test_kl"].flatMap(Double.init) {
-            testLoss = LossParts(reconstruction: r, kl: k)
+        switch strings["selected_on"] {
+        case "validation": selection = .bestValidation(fraction: strings["validation_fraction"].flatMap(Double.init) ?? 0)
+        case "last_epoch": selection = .lastEpoch
+        default: selection = .unknown
+        }
+        let version = strings["format_version"].flatMap { Int($0) } ?? 0
+        if version >= 2 {
+            validationLoss = Self.read(prefix: "validation", from: strings)
+            testLoss = Self.read(prefix: "test", from: strings)
+        } else {
+            // Version 1 chose its epoch on the test split and stored that loss as the test loss.
+            testLoss = Self.read(prefix: "test", from: strings)
         }
         trainedAt = strings["trained_at"]
+    }
+
+    private static func write(_ loss: LossParts?, prefix: String, into strings: inout [String: String]) {
+        guard let loss else { return }
+        strings["\(prefix)_neg_elbo"] = String(format: "%.4f", loss.total)
+        strings["\(prefix)_reconstruction"] = String(format: "%.4f", loss.reconstruction)
+        strings["\(prefix)_kl"] = String(format: "%.4f", loss.kl)
+    }
+
+    private static func read(prefix: String, from strings: [String: String]) -> LossParts? {
+        guard let r = strings["\(prefix)_reconstruction"].flatMap(Double.init),
+              let k = strings["\(prefix)_kl"].flatMap(Double.init) else { return nil }
+        return LossParts(reconstruction: r, kl: k)
     }
 
     /// Class names as a JSON array: Fashion-MNIST's contain spaces and slashes.

@@ -2,14 +2,16 @@ import Foundation
 
 /// Saving and loading a VAE as a safetensors file with `ModelMetadata`.
 ///
-/// Tensor names follow the model (`encoder.hidden.weight` `[512, 784]`, ...), in PyTorch's
-/// `nn.Linear` layout, so `safetensors.torch.load_file` gives a state dict PyTorch can use directly.
+/// Tensor names are the PyTorch module names of the architecture (`encoder.hidden.weight` `[512, 784]`,
+/// `encoder.conv1.weight` `[32, 1, 3, 3]`, ...) in PyTorch's layouts, so `safetensors.torch.load_file`
+/// gives a state dict a PyTorch model with those modules loads directly, and a file saved from such a
+/// model (without our metadata) opens here: its configuration is then read from the tensor shapes.
 public enum WeightsFile {
     /// Writes atomically: a temporary file in the same folder, renamed over `path` when complete,
-    /// so an interrupted save never destroys the model that was there.
+    /// so an interrupted or failed save never destroys the model that was there.
     public static func save(_ model: VAEModel, metadata: ModelMetadata, to path: String) throws {
         var stamped = metadata
-        stamped.architecture = model.architecture
+        stamped.configuration = model.configuration
         let bytes = SafeTensors.encode(model.tensors(), metadata: stamped.strings)
         try AtomicFile.write(bytes, to: path)
     }
@@ -20,25 +22,27 @@ public enum WeightsFile {
             throw WeightsError.malformed(path: path, reason: "cannot be read")
         }
         let (tensors, strings) = try SafeTensors.decode([UInt8](data), path: path)
-        let architecture = try inferArchitecture(tensors, path: path)
-        let model = VAEModel(architecture: architecture)
-        do {
-            try model.load(tensors)
-        } catch let error as ModelError {
-            throw WeightsError.incompatible(path: path, reason: error.description)
-        }
-        return (model, ModelMetadata(strings: strings, architecture: architecture))
-    }
+        func incompatible(_ reason: String) -> WeightsError { .incompatible(path: path, reason: reason) }
 
-    /// Sizes come from the encoder's first layer `[hidden, input]` and the mean head `[latent, hidden]`.
-    private static func inferArchitecture(_ tensors: [String: Tensor], path: String) throws -> VAEArchitecture {
-        guard let hidden = tensors["encoder.hidden.weight"], hidden.shape.count == 2,
-              let mean = tensors["encoder.mean.weight"], mean.shape.count == 2 else {
-            throw WeightsError.incompatible(path: path, reason: "no encoder.hidden.weight / encoder.mean.weight matrices")
+        let configuration: ModelConfiguration
+        let declared = ModelMetadata.isOurs(strings)
+        if declared {
+            do { configuration = try ModelMetadata.configuration(from: strings) } catch let error as ModelError {
+                throw incompatible(error.description)
+            }
+        } else if let inferred = VAEModel.inferConfiguration(from: tensors.mapValues(\.shape)) {
+            configuration = inferred
+        } else {
+            throw incompatible("it has no LatentExplorer metadata, and its tensors are not a known architecture (mlp: encoder.hidden.weight, conv: encoder.conv1.weight, ...)")
         }
-        guard hidden.shape.allSatisfy({ $0 > 0 }), mean.shape[0] > 0 else {
-            throw WeightsError.incompatible(path: path, reason: "empty layers")
+        do {
+            try configuration.validate()
+            let model = VAEModel(configuration: configuration)
+            try model.load(tensors)
+            return (model, ModelMetadata(strings: strings, configuration: configuration))
+        } catch let error as ModelError {
+            let source = declared ? "its metadata describes" : "its tensor names suggest"
+            throw incompatible("\(source) \(configuration), but \(error.description)")
         }
-        return VAEArchitecture(inputSize: hidden.shape[1], hiddenSize: hidden.shape[0], latentDim: mean.shape[0])
     }
 }

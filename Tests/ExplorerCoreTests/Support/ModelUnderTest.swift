@@ -1,18 +1,19 @@
 import Foundation
+import VAE
 
-/// A model the end-to-end tests of the latent views run on. The views must work the same on every
-/// one; adding the convolutional model is one more entry in `all`.
+/// A model the end-to-end tests of the latent views run on: the views must work the same on each.
 struct ModelUnderTest: CustomStringConvertible, Sendable {
-    let description: String
-    let latentDim: Int
-    /// Writes the weights file the explorer is started with.
-    let makeWeights: @Sendable () throws -> String
+    let configuration: ModelConfiguration
 
-    static let mlp16 = ModelUnderTest(description: "MLP, 16-D latent", latentDim: 16) {
-        try TestModels.weightsFile(latentDim: 16)
-    }
+    var description: String { "\(configuration.kind.rawValue), \(configuration.latentDim)-D latent" }
+    var latentDim: Int { configuration.latentDim }
 
-    /// Every model the views are tested on. The convolutional model joins this list when the library
-    /// has one (trained like `TestModels.mlp`).
-    static let all: [ModelUnderTest] = [.mlp16]
+    /// Trains the model once and writes the weights file the explorer is started with.
+    func makeWeights() throws -> String { try TestModels.weightsFile(configuration) }
+
+    static let mlp16 = ModelUnderTest(configuration: TestModels.mlpConfiguration(latentDim: 16))
+    static let conv16 = ModelUnderTest(configuration: TestModels.convConfiguration(latentDim: 16))
+
+    /// Every model the views are tested on; another architecture is one more entry.
+    static let all: [ModelUnderTest] = [.mlp16, .conv16]
 }

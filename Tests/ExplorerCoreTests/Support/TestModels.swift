@@ -1,44 +1,59 @@
 import Foundation
 import VAE
 
-/// Small MLP VAEs trained for a few epochs on synthetic letters, so that decoded letters differ from
-/// place to place (a random model decodes the same grey everywhere). Trained once per test process.
+/// Small VAEs trained for a few epochs on synthetic letters, so that decoded letters differ from place
+/// to place (a random model decodes the same grey everywhere). Each is trained once per test process.
 enum TestModels {
-    /// The models the explorer is tested on. A conv model joins this list once the library has one.
+    /// The latent sizes the MLP is tested with.
     static let latentSizes = [1, 2, 16]
-    static let hiddenSize = 96
+    static let mlpHiddenSize = 96
     static let trainingLetters = 2_600
     static let epochs = 6
     static let seed: UInt64 = 21
 
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var trained: [Int: VAEModel] = [:]
-    nonisolated(unsafe) private static var files: [Int: String] = [:]
+    nonisolated(unsafe) private static var trained: [ModelConfiguration: VAEModel] = [:]
+    nonisolated(unsafe) private static var files: [ModelConfiguration: String] = [:]
+
+    static func mlpConfiguration(latentDim: Int) -> ModelConfiguration {
+        ModelConfiguration(kind: .mlp, hiddenSize: mlpHiddenSize, latentDim: latentDim)
+    }
+
+    /// The reference's convolutional architecture (32 and 64 channels, 128 hidden), as `--arch conv` builds it.
+    static func convConfiguration(latentDim: Int) -> ModelConfiguration {
+        ModelConfiguration(kind: .conv, latentDim: latentDim)
+    }
 
     /// A trained MLP with a `latentDim`-D latent space (a copy: callers may keep it).
-    static func mlp(latentDim: Int) -> VAEModel {
+    static func mlp(latentDim: Int) -> VAEModel { trainedModel(mlpConfiguration(latentDim: latentDim)) }
+
+    /// A trained model of `configuration` (a copy).
+    static func trainedModel(_ configuration: ModelConfiguration) -> VAEModel {
         lock.withLock {
-            if let model = trained[latentDim] { return model.copy() }
-            let model = VAEModel(architecture: VAEArchitecture(hiddenSize: hiddenSize, latentDim: latentDim), seed: seed)
+            if let model = trained[configuration] { return model.copy() }
+            let model = VAEModel(configuration: configuration, seed: seed)
             let dataset = SyntheticLetters.makeDataset(trainCount: trainingLetters, testCount: 260, seed: seed)
-            let configuration = TrainingConfiguration(epochs: epochs, batchSize: 64, learningRate: 3e-3, patience: epochs,
-                                                      seed: seed, snapshotInterval: 0, progressInterval: 1_000)
-            _ = Trainer(model: model, dataset: dataset, configuration: configuration).run()
-            trained[latentDim] = model
+            let training = TrainingConfiguration(epochs: epochs, batchSize: 64, learningRate: 3e-3, patience: epochs,
+                                                 seed: seed, snapshotInterval: 0, progressInterval: 1_000)
+            _ = Trainer(model: model, dataset: dataset, configuration: training).run()
+            trained[configuration] = model
             return model.copy()
         }
     }
 
-    /// The trained model saved as a safetensors file in a temporary folder, for runs of the binary.
-    static func weightsFile(latentDim: Int) throws -> String {
-        if let path = lock.withLock({ files[latentDim] }) { return path }
+    /// The trained MLP saved as a safetensors file in a temporary folder, for runs of the binary.
+    static func weightsFile(latentDim: Int) throws -> String { try weightsFile(mlpConfiguration(latentDim: latentDim)) }
+
+    /// A trained model of `configuration` saved in a temporary folder.
+    static func weightsFile(_ configuration: ModelConfiguration) throws -> String {
+        if let path = lock.withLock({ files[configuration] }) { return path }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lx-test-models-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("mlp-\(latentDim)d.safetensors").path
-        let model = mlp(latentDim: latentDim)
-        try WeightsFile.save(model, metadata: ModelMetadata(architecture: model.architecture, dataset: "synthetic-letters",
+        let path = folder.appendingPathComponent("\(configuration.kind.rawValue)-\(configuration.latentDim)d.safetensors").path
+        let model = trainedModel(configuration)
+        try WeightsFile.save(model, metadata: ModelMetadata(configuration: model.configuration, dataset: "synthetic-letters",
                                                              epochs: epochs), to: path)
-        lock.withLock { files[latentDim] = path }
+        lock.withLock { files[configuration] = path }
         return path
     }
 }

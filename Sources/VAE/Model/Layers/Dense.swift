@@ -1,11 +1,11 @@
+import CKernels
+
 /// A fully connected layer `y = activation(x W^T + b)` with the activation fused into the bias pass.
 ///
 /// Shapes (B = rows in the batch): input x `[B, inputSize]`, weight W `[outputSize, inputSize]`
 /// (PyTorch's `nn.Linear` layout, so weight files load into PyTorch unchanged), bias b `[outputSize]`,
 /// output y `[B, outputSize]`.
 public final class Dense: @unchecked Sendable {
-    public enum Activation: String, Sendable { case identity, relu }
-
     public let inputSize: Int
     public let outputSize: Int
     public let activation: Activation
@@ -45,6 +45,15 @@ public final class Dense: @unchecked Sendable {
             case .relu: for j in 0 ..< outputSize { row[j] = max(row[j] + b[j], 0) }
             }
         }
+    }
+
+    /// The same forward pass without BLAS and without allocating, for the explorer's UI thread, which
+    /// must not wait on OpenBLAS's threads while they train: x `[count, inputSize]` -> y
+    /// `[count, outputSize]` (row-major, not overlapping x). It only reads the weights, so several
+    /// threads may run it at once on one layer. Blocked dot products over 4 rows and 4 outputs.
+    public func inferenceForward(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>) {
+        lx_small_linear(x, weight.value.storage, bias.value.storage, y, count, inputSize, outputSize,
+                        activation == .relu ? 1 : 0)
     }
 
     /// Backward pass. `outputGradient` holds dL/dy on entry; for ReLU it is masked in place to dL/d(pre-activation).

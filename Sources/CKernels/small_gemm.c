@@ -1,0 +1,149 @@
+#include "small_gemm.h"
+#include "multiversion.h"
+#include <string.h>
+
+/* 16 floats: one AVX-512 register, two AVX2 registers or four SSE registers, whichever clone runs. */
+typedef float lx_f16 __attribute__((ext_vector_type(16)));
+typedef float lx_f8 __attribute__((ext_vector_type(8)));
+typedef float lx_f4 __attribute__((ext_vector_type(4)));
+typedef float lx_f2 __attribute__((ext_vector_type(2)));
+
+enum { lanes = 16, max_block_rows = 4, max_block_vectors = 4 };
+
+/* Vectors pass by pointer: by value they would change the calling convention between the clones. */
+static inline void load_vector(lx_f16 *v, const float *p) { memcpy(v, p, sizeof *v); }
+static inline void store_vector(float *p, const lx_f16 *v) { memcpy(p, v, sizeof *v); }
+
+static inline float horizontal_sum(const lx_f16 *v) {
+    lx_f8 h8 = v->lo + v->hi;
+    lx_f4 h4 = h8.lo + h8.hi;
+    lx_f2 h2 = h4.lo + h4.hi;
+    return h2.x + h2.y;
+}
+
+/* One rows x (vectors * 16) block of C = A B. The accumulators stay in registers while l runs over k:
+ * each step loads `vectors` vectors of a B row and broadcasts `rows` elements of an A column, for
+ * rows * vectors fused multiply-adds (4 x 4: 16 accumulators, 4 loads, 4 broadcasts). `rows` and
+ * `vectors` are constants at every call, so the loops unroll completely. */
+static inline __attribute__((always_inline))
+void gemm_block(const int rows, const int vectors, size_t k,
+                const float *a, size_t a_row_stride, size_t a_column_stride,
+                const float *b, size_t ldb, const float *row_bias, int relu, float *c, size_t ldc) {
+    lx_f16 acc[max_block_rows][max_block_vectors];
+    for (int i = 0; i < rows; i++)
+        for (int v = 0; v < vectors; v++) acc[i][v] = 0;
+    for (size_t l = 0; l < k; l++) {
+        lx_f16 bv[max_block_vectors];
+        for (int v = 0; v < vectors; v++) load_vector(&bv[v], b + l * ldb + v * lanes);
+        for (int i = 0; i < rows; i++) {
+            lx_f16 ai = a[i * a_row_stride + l * a_column_stride];
+            for (int v = 0; v < vectors; v++) acc[i][v] += ai * bv[v];
+        }
+    }
+    for (int i = 0; i < rows; i++) {
+        float add = row_bias ? row_bias[i] : 0.0f;
+        for (int v = 0; v < vectors; v++) {
+            lx_f16 r = acc[i][v] + add;
+            if (relu) r = __builtin_elementwise_max(r, (lx_f16)0);
+            store_vector(c + i * ldc + v * lanes, &r);
+        }
+    }
+}
+
+/* The last `width` (< 16) columns of a row panel, in scalar code: a small share of any shape used. */
+static inline __attribute__((always_inline))
+void gemm_partial_block(const int rows, size_t width, size_t k,
+                        const float *a, size_t a_row_stride, size_t a_column_stride,
+                        const float *b, size_t ldb, const float *row_bias, int relu, float *c, size_t ldc) {
+    float acc[max_block_rows][lanes] = {{0}};
+    for (size_t l = 0; l < k; l++)
+        for (int i = 0; i < rows; i++) {
+            float ai = a[i * a_row_stride + l * a_column_stride];
+            for (size_t j = 0; j < width; j++) acc[i][j] += ai * b[l * ldb + j];
+        }
+    for (int i = 0; i < rows; i++) {
+        float add = row_bias ? row_bias[i] : 0.0f;
+        for (size_t j = 0; j < width; j++) {
+            float r = acc[i][j] + add;
+            c[i * ldc + j] = relu && r < 0 ? 0 : r;
+        }
+    }
+}
+
+/* `rows` rows of C: blocks of 64 columns, then of 16, then the partial rest. */
+static inline __attribute__((always_inline))
+void gemm_row_panel(const int rows, size_t n, size_t k,
+                    const float *a, size_t a_row_stride, size_t a_column_stride,
+                    const float *b, size_t ldb, const float *row_bias, int relu, float *c, size_t ldc) {
+    size_t j = 0;
+    for (; j + 4 * lanes <= n; j += 4 * lanes)
+        gemm_block(rows, 4, k, a, a_row_stride, a_column_stride, b + j, ldb, row_bias, relu, c + j, ldc);
+    for (; j + lanes <= n; j += lanes)
+        gemm_block(rows, 1, k, a, a_row_stride, a_column_stride, b + j, ldb, row_bias, relu, c + j, ldc);
+    if (j < n)
+        gemm_partial_block(rows, n - j, k, a, a_row_stride, a_column_stride, b + j, ldb, row_bias, relu, c + j, ldc);
+}
+
+LX_CLONES
+void lx_small_gemm(size_t m, size_t n, size_t k,
+                   const float *a, size_t a_row_stride, size_t a_column_stride,
+                   const float *b, size_t ldb,
+                   const float *row_bias, int relu,
+                   float *c, size_t ldc) {
+    size_t i = 0;
+    for (; i + max_block_rows <= m; i += max_block_rows)
+        gemm_row_panel(max_block_rows, n, k, a + i * a_row_stride, a_row_stride, a_column_stride, b, ldb,
+                       row_bias ? row_bias + i : NULL, relu, c + i * ldc, ldc);
+    for (; i < m; i++)
+        gemm_row_panel(1, n, k, a + i * a_row_stride, a_row_stride, a_column_stride, b, ldb,
+                       row_bias ? row_bias + i : NULL, relu, c + i * ldc, ldc);
+}
+
+/* rows x outputs dot products of length `in`, each kept as a vector of 16 partial sums and reduced
+ * at the end; the last in % 16 terms are added in scalar code. */
+static inline __attribute__((always_inline))
+void linear_block(const int rows, const int outputs, const float *x, const float *w, const float *bias,
+                  float *y, size_t in, size_t out, int relu) {
+    lx_f16 acc[4][4];
+    for (int r = 0; r < rows; r++)
+        for (int o = 0; o < outputs; o++) acc[r][o] = 0;
+    size_t i = 0;
+    for (; i + lanes <= in; i += lanes) {
+        lx_f16 wv[4];
+        for (int o = 0; o < outputs; o++) load_vector(&wv[o], w + o * in + i);
+        for (int r = 0; r < rows; r++) {
+            lx_f16 xv;
+            load_vector(&xv, x + r * in + i);
+            for (int o = 0; o < outputs; o++) acc[r][o] += xv * wv[o];
+        }
+    }
+    float rest[4][4] = {{0}};
+    for (; i < in; i++)
+        for (int r = 0; r < rows; r++)
+            for (int o = 0; o < outputs; o++) rest[r][o] += x[r * in + i] * w[o * in + i];
+    for (int r = 0; r < rows; r++)
+        for (int o = 0; o < outputs; o++) {
+            float s = horizontal_sum(&acc[r][o]) + rest[r][o] + (bias ? bias[o] : 0.0f);
+            y[r * out + o] = relu && s < 0 ? 0 : s;
+        }
+}
+
+LX_CLONES
+void lx_small_linear(const float *x, const float *w, const float *bias, float *y,
+                     size_t rows, size_t in, size_t out, int relu) {
+    size_t r = 0;
+    for (; r + 4 <= rows; r += 4) {
+        size_t o = 0;
+        for (; o + 4 <= out; o += 4)
+            linear_block(4, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu);
+        for (; o < out; o++)
+            linear_block(4, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu);
+    }
+    for (; r < rows; r++) {
+        size_t o = 0;
+        for (; o + 4 <= out; o += 4)
+            linear_block(1, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu);
+        for (; o < out; o++)
+            linear_block(1, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu);
+    }
+}

@@ -1,0 +1,101 @@
+/// Everything needed to build a VAE: which architecture, and its sizes. Weight files carry it in their
+/// metadata, and a model is rebuilt from it before its tensors are loaded.
+public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// The architectures this program knows, by the name used on the command line and in weight files.
+    public enum Kind: String, Sendable, CaseIterable, Hashable {
+        /// 784 -> hidden ReLU -> (mean, logvar); latent -> hidden ReLU -> 784 logits.
+        case mlp
+        /// Two stride-2 convolutions and a dense layer each way, transposed convolutions back (`ConvNetwork`).
+        case conv
+    }
+
+    /// The latent sizes every architecture supports.
+    public static let latentDimensions = 1 ... 64
+
+    public var kind: Kind
+    /// Pixels per image (784 for 28x28); the conv kind needs a square side divisible by 4.
+    public var inputSize: Int
+    /// Width of the dense hidden layer on each side (MLP: 512; conv: the 128 after the convolutions).
+    public var hiddenSize: Int
+    public var latentDim: Int
+    /// Channels of the conv kind's two convolutions (32 and 64); empty for the MLP.
+    public var channels: [Int]
+
+    public init(kind: Kind = .mlp, inputSize: Int = ImageSet.pixelCount, hiddenSize: Int? = nil,
+                latentDim: Int = 2, channels: [Int]? = nil) {
+        self.kind = kind
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize ?? Self.defaultHiddenSize(kind)
+        self.latentDim = latentDim
+        self.channels = channels ?? Self.defaultChannels(kind)
+    }
+
+    /// The reference networks' sizes (`../shared/bench/vae_torch.py`).
+    public static func defaultHiddenSize(_ kind: Kind) -> Int {
+        switch kind {
+        case .mlp: return 512
+        case .conv: return 128
+        }
+    }
+
+    public static func defaultChannels(_ kind: Kind) -> [Int] {
+        switch kind {
+        case .mlp: return []
+        case .conv: return [32, 64]
+        }
+    }
+
+    /// Side of the square image, when `inputSize` is a perfect square.
+    public var imageSide: Int? {
+        let side = Int(Double(inputSize).squareRoot().rounded())
+        return side * side == inputSize ? side : nil
+    }
+
+    /// Throws `ModelError.invalidConfiguration` unless a model of this shape can be built.
+    public func validate() throws {
+        func fail(_ reason: String) -> ModelError { .invalidConfiguration(reason) }
+        guard Self.latentDimensions.contains(latentDim) else {
+            throw fail("latent size \(latentDim) is outside \(Self.latentDimensions.lowerBound)...\(Self.latentDimensions.upperBound)")
+        }
+        guard inputSize > 0, inputSize <= 1 << 20 else { throw fail("input size \(inputSize) is out of range") }
+        guard hiddenSize > 0, hiddenSize <= 1 << 16 else { throw fail("hidden size \(hiddenSize) is out of range") }
+        switch kind {
+        case .mlp:
+            guard channels.isEmpty else { throw fail("the MLP has no convolution channels") }
+        case .conv:
+            guard let side = imageSide, side % 4 == 0 else {
+                throw fail("the conv VAE needs square images with a side divisible by 4, not \(inputSize) pixels")
+            }
+            guard channels.count == 2, channels.allSatisfy({ (1 ... 1024).contains($0) }) else {
+                throw fail("the conv VAE needs two channel counts in 1...1024, not \(channels)")
+            }
+        }
+    }
+
+    public var description: String {
+        switch kind {
+        case .mlp:
+            return "mlp \(inputSize)-\(hiddenSize)-\(latentDim)-\(hiddenSize)-\(inputSize)"
+        case .conv:
+            let side = imageSide ?? 0
+            return "conv \(side)x\(side) c\(channels.map(String.init).joined(separator: "-"))-\(hiddenSize)-\(latentDim)"
+        }
+    }
+}
+
+public enum ModelError: Error, Equatable, CustomStringConvertible {
+    case invalidConfiguration(String)
+    case missingTensor(String)
+    case unexpectedTensor(String)
+    case shapeMismatch(String, expected: [Int], found: [Int])
+
+    public var description: String {
+        switch self {
+        case .invalidConfiguration(let reason): return "invalid model: \(reason)"
+        case .missingTensor(let name): return "weight file has no tensor '\(name)'"
+        case .unexpectedTensor(let name): return "weight file has a tensor '\(name)' this model does not use"
+        case .shapeMismatch(let name, let expected, let found):
+            return "tensor '\(name)' has shape \(found), expected \(expected)"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import CKernels
+import XCTest
+@testable import VAE
+
+/// The BLAS-free products behind the explorer's inference path against plain loops in Double, on
+/// sizes that reach every block path of the kernels: full 4-row and 64-column blocks, 16-column
+/// blocks, partial columns, leftover rows, a dimension shorter than one vector.
+final class BLASFreeKernelTests: XCTestCase {
+    private func randomValues(_ count: Int, _ g: inout SeededGenerator) -> [Float] {
+        (0 ..< count).map { _ in g.nextUniform() * 2 - 1 }
+    }
+
+    func testSmallGemmMatchesPlainLoops() {
+        var g = SeededGenerator(seed: 41)
+        for m in [1, 3, 4, 9] {
+            for n in [1, 15, 16, 17, 64, 100] {
+                for k in [1, 5, 33] {
+                    for transposedA in [false, true] {
+                        for (useBias, relu) in [(false, false), (true, true)] {
+                            let a = randomValues(m * k, &g), b = randomValues(k * n, &g), bias = randomValues(m, &g)
+                            // A stored row-major [m, k], or as its transpose [k, m] read through the strides.
+                            let (rowStride, columnStride) = transposedA ? (1, m) : (k, 1)
+                            let ldb = n, ldc = n + 3   // C has 3 spare columns the kernel must not write
+                            var c = [Float](repeating: .nan, count: m * ldc)
+                            lx_small_gemm(m, n, k, a, rowStride, columnStride, b, ldb,
+                                          useBias ? bias : nil, relu ? 1 : 0, &c, ldc)
+                            for i in 0 ..< m {
+                                for j in 0 ..< n {
+                                    var sum = useBias ? Double(bias[i]) : 0
+                                    for l in 0 ..< k { sum += Double(a[i * rowStride + l * columnStride]) * Double(b[l * ldb + j]) }
+                                    if relu { sum = max(sum, 0) }
+                                    XCTAssertEqual(Double(c[i * ldc + j]), sum, accuracy: 1e-5,
+                                                   "m \(m) n \(n) k \(k) transposed \(transposedA) at (\(i), \(j))")
+                                }
+                                for j in n ..< ldc { XCTAssertTrue(c[i * ldc + j].isNaN, "wrote past column n") }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Dense's BLAS-free forward against its sgemm forward, including the decoder's own 2 -> 128 -> 3136.
+    func testDenseInferenceForwardMatchesTheTrainingForward() {
+        var g = SeededGenerator(seed: 43)
+        let shapes = [(2, 128), (128, 3136), (16, 4), (37, 7), (5, 1), (40, 130)]
+        for (inputSize, outputSize) in shapes {
+            for activation in [Activation.identity, .relu] {
+                let layer = Dense(name: "d", inputSize: inputSize, outputSize: outputSize, activation: activation)
+                layer.initialize(using: &g)
+                for rows in [1, 3, 4, 9] {
+                    let x = Matrix(rows: rows, columns: inputSize, values: randomValues(rows * inputSize, &g))
+                    let y = Matrix(rows: rows, columns: outputSize)
+                    layer.forward(x, into: y)
+                    var output = [Float](repeating: .nan, count: rows * outputSize)
+                    layer.inferenceForward(x.storage, count: rows, into: &output)
+                    for i in 0 ..< output.count {
+                        XCTAssertEqual(output[i], y.storage[i], accuracy: 1e-5 * max(1, abs(y.storage[i])),
+                                       "dense \(inputSize)->\(outputSize) \(activation), \(rows) rows, at \(i)")
+                    }
+                }
+            }
+        }
+    }
+}

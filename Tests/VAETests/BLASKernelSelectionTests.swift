@@ -1,0 +1,23 @@
+import XCTest
+@testable import VAE
+
+final class BLASKernelSelectionTests: XCTestCase {
+    private let avx512: Set<String> = ["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"]
+
+    func testUpgradesAVX2KernelsOnAVX512Machines() {
+        XCTAssertEqual(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "Haswell", environment: [:]), "SkylakeX")
+        XCTAssertEqual(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "Zen",
+                                                             environment: ["OPENBLAS_CORETYPE": "Haswell"]), "SkylakeX")
+    }
+
+    func testNeverDowngradesNorLoopsAndRespectsKeep() {
+        XCTAssertNil(BLASKernelSelection.preferredCoreType(cpuFlags: ["avx2", "fma"], currentCore: "Haswell", environment: [:]))
+        XCTAssertNil(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "SkylakeX", environment: [:]))
+        XCTAssertNil(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "Haswell",
+                                                           environment: ["LATENT_EXPLORER_BLAS_CORE": "keep"]))
+        XCTAssertNil(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "Haswell",
+                                                           environment: ["LATENT_EXPLORER_BLAS_REEXECUTED": "1"]))
+        XCTAssertEqual(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "SkylakeX",
+                                                             environment: ["LATENT_EXPLORER_BLAS_CORE": "Haswell"]), "Haswell")
+    }
+}

@@ -1,0 +1,121 @@
+import XCTest
+@testable import VAE
+
+/// Every weight, bias and input gradient of both convolution layers against central finite
+/// differences of L = Σ y ⊙ R (R fixed and random, so dL/dy = R), on small shapes so that every entry
+/// is checked: stride 2 / padding 1 (with output padding 1 for the transposed layer) as in the conv
+/// VAE, and stride 1 with other paddings, each with and without ReLU.
+final class ConvolutionGradientTests: XCTestCase {
+    private static let batch = 2
+    private static let step: Float = 1e-3
+
+    private func assertClose(_ analytic: Float, _ numeric: Double, _ what: String,
+                             file: StaticString = #filePath, line: UInt = #line) {
+        let tolerance = 2e-3 + 2e-2 * max(abs(Double(analytic)), abs(numeric))
+        XCTAssertLessThanOrEqual(abs(Double(analytic) - numeric), tolerance,
+                                 "\(what): analytic \(analytic) vs numeric \(numeric)", file: file, line: line)
+    }
+
+    private func randomMatrix(_ rows: Int, _ columns: Int, _ g: inout SeededGenerator) -> Matrix {
+        Matrix(rows: rows, columns: columns, values: (0 ..< rows * columns).map { _ in g.nextUniform() * 2 - 1 })
+    }
+
+    /// Runs `forward` (x -> y) and `backward` (dy, dx), then compares each gradient with (L(v+h) - L(v-h)) / 2h.
+    private func checkGradients(_ what: String, parameters: [Parameter], x: Matrix, y: Matrix, relu: Bool,
+                                seed: UInt64, forward: () -> Void,
+                                backward: (_ dy: Matrix, _ dx: Matrix?, _ accumulate: Bool) -> Void) {
+        var g = SeededGenerator(seed: seed)
+        forward()
+        let r = randomMatrix(y.rows, y.columns, &g)
+        func loss() -> Double {
+            forward()
+            return zip(y.values, r.values).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        let dy = Matrix(rows: y.rows, columns: y.columns, values: r.values)
+        let dx = Matrix(rows: x.rows, columns: x.columns)
+        backward(dy, dx, false)
+
+        // The ReLU mask lands in the output gradient itself.
+        for i in 0 ..< y.count {
+            XCTAssertEqual(dy.storage[i], relu && y.storage[i] <= 0 ? 0 : r.storage[i], "\(what): dy[\(i)]")
+        }
+        let analytic = parameters.map(\.gradient.values)
+        let h = Self.step
+        for (p, gradient) in zip(parameters, analytic) {
+            for i in 0 ..< p.value.count {
+                let saved = p.value.storage[i]
+                p.value.storage[i] = saved + h; let plus = loss()
+                p.value.storage[i] = saved - h; let minus = loss()
+                p.value.storage[i] = saved
+                assertClose(gradient[i], (plus - minus) / (2 * Double(h)), "\(what): \(p.name)[\(i)]")
+            }
+        }
+        for i in 0 ..< x.count {
+            let saved = x.storage[i]
+            x.storage[i] = saved + h; let plus = loss()
+            x.storage[i] = saved - h; let minus = loss()
+            x.storage[i] = saved
+            assertClose(dx.storage[i], (plus - minus) / (2 * Double(h)), "\(what): dx[\(i)]")
+        }
+
+        // Without dx (the first layer) the parameter gradients are the same; with accumulation dx is added.
+        _ = loss()
+        let fresh = Matrix(rows: y.rows, columns: y.columns, values: r.values)
+        backward(fresh, nil, false)
+        XCTAssertEqual(parameters.map(\.gradient.values), analytic, "\(what): gradients without dx")
+        _ = loss()
+        let accumulated = randomMatrix(x.rows, x.columns, &g)
+        let before = accumulated.values
+        backward(Matrix(rows: y.rows, columns: y.columns, values: r.values), accumulated, true)
+        for i in 0 ..< x.count {
+            XCTAssertEqual(accumulated.storage[i], before[i] + dx.storage[i], accuracy: 1e-5, "\(what): accumulated dx[\(i)]")
+        }
+    }
+
+    func testConv2DGradients() {
+        // (inputChannels, outputChannels, inputSide, kernelSize, stride, padding)
+        let cases = [(2, 3, 6, 3, 2, 1), (2, 2, 5, 3, 1, 1), (3, 2, 4, 2, 1, 0)]
+        for (index, (c, f, s, k, stride, padding)) in cases.enumerated() {
+            for activation in [Activation.identity, .relu] {
+                var g = SeededGenerator(seed: UInt64(300 + index))
+                let layer = Conv2D(name: "c", inputChannels: c, outputChannels: f, inputSide: s, kernelSize: k,
+                                   stride: stride, padding: padding, activation: activation)
+                layer.initialize(using: &g)
+                let x = randomMatrix(Self.batch, layer.inputSize, &g)
+                let y = Matrix(rows: Self.batch, columns: layer.outputSize)
+                let workspace = layer.makeWorkspace(batchCapacity: Self.batch)
+                checkGradients("conv2d \(c)->\(f) side \(s) k\(k) s\(stride) p\(padding) \(activation)",
+                               parameters: layer.parameters, x: x, y: y, relu: activation == .relu, seed: UInt64(index),
+                               forward: { layer.forward(x, into: y, workspace: workspace) },
+                               backward: { dy, dx, accumulate in
+                                   layer.backward(input: x, output: y, outputGradient: dy, inputGradient: dx,
+                                                  accumulateInputGradient: accumulate, workspace: workspace)
+                               })
+            }
+        }
+    }
+
+    func testConvTranspose2DGradients() {
+        // (inputChannels, outputChannels, inputSide, kernelSize, stride, padding, outputPadding)
+        let cases = [(3, 2, 3, 3, 2, 1, 1), (2, 2, 4, 3, 1, 1, 0), (2, 3, 3, 2, 1, 0, 0)]
+        for (index, (c, f, s, k, stride, padding, outputPadding)) in cases.enumerated() {
+            for activation in [Activation.identity, .relu] {
+                var g = SeededGenerator(seed: UInt64(400 + index))
+                let layer = ConvTranspose2D(name: "t", inputChannels: c, outputChannels: f, inputSide: s, kernelSize: k,
+                                            stride: stride, padding: padding, outputPadding: outputPadding,
+                                            activation: activation)
+                layer.initialize(using: &g)
+                let x = randomMatrix(Self.batch, layer.inputSize, &g)
+                let y = Matrix(rows: Self.batch, columns: layer.outputSize)
+                let workspace = layer.makeWorkspace(batchCapacity: Self.batch)
+                checkGradients("conv-transpose2d \(c)->\(f) side \(s) k\(k) s\(stride) p\(padding) op\(outputPadding) \(activation)",
+                               parameters: layer.parameters, x: x, y: y, relu: activation == .relu, seed: UInt64(index),
+                               forward: { layer.forward(x, into: y, workspace: workspace) },
+                               backward: { dy, dx, accumulate in
+                                   layer.backward(input: x, output: y, outputGradient: dy, inputGradient: dx,
+                                                  accumulateInputGradient: accumulate, workspace: workspace)
+                               })
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import XCTest
+@testable import VAE
+
+/// Files written by PyTorch itself (`scripts/pytorch_vae.py fixture`: `save_file(model.state_dict())` of
+/// the PyTorch modules with our module names, no LatentExplorer metadata) open here, and give PyTorch's
+/// own outputs, stored in the files' metadata: encoder means and log-variances for fixed images, and
+/// decoded pixels for fixed latent points. This pins the tensor layouts PyTorch uses (`Linear` [out, in],
+/// `Conv2d` [out, in, kh, kw], `ConvTranspose2d` [in, out, kh, kw]) and NCHW flattening.
+final class PyTorchInteropTests: XCTestCase {
+    private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    private func floats(_ metadata: [String: String], _ key: String) throws -> [Float] {
+        let text = try XCTUnwrap(metadata[key], "fixture has no \(key)")
+        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Double])
+        return list.map(Float.init)
+    }
+
+    private func checkAgainstPyTorch(_ name: String, expected: ModelConfiguration) throws {
+        let path = Self.fixtures.appendingPathComponent("torch-\(name).safetensors").path
+        let (model, _) = try WeightsFile.load(path)
+        XCTAssertEqual(model.configuration, expected, "configuration read from the tensor shapes")
+        let metadata = try SafeTensors.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))).metadata
+        let (n, l) = (expected.inputSize, expected.latentDim)
+
+        let x = try floats(metadata, "fixture_x")
+        let step = TrainingStep(model: model, batchCapacity: x.count / n)
+        step.input.rows = x.count / n
+        step.input.assign(x)
+        step.encodeMeans()
+        for (ours, theirs) in zip(step.mean.values, try floats(metadata, "fixture_mean")) { XCTAssertEqual(ours, theirs, accuracy: 1e-5) }
+        for (ours, theirs) in zip(step.logVariance.values, try floats(metadata, "fixture_logvar")) { XCTAssertEqual(ours, theirs, accuracy: 1e-5) }
+
+        let z = try floats(metadata, "fixture_z")
+        XCTAssertEqual(z.count % l, 0)
+        let pixels = Inference(model: model).decodeBatch(z)
+        let expectedPixels = try floats(metadata, "fixture_pixels")
+        XCTAssertEqual(pixels.count, expectedPixels.count)
+        for (ours, theirs) in zip(pixels, expectedPixels) { XCTAssertEqual(ours, theirs, accuracy: 1e-5) }
+    }
+
+    func testAConvVAESavedByPyTorchGivesPyTorchsOutputs() throws {
+        try checkAgainstPyTorch("conv", expected: ModelConfiguration(kind: .conv, inputSize: 64, hiddenSize: 5, latentDim: 2, channels: [2, 3]))
+    }
+
+    func testAnMLPVAESavedByPyTorchGivesPyTorchsOutputs() throws {
+        try checkAgainstPyTorch("mlp", expected: ModelConfiguration(kind: .mlp, inputSize: 12, hiddenSize: 6, latentDim: 3))
+    }
+
+    /// Ours, saved and read back, keeps PyTorch's names and shapes exactly (what `load_state_dict` checks).
+    func testOurFilesUseTheLayoutPyTorchWrote() throws {
+        let path = Self.fixtures.appendingPathComponent("torch-conv.safetensors").path
+        let theirs = try SafeTensors.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))).tensors
+        let (model, _) = try WeightsFile.load(path)
+        let ours = temporaryPath("ours.safetensors")
+        try WeightsFile.save(model, metadata: ModelMetadata(configuration: model.configuration), to: ours)
+        let written = try SafeTensors.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: ours)))).tensors
+        XCTAssertEqual(written, theirs)
+    }
+}
