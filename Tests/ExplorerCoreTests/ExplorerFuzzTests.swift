@@ -15,10 +15,12 @@ final class ExplorerFuzzTests: XCTestCase {
         ProcessInfo.processInfo.environment["LATENT_EXPLORER_FUZZ_CASES"].flatMap(Int.init) ?? Self.defaultCases
     }
 
-    /// One view per latent size, shared by the cases (each case gets a fresh controller).
+    /// One view per model (MLPs of each latent size, a conv model), shared by the cases (each case
+    /// gets a fresh controller).
     private func makeViews() -> [ModelView] {
-        TestModels.latentSizes.map { latentDim in
-            ModelView(model: TestModels.mlp(latentDim: latentDim), test: SyntheticLetters.makeImageSet(count: 78, seed: 9),
+        let configurations = TestModels.latentSizes.map(TestModels.mlpConfiguration) + [TestModels.convConfiguration(latentDim: 16)]
+        return configurations.map { configuration in
+            ModelView(model: TestModels.trainedModel(configuration), test: SyntheticLetters.makeImageSet(count: 78, seed: 9),
                       reference: SyntheticLetters.makeImageSet(count: 52, seed: 10))
         }
     }

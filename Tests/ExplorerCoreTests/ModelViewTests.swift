@@ -6,14 +6,16 @@ import XCTest
 final class ModelViewTests: XCTestCase {
     static let latentSizes = [1, 2, 16]
 
-    private func makeView(latentDim: Int) -> ModelView {
-        ModelView(model: VAEModel(configuration: ModelConfiguration(hiddenSize: 24, latentDim: latentDim), seed: 3),
-                  test: SyntheticLetters.makeImageSet(count: 78, seed: 5), reference: SyntheticLetters.makeImageSet(count: 52, seed: 6))
+    private func makeView(latentDim: Int, kind: ModelConfiguration.Kind = .mlp) -> ModelView {
+        let hiddenSize = kind == .mlp ? 24 : nil
+        return ModelView(model: VAEModel(configuration: ModelConfiguration(kind: kind, hiddenSize: hiddenSize, latentDim: latentDim), seed: 3),
+                         test: SyntheticLetters.makeImageSet(count: 78, seed: 5), reference: SyntheticLetters.makeImageSet(count: 52, seed: 6))
     }
 
     func testCodesPlanesAndDecodingInEveryLatentSize() throws {
-        for latentDim in Self.latentSizes {
-            let view = makeView(latentDim: latentDim)
+        let cases = Self.latentSizes.map { ($0, ModelConfiguration.Kind.mlp) } + [(1, .conv), (16, .conv), (64, .conv)]
+        for (latentDim, kind) in cases {
+            let view = makeView(latentDim: latentDim, kind: kind)
             XCTAssertEqual(view.latentDim, latentDim)
             XCTAssertEqual(view.testCodes.count, 78 * latentDim)
             XCTAssertEqual(view.codeSpread.count, latentDim)
@@ -23,7 +25,7 @@ final class ModelViewTests: XCTestCase {
             var state = ExplorerState(catalog: ClassCatalog(entries: []), latentDim: latentDim)
             state.setPrincipalPlane(view.principalPlane)
             let geometry = PlaneGeometry(area: Rect(x: 0, y: 0, width: 21, height: 8), state: state)
-            XCTAssertEqual(view.decodeGrid(geometry, plane: state.plane).count, 3 * 2 * ImageSet.pixelCount)
+            XCTAssertEqual(view.decodeGrid(geometry, plane: state.plane)?.count, 3 * 2 * ImageSet.pixelCount)
 
             // Every test code's own nearest test letter is itself.
             for index in [0, 40, 77] {
@@ -50,14 +52,38 @@ final class ModelViewTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(explained.x, 1 / 16, "the first component explains at least an average share")
     }
 
-    func testBatchDecodesAreCachedPerSlotAndWeights() {
+    func testBatchDecodesAreCachedPerSlotAndWeights() throws {
         let view = makeView(latentDim: 2)
         let points: [Float] = [0, 0, 1, -1]
-        let first = view.decodeBatch(points, slot: .strip)
+        let first = try XCTUnwrap(view.decodeBatch(points, slot: .strip))
         XCTAssertEqual(first.count, 2 * ImageSet.pixelCount)
         XCTAssertEqual(first, view.decodeBatch(points, slot: .strip))
         XCTAssertEqual(Array(first[0 ..< ImageSet.pixelCount]), view.decode([0, 0]))
         view.replaceModel(VAEModel(configuration: ModelConfiguration(hiddenSize: 24, latentDim: 2), seed: 9))
         XCTAssertNotEqual(first, view.decodeBatch(points, slot: .strip), "new weights decode anew")
+    }
+
+    /// In the background, a batch is not waited for: the previous picture (or nothing) stands in until
+    /// the worker's result arrives, and then it is exactly the synchronous decode.
+    func testBackgroundDecodesAnswerAtOnceAndCatchUp() throws {
+        for kind in [ModelConfiguration.Kind.mlp, .conv] {
+            let model = VAEModel(configuration: ModelConfiguration(kind: kind, hiddenSize: kind == .mlp ? 24 : nil, latentDim: 3), seed: 4)
+            let background = ModelView(model: model, test: SyntheticLetters.makeImageSet(count: 26, seed: 5),
+                                       reference: SyntheticLetters.makeImageSet(count: 26, seed: 6), decodesInBackground: true)
+            let reference = Inference(model: model)
+            let a: [Float] = [0, 0, 0, 1, -1, 0.5], b: [Float] = [2, 0, 0, -1, -1, 0.5]
+            XCTAssertNil(background.decodeBatch(a, slot: .traversal), "nothing to show before the first decode")
+            background.waitForDecodes()
+            XCTAssertTrue(background.takeFreshDecodes())
+            XCTAssertFalse(background.takeFreshDecodes(), "reported once")
+            XCTAssertEqual(background.decodeBatch(a, slot: .traversal), reference.decodeBatch(a))
+            XCTAssertEqual(background.decodeBatch(b, slot: .traversal), reference.decodeBatch(a), "the previous picture stands in")
+            background.waitForDecodes()
+            XCTAssertEqual(background.decodeBatch(b, slot: .traversal), reference.decodeBatch(b))
+            XCTAssertNil(background.decodeBatch([0, 0, 0], slot: .traversal), "a different number of letters: nothing stale")
+            XCTAssertNil(background.decodeBatch(a, slot: .grid), "slots are separate")
+            background.waitForDecodes()
+            XCTAssertFalse(background.isDecoding)
+        }
     }
 }

@@ -20,6 +20,7 @@ struct InterpolationPane {
         let decoded = view.decodeBatch(points, slot: .strip)
         let x0 = inside.x + (inside.width - letters.steps * letters.width) / 2
         for step in 0 ..< letters.steps {
+            guard let decoded else { break }
             let image = Array(decoded[step * ImageSet.pixelCount ..< (step + 1) * ImageSet.pixelCount])
             PixelArt.draw(image, side: ImageSet.side, into: &buffer,
                           rect: Rect(x: x0 + step * letters.width, y: inside.y, width: letters.width, height: min(letters.height, inside.height)),

@@ -52,7 +52,7 @@ struct PlanePane {
     private var titleStyle: CellStyle { capabilities.colours ? CellStyle(foreground: Palette.accent, bold: true) : CellStyle(bold: true) }
 
     private func drawGrid(_ geometry: PlaneGeometry, plane: LatentPlane, into buffer: inout CellBuffer) {
-        let decoded = view.decodeGrid(geometry, plane: plane)
+        guard let decoded = view.decodeGrid(geometry, plane: plane) else { return }   // still decoding: blank for a moment
         let (w, h) = Layout.gridCell
         for row in 0 ..< geometry.rows {
             for column in 0 ..< geometry.columns {

@@ -47,6 +47,7 @@ struct TraversalPane {
             buffer.put("σ" + Format.fixed(view.spread(dimension)), x: inside.x, y: y + 1, style: style.muted, limit: Self.labelWidth - 1)
             buffer.put(Format.signed(subject.code[dimension], digits: 1), x: inside.x, y: y + 2, style: style.muted, limit: Self.labelWidth - 1)
             for step in 0 ..< steps {
+                guard let decoded else { break }
                 let index = row * steps + step
                 let image = Array(decoded[index * ImageSet.pixelCount ..< (index + 1) * ImageSet.pixelCount])
                 PixelArt.draw(image, side: ImageSet.side, into: &buffer, rect: Rect(x: x0 + step * w, y: y, width: w, height: h),

@@ -26,14 +26,20 @@ public final class ModelView {
     public private(set) var codesVersion = 0
     private var classifier: NearestNeighbours?
     private var decodeCaches: [DecodeSlot: (key: [Float], version: Int, pixels: [Float])] = [:]
+    /// Decodes batches off the UI thread when the view was made with `decodesInBackground`.
+    private let worker: DecodeWorker?
     private var projectionCache: (plane: LatentPlane, codesVersion: Int, points: [Float])?
 
     /// The users of cached batch decodes: each keeps its newest batch.
     public enum DecodeSlot: Hashable, Sendable { case grid, strip, traversal }
 
-    /// `reference` are labelled images whose codes the nearest-class kNN votes with.
-    public init(model: VAEModel, test: ImageSet, reference: ImageSet, testSourceIndices: [Int]? = nil) {
+    /// `reference` are labelled images whose codes the nearest-class kNN votes with. With
+    /// `decodesInBackground`, batches (grid, strip, traversal) are decoded on a worker thread and
+    /// `decodeBatch` answers at once with what it has (see there); otherwise it decodes before answering.
+    public init(model: VAEModel, test: ImageSet, reference: ImageSet, testSourceIndices: [Int]? = nil,
+                decodesInBackground: Bool = false) {
         precondition(testSourceIndices.map { $0.count == test.count } ?? true, "one source index per test image")
+        worker = decodesInBackground ? DecodeWorker() : nil
         self.model = model
         inference = Inference(model: model)
         self.test = test
@@ -85,15 +91,39 @@ public final class ModelView {
 
     /// Decodes `points` (`[count, latentDim]`), reusing the slot's last result when the points and
     /// weights are unchanged (a frame redrawn for another reason decodes nothing).
-    public func decodeBatch(_ points: [Float], slot: DecodeSlot) -> [Float] {
-        if let cache = decodeCaches[slot], cache.version == version, cache.key == points { return cache.pixels }
-        let pixels = points.isEmpty ? [] : inference.decodeBatch(points)
-        decodeCaches[slot] = (points, version, pixels)
-        return pixels
+    ///
+    /// Decoding in the background, the answer is the slot's newest result: exact when it is for these
+    /// points and weights; else, while the worker decodes them, the previous result if it holds as many
+    /// letters (the picture catches up a moment later), or nil (nothing to show yet).
+    public func decodeBatch(_ points: [Float], slot: DecodeSlot) -> [Float]? {
+        guard let worker else {
+            if let cache = decodeCaches[slot], cache.version == version, cache.key == points { return cache.pixels }
+            let pixels = points.isEmpty ? [] : inference.decodeBatch(points)
+            decodeCaches[slot] = (points, version, pixels)
+            return pixels
+        }
+        let result = worker.result(slot)
+        if let result, result.version == version, result.points == points { return result.pixels }
+        worker.submit(DecodeWorker.Request(points: points, version: version, model: model), slot: slot)
+        let wanted = points.count / latentDim * model.configuration.inputSize
+        return result.flatMap { $0.pixels.count == wanted ? $0.pixels : nil }
     }
 
-    /// The decoded small letters of the whole grid, `[rows * columns, 784]`.
-    public func decodeGrid(_ geometry: PlaneGeometry, plane: LatentPlane) -> [Float] {
+    /// Whether background decodes are under way (the program checks back soon for their pictures).
+    public var isDecoding: Bool { worker?.isBusy ?? false }
+
+    /// Whether background decodes are under way or have finished without being drawn yet: while true,
+    /// the program must not sleep long.
+    public var decodesNeedAttention: Bool { worker?.needsAttention ?? false }
+
+    /// True once after background decodes finished since the last call: time for a new frame.
+    public func takeFreshDecodes() -> Bool { worker?.takeFreshResults() ?? false }
+
+    /// Waits for the background decodes asked for so far.
+    public func waitForDecodes() { worker?.waitUntilIdle() }
+
+    /// The decoded small letters of the whole grid, `[rows * columns, 784]` (nil: not decoded yet).
+    public func decodeGrid(_ geometry: PlaneGeometry, plane: LatentPlane) -> [Float]? {
         let centres = geometry.cellCentres
         var points: [Float] = []
         points.reserveCapacity(centres.count / 2 * latentDim)

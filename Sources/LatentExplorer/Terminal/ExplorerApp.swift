@@ -30,7 +30,7 @@ final class ExplorerApp {
         self.setup = setup
         self.terminal = terminal
         view = ModelView(model: setup.model, test: setup.data.test, reference: setup.data.reference,
-                         testSourceIndices: setup.data.testSourceIndices)
+                         testSourceIndices: setup.data.testSourceIndices, decodesInBackground: true)
         controller = ExplorerController(view: view, catalog: setup.data.catalog, message: setup.initialMessage)
         renderer = ExplorerRenderer(capabilities: setup.capabilities,
                                     title: "\(setup.model.configuration) · \(setup.weightsDescription) · test \(setup.data.catalog.itemNoun): \(setup.dataName)")
@@ -49,6 +49,7 @@ final class ExplorerApp {
                 needsFrame = true
             }
             if refreshCodesIfDue() { needsFrame = true }
+            if view.takeFreshDecodes() { needsFrame = true }
             if setup.training.status != lastStatus {
                 lastStatus = setup.training.status
                 needsFrame = true
@@ -57,7 +58,7 @@ final class ExplorerApp {
                 drawFrame()
                 needsFrame = false
             }
-            let input = terminal.readInput(timeoutMilliseconds: setup.training.isActive ? 50 : 1_000)
+            let input = terminal.readInput(timeoutMilliseconds: readTimeout)
             switch input {
             case .none: continue
             case .resize: needsFrame = true
@@ -71,6 +72,15 @@ final class ExplorerApp {
         }
         return TerminationSignals.received
     }
+
+    /// How long a key read may wait: briefly while letters are decoded in the background (their
+    /// pictures are drawn as soon as they arrive), 50 ms while training runs, else a second.
+    private var readTimeout: Int32 {
+        if view.decodesNeedAttention { return Self.decodePollMilliseconds }
+        return setup.training.isActive ? 50 : 1_000
+    }
+
+    static let decodePollMilliseconds: Int32 = 5
 
     /// Re-encodes the test and reference letters after new weights: at once when training is idle,
     /// at most every 5 s while it runs (it costs tens of milliseconds).

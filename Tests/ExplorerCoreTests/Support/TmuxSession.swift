@@ -94,10 +94,12 @@ final class TmuxSession {
         var last = ""
         while Date() < deadline {
             last = screen(withColours: withColours)
-            // A capture can catch a frame half painted: return the screen once it has settled.
+            // A capture can catch a frame half painted: look again a moment later, and return that
+            // screen if it still matches (else the first: what was waited for did happen).
             if predicate(last) {
-                last = settled(withColours: withColours)
-                if predicate(last) { return last }
+                Thread.sleep(forTimeInterval: 0.15)
+                let again = screen(withColours: withColours)
+                return predicate(again) ? again : last
             }
             Thread.sleep(forTimeInterval: 0.1)
         }

@@ -1,0 +1,88 @@
+import Foundation
+import VAE
+
+/// Decodes the explorer's batches of latent points (the grid, the interpolation strip, the traversal)
+/// on a thread of its own, so that a frame never waits for a decoder: a convolutional decoder takes
+/// about 50 µs a letter, and a traversal holds dozens of letters.
+///
+/// Each slot keeps one pending request (a newer one replaces it: only the latest cursor position
+/// matters) and its newest result. The worker has its own `Inference` (they are not thread-safe), made
+/// from the same model; the model's weights are never changed in place (snapshots are new models).
+final class DecodeWorker: @unchecked Sendable {
+    struct Request {
+        var points: [Float]
+        var version: Int
+        var model: VAEModel
+    }
+
+    struct Result {
+        var points: [Float]
+        var version: Int
+        var pixels: [Float]
+    }
+
+    /// Cheap, cursor-bound work first: the strip, then the grid, then the traversal.
+    private static let order: [ModelView.DecodeSlot] = [.strip, .grid, .traversal]
+
+    private let lock = NSLock()
+    private var pending: [ModelView.DecodeSlot: Request] = [:]
+    private var results: [ModelView.DecodeSlot: Result] = [:]
+    private var running = false
+    private var freshResults = false
+    private let queue = DispatchQueue(label: "explorer-decode", qos: .userInitiated)
+    /// Touched only on `queue`.
+    private var inference: Inference?
+
+    /// Asks for `request` in `slot`, unless it is already pending.
+    func submit(_ request: Request, slot: ModelView.DecodeSlot) {
+        lock.withLock {
+            if let waiting = pending[slot], waiting.version == request.version, waiting.points == request.points { return }
+            pending[slot] = request
+            guard !running else { return }
+            running = true
+            queue.async { self.drain() }
+        }
+    }
+
+    func result(_ slot: ModelView.DecodeSlot) -> Result? { lock.withLock { results[slot] } }
+
+    /// Whether requests are pending or being decoded.
+    var isBusy: Bool { lock.withLock { running } }
+
+    /// Whether decoding is under way or finished results wait to be drawn: read under one lock, so a
+    /// result cannot land unnoticed between two checks.
+    var needsAttention: Bool { lock.withLock { running || freshResults } }
+
+    /// True once after new results arrived (the caller draws a frame).
+    func takeFreshResults() -> Bool {
+        lock.withLock {
+            defer { freshResults = false }
+            return freshResults
+        }
+    }
+
+    /// Waits until every request so far is decoded (for tests and for a clean shutdown).
+    func waitUntilIdle() {
+        queue.sync {}
+        while isBusy { queue.sync {} }
+    }
+
+    private func drain() {
+        while true {
+            let next: (ModelView.DecodeSlot, Request)? = lock.withLock {
+                guard let slot = Self.order.first(where: { pending[$0] != nil }) else {
+                    running = false
+                    return nil
+                }
+                return (slot, pending.removeValue(forKey: slot)!)
+            }
+            guard let (slot, request) = next else { return }
+            if inference?.model !== request.model { inference = Inference(model: request.model) }
+            let pixels = request.points.isEmpty ? [] : inference!.decodeBatch(request.points)
+            lock.withLock {
+                results[slot] = Result(points: request.points, version: request.version, pixels: pixels)
+                freshResults = true
+            }
+        }
+    }
+}
