@@ -29,6 +29,10 @@ public final class ModelView {
     /// Decodes batches off the UI thread when the view was made with `decodesInBackground`.
     private let worker: DecodeWorker?
     private var projectionCache: (plane: LatentPlane, codesVersion: Int, points: [Float])?
+    // The side pane's answers for the last point asked about.
+    private var lastDecode: (point: [Float], version: Int, pixels: [Float])?
+    private var lastVote: (point: [Float], codesVersion: Int, label: Int?)?
+    private var lastNearest: (point: [Float], codesVersion: Int, hit: (index: Int, distance: Float)?)?
 
     /// The users of cached batch decodes: each keeps its newest batch.
     public enum DecodeSlot: Hashable, Sendable { case grid, strip, traversal }
@@ -84,9 +88,13 @@ public final class ModelView {
 
     public func spread(_ dimension: Int) -> Float { codeSpread.indices.contains(dimension) ? codeSpread[dimension] : 0 }
 
-    /// 784 pixel probabilities at a latent point.
+    /// 784 pixel probabilities at a latent point. The last answer is kept: frames redrawn for training
+    /// progress ask again for the same point.
     public func decode(_ point: [Float]) -> [Float] {
-        inference.decode(point)
+        if let last = lastDecode, last.version == version, last.point == point { return last.pixels }
+        let pixels = inference.decode(point)
+        lastDecode = (point, version, pixels)
+        return pixels
     }
 
     /// Decodes `points` (`[count, latentDim]`), reusing the slot's last result when the points and
@@ -133,12 +141,18 @@ public final class ModelView {
 
     /// The class the kNN over reference codes gives a latent point.
     public func nearestClass(_ point: [Float]) -> Int? {
-        classifier?.classify(point)
+        if let last = lastVote, last.codesVersion == codesVersion, last.point == point { return last.label }
+        let label = classifier?.classify(point)
+        lastVote = (point, codesVersion, label)
+        return label
     }
 
     /// The test letter whose code is nearest a latent point, and the distance.
     public func nearestTestLetter(_ point: [Float]) -> (index: Int, distance: Float)? {
-        NearestCode.find(point, in: testCodes, dimension: latentDim)
+        if let last = lastNearest, last.codesVersion == codesVersion, last.point == point { return last.hit }
+        let hit = NearestCode.find(point, in: testCodes, dimension: latentDim)
+        lastNearest = (point, codesVersion, hit)
+        return hit
     }
 
     /// Latent mean of test image `index`.
@@ -168,7 +182,7 @@ public final class ModelView {
 
     /// The reconstruction of test image `index`: decoder applied to its latent mean.
     public func reconstruction(_ index: Int) -> [Float] {
-        inference.decode(testCode(index))
+        decode(testCode(index))
     }
 
     private static func spread(_ codes: [Float], dimension: Int) -> [Float] {

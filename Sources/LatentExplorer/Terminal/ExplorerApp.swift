@@ -99,9 +99,11 @@ final class ExplorerApp {
         let size = terminal.size
         _ = controller.handle(.resize(width: size.width, height: size.height))
         let buffer = controller.render(renderer, width: size.width, height: size.height, training: setup.training.status)
+        let rendered = DispatchTime.now().uptimeNanoseconds
         terminal.paint(buffer)
-        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        frameTimer.record(milliseconds: milliseconds, whileTraining: setup.training.isActive)
+        let end = DispatchTime.now().uptimeNanoseconds
+        frameTimer.record(milliseconds: Double(end - start) / 1e6, renderingMilliseconds: Double(rendered - start) / 1e6,
+                          whileTraining: setup.training.isActive)
     }
 
     /// Returns true to quit.
