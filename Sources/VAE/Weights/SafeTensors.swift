@@ -192,14 +192,12 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
     case malformed(path: String, reason: String)
     case incompatible(path: String, reason: String)
-    case writeFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .missingFile(let path): return "weights file not found: \(path)"
         case .malformed(let path, let reason): return "\(path) is not a valid safetensors file: \(reason)"
         case .incompatible(let path, let reason): return "\(path) does not hold a LatentExplorer VAE: \(reason)"
-        case .writeFailed(let path, let reason): return "could not save \(path): \(reason)"
         }
     }
 }
