@@ -89,7 +89,7 @@ enum FileBytes {
             while true {
                 if produced == output.count {
                     guard output.count < limit else { throw DataError.tooLarge(path: path, limit: limit) }
-                    output.append(contentsOf: repeatElement(0, count: min(output.count, limit - output.count)))
+                    output += [UInt8](repeating: 0, count: min(output.count, limit - output.count))
                 }
                 let status = output.withUnsafeMutableBufferPointer { outBuffer -> Int32 in
                     let room = min(chunk, outBuffer.count - produced)
