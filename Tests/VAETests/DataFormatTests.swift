@@ -147,6 +147,22 @@ final class DataFormatTests: XCTestCase {
         XCTAssertEqual(loadError(), .empty(path))
     }
 
+    func testAFolderOrAPipeInPlaceOfAFileIsRefusedWithoutBlocking() throws {
+        let pipe = folder + "/emnist-letters-test.csv"
+        XCTAssertEqual(mkfifo(pipe, 0o600), 0)
+        try FileManager.default.createDirectory(atPath: folder + "/emnist-letters-train.csv", withIntermediateDirectories: true)
+        XCTAssertEqual(loadError(), .unreadable(path: folder + "/emnist-letters-train.csv", reason: "not a regular file"))
+        XCTAssertThrowsError(try FileBytes.read(pipe)) {
+            XCTAssertEqual($0 as? DataError, .unreadable(path: pipe, reason: "not a regular file"))
+        }
+        XCTAssertThrowsError(try FileBytes.read(folder + "/none")) { XCTAssertEqual($0 as? DataError, .missingFile(folder + "/none")) }
+        XCTAssertThrowsError(try FileBytes.read(folder + "/emnist-letters-train.csv", limit: 10)) {
+            guard case .unreadable? = $0 as? DataError else { return XCTFail("\($0)") }
+        }
+        try Array("12345678901".utf8).write(to: folder + "/big")
+        XCTAssertThrowsError(try FileBytes.read(folder + "/big", limit: 10)) { XCTAssertEqual($0 as? DataError, .tooLarge(path: folder + "/big", limit: 10)) }
+    }
+
     func testBadMappingLine() throws {
         try DatasetWriter.writeCSV(sample, path: folder + "/emnist-letters-train.csv")
         try DatasetWriter.writeCSV(sample, path: folder + "/emnist-letters-test.csv")

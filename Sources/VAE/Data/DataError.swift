@@ -25,7 +25,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case .unreadable(let path, let reason):
             return "cannot read \(path): \(reason)"
         case .tooLarge(let path, let limit):
-            return "\(path) is larger than the \(limit >> 30) GiB a data file may be"
+            let size = limit >= 1 << 30 ? "\(limit >> 30) GiB" : "\(limit) bytes"
+            return "\(path) is larger than the \(size) a data file may be (once inflated)"
         case .badMagic(let path, let found, let expected):
             return "\(path) is not an IDX file of the expected kind (magic 0x\(String(found, radix: 16)), expected 0x\(String(expected, radix: 16)))"
         case .badImageSize(let path, let rows, let columns):

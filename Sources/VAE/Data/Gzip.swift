@@ -22,7 +22,7 @@ enum FileBytes {
     /// Reads straight into the array (no intermediate `Data`, so a 190 MB CSV costs 190 MB, not 380),
     /// after checking with `fstat` that the file is a regular file within `limit`.
     private static func readRaw(_ path: String, limit: Int) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)   // a FIFO must not block: fstat refuses it below
         guard descriptor >= 0 else {
             let code = errno
             if code == ENOENT || code == ENOTDIR { throw DataError.missingFile(path) }
