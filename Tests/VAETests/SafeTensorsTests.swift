@@ -60,9 +60,9 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":[2]}}"#))?.contains("lacks") ?? false)
         XCTAssertTrue(reason(withHeader(#"{"__metadata__":{"a":1}}"#))?.contains("not a string") ?? false)
         // Shapes and offsets are integers, not booleans, fractions or strings.
-        for shape in ["[true, 2]", "[2.0]", "[\"2\"]", "[-2]", "2", "[1e0]"] {
+        for shape in ["[true, 2]", "[2.0]", "[\"2\"]", "[-2]", "2", "[1e0]", "[null]", "[18446744073709551616]"] {
             XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":\#(shape),"data_offsets":[0,8]}}"#))?
-                .contains("not a list of non-negative integers") ?? false, shape)
+                .contains("not a list of non-negative 64-bit integers") ?? false, shape)
         }
         XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8,8]}}"#))?.contains("not two") ?? false)
         XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"x":{}}"#))?.contains("duplicate key 'x'") ?? false)

@@ -87,10 +87,10 @@ public enum SafeTensors {
                 throw fail("tensor \(quotedName) has dtype \(DataError.quoted(dtype.unicodeScalars)); only F32 is supported")
             }
             guard let shape = counts(try field("shape")) else {
-                throw fail("tensor \(quotedName) has a shape that is not a list of non-negative integers")
+                throw fail("tensor \(quotedName) has a shape that is not a list of non-negative 64-bit integers")
             }
             guard let offsets = counts(try field("data_offsets")), offsets.count == 2 else {
-                throw fail("tensor \(quotedName) has data_offsets that are not two non-negative integers")
+                throw fail("tensor \(quotedName) has data_offsets that are not two non-negative 64-bit integers")
             }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin <= end, end <= dataLength else {
