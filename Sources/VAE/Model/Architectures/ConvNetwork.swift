@@ -84,6 +84,19 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
 
     public func makePointDecoder() -> any PointDecoder { ConvPointDecoder(network: self) }
 
+    public static func parameterShapes(for c: ModelConfiguration) -> [(name: String, shape: [Int])] {
+        let side = c.imageSide ?? 0
+        let (c1, c2, h, l, k) = (c.channels[0], c.channels[1], c.hiddenSize, c.latentDim, kernel)
+        let flat = c2 * (side / 4) * (side / 4)
+        let layers: [(String, [Int], Int)] = [
+            ("encoder.conv1", [c1, 1, k, k], c1), ("encoder.conv2", [c2, c1, k, k], c2),
+            ("encoder.hidden", [h, flat], h), ("encoder.mean", [l, h], l), ("encoder.logvar", [l, h], l),
+            ("decoder.hidden", [h, l], h), ("decoder.expand", [flat, h], flat),
+            ("decoder.deconv1", [c2, c1, k, k], c1), ("decoder.deconv2", [c1, 1, k, k], 1),
+        ]
+        return layers.flatMap { [($0.0 + ".weight", $0.1), ($0.0 + ".bias", [$0.2])] }
+    }
+
     /// Sizes from the tensor shapes: conv1 `[c1, 1, 3, 3]`, conv2 `[c2, c1, 3, 3]`, encoder.hidden
     /// `[H, c2*(S/4)²]`, the mean head `[L, H]`.
     public static func inferConfiguration(from shapes: [String: [Int]]) -> ModelConfiguration? {
