@@ -33,10 +33,11 @@ typedef struct {
 void lx_im2col(lx_conv_geometry geometry, const float *x, size_t batch,
                float *columns, size_t row_stride, size_t column_stride);
 
-/// The adjoint of lx_im2col: adds every element of columns into the x pixel it was read from (padding
-/// positions are dropped). x must hold its starting values (zeros, a bias, or a gradient to add to).
+/// The adjoint of lx_im2col: every x pixel receives the sum of the column elements read from it
+/// (elements read from the padding are dropped). With accumulate the sum is added to what x holds,
+/// otherwise it replaces it.
 void lx_col2im(lx_conv_geometry geometry, const float *columns, size_t row_stride, size_t column_stride,
-               size_t batch, float *x);
+               size_t batch, float *x, int accumulate);
 
 /// src [batch, channels, plane] -> dst [channels, batch * plane]: the layout in which one sgemm covers
 /// the whole batch.

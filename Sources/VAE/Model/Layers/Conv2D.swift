@@ -131,8 +131,7 @@ public final class Conv2D: @unchecked Sendable {
         dx.rows = batch
         BLAS.gemm(transposeA: true, m: patchSize, n: n, k: outputChannels, a: weight.value.storage, lda: patchSize,
                   b: gradientT, ldb: n, beta: 0, c: columns, ldc: n)
-        if !accumulateInputGradient { dx.fill(0) }
-        lx_col2im(geometry, columns, n, 1, batch, dx.storage)
+        lx_col2im(geometry, columns, n, 1, batch, dx.storage, accumulateInputGradient ? 1 : 0)
     }
 
     /// columns [K, B*P], then product [F, B*P], packed for this batch size.

@@ -119,8 +119,7 @@ public final class ConvTranspose2D: @unchecked Sendable {
         lx_to_channel_major(x.storage, inputT, batch, inputChannels, inputPlane)
         BLAS.gemm(transposeA: true, m: tapCount, n: n, k: inputChannels, a: weight.value.storage, lda: tapCount,
                   b: inputT, ldb: n, beta: 0, c: columns, ldc: n)
-        y.fill(0)
-        lx_col2im(geometry, columns, n, 1, batch, y.storage)
+        lx_col2im(geometry, columns, n, 1, batch, y.storage, 0)
         lx_add_bias_activation(y.storage, bias.value.storage, batch, outputChannels, outputSide * outputSide,
                                activation == .relu ? 1 : 0)
     }
@@ -173,14 +172,12 @@ public final class ConvTranspose2D: @unchecked Sendable {
                 // rows [Q, R] = x^T [Q, C] · W [C, R]; element (r, q) of the unfolded matrix is rows[q*R + r].
                 lx_small_gemm(inputPlane, tapCount, inputChannels, input, 1, inputPlane, w, tapCount,
                               nil, 0, scratch, tapCount)
-                output.update(repeating: 0, count: outputSize)
-                lx_col2im(geometry, scratch, 1, tapCount, 1, output)
+                lx_col2im(geometry, scratch, 1, tapCount, 1, output, 0)
             } else {
                 // columns [R, Q] = W^T [R, C] · x [C, Q].
                 lx_small_gemm(tapCount, inputPlane, inputChannels, w, 1, tapCount, input, inputPlane,
                               nil, 0, scratch, inputPlane)
-                output.update(repeating: 0, count: outputSize)
-                lx_col2im(geometry, scratch, inputPlane, 1, 1, output)
+                lx_col2im(geometry, scratch, inputPlane, 1, 1, output, 0)
             }
             lx_add_bias_activation(output, bias.value.storage, 1, outputChannels, outputSide * outputSide,
                                    activation == .relu ? 1 : 0)
