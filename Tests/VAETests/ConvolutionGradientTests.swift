@@ -27,9 +27,20 @@ final class ConvolutionGradientTests: XCTestCase {
         var g = SeededGenerator(seed: seed)
         forward()
         let r = randomMatrix(y.rows, y.columns, &g)
-        func loss() -> Double {
+        let activeAtStart = y.values.map { $0 > 0 }
+        /// L, and whether every ReLU is in the state it had at the start: a difference across the kink
+        /// measures no derivative, so those entries are skipped (and must stay rare).
+        func loss() -> (value: Double, sameKinks: Bool) {
             forward()
-            return zip(y.values, r.values).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            let value = zip(y.values, r.values).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            return (value, !relu || y.values.map { $0 > 0 } == activeAtStart)
+        }
+        var checked = 0, skipped = 0
+        func compare(_ analytic: Float, _ plus: (value: Double, sameKinks: Bool), _ minus: (value: Double, sameKinks: Bool),
+                     _ name: String) {
+            guard plus.sameKinks && minus.sameKinks else { skipped += 1; return }
+            checked += 1
+            assertClose(analytic, (plus.value - minus.value) / (2 * Double(Self.step)), "\(what): \(name)")
         }
         let dy = Matrix(rows: y.rows, columns: y.columns, values: r.values)
         let dx = Matrix(rows: x.rows, columns: x.columns)
@@ -47,7 +58,7 @@ final class ConvolutionGradientTests: XCTestCase {
                 p.value.storage[i] = saved + h; let plus = loss()
                 p.value.storage[i] = saved - h; let minus = loss()
                 p.value.storage[i] = saved
-                assertClose(gradient[i], (plus - minus) / (2 * Double(h)), "\(what): \(p.name)[\(i)]")
+                compare(gradient[i], plus, minus, "\(p.name)[\(i)]")
             }
         }
         for i in 0 ..< x.count {
@@ -55,8 +66,9 @@ final class ConvolutionGradientTests: XCTestCase {
             x.storage[i] = saved + h; let plus = loss()
             x.storage[i] = saved - h; let minus = loss()
             x.storage[i] = saved
-            assertClose(dx.storage[i], (plus - minus) / (2 * Double(h)), "\(what): dx[\(i)]")
+            compare(dx.storage[i], plus, minus, "dx[\(i)]")
         }
+        XCTAssertLessThanOrEqual(skipped * 20, checked, "\(what): too many differences across a ReLU kink")
 
         // Without dx (the first layer) the parameter gradients are the same; with accumulation dx is added.
         _ = loss()
@@ -74,7 +86,8 @@ final class ConvolutionGradientTests: XCTestCase {
 
     func testConv2DGradients() {
         // (inputChannels, outputChannels, inputSide, kernelSize, stride, padding)
-        let cases = [(2, 3, 6, 3, 2, 1), (2, 2, 5, 3, 1, 1), (3, 2, 4, 2, 1, 0)]
+        // The last has every product dimension above TrainingKernels.thinDimension, so it runs through sgemm.
+        let cases = [(2, 3, 6, 3, 2, 1), (2, 2, 5, 3, 1, 1), (3, 2, 4, 2, 1, 0), (2, 17, 6, 3, 2, 1)]
         for (index, (c, f, s, k, stride, padding)) in cases.enumerated() {
             for activation in [Activation.identity, .relu] {
                 var g = SeededGenerator(seed: UInt64(300 + index))
@@ -97,7 +110,8 @@ final class ConvolutionGradientTests: XCTestCase {
 
     func testConvTranspose2DGradients() {
         // (inputChannels, outputChannels, inputSide, kernelSize, stride, padding, outputPadding)
-        let cases = [(3, 2, 3, 3, 2, 1, 1), (2, 2, 4, 3, 1, 1, 0), (2, 3, 3, 2, 1, 0, 0)]
+        // The last runs through sgemm (R = 18, C = 17, 18 columns), the others through the thin kernels.
+        let cases = [(3, 2, 3, 3, 2, 1, 1), (2, 2, 4, 3, 1, 1, 0), (2, 3, 3, 2, 1, 0, 0), (17, 2, 3, 3, 2, 1, 1)]
         for (index, (c, f, s, k, stride, padding, outputPadding)) in cases.enumerated() {
             for activation in [Activation.identity, .relu] {
                 var g = SeededGenerator(seed: UInt64(400 + index))

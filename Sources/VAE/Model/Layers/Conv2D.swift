@@ -104,9 +104,9 @@ public final class Conv2D: @unchecked Sendable {
         y.rows = batch
         let n = batch * outputPlane
         let (columns, product) = buffers(workspace, batch: batch)
-        lx_im2col(geometry, x.storage, batch, columns, n, 1)
-        BLAS.gemm(m: outputChannels, n: n, k: patchSize, a: weight.value.storage, lda: patchSize,
-                  b: columns, ldb: n, beta: 0, c: product, ldc: n)
+        TrainingKernels.im2col(geometry, x.storage, batch: batch, into: columns)
+        TrainingKernels.gemm(m: outputChannels, n: n, k: patchSize, a: weight.value.storage, lda: patchSize,
+                             b: columns, ldb: n, c: product, ldc: n)
         lx_from_channel_major(product, y.storage, batch, outputChannels, outputPlane, bias.value.storage,
                               activation == .relu ? 1 : 0, 0)
     }
@@ -124,14 +124,14 @@ public final class Conv2D: @unchecked Sendable {
         let (columns, gradientT) = buffers(workspace, batch: batch)
         lx_channel_gradient(dy.storage, activation == .relu ? UnsafePointer(y.storage) : nil, bias.gradient.storage,
                             gradientT, batch, outputChannels, outputPlane)
-        BLAS.gemm(transposeB: true, m: outputChannels, n: patchSize, k: n, a: gradientT, lda: n, b: columns, ldb: n,
-                  beta: 0, c: weight.gradient.storage, ldc: patchSize)
+        TrainingKernels.gemm(transposeB: true, m: outputChannels, n: patchSize, k: n, a: gradientT, lda: n,
+                             b: columns, ldb: n, c: weight.gradient.storage, ldc: patchSize)
         guard let dx else { return }
         precondition(dx.columns == inputSize, "conv2d: input gradient width does not match")
         dx.rows = batch
-        BLAS.gemm(transposeA: true, m: patchSize, n: n, k: outputChannels, a: weight.value.storage, lda: patchSize,
-                  b: gradientT, ldb: n, beta: 0, c: columns, ldc: n)
-        lx_col2im(geometry, columns, n, 1, batch, dx.storage, accumulateInputGradient ? 1 : 0)
+        TrainingKernels.gemm(transposeA: true, m: patchSize, n: n, k: outputChannels, a: weight.value.storage,
+                             lda: patchSize, b: gradientT, ldb: n, c: columns, ldc: n)
+        TrainingKernels.col2im(geometry, columns, batch: batch, into: dx.storage, accumulate: accumulateInputGradient)
     }
 
     /// columns [K, B*P], then product [F, B*P], packed for this batch size.

@@ -117,9 +117,9 @@ public final class ConvTranspose2D: @unchecked Sendable {
         let n = batch * inputPlane
         let (inputT, columns) = buffers(workspace, batch: batch)
         lx_to_channel_major(x.storage, inputT, batch, inputChannels, inputPlane)
-        BLAS.gemm(transposeA: true, m: tapCount, n: n, k: inputChannels, a: weight.value.storage, lda: tapCount,
-                  b: inputT, ldb: n, beta: 0, c: columns, ldc: n)
-        lx_col2im(geometry, columns, n, 1, batch, y.storage, 0)
+        TrainingKernels.gemm(transposeA: true, m: tapCount, n: n, k: inputChannels, a: weight.value.storage,
+                             lda: tapCount, b: inputT, ldb: n, c: columns, ldc: n)
+        TrainingKernels.col2im(geometry, columns, batch: batch, into: y.storage, accumulate: false)
         lx_add_bias_activation(y.storage, bias.value.storage, batch, outputChannels, outputSide * outputSide,
                                activation == .relu ? 1 : 0)
     }
@@ -136,14 +136,14 @@ public final class ConvTranspose2D: @unchecked Sendable {
         let (inputT, columns) = buffers(workspace, batch: batch)
         lx_channel_gradient(dy.storage, activation == .relu ? UnsafePointer(y.storage) : nil, bias.gradient.storage,
                             nil, batch, outputChannels, outputSide * outputSide)
-        lx_im2col(geometry, dy.storage, batch, columns, n, 1)
-        BLAS.gemm(transposeB: true, m: inputChannels, n: tapCount, k: n, a: inputT, lda: n, b: columns, ldb: n,
-                  beta: 0, c: weight.gradient.storage, ldc: tapCount)
+        TrainingKernels.im2col(geometry, dy.storage, batch: batch, into: columns)
+        TrainingKernels.gemm(transposeB: true, m: inputChannels, n: tapCount, k: n, a: inputT, lda: n,
+                             b: columns, ldb: n, c: weight.gradient.storage, ldc: tapCount)
         guard let dx else { return }
         precondition(dx.columns == inputSize, "conv-transpose2d: input gradient width does not match")
         dx.rows = batch
-        BLAS.gemm(m: inputChannels, n: n, k: tapCount, a: weight.value.storage, lda: tapCount,
-                  b: columns, ldb: n, beta: 0, c: inputT, ldc: n)
+        TrainingKernels.gemm(m: inputChannels, n: n, k: tapCount, a: weight.value.storage, lda: tapCount,
+                             b: columns, ldb: n, c: inputT, ldc: n)
         lx_from_channel_major(inputT, dx.storage, batch, inputChannels, inputPlane, nil, 0,
                               accumulateInputGradient ? 1 : 0)
     }
