@@ -36,6 +36,9 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]  // ncurses exposes mutable C globals (stdscr, COLS)
         ),
 
+        // Per-layer timings of the conv VAE's layers: `swift run -c release LayerBench`.
+        .executableTarget(name: "LayerBench", dependencies: ["VAE", "CKernels", "CBLAS"]),
+
         .testTarget(name: "VAETests", dependencies: ["VAE"]),
         .testTarget(name: "ExplorerCoreTests", dependencies: ["ExplorerCore", "VAE"]),
     ]
