@@ -104,6 +104,25 @@ void lx_sigmoid(const float *x, float *out, size_t n) {   /* in place allowed: n
 }
 
 LX_CLONES
+void lx_dense_bias_gradient(float *restrict gradient, const float *restrict output, float *restrict bias_gradient,
+                            size_t rows, size_t columns) {
+    for (size_t j = 0; j < columns; j++) bias_gradient[j] = 0;
+    for (size_t r = 0; r < rows; r++) {
+        float *restrict g = gradient + r * columns;
+        if (output) {
+            const float *restrict y = output + r * columns;
+            for (size_t j = 0; j < columns; j++) {
+                float masked = y[j] > 0 ? g[j] : 0;   /* a select, not a branch */
+                g[j] = masked;
+                bias_gradient[j] += masked;
+            }
+        } else {
+            for (size_t j = 0; j < columns; j++) bias_gradient[j] += g[j];
+        }
+    }
+}
+
+LX_CLONES
 void lx_accumulate_active_rows(float *restrict out, const float *restrict rows, const float *restrict hidden,
                                size_t hidden_count, size_t n) {
     for (size_t j = 0; j < hidden_count; j++) {
