@@ -42,6 +42,15 @@ func printKernelTimings(batch: Int) {
     gemm("dcolumns W^T x dyT[64,N]", transposeA: true, m: 288, n: 6272, k: 64)
     row("from_channel_major 64 x 49") { lx_from_channel_major(c, d, batch, 64, 49, a, 1, 0) }
     row("to_channel_major 64 x 49") { lx_to_channel_major(c, d, batch, 64, 49) }
+    print("linear 3136<->128 products (batch 128)")
+    gemm("forward  x[128,3136] W^T", transposeB: true, m: 128, n: 128, k: 3136)
+    gemm("dW       dy^T[128,128] x[128,3136]", transposeA: true, m: 128, n: 3136, k: 128)
+    gemm("dx       dy[128,128] W[128,3136]", m: 128, n: 3136, k: 128)
+    gemm("forward  x[128,128] W^T (128->3136)", transposeB: true, m: 128, n: 3136, k: 128)
+    gemm("dW       dy^T[3136,128] x[128,128]", transposeA: true, m: 3136, n: 128, k: 128)
+    gemm("dx       dy[128,3136] W[3136,128]", m: 128, n: 128, k: 3136)
+    print("square, for the machine's peak")
+    gemm("1024 x 1024 x 1024", m: 1024, n: 1024, k: 1024)
     print("deconv2 products (C 32, R 9, N 25088)")
     gemm("forward  W^T[9,32] x xT[32,N]", transposeA: true, m: 9, n: 25088, k: 32)
     gemm("dW       xT[32,N] x dcolumns^T", transposeB: true, m: 32, n: 9, k: 25088)

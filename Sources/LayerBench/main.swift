@@ -12,8 +12,9 @@ import VAE
 //     two threads.
 //
 // Each figure is the median of `repeats` medians of `runs` timings, with the range of those medians.
-// Run with `swift run -c release LayerBench [latentDim] [threads=N]`; `LayerBench kernels` times the
-// passes inside the convolution layers instead. Numbers are noisy on a shared machine.
+// Run with `swift run -c release LayerBench [latentDim] [threads=N] [cpu]`; `LayerBench kernels` times
+// the passes inside the convolution layers instead. Numbers are noisy on a shared machine; `threads=1
+// cpu` gives the single-core work, which other processes disturb much less.
 
 BLASKernelSelection.reexecuteWithBestKernels()
 /// `threads=N` sets OpenBLAS's threads (2 by default, the machine's cores).
@@ -28,6 +29,16 @@ struct Figure {
     var text: String { String(format: "%8.3f  (%.3f-%.3f)", median, low, high) }
 }
 
+/// `cpu` times the calling thread's CPU time instead of the wall clock: with `threads=1` all the work
+/// runs on that thread, and its CPU time does not count the time other processes hold the core.
+let threadCPUTime = CommandLine.arguments.contains("cpu")
+
+func now() -> Double {
+    var t = timespec()
+    clock_gettime(threadCPUTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
 /// Median and range of `repeats` medians of `runs` timings of `body` (after `setup`, untimed), in `unit` seconds.
 func measure(runs: Int, unit: Double = 1e-3, setup: () -> Void = {}, _ body: () -> Void) -> Figure {
     var medians: [Double] = []
@@ -35,9 +46,9 @@ func measure(runs: Int, unit: Double = 1e-3, setup: () -> Void = {}, _ body: () 
         var times: [Double] = []
         for _ in 0 ..< runs {
             setup()
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = now()
             body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 / unit)
+            times.append((now() - start) / unit)
         }
         medians.append(times.sorted()[times.count / 2])
     }
@@ -78,7 +89,7 @@ let parameters = conv1.parameters + conv2.parameters
 
 // MARK: Training, per layer
 
-print("blas_core \(BLASKernelSelection.coreName)  threads \(BLAS.threadCount)  batch \(batch)  latent \(latentDim)")
+print("blas_core \(BLASKernelSelection.coreName)  threads \(BLAS.threadCount)  batch \(batch)  latent \(latentDim)  clock \(threadCPUTime ? "thread CPU time" : "wall")")
 print("per layer, ms per \(batch)-image batch: median of \(repeats) medians (range)")
 
 /// Activations and gradients of the whole network for one batch.
@@ -232,7 +243,7 @@ for row in 0 ..< side {
 }
 let halves = [DecoderScratch(capacity: (gridCount + 1) / 2), DecoderScratch(capacity: (gridCount + 1) / 2)]
 let gridPoints = grid
-for threads in [1, 2] {
+for threads in threadCPUTime ? [1] : [1, 2] {   // a thread's CPU time cannot time two threads
     let figure = measure(runs: 40) {
         if threads == 1 {
             let scratch = halves[0]
