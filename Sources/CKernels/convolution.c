@@ -327,9 +327,10 @@ void lx_add_bias_activation(float *y, const float *bias, size_t batch, size_t ch
 
 LX_CLONES
 void lx_channel_gradient(float *restrict gradient, const float *restrict output, float *restrict bias_gradient,
-                         float *restrict channel_major, size_t batch, size_t channels, size_t plane) {
+                         float *restrict channel_major, size_t batch, size_t channels, size_t plane, int accumulate) {
     /* Each plane is summed in float (reassociated, so 16 lanes wide), the planes of a channel in double. */
-    for (size_t c = 0; c < channels; c++) bias_gradient[c] = 0;
+    if (!accumulate)
+        for (size_t c = 0; c < channels; c++) bias_gradient[c] = 0;
     for (size_t c = 0; c < channels; c++) {
         double total = 0;
         for (size_t b = 0; b < batch; b++) {
@@ -351,6 +352,6 @@ void lx_channel_gradient(float *restrict gradient, const float *restrict output,
             if (channel_major) memcpy(channel_major + (c * batch + b) * plane, g, plane * sizeof(float));
             total += sum;
         }
-        bias_gradient[c] = (float)total;
+        bias_gradient[c] += (float)total;
     }
 }

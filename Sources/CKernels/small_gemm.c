@@ -103,7 +103,7 @@ void lx_small_gemm(size_t m, size_t n, size_t k,
  * at the end; the last in % 16 terms are added in scalar code. */
 static inline __attribute__((always_inline))
 void linear_block(const int rows, const int outputs, const float *x, const float *w, const float *bias,
-                  float *y, size_t in, size_t out, int relu) {
+                  float *y, size_t in, size_t out, int relu, int accumulate) {
     lx_f16 acc[4][4];
     for (int r = 0; r < rows; r++)
         for (int o = 0; o < outputs; o++) acc[r][o] = 0;
@@ -123,27 +123,28 @@ void linear_block(const int rows, const int outputs, const float *x, const float
             for (int o = 0; o < outputs; o++) rest[r][o] += x[r * in + i] * w[o * in + i];
     for (int r = 0; r < rows; r++)
         for (int o = 0; o < outputs; o++) {
-            float s = horizontal_sum(&acc[r][o]) + rest[r][o] + (bias ? bias[o] : 0.0f);
+            float s = horizontal_sum(&acc[r][o]) + rest[r][o] + (bias ? bias[o] : 0.0f)
+                    + (accumulate ? y[r * out + o] : 0.0f);
             y[r * out + o] = relu && s < 0 ? 0 : s;
         }
 }
 
 LX_CLONES
 void lx_small_linear(const float *x, const float *w, const float *bias, float *y,
-                     size_t rows, size_t in, size_t out, int relu) {
+                     size_t rows, size_t in, size_t out, int relu, int accumulate) {
     size_t r = 0;
     for (; r + 4 <= rows; r += 4) {
         size_t o = 0;
         for (; o + 4 <= out; o += 4)
-            linear_block(4, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu);
+            linear_block(4, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu, accumulate);
         for (; o < out; o++)
-            linear_block(4, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu);
+            linear_block(4, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu, accumulate);
     }
     for (; r < rows; r++) {
         size_t o = 0;
         for (; o + 4 <= out; o += 4)
-            linear_block(1, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu);
+            linear_block(1, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu, accumulate);
         for (; o < out; o++)
-            linear_block(1, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu);
+            linear_block(1, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu, accumulate);
     }
 }

@@ -102,8 +102,8 @@ let g1 = matrix(128), g2 = matrix(3136), g3 = matrix(deconv1.outputSize), logits
 let dh1 = matrix(conv1.outputSize), dh2 = matrix(conv2.outputSize), dh3 = matrix(128)
 let dmean = matrix(latentDim), dlogVariance = matrix(latentDim), dz = matrix(latentDim)
 let dg1 = matrix(128), dg2 = matrix(3136), dg3 = matrix(deconv1.outputSize), dlogits = matrix(784)
-let w1 = conv1.makeWorkspace(batchCapacity: batch), w2 = conv2.makeWorkspace(batchCapacity: batch)
-let w3 = deconv1.makeWorkspace(batchCapacity: batch), w4 = deconv2.makeWorkspace(batchCapacity: batch)
+let w1 = conv1.makeWorkspace(), w2 = conv2.makeWorkspace()
+let w3 = deconv1.makeWorkspace(), w4 = deconv2.makeWorkspace()
 
 @MainActor func refill(_ m: Matrix) { for i in 0 ..< m.count { m.storage[i] = generator.nextUniform() * 2 - 1 } }
 

@@ -61,7 +61,7 @@ final class ConvolutionReferenceTests: XCTestCase {
 
                 let x = inputMatrix(values, columns: layer.inputSize)
                 let y = Matrix(rows: Self.batch + Self.spareRows, columns: layer.outputSize)
-                layer.forward(x, into: y, workspace: layer.makeWorkspace(batchCapacity: x.capacity))
+                layer.forward(x, into: y, workspace: layer.makeWorkspace())
                 XCTAssertEqual(y.rows, Self.batch)
                 assertMatches(y.values, expected, "\(what), training path")
 
@@ -88,7 +88,7 @@ final class ConvolutionReferenceTests: XCTestCase {
                 let x = inputMatrix(values, columns: layer.inputSize)
                 let y = Matrix(rows: Self.batch + Self.spareRows, columns: layer.outputSize)
                 y.fill(.nan)   // every output must be written, bias-only border pixels too
-                layer.forward(x, into: y, workspace: layer.makeWorkspace(batchCapacity: x.capacity))
+                layer.forward(x, into: y, workspace: layer.makeWorkspace())
                 assertMatches(y.values, expected, "\(what), training path")
 
                 var scratch = [Float](repeating: .nan, count: layer.inferenceScratchCount)

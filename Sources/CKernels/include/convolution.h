@@ -54,8 +54,9 @@ void lx_add_bias_activation(float *y, const float *bias, size_t batch, size_t ch
 
 /// The backward pass of bias + activation, for gradient and output [batch, channels, plane]:
 /// where output <= 0 the gradient is zeroed in place (output NULL: identity, nothing masked);
-/// bias_gradient[c] = sum over images and positions of the (masked) gradient (overwritten);
-/// channel_major, unless NULL, receives the masked gradient as [channels, batch * plane].
+/// bias_gradient[c] receives the sum over images and positions of the (masked) gradient, added to what
+/// it holds with accumulate; channel_major, unless NULL, receives the masked gradient as
+/// [channels, batch * plane].
 void lx_channel_gradient(float *gradient, const float *output, float *bias_gradient, float *channel_major,
-                         size_t batch, size_t channels, size_t plane);
+                         size_t batch, size_t channels, size_t plane, int accumulate);
 #endif

@@ -53,7 +53,7 @@ public final class Dense: @unchecked Sendable {
     /// threads may run it at once on one layer. Blocked dot products over 4 rows and 4 outputs.
     public func inferenceForward(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>) {
         lx_small_linear(x, weight.value.storage, bias.value.storage, y, count, inputSize, outputSize,
-                        activation == .relu ? 1 : 0)
+                        activation == .relu ? 1 : 0, 0)
     }
 
     /// Backward pass. `outputGradient` holds dL/dy on entry; for ReLU it is masked in place to dL/d(pre-activation).
