@@ -36,8 +36,9 @@ import CKernels
 /// OpenBLAS sgemm on the whole batch's columns ran at 78-85 (and at 14-58 on the first layer's thin
 /// K = 9 products). Per thread: columns K*N + product F*N + dW F*K + db F floats (`scratchPerThread`).
 ///
-/// Inference (`inferenceForward`): no BLAS, image by image: im2col into a [K, P] scratch, then
-/// `lx_small_gemm` writes y = activation(W · columns + b) straight in NCHW order.
+/// Inference (`inferenceForward`): no BLAS, on the calling thread: chunks of 16 images as in training,
+/// then the images left over one by one: im2col into a [K, P] scratch, then `lx_small_gemm` writes
+/// y = activation(W · columns + b) straight in NCHW order.
 public final class Conv2D: @unchecked Sendable {
     public let inputChannels: Int
     public let outputChannels: Int
@@ -116,17 +117,24 @@ public final class Conv2D: @unchecked Sendable {
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv2d: workspace slots too small for this layer")
         let batch = x.rows
         y.rows = batch
-        let relu: Int32 = activation == .relu ? 1 : 0
         ConvolutionThreads.run(batch: batch, threads: workspace.threads) { slot, images in
             let (columns, product, _, _) = buffers(workspace.slot(slot))
             ConvolutionThreads.forEachChunk(of: images) { first, count in
-                let n = count * outputPlane
-                lx_im2col(geometry, x.storage + first * inputSize, count, columns, n, 1)
-                lx_small_gemm(outputChannels, n, patchSize, weight.value.storage, patchSize, 1, columns, n, nil, 0, product, n)
-                lx_from_channel_major(product, y.storage + first * outputSize, count, outputChannels, outputPlane,
-                                      bias.value.storage, relu, 0)
+                forwardChunk(x.storage + first * inputSize, count: count, into: y.storage + first * outputSize,
+                             columns: columns, product: product)
             }
         }
+    }
+
+    /// `count` images (at most 16) forward: columns [K, N], product [F, N] = W columns, then bias,
+    /// activation and the transposition to NCHW in one pass.
+    private func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
+                              columns: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>) {
+        let n = count * outputPlane
+        lx_im2col(geometry, x, count, columns, n, 1)
+        lx_small_gemm(outputChannels, n, patchSize, weight.value.storage, patchSize, 1, columns, n, nil, 0, product, n)
+        lx_from_channel_major(product, y, count, outputChannels, outputPlane, bias.value.storage,
+                              activation == .relu ? 1 : 0, 0)
     }
 
     /// Backward pass. `outputGradient` holds dL/dy on entry; for ReLU it is masked in place to
@@ -173,16 +181,26 @@ public final class Conv2D: @unchecked Sendable {
 
     // MARK: Inference
 
-    /// Floats of scratch `inferenceForward` needs, whatever the number of images: one image's columns, K*P.
-    public var inferenceScratchCount: Int { patchSize * outputPlane }
+    /// Floats of scratch `inferenceForward` needs, whatever the number of images: a 16-image chunk's
+    /// columns and product, (K + F) * 16 P.
+    public var inferenceScratchCount: Int { (patchSize + outputChannels) * ConvolutionThreads.imagesPerChunk * outputPlane }
 
-    /// The forward pass without BLAS and without allocating, for the explorer's UI thread (OpenBLAS's
-    /// threads may be busy training): x `[count, C*S*S]` -> y `[count, F*O*O]`, image by image, with
-    /// `scratch` holding `inferenceScratchCount` floats. It only reads the weights, so several threads
-    /// may run it at once on one layer, each with its own scratch.
+    /// The forward pass without BLAS and without allocating, on the calling thread, for the explorer's
+    /// UI thread (OpenBLAS's threads may be busy training): x `[count, C*S*S]` -> y `[count, F*O*O]`,
+    /// with `scratch` holding `inferenceScratchCount` floats. Whole chunks of 16 images go as in
+    /// training; the images left over go one by one, `lx_small_gemm` writing y = activation(W columns
+    /// + b) straight in NCHW order. It only reads the weights, so several threads may run it at once on
+    /// one layer, each with its own scratch.
     public func inferenceForward(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
                                  scratch: UnsafeMutablePointer<Float>) {
-        for image in 0 ..< count {
+        let chunk = ConvolutionThreads.imagesPerChunk
+        var image = 0
+        while count - image >= chunk {
+            forwardChunk(x + image * inputSize, count: chunk, into: y + image * outputSize,
+                         columns: scratch, product: scratch + patchSize * chunk * outputPlane)
+            image += chunk
+        }
+        for image in image ..< count {
             lx_im2col(geometry, x + image * inputSize, 1, scratch, outputPlane, 1)
             lx_small_gemm(outputChannels, outputPlane, patchSize, weight.value.storage, patchSize, 1,
                           scratch, outputPlane, bias.value.storage, activation == .relu ? 1 : 0,

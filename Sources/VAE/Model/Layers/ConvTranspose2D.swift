@@ -37,9 +37,10 @@ import CKernels
 /// No BLAS: the register-blocked C kernels on chunks held in L2 (see `Conv2D` for the measurements).
 /// Per thread: xT C*N + columns R*N + dW C*R + db F floats (`scratchPerThread`).
 ///
-/// Inference (`inferenceForward`): no BLAS, image by image, `lx_small_gemm` vectorised along the
-/// longer of R and Q: for R >= Q the rows [Q, R] = x^T W (no copy of W needed, W's rows are
-/// contiguous along R), otherwise the columns [R, Q] = W^T x; then col2im, bias and activation.
+/// Inference (`inferenceForward`): no BLAS, on the calling thread: chunks of 16 images as in training,
+/// then the images left over one by one, `lx_small_gemm` vectorised along the longer of R and Q: for
+/// R >= Q the rows [Q, R] = x^T W (no copy of W needed, W's rows are contiguous along R), otherwise the
+/// columns [R, Q] = W^T x; then col2im, bias and activation.
 public final class ConvTranspose2D: @unchecked Sendable {
     public let inputChannels: Int
     public let outputChannels: Int
@@ -125,18 +126,24 @@ public final class ConvTranspose2D: @unchecked Sendable {
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv-transpose2d: workspace slots too small for this layer")
         let batch = x.rows
         y.rows = batch
-        let relu: Int32 = activation == .relu ? 1 : 0
         ConvolutionThreads.run(batch: batch, threads: workspace.threads) { slot, images in
             let (inputT, columns, _, _) = buffers(workspace.slot(slot))
             ConvolutionThreads.forEachChunk(of: images) { first, count in
-                let n = count * inputPlane
-                let output = y.storage + first * outputSize
-                lx_to_channel_major(x.storage + first * inputSize, inputT, count, inputChannels, inputPlane)
-                lx_small_gemm(tapCount, n, inputChannels, weight.value.storage, 1, tapCount, inputT, n, nil, 0, columns, n)
-                lx_col2im(geometry, columns, n, 1, count, output, 0)
-                lx_add_bias_activation(output, bias.value.storage, count, outputChannels, outputSide * outputSide, relu)
+                forwardChunk(x.storage + first * inputSize, count: count, into: y.storage + first * outputSize,
+                             inputT: inputT, columns: columns)
             }
         }
+    }
+
+    /// `count` images (at most 16) forward: xT [C, N], columns [R, N] = W^T xT, col2im, bias, activation.
+    private func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
+                              inputT: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>) {
+        let n = count * inputPlane
+        lx_to_channel_major(x, inputT, count, inputChannels, inputPlane)
+        lx_small_gemm(tapCount, n, inputChannels, weight.value.storage, 1, tapCount, inputT, n, nil, 0, columns, n)
+        lx_col2im(geometry, columns, n, 1, count, y, 0)
+        lx_add_bias_activation(y, bias.value.storage, count, outputChannels, outputSide * outputSide,
+                               activation == .relu ? 1 : 0)
     }
 
     /// Backward pass, with the conventions of `Conv2D.backward`: dy masked in place for ReLU, weight and
@@ -186,17 +193,29 @@ public final class ConvTranspose2D: @unchecked Sendable {
 
     // MARK: Inference
 
-    /// Floats of scratch `inferenceForward` needs, whatever the number of images: one image's R*Q products.
-    public var inferenceScratchCount: Int { tapCount * inputPlane }
+    /// Floats of scratch `inferenceForward` needs, whatever the number of images: a 16-image chunk's
+    /// xT and columns, (C + R) * 16 Q (the larger of that and one image's R * Q).
+    public var inferenceScratchCount: Int {
+        max((inputChannels + tapCount) * ConvolutionThreads.imagesPerChunk * inputPlane, tapCount * inputPlane)
+    }
 
-    /// The forward pass without BLAS and without allocating, for the explorer's UI thread (OpenBLAS's
-    /// threads may be busy training): x `[count, C*S*S]` -> y `[count, F*O*O]`, image by image, with
-    /// `scratch` holding `inferenceScratchCount` floats. It only reads the weights, so several threads
-    /// may run it at once on one layer, each with its own scratch.
+    /// The forward pass without BLAS and without allocating, on the calling thread, for the explorer's
+    /// UI thread (OpenBLAS's threads may be busy training): x `[count, C*S*S]` -> y `[count, F*O*O]`,
+    /// with `scratch` holding `inferenceScratchCount` floats. Whole chunks of 16 images go as in training
+    /// (columns = W^T xT over 16 images' positions, whole vectors); the images left over go one by one,
+    /// vectorised along the longer of R and Q. It only reads the weights, so several threads may run it
+    /// at once on one layer, each with its own scratch.
     public func inferenceForward(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
                                  scratch: UnsafeMutablePointer<Float>) {
+        let chunk = ConvolutionThreads.imagesPerChunk
+        var image = 0
+        while count - image >= chunk {
+            forwardChunk(x + image * inputSize, count: chunk, into: y + image * outputSize,
+                         inputT: scratch, columns: scratch + inputChannels * chunk * inputPlane)
+            image += chunk
+        }
         let w = weight.value.storage
-        for image in 0 ..< count {
+        for image in image ..< count {
             let input = x + image * inputSize, output = y + image * outputSize
             if tapCount >= inputPlane {
                 // rows [Q, R] = x^T [Q, C] · W [C, R]; element (r, q) of the unfolded matrix is rows[q*R + r].
