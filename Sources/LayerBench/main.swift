@@ -12,9 +12,10 @@ import VAE
 //     two threads.
 //
 // Each figure is the median of `repeats` medians of `runs` timings, with the range of those medians.
-// Run with `swift run -c release LayerBench [latentDim] [threads=N] [cpu]`; `LayerBench kernels` times
-// the passes inside the convolution layers instead. Numbers are noisy on a shared machine; `threads=1
-// cpu` gives the single-core work, which other processes disturb much less.
+// Run with `swift run -c release LayerBench [latentDim] [threads=N] [cpu|process]`; `LayerBench kernels`
+// times the passes inside the convolution layers instead. Numbers are noisy on a shared machine;
+// `threads=1 cpu` gives the single-core work, which other processes disturb much less, and `threads=2
+// process` the CPU time the two threads spend together.
 
 BLASKernelSelection.reexecuteWithBestKernels()
 /// `threads=N` sets OpenBLAS's threads (2 by default, the machine's cores).
@@ -31,11 +32,14 @@ struct Figure {
 
 /// `cpu` times the calling thread's CPU time instead of the wall clock: with `threads=1` all the work
 /// runs on that thread, and its CPU time does not count the time other processes hold the core.
+/// `process` times the CPU time of all the process's threads: with `threads=2`, what the second thread
+/// costs in extra work (spinning, waiting) over the single-core figure.
 let threadCPUTime = CommandLine.arguments.contains("cpu")
+let processCPUTime = CommandLine.arguments.contains("process")
 
 func now() -> Double {
     var t = timespec()
-    clock_gettime(threadCPUTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+    clock_gettime(threadCPUTime ? CLOCK_THREAD_CPUTIME_ID : processCPUTime ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &t)
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
@@ -89,7 +93,7 @@ let parameters = conv1.parameters + conv2.parameters
 
 // MARK: Training, per layer
 
-print("blas_core \(BLASKernelSelection.coreName)  threads \(BLAS.threadCount)  batch \(batch)  latent \(latentDim)  clock \(threadCPUTime ? "thread CPU time" : "wall")")
+print("blas_core \(BLASKernelSelection.coreName)  threads \(BLAS.threadCount)  batch \(batch)  latent \(latentDim)  clock \(threadCPUTime ? "thread CPU time" : processCPUTime ? "process CPU time" : "wall")")
 print("per layer, ms per \(batch)-image batch: median of \(repeats) medians (range)")
 
 /// Activations and gradients of the whole network for one batch.
