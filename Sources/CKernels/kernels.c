@@ -91,10 +91,34 @@ double lx_bce_with_logits(const float *restrict logits, const float *restrict ta
 
 LX_CLONES
 void lx_sigmoid(const float *x, float *out, size_t n) {   /* in place allowed: no restrict */
+    /* Element i is read before it is written and nothing else is touched, so even out == x vectorises
+     * (the compiler's own overlap check would send that call to the scalar loop). */
+#ifdef __clang__
+#pragma clang loop vectorize(assume_safety)
+#endif
     for (size_t i = 0; i < n; i++) {
         float e = lx_exp_nonpositive(-fabsf(x[i]));
         float inverse = 1.0f / (1.0f + e);
         out[i] = x[i] >= 0 ? inverse : e * inverse;
+    }
+}
+
+LX_CLONES
+void lx_dense_bias_gradient(float *restrict gradient, const float *restrict output, float *restrict bias_gradient,
+                            size_t rows, size_t columns) {
+    for (size_t j = 0; j < columns; j++) bias_gradient[j] = 0;
+    for (size_t r = 0; r < rows; r++) {
+        float *restrict g = gradient + r * columns;
+        if (output) {
+            const float *restrict y = output + r * columns;
+            for (size_t j = 0; j < columns; j++) {
+                float masked = y[j] > 0 ? g[j] : 0;   /* a select, not a branch */
+                g[j] = masked;
+                bias_gradient[j] += masked;
+            }
+        } else {
+            for (size_t j = 0; j < columns; j++) bias_gradient[j] += g[j];
+        }
     }
 }
 

@@ -21,6 +21,11 @@ double lx_bce_with_logits(const float *logits, const float *targets, float *grad
 /// out[i] = sigmoid(x[i]), computed without overflow; out may be x.
 void lx_sigmoid(const float *x, float *out, size_t n);
 
+/// The backward pass of a dense layer's bias and activation, for gradient and output [rows, columns]:
+/// where output <= 0 the gradient is zeroed in place (output NULL: identity, nothing masked), and
+/// bias_gradient[j] = sum over rows of gradient[r][j] (overwritten).
+void lx_dense_bias_gradient(float *gradient, const float *output, float *bias_gradient, size_t rows, size_t columns);
+
 
 
 /// out[0..<n] += sum over j with hidden[j] > 0 of hidden[j] * rows[j*n ..< (j+1)*n]:

@@ -53,7 +53,7 @@ public final class Dense: @unchecked Sendable {
     /// threads may run it at once on one layer. Blocked dot products over 4 rows and 4 outputs.
     public func inferenceForward(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>) {
         lx_small_linear(x, weight.value.storage, bias.value.storage, y, count, inputSize, outputSize,
-                        activation == .relu ? 1 : 0)
+                        activation == .relu ? 1 : 0, 0)
     }
 
     /// Backward pass. `outputGradient` holds dL/dy on entry; for ReLU it is masked in place to dL/d(pre-activation).
@@ -67,23 +67,10 @@ public final class Dense: @unchecked Sendable {
     public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix,
                          inputGradient dx: Matrix?, accumulateInputGradient: Bool = false) {
         let batch = x.rows
-        let db = bias.gradient.storage
-        db.update(repeating: 0, count: outputSize)
-        for r in 0 ..< batch {
-            let g = dy.storage + r * outputSize
-            switch activation {
-            case .identity:
-                for j in 0 ..< outputSize { db[j] += g[j] }
-            case .relu:
-                // A select, not a branch, so the loop vectorises.
-                let out = y.storage + r * outputSize
-                for j in 0 ..< outputSize {
-                    let masked = out[j] > 0 ? g[j] : 0
-                    g[j] = masked
-                    db[j] += masked
-                }
-            }
-        }
+        // In C: the Swift loop could not prove db apart from dy, so it neither vectorised nor avoided
+        // the branch (2.5 ms of a 128 x 3136 backward, against 0.1 ms).
+        lx_dense_bias_gradient(dy.storage, activation == .relu ? UnsafePointer(y.storage) : nil,
+                               bias.gradient.storage, batch, outputSize)
         BLAS.gemm(transposeA: true, m: outputSize, n: inputSize, k: batch,
                   a: dy.storage, lda: outputSize, b: x.storage, ldb: inputSize,
                   beta: 0, c: weight.gradient.storage, ldc: inputSize)
