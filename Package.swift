@@ -36,9 +36,6 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]  // ncurses exposes mutable C globals (stdscr, COLS)
         ),
 
-        // Per-layer timings of the conv VAE's layers: `swift run -c release LayerBench`.
-        .executableTarget(name: "LayerBench", dependencies: ["VAE", "CKernels", "CBLAS"]),
-
         // Fixtures/ holds small weight files written by PyTorch (scripts/pytorch_vae.py fixture), read by path.
         .testTarget(name: "VAETests", dependencies: ["VAE"], exclude: ["Fixtures"]),
         .testTarget(name: "ExplorerCoreTests", dependencies: ["ExplorerCore", "VAE"]),

@@ -134,7 +134,7 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
             (expanded, expandedGradient) = (m(n.decoderExpand.outputSize), m(n.decoderExpand.outputSize))
             (deconv1Out, deconv1Gradient) = (m(n.deconv1.outputSize), m(n.deconv1.outputSize))
             let scratch = [n.conv1.scratchPerThread, n.conv2.scratchPerThread, n.deconv1.scratchPerThread, n.deconv2.scratchPerThread]
-            workspace = LayerWorkspace(threads: BLAS.threadCount, floatsPerThread: scratch.max()!)
+            workspace = LayerWorkspace(threads: ComputePool.shared.threadCount, floatsPerThread: scratch.max()!)
         }
 
         func encode(_ x: Matrix, mean: Matrix, logVariance: Matrix) {

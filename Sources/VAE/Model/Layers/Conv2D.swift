@@ -35,7 +35,7 @@ import CKernels
 /// Per thread: columns K*N + product F*N + dW F*K + db F floats (`scratchPerThread`).
 ///
 /// Measured on one core of the project's 2-core EPYC (shared with other developers, so by thread CPU
-/// time: `LayerBench threads=1 cpu`), per 128-image batch, median of 5 medians of 20 (range of 3 runs):
+/// time, with a per-layer harness since retired for `latent-explorer bench`), per 128-image batch, median of 5 medians of 20 (range of 3 runs):
 /// conv1 (1->32, 28->14) forward 0.25 ms, backward without dx 0.44-0.68; conv2 (32->64, 14->7)
 /// forward 3.3-3.5, backward 6.6-6.8. Inside conv2, each of its three products takes 2.0-2.2 ms (106-115
 /// GFLOPS) on 16-image chunks, against 2.4-2.9 ms (78-97 GFLOPS) for OpenBLAS sgemm on the whole batch's
@@ -113,7 +113,7 @@ public final class Conv2D: @unchecked Sendable {
 
     /// A workspace for passes spread over `threads` threads (by default the threads OpenBLAS may use,
     /// which the trainer sets to the cores it wants busy).
-    public func makeWorkspace(threads: Int = BLAS.threadCount) -> LayerWorkspace {
+    public func makeWorkspace(threads: Int = ComputePool.shared.threadCount) -> LayerWorkspace {
         LayerWorkspace(threads: threads, floatsPerThread: scratchPerThread)
     }
 
@@ -124,7 +124,7 @@ public final class Conv2D: @unchecked Sendable {
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv2d: workspace slots too small for this layer")
         let batch = x.rows
         y.rows = batch
-        ConvolutionThreads.run(batch: batch, threads: workspace.threads) { slot, images in
+        ConvolutionThreads.run(batch: batch, threads: workspace.threads) { [self] slot, images in
             let (columns, product, _, _) = buffers(workspace.slot(slot))
             ConvolutionThreads.forEachChunk(of: images) { first, count in
                 forwardChunk(x.storage + first * inputSize, count: count, into: y.storage + first * outputSize,
@@ -156,7 +156,7 @@ public final class Conv2D: @unchecked Sendable {
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv2d: workspace slots too small for this layer")
         dx?.rows = batch
         let relu = activation == .relu
-        let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads) { slot, images in
+        let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads) { [self] slot, images in
             let (columns, gradientT, weightGradient, biasGradient) = buffers(workspace.slot(slot))
             weightGradient.update(repeating: 0, count: outputChannels * patchSize)
             biasGradient.update(repeating: 0, count: outputChannels)

@@ -120,7 +120,7 @@ public final class ConvTranspose2D: @unchecked Sendable {
 
     /// A workspace for passes spread over `threads` threads (by default the threads OpenBLAS may use,
     /// which the trainer sets to the cores it wants busy).
-    public func makeWorkspace(threads: Int = BLAS.threadCount) -> LayerWorkspace {
+    public func makeWorkspace(threads: Int = ComputePool.shared.threadCount) -> LayerWorkspace {
         LayerWorkspace(threads: threads, floatsPerThread: scratchPerThread)
     }
 
@@ -131,7 +131,7 @@ public final class ConvTranspose2D: @unchecked Sendable {
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv-transpose2d: workspace slots too small for this layer")
         let batch = x.rows
         y.rows = batch
-        ConvolutionThreads.run(batch: batch, threads: workspace.threads) { slot, images in
+        ConvolutionThreads.run(batch: batch, threads: workspace.threads) { [self] slot, images in
             let (inputT, columns, _, _) = buffers(workspace.slot(slot))
             ConvolutionThreads.forEachChunk(of: images) { first, count in
                 forwardChunk(x.storage + first * inputSize, count: count, into: y.storage + first * outputSize,
@@ -163,7 +163,7 @@ public final class ConvTranspose2D: @unchecked Sendable {
         dx?.rows = batch
         let relu = activation == .relu
         let plane = outputSide * outputSide
-        let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads) { slot, images in
+        let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads) { [self] slot, images in
             let (inputT, columns, weightGradient, biasGradient) = buffers(workspace.slot(slot))
             weightGradient.update(repeating: 0, count: inputChannels * tapCount)
             biasGradient.update(repeating: 0, count: outputChannels)

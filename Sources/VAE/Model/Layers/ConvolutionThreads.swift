@@ -1,5 +1,3 @@
-import Dispatch
-
 /// How the convolution layers spread a training pass over threads: each thread takes a contiguous run
 /// of the batch's images and works through it `imagesPerChunk` images at a time, so that a chunk's
 /// unfolded input (at most 1.1 MB in the conv VAE) is still in that core's L2 cache when it is
@@ -8,21 +6,14 @@ enum ConvolutionThreads {
     /// A chunk of 7x7 or 14x14 planes then spans a multiple of 16 positions: whole vectors for the kernels.
     static let imagesPerChunk = 16
 
-    /// Calls `body(slot, images)` on `threads` threads at once, slot numbering the threads and `images`
-    /// their parts of `0 ..< batch` (contiguous, in order; fewer threads when the batch is smaller).
-    /// Returns how many slots ran. The split depends only on `batch` and `threads`, so results summed
-    /// over slots are the same from run to run.
+    /// Calls `body(slot, images)` on up to `threads` threads of the compute pool at once, slot numbering
+    /// the threads and `images` their parts of `0 ..< batch` (contiguous, in order; fewer threads when
+    /// the batch is smaller). Returns how many slots ran. The split depends only on `batch` and
+    /// `threads`, so results summed over slots are the same from run to run.
     @discardableResult
-    static func run(batch: Int, threads: Int, _ body: @Sendable (_ slot: Int, _ images: Range<Int>) -> Void) -> Int {
-        let parts = max(1, min(threads, batch))
-        let size = (batch + parts - 1) / parts
-        if parts == 1 {
-            body(0, 0 ..< batch)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: parts) { slot in
-                body(slot, min(slot * size, batch) ..< min((slot + 1) * size, batch))
-            }
-        }
+    static func run(batch: Int, threads: Int, _ body: @escaping @Sendable (_ slot: Int, _ images: Range<Int>) -> Void) -> Int {
+        let parts = max(1, min(threads, batch, ComputePool.shared.threadCount))
+        ComputePool.shared.forEachPart(of: batch, parts: parts, body)
         return parts
     }
 
