@@ -1,5 +1,6 @@
 #include "convolution.h"
 #include "multiversion.h"
+#include <stdint.h>
 #include <string.h>
 
 /* The outputs o in [*first, *end) whose input pixel o * stride + offset lies in [0, in_side). */
@@ -15,9 +16,10 @@ static inline void valid_outputs(long offset, size_t stride, size_t in_side, siz
     *end = (size_t)hi;
 }
 
-LX_CLONES
-void lx_im2col(lx_conv_geometry g, const float *restrict x, size_t batch,
-               float *restrict columns, size_t row_stride, size_t column_stride) {
+/* The general paths: loops with the image bounds worked out per kernel row and column. Any size works,
+ * but inner loops are only out_side long, which costs most of the time on 7 x 7 planes. */
+static inline __attribute__((always_inline)) void im2col_bounded(lx_conv_geometry g, const float *restrict x, size_t batch,
+                           float *restrict columns, size_t row_stride, size_t column_stride) {
     const size_t k = g.kernel, in = g.in_side, out = g.out_side, plane = out * out;
     for (size_t b = 0; b < batch; b++)
         for (size_t c = 0; c < g.channels; c++) {
@@ -54,9 +56,8 @@ void lx_im2col(lx_conv_geometry g, const float *restrict x, size_t batch,
         }
 }
 
-LX_CLONES
-void lx_col2im(lx_conv_geometry g, const float *restrict columns, size_t row_stride, size_t column_stride,
-               size_t batch, float *restrict x) {
+static inline __attribute__((always_inline)) void col2im_bounded(lx_conv_geometry g, const float *restrict columns, size_t row_stride,
+                           size_t column_stride, size_t batch, float *restrict x) {
     const size_t k = g.kernel, in = g.in_side, out = g.out_side, plane = out * out;
     for (size_t b = 0; b < batch; b++)
         for (size_t c = 0; c < g.channels; c++) {
@@ -85,6 +86,201 @@ void lx_col2im(lx_conv_geometry g, const float *restrict columns, size_t row_str
                 }
             }
         }
+}
+
+/* The vector paths, for stride 1 or 2 on planes of at most 16 positions a side per phase (the conv VAE's
+ * 28 -> 14 and 14 -> 7 included): whole rows move as 16-float vectors, and a stride-2 row is split into
+ * its even and odd columns ("phases") by two shuffles instead of being read element by element.
+ *
+ * Columns are taken in image coordinates: kernel column kw at output column ox reads image column
+ * ix = ox * stride + d, d = kw - padding, which is element j = ox + shift of phase (d mod stride) of the
+ * row, shift = floor(d / stride). The fast paths accept shifts in [-2, 2]. */
+typedef float lx_v16 __attribute__((ext_vector_type(16)));
+typedef int lx_m16 __attribute__((ext_vector_type(16)));
+
+enum { lanes = 16, margin = 16, phase_room = 3 * 16, largest_side = 32, largest_shift = 2, largest_kernel = 16 };
+
+static inline long floor_divide(long a, long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+static int fits_vector_path(lx_conv_geometry g, size_t column_stride) {
+    if (column_stride != 1 || (g.stride != 1 && g.stride != 2)) return 0;
+    if (g.in_side == 0 || g.out_side == 0 || g.kernel == 0) return 0;
+    if (g.in_side > g.stride * lanes || g.out_side > lanes || g.kernel > largest_kernel) return 0;
+    long s = (long)g.stride;
+    return floor_divide(-(long)g.padding, s) >= -largest_shift
+        && floor_divide((long)g.kernel - 1 - (long)g.padding, s) <= largest_shift;
+}
+
+/* Vectors pass by pointer and every helper is inlined: each clone compiles them for its own width. */
+#define LX_INLINE static inline __attribute__((always_inline))
+LX_INLINE void load_vector(lx_v16 *v, const float *p) { memcpy(v, p, sizeof *v); }
+LX_INLINE void store_vector(float *p, const lx_v16 *v) { memcpy(p, v, sizeof *v); }
+
+/* Adds v moved `shift` lanes up (lane i to lane i + shift; lanes moved out are dropped) to *sum. */
+LX_INLINE void add_shifted(lx_v16 *sum, const lx_v16 *v, long shift) {
+    const lx_v16 z = 0;
+    switch (shift) {
+    case -2: *sum += __builtin_shufflevector(*v, z, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 16); break;
+    case -1: *sum += __builtin_shufflevector(*v, z, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16); break;
+    case 1: *sum += __builtin_shufflevector(z, *v, 0, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30); break;
+    case 2: *sum += __builtin_shufflevector(z, *v, 0, 0, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29); break;
+    default: *sum += *v; break;
+    }
+}
+
+/* Where kernel column kw reads, for the vector paths: phase row and lane shift (see above). */
+typedef struct { long shift[largest_kernel]; int phase[largest_kernel]; } lx_tap_columns;
+
+LX_INLINE lx_tap_columns tap_columns(lx_conv_geometry g) {
+    lx_tap_columns t;
+    for (size_t kw = 0; kw < g.kernel; kw++) {
+        long d = (long)kw - (long)g.padding;
+        t.shift[kw] = floor_divide(d, (long)g.stride);
+        t.phase[kw] = (int)(d - t.shift[kw] * (long)g.stride);
+    }
+    return t;
+}
+
+/* x [batch, channels, in, in] -> columns (row_stride, column_stride 1). Each image row is split into
+ * its phases once; every (tap, output row) is then one 16-float load at a lane offset and one store.
+ * Stores are 16 floats wide and spill past a short row onto the rows of later images of the same
+ * column row, which are written afterwards; where a store would reach past this call's part of the
+ * column row it is made element by element, so nothing else in `columns` is touched. */
+LX_INLINE void im2col_vector(lx_conv_geometry g, const float *restrict x, size_t batch,
+                             float *restrict columns, size_t row_stride) {
+    const size_t s = g.stride, k = g.kernel, in = g.in_side, out = g.out_side, plane = out * out;
+    const lx_tap_columns taps = tap_columns(g);
+    float phases[largest_side][2][phase_room];   /* [image row][phase][margin, 16 elements, margin] */
+    float image[largest_side * largest_side + 2 * lanes];   /* one plane, with room for full-vector reads */
+    memset(phases, 0, sizeof phases);
+    memset(image, 0, sizeof image);
+    const lx_v16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, zero = 0;
+    const lx_m16 low_valid = lane < (float)in, high_valid = lane + 16 < (float)in;
+    for (size_t c = 0; c < g.channels; c++)
+        for (size_t b = 0; b < batch; b++) {
+            memcpy(image, x + (b * g.channels + c) * in * in, in * in * sizeof(float));
+            for (size_t iy = 0; iy < in; iy++) {
+                lx_v16 low, high;
+                load_vector(&low, image + iy * in);
+                load_vector(&high, image + iy * in + 16);
+                low = low_valid ? low : zero;
+                high = high_valid ? high : zero;
+                if (s == 2) {
+                    lx_v16 even = __builtin_shufflevector(low, high, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                    lx_v16 odd = __builtin_shufflevector(low, high, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+                    store_vector(&phases[iy][0][margin], &even);
+                    store_vector(&phases[iy][1][margin], &odd);
+                } else {
+                    store_vector(&phases[iy][0][margin], &low);
+                }
+            }
+            for (size_t kh = 0; kh < k; kh++)
+                for (size_t kw = 0; kw < k; kw++) {
+                    const float *source = &phases[0][taps.phase[kw]][margin + taps.shift[kw]];
+                    float *target = columns + ((c * k + kh) * k + kw) * row_stride + b * plane;
+                    for (size_t oy = 0; oy < out; oy++) {
+                        long iy = (long)(oy * s) - (long)g.padding + (long)kh;
+                        lx_v16 v = zero;
+                        if (iy >= 0 && iy < (long)in) load_vector(&v, source + iy * 2 * phase_room);
+                        if (b * plane + oy * out + lanes <= batch * plane) {   /* spills onto later images */
+                            store_vector(target + oy * out, &v);
+                        } else {
+                            for (size_t i = 0; i < out; i++) target[oy * out + i] = v[i];
+                        }
+                    }
+                }
+        }
+}
+
+/* The adjoint, per image row: the row's phases are summed in registers from the (masked, lane-shifted)
+ * rows of the taps that read it, interleaved back into columns, and blended into x so that lanes past
+ * the row keep what they hold (a single thread owns all of this call's x). Reads and writes that
+ * would reach past this call's part of `columns` or x are made element by element. */
+LX_INLINE void col2im_vector(lx_conv_geometry g, const float *restrict columns, size_t row_stride,
+                             size_t batch, float *restrict x, int accumulate) {
+    const size_t s = g.stride, k = g.kernel, in = g.in_side, out = g.out_side, plane = out * out;
+    const size_t stride_shift = s == 2 ? 1 : 0;
+    const lx_tap_columns taps = tap_columns(g);
+    const lx_v16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, zero = 0;
+    const lx_m16 out_valid = lane < (float)out, low_valid = lane < (float)in, high_valid = lane + 16 < (float)in;
+    for (size_t c = 0; c < g.channels; c++)
+        for (size_t b = 0; b < batch; b++) {
+            const float *base = columns + c * k * k * row_stride + b * plane;
+            float *image = x + (b * g.channels + c) * in * in;
+            const size_t plane_start = (b * g.channels + c) * in * in, planes_end = batch * g.channels * in * in;
+            for (size_t iy = 0; iy < in; iy++) {
+                lx_v16 even = zero, odd = zero;
+                for (size_t kh = 0; kh < k; kh++) {
+                    long ry = (long)iy + (long)g.padding - (long)kh;   /* oy * stride when tap row kh reads iy */
+                    if (ry < 0 || (ry & (long)(s - 1)) != 0) continue;
+                    size_t oy = (size_t)ry >> stride_shift;
+                    if (oy >= out) continue;
+                    const float *row = base + kh * k * row_stride + oy * out;
+                    const int exact = b * plane + oy * out + lanes > batch * plane;   /* a full read would leave our part */
+                    for (size_t kw = 0; kw < k; kw++, row += row_stride) {
+                        lx_v16 v = zero;
+                        if (exact) {
+                            for (size_t i = 0; i < out; i++) v[i] = row[i];
+                        } else {
+                            load_vector(&v, row);
+                            v = out_valid ? v : zero;
+                        }
+                        /* output column ox lands on phase element ox + shift */
+                        if (taps.phase[kw]) add_shifted(&odd, &v, taps.shift[kw]);
+                        else add_shifted(&even, &v, taps.shift[kw]);
+                    }
+                }
+                lx_v16 low, high;
+                if (s == 2) {
+                    low = __builtin_shufflevector(even, odd, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+                    high = __builtin_shufflevector(even, odd, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+                } else {
+                    low = even;
+                    high = zero;
+                }
+                float *target = image + iy * in;
+                if (plane_start + iy * in + (in > 16 ? 32 : 16) > planes_end) {
+                    /* a full-width write would leave this call's images: exact writes */
+                    for (size_t i = 0; i < in; i++) {
+                        float v = i < 16 ? low[i] : high[i - 16];
+                        target[i] = accumulate ? target[i] + v : v;
+                    }
+                    continue;
+                }
+                lx_v16 current, updated;
+                load_vector(&current, target);
+                updated = accumulate ? current + low : low;
+                updated = low_valid ? updated : current;
+                store_vector(target, &updated);
+                if (in > 16) {
+                    load_vector(&current, target + 16);
+                    updated = accumulate ? current + high : high;
+                    updated = high_valid ? updated : current;
+                    store_vector(target + 16, &updated);
+                }
+            }
+        }
+}
+
+LX_CLONES
+void lx_im2col(lx_conv_geometry g, const float *restrict x, size_t batch,
+               float *restrict columns, size_t row_stride, size_t column_stride) {
+    if (fits_vector_path(g, column_stride))
+        im2col_vector(g, x, batch, columns, row_stride);
+    else
+        im2col_bounded(g, x, batch, columns, row_stride, column_stride);
+}
+
+LX_CLONES
+void lx_col2im(lx_conv_geometry g, const float *restrict columns, size_t row_stride, size_t column_stride,
+               size_t batch, float *restrict x, int accumulate) {
+    if (fits_vector_path(g, column_stride)) {
+        col2im_vector(g, columns, row_stride, batch, x, accumulate);
+        return;
+    }
+    if (!accumulate)
+        for (size_t i = 0; i < batch * g.channels * g.in_side * g.in_side; i++) x[i] = 0;
+    col2im_bounded(g, columns, row_stride, column_stride, batch, x);
 }
 
 LX_CLONES
@@ -131,9 +327,10 @@ void lx_add_bias_activation(float *y, const float *bias, size_t batch, size_t ch
 
 LX_CLONES
 void lx_channel_gradient(float *restrict gradient, const float *restrict output, float *restrict bias_gradient,
-                         float *restrict channel_major, size_t batch, size_t channels, size_t plane) {
+                         float *restrict channel_major, size_t batch, size_t channels, size_t plane, int accumulate) {
     /* Each plane is summed in float (reassociated, so 16 lanes wide), the planes of a channel in double. */
-    for (size_t c = 0; c < channels; c++) bias_gradient[c] = 0;
+    if (!accumulate)
+        for (size_t c = 0; c < channels; c++) bias_gradient[c] = 0;
     for (size_t c = 0; c < channels; c++) {
         double total = 0;
         for (size_t b = 0; b < batch; b++) {
@@ -155,6 +352,6 @@ void lx_channel_gradient(float *restrict gradient, const float *restrict output,
             if (channel_major) memcpy(channel_major + (c * batch + b) * plane, g, plane * sizeof(float));
             total += sum;
         }
-        bias_gradient[c] = (float)total;
+        bias_gradient[c] += (float)total;
     }
 }

@@ -91,10 +91,46 @@ double lx_bce_with_logits(const float *restrict logits, const float *restrict ta
 
 LX_CLONES
 void lx_sigmoid(const float *x, float *out, size_t n) {   /* in place allowed: no restrict */
+    /* Element i is read before it is written and nothing else is touched, so even out == x vectorises
+     * (the compiler's own overlap check would send that call to the scalar loop). */
+#ifdef __clang__
+#pragma clang loop vectorize(assume_safety)
+#endif
     for (size_t i = 0; i < n; i++) {
         float e = lx_exp_nonpositive(-fabsf(x[i]));
         float inverse = 1.0f / (1.0f + e);
         out[i] = x[i] >= 0 ? inverse : e * inverse;
+    }
+}
+
+LX_CLONES
+void lx_dense_bias_gradient(float *restrict gradient, const float *restrict output, float *restrict bias_gradient,
+                            size_t rows, size_t columns, size_t stride) {
+    for (size_t j = 0; j < columns; j++) bias_gradient[j] = 0;
+    for (size_t r = 0; r < rows; r++) {
+        float *restrict g = gradient + r * stride;
+        if (output) {
+            const float *restrict y = output + r * stride;
+            for (size_t j = 0; j < columns; j++) {
+                float masked = y[j] > 0 ? g[j] : 0;   /* a select, not a branch */
+                g[j] = masked;
+                bias_gradient[j] += masked;
+            }
+        } else {
+            for (size_t j = 0; j < columns; j++) bias_gradient[j] += g[j];
+        }
+    }
+}
+
+LX_CLONES
+void lx_dense_bias_activation(float *restrict y, const float *restrict bias, size_t rows, size_t columns, int relu) {
+    for (size_t r = 0; r < rows; r++) {
+        float *restrict row = y + r * columns;
+        if (relu) {
+            for (size_t j = 0; j < columns; j++) { float v = row[j] + bias[j]; row[j] = v > 0 ? v : 0; }
+        } else {
+            for (size_t j = 0; j < columns; j++) row[j] += bias[j];
+        }
     }
 }
 
@@ -147,4 +183,9 @@ void lx_accumulate_active_rows_batch(float *restrict out, const float *restrict 
     }
     for (size_t p = full_points; p < points; p++)
         lx_accumulate_active_rows(out + p * n, rows, hidden + p * hidden_count, hidden_count, n);
+}
+
+LX_CLONES
+void lx_bytes_to_unit_floats(const unsigned char *restrict bytes, float *restrict out, size_t n) {
+    for (size_t i = 0; i < n; i++) out[i] = (float)bytes[i] * (1.0f / 255.0f);
 }

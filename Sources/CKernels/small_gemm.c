@@ -50,38 +50,52 @@ void gemm_block(const int rows, const int vectors, size_t k,
     }
 }
 
-/* The last `width` (< 16) columns of a row panel, in scalar code: a small share of any shape used. */
+/* `rows` rows of C over whole 16-column vectors: blocks of 64 columns, then of 16; returns the first
+ * column left over (n rounded down to a multiple of 16). */
 static inline __attribute__((always_inline))
-void gemm_partial_block(const int rows, size_t width, size_t k,
-                        const float *a, size_t a_row_stride, size_t a_column_stride,
-                        const float *b, size_t ldb, const float *row_bias, int relu, float *c, size_t ldc) {
-    float acc[max_block_rows][lanes] = {{0}};
-    for (size_t l = 0; l < k; l++)
-        for (int i = 0; i < rows; i++) {
-            float ai = a[i * a_row_stride + l * a_column_stride];
-            for (size_t j = 0; j < width; j++) acc[i][j] += ai * b[l * ldb + j];
-        }
-    for (int i = 0; i < rows; i++) {
-        float add = row_bias ? row_bias[i] : 0.0f;
-        for (size_t j = 0; j < width; j++) {
-            float r = acc[i][j] + add;
-            c[i * ldc + j] = relu && r < 0 ? 0 : r;
-        }
-    }
-}
-
-/* `rows` rows of C: blocks of 64 columns, then of 16, then the partial rest. */
-static inline __attribute__((always_inline))
-void gemm_row_panel(const int rows, size_t n, size_t k,
-                    const float *a, size_t a_row_stride, size_t a_column_stride,
-                    const float *b, size_t ldb, const float *row_bias, int relu, float *c, size_t ldc) {
+size_t gemm_row_panel(const int rows, size_t n, size_t k,
+                      const float *a, size_t a_row_stride, size_t a_column_stride,
+                      const float *b, size_t ldb, const float *row_bias, int relu, float *c, size_t ldc) {
     size_t j = 0;
     for (; j + 4 * lanes <= n; j += 4 * lanes)
         gemm_block(rows, 4, k, a, a_row_stride, a_column_stride, b + j, ldb, row_bias, relu, c + j, ldc);
     for (; j + lanes <= n; j += lanes)
         gemm_block(rows, 1, k, a, a_row_stride, a_column_stride, b + j, ldb, row_bias, relu, c + j, ldc);
-    if (j < n)
-        gemm_partial_block(rows, n - j, k, a, a_row_stride, a_column_stride, b + j, ldb, row_bias, relu, c + j, ldc);
+    return j;
+}
+
+/* The last width (< 16) columns: B's edge is copied into a zero-padded [k, 16] panel on the stack so the
+ * vector block can run on it, and the block's valid columns are copied out. Scalar for very long k. */
+enum { panel_depth_limit = 1024 };
+
+static inline __attribute__((always_inline))
+void gemm_edge(size_t m, size_t width, size_t k, const float *a, size_t a_row_stride, size_t a_column_stride,
+               const float *b, size_t ldb, const float *row_bias, int relu, float *c, size_t ldc) {
+    if (k <= panel_depth_limit) {
+        float panel[k * lanes];
+        float block[max_block_rows * lanes];
+        for (size_t l = 0; l < k; l++)
+            for (size_t j = 0; j < lanes; j++) panel[l * lanes + j] = j < width ? b[l * ldb + j] : 0.0f;
+        size_t i = 0;
+        for (; i + max_block_rows <= m; i += max_block_rows) {
+            gemm_block(max_block_rows, 1, k, a + i * a_row_stride, a_row_stride, a_column_stride, panel, lanes,
+                       row_bias ? row_bias + i : NULL, relu, block, lanes);
+            for (int r = 0; r < max_block_rows; r++)
+                for (size_t j = 0; j < width; j++) c[(i + r) * ldc + j] = block[r * lanes + j];
+        }
+        for (; i < m; i++) {
+            gemm_block(1, 1, k, a + i * a_row_stride, a_row_stride, a_column_stride, panel, lanes,
+                       row_bias ? row_bias + i : NULL, relu, block, lanes);
+            for (size_t j = 0; j < width; j++) c[i * ldc + j] = block[j];
+        }
+        return;
+    }
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < width; j++) {
+            float sum = row_bias ? row_bias[i] : 0.0f;
+            for (size_t l = 0; l < k; l++) sum += a[i * a_row_stride + l * a_column_stride] * b[l * ldb + j];
+            c[i * ldc + j] = relu && sum < 0 ? 0 : sum;
+        }
 }
 
 LX_CLONES
@@ -90,20 +104,22 @@ void lx_small_gemm(size_t m, size_t n, size_t k,
                    const float *b, size_t ldb,
                    const float *row_bias, int relu,
                    float *c, size_t ldc) {
-    size_t i = 0;
+    size_t i = 0, edge = n - n % lanes;
     for (; i + max_block_rows <= m; i += max_block_rows)
         gemm_row_panel(max_block_rows, n, k, a + i * a_row_stride, a_row_stride, a_column_stride, b, ldb,
                        row_bias ? row_bias + i : NULL, relu, c + i * ldc, ldc);
     for (; i < m; i++)
         gemm_row_panel(1, n, k, a + i * a_row_stride, a_row_stride, a_column_stride, b, ldb,
                        row_bias ? row_bias + i : NULL, relu, c + i * ldc, ldc);
+    if (edge < n)
+        gemm_edge(m, n - edge, k, a, a_row_stride, a_column_stride, b + edge, ldb, row_bias, relu, c + edge, ldc);
 }
 
 /* rows x outputs dot products of length `in`, each kept as a vector of 16 partial sums and reduced
  * at the end; the last in % 16 terms are added in scalar code. */
 static inline __attribute__((always_inline))
 void linear_block(const int rows, const int outputs, const float *x, const float *w, const float *bias,
-                  float *y, size_t in, size_t out, int relu) {
+                  float *y, size_t in, size_t out, int relu, int accumulate) {
     lx_f16 acc[4][4];
     for (int r = 0; r < rows; r++)
         for (int o = 0; o < outputs; o++) acc[r][o] = 0;
@@ -123,27 +139,28 @@ void linear_block(const int rows, const int outputs, const float *x, const float
             for (int o = 0; o < outputs; o++) rest[r][o] += x[r * in + i] * w[o * in + i];
     for (int r = 0; r < rows; r++)
         for (int o = 0; o < outputs; o++) {
-            float s = horizontal_sum(&acc[r][o]) + rest[r][o] + (bias ? bias[o] : 0.0f);
+            float s = horizontal_sum(&acc[r][o]) + rest[r][o] + (bias ? bias[o] : 0.0f)
+                    + (accumulate ? y[r * out + o] : 0.0f);
             y[r * out + o] = relu && s < 0 ? 0 : s;
         }
 }
 
 LX_CLONES
 void lx_small_linear(const float *x, const float *w, const float *bias, float *y,
-                     size_t rows, size_t in, size_t out, int relu) {
+                     size_t rows, size_t in, size_t out, int relu, int accumulate) {
     size_t r = 0;
     for (; r + 4 <= rows; r += 4) {
         size_t o = 0;
         for (; o + 4 <= out; o += 4)
-            linear_block(4, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu);
+            linear_block(4, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu, accumulate);
         for (; o < out; o++)
-            linear_block(4, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu);
+            linear_block(4, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu, accumulate);
     }
     for (; r < rows; r++) {
         size_t o = 0;
         for (; o + 4 <= out; o += 4)
-            linear_block(1, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu);
+            linear_block(1, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu, accumulate);
         for (; o < out; o++)
-            linear_block(1, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu);
+            linear_block(1, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu, accumulate);
     }
 }

@@ -5,14 +5,20 @@ import XCTest
 
 /// Random key, mouse and resize sequences fed to the explorer core, with frames rendered along the
 /// way: nothing may trap, and every frame must have the terminal's size. Seeded, so a failure repeats.
-/// `LATENT_EXPLORER_FUZZ_CASES` runs a longer campaign (the same variable as the readers' fuzz suites).
+/// `LATENT_EXPLORER_FUZZ_CASES` runs a longer campaign and `LATENT_EXPLORER_FUZZ_SEED` another one
+/// (the same variables as the readers' fuzz suites).
 final class ExplorerFuzzTests: XCTestCase {
     static let defaultCases = 1_000
     static let seed: UInt64 = 0xF0CC
     static let inputsPerCase = 5 ... 40
 
     private var cases: Int {
-        ProcessInfo.processInfo.environment["LATENT_EXPLORER_FUZZ_CASES"].flatMap(Int.init) ?? Self.defaultCases
+        ProcessInfo.processInfo.environment["LATENT_EXPLORER_FUZZ_CASES"].flatMap(Int.init).map { max($0, 1) } ?? Self.defaultCases
+    }
+
+    /// `LATENT_EXPLORER_FUZZ_SEED` starts another sequence (the readers' fuzz suites take it too).
+    private var seed: UInt64 {
+        ProcessInfo.processInfo.environment["LATENT_EXPLORER_FUZZ_SEED"].flatMap { UInt64($0) } ?? Self.seed
     }
 
     /// One view per model (MLPs of each latent size, a conv model), shared by the cases (each case
@@ -30,7 +36,7 @@ final class ExplorerFuzzTests: XCTestCase {
     ] + "xyp0mivoOb[]+-=_hjklHJKLMIVXYPTStsq?aez9 é".map { Key.character($0) }
 
     func testRandomInputSequencesNeverCrashAndFramesFitTheScreen() {
-        var generator = SeededGenerator(seed: Self.seed)
+        var generator = SeededGenerator(seed: seed)
         var frames = 0
         let views = makeViews()
         for number in 0 ..< cases {
@@ -54,7 +60,7 @@ final class ExplorerFuzzTests: XCTestCase {
                 }
             }
         }
-        print("explorer fuzz: \(cases) cases, \(frames) frames, 0 crashes")
+        print("explorer fuzz: \(cases) cases (seed \(seed)), \(frames) frames, 0 crashes")
     }
 
     private func randomSize(_ generator: inout SeededGenerator) -> (width: Int, height: Int) {

@@ -46,13 +46,13 @@ final class SaveReportTests: XCTestCase {
         let file = folder + "/plain.txt"
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: file))
         let message = save(to: file + "/model.safetensors")
-        assertOneLine(message, starts: "Could not save to \(file)/model.safetensors: \(file) is a file, not a folder")
+        assertOneLine(message, starts: "Could not save to \(file)/model.safetensors: part of the path is a file, not a folder")
         XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "keep me")
     }
 
     func testTargetIsAFolder() throws {
         try FileManager.default.createDirectory(atPath: folder + "/model.safetensors", withIntermediateDirectories: false)
-        assertOneLine(save(to: folder + "/model.safetensors"), starts: "Could not save to \(folder)/model.safetensors: it is a folder")
+        assertOneLine(save(to: folder + "/model.safetensors"), starts: "Could not save to \(folder)/model.safetensors: it is a folder; name a file in it")
     }
 
     func testUnwritableFolderKeepsThePreviousFile() throws {

@@ -138,19 +138,42 @@ final class DataFormatTests: XCTestCase {
             try Array(text.utf8).write(to: path)
             XCTAssertEqual(loadError(), .badCSVRow(path: path, line: line, reason: reason), text.prefix(30) + "…")
         }
-        try expect(row + "\n" + row.dropLast(2) + "\n", "expected 785 fields (label and 784 pixels), found 784")
-        try expect(row + "\n" + row + ",0\n", "expected 785 fields (label and 784 pixels), found 786")
-        try expect(row + "\n" + row.dropLast(1) + "256\n", "pixel 784 is 256, outside 0...255")
-        try expect(row + "\n" + row.dropLast(1) + "x\n", "field 785 is not a number")
-        try expect("\n" + row.dropLast(1) + "-1\n", "field 785 is not a number")
+        try expect(row + "\n" + row.dropLast(2) + "\n", "expected 785 fields (a label and 784 pixels), found 784")
+        try expect(row + "\n" + row + ",0\n", "expected 785 fields (a label and 784 pixels), found 786")
+        try expect(row + "\n" + row.dropLast(1) + "256\n", "field 785 (pixel 784) '256' is outside 0...255")
+        try expect(row + "\n" + row.dropLast(1) + "x\n", "field 785 (pixel 784) 'x' is not a number")
+        try expect("\n" + row.dropLast(1) + "-1\n", "field 785 (pixel 784) '-1' is outside 0...255")
         try Array().write(to: path)
         XCTAssertEqual(loadError(), .empty(path))
+    }
+
+    func testAFolderOrAPipeInPlaceOfAFileIsRefusedWithoutBlocking() throws {
+        let pipe = folder + "/emnist-letters-test.csv"
+        XCTAssertEqual(mkfifo(pipe, 0o600), 0)
+        try FileManager.default.createDirectory(atPath: folder + "/emnist-letters-train.csv", withIntermediateDirectories: true)
+        XCTAssertEqual(loadError(), .unreadable(path: folder + "/emnist-letters-train.csv", reason: "not a regular file"))
+        XCTAssertThrowsError(try FileBytes.read(pipe)) {
+            XCTAssertEqual($0 as? DataError, .unreadable(path: pipe, reason: "not a regular file"))
+        }
+        XCTAssertThrowsError(try FileBytes.read(folder + "/none")) { XCTAssertEqual($0 as? DataError, .missingFile(folder + "/none")) }
+        XCTAssertThrowsError(try FileBytes.read(folder + "/emnist-letters-train.csv", limit: 10)) {
+            guard case .unreadable? = $0 as? DataError else { return XCTFail("\($0)") }
+        }
+        try Array("12345678901".utf8).write(to: folder + "/big")
+        XCTAssertThrowsError(try FileBytes.read(folder + "/big", limit: 10)) { XCTAssertEqual($0 as? DataError, .tooLarge(path: folder + "/big", limit: 10)) }
     }
 
     func testBadMappingLine() throws {
         try DatasetWriter.writeCSV(sample, path: folder + "/emnist-letters-train.csv")
         try DatasetWriter.writeCSV(sample, path: folder + "/emnist-letters-test.csv")
         try Array("1 65 97\nb 66 98\n".utf8).write(to: folder + "/emnist-letters-mapping.txt")
-        XCTAssertEqual(loadError(), .badMapping(path: folder + "/emnist-letters-mapping.txt", line: 2))
+        XCTAssertEqual(loadError(), .badMapping(path: folder + "/emnist-letters-mapping.txt", line: 2,
+                                                reason: "label 'b' is not a whole number in 0...65535"))
+    }
+}
+
+extension Array where Element == UInt8 {
+    func write(to path: String) throws {
+        try Data(self).write(to: URL(fileURLWithPath: path))
     }
 }

@@ -22,4 +22,16 @@ final class ModelConfigurationTests: XCTestCase {
         XCTAssertEqual(mlp.description, "mlp 784-512-16-512-784")
         XCTAssertEqual(mlp.imageSide, 28)
     }
+
+    /// The shapes a weight file is checked against before a model is built are the built model's own.
+    func testParameterShapesAreThoseOfTheBuiltNetwork() {
+        let configurations = [ModelConfiguration(latentDim: 3), ModelConfiguration(inputSize: 12, hiddenSize: 5, latentDim: 1),
+                              ModelConfiguration(kind: .conv, latentDim: 16),
+                              ModelConfiguration(kind: .conv, inputSize: 144, hiddenSize: 7, latentDim: 2, channels: [3, 5])]
+        for configuration in configurations {
+            let built = VAEModel(configuration: configuration).parameters.map { "\($0.name) \($0.shape)" }
+            let worked = VAEModel.parameterShapes(for: configuration).map { "\($0.name) \($0.shape)" }
+            XCTAssertEqual(worked, built, "\(configuration)")
+        }
+    }
 }

@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import VAE
 
+/// The real data sets on this machine: Fashion-MNIST from Debian's package, EMNIST letters when a copy
+/// is present. Each test is skipped, and says why, when its data is absent.
 final class RealDataTests: XCTestCase {
     func testFashionMNISTFromDebiansPackage() throws {
         let folder = "/usr/share/datasets/fashion-mnist"
@@ -54,10 +56,21 @@ final class RealDataTests: XCTestCase {
         }
         XCTAssertGreaterThan(rowSpread, columnSpread * 1.5, "letters must be upright after loading")
     }
-}
 
-extension Array where Element == UInt8 {
-    func write(to path: String) throws {
-        try Data(self).write(to: URL(fileURLWithPath: path))
+    /// The float CSV export seen in the wild (`13.0,0.0,...`, CRLF) holds the same 1,000 training letters
+    /// as the partial copy's IDX files: both must load to identical upright images and labels.
+    func testFloatCSVExportMatchesTheIDXFilesOfTheSameLetters() throws {
+        let folder = "../shared/data/emnist-letters-partial"
+        guard FileManager.default.fileExists(atPath: folder + "/kaggle-csv-floats/emnist-letters-train.csv") else {
+            throw XCTSkip("the partial EMNIST copy is not at \(folder)")
+        }
+        let fromCSV = try DatasetLoader.load(directory: folder + "/kaggle-csv-floats")
+        let fromIDX = try DatasetLoader.load(directory: folder)
+        XCTAssertEqual(fromCSV.name, "emnist-letters (csv)")
+        XCTAssertEqual(fromCSV.train.count, 1_000)
+        XCTAssertEqual(fromCSV.test.count, 1_000)
+        XCTAssertEqual(fromCSV.train.labels, fromIDX.train.labels)
+        XCTAssertEqual(fromCSV.train.pixels, fromIDX.train.pixels)
+        XCTAssertEqual(fromCSV.className(26), "z")
     }
 }

@@ -30,11 +30,75 @@ final class SafeTensorsTests: XCTestCase {
             withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian) { out.append(contentsOf: $0) }
             return out + Array(json.utf8) + [UInt8](repeating: 0, count: data)
         }
-        XCTAssertTrue(reason(withHeader("not json"))?.contains("not a JSON object") ?? false)
+        XCTAssertEqual(reason(withHeader("not json")), "f is not a valid safetensors file: header is not valid JSON: unexpected 'n' at byte 8")
+        XCTAssertTrue(reason(withHeader("[1, 2]"))?.contains("is an array, not a JSON object") ?? false)
         XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}"#))?.contains("only F32") ?? false)
         XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#))?.contains("needs 12") ?? false)
         XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#))?.contains("outside") ?? false)
         XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":[2]}}"#))?.contains("lacks") ?? false)
         XCTAssertTrue(reason(withHeader(#"{"__metadata__":{"a":1}}"#))?.contains("not a string") ?? false)
+        // Shapes and offsets are integers, not booleans, fractions or strings.
+        for shape in ["[true, 2]", "[2.0]", "[\"2\"]", "[-2]", "2", "[1e0]", "[null]", "[18446744073709551616]"] {
+            XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":\#(shape),"data_offsets":[0,8]}}"#))?
+                .contains("not a list of non-negative 64-bit integers") ?? false, shape)
+        }
+        XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8,8]}}"#))?.contains("not two") ?? false)
+        XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"x":{}}"#))?.contains("duplicate key 'x'") ?? false)
+        // A control character in a tensor name is escaped, so the message stays on one line.
+        let named = reason(withHeader(#"{"a\nb":{"dtype":"F16","shape":[2],"data_offsets":[0,8]}}"#)) ?? ""
+        XCTAssertTrue(named.contains(#"'a\u{a}b'"#) && !named.contains("\n"), named)
+    }
+
+    /// The file of the bug report: a shape whose element count overflows 64 bits trapped (SIGILL)
+    /// while its size was computed. It must be refused with a message instead.
+    func testShapesThatOverflowAreRefusedNotTrapped() throws {
+        for side in [1_099_511_627_776, 4_294_967_296, Int.max] {
+            let json = #"{"encoder.hidden.weight":{"dtype":"F32","shape":[\#(side),\#(side)],"data_offsets":[0,16]}}"#
+            var file = [UInt8]()
+            withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian) { file.append(contentsOf: $0) }
+            file += Array(json.utf8) + [UInt8](repeating: 0, count: 16)
+            XCTAssertThrowsError(try SafeTensors.decode(file, path: "big.safetensors")) {
+                XCTAssertEqual($0 as? WeightsError, .malformed(path: "big.safetensors", reason:
+                    "tensor 'encoder.hidden.weight' has shape [\(side), \(side)], too large for any file"))
+            }
+            // Through the loader the commands use, too.
+            let path = temporaryPath("big.safetensors")
+            try file.write(to: path)
+            XCTAssertThrowsError(try WeightsFile.load(path)) { XCTAssertTrue($0 is WeightsError, "\($0)") }
+        }
+        // 2^62 elements of 4 bytes overflow only in the byte count; 2^64 does not fit an Int at all.
+        XCTAssertNil(SafeTensors.byteCount(of: [1 << 62]))
+        XCTAssertNil(SafeTensors.byteCount(of: [1 << 31, 1 << 31]))
+        XCTAssertEqual(SafeTensors.byteCount(of: [0, Int.max]), 0)
+        XCTAssertEqual(SafeTensors.byteCount(of: [512, 784]), 512 * 784 * 4)
+        XCTAssertEqual(SafeTensors.byteCount(of: []), 4, "a scalar holds one element")
+    }
+
+    func testHeaderLengthIsCheckedAgainstTheFileAndTheFormatsLimit() throws {
+        var file: [UInt8] = [2, 0, 0, 0, 0, 0, 0, 0] + Array("{}".utf8)
+        XCTAssertEqual(try SafeTensors.decode(file).tensors.count, 0, "an empty header with no tensors is valid")
+        for length: UInt64 in [11, 1 << 40, UInt64.max] {
+            withUnsafeBytes(of: length.littleEndian) { file.replaceSubrange(0 ..< 8, with: $0) }
+            XCTAssertThrowsError(try SafeTensors.decode(file)) {
+                XCTAssertTrue(($0 as? WeightsError)?.description.contains("runs past the end") ?? false, "\($0)")
+            }
+        }
+    }
+
+    /// As in Python's safetensors, the tensors must tile the data section: no gap, no overlap, nothing after.
+    func testTensorsMustCoverTheDataExactly() throws {
+        func reason(_ json: String, data: Int) -> String {
+            var out = [UInt8]()
+            withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian) { out.append(contentsOf: $0) }
+            out += Array(json.utf8) + [UInt8](repeating: 0, count: data)
+            do { _ = try SafeTensors.decode(out, path: "f"); return "accepted" } catch { return "\(error)" }
+        }
+        let a = #""a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}"#
+        XCTAssertEqual(reason("{\(a)}", data: 4), "accepted")
+        XCTAssertTrue(reason("{\(a)}", data: 8).contains("cover 4 of the 8 data bytes"))
+        XCTAssertTrue(reason(#"{\#(a),"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#, data: 12).contains("leaving bytes 4..<8 unused"))
+        XCTAssertTrue(reason(#"{\#(a),"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: 4).contains("inside the tensor before it"))
+        XCTAssertEqual(reason(#"{"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},\#(a)}"#, data: 8), "accepted", "any order in the header")
+        XCTAssertEqual(reason(#"{"e":{"dtype":"F32","shape":[0,3],"data_offsets":[4,4]},\#(a)}"#, data: 4), "accepted", "empty tensors")
     }
 }

@@ -66,6 +66,20 @@ final class WeightsFileTests: XCTestCase {
         XCTAssertTrue(message.contains("encoder.mean.weight") && message.contains("[3, 16]"), message)
     }
 
+    /// A small file whose metadata asks for an enormous model is refused before the model is built.
+    func testMetadataAskingForAHugeModelIsRefusedWithoutAllocatingIt() throws {
+        let model = VAEModel(configuration: small, seed: 1)
+        var strings = ModelMetadata(configuration: small).strings
+        strings["hidden_size"] = "8192"
+        strings["input_size"] = "16384"
+        let path = temporaryPath("huge.safetensors")
+        try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
+        XCTAssertTrue(loadError(path).contains("tensor 'encoder.hidden.weight' has shape [16, 784], expected [8192, 16384]"), loadError(path))
+        strings["hidden_size"] = "100000"
+        try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
+        XCTAssertTrue(loadError(path).contains("hidden size 100000 is outside 1...8192"), loadError(path))
+    }
+
     func testNewerFormatVersionsAndUnknownArchitecturesAreRefusedClearly() throws {
         let model = VAEModel(configuration: small, seed: 1)
         let path = temporaryPath("future.safetensors")

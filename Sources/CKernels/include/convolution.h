@@ -33,10 +33,11 @@ typedef struct {
 void lx_im2col(lx_conv_geometry geometry, const float *x, size_t batch,
                float *columns, size_t row_stride, size_t column_stride);
 
-/// The adjoint of lx_im2col: adds every element of columns into the x pixel it was read from (padding
-/// positions are dropped). x must hold its starting values (zeros, a bias, or a gradient to add to).
+/// The adjoint of lx_im2col: every x pixel receives the sum of the column elements read from it
+/// (elements read from the padding are dropped). With accumulate the sum is added to what x holds,
+/// otherwise it replaces it.
 void lx_col2im(lx_conv_geometry geometry, const float *columns, size_t row_stride, size_t column_stride,
-               size_t batch, float *x);
+               size_t batch, float *x, int accumulate);
 
 /// src [batch, channels, plane] -> dst [channels, batch * plane]: the layout in which one sgemm covers
 /// the whole batch.
@@ -53,8 +54,9 @@ void lx_add_bias_activation(float *y, const float *bias, size_t batch, size_t ch
 
 /// The backward pass of bias + activation, for gradient and output [batch, channels, plane]:
 /// where output <= 0 the gradient is zeroed in place (output NULL: identity, nothing masked);
-/// bias_gradient[c] = sum over images and positions of the (masked) gradient (overwritten);
-/// channel_major, unless NULL, receives the masked gradient as [channels, batch * plane].
+/// bias_gradient[c] receives the sum over images and positions of the (masked) gradient, added to what
+/// it holds with accumulate; channel_major, unless NULL, receives the masked gradient as
+/// [channels, batch * plane].
 void lx_channel_gradient(float *gradient, const float *output, float *bias_gradient, float *channel_major,
-                         size_t batch, size_t channels, size_t plane);
+                         size_t batch, size_t channels, size_t plane, int accumulate);
 #endif

@@ -21,6 +21,16 @@ double lx_bce_with_logits(const float *logits, const float *targets, float *grad
 /// out[i] = sigmoid(x[i]), computed without overflow; out may be x.
 void lx_sigmoid(const float *x, float *out, size_t n);
 
+/// The backward pass of a dense layer's bias and activation, for `columns` columns of gradient and
+/// output matrices whose rows are `stride` floats apart: where output <= 0 the gradient is zeroed in
+/// place (output NULL: identity, nothing masked), and bias_gradient[j] = sum over rows of
+/// gradient[r][j] (overwritten). A thread may take a band of columns.
+void lx_dense_bias_gradient(float *gradient, const float *output, float *bias_gradient, size_t rows, size_t columns,
+                            size_t stride);
+
+/// A dense layer's forward after its product, for y [rows, columns]: y += bias, then max(y, 0) when relu.
+void lx_dense_bias_activation(float *y, const float *bias, size_t rows, size_t columns, int relu);
+
 
 
 /// out[0..<n] += sum over j with hidden[j] > 0 of hidden[j] * rows[j*n ..< (j+1)*n]:
@@ -30,4 +40,7 @@ void lx_accumulate_active_rows(float *out, const float *rows, const float *hidde
 /// Blocked so that each row, once loaded, serves several points from registers.
 void lx_accumulate_active_rows_batch(float *out, const float *rows, const float *hidden, size_t points,
                                      size_t hidden_count, size_t n);
+/// out[i] = bytes[i] / 255: a mini-batch of 8-bit pixels as floats in [0, 1].
+void lx_bytes_to_unit_floats(const unsigned char *bytes, float *out, size_t n);
+
 #endif

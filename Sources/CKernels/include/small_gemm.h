@@ -20,7 +20,8 @@ void lx_small_gemm(size_t m, size_t n, size_t k,
 
 /// A linear layer in PyTorch's layout: y[r, o] = activation(bias[o] + sum_i x[r, i] w[o, i]) for
 /// x [rows, in], w [out, in], bias [out] (may be NULL), y [rows, out]; relu != 0 applies max(., 0).
-/// Dot products along `in`, blocked over 4 rows and 4 outputs; y must not overlap x.
+/// With accumulate, what y holds is added before the activation (y += x w^T for a weight gradient).
+/// Dot products along `in`, blocked over 4 rows and 4 outputs; y must not overlap x or w.
 void lx_small_linear(const float *x, const float *w, const float *bias, float *y,
-                     size_t rows, size_t in, size_t out, int relu);
+                     size_t rows, size_t in, size_t out, int relu, int accumulate);
 #endif

@@ -43,7 +43,7 @@ struct BenchCommand: ParsableCommand {
     private func wants(_ part: Part) -> Bool { only.isEmpty || only.contains(part) }
 
     func run() throws {
-        BLAS.threadCount = threads
+        ComputePool.shared = ComputePool(threadCount: threads)
         var figures: [(String, Any)] = []
         func report(_ key: String, _ value: Any) {
             figures.append((key, value))

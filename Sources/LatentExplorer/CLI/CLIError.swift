@@ -17,6 +17,8 @@ struct CLIError: Error, CustomStringConvertible {
             throw CLIError(error.description)
         } catch let error as ModelError {
             throw CLIError(error.description)
+        } catch let error as FileWriteError {
+            throw CLIError(error.description)
         }
     }
 }

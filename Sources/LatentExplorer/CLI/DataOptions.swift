@@ -15,12 +15,16 @@ struct DataOptions: ParsableArguments {
 
     /// Loads the data set and applies `--letters`; failures become one-line errors.
     func load() throws -> LabelledDataset {
-        var dataset = try CLIError.wrap { try source.load() }
+        let full = try CLIError.wrap { try source.load() }
+        var dataset = full
+        var filter = ""
         if let letters, !letters.isEmpty {
-            dataset = try CLIError.wrap { try dataset.restricted(toClassNames: letters.map { String($0) }) }
+            dataset = try CLIError.wrap { try full.restricted(toClassNames: letters.map { String($0) }) }
+            let present = Set(full.train.labels).intersection(full.test.labels).sorted().map(full.className)
+            filter = " after --letters \(letters) (classes with images in both splits: \(present.joined(separator: " ")))"
         }
-        guard dataset.train.count > 0 else { throw CLIError("\(dataset.name): the training split holds no images") }
-        guard dataset.test.count > 0 else { throw CLIError("\(dataset.name): the test split holds no images") }
+        guard dataset.train.count > 0 else { throw CLIError("\(dataset.name): the training split holds no images\(filter)") }
+        guard dataset.test.count > 0 else { throw CLIError("\(dataset.name): the test split holds no images\(filter)") }
         return dataset
     }
 }

@@ -41,12 +41,23 @@ struct TrainCommand: ParsableCommand {
         } else {
             model = VAEModel(configuration: modelOptions.configuration, seed: seed)
         }
-        try checkWritable(out)
+        try checkWritable(out, parameterCount: model.parameterCount)
         print("Training \(model.configuration) (\(model.parameterCount) parameters) on \(dataset.name): \(dataset.train.count) train, \(dataset.test.count) test images, \(dataset.labelsPresent.count) classes")
+        // A batch larger than the set would only reserve memory for images that do not exist.
+        let batchSize = min(self.batchSize, dataset.train.count)
+        if batchSize < self.batchSize {
+            print("The batch size is \(batchSize), the number of training images (--batch-size \(self.batchSize) is larger than the set)")
+        }
         let configuration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
                                                   patience: patience, validationFraction: validationSplit, seed: seed,
                                                   snapshotInterval: 0)
         let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
+        let interruption = InterruptHandling(secondMessage: "Nothing was saved; \(out) is as it was.") { signal in
+            FileHandle.printError("\n\(InterruptHandling.name(of: signal)): stopping after this batch to save the best weights so far (press Ctrl-C again to quit without saving)")
+            trainer.control.stop()
+        }
+        interruption.install()
+        fflush(stdout)   // the lines above reach a piped log now, not at the end of the first epoch
         let printer = ProgressPrinter()
         trainer.start()
         var outcome: TrainingOutcome?
@@ -57,6 +68,21 @@ struct TrainCommand: ParsableCommand {
         trainer.waitUntilFinished()
         guard let outcome else { throw CLIError("training ended without a result") }
 
+        let stopMessage: String? = {
+            if case .diverged(let message) = outcome.reason { return "training stopped: \(message)" }
+            return nil
+        }()
+        // Weights no epoch has validated (the initial ones) are not worth replacing a file with.
+        guard outcome.bestEpoch > 0 else {
+            let why = interruption.received.map { "interrupted by \(InterruptHandling.name(of: $0)) before the first epoch ended" }
+                ?? stopMessage ?? "no epoch improved on the initial weights"
+            guard let signal = interruption.received else { throw CLIError("\(why); nothing saved, \(out) is as it was") }
+            FileHandle.printError("\(why); nothing saved, \(out) is as it was")
+            throw ExitCode(InterruptHandling.exitStatus(for: signal))
+        }
+        guard model.tensors().values.allSatisfy({ $0.values.allSatisfy(\.isFinite) }) else {
+            throw CLIError("the weights hold NaN or infinite values; nothing saved, \(out) is as it was")
+        }
         let test = Inference(model: model).negativeELBO(dataset.test, seed: 0)
         print(String(format: "Test neg ELBO %.2f nats per image (reconstruction %.2f + KL %.2f) on %d test images",
                      test.total, test.reconstruction, test.kl, dataset.test.count))
@@ -67,20 +93,19 @@ struct TrainCommand: ParsableCommand {
             validationLoss: outcome.bestValidation, testLoss: test,
             trainedAt: ISO8601DateFormatter().string(from: Date()))
         try CLIError.wrap { try WeightsFile.save(model, metadata: metadata, to: out) }
+        interruption.uninstall()
+        if let signal = interruption.received {
+            FileHandle.printError("Interrupted by \(InterruptHandling.name(of: signal)): saved the best weights so far (epoch \(outcome.bestEpoch)) to \(out)")
+            throw ExitCode(InterruptHandling.exitStatus(for: signal))
+        }
         print("Saved the weights of epoch \(outcome.bestEpoch) to \(out)")
-        if case .diverged(let message) = outcome.reason { throw CLIError("training stopped: \(message)") }
+        if let stopMessage { throw CLIError(stopMessage) }
     }
 
-    /// Fails before an hour of training, not after, when the weights could not be written.
-    private func checkWritable(_ path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        let directory = folder.isEmpty ? "." : folder
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CLIError("cannot save to \(path): folder \(directory) does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw CLIError("cannot save to \(path): folder \(directory) is not writable")
-        }
+    /// Fails before an hour of training, not after, when the weights could not be written: the folder
+    /// must exist and accept a new file, and the disk must have room for them.
+    private func checkWritable(_ path: String, parameterCount: Int) throws {
+        let headerAllowance = 64 << 10   // the JSON header and metadata are about 1 KB
+        try CLIError.wrap { try AtomicFile.checkWritable(path, bytes: parameterCount * 4 + headerAllowance) }
     }
 }

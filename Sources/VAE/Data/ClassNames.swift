@@ -6,26 +6,55 @@ enum ClassNames {
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
     ].enumerated().map { ($0.offset, $0.element) })
 
+    /// Labels a mapping file (and a CSV) may use.
+    static let labelRange = 0 ... 65_535
+
     /// `emnist-letters-mapping.txt`: lines `label code [code ...]` of decimal character codes, e.g.
     /// `1 65 97` (A and a merged in class 1). The name is the lower-case letter when there is one.
     static func readMapping(_ path: String) throws -> [Int: String] {
-        let text = String(decoding: try FileBytes.read(path), as: UTF8.self)
+        try parseMapping(FileBytes.read(path), path: path)
+    }
+
+    /// Blank lines, CRLF endings, tabs and a UTF-8 byte order mark are accepted. Each code must be a
+    /// printable character (a class name is shown on one line), and each label may appear once.
+    static func parseMapping(_ bytes: [UInt8], path: String) throws -> [Int: String] {
+        let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let text = String(decoding: bytes.starts(with: byteOrderMark) ? bytes.dropFirst(3) : bytes[...], as: UTF8.self)
         var names: [Int: String] = [:]
         for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).enumerated() {
+            func fail(_ reason: String) -> DataError { .badMapping(path: path, line: index + 1, reason: reason) }
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
             if fields.isEmpty { continue }
-            guard fields.count >= 2, let label = Int(fields[0]) else { throw DataError.badMapping(path: path, line: index + 1) }
+            guard let label = Int(fields[0]), labelRange.contains(label) else {
+                throw fail("label \(DataError.quoted(fields[0].unicodeScalars)) is not a whole number in \(labelRange)")
+            }
+            guard fields.count >= 2 else { throw fail("label \(label) has no character code") }
+            guard names[label] == nil else { throw fail("label \(label) appears twice") }
             var characters: [Character] = []
             for field in fields.dropFirst() {
-                guard let code = UInt32(field), let scalar = Unicode.Scalar(code) else {
-                    throw DataError.badMapping(path: path, line: index + 1)
+                guard let code = UInt32(field), let scalar = Unicode.Scalar(code),
+                      !scalar.properties.generalCategory.isControlOrSeparator else {
+                    throw fail("\(DataError.quoted(field.unicodeScalars)) is not the code of a printable character")
                 }
                 characters.append(Character(scalar))
             }
             let lower = characters.first { $0.isLowercase } ?? characters[0]
             names[label] = String(lower).lowercased()
         }
-        guard !names.isEmpty else { throw DataError.badMapping(path: path, line: 1) }
+        guard !names.isEmpty else { throw DataError.badMapping(path: path, line: 1, reason: "the file names no classes") }
         return names
+    }
+}
+
+private extension Unicode.GeneralCategory {
+    /// Characters that would break or blank a one-line display: controls, format characters, line and
+    /// paragraph separators, spaces, surrogates and unassigned code points.
+    var isControlOrSeparator: Bool {
+        switch self {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator, .surrogate, .privateUse, .unassigned:
+            return true
+        default:
+            return false
+        }
     }
 }

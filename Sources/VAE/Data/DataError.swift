@@ -3,12 +3,16 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
     case noDataSetFound(directory: String)
     case unreadable(path: String, reason: String)
+    /// The file, or what its gzip stream inflates to, is larger than the loaders accept.
+    case tooLarge(path: String, limit: Int)
     case badMagic(path: String, found: UInt32, expected: UInt32)
     case badImageSize(path: String, rows: Int, columns: Int)
     case truncated(path: String, expectedBytes: Int, actualBytes: Int)
+    /// The header's dimensions multiply to more bytes than any file can hold.
+    case impossibleSize(path: String, count: Int)
     case countMismatch(images: Int, labels: Int)
     case badCSVRow(path: String, line: Int, reason: String)
-    case badMapping(path: String, line: Int)
+    case badMapping(path: String, line: Int, reason: String)
     case unknownClass(String, available: [String])
     case empty(String)
 
@@ -20,22 +24,51 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
             return "no data set in \(directory): expected emnist-letters-*-ubyte(.gz), emnist-letters-*.csv or train-/t10k-*-ubyte(.gz)"
         case .unreadable(let path, let reason):
             return "cannot read \(path): \(reason)"
+        case .tooLarge(let path, let limit):
+            let size = limit >= 1 << 30 ? "\(limit >> 30) GiB" : "\(limit) bytes"
+            return "\(path) is larger than the \(size) a data file may be (once inflated)"
         case .badMagic(let path, let found, let expected):
             return "\(path) is not an IDX file of the expected kind (magic 0x\(String(found, radix: 16)), expected 0x\(String(expected, radix: 16)))"
         case .badImageSize(let path, let rows, let columns):
             return "\(path) holds \(rows)x\(columns) images; only 28x28 is supported"
         case .truncated(let path, let expected, let actual):
             return "\(path) is truncated: expected \(expected) bytes, found \(actual)"
+        case .impossibleSize(let path, let count):
+            return "\(path) claims \(count) items, more than a file can hold"
         case .countMismatch(let images, let labels):
             return "image and label files disagree: \(images) images but \(labels) labels"
         case .badCSVRow(let path, let line, let reason):
             return "\(path):\(line): \(reason)"
-        case .badMapping(let path, let line):
-            return "\(path):\(line): expected 'label code [code]' with decimal character codes"
+        case .badMapping(let path, let line, let reason):
+            return "\(path):\(line): \(reason) (expected 'label code [code ...]' with decimal character codes)"
         case .unknownClass(let name, let available):
             return "no class named '\(name)' in this data set (classes: \(available.joined(separator: " ")))"
         case .empty(let what):
             return "\(what) holds no images"
         }
+    }
+
+    /// A piece of a file quoted in a message: control characters escaped, at most `limit` characters,
+    /// so that a hostile file cannot break the one-line message or flood the terminal.
+    static func quoted<S: Sequence>(_ text: S, limit: Int = 24) -> String where S.Element == Unicode.Scalar {
+        var out = ""
+        var count = 0
+        for scalar in text {
+            if count == limit { out += "…"; break }
+            switch scalar.value {
+            case 0x2028, 0x2029:   // line and paragraph separators
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            case 0x20 ..< 0x7F, 0xA0...:
+                out.unicodeScalars.append(scalar)
+            default:
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            }
+            count += 1
+        }
+        return "'" + out + "'"
+    }
+
+    static func quoted(bytes: some Collection<UInt8>, limit: Int = 24) -> String {
+        quoted(String(decoding: bytes.prefix(limit * 4), as: UTF8.self).unicodeScalars, limit: limit)
     }
 }

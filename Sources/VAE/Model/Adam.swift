@@ -9,8 +9,7 @@ import Glibc
 ///     p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 ///
 /// The update streams four arrays the size of the model (13 MB for the default VAE) in one pass, in
-/// the vectorised C kernel. It stays on the training thread: splitting it with a second thread was
-/// measured slower, because OpenBLAS's worker threads are still spinning on the other core.
+/// the vectorised C kernel, split over the compute pool's threads.
 public final class Adam: @unchecked Sendable {
     public let learningRate: Float
     public let beta1: Float = 0.9
@@ -29,16 +28,23 @@ public final class Adam: @unchecked Sendable {
         secondMoments = parameters.map { Matrix(rows: $0.value.rows, columns: $0.value.columns) }
     }
 
-    /// One update of every parameter from its gradient.
+    /// One update of every parameter from its gradient, each parameter split in equal element ranges
+    /// over the compute pool (a memory-bound pass: both cores' bandwidth).
     public func update() {
         step += 1
         let t = Float(step)
         let stepSize = learningRate / (1 - powf(beta1, t))
         let inverseRootCorrection = 1 / (1 - powf(beta2, t)).squareRoot()
-        for (index, parameter) in parameters.enumerated() {
-            lx_adam_update(parameter.value.storage, parameter.gradient.storage,
-                           firstMoments[index].storage, secondMoments[index].storage,
-                           parameter.value.count, beta1, beta2, epsilon, stepSize, inverseRootCorrection)
+        let pool = ComputePool.shared
+        pool.run { [self] part in
+            for (index, parameter) in parameters.enumerated() {
+                let range = ComputePool.part(part, of: parameter.value.count, parts: pool.threadCount)
+                guard !range.isEmpty else { continue }
+                let offset = range.lowerBound
+                lx_adam_update(parameter.value.storage + offset, parameter.gradient.storage + offset,
+                               firstMoments[index].storage + offset, secondMoments[index].storage + offset,
+                               range.count, beta1, beta2, epsilon, stepSize, inverseRootCorrection)
+            }
         }
     }
 }

@@ -22,8 +22,9 @@ public enum BLAS {
 }
 
 extension BLAS {
-    /// The machine's sgemm speed on a large square product (`size`³, all of OpenBLAS's threads): the
-    /// median GFLOPS (2·size³ per call) of `repeats` calls after one warm-up call.
+    /// The machine's sgemm speed on a large square product (`size`³, its rows split over the compute
+    /// pool's threads as training splits its products): the median GFLOPS (2·size³ per call) of
+    /// `repeats` calls after one warm-up call.
     public static func squareSgemmGFLOPS(size: Int = 2048, repeats: Int = 5) -> Double {
         let a = Matrix(rows: size, columns: size), b = Matrix(rows: size, columns: size), c = Matrix(rows: size, columns: size)
         var generator = SeededGenerator(seed: 0)
@@ -34,7 +35,10 @@ extension BLAS {
         var rates: [Double] = []
         for call in 0 ... repeats {
             let start = DispatchTime.now().uptimeNanoseconds
-            gemm(m: size, n: size, k: size, a: a.storage, lda: size, b: b.storage, ldb: size, beta: 0, c: c.storage, ldc: size)
+            ComputePool.shared.forEachPart(of: size) { _, rows in
+                gemm(m: rows.count, n: size, k: size, a: a.storage + rows.lowerBound * size, lda: size,
+                     b: b.storage, ldb: size, beta: 0, c: c.storage + rows.lowerBound * size, ldc: size)
+            }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
             if call > 0 { rates.append(2 * pow(Double(size), 3) / seconds / 1e9) }
         }

@@ -11,6 +11,10 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
 
     /// The latent sizes every architecture supports.
     public static let latentDimensions = 1 ... 64
+    /// Bounds that keep a model (weights, gradients and Adam's moments: 16 bytes a parameter) within
+    /// a few GB, whatever a command line or a file's metadata asks for.
+    public static let maximumInputSize = 128 * 128
+    public static let maximumHiddenSize = 8_192
 
     public var kind: Kind
     /// Pixels per image (784 for 28x28); the conv kind needs a square side divisible by 4.
@@ -57,8 +61,12 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
         guard Self.latentDimensions.contains(latentDim) else {
             throw fail("latent size \(latentDim) is outside \(Self.latentDimensions.lowerBound)...\(Self.latentDimensions.upperBound)")
         }
-        guard inputSize > 0, inputSize <= 1 << 20 else { throw fail("input size \(inputSize) is out of range") }
-        guard hiddenSize > 0, hiddenSize <= 1 << 16 else { throw fail("hidden size \(hiddenSize) is out of range") }
+        guard (1 ... Self.maximumInputSize).contains(inputSize) else {
+            throw fail("input size \(inputSize) is outside 1...\(Self.maximumInputSize)")
+        }
+        guard (1 ... Self.maximumHiddenSize).contains(hiddenSize) else {
+            throw fail("hidden size \(hiddenSize) is outside 1...\(Self.maximumHiddenSize)")
+        }
         switch kind {
         case .mlp:
             guard channels.isEmpty else { throw fail("the MLP has no convolution channels") }

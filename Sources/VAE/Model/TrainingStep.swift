@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -55,9 +56,7 @@ public final class TrainingStep: @unchecked Sendable {
         let n = ImageSet.pixelCount
         images.pixels.withUnsafeBufferPointer { bytes in
             for (row, index) in indices.enumerated() {
-                let source = bytes.baseAddress! + index * n
-                let target = input.storage + row * n
-                for j in 0 ..< n { target[j] = Float(source[j]) * (1 / 255) }
+                lx_bytes_to_unit_floats(bytes.baseAddress! + index * n, input.storage + row * n, n)
             }
         }
     }

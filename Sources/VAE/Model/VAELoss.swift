@@ -35,7 +35,13 @@ enum VAELoss {
     /// given, also writes dL/dlogit = (sigmoid(logit) - x) * scale into it, in the same pass.
     static func reconstruction(logits: Matrix, targets x: Matrix, gradient: Matrix?, scale: Float) -> Double {
         gradient?.rows = logits.rows
-        return lx_bce_with_logits(logits.storage, x.storage, gradient?.storage, logits.count, scale)
+        let columns = logits.columns
+        // The rows split over the compute pool; the partial sums added in a fixed order.
+        return ComputePool.shared.sum(of: logits.rows) { rows in
+            let offset = rows.lowerBound * columns
+            return lx_bce_with_logits(logits.storage + offset, x.storage + offset, gradient.map { $0.storage + offset },
+                                      rows.count * columns, scale)
+        }
     }
 
     /// KL divergence summed over the batch.

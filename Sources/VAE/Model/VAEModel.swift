@@ -34,6 +34,12 @@ public final class VAEModel: @unchecked Sendable {
         }
     }
 
+    /// The name and shape of every parameter of a model of `configuration` (which must be valid),
+    /// without building it.
+    public static func parameterShapes(for configuration: ModelConfiguration) -> [(name: String, shape: [Int])] {
+        networkType(for: configuration.kind).parameterShapes(for: configuration)
+    }
+
     /// The configuration of a file's tensors, for files without our metadata (saved from PyTorch): the
     /// architecture whose tensor names are exactly the file's, or else the first that recognises some of
     /// them (loading then names the difference).
@@ -41,10 +47,20 @@ public final class VAEModel: @unchecked Sendable {
         let candidates = ModelConfiguration.Kind.allCases.compactMap { networkType(for: $0).inferConfiguration(from: shapes) }
         let exact = candidates.first { candidate in
             guard (try? candidate.validate()) != nil else { return false }
-            let names = networkType(for: candidate.kind).init(configuration: candidate).parameters.map(\.name)
-            return Set(names) == Set(shapes.keys)
+            return Set(parameterShapes(for: candidate).map(\.name)) == Set(shapes.keys)
         }
         return exact ?? candidates.first
+    }
+
+    /// Throws the first difference between `shapes` and the parameters of a model of `configuration`.
+    public static func checkTensors(_ shapes: [String: [Int]], match configuration: ModelConfiguration) throws {
+        let expected = parameterShapes(for: configuration)
+        let names = Set(expected.map(\.name))
+        if let extra = shapes.keys.sorted().first(where: { !names.contains($0) }) { throw ModelError.unexpectedTensor(extra) }
+        for (name, shape) in expected {
+            guard let found = shapes[name] else { throw ModelError.missingTensor(name) }
+            guard found == shape else { throw ModelError.shapeMismatch(name, expected: shape, found: found) }
+        }
     }
 
     public var latentDim: Int { configuration.latentDim }
@@ -68,12 +84,7 @@ public final class VAEModel: @unchecked Sendable {
 
     /// Overwrites every parameter from `tensors`: the names and shapes must be exactly this model's.
     public func load(_ tensors: [String: Tensor]) throws {
-        let names = Set(parameters.map(\.name))
-        if let extra = tensors.keys.sorted().first(where: { !names.contains($0) }) { throw ModelError.unexpectedTensor(extra) }
-        for p in parameters {
-            guard let t = tensors[p.name] else { throw ModelError.missingTensor(p.name) }
-            guard t.shape == p.shape else { throw ModelError.shapeMismatch(p.name, expected: p.shape, found: t.shape) }
-        }
+        try Self.checkTensors(tensors.mapValues(\.shape), match: configuration)
         for p in parameters { p.value.assign(tensors[p.name]!.values) }
     }
 

@@ -29,6 +29,11 @@ public protocol VAENetwork: AnyObject, Sendable {
     /// several threads at once, and reads the weights as they are when it is made.
     func makePointDecoder() -> any PointDecoder
 
+    /// The name and PyTorch shape of every parameter a network of `configuration` has, in `parameters`
+    /// order, worked out without building it: a weight file is checked against them before anything
+    /// of the model's size is allocated.
+    static func parameterShapes(for configuration: ModelConfiguration) -> [(name: String, shape: [Int])]
+
     /// The configuration of a weight file that has no metadata (one saved from PyTorch), read from its
     /// tensor names and shapes; nil when the tensors are not this architecture's.
     static func inferConfiguration(from shapes: [String: [Int]]) -> ModelConfiguration?

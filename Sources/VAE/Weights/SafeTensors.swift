@@ -31,8 +31,16 @@ public enum SafeTensors {
         return out
     }
 
-    /// Parses and validates a safetensors file's bytes: the header fits, the JSON is well formed, every
-    /// tensor is F32 with offsets inside the data and a byte length matching its shape.
+    /// The largest header accepted, as Python's safetensors (100 MB; ours are about 1 KB).
+    static let maximumHeaderLength = 100_000_000
+    static let bytesPerElement = 4   // F32
+
+    /// Parses and validates a safetensors file's bytes with the rules of Python's safetensors: the
+    /// header length fits the file and the 100 MB cap; the header is a strict JSON object; every
+    /// tensor has a dtype, a shape of non-negative integers and two integer `data_offsets`; the
+    /// element count (computed with overflow checks) times 4 equals its byte length; and the tensors
+    /// tile the data section exactly, in offset order, with no gap or overlap. Everything is checked
+    /// before any tensor is allocated, so the memory used is bounded by the file's size.
     public static func decode(_ bytes: [UInt8], path: String = "weights") throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         func fail(_ reason: String) -> WeightsError { .malformed(path: path, reason: reason) }
         guard bytes.count >= 8 else { throw fail("file is shorter than the 8-byte header length") }
@@ -41,50 +49,122 @@ public enum SafeTensors {
         guard headerLength <= UInt64(bytes.count - 8) else {
             throw fail("header length \(headerLength) runs past the end of the file (\(bytes.count) bytes)")
         }
-        let dataStart = 8 + Int(headerLength)
-        let headerBytes = Data(bytes[8 ..< dataStart])
-        guard let json = try? JSONSerialization.jsonObject(with: headerBytes), let header = json as? [String: Any] else {
-            throw fail("header is not a JSON object")
+        guard headerLength <= UInt64(maximumHeaderLength) else {
+            throw fail("header length \(headerLength) is over the format's limit of \(maximumHeaderLength) bytes")
         }
+        let dataStart = 8 + Int(headerLength)
         let dataLength = bytes.count - dataStart
+
+        let header: JSONValue
+        do {
+            header = try bytes.withUnsafeBufferPointer { try StrictJSON.parse(UnsafeBufferPointer(rebasing: $0[8 ..< dataStart])) }
+        } catch let error as JSONSyntaxError {
+            throw fail("header is not valid JSON: \(error.reason) at byte \(8 + error.offset)")
+        }
+        guard case .object(let members) = header else { throw fail("header is \(header.kind), not a JSON object") }
+
         var metadata: [String: String] = [:]
-        var tensors: [String: Tensor] = [:]
-        for (name, value) in header {
+        var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
+        for (name, value) in members {
+            let quotedName = DataError.quoted(name.unicodeScalars, limit: 60)
             if name == "__metadata__" {
-                guard let map = value as? [String: Any] else { throw fail("__metadata__ is not an object") }
-                for (k, v) in map {
-                    guard let s = v as? String else { throw fail("metadata '\(k)' is not a string") }
-                    metadata[k] = s
+                guard case .object(let map) = value else { throw fail("__metadata__ is \(value.kind), not an object") }
+                for (key, entry) in map {
+                    guard case .string(let text) = entry else {
+                        throw fail("metadata \(DataError.quoted(key.unicodeScalars, limit: 60)) is \(entry.kind), not a string")
+                    }
+                    metadata[key] = text
                 }
                 continue
             }
-            guard let info = value as? [String: Any],
-                  let dtype = info["dtype"] as? String,
-                  let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  offsets.count == 2 else {
-                throw fail("tensor '\(name)' lacks dtype, shape or data_offsets")
+            guard case .object(let fields) = value else { throw fail("tensor \(quotedName) is \(value.kind), not an object") }
+            func field(_ key: String) throws -> JSONValue {
+                guard let found = fields.first(where: { $0.key == key }) else { throw fail("tensor \(quotedName) lacks \(key)") }
+                return found.value
             }
-            guard dtype == "F32" else { throw fail("tensor '\(name)' has dtype \(dtype); only F32 is supported") }
-            guard shape.allSatisfy({ $0 >= 0 }), shape.count <= 8 else { throw fail("tensor '\(name)' has an invalid shape") }
+            guard case .string(let dtype) = try field("dtype") else { throw fail("tensor \(quotedName) has a dtype that is not a string") }
+            guard dtype == "F32" else {
+                throw fail("tensor \(quotedName) has dtype \(DataError.quoted(dtype.unicodeScalars)); only F32 is supported")
+            }
+            guard let shape = counts(try field("shape")) else {
+                throw fail("tensor \(quotedName) has a shape that is not a list of non-negative 64-bit integers")
+            }
+            guard let offsets = counts(try field("data_offsets")), offsets.count == 2 else {
+                throw fail("tensor \(quotedName) has data_offsets that are not two non-negative 64-bit integers")
+            }
             let (begin, end) = (offsets[0], offsets[1])
-            guard begin >= 0, begin <= end, end <= dataLength else {
-                throw fail("tensor '\(name)' data_offsets [\(begin), \(end)] are outside the \(dataLength) data bytes")
+            guard begin <= end, end <= dataLength else {
+                throw fail("tensor \(quotedName) data_offsets [\(begin), \(end)] are outside the \(dataLength) data bytes")
             }
-            let elements = shape.reduce(1, *)
-            guard end - begin == elements * 4 else {
-                throw fail("tensor '\(name)' holds \(end - begin) bytes but shape \(shape) of F32 needs \(elements * 4)")
+            guard let byteCount = self.byteCount(of: shape) else {
+                throw fail("tensor \(quotedName) has shape \(describe(shape)), too large for any file")
             }
-            var values = [Float](repeating: 0, count: elements)
-            bytes.withUnsafeBytes { raw in
-                for i in 0 ..< elements {
-                    let bits = raw.loadUnaligned(fromByteOffset: dataStart + begin + 4 * i, as: UInt32.self)
-                    values[i] = Float(bitPattern: UInt32(littleEndian: bits))
+            guard end - begin == byteCount else {
+                throw fail("tensor \(quotedName) holds \(end - begin) bytes but shape \(describe(shape)) of F32 needs \(byteCount)")
+            }
+            entries.append((name, shape, begin, end))
+        }
+
+        // The tensors must cover the data section exactly, one after another.
+        entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        var covered = 0
+        for entry in entries {
+            guard entry.begin == covered else {
+                let quotedName = DataError.quoted(entry.name.unicodeScalars, limit: 60)
+                throw fail(entry.begin > covered
+                    ? "tensor \(quotedName) starts at data byte \(entry.begin), leaving bytes \(covered)..<\(entry.begin) unused"
+                    : "tensor \(quotedName) starts at data byte \(entry.begin), inside the tensor before it (which ends at \(covered))")
+            }
+            covered = entry.end
+        }
+        guard covered == dataLength else {
+            throw fail("the tensors cover \(covered) of the \(dataLength) data bytes")
+        }
+
+        var tensors: [String: Tensor] = [:]
+        for entry in entries {
+            let elements = (entry.end - entry.begin) / bytesPerElement
+            let values = [Float](unsafeUninitializedCapacity: elements) { buffer, initialized in
+                bytes.withUnsafeBytes { raw in
+                    for i in 0 ..< elements {
+                        let bits = raw.loadUnaligned(fromByteOffset: dataStart + entry.begin + bytesPerElement * i, as: UInt32.self)
+                        buffer[i] = Float(bitPattern: UInt32(littleEndian: bits))
+                    }
                 }
+                initialized = elements
             }
-            tensors[name] = Tensor(shape: shape, values: values)
+            tensors[entry.name] = Tensor(shape: entry.shape, values: values)
         }
         return (tensors, metadata)
+    }
+
+    /// A JSON array of non-negative integers (a shape or offsets), or nil.
+    private static func counts(_ value: JSONValue) -> [Int]? {
+        guard case .array(let elements) = value else { return nil }
+        var out: [Int] = []
+        out.reserveCapacity(elements.count)
+        for element in elements {
+            guard case .integer(let n) = element, n >= 0 else { return nil }
+            out.append(n)
+        }
+        return out
+    }
+
+    /// Bytes an F32 tensor of `shape` occupies, or nil when the product overflows.
+    static func byteCount(of shape: [Int]) -> Int? {
+        var product = bytesPerElement
+        for dimension in shape {
+            let (next, overflow) = product.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return nil }
+            product = next
+        }
+        return product
+    }
+
+    /// A shape for a message: `[512, 784]`, cut short when a hostile file gives hundreds of dimensions.
+    private static func describe(_ shape: [Int]) -> String {
+        let shown = shape.prefix(8).map(String.init).joined(separator: ", ")
+        return "[" + shown + (shape.count > 8 ? ", … (\(shape.count) dimensions)" : "") + "]"
     }
 
     private static func jsonString(_ s: String) -> String {
@@ -112,14 +192,12 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
     case malformed(path: String, reason: String)
     case incompatible(path: String, reason: String)
-    case writeFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .missingFile(let path): return "weights file not found: \(path)"
         case .malformed(let path, let reason): return "\(path) is not a valid safetensors file: \(reason)"
         case .incompatible(let path, let reason): return "\(path) does not hold a LatentExplorer VAE: \(reason)"
-        case .writeFailed(let path, let reason): return "could not save \(path): \(reason)"
         }
     }
 }

@@ -16,12 +16,20 @@ public enum WeightsFile {
         try AtomicFile.write(bytes, to: path)
     }
 
+    /// The largest weight file read: the largest model the configurations allow is well below it, and a
+    /// file claiming more is refused before it is read into memory.
+    static let maximumSize = 1 << 31
+
     public static func load(_ path: String) throws -> (model: VAEModel, metadata: ModelMetadata) {
-        guard FileManager.default.fileExists(atPath: path) else { throw WeightsError.missingFile(path) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw WeightsError.malformed(path: path, reason: "cannot be read")
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.readRaw(path, limit: maximumSize)
+        } catch DataError.missingFile {
+            throw WeightsError.missingFile(path)
+        } catch let error as DataError {
+            throw WeightsError.malformed(path: path, reason: error.description)
         }
-        let (tensors, strings) = try SafeTensors.decode([UInt8](data), path: path)
+        let (tensors, strings) = try SafeTensors.decode(bytes, path: path)
         func incompatible(_ reason: String) -> WeightsError { .incompatible(path: path, reason: reason) }
 
         let configuration: ModelConfiguration
@@ -37,6 +45,7 @@ public enum WeightsFile {
         }
         do {
             try configuration.validate()
+            try VAEModel.checkTensors(tensors.mapValues(\.shape), match: configuration)   // before allocating the model
             let model = VAEModel(configuration: configuration)
             try model.load(tensors)
             return (model, ModelMetadata(strings: strings, configuration: configuration))

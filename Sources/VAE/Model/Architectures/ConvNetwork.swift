@@ -84,6 +84,19 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
 
     public func makePointDecoder() -> any PointDecoder { ConvPointDecoder(network: self) }
 
+    public static func parameterShapes(for c: ModelConfiguration) -> [(name: String, shape: [Int])] {
+        let side = c.imageSide ?? 0
+        let (c1, c2, h, l, k) = (c.channels[0], c.channels[1], c.hiddenSize, c.latentDim, kernel)
+        let flat = c2 * (side / 4) * (side / 4)
+        let layers: [(String, [Int], Int)] = [
+            ("encoder.conv1", [c1, 1, k, k], c1), ("encoder.conv2", [c2, c1, k, k], c2),
+            ("encoder.hidden", [h, flat], h), ("encoder.mean", [l, h], l), ("encoder.logvar", [l, h], l),
+            ("decoder.hidden", [h, l], h), ("decoder.expand", [flat, h], flat),
+            ("decoder.deconv1", [c2, c1, k, k], c1), ("decoder.deconv2", [c1, 1, k, k], 1),
+        ]
+        return layers.flatMap { [($0.0 + ".weight", $0.1), ($0.0 + ".bias", [$0.2])] }
+    }
+
     /// Sizes from the tensor shapes: conv1 `[c1, 1, 3, 3]`, conv2 `[c2, c1, 3, 3]`, encoder.hidden
     /// `[H, c2*(S/4)²]`, the mean head `[L, H]`.
     public static func inferConfiguration(from shapes: [String: [Int]]) -> ModelConfiguration? {
@@ -99,7 +112,7 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
     }
 
     /// Activations kept between forward and backward, each `[B, ...]` for up to `batchCapacity` rows,
-    /// and each convolution's own workspace (its unfolded input).
+    /// and one scratch workspace the four convolutions share (they keep nothing in it between passes).
     private final class BatchPass: NetworkBatchPass {
         let network: ConvNetwork
         var input: Matrix?, mean: Matrix?, logVariance: Matrix?, z: Matrix?, logits: Matrix?   // the caller's
@@ -109,7 +122,7 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
         let decoderHidden: Matrix, decoderHiddenGradient: Matrix   // [B, H]
         let expanded: Matrix, expandedGradient: Matrix      // [B, c2*(S/4)²]
         let deconv1Out: Matrix, deconv1Gradient: Matrix     // [B, c1*(S/2)²]
-        let conv1Workspace, conv2Workspace, deconv1Workspace, deconv2Workspace: LayerWorkspace
+        let workspace: LayerWorkspace
 
         init(network n: ConvNetwork, batchCapacity b: Int) {
             network = n
@@ -120,15 +133,13 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
             (decoderHidden, decoderHiddenGradient) = (m(n.configuration.hiddenSize), m(n.configuration.hiddenSize))
             (expanded, expandedGradient) = (m(n.decoderExpand.outputSize), m(n.decoderExpand.outputSize))
             (deconv1Out, deconv1Gradient) = (m(n.deconv1.outputSize), m(n.deconv1.outputSize))
-            conv1Workspace = n.conv1.makeWorkspace(batchCapacity: b)
-            conv2Workspace = n.conv2.makeWorkspace(batchCapacity: b)
-            deconv1Workspace = n.deconv1.makeWorkspace(batchCapacity: b)
-            deconv2Workspace = n.deconv2.makeWorkspace(batchCapacity: b)
+            let scratch = [n.conv1.scratchPerThread, n.conv2.scratchPerThread, n.deconv1.scratchPerThread, n.deconv2.scratchPerThread]
+            workspace = LayerWorkspace(threads: ComputePool.shared.threadCount, floatsPerThread: scratch.max()!)
         }
 
         func encode(_ x: Matrix, mean: Matrix, logVariance: Matrix) {
-            network.conv1.forward(x, into: conv1Out, workspace: conv1Workspace)
-            network.conv2.forward(conv1Out, into: conv2Out, workspace: conv2Workspace)
+            network.conv1.forward(x, into: conv1Out, workspace: workspace)
+            network.conv2.forward(conv1Out, into: conv2Out, workspace: workspace)
             network.encoderHidden.forward(conv2Out, into: hidden)
             network.encoderMean.forward(hidden, into: mean)
             network.encoderLogVariance.forward(hidden, into: logVariance)
@@ -138,17 +149,17 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
         func decode(_ z: Matrix, logits: Matrix) {
             network.decoderHidden.forward(z, into: decoderHidden)
             network.decoderExpand.forward(decoderHidden, into: expanded)
-            network.deconv1.forward(expanded, into: deconv1Out, workspace: deconv1Workspace)
-            network.deconv2.forward(deconv1Out, into: logits, workspace: deconv2Workspace)
+            network.deconv1.forward(expanded, into: deconv1Out, workspace: workspace)
+            network.deconv2.forward(deconv1Out, into: logits, workspace: workspace)
             (self.z, self.logits) = (z, logits)
         }
 
         func decodeBackward(logitsGradient: Matrix, zGradient: Matrix) {
             guard let z, let logits else { preconditionFailure("decodeBackward before decode") }
             network.deconv2.backward(input: deconv1Out, output: logits, outputGradient: logitsGradient,
-                                     inputGradient: deconv1Gradient, workspace: deconv2Workspace)
+                                     inputGradient: deconv1Gradient, workspace: workspace)
             network.deconv1.backward(input: expanded, output: deconv1Out, outputGradient: deconv1Gradient,
-                                     inputGradient: expandedGradient, workspace: deconv1Workspace)
+                                     inputGradient: expandedGradient, workspace: workspace)
             network.decoderExpand.backward(input: decoderHidden, output: expanded, outputGradient: expandedGradient,
                                            inputGradient: decoderHiddenGradient)
             network.decoderHidden.backward(input: z, output: decoderHidden, outputGradient: decoderHiddenGradient,
@@ -165,9 +176,9 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
             network.encoderHidden.backward(input: conv2Out, output: hidden, outputGradient: hiddenGradient,
                                            inputGradient: conv2Gradient)
             network.conv2.backward(input: conv1Out, output: conv2Out, outputGradient: conv2Gradient,
-                                   inputGradient: conv1Gradient, workspace: conv2Workspace)
+                                   inputGradient: conv1Gradient, workspace: workspace)
             network.conv1.backward(input: input, output: conv1Out, outputGradient: conv1Gradient,
-                                   inputGradient: nil, workspace: conv1Workspace)
+                                   inputGradient: nil, workspace: workspace)
         }
     }
 }

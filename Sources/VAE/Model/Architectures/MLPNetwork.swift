@@ -46,6 +46,14 @@ public final class MLPNetwork: VAENetwork, @unchecked Sendable {
 
     public func makePointDecoder() -> any PointDecoder { MLPPointDecoder(network: self) }
 
+    public static func parameterShapes(for c: ModelConfiguration) -> [(name: String, shape: [Int])] {
+        let (n, h, l) = (c.inputSize, c.hiddenSize, c.latentDim)
+        return [("encoder.hidden", h, n), ("encoder.mean", l, h), ("encoder.logvar", l, h),
+                ("decoder.hidden", h, l), ("decoder.output", n, h)].flatMap { layer in
+            [(layer.0 + ".weight", [layer.1, layer.2]), (layer.0 + ".bias", [layer.1])]
+        }
+    }
+
     /// Sizes from the first encoder layer `[H, N]` and the mean head `[L, H]`.
     public static func inferConfiguration(from shapes: [String: [Int]]) -> ModelConfiguration? {
         guard let hidden = shapes["encoder.hidden.weight"], hidden.count == 2,

@@ -30,20 +30,26 @@ public final class Dense: @unchecked Sendable {
         }
     }
 
-    /// y = activation(x W^T + b): one sgemm, then one pass for bias and activation.
+    /// Products smaller than this many multiply-adds run on the calling thread alone: splitting them
+    /// would cost more in hand-offs than it saves (the latent heads, the first decoder layer).
+    static let parallelWork = 1 << 16
+
+    /// The compute pool for a product of `work` multiply-adds: all its threads, or one.
+    private func threads(for work: Int) -> Int {
+        work >= Self.parallelWork ? ComputePool.shared.threadCount : 1
+    }
+
+    /// y = activation(x W^T + b), the batch's rows split over the compute pool: each thread one
+    /// single-threaded sgemm for its rows, then one pass for bias and activation over them.
     public func forward(_ x: Matrix, into y: Matrix) {
         precondition(x.columns == inputSize && y.columns == outputSize)
         y.rows = x.rows
-        BLAS.gemm(transposeB: true, m: x.rows, n: outputSize, k: inputSize,
-                  a: x.storage, lda: inputSize, b: weight.value.storage, ldb: inputSize,
-                  beta: 0, c: y.storage, ldc: outputSize)
-        let b = bias.value.storage
-        for r in 0 ..< y.rows {
-            let row = y.storage + r * outputSize
-            switch activation {
-            case .identity: for j in 0 ..< outputSize { row[j] += b[j] }
-            case .relu: for j in 0 ..< outputSize { row[j] = max(row[j] + b[j], 0) }
-            }
+        ComputePool.shared.forEachPart(of: x.rows, parts: threads(for: x.rows * inputSize * outputSize)) { [self] _, rows in
+            let (input, output) = (x.storage + rows.lowerBound * inputSize, y.storage + rows.lowerBound * outputSize)
+            BLAS.gemm(transposeB: true, m: rows.count, n: outputSize, k: inputSize,
+                      a: input, lda: inputSize, b: weight.value.storage, ldb: inputSize,
+                      beta: 0, c: output, ldc: outputSize)
+            lx_dense_bias_activation(output, bias.value.storage, rows.count, outputSize, activation == .relu ? 1 : 0)
         }
     }
 
@@ -53,7 +59,7 @@ public final class Dense: @unchecked Sendable {
     /// threads may run it at once on one layer. Blocked dot products over 4 rows and 4 outputs.
     public func inferenceForward(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>) {
         lx_small_linear(x, weight.value.storage, bias.value.storage, y, count, inputSize, outputSize,
-                        activation == .relu ? 1 : 0)
+                        activation == .relu ? 1 : 0, 0)
     }
 
     /// Backward pass. `outputGradient` holds dL/dy on entry; for ReLU it is masked in place to dL/d(pre-activation).
@@ -64,34 +70,28 @@ public final class Dense: @unchecked Sendable {
     ///     dx   = dpre W              [B, in]     (skipped when inputGradient is nil, e.g. the first layer)
     ///
     /// With `accumulateInputGradient`, dx is added to what `inputGradient` holds (two heads reading one input).
+    ///
+    /// Two regions on the compute pool: the output units split between threads for the mask, db and
+    /// the rows of dW they own; then the batch's rows split for dx, which needs every unit's mask.
     public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix,
                          inputGradient dx: Matrix?, accumulateInputGradient: Bool = false) {
         let batch = x.rows
-        let db = bias.gradient.storage
-        db.update(repeating: 0, count: outputSize)
-        for r in 0 ..< batch {
-            let g = dy.storage + r * outputSize
-            switch activation {
-            case .identity:
-                for j in 0 ..< outputSize { db[j] += g[j] }
-            case .relu:
-                // A select, not a branch, so the loop vectorises.
-                let out = y.storage + r * outputSize
-                for j in 0 ..< outputSize {
-                    let masked = out[j] > 0 ? g[j] : 0
-                    g[j] = masked
-                    db[j] += masked
-                }
-            }
+        let parts = threads(for: batch * inputSize * outputSize)
+        let relu = activation == .relu
+        ComputePool.shared.forEachPart(of: outputSize, parts: parts) { [self] _, units in
+            let first = units.lowerBound
+            lx_dense_bias_gradient(dy.storage + first, relu ? UnsafePointer(y.storage + first) : nil,
+                                   bias.gradient.storage + first, batch, units.count, outputSize)
+            BLAS.gemm(transposeA: true, m: units.count, n: inputSize, k: batch,
+                      a: dy.storage + first, lda: outputSize, b: x.storage, ldb: inputSize,
+                      beta: 0, c: weight.gradient.storage + first * inputSize, ldc: inputSize)
         }
-        BLAS.gemm(transposeA: true, m: outputSize, n: inputSize, k: batch,
-                  a: dy.storage, lda: outputSize, b: x.storage, ldb: inputSize,
-                  beta: 0, c: weight.gradient.storage, ldc: inputSize)
-        if let dx {
-            dx.rows = batch
-            BLAS.gemm(m: batch, n: inputSize, k: outputSize,
-                      a: dy.storage, lda: outputSize, b: weight.value.storage, ldb: inputSize,
-                      beta: accumulateInputGradient ? 1 : 0, c: dx.storage, ldc: inputSize)
+        guard let dx else { return }
+        dx.rows = batch
+        ComputePool.shared.forEachPart(of: batch, parts: parts) { [self] _, rows in
+            BLAS.gemm(m: rows.count, n: inputSize, k: outputSize,
+                      a: dy.storage + rows.lowerBound * outputSize, lda: outputSize, b: weight.value.storage, ldb: inputSize,
+                      beta: accumulateInputGradient ? 1 : 0, c: dx.storage + rows.lowerBound * inputSize, ldc: inputSize)
         }
     }
 }

@@ -1,25 +1,28 @@
-/// Scratch memory a layer uses during one training forward and backward pass, made once for a batch
-/// capacity and reused every step so that the training loop allocates nothing.
-///
-/// What a layer keeps in it between `forward` and `backward` (e.g. a convolution's unfolded input) must
-/// survive until that backward: give each layer its own workspace, from `makeWorkspace(batchCapacity:)`.
-/// Not thread-safe by itself, like `Matrix`.
+/// Scratch memory for a convolution layer's training passes, made once and reused every step so that
+/// the training loop allocates nothing: `threads` slots of `floatsPerThread` floats, one per thread
+/// the passes are spread over. Nothing is kept in it from the forward pass to the backward pass, and
+/// any batch size fits, so layers may share one workspace whose slots are big enough for each of them
+/// (`scratchPerThread`). Not thread-safe by itself: one pass at a time.
 public final class LayerWorkspace: @unchecked Sendable {
-    /// Images (rows) a pass may hold.
-    public let batchCapacity: Int
-    /// Floats in `storage`.
-    public let count: Int
-    /// 64-byte aligned, zero-initialised.
+    /// Threads a pass is spread over.
+    public let threads: Int
+    /// Floats in each thread's slot (rounded up to whole 64-byte lines).
+    public let floatsPerThread: Int
+    /// `threads * floatsPerThread` floats, 64-byte aligned.
     public let storage: UnsafeMutablePointer<Float>
 
-    public init(batchCapacity: Int, count: Int) {
-        precondition(batchCapacity >= 0 && count >= 0)
-        self.batchCapacity = batchCapacity
-        self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 4, alignment: 64)
-        storage = raw.bindMemory(to: Float.self, capacity: max(1, count))
-        storage.initialize(repeating: 0, count: max(1, count))
+    public init(threads: Int, floatsPerThread: Int) {
+        precondition(threads > 0 && floatsPerThread >= 0)
+        self.threads = threads
+        self.floatsPerThread = (floatsPerThread + 15) / 16 * 16
+        let count = max(1, threads * self.floatsPerThread)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
+        storage = raw.bindMemory(to: Float.self, capacity: count)
+        storage.initialize(repeating: 0, count: count)
     }
 
     deinit { storage.deallocate() }
+
+    /// The scratch of thread `slot`.
+    func slot(_ slot: Int) -> UnsafeMutablePointer<Float> { storage + slot * floatsPerThread }
 }

@@ -1,0 +1,137 @@
+import CKernels
+import Foundation
+import Synchronization
+
+/// The threads that do a training step's arithmetic: the calling thread plus `threadCount - 1` workers
+/// of our own, one per core. Every matrix product inside runs single-threaded in OpenBLAS on the part
+/// of the work its thread owns, so OpenBLAS's own thread pool stays out of the picture.
+///
+/// Why our own pool: OpenBLAS's workers, after each call, spin with `sched_yield` for about 0.1 s
+/// before they sleep. Between two sgemms of a training step they never sleep, so one core is always
+/// busy-yielding: any other thread (the element-wise work of the step, the explorer's UI, a Dispatch
+/// worker) then shares a core with a spinner, and profiles showed a fifth of the time in the
+/// scheduler. Here a worker spins with PAUSE (no system call) for at most `spinDuration` after a
+/// region, long enough to bridge the gaps inside a step, and then sleeps on a condition variable:
+/// between steps of a paused run, or while the explorer only draws, no thread is left spinning.
+///
+/// A region (`run`) splits work by an index `0 ..< threadCount`; the caller takes index 0. Regions
+/// from different threads are serialised.
+public final class ComputePool: @unchecked Sendable {
+    /// The pool every model uses. Replace it (before training starts) to change the thread count.
+    nonisolated(unsafe) public static var shared = ComputePool(threadCount: defaultThreadCount)
+
+    /// `LATENT_EXPLORER_THREADS`, else `OPENBLAS_NUM_THREADS`, else the cores this process may use.
+    public static var defaultThreadCount: Int {
+        let environment = ProcessInfo.processInfo.environment
+        for key in ["LATENT_EXPLORER_THREADS", "OPENBLAS_NUM_THREADS"] {
+            if let text = environment[key], let count = Int(text), count > 0 { return min(count, 256) }
+        }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// How long a worker keeps spinning for the next region before it sleeps.
+    static let spinDuration: UInt64 = 200_000   // ns
+
+    public let threadCount: Int
+    private let generation = Atomic<Int>(0)
+    private let unfinished = Atomic<Int>(0)
+    private let condition = NSCondition()
+    private let regionLock = NSLock()
+    private nonisolated(unsafe) var job: (@Sendable (Int) -> Void)?
+    private var workers: [Thread] = []
+
+    public init(threadCount: Int) {
+        self.threadCount = max(1, threadCount)
+        BLAS.threadCount = 1
+        for index in 1 ..< self.threadCount {
+            let thread = Thread { [self] in workerLoop(index) }   // the pool lives as long as the process
+            thread.name = "compute-\(index)"
+            thread.stackSize = 1 << 20
+            thread.start()
+            workers.append(thread)
+        }
+    }
+
+    /// Runs `body(index)` for every `index` in `0 ..< threadCount` at once, index 0 on the calling
+    /// thread, and returns when all have finished.
+    public func run(_ body: @escaping @Sendable (_ index: Int) -> Void) {
+        guard threadCount > 1 else { return body(0) }
+        regionLock.lock()
+        defer { regionLock.unlock() }
+        job = body
+        unfinished.store(threadCount - 1, ordering: .sequentiallyConsistent)
+        generation.add(1, ordering: .sequentiallyConsistent)
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
+        body(0)
+        wait { self.unfinished.load(ordering: .acquiring) == 0 }
+        job = nil
+    }
+
+    /// Splits `0 ..< count` into `parts` (at most `threadCount`) contiguous ranges, in order, and runs
+    /// `body(part, range)` on each at once; one part runs on the calling thread alone. The split depends
+    /// only on `count` and `parts`, so results summed over parts in part order repeat from run to run.
+    public func forEachPart(of count: Int, parts requested: Int? = nil,
+                            _ body: @escaping @Sendable (_ part: Int, _ range: Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let parts = min(requested ?? threadCount, threadCount, count)
+        guard parts > 1 else { return body(0, 0 ..< count) }
+        run { part in
+            guard part < parts else { return }
+            body(part, Self.part(part, of: count, parts: parts))
+        }
+    }
+
+    /// Σ body(range) over the parts of `0 ..< count` (as `forEachPart`), added in part order.
+    public func sum(of count: Int, parts: Int? = nil, _ body: @escaping @Sendable (_ range: Range<Int>) -> Double) -> Double {
+        let partials = PartialSums(count: threadCount)
+        forEachPart(of: count, parts: parts) { part, range in partials.values[part] = body(range) }
+        return partials.values.reduce(0, +)
+    }
+
+    /// Part `index` of `0 ..< count` split in `parts` contiguous ranges of near-equal size.
+    public static func part(_ index: Int, of count: Int, parts: Int) -> Range<Int> {
+        let size = count / parts, extra = count % parts
+        let start = index * size + min(index, extra)
+        return start ..< start + size + (index < extra ? 1 : 0)
+    }
+
+    private func workerLoop(_ index: Int) {
+        var seen = 0
+        while true {
+            wait { self.generation.load(ordering: .acquiring) != seen }
+            seen = generation.load(ordering: .acquiring)
+            job?(index)
+            if unfinished.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 {
+                condition.lock()
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+    }
+
+    /// Spins on `ready` for up to `spinDuration`, then sleeps on the condition until it holds. Every
+    /// change of state is followed by a broadcast under the lock, so the check under the lock cannot
+    /// miss one.
+    private func wait(until ready: () -> Bool) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var spins = 0
+        while !ready() {
+            lx_cpu_relax()
+            spins += 1
+            if spins & 63 == 0 && DispatchTime.now().uptimeNanoseconds - start > Self.spinDuration {
+                condition.lock()
+                while !ready() { condition.wait() }
+                condition.unlock()
+                return
+            }
+        }
+    }
+}
+
+/// One slot per part, each written by one thread and read after the region has ended.
+private final class PartialSums: @unchecked Sendable {
+    var values: [Double]
+    init(count: Int) { values = [Double](repeating: 0, count: count) }
+}

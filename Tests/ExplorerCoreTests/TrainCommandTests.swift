@@ -1,0 +1,258 @@
+import Foundation
+import VAE
+import XCTest
+
+/// Runs the real `latent-explorer train` (as EndToEndTests does, without tmux) and checks what it
+/// does with an unwritable --out, a full disk, Ctrl-C and SIGTERM, and degenerate data: the file at
+/// --out is either the previous one or a complete model, never a partial file, and no temporary file
+/// is left behind.
+final class TrainCommandTests: XCTestCase {
+    private var folder = ""
+    private let oldModel: [UInt8] = Array("the previous model".utf8)
+    /// Arguments for a small model that trains quickly, for as long as the test wants.
+    private let quickModel = ["--hidden-size", "64", "--batch-size", "16"]
+    private let endless = ["--epochs", "100000", "--patience", "100000"]
+
+    private var binary: String {
+        if let path = ProcessInfo.processInfo.environment["LATENT_EXPLORER_BIN"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/latent-explorer").path
+    }
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw XCTSkip("no latent-explorer binary at \(binary): run swift build first")
+        }
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("lx-train-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
+        try writeData(count: 300)
+    }
+
+    override func tearDownWithError() throws {
+        _ = Self.shell("umount '\(folder)/small' 2>/dev/null")
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// An EMNIST-style CSV pair in `folder/data`: `count` training images with labels a...z, 20 test images.
+    private func writeData(count: Int, pixel: (Int, Int) -> UInt8 = { image, offset in UInt8((image * 37 + offset * (offset % 7)) % 256) }) throws {
+        func images(_ n: Int, _ first: Int) -> ImageSet {
+            var pixels: [UInt8] = []
+            pixels.reserveCapacity(n * ImageSet.pixelCount)
+            for image in first ..< first + n { for offset in 0 ..< ImageSet.pixelCount { pixels.append(pixel(image, offset)) } }
+            return ImageSet(pixels: pixels, labels: (first ..< first + n).map { $0 % 26 + 1 })
+        }
+        try DatasetWriter.writeCSV(images(count, 0), path: folder + "/data/emnist-letters-train.csv")
+        try DatasetWriter.writeCSV(images(20, count), path: folder + "/data/emnist-letters-test.csv")
+    }
+
+    // MARK: running the binary
+
+    /// A running `latent-explorer` whose output is collected as it arrives.
+    private final class Run: @unchecked Sendable {
+        let process = Process()
+        private let lock = NSLock()
+        private var out = Data(), err = Data()
+
+        init(_ binary: String, _ arguments: [String]) throws {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+            let (outPipe, errPipe) = (Pipe(), Pipe())
+            process.standardOutput = outPipe
+            process.standardError = errPipe
+            outPipe.fileHandleForReading.readabilityHandler = { [unowned self] in let d = $0.availableData; lock.withLock { out += d } }
+            errPipe.fileHandleForReading.readabilityHandler = { [unowned self] in let d = $0.availableData; lock.withLock { err += d } }
+            try process.run()
+        }
+
+        var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
+        var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+
+        func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+        /// Waits for the process to end (killing it after `timeout` seconds) and for its output.
+        func finish(timeout: TimeInterval = 120) -> Int32 {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            Thread.sleep(forTimeInterval: 0.1)   // the last output reaches the handlers
+            return process.terminationStatus
+        }
+
+        /// Waits until standard output (or standard error) contains `text`.
+        func waitForOutput(_ text: String, inStandardError: Bool = false, timeout: TimeInterval = 120) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            func found() -> Bool { (inStandardError ? stderr : stdout).contains(text) }
+            while Date() < deadline {
+                if found() { return true }
+                if !process.isRunning { return found() }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            return false
+        }
+    }
+
+    private func train(_ arguments: [String]) throws -> Run {
+        try Run(binary, ["train", "--data", folder + "/data"] + arguments)
+    }
+
+    private func contents(_ path: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+    }
+
+    private func entries(_ directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+    }
+
+    /// The error line ArgumentParser prints: exactly one line.
+    private func assertOneErrorLine(_ stderr: String, contains text: String, file: StaticString = #filePath, line: UInt = #line) {
+        let lines = stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, stderr, file: file, line: line)
+        XCTAssertTrue(stderr.hasPrefix("Error: ") && stderr.contains(text), stderr, file: file, line: line)
+    }
+
+    private static func shell(_ command: String) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// A tmpfs of `size` at `folder/small` (root only), or a skip.
+    private func mountSmallDisk(_ size: String) throws -> String {
+        let mountPoint = folder + "/small"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        guard Self.shell("mount -t tmpfs -o size=\(size) tmpfs '\(mountPoint)' 2>/dev/null") == 0 else {
+            throw XCTSkip("cannot mount a tmpfs here (needs root); AtomicFileTests covers full disks by injection")
+        }
+        return mountPoint
+    }
+
+    // MARK: --out that cannot be written
+
+    func testAnUnwritableOutIsRefusedBeforeTraining() throws {
+        try oldModel.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/file")) }
+        let cases = [
+            (folder + "/missing/m.safetensors", "folder \(folder)/missing does not exist"),
+            (folder + "/file/m.safetensors", "part of the path is a file, not a folder"),
+            (folder, "it is a folder"),
+        ]
+        for (out, message) in cases {
+            let run = try train(quickModel + ["--out", out])
+            XCTAssertEqual(run.finish(), 1, out)
+            assertOneErrorLine(run.stderr, contains: "cannot save \(out): \(message)")
+            XCTAssertFalse(run.stdout.contains("Epoch"), "no training: \(run.stdout)")
+        }
+        XCTAssertTrue(contents(folder + "/file") == oldModel, "the previous model is intact")
+    }
+
+    func testADiskTooSmallForTheWeightsIsRefusedBeforeTrainingAndKeepsTheOldModel() throws {
+        let disk = try mountSmallDisk("64k")
+        let out = disk + "/m.safetensors"
+        try oldModel.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: out)) }
+        let run = try train(["--out", out])   // 806,000 parameters: 3.1 MB
+        XCTAssertEqual(run.finish(), 1)
+        assertOneErrorLine(run.stderr, contains: "cannot save \(out): it needs 3.1 MB but the disk has")
+        XCTAssertFalse(run.stdout.contains("Epoch"))
+        XCTAssertTrue(contents(out) == oldModel, "the previous model is intact")
+        XCTAssertEqual(entries(disk), ["m.safetensors"])
+    }
+
+    /// The disk fills up while training runs; the save at Ctrl-C fails cleanly and the old model survives.
+    func testADiskThatFillsDuringTrainingKeepsTheOldModel() throws {
+        let disk = try mountSmallDisk("1m")
+        let out = disk + "/m.safetensors"
+        try oldModel.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: out)) }
+        let run = try train(quickModel + endless + ["--out", out])   // 101,652 parameters: 400 KB
+        XCTAssertTrue(run.waitForOutput(" 1/100000 ["), run.stdout + run.stderr)
+        _ = Self.shell("head -c 2M /dev/zero > '\(disk)/filler' 2>/dev/null")
+        run.signal(SIGINT)
+        XCTAssertEqual(run.finish(), 1)
+        XCTAssertTrue(run.stderr.contains("Error: cannot save \(out): the disk is full"), run.stderr)
+        XCTAssertTrue(contents(out) == oldModel, "the previous model is intact")
+        XCTAssertEqual(entries(disk), ["filler", "m.safetensors"], "no temporary file")
+    }
+
+    // MARK: Ctrl-C and SIGTERM
+
+    func testCtrlCAfterAnEpochSavesTheBestWeightsAndExits130() throws {
+        try assertInterruptedRunSaves(signal: SIGINT, status: 130, name: "Ctrl-C (SIGINT)")
+    }
+
+    func testSIGTERMAfterAnEpochSavesTheBestWeightsAndExits143() throws {
+        try assertInterruptedRunSaves(signal: SIGTERM, status: 143, name: "SIGTERM")
+    }
+
+    private func assertInterruptedRunSaves(signal: Int32, status: Int32, name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let out = folder + "/m.safetensors"
+        try oldModel.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: out)) }
+        let run = try train(quickModel + endless + ["--out", out])
+        XCTAssertTrue(run.waitForOutput(" 2/100000 ["), run.stdout + run.stderr, file: file, line: line)
+        run.signal(signal)
+        XCTAssertEqual(run.finish(), status, run.stderr, file: file, line: line)
+        XCTAssertTrue(run.stderr.contains("\(name): stopping after this batch"), run.stderr, file: file, line: line)
+        XCTAssertTrue(run.stderr.contains("Interrupted by \(name): saved the best weights so far (epoch"), run.stderr, file: file, line: line)
+        let (model, metadata) = try WeightsFile.load(out)
+        XCTAssertEqual(model.configuration.hiddenSize, 64, file: file, line: line)
+        XCTAssertGreaterThanOrEqual(metadata.epochs, 1, file: file, line: line)
+        XCTAssertTrue(model.tensors().values.allSatisfy { $0.values.allSatisfy(\.isFinite) }, file: file, line: line)
+        XCTAssertEqual(entries(folder), ["data", "m.safetensors"], "no temporary file", file: file, line: line)
+    }
+
+    func testCtrlCBeforeTheFirstEpochEndsSavesNothing() throws {
+        // One image a step through a 512-unit model: the first epoch takes seconds.
+        try writeData(count: 4_000)
+        let out = folder + "/m.safetensors"
+        try oldModel.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: out)) }
+        let run = try train(["--batch-size", "1", "--out", out])
+        XCTAssertTrue(run.waitForOutput("Training mlp"), run.stdout + run.stderr)
+        run.signal(SIGINT)
+        XCTAssertEqual(run.finish(), 130, run.stderr)
+        XCTAssertTrue(run.stderr.contains("interrupted by Ctrl-C (SIGINT) before the first epoch ended; nothing saved, \(out) is as it was"), run.stderr)
+        XCTAssertTrue(contents(out) == oldModel, "the previous model is intact")
+    }
+
+    /// Two Ctrl-Cs: the second quits at once, without writing, although the first asked for a save.
+    /// (Signals sent back to back merge into one, as POSIX allows, so the second waits until the
+    /// first has been seen. A batch of 2,000 images through 1,024 hidden units takes long enough
+    /// for the second to arrive before that batch ends.)
+    func testASecondCtrlCQuitsAtOnceWithoutWriting() throws {
+        try writeData(count: 2_000)
+        let out = folder + "/m.safetensors"
+        try oldModel.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: out)) }
+        let run = try train(["--hidden-size", "1024", "--batch-size", "2000"] + endless + ["--out", out])
+        XCTAssertTrue(run.waitForOutput(" 1/100000 ["), run.stdout + run.stderr)
+        run.signal(SIGINT)
+        XCTAssertTrue(run.waitForOutput("stopping after this batch", inStandardError: true), run.stderr)
+        run.signal(SIGINT)
+        XCTAssertEqual(run.finish(), 130, run.stderr)
+        XCTAssertTrue(run.stderr.contains("Ctrl-C (SIGINT) again: quitting now. Nothing was saved; \(out) is as it was."), run.stderr)
+        XCTAssertFalse(run.stderr.contains("saved the best weights"), run.stderr)
+        XCTAssertTrue(contents(out) == oldModel, "the previous model is intact")
+        XCTAssertEqual(entries(folder), ["data", "m.safetensors"], "no temporary file")
+    }
+
+    // MARK: degenerate data
+
+    func testALettersFilterThatLeavesNoImageIsAMessage() throws {
+        try writeData(count: 2)   // labels a and b
+        let run = try train(quickModel + ["--letters", "xyz", "--out", folder + "/m.safetensors"])
+        XCTAssertEqual(run.finish(), 1)
+        assertOneErrorLine(run.stderr, contains: "the training split holds no images after --letters xyz")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/m.safetensors"))
+    }
+
+    func testASingleImageABatchLargerThanTheSetAndAllBlackImagesTrain() throws {
+        for (count, pixel) in [(1, { (_: Int, offset: Int) in UInt8(offset % 256) }), (40, { (_: Int, _: Int) in UInt8(0) })] {
+            try writeData(count: count, pixel: pixel)
+            let out = folder + "/m\(count).safetensors"
+            let run = try train(["--hidden-size", "64", "--batch-size", "128", "--epochs", "2", "--out", out])
+            XCTAssertEqual(run.finish(), 0, run.stderr)
+            XCTAssertTrue(run.stdout.contains("The batch size is \(count), the number of training images"), run.stdout)
+            let model = try WeightsFile.load(out).model
+            XCTAssertTrue(model.tensors().values.allSatisfy { $0.values.allSatisfy(\.isFinite) }, "count \(count)")
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import CKernels
+import XCTest
+@testable import VAE
+
+/// Seeded fuzz cases for the unfolding kernels: random geometries (strides 1 to 3, so both the vector
+/// paths and the general loops run; kernels 1 to 5; sides 1 to 33; the output side sometimes one past
+/// the natural one, as a transposed convolution's geometry may have it) against plain loops, with
+/// canaries around every buffer so that a vector store or read past its part shows up.
+final class ConvolutionKernelFuzzTests: XCTestCase {
+    private static let seed: UInt64 = 1_234
+    private static let cases = 400
+    private static let canary = 17   // floats of guard zone on each side
+    private static let canaryValue: Float = -12_345
+
+    /// A buffer of `count` floats between two guard zones.
+    private final class Guarded {
+        let count: Int
+        let base: UnsafeMutablePointer<Float>
+        var body: UnsafeMutablePointer<Float> { base + ConvolutionKernelFuzzTests.canary }
+
+        init(_ count: Int, fill: (Int) -> Float) {
+            self.count = count
+            base = .allocate(capacity: count + 2 * ConvolutionKernelFuzzTests.canary)
+            base.initialize(repeating: ConvolutionKernelFuzzTests.canaryValue, count: count + 2 * ConvolutionKernelFuzzTests.canary)
+            for i in 0 ..< count { body[i] = fill(i) }
+        }
+
+        deinit { base.deallocate() }
+
+        var canariesIntact: Bool {
+            (0 ..< ConvolutionKernelFuzzTests.canary).allSatisfy {
+                base[$0] == ConvolutionKernelFuzzTests.canaryValue
+                    && body[count + $0] == ConvolutionKernelFuzzTests.canaryValue
+            }
+        }
+    }
+
+    /// The image pixel element (r, q) of the unfolded matrix reads, or nil in the padding.
+    private func source(_ g: lx_conv_geometry, row r: Int, column q: Int) -> Int? {
+        let (k, outSide, inSide) = (g.kernel, g.out_side, g.in_side)
+        let plane = outSide * outSide
+        let (c, tap) = (r / (k * k), r % (k * k))
+        let (b, position) = (q / plane, q % plane)
+        let iy = (position / outSide) * g.stride - g.padding + tap / k
+        let ix = (position % outSide) * g.stride - g.padding + tap % k
+        guard iy >= 0, iy < inSide, ix >= 0, ix < inSide else { return nil }
+        return ((b * g.channels + c) * inSide + iy) * inSide + ix
+    }
+
+    func testUnfoldingMatchesPlainLoopsOnRandomGeometries() {
+        var g = SeededGenerator(seed: Self.seed)
+        func random(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(g.next() % UInt64(range.count)) }
+        var vectorPathCases = 0
+        for trial in 0 ..< Self.cases {
+            let (stride, kernel, padding, channels, inSide) = (random(1 ... 3), random(1 ... 5), random(0 ... 2), random(1 ... 3), random(1 ... 33))
+            let span = inSide + 2 * padding - kernel
+            guard span >= 0 else { continue }
+            let outSide = span / stride + 1 + (random(0 ... 2) == 0 ? 1 : 0)
+            let batch = random(1 ... 3)
+            let geometry = lx_conv_geometry(channels: channels, in_side: inSide, out_side: outSide,
+                                            kernel: kernel, stride: stride, padding: padding)
+            if stride <= 2 && outSide <= 16 && inSide <= 16 * stride { vectorPathCases += 1 }
+            let what = "trial \(trial): stride \(stride) kernel \(kernel) padding \(padding) channels \(channels) side \(inSide) -> \(outSide), batch \(batch)"
+            let rows = channels * kernel * kernel, columnCount = batch * outSide * outSide
+            let imageCount = batch * channels * inSide * inSide
+
+            let x = Guarded(imageCount) { _ in g.nextUniform() * 2 - 1 }
+            let columns = Guarded(rows * columnCount) { _ in .nan }
+            lx_im2col(geometry, x.body, batch, columns.body, columnCount, 1)
+            var unfoldMismatches = 0
+            for r in 0 ..< rows {
+                for q in 0 ..< columnCount {
+                    let expected = source(geometry, row: r, column: q).map { x.body[$0] } ?? 0
+                    if columns.body[r * columnCount + q] != expected { unfoldMismatches += 1 }
+                }
+            }
+            XCTAssertEqual(unfoldMismatches, 0, "im2col, \(what)")
+            XCTAssertTrue(columns.canariesIntact, "im2col wrote outside its buffer, \(what)")
+            XCTAssertTrue(x.canariesIntact)
+
+            for accumulate in [false, true] {
+                let start = (0 ..< imageCount).map { _ in g.nextUniform() }
+                let folded = Guarded(imageCount) { accumulate ? start[$0] : .nan }
+                var expected = accumulate ? start.map(Double.init) : [Double](repeating: 0, count: imageCount)
+                for r in 0 ..< rows {
+                    for q in 0 ..< columnCount {
+                        if let i = source(geometry, row: r, column: q) { expected[i] += Double(columns.body[r * columnCount + q]) }
+                    }
+                }
+                lx_col2im(geometry, columns.body, columnCount, 1, batch, folded.body, accumulate ? 1 : 0)
+                let worst = (0 ..< imageCount).map { abs(Double(folded.body[$0]) - expected[$0]) }.max() ?? 0
+                XCTAssertLessThanOrEqual(worst, 1e-5, "col2im (accumulate \(accumulate)), \(what)")
+                XCTAssertTrue(folded.canariesIntact, "col2im wrote outside its buffer, \(what)")
+                XCTAssertTrue(columns.canariesIntact)
+            }
+        }
+        XCTAssertGreaterThan(vectorPathCases, Self.cases / 10, "the fuzz must reach the vector paths")
+    }
+}
