@@ -43,6 +43,25 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertFalse(session.isActive)
     }
 
+    /// The training thread yields to the UI: it runs with a higher nice value (read from /proc).
+    func testTrainingThreadRunsBehindTheUI() throws {
+        let session = makeSession()
+        session.toggle(model: VAEModel(configuration: ModelConfiguration(hiddenSize: 16), seed: 1))
+        defer { session.stopAndWait() }
+        poll(session) { $0.phase == .running }
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+        let training = tasks.first { task in
+            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) == TrainingSession.threadName + "\n"
+        }
+        let names = tasks.map { (try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8)) ?? "?" }
+        let task = try XCTUnwrap(training, "no explorer-training thread among \(names)")
+        let stat = try String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8)
+        // Fields after the parenthesised name: state is field 3, nice is field 19.
+        let fields = stat[stat.range(of: ")")!.upperBound...].split(separator: " ")
+        XCTAssertEqual(Int32(fields[16]), TrainingSession.trainingNiceness)
+        XCTAssertEqual(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0), 0, "the test's own thread keeps its priority")
+    }
+
     /// Quitting while the data is still being prepared: the thread ends without training.
     func testStopAndWaitWhilePreparingEndsTheThread() {
         let session = TrainingSession(dataName: "slow", configuration: TrainingConfiguration(epochs: 1_000, snapshotInterval: 0)) {

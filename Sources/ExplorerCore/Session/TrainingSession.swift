@@ -95,6 +95,7 @@ public final class TrainingSession: @unchecked Sendable {
                 lock.withLock { threadRunning = false }
                 threadEnded.signal()
             }
+            Self.becomeBackgroundThread()
             do {
                 let dataset = try loadData()
                 let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
@@ -113,6 +114,23 @@ public final class TrainingSession: @unchecked Sendable {
     }
 
     private func currentTrainer() -> Trainer? { lock.withLock { trainer } }
+
+    /// The nice value of the training thread: the explorer's own drawing comes first. On the 2-core
+    /// machine, with a conv model training, this halved the median and p95 frame times (1.5-1.7 and
+    /// 6.3-6.7 ms against 3.4-3.5 and 10.4-11 ms) and training ran no slower: the UI takes little
+    /// CPU, and only where the two contend does the UI win.
+    public static let trainingNiceness: Int32 = 10
+
+    /// The name the kernel shows for the training thread (`top -H`, /proc; at most 15 characters).
+    public static let threadName = "explorer-train"
+
+    /// Names the calling thread for the kernel (through /proc: Swift does not see glibc's
+    /// `pthread_setname_np`) and lowers its priority. On Linux the nice value belongs to a thread, and
+    /// `who` 0 is the calling one.
+    private static func becomeBackgroundThread() {
+        try? threadName.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, trainingNiceness)
+    }
 
     /// Drains the training events: updates the status and returns the newest weight snapshot, if any.
     public func poll() -> ModelSnapshot? {
