@@ -14,10 +14,28 @@ enum StatisticsTable {
         for (band, item) in LetterStatistics.pixelBands.enumerated() {
             rows.append(["pixels \(item.name), share"] + columns.map { String(format: "%.4f", $0.statistics.pixelBandShares[band]) })
         }
+        if markdown { header[0] = "measure: mean ± sd (p10 / median / p90)" }
+        return table(header: header, rows: rows, markdown: markdown)
+    }
+
+    /// One row per class: each measure's mean in the first data set, then in the second ("a / b").
+    static func renderByClass(_ first: (name: String, statistics: [Int: LetterStatistics]),
+                              _ second: (name: String, statistics: [Int: LetterStatistics]),
+                              className: (Int) -> String, markdown: Bool) -> String {
+        let header = ["class (\(first.name) / \(second.name))", "count"] + LetterStatistics.measures.map(\.name)
+        let labels = Set(first.statistics.keys).intersection(second.statistics.keys).sorted()
+        let rows: [[String]] = labels.map { label in
+            let (a, b) = (first.statistics[label]!, second.statistics[label]!)
+            return [className(label), "\(a.count) / \(b.count)"] + LetterStatistics.measures.indices.map { index in
+                String(format: "%.2f / %.2f", a.summaries[index].mean, b.summaries[index].mean)
+            }
+        }
+        return table(header: header, rows: rows, markdown: markdown)
+    }
+
+    private static func table(header: [String], rows: [[String]], markdown: Bool) -> String {
         if markdown {
-            header[0] = "measure: mean ± sd (p10 / median / p90)"
-            var lines = ["| " + header.joined(separator: " | ") + " |",
-                         "|" + String(repeating: "---|", count: header.count)]
+            var lines = ["| " + header.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: header.count)]
             lines += rows.map { "| " + $0.joined(separator: " | ") + " |" }
             return lines.joined(separator: "\n")
         }

@@ -17,6 +17,7 @@ struct StatsCommand: ParsableCommand {
     var against = "synthetic"
     @Option(help: "Which split to measure: train or test.") var split = "train"
     @Flag(help: "Print a Markdown table.") var markdown = false
+    @Flag(help: "Also print, for each class, the mean of each measure in both data sets.") var byClass = false
 
     func validate() throws {
         guard ["train", "test"].contains(split) else { throw ValidationError("--split must be train or test") }
@@ -30,5 +31,11 @@ struct StatsCommand: ParsableCommand {
         func chosen(_ dataset: LabelledDataset) -> ImageSet { split == "train" ? dataset.train : dataset.test }
         let columns = [(first.name, LetterStatistics(chosen(first))), (second.name, LetterStatistics(chosen(second)))]
         print(StatisticsTable.render(columns, split: split, markdown: markdown))
+        if byClass {
+            print("")
+            print(StatisticsTable.renderByClass((first.name, LetterStatistics.byLabel(chosen(first))),
+                                                (second.name, LetterStatistics.byLabel(chosen(second))),
+                                                className: first.className, markdown: markdown))
+        }
     }
 }

@@ -78,6 +78,13 @@ public struct LetterStatistics: Sendable {
         pixelBandShares = totals.map { Double($0) / Double(images.pixels.count) }
     }
 
+    /// Statistics of each label's images separately.
+    public static func byLabel(_ images: ImageSet) -> [Int: LetterStatistics] {
+        var result: [Int: LetterStatistics] = [:]
+        for label in Set(images.labels) { result[label] = LetterStatistics(images.filtered(labels: [label])) }
+        return result
+    }
+
     public func summary(_ name: String) -> Summary? {
         Self.measures.firstIndex { $0.name == name }.map { summaries[$0] }
     }
