@@ -25,9 +25,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let first = try dataOptions.load()
-        var otherOptions = dataOptions
-        otherOptions.data = against
-        let second = try otherOptions.load()
+        let second = try CLIError.wrap { try DataSelection(source: DataSource.resolve(against, emnistSplit: dataOptions.emnistSplit)).load() }
         func chosen(_ dataset: LabelledDataset) -> ImageSet { split == "train" ? dataset.train : dataset.test }
         let columns = [(first.name, LetterStatistics(chosen(first))), (second.name, LetterStatistics(chosen(second)))]
         print(StatisticsTable.render(columns, split: split, markdown: markdown))

@@ -7,7 +7,8 @@ enum ClassNames {
     ].enumerated().map { ($0.offset, $0.element) })
 
     /// `emnist-letters-mapping.txt`: lines `label code [code ...]` of decimal character codes, e.g.
-    /// `1 65 97` (A and a merged in class 1). The name is the lower-case letter when there is one.
+    /// `1 65 97` (A and a merged in class 1). The name is the lower-case letter when there is one, else
+    /// the character itself, so that byclass's `10 65` (A) and `36 97` (a) stay apart.
     static func readMapping(_ path: String) throws -> [Int: String] {
         let text = String(decoding: try FileBytes.read(path), as: UTF8.self)
         var names: [Int: String] = [:]
@@ -23,7 +24,7 @@ enum ClassNames {
                 characters.append(Character(scalar))
             }
             let lower = characters.first { $0.isLowercase } ?? characters[0]
-            names[label] = String(lower).lowercased()
+            names[label] = String(lower)
         }
         guard !names.isEmpty else { throw DataError.badMapping(path: path, line: 1) }
         return names
