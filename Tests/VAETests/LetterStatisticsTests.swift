@@ -92,4 +92,17 @@ final class LetterStatisticsTests: XCTestCase {
         let loop = Thinning.skeleton(ring, side: 28).filter { $0 }.count
         XCTAssertEqual(Double(loop), 2 * .pi * 8.5 * 0.85, accuracy: 12, "ring skeleton length \(loop)")
     }
+
+    /// On synthetic letters, whose forms are known, the census recovers the shares they were drawn with.
+    func testFormCensusRecoversTheGeneratorsShares() {
+        let letters = SyntheticLetters.makeImageSet(count: 3_900, seed: 21)
+        let census = LetterFormCensus(letters, rendersPerForm: 120)
+        XCTAssertEqual(Set(census.shares.keys), Set(1 ... 26).subtracting(LetterFormCensus.formsLookAlike))
+        for (label, shares) in census.shares {
+            XCTAssertEqual(shares.reduce(0, +), 1, accuracy: 1e-9)
+            for (form, share) in zip(LetterForms.forms(label: label), shares) {
+                XCTAssertEqual(share, Double(form.share), accuracy: 0.15, "class \(label), \(form.name)")
+            }
+        }
+    }
 }

@@ -33,6 +33,25 @@ enum StatisticsTable {
         return table(header: header, rows: rows, markdown: markdown)
     }
 
+    /// One row per form of each counted class: its estimated share in both data sets and the share the
+    /// generator draws it with.
+    static func renderForms(_ first: (name: String, census: LetterFormCensus), _ second: (name: String, census: LetterFormCensus),
+                            markdown: Bool) -> String {
+        let header = ["class", "form", "\(first.name) (5-NN on renders)", "\(second.name) (same)", "generator draws"]
+        var rows: [[String]] = []
+        for label in first.census.shares.keys.sorted() {
+            let forms = LetterForms.forms(label: label)
+            for (index, form) in forms.enumerated() {
+                func share(_ census: LetterFormCensus) -> String {
+                    census.shares[label].map { String(format: "%.0f%%", 100 * $0[index]) } ?? "-"
+                }
+                rows.append([index == 0 ? String(UnicodeScalar(UInt8(96 + label))) + " (\(first.census.counts[label] ?? 0))" : "",
+                             form.name, share(first.census), share(second.census), String(format: "%.0f%%", 100 * form.share)])
+            }
+        }
+        return table(header: header, rows: rows, markdown: markdown)
+    }
+
     private static func table(header: [String], rows: [[String]], markdown: Bool) -> String {
         if markdown {
             var lines = ["| " + header.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: header.count)]

@@ -18,6 +18,8 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "Which split to measure: train or test.") var split = "train"
     @Flag(help: "Print a Markdown table.") var markdown = false
     @Flag(help: "Also print, for each class, the mean of each measure in both data sets.") var byClass = false
+    @Flag(help: "Also estimate the share of each letter form (capital, single-storey a, bar...) in both data sets.")
+    var forms = false
 
     func validate() throws {
         guard ["train", "test"].contains(split) else { throw ValidationError("--split must be train or test") }
@@ -34,6 +36,11 @@ struct StatsCommand: ParsableCommand {
             print(StatisticsTable.renderByClass((first.name, LetterStatistics.byLabel(chosen(first))),
                                                 (second.name, LetterStatistics.byLabel(chosen(second))),
                                                 className: first.className, markdown: markdown))
+        }
+        if forms {
+            print("")
+            print(StatisticsTable.renderForms((first.name, LetterFormCensus(chosen(first))),
+                                              (second.name, LetterFormCensus(chosen(second))), markdown: markdown))
         }
     }
 }

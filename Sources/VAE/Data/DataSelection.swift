@@ -80,7 +80,7 @@ public struct DataSelection: Sendable, Equatable {
             tests.append(test)
             testNames.append("\(name) test" + (testIndices == nil ? "" : "-\(testSplit.rawValue)") + " \(test.count)")
         }
-        let name = trainNames.joined(separator: " + ") + "; scored on " + testNames.joined(separator: " + ")
+        let name = trainNames.joined(separator: " + ") + "; test: " + testNames.joined(separator: " + ")
         let singlePlain = parts.count == 1 && testSplit == .all && !trainOnRealTest && realRepeat == 1
         return LabelledDataset(name: singlePlain ? loaded[0].name : name,
                                train: ImageSet.concatenating(trains), test: ImageSet.concatenating(tests),

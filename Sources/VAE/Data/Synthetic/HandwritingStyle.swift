@@ -38,10 +38,10 @@ struct HandwritingStyle {
         slant = min(max(normal(0.16, 0.24), -0.5), 0.8)
         rotation = normal(0, 0.07)
         aspect = expf(normal(-0.12, 0.16))
-        penWidth = min(max(2.75 * expf(normal(0, 0.3)), 1.4), 6.5)
+        penWidth = min(max(2.7 * expf(normal(0, 0.3)), 1.4), 6.5)
         pressure = (uniform(0, 0.25), uniform(2, 6), uniform(0, 2 * .pi))
-        blur = min(max(normal(0.25 + 0.1 * penWidth, 0.08), 0.25), 1.2)
-        frame = uniform(23.6, 25.8)
+        blur = min(max(normal(0.2 + 0.1 * penWidth, 0.08), 0.25), 1.2)
+        frame = uniform(23.8, 26.0)
     }
 
     /// How far beyond the pen's edge the faint ink reaches, in pixels (where Φ(-x / blur) * 255 drops below 1).

@@ -95,8 +95,8 @@ public enum LetterForms {
         [capital(18, 0.3), small(18, 0.7)],
         // s: one shape in either case.
         [small(19, 0.5), capital(19, 0.5)],
-        // t: 14 T, 23 t of 37, about half of them plain crosses.
-        [capital(20, 0.38), small(20, 0.3), variant("cross t", 0.32, V.crossT)],
+        // t: 14 T, 23 t of 37, most of them plain crosses.
+        [capital(20, 0.38), small(20, 0.17), variant("cross t", 0.45, V.crossT)],
         // u: about 14 U, 18 u of 32.
         [capital(21, 0.45), small(21, 0.55)],
         // v: one shape in either case.

@@ -13,12 +13,12 @@ struct StrokeRasterizer {
     /// edge it lies, in pixels): ink is a monotone function of it, so it is applied once at the end.
     private var depth = [Float](repeating: -.infinity, count: ImageSet.pixelCount)
     private let inverseBlur: Float
-    /// How far past the pen's edge ink still shows (Φ(-3.5) * 255 < 0.1).
+    /// How far past the pen's edge ink still shows (Φ(-3) * 255 < 0.5: it rounds to 0).
     private let reachBeyondPen: Float
 
     init(blur: Float) {
         inverseBlur = 1 / max(blur, 0.05)
-        reachBeyondPen = 3.5 * max(blur, 0.05)
+        reachBeyondPen = 3 * max(blur, 0.05)
     }
 
     /// Φ on [-4, 4] in steps of 1/64, linearly interpolated.

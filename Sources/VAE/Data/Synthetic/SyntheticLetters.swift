@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A built-in source of handwritten-looking letters, for when no data set is at hand: pen-stroke
 /// skeletons of the forms people write (`LetterForms`: capitals, small letters, single- and
 /// double-storey a and g, bars, loops...) drawn in a random handwriting style each time, then framed
@@ -19,7 +23,16 @@ public enum SyntheticLetters {
         var strokes: [[GlyphPoint]] = []
         for stroke in form.strokes {
             var wobbled = stroke
-            if !stroke.isArc {
+            if var arc = stroke.arc {
+                // A hand's ring: it starts and ends a little early or late, and bulges in a slow wave.
+                arc.from += HandwritingStyle.gaussian(&generator) * 10
+                arc.to += HandwritingStyle.gaussian(&generator) * 10
+                let waves = (0 ..< 2).map { _ in (HandwritingStyle.gaussian(&generator) * style.jitter * 2,
+                                                  Float.random(in: 0 ... 2 * .pi, using: &generator)) }
+                wobbled.points = arc.points { angle in
+                    1 + waves[0].0 * sinf(angle + waves[0].1) + waves[1].0 * sinf(2 * angle + waves[1].1)
+                }
+            } else {
                 wobbled.points = stroke.points.map { p in
                     GlyphPoint(p.x + HandwritingStyle.gaussian(&generator) * style.jitter,
                                p.y + HandwritingStyle.gaussian(&generator) * style.jitter)
