@@ -20,26 +20,7 @@ public enum SyntheticLetters {
     public static func render<G: RandomNumberGenerator>(_ form: LetterForm, aspect: Float = 1, using generator: inout G) -> [UInt8] {
         var style = HandwritingStyle(using: &generator)
         style.aspect *= aspect
-        var strokes: [[GlyphPoint]] = []
-        for stroke in form.strokes {
-            var wobbled = stroke
-            if var arc = stroke.arc {
-                // A hand's ring: it starts and ends a little early or late, and bulges in a slow wave.
-                arc.from += HandwritingStyle.gaussian(&generator) * 10
-                arc.to += HandwritingStyle.gaussian(&generator) * 10
-                let waves = (0 ..< 2).map { _ in (HandwritingStyle.gaussian(&generator) * style.jitter * 2,
-                                                  Float.random(in: 0 ... 2 * .pi, using: &generator)) }
-                wobbled.points = arc.points { angle in
-                    1 + waves[0].0 * sinf(angle + waves[0].1) + waves[1].0 * sinf(2 * angle + waves[1].1)
-                }
-            } else {
-                wobbled.points = stroke.points.map { p in
-                    GlyphPoint(p.x + HandwritingStyle.gaussian(&generator) * style.jitter,
-                               p.y + HandwritingStyle.gaussian(&generator) * style.jitter)
-                }
-            }
-            strokes.append(wobbled.polyline().map(style.shape))
-        }
+        let strokes = form.strokes.map { handwritten($0, style: style, using: &generator).polyline().map(style.shape) }
         // Fit the letter so that its ink, faint edges included, spans style.frame pixels on its longer side, centred.
         let all = strokes.flatMap { $0 }
         let (minX, maxX) = (all.map(\.x).min() ?? 0, all.map(\.x).max() ?? 1)
@@ -51,20 +32,46 @@ public enum SyntheticLetters {
             let pixels = stroke.map { p in
                 GlyphPoint(centre + (p.x - (minX + maxX) / 2) * scale, centre + (p.y - (minY + maxY) / 2) * scale)
             }
-            // The pen's radius along the stroke follows the style's pressure wave over its length.
-            var radii: [Float] = []
-            radii.reserveCapacity(stroke.count)
-            var travelled: Float = 0
-            for (index, point) in stroke.enumerated() {
-                if index > 0 {
-                    let (dx, dy) = (point.x - stroke[index - 1].x, point.y - stroke[index - 1].y)
-                    travelled += (dx * dx + dy * dy).squareRoot()
-                }
-                radii.append(style.penWidth / 2 * style.pressure(at: travelled))
-            }
-            rasterizer.drawPolyline(pixels, radii: radii)
+            rasterizer.drawPolyline(pixels, radii: penRadii(along: stroke, style: style))
         }
         return rasterizer.normalizedBytes
+    }
+
+    /// The skeleton stroke as this hand wrote it: hand-placed points wobble on their own; a ring starts
+    /// and ends a little early or late and bulges in a slow wave, as a whole.
+    private static func handwritten<G: RandomNumberGenerator>(_ stroke: Stroke, style: HandwritingStyle, using generator: inout G) -> Stroke {
+        var wobbled = stroke
+        if var arc = stroke.arc {
+            arc.from += HandwritingStyle.gaussian(&generator) * 10
+            arc.to += HandwritingStyle.gaussian(&generator) * 10
+            let waves = (0 ..< 2).map { _ in (HandwritingStyle.gaussian(&generator) * style.jitter * 2,
+                                              Float.random(in: 0 ... 2 * .pi, using: &generator)) }
+            wobbled.points = arc.points { angle in
+                1 + waves[0].0 * sinf(angle + waves[0].1) + waves[1].0 * sinf(2 * angle + waves[1].1)
+            }
+        } else {
+            wobbled.points = stroke.points.map { p in
+                GlyphPoint(p.x + HandwritingStyle.gaussian(&generator) * style.jitter,
+                           p.y + HandwritingStyle.gaussian(&generator) * style.jitter)
+            }
+        }
+        return wobbled
+    }
+
+    /// The pen's radius at each point of a shaped stroke (glyph units): the style's pressure wave over
+    /// the distance travelled.
+    private static func penRadii(along stroke: [GlyphPoint], style: HandwritingStyle) -> [Float] {
+        var radii: [Float] = []
+        radii.reserveCapacity(stroke.count)
+        var travelled: Float = 0
+        for (index, point) in stroke.enumerated() {
+            if index > 0 {
+                let (dx, dy) = (point.x - stroke[index - 1].x, point.y - stroke[index - 1].y)
+                travelled += (dx * dx + dy * dy).squareRoot()
+            }
+            radii.append(style.penWidth / 2 * style.pressure(at: travelled))
+        }
+        return radii
     }
 
     /// `count` images with labels cycling through `labels`, each in a random form and style.
