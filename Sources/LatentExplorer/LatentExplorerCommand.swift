@@ -13,7 +13,7 @@ struct LatentExplorerCommand: ParsableCommand {
             the built-in generator.
             """,
         version: "0.1.0",
-        subcommands: [ExploreCommand.self, TrainCommand.self, EvalCommand.self, GridCommand.self, SamplesCommand.self, BenchCommand.self],
+        subcommands: [ExploreCommand.self, TrainCommand.self, EvalCommand.self, GridCommand.self, SamplesCommand.self, StatsCommand.self, BenchCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
 

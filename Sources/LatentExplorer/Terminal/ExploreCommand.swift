@@ -83,7 +83,7 @@ struct ExploreCommand: ParsableCommand {
                                 test: SyntheticLetters.makeImageSet(count: testCount, seed: 1_000_004, labels: keep),
                                 classNames: LabelledDataset.letterClassNames)
             }
-        case .directory:
+        case .directory, .mixture:
             let dataset = try dataOptions.load()
             test = dataset.test.prefix(testCount)
             reference = dataset.train.prefix(5_200)
