@@ -4,8 +4,9 @@
 # Training data: the calibrated synthetic letters (88,800), the real EMNIST training letters and the
 # real test letters outside the fixed held-out and validation parts (TestPartition: per class, a
 # quarter held out, a tenth for validation), each real letter REPEAT times. Early stopping watches the
-# validation part. The held-out part is never trained on and never watched: it is what the model is
-# scored on, with the real training letters as the 5-NN references.
+# validation part (the data set's own validation images). The held-out part is never trained on and
+# never watched: it is the test split `train` scores at the end and records in the metadata, and what
+# `eval` scores below, with the real training letters as the 5-NN references.
 #
 # Usage: scripts/train-default-weights.sh [--real DIR] [--out FILE] [--repeat N] [--epochs N] [--patience N] [--seed N]
 # Defaults reproduce the shipped weights; REAL defaults to ../shared/data/emnist-letters-partial.
@@ -35,7 +36,7 @@ swift build -c release
 bin=.build/release/latent-explorer
 
 echo "== training $out"
-"$bin" train --data "synthetic+$real" --train-on-real-test --real-repeat "$repeat" --test-split validation \
+"$bin" train --data "synthetic+$real" --train-on-real-test --real-repeat "$repeat" --test-split heldout \
     --epochs "$epochs" --patience "$patience" --seed "$seed" --out "$out"
 
 echo "== real letters it never saw (held-out part of the real test split; 5-NN references: the real training letters)"

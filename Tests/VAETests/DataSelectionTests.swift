@@ -89,6 +89,11 @@ final class DataSelectionTests: XCTestCase {
         XCTAssertTrue(trainedTestIndices.isDisjoint(with: partition.heldOut))
         XCTAssertTrue(mixed.name.contains("test-rest \(partition.rest.count) x3"), mixed.name)
         XCTAssertTrue(mixed.name.hasPrefix("synthetic-letters train 52 + "), mixed.name)
+        // Early stopping's images: the real validation part, once each, none of them trained on.
+        XCTAssertEqual(mixed.validation?.pixels, real.test.subset(partition.validation).pixels)
+        XCTAssertTrue(Set(partition.validation).isDisjoint(with: trainedTestIndices))
+        XCTAssertNil(try DataSelection(source: .directory(folder), testSplit: .heldOut).load().validation,
+                     "without --train-on-real-test the trainer holds out part of the training split")
 
         let scored = try DataSelection(source: .directory(folder), testSplit: .heldOut).load()
         XCTAssertEqual(scored.train.count, 52, "the kNN references are the real training letters")

@@ -5,8 +5,8 @@ import Foundation
 /// and the real training letters optionally added to training several times over.
 ///
 /// The default weights are trained on `synthetic+<real folder>` with `trainOnRealTest`, `realRepeat`
-/// and `testSplit = .validation`, and scored on the same folder with `testSplit = .heldOut`: no letter
-/// that is scored is ever trained on or watched by early stopping.
+/// and `testSplit = .heldOut`: early stopping watches the real validation part (the data set's
+/// `validation`), and the held-out part is only scored, never trained on or watched.
 public struct DataSelection: Sendable, Equatable {
     /// Which part of each source's test split is the test split.
     public enum TestSplit: String, CaseIterable, Sendable {
@@ -41,7 +41,7 @@ public struct DataSelection: Sendable, Equatable {
         if trainOnRealTest && !hasReal { throw DataSelectionError.noRealTestSplit(nil) }
         if trainOnRealTest && testSplit == .all { throw DataSelectionError.wouldScoreTrainingLetters }
 
-        var trains: [ImageSet] = [], tests: [ImageSet] = []
+        var trains: [ImageSet] = [], tests: [ImageSet] = [], validations: [ImageSet] = []
         var trainNames: [String] = [], testNames: [String] = []
         var classNames: [Int: String] = [:]
         let loaded = try parts.map { try $0.loadSingle() }
@@ -70,6 +70,8 @@ public struct DataSelection: Sendable, Equatable {
             if trainOnRealTest {
                 trains.append(dataset.test.subset(partition.rest).repeated(times))
                 trainNames.append(counted("test-rest", partition.rest.count))
+                // Early stopping watches the validation part: real letters, each once, never trained on.
+                validations.append(dataset.test.subset(partition.validation))
             }
             let testIndices: [Int]? = switch testSplit {
             case .all: nil
@@ -80,11 +82,13 @@ public struct DataSelection: Sendable, Equatable {
             tests.append(test)
             testNames.append("\(name) test" + (testIndices == nil ? "" : "-\(testSplit.rawValue)") + " \(test.count)")
         }
-        let name = trainNames.joined(separator: " + ") + "; test: " + testNames.joined(separator: " + ")
+        var name = trainNames.joined(separator: " + ") + "; test: " + testNames.joined(separator: " + ")
+        let validation = validations.isEmpty ? nil : ImageSet.concatenating(validations)
+        if let validation { name += "; validation: real test-validation \(validation.count)" }
         let singlePlain = parts.count == 1 && testSplit == .all && !trainOnRealTest && realRepeat == 1
         return LabelledDataset(name: singlePlain ? loaded[0].name : name,
                                train: ImageSet.concatenating(trains), test: ImageSet.concatenating(tests),
-                               classNames: classNames)
+                               classNames: classNames, validation: validation)
     }
 
     /// "synthetic-letters", or the data set's kind and its folder: "emnist-letters (idx) in emnist-letters-partial".
