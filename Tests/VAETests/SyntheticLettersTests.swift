@@ -35,12 +35,32 @@ final class SyntheticLettersTests: XCTestCase {
         XCTAssertLessThan(Double(borderInk) / Double(totalInk), 0.005, "ink touching the border")
     }
 
-    func testBothCasesAppearAndDiffer() {
-        var generator = SeededGenerator(seed: 3)
-        let small = SyntheticLetters.render(label: 1, uppercase: false, using: &generator)
-        let capital = SyntheticLetters.render(label: 1, uppercase: true, using: &generator)
-        let difference = zip(small, capital).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
-        XCTAssertGreaterThan(difference, 20_000, "a and A are drawn differently")
+    func testFormsOfALetterDiffer() {
+        let forms = LetterForms.forms(label: 1)
+        XCTAssertEqual(forms.map(\.name), ["A", "single-storey a", "double-storey a"])
+        var images: [[UInt8]] = []
+        for form in forms {
+            var generator = SeededGenerator(seed: 3)   // the same style for each form
+            images.append(SyntheticLetters.render(form, using: &generator))
+        }
+        for i in 0 ..< images.count {
+            for j in i + 1 ..< images.count {
+                let difference = zip(images[i], images[j]).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+                XCTAssertGreaterThan(difference, 20_000, "\(forms[i].name) and \(forms[j].name) are drawn differently")
+            }
+        }
+    }
+
+    func testFormSharesAddUpAndAreDrawnInProportion() {
+        for label in 1 ... 26 {
+            let forms = LetterForms.forms(label: label)
+            XCTAssertEqual(forms.reduce(0) { $0 + $1.share }, 1, accuracy: 1e-5, "shares of class \(label)")
+            XCTAssertTrue(forms.allSatisfy { $0.share > 0 && !$0.strokes.isEmpty })
+        }
+        // The draw maps consecutive intervals of [0, 1) to the forms: 'a' is A below 0.38, then single-storey.
+        XCTAssertEqual(LetterForms.choose(label: 1, 0.379).name, "A")
+        XCTAssertEqual(LetterForms.choose(label: 1, 0.381).name, "single-storey a")
+        XCTAssertEqual(LetterForms.choose(label: 1, 0.999_999).name, "double-storey a")
     }
 
     /// The classes are distinguishable: a nearest-class-mean classifier on raw pixels, trained on one

@@ -43,6 +43,21 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(validation.count, 260, "20% of 1,300")
     }
 
+    /// A data set that brings validation images is validated on them; its training split stays whole.
+    func testADataSetsOwnValidationImagesAreUsed() {
+        var withValidation = dataset
+        withValidation.validation = dataset.test.prefix(100)
+        let trainer = Trainer(model: VAEModel(configuration: small, seed: 1), dataset: withValidation,
+                              configuration: TrainingConfiguration(epochs: 1, batchSize: 64, snapshotInterval: 0))
+        let outcome = trainer.run()
+        var plan: TrainingPlan?
+        while let event = trainer.channel.next() { if case .started(let p) = event { plan = p } }
+        XCTAssertEqual(plan?.trainCount, dataset.train.count)
+        XCTAssertEqual(plan?.validationCount, 100)
+        XCTAssertEqual(try XCTUnwrap(outcome.bestValidation).total,
+                       Inference(model: trainer.model).negativeELBO(dataset.test.prefix(100)).total, accuracy: 1e-6)
+    }
+
     /// `validationFraction` 0: exactly `epochs` epochs on the whole training split, last weights kept.
     func testWithoutValidationTrainsEveryEpochAndKeepsTheLast() {
         let model = VAEModel(configuration: small, seed: 1)

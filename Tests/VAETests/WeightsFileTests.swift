@@ -15,7 +15,7 @@ final class WeightsFileTests: XCTestCase {
         let model = VAEModel(configuration: small, seed: 5)
         let metadata = ModelMetadata(configuration: small, dataset: "fashion-mnist",
                                      classes: ["T-shirt/top", "Trouser"], epochs: 7,
-                                     selection: .bestValidation(fraction: 0.1),
+                                     selection: .bestValidation(on: "10% of each class of the training split, seed 0"),
                                      validationLoss: LossParts(reconstruction: 250.5, kl: 6.25),
                                      testLoss: LossParts(reconstruction: 251.5, kl: 6.5), trainedAt: "2026-11-25T00:00:00Z")
         let path = temporaryPath("m.safetensors")

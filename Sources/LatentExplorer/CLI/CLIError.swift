@@ -13,6 +13,8 @@ struct CLIError: Error, CustomStringConvertible {
             return try body()
         } catch let error as DataError {
             throw CLIError(error.description)
+        } catch let error as DataSelectionError {
+            throw CLIError(error.description)
         } catch let error as WeightsError {
             throw CLIError(error.description)
         } catch let error as ModelError {

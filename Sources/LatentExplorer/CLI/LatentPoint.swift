@@ -77,7 +77,7 @@ struct LatentPointResolver {
             loaded = (SyntheticLetters.makeImageSet(count: testCount, seed: ExplorerData.syntheticTestSeed,
                                                     labels: try ExploreCommand.letterLabels(dataOptions.letters)),
                       LabelledDataset.letterClassNames)
-        case .directory:
+        case .directory, .mixture:
             let dataset = try dataOptions.load()
             loaded = (dataset.test, dataset.classNames)
         }

@@ -4,33 +4,41 @@ import VAE
 struct SamplesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "samples",
-        abstract: "Draw a sheet of a data set's training images as a PNG: one row per class.")
+        abstract: "Draw a sheet of a data set's images as a PNG: one row per class.")
 
     @OptionGroup var dataOptions: DataOptions
     @Option(name: .shortAndLong, help: ArgumentHelp("The PNG file to write.", valueName: "file")) var out: String
     @Option(help: "Images per class.") var perClass = 12
+    @Option(help: "Which split to draw from: train or test.") var split = "train"
+    @Option(help: "Pixels per image pixel (nearest neighbour), for a sheet that is easier to read.") var scale = 1
+    @Option(help: "Skip this many images of each class first (to see others than the first ones).") var skip = 0
 
     func validate() throws {
         guard (1 ... 100).contains(perClass) else { throw ValidationError("--per-class must be between 1 and 100") }
+        guard ["train", "test"].contains(split) else { throw ValidationError("--split must be train or test") }
+        guard (1 ... 8).contains(scale) else { throw ValidationError("--scale must be between 1 and 8") }
+        guard skip >= 0 else { throw ValidationError("--skip must not be negative") }
     }
 
     func run() throws {
         let dataset = try dataOptions.load()
-        let classes = dataset.labelsPresent
-        let side = ImageSet.side
+        let images = split == "train" ? dataset.train : dataset.test
+        let classes = Array(Set(images.labels)).sorted()
+        let side = ImageSet.side * scale
         let (width, height) = (perClass * side, classes.count * side)
         var sheet = [UInt8](repeating: 0, count: width * height)
         for (row, label) in classes.enumerated() {
-            for (column, index) in dataset.train.indices(ofLabel: label).prefix(perClass).enumerated() {
-                let image = dataset.train.image(index)
+            for (column, index) in images.indices(ofLabel: label).dropFirst(skip).prefix(perClass).enumerated() {
+                let image = images.image(index)
                 for y in 0 ..< side {
                     for x in 0 ..< side {
-                        sheet[(row * side + y) * width + column * side + x] = image[image.startIndex + y * side + x]
+                        sheet[(row * side + y) * width + column * side + x] =
+                            image[image.startIndex + (y / scale) * ImageSet.side + x / scale]
                     }
                 }
             }
         }
         try CLIError.wrap { try AtomicFile.write(PNGEncoder.encodeGray(width: width, height: height, pixels: sheet), to: out) }
-        print("Wrote \(perClass) images of each of \(classes.count) classes of \(dataset.name) to \(out)")
+        print("Wrote up to \(perClass) \(split) images of each of \(classes.count) classes of \(dataset.name) to \(out)")
     }
 }

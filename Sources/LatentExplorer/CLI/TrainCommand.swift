@@ -17,7 +17,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Epochs without a better validation loss before stopping early.") var patience = 4
     @Option(help: ArgumentHelp(
         "The part of each class of the training split held out to choose the best epoch.",
-        discussion: "0 trains on the whole training split for exactly --epochs and keeps the last weights.",
+        discussion: "Data sets that bring validation images (--train-on-real-test) use those instead. 0 trains on the whole training split for exactly --epochs, without validation, and keeps the last weights.",
         valueName: "fraction"))
     var validationSplit = TrainingConfiguration().validationFraction
     @Option(help: "Seed for initialisation, the validation split, shuffling and sampling.") var seed: UInt64 = 0
@@ -89,7 +89,7 @@ struct TrainCommand: ParsableCommand {
         let metadata = ModelMetadata(
             configuration: model.configuration, dataset: dataset.name,
             classes: dataset.labelsPresent.map(dataset.className), epochs: outcome.bestEpoch,
-            selection: outcome.bestValidation == nil ? .lastEpoch : .bestValidation(fraction: validationSplit),
+            selection: outcome.bestValidation == nil ? .lastEpoch : .bestValidation(on: validationDescription(dataset)),
             validationLoss: outcome.bestValidation, testLoss: test,
             trainedAt: ISO8601DateFormatter().string(from: Date()))
         try CLIError.wrap { try WeightsFile.save(model, metadata: metadata, to: out) }
@@ -100,6 +100,12 @@ struct TrainCommand: ParsableCommand {
         }
         print("Saved the weights of epoch \(outcome.bestEpoch) to \(out)")
         if let stopMessage { throw CLIError(stopMessage) }
+    }
+
+    /// What chose the weights, for the metadata.
+    private func validationDescription(_ dataset: LabelledDataset) -> String {
+        if let validation = dataset.validation { return "the data set's own \(validation.count) validation images" }
+        return "\(Int((validationSplit * 100).rounded()))% of each class of the training split, seed \(seed)"
     }
 
     /// Fails before an hour of training, not after, when the weights could not be written: the folder

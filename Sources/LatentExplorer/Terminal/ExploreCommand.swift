@@ -88,7 +88,7 @@ struct ExploreCommand: ParsableCommand {
                                 test: SyntheticLetters.makeImageSet(count: testCount, seed: ExplorerData.syntheticTestSeed, labels: keep),
                                 classNames: LabelledDataset.letterClassNames)
             }
-        case .directory:
+        case .directory, .mixture:
             let dataset = try dataOptions.load()
             data = ExplorerData(dataset: dataset, testCount: testCount)
             dataName = dataset.name

@@ -50,14 +50,6 @@ public enum StratifiedSampling {
 }
 
 extension ImageSet {
-    /// The images at `indices`, in that order.
-    public func subset(_ indices: [Int]) -> ImageSet {
-        var newPixels: [UInt8] = []
-        newPixels.reserveCapacity(indices.count * ImageSet.pixelCount)
-        for index in indices { newPixels.append(contentsOf: image(index)) }
-        return ImageSet(pixels: newPixels, labels: indices.map { labels[$0] })
-    }
-
     /// At most `count` images with the classes as evenly represented as the data allows (see
     /// `StratifiedSampling`), and where each came from in this set.
     public func stratifiedSample(count: Int, seed: UInt64) -> (images: ImageSet, sourceIndices: [Int]) {

@@ -10,7 +10,8 @@ enum ClassNames {
     static let labelRange = 0 ... 65_535
 
     /// `emnist-letters-mapping.txt`: lines `label code [code ...]` of decimal character codes, e.g.
-    /// `1 65 97` (A and a merged in class 1). The name is the lower-case letter when there is one.
+    /// `1 65 97` (A and a merged in class 1). The name is the lower-case letter when there is one, else
+    /// the character itself, so that byclass's `10 65` (A) and `36 97` (a) stay apart.
     static func readMapping(_ path: String) throws -> [Int: String] {
         try parseMapping(FileBytes.read(path), path: path)
     }
@@ -39,7 +40,7 @@ enum ClassNames {
                 characters.append(Character(scalar))
             }
             let lower = characters.first { $0.isLowercase } ?? characters[0]
-            names[label] = String(lower).lowercased()
+            names[label] = String(lower)
         }
         guard !names.isEmpty else { throw DataError.badMapping(path: path, line: 1, reason: "the file names no classes") }
         return names

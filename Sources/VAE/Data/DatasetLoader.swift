@@ -2,11 +2,13 @@ import Foundation
 
 /// Finds and loads a data set in a folder, whichever of the supported forms it holds.
 public enum DatasetLoader {
-    /// Looks, in this order, for EMNIST letters as IDX (`emnist-letters-{train,test}-{images-idx3,labels-idx1}-ubyte`,
-    /// gzipped or not), EMNIST letters as CSV (`emnist-letters-{train,test}.csv`), and an MNIST-format set
-    /// (`train-` and `t10k-` IDX files: MNIST digits, or Fashion-MNIST when the folder's path says "fashion").
-    /// EMNIST images are transposed to upright; class names come from `emnist-letters-mapping.txt` when present.
-    public static func load(directory: String) throws -> LabelledDataset {
+    /// Looks for an EMNIST data set as NIST ships it, as IDX (`emnist-<split>-{train,test}-{images-idx3,labels-idx1}-ubyte`,
+    /// gzipped or not) or as CSV (`emnist-<split>-{train,test}.csv`): the split named by `emnistSplit`, or
+    /// else the first present of letters, digits, balanced, byclass, bymerge and mnist. Failing that, an
+    /// MNIST-format set (`train-` and `t10k-` IDX files: MNIST digits, or Fashion-MNIST when the folder's
+    /// path says "fashion"). EMNIST images are transposed to upright; class names come from
+    /// `emnist-<split>-mapping.txt` when present, else from NIST's published mapping.
+    public static func load(directory: String, emnistSplit: EMNISTSplit? = nil) throws -> LabelledDataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DataError.missingFile(directory)
@@ -21,19 +23,25 @@ public enum DatasetLoader {
             return found
         }
 
-        let letterNames = try existing("emnist-letters-mapping.txt").map(ClassNames.readMapping) ?? LabelledDataset.letterClassNames
-        if let trainImages = existing("emnist-letters-train-images-idx3-ubyte") {
-            let files = try [trainImages, required("emnist-letters-train-labels-idx1-ubyte"),
-                             required("emnist-letters-test-images-idx3-ubyte"), required("emnist-letters-test-labels-idx1-ubyte")]
-            let (train, test) = try loadSplits({ try idxSet(files[0], labels: files[1], transposed: true) },
-                                               { try idxSet(files[2], labels: files[3], transposed: true) })
-            return LabelledDataset(name: "emnist-letters (idx)", train: train, test: test, classNames: letterNames)
+        for split in emnistSplit.map({ [$0] }) ?? EMNISTSplit.searchOrder {
+            let prefix = split.filePrefix
+            let names = { try existing(prefix + "mapping.txt").map(ClassNames.readMapping) ?? split.defaultClassNames }
+            if let trainImages = existing(prefix + "train-images-idx3-ubyte") {
+                let files = try [trainImages, required(prefix + "train-labels-idx1-ubyte"),
+                                 required(prefix + "test-images-idx3-ubyte"), required(prefix + "test-labels-idx1-ubyte")]
+                let classNames = try names()
+                let (train, test) = try loadSplits({ try idxSet(files[0], labels: files[1], transposed: true) },
+                                                   { try idxSet(files[2], labels: files[3], transposed: true) })
+                return LabelledDataset(name: "emnist-\(split.rawValue) (idx)", train: train, test: test, classNames: classNames)
+            }
+            if let trainCSV = existing(prefix + "train.csv") {
+                let testCSV = try required(prefix + "test.csv")
+                let classNames = try names()
+                let (train, test) = try loadSplits({ try CSVReader.read(trainCSV) }, { try CSVReader.read(testCSV) })
+                return LabelledDataset(name: "emnist-\(split.rawValue) (csv)", train: train, test: test, classNames: classNames)
+            }
         }
-        if let trainCSV = existing("emnist-letters-train.csv") {
-            let testCSV = try required("emnist-letters-test.csv")
-            let (train, test) = try loadSplits({ try CSVReader.read(trainCSV) }, { try CSVReader.read(testCSV) })
-            return LabelledDataset(name: "emnist-letters (csv)", train: train, test: test, classNames: letterNames)
-        }
+        if let split = emnistSplit { throw DataError.missingFile(path(split.filePrefix + "train-images-idx3-ubyte")) }
         if let trainImages = existing("train-images-idx3-ubyte") {
             let files = try [trainImages, required("train-labels-idx1-ubyte"),
                              required("t10k-images-idx3-ubyte"), required("t10k-labels-idx1-ubyte")]

@@ -53,11 +53,16 @@ public struct LabelledDataset: Sendable {
     /// Label -> display name ("a" for EMNIST letter 1, "Trouser" for Fashion-MNIST 1).
     public var classNames: [Int: String]
 
-    public init(name: String, train: ImageSet, test: ImageSet, classNames: [Int: String]) {
+    /// Images set aside from training to choose the epoch, when the data set brings its own (the real
+    /// letters' validation part, `TestPartition`); otherwise the trainer holds out part of `train`.
+    public var validation: ImageSet?
+
+    public init(name: String, train: ImageSet, test: ImageSet, classNames: [Int: String], validation: ImageSet? = nil) {
         self.name = name
         self.train = train
         self.test = test
         self.classNames = classNames
+        self.validation = validation
     }
 
     /// The labels that occur, sorted.
@@ -78,8 +83,8 @@ public struct LabelledDataset: Sendable {
             }
             keep.insert(label)
         }
-        return LabelledDataset(name: name, train: train.filtered(labels: keep),
-                               test: test.filtered(labels: keep), classNames: classNames)
+        return LabelledDataset(name: name, train: train.filtered(labels: keep), test: test.filtered(labels: keep),
+                               classNames: classNames, validation: validation?.filtered(labels: keep))
     }
 
     /// The lower-case letters a...z as EMNIST letters numbers them (1...26).

@@ -1,8 +1,9 @@
 import Foundation
 
-/// Trains a model on a data set: shuffled mini-batches, Adam, a validation pass each epoch on a part
-/// held out of the training split (never the test split), early stopping that keeps the best weights,
-/// and a guard against NaN or infinite losses.
+/// Trains a model on a data set: shuffled mini-batches, Adam, a validation pass each epoch on images
+/// kept out of training (the data set's own validation images, or else a stratified part of the
+/// training split; never the test split), early stopping that keeps the best weights, and a guard
+/// against NaN or infinite losses.
 ///
 /// `run` works on the calling thread; `start` runs it on a background thread of its own. Either way,
 /// progress goes to `channel` and the model ends up holding the chosen weights.
@@ -52,7 +53,10 @@ public final class Trainer: @unchecked Sendable {
 
     private func train() -> TrainingOutcome {
         let config = configuration
-        let (train, validation) = dataset.train.stratifiedSplit(heldOutFraction: config.validationFraction, seed: config.seed)
+        // The data set's own validation images when it brings them, else a stratified part of `train`.
+        let (train, validation) = config.validationFraction == 0 ? (dataset.train, ImageSet(pixels: [], labels: []))
+            : dataset.validation.map { (dataset.train, $0) }
+            ?? dataset.train.stratifiedSplit(heldOutFraction: config.validationFraction, seed: config.seed)
         let validates = validation.count > 0
         let batchSize = max(1, config.batchSize)
         let batchesPerEpoch = (train.count + batchSize - 1) / batchSize

@@ -7,7 +7,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Epochs without a better validation loss before stopping; the best weights are kept.
     public var patience: Int = 4
     /// The part of each class of the training split held out for validation (stratified, seeded by
-    /// `seed`). 0 trains on all of it for exactly `epochs` and keeps the last weights.
+    /// `seed`) when the data set brings no validation images of its own. 0 trains without validation,
+    /// for exactly `epochs`, and keeps the last weights.
     public var validationFraction: Double = 0.1
     /// Seeds the validation split, shuffling and the reparameterisation noise (the model's
     /// initialisation has its own).

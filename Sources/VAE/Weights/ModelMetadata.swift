@@ -8,8 +8,9 @@ import Foundation
 public struct ModelMetadata: Sendable, Equatable {
     /// How the saved weights were chosen among the epochs trained.
     public enum Selection: Sendable, Equatable {
-        /// The epoch with the lowest loss on a validation part held out of the training split.
-        case bestValidation(fraction: Double)
+        /// The epoch with the lowest loss on images kept out of training, described (e.g. "10% of the
+        /// training split, stratified by class, seed 0").
+        case bestValidation(on: String)
         /// The last epoch (training without a validation split).
         case lastEpoch
         /// Not recorded (version 1 files, files from elsewhere).
@@ -61,9 +62,9 @@ public struct ModelMetadata: Sendable, Equatable {
         ]
         if !configuration.channels.isEmpty { out["channels"] = configuration.channels.map(String.init).joined(separator: ",") }
         switch selection {
-        case .bestValidation(let fraction):
+        case .bestValidation(let images):
             out["selected_on"] = "validation"
-            out["validation_fraction"] = String(fraction)
+            out["validation_set"] = images
         case .lastEpoch: out["selected_on"] = "last_epoch"
         case .unknown: break
         }
@@ -116,7 +117,7 @@ public struct ModelMetadata: Sendable, Equatable {
         classes = strings["classes"].map(Self.decodeList) ?? []
         epochs = strings["epochs"].flatMap { Int($0) } ?? 0
         switch strings["selected_on"] {
-        case "validation": selection = .bestValidation(fraction: strings["validation_fraction"].flatMap(Double.init) ?? 0)
+        case "validation": selection = .bestValidation(on: strings["validation_set"] ?? "unknown")
         case "last_epoch": selection = .lastEpoch
         default: selection = .unknown
         }

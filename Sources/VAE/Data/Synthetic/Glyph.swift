@@ -16,8 +16,10 @@ struct GlyphPoint {
 struct Stroke {
     var points: [GlyphPoint]
     var smooth: Bool
-    /// Arcs are sampled densely; wobbling each of their points would make them look shaky.
-    var isArc = false
+    /// An arc's ellipse and angles: a hand varies them as a whole (`arcPoints`), since wobbling each
+    /// of its dense points would make it look shaky.
+    var arc: ArcShape?
+    var isArc: Bool { arc != nil }
 
     init(_ points: [(Float, Float)], smooth: Bool = false) {
         self.points = points.map { GlyphPoint($0.0, $0.1) }
@@ -27,24 +29,25 @@ struct Stroke {
     /// An elliptical arc from `from` to `to` degrees (0 = right, 90 = up, counter-clockwise), as a
     /// polyline dense enough to look round.
     static func arc(center: (Float, Float), radii: (Float, Float), from: Float, to: Float) -> Stroke {
-        let steps = max(4, Int(abs(to - from) / 15))
-        let points = (0 ... steps).map { step -> (Float, Float) in
-            let angle = (from + (to - from) * Float(step) / Float(steps)) * .pi / 180
-            return (center.0 + radii.0 * cosf(angle), center.1 - radii.1 * sinf(angle))
-        }
-        var stroke = Stroke(points, smooth: true)
-        stroke.isArc = true
+        let shape = ArcShape(centre: GlyphPoint(center.0, center.1), radii: radii, from: from, to: to)
+        var stroke = Stroke([], smooth: true)
+        stroke.points = shape.points()
+        stroke.arc = shape
         return stroke
     }
 
-    /// The stroke as a polyline: smooth strokes are sampled along their Catmull-Rom curve.
-    func polyline(samplesPerSpan: Int = 6) -> [GlyphPoint] {
-        guard smooth, points.count >= 3 else { return points }
+    /// The stroke as a polyline: smooth strokes are sampled along their Catmull-Rom curve, each span
+    /// in chords of at most `maxChord` glyph units (0.1 is about 2 pixels: at EMNIST's blur a curve
+    /// drawn in such chords looks round). Arcs are dense already.
+    func polyline(maxChord: Float = 0.1) -> [GlyphPoint] {
+        guard smooth, !isArc, points.count >= 3 else { return points }
         var out: [GlyphPoint] = []
         for i in 0 ..< points.count - 1 {
             let p0 = points[max(i - 1, 0)], p1 = points[i], p2 = points[i + 1], p3 = points[min(i + 2, points.count - 1)]
-            for step in 0 ..< samplesPerSpan {
-                let t = Float(step) / Float(samplesPerSpan)
+            let span = ((p2.x - p1.x) * (p2.x - p1.x) + (p2.y - p1.y) * (p2.y - p1.y)).squareRoot()
+            let samples = max(2, Int((span / maxChord).rounded(.up)))
+            for step in 0 ..< samples {
+                let t = Float(step) / Float(samples)
                 let t2 = t * t, t3 = t2 * t
                 // Uniform Catmull-Rom: passes through p1 at t = 0 and p2 at t = 1.
                 func blend(_ a: Float, _ b: Float, _ c: Float, _ d: Float) -> Float {
@@ -55,5 +58,25 @@ struct Stroke {
         }
         out.append(points[points.count - 1])
         return out
+    }
+}
+
+/// An elliptical arc: centre and radii in glyph units, angles in degrees (0 = right, 90 = up,
+/// counter-clockwise).
+struct ArcShape {
+    var centre: GlyphPoint
+    var radii: (x: Float, y: Float)
+    var from: Float
+    var to: Float
+
+    /// Points every 15 degrees or closer (a chord of about 2 pixels on a letter-sized ring), the
+    /// radius scaled by `wobble(angle)` (angle in radians).
+    func points(wobble: (Float) -> Float = { _ in 1 }) -> [GlyphPoint] {
+        let steps = max(4, Int(abs(to - from) / 15))
+        return (0 ... steps).map { step in
+            let angle = (from + (to - from) * Float(step) / Float(steps)) * .pi / 180
+            let scale = wobble(angle)
+            return GlyphPoint(centre.x + radii.x * scale * cosf(angle), centre.y - radii.y * scale * sinf(angle))
+        }
     }
 }

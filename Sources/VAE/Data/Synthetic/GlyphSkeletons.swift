@@ -1,5 +1,6 @@
-/// Pen-stroke skeletons of the 26 letters in both cases, drawn the way a person writes them.
-/// Index 0 is a/A; each entry is (small letter, capital).
+/// Pen-stroke skeletons of the 26 letters in both cases, drawn the way a person writes them, and the
+/// other forms that real writers use (`variants`). `LetterForms` says how often each is written.
+/// Index 0 of `all` is a/A; each entry is (small letter, capital).
 enum GlyphSkeletons {
     typealias S = Stroke
 
@@ -8,7 +9,7 @@ enum GlyphSkeletons {
         return uppercase ? pair.capital : pair.small
     }
 
-    private static func ring(_ cx: Float, _ cy: Float, _ rx: Float, _ ry: Float) -> Stroke {
+    static func ring(_ cx: Float, _ cy: Float, _ rx: Float, _ ry: Float) -> Stroke {
         .arc(center: (cx, cy), radii: (rx, ry), from: 80, to: 440)
     }
 
@@ -27,7 +28,7 @@ enum GlyphSkeletons {
         ([ring(0.4, 0.71, 0.38, 0.29), S([(0.78, 0), (0.78, 1)])],
          [S([(0, 0), (0, 1)]), S([(0, 0), (0.45, 0), (0.85, 0.2), (0.9, 0.55), (0.7, 0.9), (0.35, 1), (0, 1)], smooth: true)]),
         // e
-        ([S([(0.08, 0.72), (0.82, 0.72), (0.78, 0.52), (0.5, 0.42), (0.18, 0.5), (0.06, 0.75), (0.2, 0.95), (0.5, 1.0), (0.8, 0.92)], smooth: true)],
+        ([S([(0.16, 0.72), (0.8, 0.68), (0.76, 0.5), (0.5, 0.42), (0.18, 0.5), (0.06, 0.75), (0.2, 0.95), (0.5, 1.0), (0.8, 0.92)], smooth: true)],
          [S([(0.85, 0), (0, 0), (0, 1), (0.9, 1)]), S([(0, 0.5), (0.7, 0.5)])]),
         // f
         ([S([(0.85, 0.06), (0.65, 0), (0.45, 0.08), (0.42, 0.3), (0.42, 1.0)], smooth: true), S([(0.12, 0.44), (0.75, 0.44)])],
@@ -95,4 +96,34 @@ enum GlyphSkeletons {
         ([S([(0, 0.42), (0.75, 0.42), (0, 1), (0.8, 1)])],
          [S([(0, 0), (0.95, 0), (0, 1), (1, 1)])]),
     ]
+
+    /// Forms other than the basic small letter and capital, by name.
+    enum Variants {
+        /// The printed, double-storey a: a hooked top over a bowl.
+        static let doubleStoreyA = [S([(0.12, 0.52), (0.34, 0.42), (0.62, 0.44), (0.76, 0.6), (0.76, 0.92), (0.86, 1.0)], smooth: true),
+                                    S([(0.76, 0.7), (0.42, 0.68), (0.12, 0.8), (0.16, 0.97), (0.46, 1.0), (0.76, 0.86)], smooth: true)]
+        /// The printed, double-storey g: a small bowl, a neck and a closed lower loop.
+        static let doubleStoreyG = [ring(0.42, 0.58, 0.3, 0.17),
+                                    S([(0.3, 0.74), (0.2, 0.86), (0.5, 0.93), (0.82, 1.05), (0.76, 1.28), (0.4, 1.35), (0.1, 1.22), (0.22, 1.02), (0.5, 0.94)], smooth: true),
+                                    S([(0.68, 0.44), (0.9, 0.38)])]
+        /// A single pen stroke top to bottom: how most people write i, l and sometimes I.
+        static let bar = [S([(0.5, 0), (0.5, 1)])]
+        /// A bar with a foot turning right, as l is often finished.
+        static let barWithFoot = [S([(0.4, 0), (0.4, 0.86), (0.5, 0.99), (0.66, 1.0)], smooth: true)]
+        /// The cursive, looped l.
+        static let loopedL = [S([(0.05, 0.92), (0.38, 0.62), (0.62, 0.28), (0.6, 0.04), (0.44, 0.02), (0.34, 0.3), (0.32, 0.72), (0.44, 0.97), (0.66, 1.0), (0.85, 0.9)], smooth: true)]
+        /// J or j without a top bar or a dot: a hook.
+        static let hookJ = [S([(0.7, 0), (0.7, 0.72), (0.6, 0.95), (0.36, 1.0), (0.12, 0.84)], smooth: true)]
+        /// t as a cross: a straight stem with a bar high across it.
+        static let crossT = [S([(0.48, 0), (0.46, 1)]), S([(0.05, 0.3), (0.9, 0.3)])]
+        /// The rounded w, two cups side by side.
+        static let roundedW = [S([(0, 0.42), (0.02, 0.78), (0.18, 1.0), (0.4, 0.9), (0.48, 0.6), (0.56, 0.9), (0.78, 1.0), (0.94, 0.8), (0.96, 0.42)], smooth: true)]
+        /// y as a u with a tail.
+        static let cupY = [S([(0, 0.42), (0.04, 0.8), (0.34, 0.94), (0.78, 0.8)], smooth: true),
+                           S([(0.8, 0.42), (0.8, 1.18), (0.62, 1.35), (0.3, 1.3)], smooth: true)]
+        /// Z with a bar across its middle.
+        static let barredZ = [S([(0, 0), (0.95, 0), (0, 1), (1, 1)]), S([(0.22, 0.5), (0.78, 0.5)])]
+        /// The cursive b: a looped stem closing into a bowl.
+        static let loopedB = [S([(0.1, 0.3), (0.32, 0.05), (0.22, 0), (0.06, 0.3), (0.02, 1.0), (0.45, 0.98), (0.7, 0.8), (0.55, 0.5), (0.1, 0.62)], smooth: true)]
+    }
 }

@@ -2,7 +2,11 @@
 import Glibc
 #endif
 
-/// The random choices that make one drawing of a letter look like one person's handwriting.
+/// The random choices that make one drawing of a letter look like one person's handwriting, scanned
+/// and framed the way EMNIST frames it.
+///
+/// The distributions are fitted to the real EMNIST letters (`latent-explorer stats` prints the real
+/// and the synthetic measures side by side): pen width, blur, slant, proportions and the frame.
 struct HandwritingStyle {
     /// Standard deviation of the wobble added to each hand-placed skeleton point, in glyph units.
     var jitter: Float
@@ -17,25 +21,31 @@ struct HandwritingStyle {
     var aspect: Float
     /// Pen width in pixels of the final 28x28 image.
     var penWidth: Float
-    /// Longest side of the letter in pixels (EMNIST fits letters to a 20x20 box in 28x28).
-    var size: Float
-    /// Offset of the letter's centre from the image centre, in pixels.
-    var offset: (x: Float, y: Float)
-    /// Peak ink, as a fraction of 255.
-    var ink: Float
+    /// Pressure: the pen's width varies along a stroke by this fraction, in a slow wave over its length.
+    var pressure: (amplitude: Float, frequency: Float, phase: Float)
+    /// Blur of the stroke's edge in pixels (a Gaussian's standard deviation): EMNIST blurs the scan and
+    /// resamples it, so ink fades over two or three pixels, more where a small letter was scaled up.
+    var blur: Float
+    /// The longer side of the box around all the ink, faint edges included, in pixels: EMNIST scales
+    /// each letter to fill the middle 24x24 of the 28x28 image, and resampling spreads it a little further.
+    var frame: Float
 
     init<G: RandomNumberGenerator>(using generator: inout G) {
         func uniform(_ low: Float, _ high: Float) -> Float { Float.random(in: low ... high, using: &generator) }
-        jitter = uniform(0.01, 0.035)
-        warp = (0 ..< 4).map { _ in (uniform(0, 0.05), uniform(1.5, 4.5), uniform(0, 2 * .pi)) }
-        slant = uniform(-0.15, 0.35)
-        rotation = uniform(-0.12, 0.12)
-        aspect = uniform(0.75, 1.2)
-        penWidth = uniform(1.6, 3.2)
-        size = uniform(17, 21)
-        offset = (uniform(-1, 1), uniform(-1, 1))
-        ink = uniform(0.85, 1)
+        func normal(_ mean: Float, _ deviation: Float) -> Float { mean + deviation * Self.gaussian(&generator) }
+        jitter = uniform(0.015, 0.05)
+        warp = (0 ..< 4).map { _ in (uniform(0, 0.09), uniform(1.5, 4.5), uniform(0, 2 * .pi)) }
+        slant = min(max(normal(0.16, 0.24), -0.5), 0.8)
+        rotation = normal(0, 0.07)
+        aspect = expf(normal(-0.12, 0.16))
+        penWidth = min(max(2.7 * expf(normal(0, 0.3)), 1.4), 6.5)
+        pressure = (uniform(0, 0.25), uniform(2, 6), uniform(0, 2 * .pi))
+        blur = min(max(normal(0.2 + 0.1 * penWidth, 0.08), 0.25), 1.2)
+        frame = uniform(23.8, 26.0)
     }
+
+    /// How far beyond the pen's edge the faint ink reaches, in pixels (where Φ(-x / blur) * 255 drops below 1).
+    var fadeDistance: Float { 2.65 * blur }
 
     /// Skeleton point -> shaped point (still in glyph units, before fitting to the image).
     func shape(_ p: GlyphPoint) -> GlyphPoint {
@@ -46,5 +56,16 @@ struct HandwritingStyle {
         let x = wx * aspect - slant * (wy - 0.5)
         let (c, s) = (cosf(rotation), sinf(rotation))
         return GlyphPoint(c * x - s * wy, s * x + c * wy)
+    }
+
+    /// The pen's width multiplier at `distance` (glyph units) along a stroke.
+    func pressure(at distance: Float) -> Float {
+        1 + pressure.amplitude * sinf(pressure.frequency * distance + pressure.phase)
+    }
+
+    /// Sum of three uniforms on [-1, 1]: variance 1, close enough to normal here, and cheap.
+    static func gaussian<G: RandomNumberGenerator>(_ generator: inout G) -> Float {
+        Float.random(in: -1 ... 1, using: &generator) + Float.random(in: -1 ... 1, using: &generator)
+            + Float.random(in: -1 ... 1, using: &generator)
     }
 }

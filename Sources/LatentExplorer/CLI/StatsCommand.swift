@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import VAE
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Compare two data sets' letters: ink, size, position, stroke width, slant, brightness.",
+        discussion: """
+            Measures every image of one split of --data and of --against (default: the synthetic letters) \
+            and prints each measure's mean, standard deviation and 10th/50th/90th percentiles side by side. \
+            --markdown prints the table the README shows.
+            """)
+
+    @OptionGroup var dataOptions: DataOptions
+    @Option(help: ArgumentHelp("The data set to compare with (a folder, or 'synthetic').", valueName: "dir"))
+    var against = "synthetic"
+    @Option(help: "Which split to measure: train or test.") var split = "train"
+    @Flag(help: "Print a Markdown table.") var markdown = false
+    @Flag(help: "Also print, for each class, the mean of each measure in both data sets.") var byClass = false
+    @Flag(help: "Also estimate the share of each letter form (capital, single-storey a, bar...) in both data sets.")
+    var forms = false
+
+    func validate() throws {
+        guard ["train", "test"].contains(split) else { throw ValidationError("--split must be train or test") }
+    }
+
+    func run() throws {
+        let first = try dataOptions.load()
+        let second = try CLIError.wrap { try DataSelection(source: DataSource.resolve(against, emnistSplit: dataOptions.emnistSplit)).load() }
+        func chosen(_ dataset: LabelledDataset) -> ImageSet { split == "train" ? dataset.train : dataset.test }
+        let columns = [(first.name, LetterStatistics(chosen(first))), (second.name, LetterStatistics(chosen(second)))]
+        print(StatisticsTable.render(columns, split: split, markdown: markdown))
+        if byClass {
+            print("")
+            print(StatisticsTable.renderByClass((first.name, LetterStatistics.byLabel(chosen(first))),
+                                                (second.name, LetterStatistics.byLabel(chosen(second))),
+                                                className: first.className, markdown: markdown))
+        }
+        if forms {
+            print("")
+            print(StatisticsTable.renderForms((first.name, LetterFormCensus(chosen(first))),
+                                              (second.name, LetterFormCensus(chosen(second))), markdown: markdown))
+        }
+    }
+}
