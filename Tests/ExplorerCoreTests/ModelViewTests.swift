@@ -41,6 +41,28 @@ final class ModelViewTests: XCTestCase {
         }
     }
 
+    /// Codes sent with a training snapshot stand for the view's own encoding of the new weights.
+    func testSnapshotCodesReplaceTheViewsOwnEncoding() throws {
+        let view = makeView(latentDim: 3)
+        let trained = VAEModel(configuration: view.model.configuration, seed: 9)
+        let data = ExplorerData(test: view.test, reference: view.reference, classNames: LabelledDataset.letterClassNames, name: "t")
+        let codes = Inference(model: trained).encodeMeans(data.codeImages)
+        let versionBefore = view.codesVersion
+        view.replaceModel(trained, codes: codes)
+        XCTAssertEqual(view.codesVersion, versionBefore + 1)
+        // The same encoder on other batch compositions: equal up to float rounding.
+        func close(_ a: [Float], _ b: [Float]) -> Bool { a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 } }
+        let sent = (codes: view.testCodes, plane: try XCTUnwrap(view.principalPlane))
+        view.refreshCodes()
+        let own = try XCTUnwrap(view.principalPlane)
+        XCTAssertTrue(close(sent.codes, view.testCodes))
+        XCTAssertTrue(close(sent.plane.origin, own.origin) && close(sent.plane.xAxis, own.xAxis) && close(sent.plane.yAxis, own.yAxis))
+        // Without codes, only the weights change.
+        let codesNow = view.codesVersion
+        view.replaceModel(VAEModel(configuration: view.model.configuration, seed: 10), codes: nil)
+        XCTAssertEqual(view.codesVersion, codesNow)
+    }
+
     func testPrincipalPlaneHoldsMostVarianceAndIsOrthonormal() throws {
         let view = makeView(latentDim: 16)
         let plane = try XCTUnwrap(view.principalPlane)

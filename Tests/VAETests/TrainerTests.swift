@@ -58,6 +58,25 @@ final class TrainerTests: XCTestCase {
                        Inference(model: trainer.model).negativeELBO(dataset.test.prefix(100)).total, accuracy: 1e-6)
     }
 
+    /// Snapshots carry the latent means of the code images under their own weights: at the end of each
+    /// epoch and of the run always, within an epoch every `codesInterval` seconds.
+    func testSnapshotsCarryTheCodesOfTheirWeights() throws {
+        let probes = dataset.test.prefix(30)
+        let trainer = Trainer(model: VAEModel(configuration: small, seed: 1), dataset: dataset,
+                              configuration: TrainingConfiguration(epochs: 2, batchSize: 64, snapshotInterval: 0), codeImages: probes)
+        trainer.start()
+        var snapshots: [ModelSnapshot] = []
+        while let event = trainer.channel.next() { if case .snapshot(let s) = event { snapshots.append(s) } }
+        trainer.waitUntilFinished()
+        XCTAssertFalse(snapshots.isEmpty)
+        for snapshot in snapshots {
+            let codes = try XCTUnwrap(snapshot.codes, "epoch \(snapshot.epoch)")
+            let expected = Inference(model: try snapshot.makeModel()).encodeMeans(probes)
+            XCTAssertEqual(codes.count, expected.count)
+            for (a, b) in zip(codes, expected) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        }
+    }
+
     /// `validationFraction` 0: exactly `epochs` epochs on the whole training split, last weights kept.
     func testWithoutValidationTrainsEveryEpochAndKeepsTheLast() {
         let model = VAEModel(configuration: small, seed: 1)

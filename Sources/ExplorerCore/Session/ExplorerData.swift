@@ -29,6 +29,10 @@ public struct ExplorerData: Sendable {
         self.init(test: test, testSourceIndices: sources, reference: reference, classNames: dataset.classNames, name: dataset.name)
     }
 
+    /// The images whose codes a view of this data needs, in `ModelView.replaceModel(_:codes:)`'s order:
+    /// the test letters, then the reference letters.
+    public var codeImages: ImageSet { ImageSet.concatenating([test, reference]) }
+
     /// Sets made elsewhere (the synthetic generator makes balanced sets itself).
     public init(test: ImageSet, testSourceIndices: [Int]? = nil, reference: ImageSet, classNames: [Int: String], name: String) {
         self.test = test

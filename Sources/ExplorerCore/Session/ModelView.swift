@@ -63,11 +63,25 @@ public final class ModelView {
         version += 1
     }
 
+    /// Takes a training snapshot's weights and, when it carries them, the codes the trainer encoded for
+    /// the test letters followed by the reference letters (`ExplorerData.codeImages`): the view then
+    /// needs no encoding of its own, so the UI thread runs no encoder beside training.
+    public func replaceModel(_ newModel: VAEModel, codes: [Float]?) {
+        replaceModel(newModel)
+        guard let codes, codes.count == (test.count + reference.count) * latentDim else { return }
+        let split = test.count * latentDim
+        adoptCodes(test: Array(codes[..<split]), reference: Array(codes[split...]))
+    }
+
     /// Re-encodes the test and reference letters with the current weights, and finds the principal
     /// components and the spread of the new codes.
     public func refreshCodes() {
-        testCodes = inference.encodeMeans(test)
-        classifier = NearestNeighbours(codes: inference.encodeMeans(reference), labels: reference.labels, dimension: latentDim)
+        adoptCodes(test: inference.encodeMeans(test), reference: inference.encodeMeans(reference))
+    }
+
+    private func adoptCodes(test testCodes: [Float], reference referenceCodes: [Float]) {
+        self.testCodes = testCodes
+        classifier = NearestNeighbours(codes: referenceCodes, labels: reference.labels, dimension: latentDim)
         principalComponents = latentDim >= 2 && test.count > 0 ? PrincipalComponents(codes: testCodes, dimension: latentDim) : nil
         codeSpread = Self.spread(testCodes, dimension: latentDim)
         codesVersion += 1

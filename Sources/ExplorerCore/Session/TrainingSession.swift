@@ -38,11 +38,16 @@ public final class TrainingSession: @unchecked Sendable {
     private let threadEnded = DispatchSemaphore(value: 0)
     private var threadRunning = false
 
+    /// Images whose codes the trainer sends with its snapshots (the explorer's test and reference letters).
+    private let codeImages: ImageSet?
+
     /// `loadData` runs on the training thread (generating or loading a large set takes a moment).
-    public init(dataName: String, configuration: TrainingConfiguration,
+    /// Snapshots carry the latent means of `codeImages`, encoded on the training thread.
+    public init(dataName: String, configuration: TrainingConfiguration, codeImages: ImageSet? = nil,
                 loadData: @escaping @Sendable () throws -> LabelledDataset) {
         status = Status(dataName: dataName)
         self.configuration = configuration
+        self.codeImages = codeImages
         self.loadData = loadData
     }
 
@@ -85,6 +90,7 @@ public final class TrainingSession: @unchecked Sendable {
         status.phase = .preparing
         let configuration = configuration
         let loadData = loadData
+        let codeImages = codeImages
         while threadEnded.wait(timeout: .now()) == .success {}   // forget earlier runs' ends
         lock.withLock {
             cancelled = false
@@ -98,7 +104,7 @@ public final class TrainingSession: @unchecked Sendable {
             Self.becomeBackgroundThread()
             do {
                 let dataset = try loadData()
-                let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
+                let trainer = Trainer(model: model, dataset: dataset, configuration: configuration, codeImages: codeImages)
                 let proceed = lock.withLock { () -> Bool in
                     self.trainer = trainer
                     return !cancelled

@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
 
     /// The parts of the benchmark, to run a few with --only.
     enum Part: String, CaseIterable, ExpressibleByArgument {
-        case peak, mlp, conv, decode, frame, loading
+        case peak, mlp, conv, explorer, decode, frame, loading
     }
 
     @OptionGroup var dataOptions: DataOptions
@@ -90,6 +90,12 @@ struct BenchCommand: ParsableCommand {
             report(key + "_samples_per_sec_max", speed.maximum.rounded())
             report(key + "_spread", speed.spread)
             if `repeat` > 1 { report(key + "_samples_per_sec_runs", runMedians) }
+            if wants(.explorer) {
+                let explorer = Distribution(Measurements.explorerTrainingWindows(configuration, model.images, batchSize: 128,
+                                                                                  windows: windows))
+                report("explorer_" + key + "_samples_per_sec", explorer.median.rounded())
+                report("explorer_" + key + "_to_train_ratio", explorer.median / speed.median)
+            }
             let work = VAEModel(configuration: configuration).network.multiplyAddsPerImage
             let gflops = speed.median * Double(2 * (work.forward + work.backward)) / 1e9
             report(key + "_gflops", gflops)
@@ -121,7 +127,11 @@ struct BenchCommand: ParsableCommand {
             }
         }
         if wants(.frame) {
-            report("frame_ms", Measurements.frameMilliseconds(model: VAEModel(), width: 120, height: 40))
+            for model in models {
+                let frame = Measurements.frameMilliseconds(model: VAEModel(configuration: ModelConfiguration(kind: model.arch)),
+                                                           width: 120, height: 40)
+                report(model.prefix + "frame_ms", frame)
+            }
         }
         if wants(.loading) {
             for sub in ["csv", "idx"] {

@@ -58,24 +58,67 @@ enum Measurements {
         return median(runs: 200) { _ = inference.decodeBatch(points) } * 1e3
     }
 
+    /// The explorer's letters as it shows them on the synthetic data: 2,600 test letters and the
+    /// reference letters of the nearest-class vote.
+    static func explorerData() -> ExplorerData {
+        ExplorerData(test: SyntheticLetters.makeImageSet(count: 2_600, seed: ExplorerData.syntheticTestSeed),
+                     reference: SyntheticLetters.makeImageSet(count: ExplorerData.syntheticReferenceCount,
+                                                              seed: ExplorerData.syntheticReferenceSeed),
+                     classNames: LabelledDataset.letterClassNames, name: "bench")
+    }
+
     /// One full explorer frame at `width` x `height` rendered into the cell buffer (no terminal): the
     /// latent grid (decoded once per view, so a cursor move redraws from the cache), the cursor letter,
-    /// the kNN class and the panels.
+    /// the kNN class, the nearest test letter and the panels.
     static func frameMilliseconds(model: VAEModel, width: Int, height: Int) -> Double {
-        let test = SyntheticLetters.makeImageSet(count: 2_600, seed: 1_000_004)
-        let view = ModelView(model: model, test: test, reference: SyntheticLetters.makeImageSet(count: 2_600, seed: 77))
-        let catalog = ClassCatalog(dataset: LabelledDataset(name: "bench", train: test, test: test,
-                                                            classNames: LabelledDataset.letterClassNames))
-        var state = ExplorerState(catalog: catalog)
+        let data = explorerData()
+        let view = ModelView(model: model, test: data.test, reference: data.reference)
+        let controller = ExplorerController(view: view, catalog: data.catalog)
         let renderer = ExplorerRenderer(capabilities: TerminalCapabilities(pixels: .halfBlocks256, colours: true), title: "bench")
         let status = TrainingSession.Status(dataName: "bench")
+        _ = controller.handle(.resize(width: width, height: height))
         var step = 0
         return median(runs: 200) {
             // Alternate right and left so each frame decodes a new cursor letter, as when walking.
-            _ = state.apply(step % 2 == 0 ? .right : .left)
+            _ = controller.handle(.key(step % 2 == 0 ? .right : .left))
             step += 1
-            _ = renderer.render(width: width, height: height, state: state, view: view, training: status, message: "")
+            _ = controller.render(renderer, width: width, height: height, training: status)
         } * 1e3
+    }
+
+    /// Training driven the way the explorer drives it, in the same windows as `trainingWindows`: `t`
+    /// starts a `TrainingSession` on a copy of the model; every 50 ms (the explorer's key-read timeout
+    /// while training) the session is polled, a snapshot with its codes is taken into the view, and a
+    /// 120x40 frame is rendered. Returns samples/s of each timed epoch.
+    static func explorerTrainingWindows(_ configuration: ModelConfiguration, _ train: ImageSet, batchSize: Int,
+                                        windows: Int) -> [Double] {
+        let data = explorerData()
+        let view = ModelView(model: VAEModel(configuration: configuration, seed: 0), test: data.test, reference: data.reference,
+                             decodesInBackground: true)
+        let controller = ExplorerController(view: view, catalog: data.catalog)
+        let renderer = ExplorerRenderer(capabilities: TerminalCapabilities(pixels: .halfBlocks256, colours: true), title: "bench")
+        let dataset = LabelledDataset(name: "bench", train: train, test: train.prefix(0), classNames: [:])
+        let session = TrainingSession(dataName: "bench",
+                                      configuration: TrainingConfiguration(epochs: windows + 1, batchSize: batchSize,
+                                                                           validationFraction: 0, snapshotInterval: 1.0),
+                                      codeImages: data.codeImages) { dataset }
+        _ = controller.handle(.resize(width: 120, height: 40))
+        session.toggle(model: view.model)
+        var step = 0
+        while true {
+            if let snapshot = session.poll(), let model = try? snapshot.makeModel() {
+                view.replaceModel(model, codes: snapshot.codes)
+                if snapshot.codes != nil { controller.codesRefreshed() }
+            }
+            if case .finished = session.status.phase { break }
+            _ = view.takeFreshDecodes()
+            _ = controller.handle(.key(step % 2 == 0 ? .right : .left))
+            step += 1
+            _ = controller.render(renderer, width: 120, height: 40, training: session.status)
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        session.stopAndWait()
+        return session.status.epochs.dropFirst().map(\.samplesPerSecond)
     }
 
     /// Peak resident memory of this process so far, in MiB.

@@ -83,7 +83,8 @@ struct ExploreCommand: ParsableCommand {
                                                                          seed: ExplorerData.syntheticReferenceSeed, labels: keep),
                                 classNames: LabelledDataset.letterClassNames, name: dataName)
             let (trainCount, testCount) = (trainCount, testCount)
-            training = TrainingSession(dataName: "synthetic letters (\(trainCount))", configuration: configuration) {
+            training = TrainingSession(dataName: "synthetic letters (\(trainCount))", configuration: configuration,
+                                       codeImages: data.codeImages) {
                 LabelledDataset(name: "synthetic-letters", train: SyntheticLetters.makeImageSet(count: trainCount, seed: 1, labels: keep),
                                 test: SyntheticLetters.makeImageSet(count: testCount, seed: ExplorerData.syntheticTestSeed, labels: keep),
                                 classNames: LabelledDataset.letterClassNames)
@@ -92,7 +93,7 @@ struct ExploreCommand: ParsableCommand {
             let dataset = try dataOptions.load()
             data = ExplorerData(dataset: dataset, testCount: testCount)
             dataName = dataset.name
-            training = TrainingSession(dataName: dataset.name, configuration: configuration) { dataset }
+            training = TrainingSession(dataName: dataset.name, configuration: configuration, codeImages: data.codeImages) { dataset }
         }
         return ExplorerApp.Setup(model: model, metadata: metadata, weightsDescription: description, savePath: savePath, data: data,
                                  capabilities: TerminalCapabilities(pixels: .shades, colours: false), training: training,

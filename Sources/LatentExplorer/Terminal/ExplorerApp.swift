@@ -23,7 +23,6 @@ final class ExplorerApp {
     private let view: ModelView
     private let renderer: ExplorerRenderer
     private var frameTimer = FrameTimer()
-    private var lastCodesRefresh = Date()
     private var codesStale = false
 
     init(setup: Setup, terminal: CursesTerminal) {
@@ -44,8 +43,13 @@ final class ExplorerApp {
         var lastStatus = setup.training.status
         while TerminationSignals.received == 0 {
             if let snapshot = setup.training.poll(), let model = try? snapshot.makeModel() {
-                view.replaceModel(model)
-                codesStale = true
+                view.replaceModel(model, codes: snapshot.codes)
+                if snapshot.codes != nil {
+                    controller.codesRefreshed()
+                    codesStale = false
+                } else {
+                    codesStale = true
+                }
                 needsFrame = true
             }
             if refreshCodesIfDue() { needsFrame = true }
@@ -82,14 +86,13 @@ final class ExplorerApp {
 
     static let decodePollMilliseconds: Int32 = 5
 
-    /// Re-encodes the test and reference letters after new weights: at once when training is idle,
-    /// at most every 5 s while it runs (it costs tens of milliseconds).
+    /// While training runs, the trainer sends the letters' codes with its snapshots (encoded on its own
+    /// thread, at most every few seconds and at each epoch's end), so the UI never encodes beside it.
+    /// Weights without codes that are still shown once training stopped are encoded here.
     private func refreshCodesIfDue() -> Bool {
-        guard codesStale else { return false }
-        guard !setup.training.isActive || Date().timeIntervalSince(lastCodesRefresh) > 5 else { return false }
+        guard codesStale, !setup.training.isActive else { return false }
         view.refreshCodes()
         controller.codesRefreshed()
-        lastCodesRefresh = Date()
         codesStale = false
         return true
     }

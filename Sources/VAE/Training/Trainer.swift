@@ -16,10 +16,28 @@ public final class Trainer: @unchecked Sendable {
     private var thread: Thread?
     private let finishedSignal = DispatchSemaphore(value: 0)
 
-    public init(model: VAEModel, dataset: LabelledDataset, configuration: TrainingConfiguration) {
+    /// Images whose latent means go with weight snapshots (the explorer's letters), encoded here on
+    /// the training thread so that a viewer never runs the encoder beside training.
+    public let codeImages: ImageSet?
+    /// Seconds between snapshots that carry codes, besides those at the end of each epoch and of the run.
+    public static let codesInterval = 5.0
+    private var lastCodes = Date.distantPast
+
+    public init(model: VAEModel, dataset: LabelledDataset, configuration: TrainingConfiguration, codeImages: ImageSet? = nil) {
         self.model = model
         self.dataset = dataset
         self.configuration = configuration
+        self.codeImages = codeImages
+    }
+
+    /// A snapshot of the model's weights, with codes when `withCodes` or when they are due.
+    private func snapshot(epoch: Int, withCodes: Bool, encoder: Inference) -> ModelSnapshot {
+        var codes: [Float]?
+        if let codeImages, withCodes || Date().timeIntervalSince(lastCodes) >= Self.codesInterval {
+            codes = encoder.encodeMeans(codeImages)
+            lastCodes = Date()
+        }
+        return ModelSnapshot(model, epoch: epoch, codes: codes)
     }
 
     /// Runs training on a new background thread and returns at once.
@@ -45,7 +63,7 @@ public final class Trainer: @unchecked Sendable {
     public func run() -> TrainingOutcome {
         let outcome = train()
         // The model now holds the best (or last good) weights: subscribers get them as the last snapshot.
-        channel.send(.snapshot(ModelSnapshot(model, epoch: outcome.bestEpoch)))
+        channel.send(.snapshot(snapshot(epoch: outcome.bestEpoch, withCodes: true, encoder: Inference(model: model))))
         channel.send(.finished(outcome))
         channel.close()
         return outcome
@@ -113,7 +131,7 @@ public final class Trainer: @unchecked Sendable {
                 }
                 if config.snapshotInterval > 0 && now.timeIntervalSince(lastSnapshot) >= config.snapshotInterval {
                     lastSnapshot = now
-                    channel.send(.snapshot(ModelSnapshot(model, epoch: epoch)))
+                    channel.send(.snapshot(snapshot(epoch: epoch, withCodes: false, encoder: evaluator)))
                 }
             }
             let seconds = Date().timeIntervalSince(epochStart)
@@ -133,7 +151,7 @@ public final class Trainer: @unchecked Sendable {
                                        improved: improved)
             history.append(summary)
             channel.send(.epochFinished(summary))
-            channel.send(.snapshot(ModelSnapshot(model, epoch: epoch)))
+            channel.send(.snapshot(snapshot(epoch: epoch, withCodes: true, encoder: evaluator)))
             if improved {
                 best = model.tensors()
                 bestEpoch = epoch

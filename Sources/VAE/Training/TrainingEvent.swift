@@ -54,16 +54,20 @@ public struct ModelSnapshot: Sendable {
     public var configuration: ModelConfiguration
     public var tensors: [String: Tensor]
     public var epoch: Int
+    /// The latent means of the trainer's `codeImages` under these weights, `[count, latentDim]`, when
+    /// the trainer encoded them for this snapshot (nil otherwise).
+    public var codes: [Float]?
 
-    public init(configuration: ModelConfiguration, tensors: [String: Tensor], epoch: Int) {
+    public init(configuration: ModelConfiguration, tensors: [String: Tensor], epoch: Int, codes: [Float]? = nil) {
         self.configuration = configuration
         self.tensors = tensors
         self.epoch = epoch
+        self.codes = codes
     }
 
     /// A snapshot of `model`'s weights as they are now.
-    public init(_ model: VAEModel, epoch: Int) {
-        self.init(configuration: model.configuration, tensors: model.tensors(), epoch: epoch)
+    public init(_ model: VAEModel, epoch: Int, codes: [Float]? = nil) {
+        self.init(configuration: model.configuration, tensors: model.tensors(), epoch: epoch, codes: codes)
     }
 
     /// A model holding these weights.
