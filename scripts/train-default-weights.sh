@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Trains Weights/default.safetensors for real handwriting, then scores it on real letters it never saw.
+# Trains the shipped weights for real handwriting, then scores each on real letters it never saw:
+#   Weights/default.safetensors     a 16-D MLP, what the explorer opens
+#   Weights/letters-2d.safetensors  a 2-D MLP, the classic map of the whole latent plane
 #
 # Training data: the calibrated synthetic letters (88,800), the real EMNIST training letters and the
 # real test letters outside the fixed held-out and validation parts (TestPartition: per class, a
@@ -8,13 +10,13 @@
 # never watched: it is the test split `train` scores at the end and records in the metadata, and what
 # `eval` scores below, with the real training letters as the 5-NN references.
 #
-# Usage: scripts/train-default-weights.sh [--real DIR] [--out FILE] [--repeat N] [--epochs N] [--patience N] [--seed N]
+# Usage: scripts/train-default-weights.sh [--real DIR] [--weights DIR] [--repeat N] [--epochs N] [--patience N] [--seed N]
 # Defaults reproduce the shipped weights; REAL defaults to ../shared/data/emnist-letters-partial.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 real=../shared/data/emnist-letters-partial
-out=Weights/default.safetensors
+weights=Weights
 repeat=12
 epochs=150
 patience=10
@@ -22,7 +24,7 @@ seed=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --real) real="$2"; shift 2 ;;
-        --out) out="$2"; shift 2 ;;
+        --weights) weights="$2"; shift 2 ;;
         --repeat) repeat="$2"; shift 2 ;;
         --epochs) epochs="$2"; shift 2 ;;
         --patience) patience="$2"; shift 2 ;;
@@ -35,11 +37,14 @@ done
 swift build -c release
 bin=.build/release/latent-explorer
 
-echo "== training $out"
-"$bin" train --data "synthetic+$real" --train-on-real-test --real-repeat "$repeat" --test-split heldout \
-    --epochs "$epochs" --patience "$patience" --seed "$seed" --out "$out"
-
-echo "== real letters it never saw (held-out part of the real test split; 5-NN references: the real training letters)"
-"$bin" eval --weights "$out" --data "$real" --test-split heldout
-echo "== synthetic test letters"
-"$bin" eval --weights "$out" --data synthetic
+for model in "default 16" "letters-2d 2"; do
+    read -r name latent <<< "$model"
+    out="$weights/$name.safetensors"
+    echo "== training $out (mlp, $latent latent dimensions)"
+    "$bin" train --data "synthetic+$real" --train-on-real-test --real-repeat "$repeat" --test-split heldout \
+        --latent-dim "$latent" --epochs "$epochs" --patience "$patience" --seed "$seed" --out "$out"
+    echo "== $out on real letters it never saw (held-out part of the real test split; 5-NN references: the real training letters)"
+    "$bin" eval --weights "$out" --data "$real" --test-split heldout
+    echo "== $out on the synthetic test letters"
+    "$bin" eval --weights "$out" --data synthetic
+done

@@ -111,7 +111,6 @@ private struct RowParser {
 
     mutating func parseRows(from start: Int, line firstLine: Int) throws -> ImageSet {
         let fields = CSVReader.fieldsPerRow
-        let side = ImageSet.side
         var labels: [Int] = []
         var pixels: [UInt8] = []
         let estimatedRows = (buffer.count - start) / (fields * 2) + 1
@@ -122,7 +121,7 @@ private struct RowParser {
         let row = UnsafeMutablePointer<UInt8>.allocate(capacity: ImageSet.pixelCount)
         row.initialize(repeating: 0, count: ImageSet.pixelCount)
         defer { destination.deallocate(); row.deallocate() }
-        for p in 0 ..< ImageSet.pixelCount { destination[p] = transposed ? (p % side) * side + p / side : p }
+        for p in 0 ..< ImageSet.pixelCount { destination[p] = transposed ? ImageSet.transposedOffset(p) : p }
         let scale: Double = unitScaled ? 255 : 1
         let end = buffer.count
         var i = start

@@ -13,10 +13,7 @@ public enum DatasetWriter {
         if transposed {
             for index in 0 ..< images.count {
                 let image = images.image(index)
-                let base = image.startIndex
-                for column in 0 ..< ImageSet.side {
-                    for row in 0 ..< ImageSet.side { imageBytes.append(image[base + row * ImageSet.side + column]) }
-                }
+                for p in 0 ..< ImageSet.pixelCount { imageBytes.append(image[image.startIndex + ImageSet.transposedOffset(p)]) }
             }
         } else {
             imageBytes.append(contentsOf: images.pixels)
@@ -39,11 +36,9 @@ public enum DatasetWriter {
         for index in 0 ..< images.count {
             appendNumber(images.labels[index])
             let image = images.image(index)
-            for column in 0 ..< ImageSet.side {
-                for row in 0 ..< ImageSet.side {
-                    out.append(UInt8(ascii: ","))
-                    appendNumber(Int(image[image.startIndex + row * ImageSet.side + column]))
-                }
+            for p in 0 ..< ImageSet.pixelCount {
+                out.append(UInt8(ascii: ","))
+                appendNumber(Int(image[image.startIndex + ImageSet.transposedOffset(p)]))
             }
             out.append(UInt8(ascii: "\n"))
         }

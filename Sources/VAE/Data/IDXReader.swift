@@ -41,10 +41,8 @@ enum IDXReader {
                 guard let to = target.baseAddress else { return }   // no images
                 let from = source.baseAddress! + imagesHeaderSize
                 if transposed {
-                    let side = ImageSet.side
                     for image in 0 ..< count {
-                        let s = from + image * ImageSet.pixelCount, t = to + image * ImageSet.pixelCount
-                        for row in 0 ..< side { for column in 0 ..< side { t[row * side + column] = s[column * side + row] } }
+                        ImageSet.copyTransposed(from + image * ImageSet.pixelCount, to: to + image * ImageSet.pixelCount)
                     }
                 } else {
                     to.update(from: from, count: pixelBytes.partialValue)

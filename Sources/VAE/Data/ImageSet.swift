@@ -14,6 +14,17 @@ public struct ImageSet: Sendable {
 
     public var count: Int { labels.count }
 
+    /// EMNIST stores each image transposed (column by column). Offset `p` of a stored image holds the
+    /// upright image's pixel at `transposedOffset(p)`, and the other way round: a transpose is its own
+    /// inverse. The one place the orientation is written down; readers and writers go through it.
+    @inline(__always)
+    static func transposedOffset(_ p: Int) -> Int { (p % side) * side + p / side }
+
+    /// Copies one image (`pixelCount` bytes), transposing it.
+    static func copyTransposed(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>) {
+        for p in 0 ..< pixelCount { target[transposedOffset(p)] = source[p] }
+    }
+
     public init(pixels: [UInt8], labels: [Int]) {
         precondition(pixels.count == labels.count * ImageSet.pixelCount,
                      "pixel bytes must be 784 per label")
