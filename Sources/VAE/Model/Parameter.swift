@@ -20,6 +20,17 @@ public final class Parameter: @unchecked Sendable {
     }
 }
 
+extension Parameter {
+    /// PyTorch's default initialisation of linear and convolution layers (Kaiming-uniform with
+    /// a = √5): weight and bias uniform in ±1/√fanIn, drawn in the order given.
+    static func initializeUniform(_ parameters: [Parameter], fanIn: Int, using generator: inout SeededGenerator) {
+        let bound = 1 / Float(fanIn).squareRoot()
+        for p in parameters {
+            for i in 0 ..< p.value.count { p.value.storage[i] = (generator.nextUniform() * 2 - 1) * bound }
+        }
+    }
+}
+
 /// A value copy of named parameters: what crosses threads (training snapshots) and goes to files.
 public struct Tensor: Sendable, Equatable {
     public var shape: [Int]

@@ -17,8 +17,7 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
     let conv1: Conv2D
     let conv2: Conv2D
     let encoderHidden: Dense
-    let encoderMean: Dense
-    let encoderLogVariance: Dense
+    let heads: GaussianHeads
     let decoderHidden: Dense
     let decoderExpand: Dense
     let deconv1: ConvTranspose2D
@@ -39,8 +38,7 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
                        kernelSize: k, stride: s, padding: p, activation: .relu)
         let flat = conv2.outputSize
         encoderHidden = Dense(name: "encoder.hidden", inputSize: flat, outputSize: h, activation: .relu)
-        encoderMean = Dense(name: "encoder.mean", inputSize: h, outputSize: l, activation: .identity)
-        encoderLogVariance = Dense(name: "encoder.logvar", inputSize: h, outputSize: l, activation: .identity)
+        heads = GaussianHeads(hiddenSize: h, latentDim: l)
         decoderHidden = Dense(name: "decoder.hidden", inputSize: l, outputSize: h, activation: .relu)
         decoderExpand = Dense(name: "decoder.expand", inputSize: h, outputSize: flat, activation: .relu)
         deconv1 = ConvTranspose2D(name: "decoder.deconv1", inputChannels: c2, outputChannels: c1, inputSide: conv2.outputSide,
@@ -51,8 +49,8 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
     }
 
     public var parameters: [Parameter] {
-        [conv1.parameters, conv2.parameters, encoderHidden.parameters, encoderMean.parameters,
-         encoderLogVariance.parameters, decoderHidden.parameters, decoderExpand.parameters,
+        [conv1.parameters, conv2.parameters, encoderHidden.parameters, heads.mean.parameters,
+         heads.logVariance.parameters, decoderHidden.parameters, decoderExpand.parameters,
          deconv1.parameters, deconv2.parameters].flatMap { $0 }
     }
 
@@ -63,7 +61,7 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
                             conv2.weight.value.count * conv2.outputSide * conv2.outputSide,
                             deconv1.weight.value.count * deconv1.inputSide * deconv1.inputSide,
                             deconv2.weight.value.count * deconv2.inputSide * deconv2.inputSide]
-        let dense = [encoderHidden, encoderMean, encoderLogVariance, decoderHidden, decoderExpand].map(\.weight.value.count)
+        let dense = ([encoderHidden] + heads.layers + [decoderHidden, decoderExpand]).map(\.weight.value.count)
         let forward = (convolutions + dense).reduce(0, +)
         return (forward, 2 * forward - convolutions[0])
     }
@@ -71,7 +69,7 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
     public func initialize(using generator: inout SeededGenerator) {
         conv1.initialize(using: &generator)
         conv2.initialize(using: &generator)
-        for layer in [encoderHidden, encoderMean, encoderLogVariance, decoderHidden, decoderExpand] {
+        for layer in [encoderHidden] + heads.layers + [decoderHidden, decoderExpand] {
             layer.initialize(using: &generator)
         }
         deconv1.initialize(using: &generator)
@@ -141,8 +139,7 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
             network.conv1.forward(x, into: conv1Out, workspace: workspace)
             network.conv2.forward(conv1Out, into: conv2Out, workspace: workspace)
             network.encoderHidden.forward(conv2Out, into: hidden)
-            network.encoderMean.forward(hidden, into: mean)
-            network.encoderLogVariance.forward(hidden, into: logVariance)
+            network.heads.forward(hidden, mean: mean, logVariance: logVariance)
             (input, self.mean, self.logVariance) = (x, mean, logVariance)
         }
 
@@ -168,11 +165,8 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
 
         func encodeBackward(meanGradient: Matrix, logVarianceGradient: Matrix) {
             guard let input, let mean, let logVariance else { preconditionFailure("encodeBackward before encode") }
-            // Both heads read `hidden`: their input gradients add up in hiddenGradient.
-            network.encoderMean.backward(input: hidden, output: mean, outputGradient: meanGradient,
-                                         inputGradient: hiddenGradient)
-            network.encoderLogVariance.backward(input: hidden, output: logVariance, outputGradient: logVarianceGradient,
-                                                inputGradient: hiddenGradient, accumulateInputGradient: true)
+            network.heads.backward(hidden: hidden, mean: mean, logVariance: logVariance, meanGradient: meanGradient,
+                                   logVarianceGradient: logVarianceGradient, hiddenGradient: hiddenGradient)
             network.encoderHidden.backward(input: conv2Out, output: hidden, outputGradient: hiddenGradient,
                                            inputGradient: conv2Gradient)
             network.conv2.backward(input: conv1Out, output: conv2Out, outputGradient: conv2Gradient,

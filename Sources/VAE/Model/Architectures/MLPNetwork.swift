@@ -10,8 +10,7 @@ import CKernels
 public final class MLPNetwork: VAENetwork, @unchecked Sendable {
     public let configuration: ModelConfiguration
     let encoderHidden: Dense
-    let encoderMean: Dense
-    let encoderLogVariance: Dense
+    let heads: GaussianHeads
     let decoderHidden: Dense
     let decoderOutput: Dense
 
@@ -19,13 +18,12 @@ public final class MLPNetwork: VAENetwork, @unchecked Sendable {
         self.configuration = configuration
         let (n, h, l) = (configuration.inputSize, configuration.hiddenSize, configuration.latentDim)
         encoderHidden = Dense(name: "encoder.hidden", inputSize: n, outputSize: h, activation: .relu)
-        encoderMean = Dense(name: "encoder.mean", inputSize: h, outputSize: l, activation: .identity)
-        encoderLogVariance = Dense(name: "encoder.logvar", inputSize: h, outputSize: l, activation: .identity)
+        heads = GaussianHeads(hiddenSize: h, latentDim: l)
         decoderHidden = Dense(name: "decoder.hidden", inputSize: l, outputSize: h, activation: .relu)
         decoderOutput = Dense(name: "decoder.output", inputSize: h, outputSize: n, activation: .identity)
     }
 
-    private var layers: [Dense] { [encoderHidden, encoderMean, encoderLogVariance, decoderHidden, decoderOutput] }
+    private var layers: [Dense] { [encoderHidden] + heads.layers + [decoderHidden, decoderOutput] }
 
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
 
@@ -84,8 +82,7 @@ public final class MLPNetwork: VAENetwork, @unchecked Sendable {
 
         func encode(_ x: Matrix, mean: Matrix, logVariance: Matrix) {
             network.encoderHidden.forward(x, into: hidden)
-            network.encoderMean.forward(hidden, into: mean)
-            network.encoderLogVariance.forward(hidden, into: logVariance)
+            network.heads.forward(hidden, mean: mean, logVariance: logVariance)
             (input, self.mean, self.logVariance) = (x, mean, logVariance)
         }
 
@@ -105,11 +102,8 @@ public final class MLPNetwork: VAENetwork, @unchecked Sendable {
 
         func encodeBackward(meanGradient: Matrix, logVarianceGradient: Matrix) {
             guard let input, let mean, let logVariance else { preconditionFailure("encodeBackward before encode") }
-            // Both heads read `hidden`: their input gradients add up in hiddenGradient.
-            network.encoderMean.backward(input: hidden, output: mean, outputGradient: meanGradient,
-                                         inputGradient: hiddenGradient)
-            network.encoderLogVariance.backward(input: hidden, output: logVariance, outputGradient: logVarianceGradient,
-                                                inputGradient: hiddenGradient, accumulateInputGradient: true)
+            network.heads.backward(hidden: hidden, mean: mean, logVariance: logVariance, meanGradient: meanGradient,
+                                   logVarianceGradient: logVarianceGradient, hiddenGradient: hiddenGradient)
             network.encoderHidden.backward(input: input, output: hidden, outputGradient: hiddenGradient,
                                            inputGradient: nil)
         }

@@ -96,10 +96,7 @@ public final class Conv2D: @unchecked Sendable {
 
     /// PyTorch's default: W and b uniform in ±1/sqrt(fan_in), fan_in = C*k*k (Kaiming-uniform with a = sqrt(5)).
     public func initialize(using generator: inout SeededGenerator) {
-        let bound = 1 / Float(patchSize).squareRoot()
-        for p in parameters {
-            for i in 0 ..< p.value.count { p.value.storage[i] = (generator.nextUniform() * 2 - 1) * bound }
-        }
+        Parameter.initializeUniform(parameters, fanIn: patchSize, using: &generator)
     }
 
     // MARK: Training
@@ -111,8 +108,7 @@ public final class Conv2D: @unchecked Sendable {
         return (patchSize + outputChannels) * n + outputChannels * patchSize + outputChannels
     }
 
-    /// A workspace for passes spread over `threads` threads (by default the threads OpenBLAS may use,
-    /// which the trainer sets to the cores it wants busy).
+    /// A workspace for passes spread over `threads` threads (by default the compute pool's).
     public func makeWorkspace(threads: Int = ComputePool.shared.threadCount) -> LayerWorkspace {
         LayerWorkspace(threads: threads, floatsPerThread: scratchPerThread)
     }

@@ -103,10 +103,7 @@ public final class ConvTranspose2D: @unchecked Sendable {
     /// PyTorch's default: W and b uniform in ±1/sqrt(fan_in), where PyTorch takes fan_in from the
     /// weight's dimension 1, here F*k*k (Kaiming-uniform with a = sqrt(5)).
     public func initialize(using generator: inout SeededGenerator) {
-        let bound = 1 / Float(tapCount).squareRoot()
-        for p in parameters {
-            for i in 0 ..< p.value.count { p.value.storage[i] = (generator.nextUniform() * 2 - 1) * bound }
-        }
+        Parameter.initializeUniform(parameters, fanIn: tapCount, using: &generator)
     }
 
     // MARK: Training
@@ -118,8 +115,7 @@ public final class ConvTranspose2D: @unchecked Sendable {
         return (inputChannels + tapCount) * n + inputChannels * tapCount + outputChannels
     }
 
-    /// A workspace for passes spread over `threads` threads (by default the threads OpenBLAS may use,
-    /// which the trainer sets to the cores it wants busy).
+    /// A workspace for passes spread over `threads` threads (by default the compute pool's).
     public func makeWorkspace(threads: Int = ComputePool.shared.threadCount) -> LayerWorkspace {
         LayerWorkspace(threads: threads, floatsPerThread: scratchPerThread)
     }

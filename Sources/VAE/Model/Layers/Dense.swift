@@ -24,10 +24,7 @@ public final class Dense: @unchecked Sendable {
 
     /// PyTorch's default: W and b uniform in ±1/sqrt(inputSize) (Kaiming-uniform with a = sqrt(5)).
     public func initialize(using generator: inout SeededGenerator) {
-        let bound = 1 / Float(inputSize).squareRoot()
-        for p in parameters {
-            for i in 0 ..< p.value.count { p.value.storage[i] = (generator.nextUniform() * 2 - 1) * bound }
-        }
+        Parameter.initializeUniform(parameters, fanIn: inputSize, using: &generator)
     }
 
     /// Products smaller than this many multiply-adds run on the calling thread alone: splitting them

@@ -1,0 +1,29 @@
+/// The last layer of every encoder: two linear heads reading one hidden vector, the mean and the log
+/// of the variance of the diagonal Gaussian q(z|x). PyTorch module names `encoder.mean`, `encoder.logvar`.
+///
+///     hidden [B, H] -> mean = hidden Wmu^T + bmu [B, L],  logVariance = hidden Wlv^T + blv [B, L]
+///     backward: dhidden = dmean Wmu + dlogvar Wlv    (both heads read `hidden`, so their dx add up)
+final class GaussianHeads: @unchecked Sendable {
+    let mean: Dense
+    let logVariance: Dense
+
+    init(hiddenSize: Int, latentDim: Int) {
+        mean = Dense(name: "encoder.mean", inputSize: hiddenSize, outputSize: latentDim, activation: .identity)
+        logVariance = Dense(name: "encoder.logvar", inputSize: hiddenSize, outputSize: latentDim, activation: .identity)
+    }
+
+    var layers: [Dense] { [mean, logVariance] }
+
+    func forward(_ hidden: Matrix, mean meanOutput: Matrix, logVariance logVarianceOutput: Matrix) {
+        mean.forward(hidden, into: meanOutput)
+        logVariance.forward(hidden, into: logVarianceOutput)
+    }
+
+    /// Sets both heads' parameter gradients and overwrites `hiddenGradient` with dL/dhidden.
+    func backward(hidden: Matrix, mean meanOutput: Matrix, logVariance logVarianceOutput: Matrix,
+                  meanGradient: Matrix, logVarianceGradient: Matrix, hiddenGradient: Matrix) {
+        mean.backward(input: hidden, output: meanOutput, outputGradient: meanGradient, inputGradient: hiddenGradient)
+        logVariance.backward(input: hidden, output: logVarianceOutput, outputGradient: logVarianceGradient,
+                             inputGradient: hiddenGradient, accumulateInputGradient: true)
+    }
+}
