@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trains the shipped weights for real handwriting, then scores each on real letters it never saw:
-#   Weights/default.safetensors     a 16-D MLP, what the explorer opens
-#   Weights/letters-2d.safetensors  a 2-D MLP, the classic map of the whole latent plane
+#   Weights/default.safetensors      a 2-D MLP, what the explorer opens: its plane is the whole latent space
+#   Weights/letters-16d.safetensors  a 16-D MLP, which separates the classes far better (walk it with
+#                                    the explorer's x, y and p keys)
 #
 # Training data: the calibrated synthetic letters (88,800), the real EMNIST training letters and the
 # real test letters outside the fixed held-out and validation parts (TestPartition: per class, a
@@ -37,7 +38,7 @@ done
 swift build -c release
 bin=.build/release/latent-explorer
 
-for model in "default 16" "letters-2d 2"; do
+for model in "default 2" "letters-16d 16"; do
     read -r name latent <<< "$model"
     out="$weights/$name.safetensors"
     echo "== training $out (mlp, $latent latent dimensions)"
