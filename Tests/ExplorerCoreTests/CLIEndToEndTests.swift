@@ -55,6 +55,29 @@ final class CLIEndToEndTests: XCTestCase {
         XCTAssertEqual(try written(out), expectedPNG(expected, rows: 1, columns: 4))
     }
 
+    /// `grid --dims 3,7 --at CODE`: the plane of dimensions 3 and 7 through that code, top row y = +range.
+    func testGridDrawsTheChosenPlaneThroughTheGivenCode() throws {
+        let weights = try TestModels.weightsFile(latentDim: 16)
+        let model = try WeightsFile.load(weights).model
+        let anchor = (0 ..< 16).map { Float($0 % 3) * 0.5 - 0.5 }
+        let out = folder + "/grid.png"
+        let run = try ExplorerBinary.run(["grid", "--weights", weights, "--dims", "3,7", "--size", "3", "--range", "2",
+                                          "--at=" + anchor.map { String($0) }.joined(separator: ","), "--out", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        var points: [Float] = []
+        for y: Float in [2, 0, -2] {
+            for x: Float in [-2, 0, 2] {
+                var point = anchor
+                (point[2], point[6]) = (x, y)
+                points += point
+            }
+        }
+        XCTAssertEqual(try written(out), expectedPNG(Inference(model: model).decodeBatch(points), rows: 3, columns: 3))
+        let outside = try ExplorerBinary.run(["grid", "--weights", weights, "--dims", "3,17", "--out", out])
+        XCTAssertEqual(outside.status, 1)
+        XCTAssertTrue(outside.stderr.contains("has 16 latent dimensions"), outside.stderr)
+    }
+
     func testTraverseSweepsEachDimension() throws {
         let weights = try TestModels.weightsFile(latentDim: 16)
         let inference = Inference(model: try WeightsFile.load(weights).model)

@@ -7,7 +7,7 @@ struct GridCommand: ParsableCommand {
         abstract: "Draw a plane of the latent space as a PNG: an N x N grid of decoded letters over [-R, R]^2.",
         discussion: """
             The plane is that of two latent dimensions (--dims, numbered from 1), with the others held at 0 \
-            or at the code given with --at. A 1-D model gives one row.
+            or at the code (or test letter) given with --at. A 1-D model gives one row.
             """)
 
     @Option(help: ArgumentHelp("The weights to draw.", valueName: "file")) var weights: String
@@ -16,9 +16,10 @@ struct GridCommand: ParsableCommand {
     @Option(help: "Half-width of the square of the plane drawn.") var range: Float = 3
     @Option(help: ArgumentHelp("The two latent dimensions on the x and y axes, numbered from 1.", valueName: "x,y"))
     var dims: String = "1,2"
-    @Option(help: ArgumentHelp("A full latent code where the other dimensions are held (default: all 0).",
-                               valueName: "z1,z2,..."))
-    var at: LatentCode?
+    @Option(help: ArgumentHelp("Where the other dimensions are held (default: all 0): a full latent code, or a test letter's index (needs --data).",
+                               valueName: "code|index"))
+    var at: LatentPoint?
+    @OptionGroup var dataOptions: DataOptions
 
     func validate() throws {
         guard (1 ... 200).contains(size) else { throw ValidationError("--size must be between 1 and 200") }
@@ -42,13 +43,12 @@ struct GridCommand: ParsableCommand {
             }
             (plane.xDimension, plane.yDimension) = (dims.x - 1, dims.y - 1)
         }
+        let inference = Inference(model: model)
         if let at {
-            guard at.values.count == latentDim else {
-                throw CLIError("--at has \(at.values.count) values; \(weights) has \(latentDim) latent dimensions")
-            }
-            plane.anchor = at.values
+            var resolver = LatentPointResolver(inference: inference, latentDim: latentDim, dataOptions: dataOptions)
+            plane.anchor = try resolver.code(at, option: "--at").code
         }
-        let image = LatentGridImage.render(Inference(model: model), size: size, range: range, plane: plane)
+        let image = LatentGridImage.render(inference, size: size, range: range, plane: plane)
         try CLIError.wrap {
             try AtomicFile.write(PNGEncoder.encodeGray(width: image.width, height: image.height, pixels: image.pixels), to: out)
         }

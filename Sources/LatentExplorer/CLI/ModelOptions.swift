@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import VAE
 
 extension ModelConfiguration.Kind: ExpressibleByArgument {}
@@ -23,18 +22,5 @@ struct ModelOptions: ParsableArguments {
         do { try configuration.validate() } catch let error as ModelError {
             throw ValidationError(error.description)
         }
-    }
-}
-
-/// A latent code on the command line: comma-separated numbers, e.g. `0.5,-1.2`.
-struct LatentCode: ExpressibleByArgument {
-    var values: [Float]
-
-    init?(argument: String) {
-        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map {
-            Float($0.trimmingCharacters(in: .whitespaces))
-        }
-        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0!.isFinite }) else { return nil }
-        values = parts.map { $0! }
     }
 }
