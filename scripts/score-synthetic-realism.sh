@@ -29,7 +29,7 @@ bin=.build/release/latent-explorer
 
 echo "== real against synthetic letters"
 "$bin" stats --data "$real" --against synthetic
-echo "== training $out on synthetic letters only (early stopping on the synthetic test split)"
+echo "== training $out on synthetic letters only (early stopping on a validation part held out of the synthetic training letters)"
 "$bin" train --data synthetic --epochs "$epochs" --patience "$patience" --seed "$seed" --out "$out"
 echo "== all real test letters"
 "$bin" eval --weights "$out" --data "$real"
