@@ -81,6 +81,27 @@ final class LatentViewsStateTests: XCTestCase {
         XCTAssertFalse(s.showsPrincipalPlane)
     }
 
+    func testAnchoringOnThePCAPlaneMovesThePlaneThroughTheLetter() {
+        var s = state(latentDim: 3)
+        let r = Float(0.5).squareRoot()
+        let pca = LatentPlane(origin: [1, 0, 0], xAxis: [0, r, r], yAxis: [0, r, -r], xLabel: "PC1", yLabel: "PC2")
+        s.setPrincipalPlane(pca)
+        _ = s.apply(.character("p"))
+        let letter: [Float] = [3, 2, 0]                 // 2 off the mean's plane along z1
+        s.anchor(at: letter, name: "letter 'b' #1")
+        for (value, expected) in zip(s.cursorPoint, letter) {
+            XCTAssertEqual(value, expected, accuracy: 1e-5, "the cursor stands on the letter's own code")
+        }
+        XCTAssertEqual(s.cursor.x, 2 * r, accuracy: 1e-6, "with the coordinates it has on the mean's plane")
+        XCTAssertEqual(s.cursor.y, 2 * r, accuracy: 1e-6)
+        let other: [Float] = [-4, 1, 5]
+        let (x, y) = s.plane.project(other), (x0, y0) = pca.project(other)
+        XCTAssertEqual(x, x0, accuracy: 1e-5, "every code keeps its place in the scatter")
+        XCTAssertEqual(y, y0, accuracy: 1e-5)
+        _ = s.apply(.character("0"))
+        XCTAssertEqual(s.plane, pca, "0 returns to the plane through the mean")
+    }
+
     func testZeroResetsTheAnchorAndTheView() {
         var s = state()
         s.anchor(at: [Float](repeating: 1, count: 16), name: "letter 'b' #1")

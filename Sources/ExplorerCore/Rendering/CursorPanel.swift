@@ -30,15 +30,15 @@ struct CursorPanel {
         lines.append(("5-NN class: \(vote)", CellStyle(bold: true)))
         if state.pointA != nil { lines.append(("A: \(state.pointAName)", .plain)) }
         if state.showsPrincipalPlane {
-            lines.append(("plane: PCA of the test codes", style.muted))
+            lines.append((state.isAnchored ? "PCA plane through \(state.anchorName)" : "plane: PCA of the test codes", style.muted))
         } else if state.latentDim > 2 {
-            lines.append(("others at \(state.anchorName)\(state.anchor.contains { $0 != 0 } ? ":" : " (0)")", style.muted))
+            lines.append(("others at \(state.anchorName)\(state.isAnchored ? ":" : " (0)")", style.muted))
         }
         for (text, lineStyle) in lines where y < inside.y + inside.height {
             buffer.put(text, x: inside.x + 1, y: y, style: lineStyle, limit: inside.width - 1)
             y += 1
         }
-        if !state.showsPrincipalPlane && state.latentDim > 2 && state.anchor.contains(where: { $0 != 0 }) {
+        if !state.showsPrincipalPlane && state.latentDim > 2 && state.isAnchored {
             let hidden = (0 ..< state.latentDim).filter { $0 != state.xDimension && $0 != state.yDimension }
             for line in Format.codeLines(state.anchor, dimensions: hidden, width: inside.width - 2, lines: inside.y + inside.height - y) {
                 buffer.put(line, x: inside.x + 2, y: y, limit: inside.width - 2)

@@ -39,7 +39,7 @@ struct PlanePane {
         let ranges = "x \(xName) \(span(geometry.left, geometry.right))  y \(yName) \(span(geometry.bottom, geometry.top))"
         let name: String
         if state.showsPrincipalPlane {
-            name = "PCA plane  " + ranges
+            name = "PCA plane  " + ranges + (state.isAnchored ? "  through \(state.anchorName)" : "")
         } else if state.latentDim > 2 {
             name = "Latent plane  " + ranges + "  others at \(state.anchorName)"
         } else {

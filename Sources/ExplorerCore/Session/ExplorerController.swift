@@ -41,7 +41,9 @@ public final class ExplorerController {
             if let index = state.selectedTestIndex, let entry = state.selectedClass {
                 let name = "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])"
                 state.anchor(at: view.testCode(index), name: name)
-                if state.latentDim > 2 && !state.showsPrincipalPlane {
+                if state.showsPrincipalPlane {
+                    message = "The PCA plane passes through \(name); 0 resets it"
+                } else if state.latentDim > 2 {
                     message = "The other \(state.latentDim - 2) dimensions are held at \(name); 0 resets them"
                 }
             }

@@ -1,10 +1,17 @@
 /// Moving about the plane: the cursor, zoom, which plane is shown, the anchor and point A.
 extension ExplorerState {
-    /// The plane shown now: the principal-component plane when chosen and known, else the slice.
+    /// The plane shown now: the principal-component plane when chosen and known, else the slice. The
+    /// PCA plane goes through the codes' mean, or, once a letter is anchored, through that letter's
+    /// code (parallel, with the same coordinates), so that the cursor can stand on the letter itself.
     public var plane: LatentPlane {
-        if showsPrincipalPlane, let principalPlane { return principalPlane }
+        if showsPrincipalPlane, let principalPlane {
+            return isAnchored ? principalPlane.passing(through: anchor) : principalPlane
+        }
         return LatentPlane.axes(x: xDimension, y: yDimension, anchor: anchor)
     }
+
+    /// Whether the hidden dimensions are held at a letter's code rather than at 0.
+    public var isAnchored: Bool { anchor.contains { $0 != 0 } }
 
     /// The full latent code at the cursor.
     public var cursorPoint: [Float] { plane.point(cursor) }
@@ -111,8 +118,8 @@ extension ExplorerState {
         if principalPlane == nil && showsPrincipalPlane { showsPrincipalPlane = false }
     }
 
-    /// Enter while browsing: the hidden dimensions are held at `code`, the cursor goes onto it (its
-    /// projection, on the PCA plane), back on the plane.
+    /// Enter while browsing: the hidden dimensions are held at `code` (the PCA plane passes through
+    /// it), and the cursor goes onto it, back on the plane.
     public mutating func anchor(at code: [Float], name: String) {
         guard code.count == latentDim else { return }
         anchor = code

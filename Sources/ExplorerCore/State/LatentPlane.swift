@@ -51,6 +51,16 @@ public struct LatentPlane: Equatable, Sendable {
         return v
     }
 
+    /// The parallel plane through `point`. Coordinates are kept: a code projects to the same (x, y) on
+    /// both planes, since the shift, `point`'s part off the plane, is orthogonal to both axes.
+    public func passing(through point: [Float]) -> LatentPlane {
+        precondition(point.count == dimension, "the point must have the plane's latent size")
+        let (x, y) = project(point)
+        var shifted = self
+        for j in point.indices { shifted.origin[j] = point[j] - x * xAxis[j] - y * yAxis[j] }
+        return shifted
+    }
+
     /// Plane coordinates of the point of the plane nearest `code`.
     public func project<C: Collection>(_ code: C) -> (x: Float, y: Float) where C.Element == Float {
         var x: Float = 0, y: Float = 0
