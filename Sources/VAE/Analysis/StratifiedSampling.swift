@@ -18,7 +18,7 @@ public enum StratifiedSampling {
         chosen.reserveCapacity(count)
         for (classIndex, label) in classes.enumerated() {
             // A generator per class, so one class's draw does not depend on the sizes of the others.
-            var generator = SeededGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(bitPattern: Int64(label)))
+            var generator = SeededGenerator(seed: seed, stream: label)
             var members = byClass[label]!
             let take = quotas[classIndex]
             // Partial Fisher-Yates: the first `take` slots become a uniform random subset.

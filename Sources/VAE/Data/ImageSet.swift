@@ -40,7 +40,7 @@ public struct ImageSet: Sendable {
 
     /// The images whose label is in `keep`, in their original order.
     public func filtered(labels keep: Set<Int>) -> ImageSet {
-        subset { keep.contains(labels[$0]) }
+        subset(labels.indices.filter { keep.contains(labels[$0]) })
     }
 
     /// The first `limit` images (all of them when there are fewer).

@@ -14,17 +14,6 @@ extension ImageSet {
             let take = Int((Double(members.count) * fraction).rounded())
             for index in members.prefix(take) { heldOut[index] = true }
         }
-        return (subset(where: { !heldOut[$0] }), subset(where: { heldOut[$0] }))
-    }
-
-    /// The images whose index satisfies `include`, in order.
-    func subset(where include: (Int) -> Bool) -> ImageSet {
-        var newPixels: [UInt8] = []
-        var newLabels: [Int] = []
-        for index in 0 ..< count where include(index) {
-            newPixels.append(contentsOf: image(index))
-            newLabels.append(labels[index])
-        }
-        return ImageSet(pixels: newPixels, labels: newLabels)
+        return (subset(labels.indices.filter { !heldOut[$0] }), subset(labels.indices.filter { heldOut[$0] }))
     }
 }

@@ -25,7 +25,7 @@ public struct TestPartition: Sendable, Equatable {
         for (index, label) in labels.enumerated() { byLabel[label, default: []].append(index) }
         var heldOut: [Int] = [], validation: [Int] = [], rest: [Int] = []
         for (label, indices) in byLabel {
-            var generator = SeededGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(bitPattern: Int64(label)))
+            var generator = SeededGenerator(seed: seed, stream: label)
             // Fisher-Yates written out, so the partition cannot change with the standard library's shuffle.
             var shuffled = indices
             for i in stride(from: shuffled.count - 1, to: 0, by: -1) {

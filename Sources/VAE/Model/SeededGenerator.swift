@@ -15,6 +15,15 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
     }
 
+    /// The generator of one of many independent streams under one seed (a class, a chunk of work):
+    /// each stream's draws then do not depend on how many the others make.
+    public init(seed: UInt64, stream: Int) {
+        self.init(seed: seed &* Self.streamMultiplier &+ UInt64(bitPattern: Int64(stream)))
+    }
+
+    /// 2^64 / φ, odd: spreads neighbouring seeds apart before SplitMix64 mixes them.
+    private static let streamMultiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17

@@ -84,7 +84,7 @@ public enum SyntheticLetters {
         let parts = Parallel.mapChunks(count: chunks, chunks: chunks) { range -> [UInt8] in
             var bytes: [UInt8] = []
             for chunk in range {
-                var generator = SeededGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(chunk))
+                var generator = SeededGenerator(seed: seed, stream: chunk)
                 for index in chunk * chunkSize ..< min((chunk + 1) * chunkSize, count) {
                     bytes += render(label: labels[index % labels.count], using: &generator)
                 }
