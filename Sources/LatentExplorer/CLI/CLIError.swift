@@ -21,6 +21,8 @@ struct CLIError: Error, CustomStringConvertible {
             throw CLIError(error.description)
         } catch let error as FileWriteError {
             throw CLIError(error.description)
+        } catch let error as PictureTooLarge {
+            throw CLIError(error.description)
         }
     }
 }

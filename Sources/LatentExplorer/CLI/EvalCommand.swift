@@ -20,9 +20,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let model = try CLIError.wrap { try WeightsFile.load(weights).model }
         let dataset = try dataOptions.load()
-        guard model.configuration.inputSize == ImageSet.pixelCount else {
-            throw CLIError("\(weights) expects \(model.configuration.inputSize) inputs, the data has \(ImageSet.pixelCount) pixels")
-        }
+        try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
         let result = Evaluation.run(model: model, dataset: dataset, k: k)
         if json {
             let object: [String: Any] = [

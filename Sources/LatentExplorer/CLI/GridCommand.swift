@@ -48,6 +48,9 @@ struct GridCommand: ParsableCommand {
             var resolver = LatentPointResolver(inference: inference, latentDim: latentDim, dataOptions: dataOptions)
             plane.anchor = try resolver.code(at, option: "--at").code
         }
+        try CLIError.wrap {
+            try DecodedSheet.check(cells: size * LatentGridImage.rows(size: size, plane: plane), geometry: model.configuration.geometry)
+        }
         let image = LatentGridImage.render(inference, size: size, range: range, plane: plane)
         try CLIError.wrap {
             try AtomicFile.write(PNGEncoder.encodeGray(width: image.width, height: image.height, pixels: image.pixels), to: out)

@@ -32,8 +32,9 @@ struct InterpolateCommand: ParsableCommand {
         let inference = Inference(model: model)
         var resolver = LatentPointResolver(inference: inference, latentDim: model.latentDim, dataOptions: dataOptions)
         let start = try resolver.code(from, option: "--from"), end = try resolver.code(to, option: "--to")
+        try CLIError.wrap { try DecodedSheet.check(cells: steps, geometry: model.configuration.geometry) }
         let decoded = inference.decodeBatch(LatentPaths.interpolation(from: start.code, to: end.code, steps: steps))
-        let sheet = LetterSheet.png(decoded, rows: 1, columns: steps)
+        let sheet = LetterSheet.png(decoded, rows: 1, columns: steps, geometry: model.configuration.geometry)
         try CLIError.wrap { try AtomicFile.write(sheet.bytes, to: out) }
         print("Wrote \(steps) letters from \(start.name) to \(end.name) to \(out) (\(sheet.width)x\(sheet.height) pixels)")
     }

@@ -57,6 +57,7 @@ struct LatentPointResolver {
             guard index < images.count else {
                 throw CLIError("\(option) \(index): the test split has \(images.count) letters (0-\(images.count - 1))")
             }
+            try CLIError.wrap { try inference.configuration.checkFits(ImageSet.geometry) }
             let label = images.labels[index]
             let letters = classNames.values.allSatisfy { $0.count == 1 && $0.first!.isLetter }
             return (inference.encodeMeans(images.subset([index])),

@@ -34,13 +34,15 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dataset = try dataOptions.load()
         let model: VAEModel
         if let weights {
             model = try CLIError.wrap { try WeightsFile.load(weights).model }
         } else {
             model = VAEModel(configuration: modelOptions.configuration, seed: seed)
         }
+        // Before the data is loaded: a model of other images is refused at once, naming both sizes.
+        try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
+        let dataset = try dataOptions.load()
         try checkWritable(out, parameterCount: model.parameterCount)
         print("Training \(model.configuration) (\(model.parameterCount) parameters) on \(dataset.name): \(dataset.train.count) train, \(dataset.test.count) test images, \(dataset.labelsPresent.count) classes")
         // A batch larger than the set would only reserve memory for images that do not exist.

@@ -47,9 +47,10 @@ struct TraverseCommand: ParsableCommand {
         if let outside = rows.first(where: { $0 >= latentDim }) {
             throw CLIError("--dims \(outside + 1): the model has \(latentDim) latent dimensions")
         }
+        try CLIError.wrap { try DecodedSheet.check(cells: rows.count * steps, geometry: model.configuration.geometry) }
         var points: [Float] = []
         for dimension in rows { points += LatentPaths.traversal(of: base.code, dimension: dimension, range: range, steps: steps) }
-        let sheet = LetterSheet.png(inference.decodeBatch(points), rows: rows.count, columns: steps)
+        let sheet = LetterSheet.png(inference.decodeBatch(points), rows: rows.count, columns: steps, geometry: model.configuration.geometry)
         try CLIError.wrap { try AtomicFile.write(sheet.bytes, to: out) }
         print("Wrote \(rows.count) rows of \(steps) letters, each dimension from -\(range) to \(range) at \(base.name), to \(out) (\(sheet.width)x\(sheet.height) pixels)")
     }

@@ -55,6 +55,7 @@ struct ExploreCommand: ParsableCommand {
         var message = "Press ? for help"
         if let weightsPath {
             (model, metadata) = try CLIError.wrap { try WeightsFile.load(weightsPath) }
+            try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
             description = "\((weightsPath as NSString).lastPathComponent) (\(metadata.dataset), \(metadata.epochs) epochs)"
         } else {
             model = VAEModel(seed: 0)

@@ -42,33 +42,19 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case .badMapping(let path, let line, let reason):
             return "\(path):\(line): \(reason) (expected 'label code [code ...]' with decimal character codes)"
         case .unknownClass(let name, let available):
-            return "no class named '\(name)' in this data set (classes: \(available.joined(separator: " ")))"
+            return "no class named \(TextSanitizer.quoted(name)) in this data set (classes: \(TextSanitizer.clean(available.joined(separator: " "), limit: 400)))"
         case .empty(let what):
             return "\(what) holds no images"
         }
     }
 
-    /// A piece of a file quoted in a message: control characters escaped, at most `limit` characters,
-    /// so that a hostile file cannot break the one-line message or flood the terminal.
+    /// A piece of a file quoted in a message (`TextSanitizer.quoted`): unsafe characters escaped, at most
+    /// `limit` characters, so that a hostile file cannot break the one-line message or drive the terminal.
     static func quoted<S: Sequence>(_ text: S, limit: Int = 24) -> String where S.Element == Unicode.Scalar {
-        var out = ""
-        var count = 0
-        for scalar in text {
-            if count == limit { out += "…"; break }
-            switch scalar.value {
-            case 0x2028, 0x2029:   // line and paragraph separators
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            case 0x20 ..< 0x7F, 0xA0...:
-                out.unicodeScalars.append(scalar)
-            default:
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            }
-            count += 1
-        }
-        return "'" + out + "'"
+        TextSanitizer.quoted(text, limit: limit)
     }
 
     static func quoted(bytes: some Collection<UInt8>, limit: Int = 24) -> String {
-        quoted(String(decoding: bytes.prefix(limit * 4), as: UTF8.self).unicodeScalars, limit: limit)
+        TextSanitizer.quoted(bytes: bytes, limit: limit)
     }
 }

@@ -6,6 +6,8 @@
 public struct ImageSet: Sendable {
     public static let side = 28
     public static let pixelCount = side * side
+    /// The geometry every data set's images have; a model must take it to train or be scored on them.
+    public static let geometry = ImageGeometry.letters
 
     /// `count * 784` bytes; image `i` occupies `pixels[i*784 ..< (i+1)*784]`.
     public private(set) var pixels: [UInt8]

@@ -22,15 +22,14 @@ public enum LatentGridImage {
         }
     }
 
-    /// Greyscale pixels of a `(columns*28) x (rows*28)` image (ink is white on black, like the data).
+    /// Greyscale pixels of a `(columns*W) x (rows*H)` image for a model of H x W images (ink is white
+    /// on black, like the data). Check the size with `DecodedSheet.check` first.
     public static func render(_ inference: Inference, size: Int, range: Float,
                               plane: Plane? = nil) -> (width: Int, height: Int, pixels: [UInt8]) {
         let latentDim = inference.configuration.latentDim
         let plane = plane ?? .standard(latentDim: latentDim)
         precondition(plane.anchor.count == latentDim, "the anchor must have \(latentDim) coordinates")
-        let rows = plane.yDimension == nil ? 1 : size
-        let cell = ImageSet.side
-        let (width, height) = (size * cell, rows * cell)
+        let rows = rows(size: size, plane: plane)
         var points: [Float] = []
         for row in 0 ..< rows {
             for column in 0 ..< size {
@@ -40,19 +39,12 @@ public enum LatentGridImage {
                 points += point
             }
         }
-        let decoded = inference.decodeBatch(points)
-        var pixels = [UInt8](repeating: 0, count: width * height)
-        for index in 0 ..< rows * size {
-            let (row, column) = (index / size, index % size)
-            for y in 0 ..< cell {
-                for x in 0 ..< cell {
-                    let p = decoded[index * cell * cell + y * cell + x]
-                    pixels[(row * cell + y) * width + column * cell + x] = UInt8(max(0, min(255, (p * 255).rounded())))
-                }
-            }
-        }
-        return (width, height, pixels)
+        return DecodedSheet.grey(inference.decodeBatch(points), rows: rows, columns: size,
+                                 geometry: inference.configuration.geometry)
     }
+
+    /// Rows of the grid: `size`, or one for a 1-D latent space.
+    public static func rows(size: Int, plane: Plane) -> Int { plane.yDimension == nil ? 1 : size }
 
     /// Evenly spaced over [-range, range], ends included.
     static func coordinate(_ i: Int, _ count: Int, _ range: Float) -> Float {

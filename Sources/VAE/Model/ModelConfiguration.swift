@@ -15,10 +15,17 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     /// a few GB, whatever a command line or a file's metadata asks for.
     public static let maximumInputSize = 128 * 128
     public static let maximumHiddenSize = 8_192
+    /// The most parameters a model may have: 32 M floats are 128 MB of weights, and training keeps four
+    /// copies (weights, gradients, Adam's two moments), so a model stays well within the 1 GB the
+    /// program may use whatever a file declares.
+    public static let maximumParameterCount = 32 << 20
 
     public var kind: Kind
-    /// Pixels per image (784 for 28x28); the conv kind needs a square side divisible by 4.
+    /// Values per image (784 for 28x28): `geometry`'s height * width * channels. The conv kind needs
+    /// square grey images with a side divisible by 4.
     public var inputSize: Int
+    /// The images the model takes. Files that do not declare it get `ImageGeometry.inferred(inputSize:)`.
+    public var geometry: ImageGeometry
     /// Width of the dense hidden layer on each side (MLP: 512; conv: the 128 after the convolutions).
     public var hiddenSize: Int
     public var latentDim: Int
@@ -26,9 +33,10 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     public var channels: [Int]
 
     public init(kind: Kind = .mlp, inputSize: Int = ImageSet.pixelCount, hiddenSize: Int? = nil,
-                latentDim: Int = 2, channels: [Int]? = nil) {
+                latentDim: Int = 2, channels: [Int]? = nil, geometry: ImageGeometry? = nil) {
         self.kind = kind
         self.inputSize = inputSize
+        self.geometry = geometry ?? .inferred(inputSize: inputSize)
         self.hiddenSize = hiddenSize ?? Self.defaultHiddenSize(kind)
         self.latentDim = latentDim
         self.channels = channels ?? Self.defaultChannels(kind)
@@ -49,10 +57,17 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
         }
     }
 
-    /// Side of the square image, when `inputSize` is a perfect square.
+    /// Side of the square image, when the geometry is a square of one channel.
     public var imageSide: Int? {
-        let side = Int(Double(inputSize).squareRoot().rounded())
-        return side * side == inputSize ? side : nil
+        geometry.height == geometry.width && geometry.channels == 1 && geometry.valueCount == inputSize ? geometry.height : nil
+    }
+
+    /// Throws `ModelError.geometryMismatch` naming both sizes unless the model takes images of `data`'s
+    /// shape: the check before any image is copied into the model's input rows.
+    public func checkFits(_ data: ImageGeometry) throws {
+        guard geometry == data, inputSize == data.valueCount else {
+            throw ModelError.geometryMismatch(model: geometry, inputSize: inputSize, data: data)
+        }
     }
 
     /// Throws `ModelError.invalidConfiguration` unless a model of this shape can be built.
@@ -67,6 +82,9 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
         guard (1 ... Self.maximumHiddenSize).contains(hiddenSize) else {
             throw fail("hidden size \(hiddenSize) is outside 1...\(Self.maximumHiddenSize)")
         }
+        guard let values = geometry.valueCount, values == inputSize else {
+            throw fail("the image geometry \(geometry) does not hold the input size \(inputSize)")
+        }
         switch kind {
         case .mlp:
             guard channels.isEmpty else { throw fail("the MLP has no convolution channels") }
@@ -78,6 +96,22 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
                 throw fail("the conv VAE needs two channel counts in 1...1024, not \(channels)")
             }
         }
+        guard let parameters = parameterCount, parameters <= Self.maximumParameterCount else {
+            throw fail("\(self) has more than \(Self.maximumParameterCount) parameters")
+        }
+    }
+
+    /// Weights and biases of a model of this shape (nil when the count overflows); the configuration's
+    /// sizes must already be in their ranges.
+    var parameterCount: Int? {
+        var total = 0
+        for (_, shape) in VAEModel.parameterShapes(for: self) {
+            guard let bytes = SafeTensors.byteCount(of: shape) else { return nil }
+            let (sum, overflow) = total.addingReportingOverflow(bytes / SafeTensors.bytesPerElement)
+            guard !overflow else { return nil }
+            total = sum
+        }
+        return total
     }
 
     public var description: String {
@@ -96,14 +130,17 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case missingTensor(String)
     case unexpectedTensor(String)
     case shapeMismatch(String, expected: [Int], found: [Int])
+    case geometryMismatch(model: ImageGeometry, inputSize: Int, data: ImageGeometry)
 
     public var description: String {
         switch self {
         case .invalidConfiguration(let reason): return "invalid model: \(reason)"
-        case .missingTensor(let name): return "weight file has no tensor '\(name)'"
-        case .unexpectedTensor(let name): return "weight file has a tensor '\(name)' this model does not use"
+        case .missingTensor(let name): return "weight file has no tensor \(TextSanitizer.quoted(name))"
+        case .unexpectedTensor(let name): return "weight file has a tensor \(TextSanitizer.quoted(name)) this model does not use"
         case .shapeMismatch(let name, let expected, let found):
-            return "tensor '\(name)' has shape \(found), expected \(expected)"
+            return "tensor \(TextSanitizer.quoted(name)) has shape \(found), expected \(expected)"
+        case .geometryMismatch(let model, let inputSize, let data):
+            return "the model takes \(model) images (\(inputSize) values), the data has \(data.sizeDescription)"
         }
     }
 }

@@ -49,9 +49,14 @@ public final class TrainingStep: @unchecked Sendable {
         zGradient = m(l); meanGradient = m(l); logVarianceGradient = m(l)
     }
 
-    /// Copies images `indices` of `images` into `input` as floats in [0, 1].
+    /// Copies images `indices` of `images` into `input` as floats in [0, 1]. The model must take the data's
+    /// images (`ModelConfiguration.checkFits(ImageSet.geometry)`, which every command checks first): the
+    /// rows written are `inputSize` wide, so a model of another size would write past them.
     public func loadBatch(_ images: ImageSet, indices: ArraySlice<Int>) {
         precondition(indices.count <= batchCapacity)
+        precondition(model.configuration.inputSize == ImageSet.pixelCount && input.columns == ImageSet.pixelCount,
+                     "the model takes \(model.configuration.inputSize) values, the images have \(ImageSet.pixelCount)")
+        precondition(indices.allSatisfy { $0 >= 0 && $0 < images.count }, "image indices within the set")
         input.rows = indices.count
         let n = ImageSet.pixelCount
         images.pixels.withUnsafeBufferPointer { bytes in

@@ -5,9 +5,24 @@ import Foundation
 /// one step. On any failure (a missing or read-only folder, a full disk, an interrupted write) the
 /// temporary file is removed and the old file is untouched. A symbolic link is followed, so the file
 /// it points to is replaced, and the new file keeps the old one's permissions.
+///
+/// What may be replaced is the caller's `Replacing` policy: a weights save replaces only a weights file
+/// (never a README, a configuration file or whatever a symbolic link points to) unless forced. A save
+/// also removes the temporary files earlier saves of the same target left behind when their process
+/// was killed (`.NAME.tmp-PID-N` whose process no longer runs).
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        try write(bytes, to: path, using: .system)
+    /// Which existing files a save may replace.
+    public enum Replacing: Sendable {
+        /// Any regular file (`--force`).
+        case anything
+        /// Only a file that starts like a safetensors file (an 8-byte header length and a JSON object).
+        case weightsOnly
+        /// Only a PNG picture.
+        case pngOnly
+    }
+
+    public static func write(_ bytes: [UInt8], to path: String, replacing: Replacing = .anything) throws {
+        try write(bytes, to: path, replacing: replacing, using: .system)
     }
 
     /// Checks, before a long computation, that a file of `bytes` bytes could be saved at `path` now:
@@ -45,8 +60,12 @@ public enum AtomicFile {
         static let system = SystemCalls()
     }
 
-    static func write(_ bytes: [UInt8], to path: String, using calls: SystemCalls) throws {
+    static func write(_ bytes: [UInt8], to path: String, replacing: Replacing = .anything, using calls: SystemCalls) throws {
         let target = try resolve(path)
+        if target.mode != nil, let what = refusal(target.path, replacing: replacing, isLink: target.path != path) {
+            throw FileWriteError.wouldReplace(path: path, what: what)
+        }
+        removeStaleTemporaryFiles(for: target.path)
         let temporary = temporaryPath(for: target.path)
         pending.insert(temporary)   // before it exists, so that an exit at any moment can remove it
         defer { pending.remove(temporary) }
@@ -107,6 +126,62 @@ public enum AtomicFile {
         guard status.st_mode & S_IFMT != S_IFDIR else { throw FileWriteError.isAFolder(path: path) }
         guard status.st_mode & S_IFMT == S_IFREG else { throw FileWriteError.notARegularFile(path: path) }
         return (resolved, folderPath, status.st_mode & 0o7777)
+    }
+
+    /// Why the existing file at `path` must not be replaced under `policy` (nil: it may be).
+    private static func refusal(_ path: String, replacing policy: Replacing, isLink: Bool) -> String? {
+        let kind: String
+        switch policy {
+        case .anything: return nil
+        case .weightsOnly:
+            if looksLikeWeights(path) { return nil }
+            kind = "a weights file"
+        case .pngOnly:
+            if startsWith(path, pngSignature) { return nil }
+            kind = "a PNG picture"
+        }
+        return isLink ? "is a symbolic link to a file that is not \(kind)" : "is a file that is not \(kind)"
+    }
+
+    private static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// The first bytes of `path` (at most `count`), or nil when it cannot be read.
+    private static func head(_ path: String, count: Int) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: count)
+        let got = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress!, count) }
+        return got >= 0 ? Array(buffer.prefix(got)) : nil
+    }
+
+    private static func startsWith(_ path: String, _ prefix: [UInt8]) -> Bool {
+        head(path, count: prefix.count) == prefix
+    }
+
+    /// An empty file, or an 8-byte little-endian length below 100 MB followed by "{": a safetensors file
+    /// (this program's, PyTorch's), or one an interrupted copy left empty.
+    private static func looksLikeWeights(_ path: String) -> Bool {
+        guard let bytes = head(path, count: 9) else { return false }
+        if bytes.isEmpty { return true }
+        guard bytes.count == 9 else { return false }
+        let length = bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        return length <= 100_000_000 && bytes[8] == UInt8(ascii: "{")
+    }
+
+    /// Removes `.NAME.tmp-PID-N` files beside `target` whose process is gone: what a save killed
+    /// before it could clean up (SIGKILL, a power cut) left. Files of running processes are theirs.
+    static func removeStaleTemporaryFiles(for target: String) {
+        let folder = (target as NSString).deletingLastPathComponent
+        let prefix = ".\(String((target as NSString).lastPathComponent.prefix(100))).tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let parts = name.dropFirst(prefix.count).split(separator: "-")
+            guard parts.count == 2, let pid = Int32(parts[0]), Int(parts[1]) != nil, pid > 0 else { continue }
+            if pid == getpid() { continue }   // this process's own saves in progress
+            if kill(pid, 0) == 0 || errno == EPERM { continue }   // still running (perhaps as another user)
+            unlink((folder.isEmpty ? "" : folder + "/") + name)
+        }
     }
 
     /// A hidden name in the target's folder, unique to this process and save.

@@ -17,8 +17,13 @@ public enum FileWriteError: Error, Equatable, CustomStringConvertible {
     case diskFull(path: String, neededBytes: Int?, availableBytes: Int?)
     /// Any other failure of the system call named in `operation`.
     case failed(path: String, operation: String, reason: String)
+    /// The path (or the file a symbolic link there points to) holds something this save must not
+    /// replace without `--force`: `what` says what it is.
+    case wouldReplace(path: String, what: String)
 
-    public var description: String {
+    public var description: String { TextSanitizer.clean(rawDescription) }
+
+    private var rawDescription: String {
         switch self {
         case .missingFolder(let path, let folder):
             return "cannot save \(path): folder \(folder) does not exist"
@@ -37,6 +42,8 @@ public enum FileWriteError: Error, Equatable, CustomStringConvertible {
             return "cannot save \(path): the disk is full"
         case .failed(let path, let operation, let reason):
             return "cannot save \(path): \(operation) failed (\(reason))"
+        case .wouldReplace(let path, let what):
+            return "not saving \(path): it \(what), which only --force replaces"
         }
     }
 

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Format versions: 1 (MLP only: `architecture`, `input_size`, `hidden_size`, `latent_dim`, test loss
 /// measured on the split that chose the weights); 2 (adds `channels` for the conv kind, the validation
-/// split that chose the weights, and a test loss measured separately on the test split).
+/// split that chose the weights, and a test loss measured separately on the test split); 3 (adds the
+/// input geometry `image_height`, `image_width`, `image_channels`, whose product is `input_size`).
 public struct ModelMetadata: Sendable, Equatable {
     /// How the saved weights were chosen among the epochs trained.
     public enum Selection: Sendable, Equatable {
@@ -46,7 +47,7 @@ public struct ModelMetadata: Sendable, Equatable {
 
     static let formatName = "latent-explorer-vae"
     /// The version written; files up to it are read.
-    static let formatVersion = 2
+    static let formatVersion = 3
 
     var strings: [String: String] {
         var out: [String: String] = [
@@ -59,6 +60,9 @@ public struct ModelMetadata: Sendable, Equatable {
             "dataset": dataset,
             "classes": Self.encodeList(classes),
             "epochs": String(epochs),
+            "image_height": String(configuration.geometry.height),
+            "image_width": String(configuration.geometry.width),
+            "image_channels": String(configuration.geometry.channels),
         ]
         if !configuration.channels.isEmpty { out["channels"] = configuration.channels.map(String.init).joined(separator: ",") }
         switch selection {
@@ -96,18 +100,25 @@ public struct ModelMetadata: Sendable, Equatable {
         let name = strings["architecture"] ?? ""
         guard let kind = ModelConfiguration.Kind(rawValue: name) else {
             let known = ModelConfiguration.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ModelError.invalidConfiguration("unknown architecture '\(name)' (this program knows \(known))")
+            throw ModelError.invalidConfiguration("unknown architecture \(TextSanitizer.quoted(name)) (this program knows \(known))")
         }
         var channels: [Int]?
         if let text = strings["channels"] {
             let parsed = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else {
-                throw ModelError.invalidConfiguration("the metadata's channels '\(text)' are not a list of numbers")
+                throw ModelError.invalidConfiguration("the metadata's channels \(TextSanitizer.quoted(text)) are not a list of numbers")
             }
             channels = parsed.map { $0! }
         }
-        return ModelConfiguration(kind: kind, inputSize: try integer("input_size"), hiddenSize: try integer("hidden_size"),
-                                  latentDim: try integer("latent_dim"), channels: channels)
+        let inputSize = try integer("input_size")
+        var geometry: ImageGeometry?
+        let geometryKeys = ["image_height", "image_width", "image_channels"]
+        if version >= 3 || geometryKeys.contains(where: { strings[$0] != nil }) {
+            geometry = ImageGeometry(height: try integer("image_height"), width: try integer("image_width"),
+                                     channels: try integer("image_channels"))
+        }
+        return ModelConfiguration(kind: kind, inputSize: inputSize, hiddenSize: try integer("hidden_size"),
+                                  latentDim: try integer("latent_dim"), channels: channels, geometry: geometry)
     }
 
     /// Reads the descriptive fields back; `configuration` comes from `configuration(from:)` or the tensors.

@@ -35,43 +35,64 @@ public enum SafeTensors {
     static let maximumHeaderLength = 100_000_000
     static let bytesPerElement = 4   // F32
 
-    /// Parses and validates a safetensors file's bytes with the rules of Python's safetensors: the
-    /// header length fits the file and the 100 MB cap; the header is a strict JSON object; every
-    /// tensor has a dtype, a shape of non-negative integers and two integer `data_offsets`; the
-    /// element count (computed with overflow checks) times 4 equals its byte length; and the tensors
-    /// tile the data section exactly, in offset order, with no gap or overlap. Everything is checked
-    /// before any tensor is allocated, so the memory used is bounded by the file's size.
-    public static func decode(_ bytes: [UInt8], path: String = "weights") throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        func fail(_ reason: String) -> WeightsError { .malformed(path: path, reason: reason) }
-        guard bytes.count >= 8 else { throw fail("file is shorter than the 8-byte header length") }
-        var headerLength: UInt64 = 0
-        for i in 0 ..< 8 { headerLength |= UInt64(bytes[i]) << (8 * UInt64(i)) }
-        guard headerLength <= UInt64(bytes.count - 8) else {
-            throw fail("header length \(headerLength) runs past the end of the file (\(bytes.count) bytes)")
-        }
-        guard headerLength <= UInt64(maximumHeaderLength) else {
-            throw fail("header length \(headerLength) is over the format's limit of \(maximumHeaderLength) bytes")
-        }
-        let dataStart = 8 + Int(headerLength)
-        let dataLength = bytes.count - dataStart
+    /// What a safetensors header says: its metadata strings and, sorted by offset, every tensor's name,
+    /// shape and byte range within the data section (which starts `dataStart` bytes into the file).
+    public struct Layout: Sendable {
+        public var metadata: [String: String]
+        public var entries: [(name: String, shape: [Int], begin: Int, end: Int)]
+        public var dataStart: Int
+        public var dataLength: Int
 
-        let header: JSONValue
+        public var shapes: [String: [Int]] {
+            Dictionary(entries.map { ($0.name, $0.shape) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// The header length a file's first 8 bytes give, checked against the file's size and the format's
+    /// cap. A length that cannot be one (past the end, over the cap: e.g. the first 8 bytes of a text
+    /// file) means the file is not a safetensors file at all.
+    public static func headerLength(_ first: some Collection<UInt8>, fileSize: Int, path: String) throws -> Int {
+        guard fileSize >= 8, first.count >= 8 else {
+            throw WeightsError.notSafeTensors(path: path, reason: "it is \(fileSize) bytes, shorter than the 8-byte header length")
+        }
+        var headerLength: UInt64 = 0
+        for (i, byte) in first.prefix(8).enumerated() { headerLength |= UInt64(byte) << (8 * UInt64(i)) }
+        guard headerLength <= UInt64(fileSize - 8), headerLength <= UInt64(maximumHeaderLength) else {
+            throw WeightsError.notSafeTensors(path: path, reason: headerLength <= UInt64(maximumHeaderLength)
+                ? "its first 8 bytes give a header length of \(headerLength), past the end of its \(fileSize) bytes"
+                : "its first 8 bytes give a header length of \(headerLength), over the format's limit of \(maximumHeaderLength)")
+        }
+        return Int(headerLength)
+    }
+
+    /// Parses and validates a safetensors header (the `header` bytes after the length field) for a data
+    /// section of `dataLength` bytes, with the rules of Python's safetensors: the header is a strict JSON
+    /// object; every tensor has a dtype, a shape of non-negative integers and two integer `data_offsets`;
+    /// the element count (computed with overflow checks) times 4 equals its byte length; and the tensors
+    /// tile the data section exactly, in offset order, with no gap or overlap. Nothing of the data
+    /// section is needed: a caller reads it only once the header proves worth it.
+    public static func parseHeader(_ header: [UInt8], dataLength: Int, path: String = "weights") throws -> Layout {
+        func fail(_ reason: String) -> WeightsError { .malformed(path: path, reason: reason) }
+        if let first = header.first(where: { $0 != 0x20 }), first != UInt8(ascii: "{") {
+            throw WeightsError.notSafeTensors(path: path, reason: "its header does not start with a JSON object")
+        }
+        let parsed: JSONValue
         do {
-            header = try bytes.withUnsafeBufferPointer { try StrictJSON.parse(UnsafeBufferPointer(rebasing: $0[8 ..< dataStart])) }
+            parsed = try header.withUnsafeBufferPointer { try StrictJSON.parse($0) }
         } catch let error as JSONSyntaxError {
             throw fail("header is not valid JSON: \(error.reason) at byte \(8 + error.offset)")
         }
-        guard case .object(let members) = header else { throw fail("header is \(header.kind), not a JSON object") }
+        guard case .object(let members) = parsed else { throw fail("header is \(parsed.kind), not a JSON object") }
 
         var metadata: [String: String] = [:]
         var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
         for (name, value) in members {
-            let quotedName = DataError.quoted(name.unicodeScalars, limit: 60)
+            let quotedName = TextSanitizer.quoted(name, limit: 60)
             if name == "__metadata__" {
                 guard case .object(let map) = value else { throw fail("__metadata__ is \(value.kind), not an object") }
                 for (key, entry) in map {
                     guard case .string(let text) = entry else {
-                        throw fail("metadata \(DataError.quoted(key.unicodeScalars, limit: 60)) is \(entry.kind), not a string")
+                        throw fail("metadata \(TextSanitizer.quoted(key, limit: 60)) is \(entry.kind), not a string")
                     }
                     metadata[key] = text
                 }
@@ -84,7 +105,7 @@ public enum SafeTensors {
             }
             guard case .string(let dtype) = try field("dtype") else { throw fail("tensor \(quotedName) has a dtype that is not a string") }
             guard dtype == "F32" else {
-                throw fail("tensor \(quotedName) has dtype \(DataError.quoted(dtype.unicodeScalars)); only F32 is supported")
+                throw fail("tensor \(quotedName) has dtype \(TextSanitizer.quoted(dtype, limit: 24)); only F32 is supported")
             }
             guard let shape = counts(try field("shape")) else {
                 throw fail("tensor \(quotedName) has a shape that is not a list of non-negative 64-bit integers")
@@ -110,7 +131,7 @@ public enum SafeTensors {
         var covered = 0
         for entry in entries {
             guard entry.begin == covered else {
-                let quotedName = DataError.quoted(entry.name.unicodeScalars, limit: 60)
+                let quotedName = TextSanitizer.quoted(entry.name, limit: 60)
                 throw fail(entry.begin > covered
                     ? "tensor \(quotedName) starts at data byte \(entry.begin), leaving bytes \(covered)..<\(entry.begin) unused"
                     : "tensor \(quotedName) starts at data byte \(entry.begin), inside the tensor before it (which ends at \(covered))")
@@ -120,14 +141,19 @@ public enum SafeTensors {
         guard covered == dataLength else {
             throw fail("the tensors cover \(covered) of the \(dataLength) data bytes")
         }
+        return Layout(metadata: metadata, entries: entries, dataStart: 8 + header.count, dataLength: dataLength)
+    }
 
+    /// The tensors of `layout`, read from `data`, the data section (`layout.dataLength` bytes).
+    public static func tensors(_ layout: Layout, data: [UInt8]) -> [String: Tensor] {
+        precondition(data.count == layout.dataLength, "the data section must be the header's")
         var tensors: [String: Tensor] = [:]
-        for entry in entries {
+        for entry in layout.entries {
             let elements = (entry.end - entry.begin) / bytesPerElement
             let values = [Float](unsafeUninitializedCapacity: elements) { buffer, initialized in
-                bytes.withUnsafeBytes { raw in
+                data.withUnsafeBytes { raw in
                     for i in 0 ..< elements {
-                        let bits = raw.loadUnaligned(fromByteOffset: dataStart + entry.begin + bytesPerElement * i, as: UInt32.self)
+                        let bits = raw.loadUnaligned(fromByteOffset: entry.begin + bytesPerElement * i, as: UInt32.self)
                         buffer[i] = Float(bitPattern: UInt32(littleEndian: bits))
                     }
                 }
@@ -135,7 +161,15 @@ public enum SafeTensors {
             }
             tensors[entry.name] = Tensor(shape: entry.shape, values: values)
         }
-        return (tensors, metadata)
+        return tensors
+    }
+
+    /// Parses and validates a whole safetensors file held in memory (`headerLength`, `parseHeader`,
+    /// then the tensors). Everything is checked before any tensor is allocated.
+    public static func decode(_ bytes: [UInt8], path: String = "weights") throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        let length = try headerLength(bytes.prefix(8), fileSize: bytes.count, path: path)
+        let layout = try parseHeader(Array(bytes[8 ..< 8 + length]), dataLength: bytes.count - 8 - length, path: path)
+        return (tensors(layout, data: Array(bytes[layout.dataStart...])), layout.metadata)
     }
 
     /// A JSON array of non-negative integers (a shape or offsets), or nil.
@@ -191,13 +225,20 @@ public enum SafeTensors {
 public enum WeightsError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
     case malformed(path: String, reason: String)
+    /// The file's first bytes cannot start a safetensors file (a text file, an image, ...).
+    case notSafeTensors(path: String, reason: String)
     case incompatible(path: String, reason: String)
+    /// A weight is NaN or infinite: nothing drawn or trained from it would mean anything.
+    case nonFinite(path: String, tensor: String, count: Int)
 
     public var description: String {
         switch self {
-        case .missingFile(let path): return "weights file not found: \(path)"
-        case .malformed(let path, let reason): return "\(path) is not a valid safetensors file: \(reason)"
-        case .incompatible(let path, let reason): return "\(path) does not hold a LatentExplorer VAE: \(reason)"
+        case .missingFile(let path): return "weights file not found: \(TextSanitizer.clean(path))"
+        case .malformed(let path, let reason): return "\(TextSanitizer.clean(path)) is not a valid safetensors file: \(reason)"
+        case .notSafeTensors(let path, let reason): return "\(TextSanitizer.clean(path)) is not a safetensors file: \(reason)"
+        case .incompatible(let path, let reason): return "\(TextSanitizer.clean(path)) does not hold a LatentExplorer VAE: \(reason)"
+        case .nonFinite(let path, let tensor, let count):
+            return "\(TextSanitizer.clean(path)) holds \(count) NaN or infinite values in tensor \(TextSanitizer.quoted(tensor)); refusing a model that cannot draw or train"
         }
     }
 }

@@ -8,28 +8,37 @@ import Foundation
 /// model (without our metadata) opens here: its configuration is then read from the tensor shapes.
 public enum WeightsFile {
     /// Writes atomically: a temporary file in the same folder, renamed over `path` when complete,
-    /// so an interrupted or failed save never destroys the model that was there.
-    public static func save(_ model: VAEModel, metadata: ModelMetadata, to path: String) throws {
+    /// so an interrupted or failed save never destroys the model that was there. A `path` that holds
+    /// something other than a weights file is replaced only with `force` (`AtomicFile.Replacing`).
+    public static func save(_ model: VAEModel, metadata: ModelMetadata, to path: String, force: Bool = false) throws {
         var stamped = metadata
         stamped.configuration = model.configuration
         let bytes = SafeTensors.encode(model.tensors(), metadata: stamped.strings)
-        try AtomicFile.write(bytes, to: path)
+        try AtomicFile.write(bytes, to: path, replacing: force ? .anything : .weightsOnly)
     }
 
-    /// The largest weight file read: the largest model the configurations allow is well below it, and a
-    /// file claiming more is refused before it is read into memory.
-    static let maximumSize = 1 << 31
+    /// The largest weight file read: the largest model the configurations allow
+    /// (`ModelConfiguration.maximumParameterCount` F32 values) and a generous header. A larger file is
+    /// refused from its size alone.
+    static let maximumSize = ModelConfiguration.maximumParameterCount * SafeTensors.bytesPerElement + SafeTensors.maximumHeaderLength
 
+    /// Reads the header first and the tensors only when the header describes a model this program can
+    /// build: a large file that is not one costs its header, never its size.
     public static func load(_ path: String) throws -> (model: VAEModel, metadata: ModelMetadata) {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileBytes.readRaw(path, limit: maximumSize)
-        } catch DataError.missingFile {
-            throw WeightsError.missingFile(path)
-        } catch let error as DataError {
-            throw WeightsError.malformed(path: path, reason: error.description)
+        func reading<T>(_ body: () throws -> T) throws -> T {
+            do { return try body() } catch DataError.missingFile {
+                throw WeightsError.missingFile(path)
+            } catch let error as DataError {
+                throw WeightsError.malformed(path: path, reason: error.description)
+            }
         }
-        let (tensors, strings) = try SafeTensors.decode(bytes, path: path)
+        let file = try reading { try RegularFile(path, limit: maximumSize) }
+        let headerLength = try SafeTensors.headerLength(try reading { try file.read(offset: 0, count: min(8, file.size)) },
+                                                        fileSize: file.size, path: path)
+        let header = try reading { try file.read(offset: 8, count: headerLength) }
+        guard header.count == headerLength else { throw WeightsError.malformed(path: path, reason: "the file shrank while being read") }
+        let layout = try SafeTensors.parseHeader(header, dataLength: file.size - 8 - headerLength, path: path)
+        let strings = layout.metadata
         func incompatible(_ reason: String) -> WeightsError { .incompatible(path: path, reason: reason) }
 
         let configuration: ModelConfiguration
@@ -38,20 +47,29 @@ public enum WeightsFile {
             do { configuration = try ModelMetadata.configuration(from: strings) } catch let error as ModelError {
                 throw incompatible(error.description)
             }
-        } else if let inferred = VAEModel.inferConfiguration(from: tensors.mapValues(\.shape)) {
+        } else if let inferred = VAEModel.inferConfiguration(from: layout.shapes) {
             configuration = inferred
         } else {
             throw incompatible("it has no LatentExplorer metadata, and its tensors are not a known architecture (mlp: encoder.hidden.weight, conv: encoder.conv1.weight, ...)")
         }
+        let source = declared ? "its metadata describes" : "its tensor names suggest"
         do {
             try configuration.validate()
-            try VAEModel.checkTensors(tensors.mapValues(\.shape), match: configuration)   // before allocating the model
-            let model = VAEModel(configuration: configuration)
-            try model.load(tensors)
-            return (model, ModelMetadata(strings: strings, configuration: configuration))
+            try VAEModel.checkTensors(layout.shapes, match: configuration)   // before reading or allocating the tensors
         } catch let error as ModelError {
-            let source = declared ? "its metadata describes" : "its tensor names suggest"
             throw incompatible("\(source) \(configuration), but \(error.description)")
         }
+        let data = try reading { try file.read(offset: layout.dataStart, count: layout.dataLength) }
+        guard data.count == layout.dataLength else { throw WeightsError.malformed(path: path, reason: "the file shrank while being read") }
+        let tensors = SafeTensors.tensors(layout, data: data)
+        for entry in layout.entries {
+            let bad = tensors[entry.name]!.values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+            if bad > 0 { throw WeightsError.nonFinite(path: path, tensor: entry.name, count: bad) }
+        }
+        let model = VAEModel(configuration: configuration)
+        do { try model.load(tensors) } catch let error as ModelError {
+            throw incompatible("\(source) \(configuration), but \(error.description)")
+        }
+        return (model, ModelMetadata(strings: strings, configuration: configuration))
     }
 }
