@@ -43,7 +43,7 @@ public enum PixelArt {
     }
 
     private static func pick(_ ramp: [Character], _ v: Float) -> Character {
-        ramp[Int((min(max(v, 0), 1) * Float(ramp.count - 1)).rounded())]
+        ramp[Int((v.unitClamped * Float(ramp.count - 1)).rounded())]
     }
 
     /// Draws `image` into `rect` at `rect.width` x `2 * rect.height` pixels.

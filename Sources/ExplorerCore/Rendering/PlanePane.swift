@@ -33,7 +33,7 @@ struct PlanePane {
     /// component explains on the PCA plane, and what the hidden dimensions are held at.
     private func title(_ plane: LatentPlane, _ geometry: PlaneGeometry) -> String {
         func span(_ low: Float, _ high: Float) -> String { String(format: "%.1f…%.1f", low, high) }
-        func percent(_ share: Float) -> String { " (\(Int((share * 100).rounded()))%)" }
+        func percent(_ share: Float) -> String { share.isFinite ? " (\(Int((share.unitClamped * 100).rounded()))%)" : " (?%)" }
         let xName = plane.xLabel + (plane.explainedVariance.map { percent($0.x) } ?? "")
         let yName = plane.yLabel + (plane.explainedVariance.map { percent($0.y) } ?? "")
         let ranges = "x \(xName) \(span(geometry.left, geometry.right))  y \(yName) \(span(geometry.bottom, geometry.top))"

@@ -39,7 +39,7 @@ public enum Palette {
 
     /// A grey for intensity v in [0, 1].
     public static func grey(_ v: Float) -> UInt8 {
-        let index = Int((min(max(v, 0), 1) * Float(greys.count - 1)).rounded())
+        let index = Int((v.unitClamped * Float(greys.count - 1)).rounded())
         return greys[index]
     }
 

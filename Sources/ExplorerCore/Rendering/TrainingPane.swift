@@ -64,7 +64,7 @@ struct TrainingPane {
         }
         let spark = String(samples.map { v -> Character in
             let t = high > low ? (v - low) / (high - low) : 0.5
-            return ramp[Int((t * Double(ramp.count - 1)).rounded())]
+            return ramp[Int((Float(t).unitClamped * Float(ramp.count - 1)).rounded())]
         })
         buffer.put(label, x: x, y: y, style: capabilities.colours ? CellStyle(foreground: Palette.muted) : .plain)
         buffer.put(spark, x: x + label.count + 1, y: y, style: capabilities.colours ? CellStyle(foreground: Palette.accent) : .plain)

@@ -34,10 +34,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of one line per figure.") var json = false
 
     func validate() throws {
-        guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
-        guard trainImages >= 128, convTrainImages >= 128 else { throw ValidationError("training sets need at least 128 images") }
-        guard windows > 0, `repeat` > 0 else { throw ValidationError("--windows and --repeat must be at least 1") }
-        guard gridSide > 0 else { throw ValidationError("--grid-side must be at least 1") }
+        try OptionRanges.check(threads, in: OptionRanges.threads, "--threads")
+        try OptionRanges.check(trainImages, in: OptionRanges.benchImages, "--train-images")
+        try OptionRanges.check(convTrainImages, in: OptionRanges.benchImages, "--conv-train-images")
+        try OptionRanges.check(windows, in: OptionRanges.benchRuns, "--windows")
+        try OptionRanges.check(`repeat`, in: OptionRanges.benchRuns, "--repeat")
+        try OptionRanges.check(gridSide, in: OptionRanges.benchGridSide, "--grid-side")
     }
 
     private func wants(_ part: Part) -> Bool { only.isEmpty || only.contains(part) }

@@ -38,6 +38,10 @@ struct DataOptions: ParsableArguments {
 
     var source: DataSource { DataSource.resolve(data, emnistSplit: emnistSplit) }
 
+    func validate() throws {
+        try OptionRanges.check(realRepeat, in: DataSelection.realRepeatRange, "--real-repeat")
+    }
+
     var selection: DataSelection {
         DataSelection(source: source, testSplit: testSplit, trainOnRealTest: trainOnRealTest, realRepeat: realRepeat)
     }

@@ -22,8 +22,8 @@ struct GridCommand: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
 
     func validate() throws {
-        guard (1 ... 200).contains(size) else { throw ValidationError("--size must be between 1 and 200") }
-        guard range > 0 && range.isFinite else { throw ValidationError("--range must be positive") }
+        try OptionRanges.check(size, in: OptionRanges.gridSize, "--size")
+        try OptionRanges.check(range, in: OptionRanges.latentRange, "--range")
         guard parsedDims != nil else { throw ValidationError("--dims takes two different dimension numbers, e.g. 3,7") }
     }
 

@@ -19,12 +19,10 @@ struct InterpolateCommand: ParsableCommand {
     @Option(help: "Letters in the strip, both ends included.") var steps = 10
     @Option(name: .shortAndLong, help: ArgumentHelp("The PNG file to write.", valueName: "file")) var out: String
 
-    static let stepRange = 2 ... 200
+    static let stepRange = OptionRanges.pathSteps
 
     func validate() throws {
-        guard Self.stepRange.contains(steps) else {
-            throw ValidationError("--steps must be between \(Self.stepRange.lowerBound) and \(Self.stepRange.upperBound)")
-        }
+        try OptionRanges.check(steps, in: Self.stepRange, "--steps")
     }
 
     func run() throws {

@@ -14,10 +14,10 @@ struct SamplesCommand: ParsableCommand {
     @Option(help: "Skip this many images of each class first (to see others than the first ones).") var skip = 0
 
     func validate() throws {
-        guard (1 ... 100).contains(perClass) else { throw ValidationError("--per-class must be between 1 and 100") }
+        try OptionRanges.check(perClass, in: OptionRanges.perClass, "--per-class")
         guard ["train", "test"].contains(split) else { throw ValidationError("--split must be train or test") }
-        guard (1 ... 8).contains(scale) else { throw ValidationError("--scale must be between 1 and 8") }
-        guard skip >= 0 else { throw ValidationError("--skip must not be negative") }
+        try OptionRanges.check(scale, in: OptionRanges.scale, "--scale")
+        try OptionRanges.check(skip, in: OptionRanges.skip, "--skip")
     }
 
     func run() throws {

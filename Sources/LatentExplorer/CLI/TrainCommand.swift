@@ -26,10 +26,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to save the weights.", valueName: "file")) var out: String
 
     func validate() throws {
-        guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
-        guard learningRate > 0 && learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
-        guard patience > 0 else { throw ValidationError("--patience must be at least 1") }
+        try OptionRanges.check(epochs, in: OptionRanges.epochs, "--epochs")
+        try OptionRanges.check(batchSize, in: OptionRanges.batchSize, "--batch-size")
+        try OptionRanges.check(learningRate, in: OptionRanges.learningRate, "--learning-rate")
+        try OptionRanges.check(patience, in: OptionRanges.patience, "--patience")
         guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1)") }
     }
 

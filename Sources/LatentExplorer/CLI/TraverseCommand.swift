@@ -21,13 +21,11 @@ struct TraverseCommand: ParsableCommand {
     @Option(help: "Each dimension runs from -range to range.") var range: Float = 3
     @Option(name: .shortAndLong, help: ArgumentHelp("The PNG file to write.", valueName: "file")) var out: String
 
-    static let stepRange = 2 ... 200
+    static let stepRange = OptionRanges.pathSteps
 
     func validate() throws {
-        guard Self.stepRange.contains(steps) else {
-            throw ValidationError("--steps must be between \(Self.stepRange.lowerBound) and \(Self.stepRange.upperBound)")
-        }
-        guard range > 0 && range.isFinite else { throw ValidationError("--range must be positive") }
+        try OptionRanges.check(steps, in: Self.stepRange, "--steps")
+        try OptionRanges.check(range, in: OptionRanges.latentRange, "--range")
         if let dims, parse(dims) == nil { throw ValidationError("--dims takes dimension numbers from 1, e.g. 1,4,7") }
     }
 

@@ -23,9 +23,9 @@ struct ExploreCommand: ParsableCommand {
     @Flag(help: "Print the median frame times to standard error when quitting.") var frameStats = false
 
     func validate() throws {
-        guard trainCount >= 26 else { throw ValidationError("--train-count must be at least 26") }
-        guard testCount >= 26 else { throw ValidationError("--test-count must be at least 26") }
-        guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
+        try OptionRanges.check(trainCount, in: OptionRanges.syntheticCount, "--train-count")
+        try OptionRanges.check(testCount, in: OptionRanges.shownTestCount, "--test-count")
+        try OptionRanges.check(epochs, in: OptionRanges.epochs, "--epochs")
     }
 
     func run() throws {

@@ -24,6 +24,9 @@ public struct DataSelection: Sendable, Equatable {
     public var trainOnRealTest: Bool
     /// How many times each real training letter appears in the training split (1: once).
     public var realRepeat: Int
+    /// How often a real training letter may be repeated: the EMNIST letters (70 MB of pixels) ten
+    /// times stay within the program's 1 GB.
+    public static let realRepeatRange = 1 ... 10
 
     public init(source: DataSource, testSplit: TestSplit = .all, trainOnRealTest: Bool = false, realRepeat: Int = 1) {
         self.source = source
@@ -35,7 +38,7 @@ public struct DataSelection: Sendable, Equatable {
     public func load() throws -> LabelledDataset {
         let parts = source.parts
         for case .directory(let path, _) in parts where path.isEmpty { throw DataSelectionError.emptySourceName }
-        guard realRepeat >= 1 else { throw DataSelectionError.badRepeat(realRepeat) }
+        guard Self.realRepeatRange.contains(realRepeat) else { throw DataSelectionError.badRepeat(realRepeat) }
         let hasReal = parts.contains { $0.isReal }
         if testSplit != .all && !hasReal { throw DataSelectionError.noRealTestSplit(testSplit) }
         if trainOnRealTest && !hasReal { throw DataSelectionError.noRealTestSplit(nil) }
@@ -113,14 +116,14 @@ public enum DataSelectionError: Error, Equatable, CustomStringConvertible {
         case .emptySourceName:
             return "an empty data set name in --data: join names with '+', e.g. synthetic+../shared/data/emnist-letters-partial"
         case .badRepeat(let times):
-            return "--real-repeat must be at least 1, not \(times)"
+            return "--real-repeat must be between \(DataSelection.realRepeatRange.lowerBound) and \(DataSelection.realRepeatRange.upperBound), not \(times)"
         case .noRealTestSplit(let split):
             let what = split.map { "--test-split \($0.rawValue)" } ?? "--train-on-real-test"
             return "\(what) needs a real data set folder in --data (the synthetic letters have no real test letters)"
         case .wouldScoreTrainingLetters:
             return "--train-on-real-test trains on test letters: choose --test-split heldout or validation, so the test split holds none of them"
         case .classesDisagree(let label, let first, let second):
-            return "the mixed data sets disagree on class \(label) ('\(first)' and '\(second)'): only data sets with the same classes mix"
+            return "the mixed data sets disagree on class \(label) (\(TextSanitizer.quoted(first)) and \(TextSanitizer.quoted(second))): only data sets with the same classes mix"
         }
     }
 }

@@ -52,3 +52,9 @@ public struct PictureTooLarge: Error, Equatable, CustomStringConvertible {
         "\(cells) images of \(geometry.sizeDescription) are more than one picture may decode (\(DecodedSheet.maximumDecodedValues) values); ask for fewer"
     }
 }
+
+extension Float {
+    /// The value clamped to [0, 1], NaN as 0: a shade or a share that is safe to turn into an index.
+    @inline(__always)
+    public var unitClamped: Float { self > 0 ? (self < 1 ? self : 1) : 0 }
+}

@@ -22,7 +22,7 @@ public struct NearestNeighbours: Sendable {
 
     /// The majority label among the `k` reference codes nearest `query`.
     public func classify(_ query: UnsafeBufferPointer<Float>, k: Int = NearestNeighbours.defaultK) -> Int? {
-        guard !labels.isEmpty else { return nil }
+        guard !labels.isEmpty, k >= 1 else { return nil }
         let k = min(k, labels.count)
         // The k best so far, sorted by distance: k is small, so insertion beats a heap.
         var bestDistances = [Float](repeating: .infinity, count: k)
