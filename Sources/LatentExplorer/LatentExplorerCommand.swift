@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VAE
 
 @main
@@ -18,8 +19,24 @@ struct LatentExplorerCommand: ParsableCommand {
         defaultSubcommand: ExploreCommand.self
     )
 
+    /// As ArgumentParser's `main`, but every error message passes `TextSanitizer` on its way to the
+    /// terminal: a message may quote a file name or a file's contents, and no error, caught or not,
+    /// may print an escape sequence.
     static func main() {
         BLASKernelSelection.reexecuteWithBestKernels()
-        main(nil)
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }   // --help, --version: our own text
+            } else if !message.isEmpty {
+                let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { TextSanitizer.clean(String($0)) }
+                FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
     }
 }

@@ -45,7 +45,9 @@ final class CursesTerminal {
         setlocale(LC_ALL, "")
         isUnicode = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
         try Self.checkUsable()
+        TerminalRestore.arm()   // before the screen changes: the settings saved are the shell's
         guard let screen = newterm(nil, stdout, stdin) else {
+            TerminalRestore.disarm()
             throw CLIError("cannot start the terminal: unknown or unsupported TERM '\(ProcessInfo.processInfo.environment["TERM"] ?? "")'")
         }
         self.screen = screen
@@ -87,6 +89,7 @@ final class CursesTerminal {
         endwin()
         delscreen(screen)
         self.screen = nil
+        TerminalRestore.disarm()
     }
 
     /// Whether the locale's character set is UTF-8 (else the renderer draws ASCII only).

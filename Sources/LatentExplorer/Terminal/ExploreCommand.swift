@@ -30,6 +30,7 @@ struct ExploreCommand: ParsableCommand {
 
     func run() throws {
         try CursesTerminal.checkUsable()
+        DeliberateCrash.armFromEnvironment()
         let setup = try makeSetup()
         let terminal = CursesTerminal()
         TerminationSignals.install()
@@ -39,6 +40,7 @@ struct ExploreCommand: ParsableCommand {
             colourCount: terminal.colourCount, noColour: ProcessInfo.processInfo.environment["NO_COLOR"] != nil, asciiOnly: ascii,
             unicode: terminal.isUnicode)
         let app = ExplorerApp(setup: setupWithTerminal, terminal: terminal)
+        defer { terminal.stop() }   // also when something below throws
         let signal = app.run()
         terminal.stop()
         setup.training.stopAndWait()

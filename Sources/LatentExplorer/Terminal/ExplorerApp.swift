@@ -61,6 +61,7 @@ final class ExplorerApp {
             if needsFrame {
                 drawFrame()
                 needsFrame = false
+                DeliberateCrash.fireIfArmed()
             }
             let input = terminal.readInput(timeoutMilliseconds: readTimeout)
             switch input {

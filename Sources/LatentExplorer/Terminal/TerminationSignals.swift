@@ -1,13 +1,23 @@
 import Foundation
 
-/// SIGINT, SIGTERM and SIGHUP end the explorer cleanly: the handler only records the signal, the main
-/// loop sees it (the blocking key read is interrupted, as the handler is installed without
-/// SA_RESTART) and restores the terminal before exiting.
+/// SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1 and SIGUSR2 end the explorer cleanly: the
+/// handler only records the signal, the main loop sees it (the blocking key read is interrupted, as
+/// the handler is installed without SA_RESTART) and restores the terminal before exiting. A second
+/// signal while the first is being handled (training that does not stop) gives the terminal back
+/// at once (`TerminalRestore`) and exits with 128 + its number.
 enum TerminationSignals {
+    static let handled = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1, SIGUSR2]
+
     static func install() {
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+        for signalNumber in handled {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { received in receivedTerminationSignal = received }
+            action.__sigaction_handler.sa_handler = { received in
+                guard receivedTerminationSignal == 0 else {
+                    TerminalRestore.restoreFromSignalHandler()
+                    _exit(128 + received)
+                }
+                receivedTerminationSignal = received
+            }
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0
             sigaction(signalNumber, &action, nil)

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Gives the terminal back however the explorer ends: a trap or crash (SIGSEGV, SIGILL, SIGTRAP,
+/// SIGBUS, SIGFPE, SIGABRT), a second termination signal while the first is being handled, `exit`
+/// from anywhere, or an error thrown after the screen was taken.
+///
+/// A crash handler may only call async-signal-safe functions, so everything it needs is prepared
+/// when the screen is taken: the terminal settings (termios) saved before ncurses changed them, and
+/// the bytes that undo what the explorer turned on (mouse reports, the alternate screen, the hidden
+/// cursor, keypad mode, colours). The handler `write`s those bytes, restores the settings with
+/// `tcsetattr`, puts the default action back and raises the signal again, so the process still ends
+/// as a crash would (the shell reports it, a core dump is still written where enabled).
+enum TerminalRestore {
+    /// The signals that end the process abnormally, each restored-then-reraised.
+    static let fatalSignals = [SIGSEGV, SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGABRT]
+
+    /// SGR mouse off, X10 mouse off, attributes reset, cursor shown, keypad mode off, the alternate
+    /// screen left (its saved cursor restored), then a new line so the shell prompt starts clean.
+    static let resetSequence = "\u{1B}[?1006l\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[0m\u{1B}[?25h\u{1B}[?1l\u{1B}>\u{1B}[?1049l\r\n"
+
+    /// Saves the terminal's settings and installs the handlers; call before the screen is taken.
+    static func arm() {
+        let state = State.shared
+        guard !state.installed else { state.active = true; return }
+        state.installed = true
+        if tcgetattr(STDIN_FILENO, state.termios) == 0 { state.hasTermios = true }
+        // A stack of its own, so that a stack overflow (SIGSEGV on a full stack) can still be handled.
+        let stackSize = 64 << 10
+        var stack = stack_t()
+        stack.ss_sp = UnsafeMutableRawPointer.allocate(byteCount: stackSize, alignment: 16)
+        stack.ss_size = stackSize
+        stack.ss_flags = 0
+        sigaltstack(&stack, nil)
+        for signalNumber in fatalSignals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { received in
+                TerminalRestore.restoreFromSignalHandler()
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_ONSTACK | Int32(bitPattern: UInt32(SA_RESETHAND)) | SA_NODEFER
+            sigaction(signalNumber, &action, nil)
+        }
+        atexit { TerminalRestore.restoreFromSignalHandler() }
+        state.active = true
+    }
+
+    /// The terminal was given back normally (`CursesTerminal.stop`): nothing left to restore.
+    static func disarm() { State.shared.active = false }
+
+    /// Writes the reset bytes and restores the saved settings, if the screen is still taken. Only
+    /// async-signal-safe calls: `write` and `tcsetattr` on memory prepared in `arm`.
+    static func restoreFromSignalHandler() {
+        let state = State.shared
+        guard state.active else { return }
+        state.active = false
+        _ = write(STDOUT_FILENO, state.reset, state.resetCount)
+        if state.hasTermios { _ = tcsetattr(STDIN_FILENO, TCSANOW, state.termios) }
+    }
+
+    /// Everything the handlers touch, allocated once before any handler is installed.
+    private final class State {
+        static let shared = State()
+        let termios = UnsafeMutablePointer<termios>.allocate(capacity: 1)
+        let reset: UnsafeMutablePointer<UInt8>
+        let resetCount: Int
+        var hasTermios = false
+        var installed = false
+        /// Whether the screen is taken (a plain flag: written on the main thread, read by the handler).
+        var active = false
+
+        init() {
+            let bytes = Array(TerminalRestore.resetSequence.utf8)
+            reset = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+            reset.initialize(from: bytes, count: bytes.count)
+            resetCount = bytes.count
+        }
+    }
+}
