@@ -70,11 +70,15 @@ final class WeightsFileTests: XCTestCase {
     func testMetadataAskingForAHugeModelIsRefusedWithoutAllocatingIt() throws {
         let model = VAEModel(configuration: small, seed: 1)
         var strings = ModelMetadata(configuration: small).strings
-        strings["hidden_size"] = "8192"
+        strings["hidden_size"] = "512"
         strings["input_size"] = "16384"
+        (strings["image_height"], strings["image_width"]) = ("128", "128")
         let path = temporaryPath("huge.safetensors")
         try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
-        XCTAssertTrue(loadError(path).contains("tensor 'encoder.hidden.weight' has shape [16, 784], expected [8192, 16384]"), loadError(path))
+        XCTAssertTrue(loadError(path).contains("tensor 'encoder.hidden.weight' has shape [16, 784], expected [512, 16384]"), loadError(path))
+        strings["hidden_size"] = "8192"   // 268 M parameters: over the cap
+        try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
+        XCTAssertTrue(loadError(path).contains("has more than \(ModelConfiguration.maximumParameterCount) parameters"), loadError(path))
         strings["hidden_size"] = "100000"
         try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
         XCTAssertTrue(loadError(path).contains("hidden size 100000 is outside 1...8192"), loadError(path))
@@ -84,9 +88,9 @@ final class WeightsFileTests: XCTestCase {
         let model = VAEModel(configuration: small, seed: 1)
         let path = temporaryPath("future.safetensors")
         var strings = ModelMetadata(configuration: small).strings
-        strings["format_version"] = "3"
+        strings["format_version"] = "4"
         try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
-        XCTAssertTrue(loadError(path).contains("format version 3 is newer than this program reads (up to 2)"), loadError(path))
+        XCTAssertTrue(loadError(path).contains("format version 4 is newer than this program reads (up to 3)"), loadError(path))
 
         strings = ModelMetadata(configuration: small).strings
         strings["architecture"] = "transformer"

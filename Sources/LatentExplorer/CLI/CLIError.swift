@@ -5,7 +5,8 @@ import VAE
 /// A one-line error for the user; ArgumentParser prints "Error: <message>" to stderr and exits non-zero.
 struct CLIError: Error, CustomStringConvertible {
     var description: String
-    init(_ message: String) { description = message }
+    /// The message passes `TextSanitizer`: it may quote file names and file contents.
+    init(_ message: String) { description = TextSanitizer.clean(message) }
 
     /// Runs `body`, turning the library's errors into one-line messages.
     static func wrap<T>(_ body: () throws -> T) throws -> T {

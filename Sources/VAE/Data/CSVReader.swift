@@ -20,9 +20,12 @@ import Foundation
 /// the 88,800-line file (about 190 MB) parses in well under a second in a release build.
 enum CSVReader {
     static let fieldsPerRow = ImageSet.pixelCount + 1
+    /// The largest CSV file (inflated): the EMNIST letters export is 190 MB; 512 MB holds any set whose
+    /// pixels (a quarter of the text or less) stay within the program's memory.
+    static let maximumFileBytes = 512 << 20
 
     static func read(_ path: String, transposed: Bool = true) throws -> ImageSet {
-        try parse(FileBytes.read(path), path: path, transposed: transposed)
+        try parse(FileBytes.read(path, limit: maximumFileBytes), path: path, transposed: transposed)
     }
 
     static func parse(_ bytes: [UInt8], path: String, transposed: Bool = true) throws -> ImageSet {

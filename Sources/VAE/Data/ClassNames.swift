@@ -12,8 +12,11 @@ enum ClassNames {
     /// `emnist-letters-mapping.txt`: lines `label code [code ...]` of decimal character codes, e.g.
     /// `1 65 97` (A and a merged in class 1). The name is the lower-case letter when there is one, else
     /// the character itself, so that byclass's `10 65` (A) and `36 97` (a) stay apart.
+    /// A mapping file is one short line per class: 64 KB holds thousands of them.
+    static let maximumMappingBytes = 64 << 10
+
     static func readMapping(_ path: String) throws -> [Int: String] {
-        try parseMapping(FileBytes.read(path), path: path)
+        try parseMapping(FileBytes.read(path, limit: maximumMappingBytes), path: path)
     }
 
     /// Blank lines, CRLF endings, tabs and a UTF-8 byte order mark are accepted. Each code must be a

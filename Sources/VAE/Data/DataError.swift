@@ -17,6 +17,10 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case empty(String)
 
     public var description: String {
+        TextSanitizer.clean(rawDescription)
+    }
+
+    private var rawDescription: String {
         switch self {
         case .missingFile(let path):
             return "data file not found: \(path)"
@@ -25,7 +29,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case .unreadable(let path, let reason):
             return "cannot read \(path): \(reason)"
         case .tooLarge(let path, let limit):
-            let size = limit >= 1 << 30 ? "\(limit >> 30) GiB" : "\(limit) bytes"
+            let size = limit >= 1 << 30 && limit % (1 << 30) == 0 ? "\(limit >> 30) GiB"
+                : limit >= 1 << 20 ? "\(limit >> 20) MiB" : limit >= 1 << 10 ? "\(limit >> 10) KiB" : "\(limit) bytes"
             return "\(path) is larger than the \(size) a data file may be (once inflated)"
         case .badMagic(let path, let found, let expected):
             return "\(path) is not an IDX file of the expected kind (magic 0x\(String(found, radix: 16)), expected 0x\(String(expected, radix: 16)))"

@@ -31,13 +31,14 @@ public enum DatasetLoader {
                                  required(prefix + "test-images-idx3-ubyte"), required(prefix + "test-labels-idx1-ubyte")]
                 let classNames = try names()
                 let (train, test) = try loadSplits({ try idxSet(files[0], labels: files[1], transposed: true) },
-                                                   { try idxSet(files[2], labels: files[3], transposed: true) })
+                                                   { try idxSet(files[2], labels: files[3], transposed: true) },
+                                                   together: try loadsTogether(files[0], files[2]))
                 return LabelledDataset(name: "emnist-\(split.rawValue) (idx)", train: train, test: test, classNames: classNames)
             }
             if let trainCSV = existing(prefix + "train.csv") {
                 let testCSV = try required(prefix + "test.csv")
                 let classNames = try names()
-                let (train, test) = try loadSplits({ try CSVReader.read(trainCSV) }, { try CSVReader.read(testCSV) })
+                let (train, test) = try loadSplits({ try CSVReader.read(trainCSV) }, { try CSVReader.read(testCSV) }, together: false)
                 return LabelledDataset(name: "emnist-\(split.rawValue) (csv)", train: train, test: test, classNames: classNames)
             }
         }
@@ -46,13 +47,30 @@ public enum DatasetLoader {
             let files = try [trainImages, required("train-labels-idx1-ubyte"),
                              required("t10k-images-idx3-ubyte"), required("t10k-labels-idx1-ubyte")]
             let (train, test) = try loadSplits({ try idxSet(files[0], labels: files[1], transposed: false) },
-                                               { try idxSet(files[2], labels: files[3], transposed: false) })
+                                               { try idxSet(files[2], labels: files[3], transposed: false) },
+                                               together: try loadsTogether(files[0], files[2]))
             let fashion = directory.lowercased().contains("fashion")
             return LabelledDataset(name: fashion ? "fashion-mnist" : "mnist", train: train, test: test,
                                    classNames: fashion ? ClassNames.fashion : ClassNames.digits)
         }
         throw DataError.noDataSetFound(directory: directory)
     }
+
+    /// Checks that a data set's two image files together fit `IDXReader.maximumDataSetImageBytes`, from
+    /// their headers alone; says whether they are small enough to be loaded at the same time (larger
+    /// ones are loaded one after the other, so that only one compressed file is in memory at a time).
+    private static func loadsTogether(_ trainImages: String, _ testImages: String) throws -> Bool {
+        guard let train = IDXReader.peekImageFileBytes(trainImages), let test = IDXReader.peekImageFileBytes(testImages) else {
+            return false   // unknown: one after the other; each reader refuses what it must
+        }
+        guard train + test <= IDXReader.maximumDataSetImageBytes else {
+            throw DataError.tooLarge(path: "\(trainImages) with \(testImages)", limit: IDXReader.maximumDataSetImageBytes)
+        }
+        return train + test <= parallelLoadBytes
+    }
+
+    /// Splits up to this size together are read on two threads.
+    static let parallelLoadBytes = 256 << 20
 
     private static func idxSet(_ imagesPath: String, labels labelsPath: String, transposed: Bool) throws -> ImageSet {
         let images = try IDXReader.readImages(imagesPath, transposed: transposed)
@@ -62,9 +80,10 @@ public enum DatasetLoader {
         return ImageSet(pixels: images.pixels, labels: labels)
     }
 
-    /// Reads the train and test splits on two threads; the first error wins.
+    /// Reads the train and test splits, on two threads when `together`; the first error wins.
     private static func loadSplits(_ train: @escaping @Sendable () throws -> ImageSet,
-                                   _ test: @escaping @Sendable () throws -> ImageSet) throws -> (ImageSet, ImageSet) {
+                                   _ test: @escaping @Sendable () throws -> ImageSet, together: Bool) throws -> (ImageSet, ImageSet) {
+        guard together else { return (try train(), try test()) }
         let results = Parallel.mapChunks(count: 2, chunks: 2) { range -> Result<ImageSet, Error> in
             Result { try (range.lowerBound == 0 ? train : test)() }
         }

@@ -13,11 +13,65 @@ enum IDXReader {
     /// 28x28 images, row-major; with `transposed` each image is transposed on load (EMNIST stores
     /// them column-major, so its letters would otherwise lie on their side).
     static func readImages(_ path: String, transposed: Bool) throws -> (count: Int, pixels: [UInt8]) {
-        try parseImages(FileBytes.read(path), path: path, transposed: transposed)
+        let bytes = try FileBytes.readAnnounced(path, limit: maximumImageFileBytes, headerSize: imagesHeaderSize) {
+            try announcedImageFileBytes($0, path: path)
+        }
+        return try parseImages(bytes, path: path, transposed: transposed)
     }
 
     static func readLabels(_ path: String) throws -> [Int] {
-        try parseLabels(FileBytes.read(path), path: path)
+        let bytes = try FileBytes.readAnnounced(path, limit: maximumLabelFileBytes, headerSize: labelsHeaderSize) { header in
+            try checkMagic(header, labelsMagic, path)
+            guard header.count >= labelsHeaderSize else {
+                throw DataError.truncated(path: path, expectedBytes: labelsHeaderSize, actualBytes: header.count)
+            }
+            let total = labelsHeaderSize + Int(bigEndian(header, 4))   // at most 2^32 + 8: cannot overflow
+            guard total <= maximumLabelFileBytes else { throw DataError.tooLarge(path: path, limit: maximumLabelFileBytes) }
+            return total
+        }
+        return try parseLabels(bytes, path: path)
+    }
+
+    /// The largest image file (inflated): NIST's biggest EMNIST file (by class, training images) is
+    /// 547 MB; 640 MB holds it, and train and test together stay within the program's 1 GB.
+    static let maximumImageFileBytes = 640 << 20
+    /// The largest label file: 16 M labels, more than any image file within its cap holds.
+    static let maximumLabelFileBytes = labelsHeaderSize + (16 << 20)
+    /// The most the train and test image files of one data set may announce together.
+    static let maximumDataSetImageBytes = 768 << 20
+
+    /// The size of an image file as its 16-byte header announces it (magic, count x 28 x 28 + 16, with
+    /// checked arithmetic), refused when over `maximumImageFileBytes`: nothing is allocated for a
+    /// file whose header is impossible or too large.
+    static func announcedImageFileBytes(_ header: [UInt8], path: String) throws -> Int {
+        try checkMagic(header, imagesMagic, path)
+        guard header.count >= imagesHeaderSize else {
+            throw DataError.truncated(path: path, expectedBytes: imagesHeaderSize, actualBytes: header.count)
+        }
+        let count = Int(bigEndian(header, 4)), rows = Int(bigEndian(header, 8)), columns = Int(bigEndian(header, 12))
+        guard rows == ImageSet.side, columns == ImageSet.side else {
+            throw DataError.badImageSize(path: path, rows: rows, columns: columns)
+        }
+        let pixelBytes = count.multipliedReportingOverflow(by: rows * columns)
+        let total = pixelBytes.partialValue.addingReportingOverflow(imagesHeaderSize)
+        guard !pixelBytes.overflow, !total.overflow else { throw DataError.impossibleSize(path: path, count: count) }
+        guard total.partialValue <= maximumImageFileBytes else { throw DataError.tooLarge(path: path, limit: maximumImageFileBytes) }
+        return total.partialValue
+    }
+
+    /// The announced size of an image file from its first bytes only (a gzip file's first 64 KB are
+    /// inflated just far enough), or nil when they do not tell: for deciding, before loading, whether
+    /// a data set's splits fit in memory together.
+    static func peekImageFileBytes(_ path: String) -> Int? {
+        guard let file = try? RegularFile(path, limit: Int.max),
+              var head = try? file.read(offset: 0, count: min(file.size, 64 << 10)) else { return nil }
+        if FileBytes.isGzip(head) {
+            guard let inflater = try? GzipInflater(head, path: path) else { return nil }
+            var header = [UInt8](repeating: 0, count: imagesHeaderSize)
+            guard let got = try? header.withUnsafeMutableBytes({ try inflater.fill($0) }), got == imagesHeaderSize else { return nil }
+            head = header
+        }
+        return try? announcedImageFileBytes(Array(head.prefix(imagesHeaderSize)), path: path)
     }
 
     static func parseImages(_ bytes: [UInt8], path: String, transposed: Bool) throws -> (count: Int, pixels: [UInt8]) {
@@ -63,13 +117,13 @@ enum IDXReader {
         return bytes[labelsHeaderSize ..< expected].map(Int.init)
     }
 
-    private static func checkMagic(_ bytes: [UInt8], _ expected: UInt32, _ path: String) throws {
+    static func checkMagic(_ bytes: [UInt8], _ expected: UInt32, _ path: String) throws {
         guard bytes.count >= 4 else { throw DataError.truncated(path: path, expectedBytes: 4, actualBytes: bytes.count) }
         let magic = bigEndian(bytes, 0)
         guard magic == expected else { throw DataError.badMagic(path: path, found: magic, expected: expected) }
     }
 
-    private static func bigEndian(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+    static func bigEndian(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
         UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
     }
 }
