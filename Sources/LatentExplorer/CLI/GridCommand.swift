@@ -12,6 +12,7 @@ struct GridCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The weights to draw.", valueName: "file")) var weights: String
     @Option(name: .shortAndLong, help: ArgumentHelp("The PNG file to write.", valueName: "file")) var out: String
+    @Flag(help: "Replace --out even when it holds something other than a PNG picture.") var force = false
     @Option(help: "Letters per side.") var size = 20
     @Option(help: "Half-width of the square of the plane drawn.") var range: Float = 3
     @Option(help: ArgumentHelp("The two latent dimensions on the x and y axes, numbered from 1.", valueName: "x,y"))
@@ -53,7 +54,7 @@ struct GridCommand: ParsableCommand {
         }
         let image = LatentGridImage.render(inference, size: size, range: range, plane: plane)
         try CLIError.wrap {
-            try AtomicFile.write(PNGEncoder.encodeGray(width: image.width, height: image.height, pixels: image.pixels), to: out)
+            try AtomicFile.write(PNGEncoder.encodeGray(width: image.width, height: image.height, pixels: image.pixels), to: out, replacing: force ? .anything : .pngOnly)
         }
         let axes = plane.yDimension.map { "dims \(plane.xDimension + 1),\($0 + 1)" } ?? "dim 1"
         print("Wrote \(size)x\(plane.yDimension == nil ? 1 : size) letters over [-\(range), \(range)] of \(axes) to \(out) (\(image.width)x\(image.height) pixels)")

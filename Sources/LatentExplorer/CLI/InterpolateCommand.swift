@@ -18,6 +18,7 @@ struct InterpolateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where the strip ends: a latent code or a test-letter index.", valueName: "point")) var to: LatentPoint
     @Option(help: "Letters in the strip, both ends included.") var steps = 10
     @Option(name: .shortAndLong, help: ArgumentHelp("The PNG file to write.", valueName: "file")) var out: String
+    @Flag(help: "Replace --out even when it holds something other than a PNG picture.") var force = false
 
     static let stepRange = OptionRanges.pathSteps
 
@@ -33,7 +34,7 @@ struct InterpolateCommand: ParsableCommand {
         try CLIError.wrap { try DecodedSheet.check(cells: steps, geometry: model.configuration.geometry) }
         let decoded = inference.decodeBatch(LatentPaths.interpolation(from: start.code, to: end.code, steps: steps))
         let sheet = LetterSheet.png(decoded, rows: 1, columns: steps, geometry: model.configuration.geometry)
-        try CLIError.wrap { try AtomicFile.write(sheet.bytes, to: out) }
+        try CLIError.wrap { try AtomicFile.write(sheet.bytes, to: out, replacing: force ? .anything : .pngOnly) }
         print("Wrote \(steps) letters from \(start.name) to \(end.name) to \(out) (\(sheet.width)x\(sheet.height) pixels)")
     }
 }

@@ -8,6 +8,7 @@ struct SamplesCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @Option(name: .shortAndLong, help: ArgumentHelp("The PNG file to write.", valueName: "file")) var out: String
+    @Flag(help: "Replace --out even when it holds something other than a PNG picture.") var force = false
     @Option(help: "Images per class.") var perClass = 12
     @Option(help: "Which split to draw from: train or test.") var split = "train"
     @Option(help: "Pixels per image pixel (nearest neighbour), for a sheet that is easier to read.") var scale = 1
@@ -38,7 +39,7 @@ struct SamplesCommand: ParsableCommand {
                 }
             }
         }
-        try CLIError.wrap { try AtomicFile.write(PNGEncoder.encodeGray(width: width, height: height, pixels: sheet), to: out) }
+        try CLIError.wrap { try AtomicFile.write(PNGEncoder.encodeGray(width: width, height: height, pixels: sheet), to: out, replacing: force ? .anything : .pngOnly) }
         print("Wrote up to \(perClass) \(split) images of each of \(classes.count) classes of \(dataset.name) to \(out)")
     }
 }

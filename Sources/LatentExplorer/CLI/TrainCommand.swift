@@ -24,6 +24,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Start from these weights instead of a fresh model (--arch and sizes are then theirs).",
                                valueName: "file")) var weights: String?
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to save the weights.", valueName: "file")) var out: String
+    @Flag(help: "Replace --out even when it holds something other than a weights file.") var force = false
 
     func validate() throws {
         try OptionRanges.check(epochs, in: OptionRanges.epochs, "--epochs")
@@ -94,7 +95,7 @@ struct TrainCommand: ParsableCommand {
             selection: outcome.bestValidation == nil ? .lastEpoch : .bestValidation(on: validationDescription(dataset)),
             validationLoss: outcome.bestValidation, testLoss: test,
             trainedAt: ISO8601DateFormatter().string(from: Date()))
-        try CLIError.wrap { try WeightsFile.save(model, metadata: metadata, to: out) }
+        try CLIError.wrap { try WeightsFile.save(model, metadata: metadata, to: out, force: force) }
         interruption.uninstall()
         if let signal = interruption.received {
             FileHandle.printError("Interrupted by \(InterruptHandling.name(of: signal)): saved the best weights so far (epoch \(outcome.bestEpoch)) to \(out)")
@@ -114,6 +115,6 @@ struct TrainCommand: ParsableCommand {
     /// must exist and accept a new file, and the disk must have room for them.
     private func checkWritable(_ path: String, parameterCount: Int) throws {
         let headerAllowance = 64 << 10   // the JSON header and metadata are about 1 KB
-        try CLIError.wrap { try AtomicFile.checkWritable(path, bytes: parameterCount * 4 + headerAllowance) }
+        try CLIError.wrap { try AtomicFile.checkWritable(path, bytes: parameterCount * 4 + headerAllowance, replacing: force ? .anything : .weightsOnly) }
     }
 }

@@ -20,6 +20,7 @@ struct TraverseCommand: ParsableCommand {
     @Option(help: "Letters per row, both ends included.") var steps = 11
     @Option(help: "Each dimension runs from -range to range.") var range: Float = 3
     @Option(name: .shortAndLong, help: ArgumentHelp("The PNG file to write.", valueName: "file")) var out: String
+    @Flag(help: "Replace --out even when it holds something other than a PNG picture.") var force = false
 
     static let stepRange = OptionRanges.pathSteps
 
@@ -49,7 +50,7 @@ struct TraverseCommand: ParsableCommand {
         var points: [Float] = []
         for dimension in rows { points += LatentPaths.traversal(of: base.code, dimension: dimension, range: range, steps: steps) }
         let sheet = LetterSheet.png(inference.decodeBatch(points), rows: rows.count, columns: steps, geometry: model.configuration.geometry)
-        try CLIError.wrap { try AtomicFile.write(sheet.bytes, to: out) }
+        try CLIError.wrap { try AtomicFile.write(sheet.bytes, to: out, replacing: force ? .anything : .pngOnly) }
         print("Wrote \(rows.count) rows of \(steps) letters, each dimension from -\(range) to \(range) at \(base.name), to \(out) (\(sheet.width)x\(sheet.height) pixels)")
     }
 }

@@ -30,7 +30,7 @@ enum CSVReader {
 
     static func parse(_ bytes: [UInt8], path: String, transposed: Bool = true) throws -> ImageSet {
         try bytes.withUnsafeBufferPointer { buffer in
-            var start = buffer.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            var start = ByteOrderMarks.end(of: buffer)
             var line = 1
             // Leading blank lines, then perhaps a header.
             while let next = skipBlankLine(buffer, at: start) { start = next; line += 1 }
@@ -67,7 +67,10 @@ enum CSVReader {
         return (j, j + 1)
     }
 
-    /// A header is a first line whose label field is not a number, or the column numbers 0...784 (or 1...785).
+    /// A header is recognised by its content: the column numbers 0...784 (or 1...785), or a first field
+    /// that is not a number with other fields that are not numbers either ("label,pixel1,..."). A line
+    /// of numbers whose first field alone is not one is a data row with a bad label, reported as such,
+    /// never dropped as a header.
     private static func isHeader(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int, path: String, line: Int) throws -> Bool {
         let end = endOfLine(buffer, from: start).end
         guard start < end else { return false }
@@ -85,7 +88,7 @@ enum CSVReader {
                 throw DataError.badCSVRow(path: path, line: line, reason:
                     "the header names column \(column + 1) \(DataError.quoted(names[column].unicodeScalars)); the label must be the first column")
             }
-            return true
+            return fields.count == 1 || numbers.dropFirst().contains(where: { $0 == nil })
         }
         for first in [0, 1] where numbers.count == fieldsPerRow {
             if numbers.enumerated().allSatisfy({ $0.element == Double($0.offset + first) }) { return true }

@@ -19,15 +19,17 @@ enum ClassNames {
         try parseMapping(FileBytes.read(path, limit: maximumMappingBytes), path: path)
     }
 
-    /// Blank lines, CRLF endings, tabs and a UTF-8 byte order mark are accepted. Each code must be a
-    /// printable character (a class name is shown on one line), and each label may appear once.
+    /// Blank lines, LF, CRLF and CR line ends, tabs and any number of UTF-8 byte order marks at the start
+    /// are accepted. Each code must be a printable character (a class name is shown on one line), and
+    /// each label may appear once.
     static func parseMapping(_ bytes: [UInt8], path: String) throws -> [Int: String] {
-        let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
-        let text = String(decoding: bytes.starts(with: byteOrderMark) ? bytes.dropFirst(3) : bytes[...], as: UTF8.self)
+        let text = String(decoding: bytes[ByteOrderMarks.end(of: bytes)...], as: UTF8.self)
         var names: [Int: String] = [:]
-        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).enumerated() {
+        // Lines split on scalars, not Characters: Swift reads "\r\n" as one Character, which is neither "\r" nor "\n".
+        let lines = text.unicodeScalars.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" })
+        for (index, line) in lines.enumerated() {
             func fail(_ reason: String) -> DataError { .badMapping(path: path, line: index + 1, reason: reason) }
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String(String.UnicodeScalarView($0)) }
             if fields.isEmpty { continue }
             guard let label = Int(fields[0]), labelRange.contains(label) else {
                 throw fail("label \(DataError.quoted(fields[0].unicodeScalars)) is not a whole number in \(labelRange)")

@@ -28,8 +28,11 @@ public enum AtomicFile {
     /// Checks, before a long computation, that a file of `bytes` bytes could be saved at `path` now:
     /// the folder exists and accepts a new file (a probe is created and removed), the path is not a
     /// folder or a device, and the disk has room. `path` itself is not touched.
-    public static func checkWritable(_ path: String, bytes: Int) throws {
+    public static func checkWritable(_ path: String, bytes: Int, replacing: Replacing = .anything) throws {
         let target = try resolve(path)
+        if target.mode != nil, let what = refusal(target.path, replacing: replacing, isLink: target.path != path) {
+            throw FileWriteError.wouldReplace(path: path, what: what)
+        }
         let probe = temporaryPath(for: target.path)
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {

@@ -43,7 +43,7 @@ public enum FileWriteError: Error, Equatable, CustomStringConvertible {
         case .failed(let path, let operation, let reason):
             return "cannot save \(path): \(operation) failed (\(reason))"
         case .wouldReplace(let path, let what):
-            return "not saving \(path): it \(what), which only --force replaces"
+            return "not saving \(path): it \(what); name another file, or give --force to replace it"
         }
     }
 
