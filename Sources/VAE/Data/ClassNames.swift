@@ -26,8 +26,7 @@ enum ClassNames {
         let text = String(decoding: bytes[ByteOrderMarks.end(of: bytes)...], as: UTF8.self)
         var names: [Int: String] = [:]
         // Lines split on scalars, not Characters: Swift reads "\r\n" as one Character, which is neither "\r" nor "\n".
-        let lines = text.unicodeScalars.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" })
-        for (index, line) in lines.enumerated() {
+        for (index, line) in Self.lines(text.unicodeScalars).enumerated() {
             func fail(_ reason: String) -> DataError { .badMapping(path: path, line: index + 1, reason: reason) }
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String(String.UnicodeScalarView($0)) }
             if fields.isEmpty { continue }
@@ -49,6 +48,24 @@ enum ClassNames {
         }
         guard !names.isEmpty else { throw DataError.badMapping(path: path, line: 1, reason: "the file names no classes") }
         return names
+    }
+
+    /// The lines of `text`, ended by LF, CRLF or CR.
+    private static func lines(_ text: String.UnicodeScalarView) -> [ArraySlice<Unicode.Scalar>] {
+        let scalars = Array(text)
+        var lines: [ArraySlice<Unicode.Scalar>] = []
+        var start = 0, i = 0
+        while i < scalars.count {
+            if scalars[i] == "\n" || scalars[i] == "\r" {
+                lines.append(scalars[start ..< i])
+                i += scalars[i] == "\r" && i + 1 < scalars.count && scalars[i + 1] == "\n" ? 2 : 1
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        lines.append(scalars[start...])
+        return lines
     }
 }
 
