@@ -1,3 +1,4 @@
+import VAE
 /// What a terminal cell shows: one character with colours and attributes. Colours are xterm palette
 /// indices (0...255); `nil` is the terminal's default.
 public struct CellStyle: Equatable, Hashable, Sendable {
@@ -53,7 +54,10 @@ public struct CellBuffer: Equatable, Sendable {
         let end = min(width, x + (limit ?? width))
         for character in text {
             guard column < end else { break }
-            if column >= 0 { cells[y * width + column] = Cell(character, style) }
+            // A character the terminal would obey (a control, ESC, a bidi override) is shown as "?":
+            // text from files reaches the screen through here.
+            let shown: Character = character.unicodeScalars.contains(where: { TextSanitizer.isUnsafe($0) }) ? "?" : character
+            if column >= 0 { cells[y * width + column] = Cell(shown, style) }
             column += 1
         }
     }

@@ -43,8 +43,8 @@ struct TrainCommand: ParsableCommand {
         }
         // Before the data is loaded: a model of other images is refused at once, naming both sizes.
         try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
-        let dataset = try dataOptions.load()
         try checkWritable(out, parameterCount: model.parameterCount)
+        let dataset = try dataOptions.load()
         print("Training \(model.configuration) (\(model.parameterCount) parameters) on \(dataset.name): \(dataset.train.count) train, \(dataset.test.count) test images, \(dataset.labelsPresent.count) classes")
         // A batch larger than the set would only reserve memory for images that do not exist.
         let batchSize = min(self.batchSize, dataset.train.count)

@@ -58,7 +58,7 @@ struct ExploreCommand: ParsableCommand {
         if let weightsPath {
             (model, metadata) = try CLIError.wrap { try WeightsFile.load(weightsPath) }
             try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
-            description = "\((weightsPath as NSString).lastPathComponent) (\(metadata.dataset), \(metadata.epochs) epochs)"
+            description = TextSanitizer.clean("\((weightsPath as NSString).lastPathComponent) (\(metadata.dataset), \(metadata.epochs) epochs)")
         } else {
             model = VAEModel(seed: 0)
             metadata = ModelMetadata(configuration: model.configuration)

@@ -19,8 +19,13 @@ enum ExplorerBinary {
 
     /// Runs the binary to completion without a terminal; returns its exit status and output.
     static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        try runProgram(try require(), arguments, environment: environment)
+    }
+
+    /// Runs any program to completion, as `run` runs the binary.
+    static func runProgram(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try require())
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         if let environment { process.environment = environment }
         // Output goes to files, read after the exit: a pipe that fills up would block the child.
