@@ -122,6 +122,7 @@ final class HostileInputCommandTests: XCTestCase {
             ["eval", "--weights", weights, "--data", "synthetic", "--k", "0"],
             ["train", "--data", "synthetic", "--real-repeat", "1000000000", "--out", folder + "/x.safetensors"],
             ["train", "--data", "synthetic", "--epochs", "0", "--out", folder + "/x.safetensors"],
+            ["train", "--data", "synthetic", "--epochs", "2000000", "--out", folder + "/x.safetensors"],
             ["train", "--data", "synthetic", "--batch-size", "100000000", "--out", folder + "/x.safetensors"],
             ["train", "--data", "synthetic", "--latent-dim", "0", "--out", folder + "/x.safetensors"],
             ["train", "--data", "synthetic", "--hidden-size", "1000000", "--out", folder + "/x.safetensors"],

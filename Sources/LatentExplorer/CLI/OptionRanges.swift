@@ -4,9 +4,9 @@ import ArgumentParser
 /// runs, with one line and exit status 64. The upper bounds keep time and memory within what the
 /// program promises (no input takes it past 1 GB): e.g. 200,000 synthetic letters are 157 MB of pixels.
 enum OptionRanges {
-    static let epochs = 1 ... 10_000
+    static let epochs = 1 ... 1_000_000
     static let batchSize = 1 ... 4_096
-    static let patience = 1 ... 1_000
+    static let patience = 1 ... 1_000_000
     static let neighbours = 1 ... 1_000
     static let syntheticCount = 26 ... 200_000
     static let shownTestCount = 26 ... 20_000

@@ -47,9 +47,13 @@ struct TrainCommand: ParsableCommand {
         let dataset = try dataOptions.load()
         print("Training \(model.configuration) (\(model.parameterCount) parameters) on \(dataset.name): \(dataset.train.count) train, \(dataset.test.count) test images, \(dataset.labelsPresent.count) classes")
         // A batch larger than the set would only reserve memory for images that do not exist.
-        let batchSize = min(self.batchSize, dataset.train.count)
+        var batchSize = min(self.batchSize, dataset.train.count)
         if batchSize < self.batchSize {
             print("The batch size is \(batchSize), the number of training images (--batch-size \(self.batchSize) is larger than the set)")
+        }
+        if batchSize > model.configuration.largestBatch {
+            batchSize = model.configuration.largestBatch
+            print("The batch size is \(batchSize): a larger batch of this model would need more than \(ModelConfiguration.batchMemoryBudget >> 20) MB of activations")
         }
         let configuration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
                                                   patience: patience, validationFraction: validationSplit, seed: seed,

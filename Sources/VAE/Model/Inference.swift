@@ -47,9 +47,10 @@ public final class Inference: @unchecked Sendable {
     }
 
     /// Latent means of every image in `images`: `[count, latentDim]` row-major.
-    public func encodeMeans(_ images: ImageSet, batchSize: Int = 512) -> [Float] {
+    public func encodeMeans(_ images: ImageSet, batchSize requested: Int = 512) -> [Float] {
         let l = configuration.latentDim
-        let step = workspace(batchSize)
+        let step = workspace(requested)
+        let batchSize = min(requested, step.batchCapacity)
         var codes = [Float](repeating: 0, count: images.count * l)
         for start in stride(from: 0, to: images.count, by: batchSize) {
             let end = min(start + batchSize, images.count)
@@ -61,9 +62,10 @@ public final class Inference: @unchecked Sendable {
     }
 
     /// The loss per image: one sample of z per image with a fixed seed, as the reference does.
-    public func negativeELBO(_ images: ImageSet, seed: UInt64 = 0, batchSize: Int = 512) -> LossParts {
+    public func negativeELBO(_ images: ImageSet, seed: UInt64 = 0, batchSize requested: Int = 512) -> LossParts {
         guard images.count > 0 else { return LossParts() }
-        let step = workspace(batchSize)
+        let step = workspace(requested)
+        let batchSize = min(requested, step.batchCapacity)
         var generator = SeededGenerator(seed: seed)
         var total = LossParts()
         for start in stride(from: 0, to: images.count, by: batchSize) {
@@ -73,7 +75,8 @@ public final class Inference: @unchecked Sendable {
         return total.scaled(by: 1 / Double(images.count))
     }
 
-    private func workspace(_ batchSize: Int) -> TrainingStep {
+    private func workspace(_ requested: Int) -> TrainingStep {
+        let batchSize = min(requested, configuration.largestBatch)
         if let w = batchWorkspace, w.batchCapacity >= batchSize { return w }
         let w = TrainingStep(model: model, batchCapacity: batchSize)
         batchWorkspace = w

@@ -101,6 +101,28 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
         }
     }
 
+    /// Floats a training batch keeps per image (activations and their gradients, the input, logits and
+    /// latent buffers of `TrainingStep` and the architecture's batch pass), for sizing batches.
+    public var activationValuesPerImage: Int {
+        let shared = 3 * inputSize + 7 * latentDim + 4 * hiddenSize
+        switch kind {
+        case .mlp:
+            return shared
+        case .conv:
+            let side = imageSide ?? 0, c1 = channels.first ?? 0, c2 = channels.last ?? 0
+            return shared + 4 * c1 * (side / 2) * (side / 2) + 4 * c2 * (side / 4) * (side / 4)
+        }
+    }
+
+    /// The most activation memory one batch may take: with the model itself (at most 512 MB while
+    /// training), the program stays within 1 GB whatever the batch size asked for.
+    public static let batchMemoryBudget = 256 << 20
+
+    /// The largest batch whose activations fit `batchMemoryBudget` (at least 1).
+    public var largestBatch: Int {
+        max(1, Self.batchMemoryBudget / (MemoryLayout<Float>.size * max(1, activationValuesPerImage)))
+    }
+
     /// Weights and biases of a model of this shape (nil when the count overflows); the configuration's
     /// sizes must already be in their ranges.
     var parameterCount: Int? {

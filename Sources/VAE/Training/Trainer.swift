@@ -76,7 +76,8 @@ public final class Trainer: @unchecked Sendable {
             : dataset.validation.map { (dataset.train, $0) }
             ?? dataset.train.stratifiedSplit(heldOutFraction: config.validationFraction, seed: config.seed)
         let validates = validation.count > 0
-        let batchSize = max(1, config.batchSize)
+        // Within the batch memory budget whatever was asked (`train` says so when it cuts the batch).
+        let batchSize = max(1, min(config.batchSize, model.configuration.largestBatch))
         let batchesPerEpoch = (train.count + batchSize - 1) / batchSize
         channel.send(.started(TrainingPlan(epochs: config.epochs, batchesPerEpoch: batchesPerEpoch,
                                            trainCount: train.count, validationCount: validation.count)))
