@@ -8,7 +8,8 @@ import XCTest
 /// is left behind.
 final class TrainCommandTests: XCTestCase {
     private var folder = ""
-    private let oldModel: [UInt8] = Array("the previous model".utf8)
+    /// A weights file (a save replaces only one of those without --force).
+    private let oldModel: [UInt8] = SafeTensors.encode(["previous": Tensor(shape: [1], values: [1])], metadata: ["note": "the previous model"])
     /// Arguments for a small model that trains quickly, for as long as the test wants.
     private let quickModel = ["--hidden-size", "64", "--batch-size", "16"]
     private let endless = ["--epochs", "100000", "--patience", "100000"]
