@@ -113,7 +113,9 @@ public struct ModelMetadata: Sendable, Equatable {
         let inputSize = try integer("input_size")
         var geometry: ImageGeometry?
         let geometryKeys = ["image_height", "image_width", "image_channels"]
-        if version >= 3 || geometryKeys.contains(where: { strings[$0] != nil }) {
+        // Files without the keys (versions 1 and 2, or a version 3 file written before they existed)
+        // get the geometry inferred from the input size; a file with any of them must give all three.
+        if geometryKeys.contains(where: { strings[$0] != nil }) {
             geometry = ImageGeometry(height: try integer("image_height"), width: try integer("image_width"),
                                      channels: try integer("image_channels"))
         }
