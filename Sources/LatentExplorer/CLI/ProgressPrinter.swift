@@ -19,7 +19,8 @@ final class ProgressPrinter {
             write("\r" + line + "\u{1B}[K")
         case .epochFinished(let s):
             let marker = s.improved ? " *" : ""
-            let line = "\(epochLabel(s.epoch)) \(bar(1, of: 1)) - \(Self.duration(s.seconds)) - loss: \(String(format: "%.4f", s.trainLoss))\(Self.validationText(s.validation)) - \(Self.rate(s.samplesPerSecond))\(marker)"
+            let beta = s.klWeight == VAEObjective.elbo.klWeight ? "" : " - β \(VAEObjective.format(s.klWeight))"
+            let line = "\(epochLabel(s.epoch)) \(bar(1, of: 1)) - \(Self.duration(s.seconds)) - loss: \(String(format: "%.4f", s.trainLoss))\(Self.validationText(s.validation))\(beta) - \(Self.rate(s.samplesPerSecond))\(marker)"
             write((interactive ? "\r" : "") + line + (interactive ? "\u{1B}[K" : "") + "\n")
         case .paused:
             write("\n(paused)\n")
