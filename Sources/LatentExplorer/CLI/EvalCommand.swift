@@ -9,33 +9,52 @@ struct EvalCommand: ParsableCommand {
         discussion: """
             Prints the test negative ELBO per image in nats (one sample of z per image, fixed seed) with its \
             reconstruction and KL parts, and the accuracy of a 5-nearest-neighbour classifier on the latent \
-            means (train codes as reference, test codes as queries).
+            means (train codes as reference, test codes as queries). The negative ELBO is the true one             (β = 1) whatever β the model was trained with. With --importance-samples K > 1 it also prints             the importance-weighted bound log p(x) ≥ log mean_k p(x, z_k) / q(z_k|x) (Burda et al. 2015):             its negative estimates the negative log-likelihood from above, tighter than the negative ELBO.
             """)
 
     @OptionGroup var dataOptions: DataOptions
     @Option(help: ArgumentHelp("The weights to score.", valueName: "file")) var weights: String
     @Option(help: "Neighbours that vote in the classifier.") var k = NearestNeighbours.defaultK
-    @Flag(help: "Print one JSON object (neg_elbo, reconstruction, kl, knn_accuracy, test_count).") var json = false
+    @Option(help: ArgumentHelp("Samples of z per image for the importance-weighted bound (1: the ELBO).", valueName: "K"))
+    var importanceSamples = 1
+    @Flag(help: "Print one JSON object (neg_elbo, reconstruction, kl, importance_samples, nll_bound, knn_accuracy, test_count, kl_weight_trained).")
+    var json = false
+
+    func validate() throws {
+        guard (1 ... Evaluation.maximumImportanceSamples).contains(importanceSamples) else {
+            throw ValidationError("--importance-samples must be between 1 and \(Evaluation.maximumImportanceSamples)")
+        }
+        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+    }
 
     func run() throws {
-        let model = try CLIError.wrap { try WeightsFile.load(weights).model }
+        let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
         let dataset = try dataOptions.load()
         guard model.configuration.inputSize == ImageSet.pixelCount else {
             throw CLIError("\(weights) expects \(model.configuration.inputSize) inputs, the data has \(ImageSet.pixelCount) pixels")
         }
-        let result = Evaluation.run(model: model, dataset: dataset, k: k)
+        let result = Evaluation.run(model: model, dataset: dataset, k: k, importanceSamples: importanceSamples)
+        let trainedBeta = VAEObjective.format(metadata.objective.klWeight)
         if json {
-            let object: [String: Any] = [
+            var object: [String: Any] = [
                 "neg_elbo": result.loss.total, "reconstruction": result.loss.reconstruction, "kl": result.loss.kl,
+                "importance_samples": result.importanceSamples, "nll_bound": -result.logLikelihoodBound,
                 "knn_accuracy": result.knnAccuracy, "test_count": result.testCount,
+                "kl_weight_trained": metadata.objective.klWeight,
             ]
+            if let note = dataset.note { object["data_note"] = note }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("data set:        \(dataset.name) (\(dataset.train.count) train, \(result.testCount) test images)")
             print("model:           \(model.configuration)")
-            print(String(format: "neg ELBO:        %.2f nats per image (reconstruction %.2f + KL %.2f)",
-                         result.loss.total, result.loss.reconstruction, result.loss.kl))
+            if let note = dataset.note { print("note:            \(note)") }
+            print(String(format: "neg ELBO:        %.2f nats per image (reconstruction %.2f + KL %.2f; β = 1, trained with β = %@)",
+                         result.loss.total, result.loss.reconstruction, result.loss.kl, trainedBeta))
+            if result.importanceSamples > 1 {
+                print(String(format: "NLL estimate:    %.2f nats per image (importance-weighted bound, K = %d: -log p(x) ≤ this)",
+                             -result.logLikelihoodBound, result.importanceSamples))
+            }
             print(String(format: "%d-NN accuracy:  %.4f on latent means", k, result.knnAccuracy))
         }
     }

@@ -27,7 +27,7 @@ public final class TrainingStep: @unchecked Sendable {
     /// What `backward` differentiates; `forward` measures its unweighted parts. The trainer may change
     /// β between batches.
     public var objective: VAEObjective
-    private let pass: any NetworkBatchPass
+    let pass: any NetworkBatchPass
 
     public let input: Matrix
     public let mean: Matrix
