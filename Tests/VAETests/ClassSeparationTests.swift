@@ -31,6 +31,22 @@ final class ClassSeparationTests: XCTestCase {
         XCTAssertEqual(ClassSeparation.spreadRatio(codes: [1, 1, 1], labels: [0, 0, 0], dimension: 1), 0)
     }
 
+    /// Crowding by hand: the two pairs each have their partner nearest (0); on the line 0 1 2 3 with
+    /// alternating classes, k = 1 finds another class everywhere (1) and k = 2 gives (1/2 + 1 + 1 + 1/2) / 4.
+    func testCrowdingCountsNeighboursOfAnotherClass() {
+        XCTAssertEqual(ClassSeparation.crowding(codes: [0, 0, 0, 1, 4, 0, 4, 1], labels: [0, 0, 1, 1], dimension: 2, neighbours: 1), 0)
+        XCTAssertEqual(ClassSeparation.crowding(codes: [0, 1, 2, 3], labels: [0, 1, 0, 1], dimension: 1, neighbours: 1), 1)
+        XCTAssertEqual(ClassSeparation.crowding(codes: [0, 1, 2, 3], labels: [0, 1, 0, 1], dimension: 1, neighbours: 2), 0.75)
+        XCTAssertEqual(ClassSeparation.crowding(codes: [7], labels: [0], dimension: 1), 0, "no neighbour")
+        // Two long parallel strokes, 3 apart, codes 1 apart along each: no code has one of the other
+        // stroke among its two nearest (crowding 0), yet the silhouette, which averages distances over
+        // the whole class, calls them barely separated.
+        var codes: [Float] = [], labels: [Int] = []
+        for stroke in 0 ..< 2 { for i in 0 ..< 20 { codes += [Float(i), Float(stroke) * 3]; labels.append(stroke) } }
+        XCTAssertEqual(ClassSeparation.crowding(codes: codes, labels: labels, dimension: 2, neighbours: 2), 0)
+        XCTAssertLessThan(ClassSeparation.silhouette(codes: codes, labels: labels, dimension: 2), 0.2)
+    }
+
     /// Above the sample limit the silhouette is taken on a stratified sample: close to the full value,
     /// and the same every time.
     func testTheSampleIsStratifiedAndReproducible() {

@@ -4,6 +4,10 @@ import Glibc
 
 /// How far apart the classes' codes lie: the numbers behind "crowded".
 ///
+/// - **Crowding** (neighbour overlap): for each code, the share of its `crowdingNeighbours` nearest
+///   other codes that belong to another class, averaged over the codes. 0 when every code is among
+///   its own class, rising towards 1 - 1/C when C classes are mixed at random. It asks only whether
+///   classes overlap where they meet, so it suits the curved, elongated class regions of a VAE plane.
 /// - **Silhouette** (Rousseeuw 1987): for a code i of class A, a(i) is its mean distance to the other
 ///   codes of A and b(i) the smallest mean distance to the codes of another class;
 ///   s(i) = (b - a) / max(a, b), in [-1, 1] (0 for the only code of its class). The mean over all
@@ -18,6 +22,43 @@ public enum ClassSeparation {
     /// The silhouette is O(n²): above this many codes it is taken on a stratified sample of them.
     public static let silhouetteSampleLimit = 3_000
     static let sampleSeed: UInt64 = 18
+
+    /// Neighbours each code's crowding is measured over.
+    public static let crowdingNeighbours = 10
+
+    /// The neighbour overlap of `codes` (`[count, dimension]`) labelled `labels` (see the type's
+    /// comment): ties in distance go to the earlier code. Over `sampleLimit` codes, on a stratified
+    /// seeded sample of that many (neighbours are then sought among the sample).
+    public static func crowding(codes: [Float], labels: [Int], dimension: Int, neighbours k: Int = crowdingNeighbours,
+                                sampleLimit: Int = silhouetteSampleLimit) -> Double {
+        precondition(codes.count == labels.count * dimension, "one code per label")
+        let chosen = labels.count > sampleLimit
+            ? StratifiedSampling.indices(labels: labels, count: sampleLimit, seed: sampleSeed) : Array(labels.indices)
+        let k = min(k, chosen.count - 1)
+        guard k >= 1 else { return 0 }
+        let shares = Parallel.mapChunks(count: chosen.count) { range -> Double in
+            var sum: Double = 0
+            var distances = [(Float, Int)]()
+            distances.reserveCapacity(chosen.count)
+            for i in range {
+                let a = chosen[i]
+                distances.removeAll(keepingCapacity: true)
+                for (position, b) in chosen.enumerated() where b != a {
+                    var d: Float = 0
+                    for j in 0 ..< dimension {
+                        let diff = codes[a * dimension + j] - codes[b * dimension + j]
+                        d += diff * diff
+                    }
+                    distances.append((d, position))
+                }
+                distances.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                let others = distances.prefix(k).filter { labels[chosen[$0.1]] != labels[a] }.count
+                sum += Double(others) / Double(k)
+            }
+            return sum
+        }
+        return shares.reduce(0, +) / Double(chosen.count)
+    }
 
     /// The mean silhouette of `codes` (`[count, dimension]`) labelled `labels`; 0 with fewer than two
     /// classes. Over `silhouetteSampleLimit` codes, on a stratified seeded sample of that many.

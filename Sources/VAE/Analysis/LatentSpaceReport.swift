@@ -17,6 +17,9 @@ public struct LatentSpaceReport: Sendable {
     /// The k-NN classifier's confusions on the test codes (training codes as references).
     public var confusion: ConfusionMatrix
     public var k: Int
+    /// `ClassSeparation.crowding` of the test codes: the share of a code's nearest codes that belong to
+    /// another class (0: separate classes; larger: more crowded). The number `compare` calls crowding.
+    public var crowding: Double
     /// `ClassSeparation.silhouette` of the test codes: near 1 well separated, near 0 crowded.
     public var silhouette: Double
     /// `ClassSeparation.spreadRatio` of the test codes.
@@ -45,6 +48,7 @@ public struct LatentSpaceReport: Sendable {
             importanceSamples: importanceSamples, logLikelihoodBound: bound, latentDim: dimension,
             activeUnits: ActiveUnits.count(codes: testCodes, dimension: dimension),
             confusion: ConfusionMatrix(actual: predicted.isEmpty ? [] : labels, predicted: predicted), k: k,
+            crowding: ClassSeparation.crowding(codes: testCodes, labels: labels, dimension: dimension),
             silhouette: ClassSeparation.silhouette(codes: testCodes, labels: labels, dimension: dimension),
             spreadRatio: ClassSeparation.spreadRatio(codes: testCodes, labels: labels, dimension: dimension),
             testCodes: testCodes, testLabels: labels)
