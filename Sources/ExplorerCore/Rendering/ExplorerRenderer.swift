@@ -78,6 +78,7 @@ struct HelpOverlay {
         "  m, then i             mark A at the cursor; strip from A to cursor",
         "  v                     traversal: each dimension swept -3…3  [ ] scroll",
         "  b or Tab, t, s        browse;  train in the background;  save",
+        "  { / }                 halve / double β, the KL weight of training",
         "  Esc                   close traversal / strip;  q quit",
         "Browsing",
         "  a key (letter, digit) choose that class;  [ ]  previous / next",

@@ -17,6 +17,8 @@ public final class ExplorerController {
     /// What the program around the explorer must do after an input.
     public enum Request: Equatable, Sendable {
         case none, quit, toggleTraining, save
+        /// Multiply training's KL weight β by this factor.
+        case scaleKLWeight(Double)
     }
 
     public func handle(_ input: Input) -> Request {
@@ -36,6 +38,7 @@ public final class ExplorerController {
         case .quit: return .quit
         case .toggleTraining: return .toggleTraining
         case .save: return .save
+        case .scaleKLWeight(let factor): return .scaleKLWeight(factor)
         case .notice(let text): message = text
         case .anchorAtBrowsedLetter:
             if let index = state.selectedTestIndex, let entry = state.selectedClass {

@@ -73,7 +73,9 @@ struct ExploreCommand: ParsableCommand {
         let source = dataOptions.source
         let data: ExplorerData, dataName: String
         let training: TrainingSession
-        let configuration = TrainingConfiguration(epochs: epochs, batchSize: 128, patience: 4, seed: 0, snapshotInterval: 1.0)
+        // Training continues with the β the weights were trained with ({ and } change it).
+        let configuration = TrainingConfiguration(epochs: epochs, batchSize: 128, patience: 4, seed: 0, snapshotInterval: 1.0,
+                                                  objective: metadata.objective)
         switch source {
         case .synthetic:
             let keep = try Self.letterLabels(dataOptions.letters)

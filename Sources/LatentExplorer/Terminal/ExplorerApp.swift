@@ -118,6 +118,10 @@ final class ExplorerApp {
         case .quit: return true
         case .toggleTraining: setup.training.toggle(model: view.model)
         case .save: save()
+        case .scaleKLWeight(let factor):
+            let beta = VAEObjective.format(setup.training.scaleKLWeight(by: factor))
+            controller.show(setup.training.isActive ? "β = \(beta) from the next batch: watch the scatter (o) reorganise"
+                                                    : "β = \(beta) for the next training run (t)")
         }
         return false
     }
@@ -131,6 +135,7 @@ final class ExplorerApp {
             metadata.dataset = status.dataName
             metadata.validationLoss = status.epochs.last?.validation
             metadata.trainedAt = ISO8601DateFormatter().string(from: Date())
+            metadata.objective.klWeight = status.epochs.last?.klWeight ?? status.klWeight
         }
         let model = view.model
         controller.show(SaveReport.attempt(path: setup.savePath) { try WeightsFile.save(model, metadata: metadata, to: setup.savePath) })
