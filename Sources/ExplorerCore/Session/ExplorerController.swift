@@ -3,15 +3,28 @@
 /// The terminal program feeds it inputs and paints its frames; tests and the fuzzer drive it directly.
 public final class ExplorerController {
     public private(set) var state: ExplorerState
-    public let view: ModelView
+    /// The focused model's view (the only one without `--compare`).
+    public private(set) var view: ModelView
+    /// The models compared side by side, when there are several (Tab moves the focus among them).
+    public let compared: ComparedModels?
     /// The status line: the last notice, cleared by the next key.
     public private(set) var message: String
 
-    public init(view: ModelView, catalog: ClassCatalog, message: String = "") {
-        self.view = view
+    public init(view: ModelView, catalog: ClassCatalog, message: String = "", compared: ComparedModels? = nil) {
+        let compared = (compared?.entries.count ?? 0) > 1 ? compared : nil
+        self.view = compared?.focused.view ?? view
+        self.compared = compared
         self.message = message
-        state = ExplorerState(catalog: catalog, latentDim: view.latentDim)
-        state.setPrincipalPlane(view.principalPlane)
+        state = ExplorerState(catalog: catalog, latentDim: self.view.latentDim)
+        state.setPrincipalPlane(self.view.principalPlane)
+        if let compared { state = compared.initialState(state) }
+    }
+
+    /// Tab while comparing: the next model takes the focus, keeping the cursor, zoom and browsing.
+    private func moveFocus(_ compared: ComparedModels) {
+        state = compared.moveFocus(from: state)
+        view = compared.focused.view
+        message = "Focus on \(compared.focused.name): browse, t and s act on it"
     }
 
     /// What the program around the explorer must do after an input.
@@ -26,6 +39,9 @@ public final class ExplorerController {
         switch input {
         case .resize(let width, let height):
             state.resize(width: width, height: height)
+            return .none
+        case .key(.tab) where compared != nil && !state.showsHelp:
+            moveFocus(compared!)
             return .none
         case .key(let key):
             message = ""
@@ -70,6 +86,7 @@ public final class ExplorerController {
     }
 
     public func render(_ renderer: ExplorerRenderer, width: Int, height: Int, training: TrainingSession.Status) -> CellBuffer {
-        renderer.render(width: width, height: height, state: state, view: view, training: training, message: message)
+        renderer.render(width: width, height: height, state: state, view: view, training: training, message: message,
+                        compared: compared)
     }
 }

@@ -58,6 +58,11 @@ public final class TrainingSession: @unchecked Sendable {
         self.loadData = loadData
     }
 
+    /// A session on the same data and code images with another configuration: a compared model's.
+    public func sibling(configuration: TrainingConfiguration) -> TrainingSession {
+        TrainingSession(dataName: status.dataName, configuration: configuration, codeImages: codeImages, loadData: loadData)
+    }
+
     /// `t`: starts training a copy of `model` the first time, then pauses and resumes.
     public func toggle(model: VAEModel) {
         switch status.phase {

@@ -21,11 +21,18 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Test letters shown (encoded, browsed, scattered), sampled evenly over the classes.") var testCount = 2_600
     @Option(help: "Maximum epochs when training from the explorer.") var epochs = 50
     @Flag(help: "Print the median frame times to standard error when quitting.") var frameStats = false
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Show 1-3 more models beside this one, one cursor moving in all; Tab moves the focus (browse, train, save).",
+        valueName: "file"))
+    var compare: [String] = []
 
     func validate() throws {
         guard trainCount >= 26 else { throw ValidationError("--train-count must be at least 26") }
         guard testCount >= 26 else { throw ValidationError("--test-count must be at least 26") }
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1") }
+        guard compare.count < ComparedModels.maximumCount else {
+            throw ValidationError("--compare takes 1 to \(ComparedModels.maximumCount - 1) weight files")
+        }
     }
 
     func run() throws {
@@ -41,7 +48,7 @@ struct ExploreCommand: ParsableCommand {
         let app = ExplorerApp(setup: setupWithTerminal, terminal: terminal)
         let signal = app.run()
         terminal.stop()
-        setup.training.stopAndWait()
+        app.stopTraining()
         if frameStats { FileHandle.printError(app.frameSummary) }
         if signal != 0 { throw ExitCode(128 + signal) }
     }
@@ -97,9 +104,20 @@ struct ExploreCommand: ParsableCommand {
             dataName = dataset.name
             training = TrainingSession(dataName: dataset.name, configuration: configuration, codeImages: data.codeImages) { dataset }
         }
+        // Each compared model trains on the same data with its own β, and saves to its own file.
+        let compared = try compare.map { path -> ExplorerApp.ComparedSetup in
+            let (other, otherMetadata) = try CLIError.wrap { try WeightsFile.load(path) }
+            guard other.configuration.inputSize == model.configuration.inputSize else {
+                throw CLIError("\(path) expects \(other.configuration.inputSize) inputs, \(weightsPath ?? "the model") \(model.configuration.inputSize)")
+            }
+            var own = configuration
+            own.objective = otherMetadata.objective
+            return ExplorerApp.ComparedSetup(model: other, metadata: otherMetadata, path: path,
+                                             training: training.sibling(configuration: own))
+        }
         return ExplorerApp.Setup(model: model, metadata: metadata, weightsDescription: description, savePath: savePath, data: data,
                                  capabilities: TerminalCapabilities(pixels: .shades, colours: false), training: training,
-                                 dataName: dataName, initialMessage: message)
+                                 dataName: dataName, initialMessage: message, compared: compared)
     }
 
     /// Labels 1...26 of the letters named by --letters (all when absent).
