@@ -14,7 +14,7 @@ struct CompareCommand: ParsableCommand {
             matrix, and how crowded the space is: the mean silhouette of the test codes by class (1: tight, \
             separate classes; 0: overlapping, crowded; below 0: mixed up) and the between- over within-class \
             spread. Each model is scored on its own classes (the weight file's `classes`) and, when they \
-            differ, all on the classes they share. --out draws each model's latent grid and its test codes \
+            differ, all on the classes they share (when they share any). --out draws each model's latent grid and its test codes \
             side by side at one scale (SVG or PNG).
             """)
 
@@ -65,8 +65,8 @@ struct CompareCommand: ParsableCommand {
         }
         let shared = own.dropFirst().reduce(Set(own[0])) { $0.intersection($1) }
         let sharedNames = dataset.labelsPresent.map(dataset.className).filter(shared.contains)
-        guard !sharedNames.isEmpty else { throw CLIError("the models share no class that \(dataset.name) holds") }
-        let separate = own.contains { Set($0) != shared }
+        // Models of disjoint classes (letters and digits on a mixed set) are each scored on their own.
+        let separate = !sharedNames.isEmpty && own.contains { Set($0) != shared }
 
         func scored(on names: [String]) throws -> LabelledDataset {
             let restricted = try CLIError.wrap { try dataset.restricted(toClassNames: names) }

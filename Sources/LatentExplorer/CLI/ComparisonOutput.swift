@@ -96,7 +96,15 @@ struct ComparisonOutput {
                 lines.append("    \(k)-NN by class: " + perClass.joined(separator: ", "))
             }
         }
-        section(separate ? "Each model on its own classes" : "On the classes \(classList(rows[0].own.classes))", \.own)
+        let ownTitle: String
+        if separate {
+            ownTitle = "Each model on its own classes"
+        } else if sharedClasses.isEmpty {
+            ownTitle = "Each model on its own classes (they share none)"
+        } else {
+            ownTitle = "All on the same classes: \(classList(rows[0].own.classes))"
+        }
+        section(ownTitle, \.own)
         if separate {
             let labels = rows[0].shared.classes
             section("All on the classes they share: \(classList(labels)), \(rows[0].shared.testCount) test images", \.shared)
@@ -150,14 +158,16 @@ struct ComparisonOutput {
                                           codes: r.testCodes, labels: r.testLabels)
         }
         let figure = ComparisonFigure(panels: panels, range: range, classNames: dataset.classNames,
-                                      caption: "Test codes of \(classList(rows[0].shared.classes)): \(rows[0].shared.testCount) test images")
+                                      caption: sharedClasses.isEmpty ? "Test codes of each model's own classes"
+                                          : "Test codes of \(classList(rows[0].shared.classes)): \(rows[0].shared.testCount) test images")
         let format = Format(path: path)!
         let bytes: [UInt8] = switch format {
         case .svg: Array(figure.svg().utf8)
         case .png: figure.png()
         }
         try CLIError.wrap { try AtomicFile.write(bytes, to: path) }
-        return (range, "\(rows.count) grids and scatters (\(figure.width)x\(figure.height))")
+        let what = rows.count == 1 ? "the grid and scatter" : "\(rows.count) grids and scatters"
+        return (range, "\(what) (\(figure.width)x\(figure.height) pixels)")
     }
 }
 
