@@ -22,7 +22,7 @@ struct TrainCommand: ParsableCommand {
     var validationSplit = TrainingConfiguration().validationFraction
     @Option(help: "Seed for initialisation, the validation split, shuffling and sampling.") var seed: UInt64 = 0
     @Option(help: ArgumentHelp(
-        "β, the weight of the KL term in the training objective (reconstruction + β KL).",
+        "β, the weight of the KL term in the training objective (reconstruction + β KL), 0-1000.",
         discussion: "1 is the true negative ELBO. Larger presses the codes towards the prior, smaller lets them spread. The test score printed and saved is the true negative ELBO whatever β.",
         valueName: "B"))
     var beta: Double = VAEObjective.elbo.klWeight
