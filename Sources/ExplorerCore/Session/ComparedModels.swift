@@ -91,6 +91,28 @@ public final class ComparedModels {
         return s
     }
 
+    /// The mouse on a pane: a click puts the one cursor at the point under the pointer (in that pane's
+    /// plane coordinates, which are every pane's), the wheel zooms about it. Returns the new state, or
+    /// nil when the pointer is on no pane.
+    public func apply(_ event: MouseEvent, to state: ExplorerState) -> ExplorerState? {
+        guard !state.showsTraversal, let layout = state.layout else { return nil }
+        let rects = ComparePanes.rects(count: entries.count, in: layout.plane)
+        for (index, rect) in rects.enumerated() {
+            let geometry = PlaneGeometry(area: rect.interior, state: paneState(index, from: state))
+            guard let point = geometry.point(column: event.column, row: event.row) else { continue }
+            var s = state
+            switch event.kind {
+            case .press:
+                s.mode = .plane
+                s.moveCursor(to: point)
+            case .wheelUp: s.zoom(by: 1 / ExplorerState.zoomFactor, about: point)
+            case .wheelDown: s.zoom(by: ExplorerState.zoomFactor, about: point)
+            }
+            return s
+        }
+        return nil
+    }
+
     /// The crowding of model `index`'s test codes (`ClassSeparation.crowding`, on a stratified sample
     /// of `crowdingSample`), measured again only when its codes change.
     public func crowding(_ index: Int) -> Double {

@@ -46,6 +46,9 @@ public final class ExplorerController {
         case .key(let key):
             message = ""
             action = state.apply(key)
+        case .mouse(let event) where compared != nil && !state.showsHelp:
+            if let moved = compared!.apply(event, to: state) { state = moved }
+            return .none
         case .mouse(let event):
             action = state.apply(event)
         }
