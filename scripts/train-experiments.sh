@@ -39,6 +39,8 @@ train letters-conv-2d "${letters[@]}" --latent-dim 2 --epochs 8 --patience 3 --a
 train letters-16d     "${letters[@]}" --latent-dim 16 --epochs 40 --patience 6
 train letters-beta0.5 "${letters[@]}" --latent-dim 2 --epochs 40 --patience 6 --beta 0.5
 train letters-beta4   "${letters[@]}" --latent-dim 2 --epochs 40 --patience 6 --beta 4
+train letters-16d-beta0.5 "${letters[@]}" --latent-dim 16 --epochs 40 --patience 6 --beta 0.5
+train letters-16d-beta4   "${letters[@]}" --latent-dim 16 --epochs 40 --patience 6 --beta 4
 
 echo "== all letters against the vowels, on the held-out real letters"
 "$bin" compare "$out/letters-2d.safetensors" "$out/vowels-2d.safetensors" --data "$real" --test-split heldout \
@@ -49,6 +51,9 @@ echo "== conv and 16-D against the 2-D MLP"
 echo "== β = 0.5, 1, 4"
 "$bin" compare "$out/letters-beta0.5.safetensors" "$out/letters-2d.safetensors" "$out/letters-beta4.safetensors" \
     --data "$real" --test-split heldout --out "$out/letters-beta.svg"
+echo "== β = 0.5, 1, 4 in 16 dimensions"
+"$bin" compare "$out/letters-16d-beta0.5.safetensors" "$out/letters-16d.safetensors" "$out/letters-16d-beta4.safetensors" \
+    --data "$real" --test-split heldout
 if [[ -d "$digits" ]]; then
     echo "== the shipped digits model on the held-out quarter of the MNIST test set"
     "$bin" compare Weights/digits-2d.safetensors --data "$digits" --out "$out/digits.svg"
