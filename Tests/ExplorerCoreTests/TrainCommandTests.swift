@@ -235,6 +235,22 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(entries(folder), ["data", "m.safetensors"], "no temporary file")
     }
 
+    // MARK: the objective
+
+    /// `--beta` reaches the metadata as `kl_weight`, the output says the printed losses are β = 1, and a
+    /// β out of range is a one-line usage error before anything is read.
+    func testBetaIsRecordedAndOutOfRangeIsAUsageError() throws {
+        let out = folder + "/beta.safetensors"
+        let run = try train(quickModel + ["--beta", "0.5", "--epochs", "1", "--out", out])
+        XCTAssertEqual(run.finish(), 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("β = 0.5, bernoulli likelihood; losses printed are the true negative ELBO (β = 1)"), run.stdout)
+        let metadata = try WeightsFile.load(out).metadata
+        XCTAssertEqual(metadata.objective, VAEObjective(klWeight: 0.5))
+        let refused = try train(quickModel + ["--beta", "1001", "--out", out])
+        XCTAssertEqual(refused.finish(), 64)
+        XCTAssertTrue(refused.stderr.contains("--beta must be between 0 and 1000"), refused.stderr)
+    }
+
     // MARK: degenerate data
 
     func testALettersFilterThatLeavesNoImageIsAMessage() throws {

@@ -43,6 +43,28 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertFalse(session.isActive)
     }
 
+    /// `{` and `}` halve and double β: before a run it is the run's β; during one the trainer takes it
+    /// between batches (its progress reports it); below 1/64 it goes to 0 and comes back.
+    func testTheKLWeightIsHalvedAndDoubledBeforeAndDuringARun() {
+        let session = makeSession()
+        XCTAssertEqual(session.status.klWeight, 1)
+        XCTAssertEqual(session.scaleKLWeight(by: 2), 2)
+        let model = VAEModel(configuration: ModelConfiguration(hiddenSize: 16), seed: 1)
+        session.toggle(model: model)
+        defer { session.stopAndWait() }
+        poll(session) { $0.progress?.klWeight == 2 }
+        XCTAssertEqual(session.scaleKLWeight(by: 2), 4)
+        poll(session) { $0.progress?.klWeight == 4 }
+        for _ in 0 ..< 8 { session.scaleKLWeight(by: 0.5) }
+        XCTAssertEqual(session.status.klWeight, 1.0 / 64)
+        XCTAssertEqual(session.scaleKLWeight(by: 0.5), 0)
+        XCTAssertEqual(session.scaleKLWeight(by: 0.5), 0)
+        poll(session) { $0.progress?.klWeight == 0 }
+        XCTAssertEqual(session.scaleKLWeight(by: 2), 1.0 / 64)
+        for _ in 0 ..< 20 { session.scaleKLWeight(by: 2) }
+        XCTAssertEqual(session.status.klWeight, 1_000, "held at the top of the range")
+    }
+
     /// The training thread yields to the UI: it runs with a higher nice value (read from /proc).
     func testTrainingThreadRunsBehindTheUI() throws {
         let session = makeSession()

@@ -2,7 +2,7 @@ import XCTest
 @testable import VAE
 
 /// The conv VAE's loss gradients against central finite differences, for every parameter, on a small
-/// instance of the same network (8x8 images, 2 and 3 channels, 5 hidden units).
+/// instance of the same network (8x8 images, 2 and 3 channels, 5 hidden units), with β = 1 and β ≠ 1.
 final class ConvNetworkGradientTests: XCTestCase {
     static let small = ModelConfiguration(kind: .conv, inputSize: 64, hiddenSize: 5, latentDim: 2, channels: [2, 3])
 
@@ -11,6 +11,13 @@ final class ConvNetworkGradientTests: XCTestCase {
         var oneDimensional = Self.small
         oneDimensional.latentDim = 1
         GradientCheck.checkVAELoss(oneDimensional, seed: 4)
+    }
+
+    /// β ≠ 1 weighs the KL term's gradient through the conv encoder too.
+    func testWeightedKLGradientsForEveryParameter() {
+        for beta in [0.25, 3] {
+            GradientCheck.checkVAELoss(Self.small, objective: VAEObjective(klWeight: beta), seed: 9)
+        }
     }
 
     func testPointDecoderMatchesTheTrainingPath() {

@@ -105,6 +105,37 @@ final class DataSelectionTests: XCTestCase {
         XCTAssertEqual(plain.test.count, 26 + real.test.count)
     }
 
+    /// A folder with only MNIST's t10k files: trained on the test split's trainable part, validated on
+    /// its validation tenth, scored on its held-out quarter (never trained on), with a note that says so.
+    func testAFolderWithOnlyATestSplitTrainsOutsideItsHeldOutQuarter() throws {
+        let labels = (0 ..< 200).map { $0 % 10 }
+        var pixels: [UInt8] = []
+        for index in labels.indices {
+            var image = [UInt8](repeating: 0, count: 784)
+            image[0] = UInt8(index % 256)
+            pixels += image
+        }
+        try DatasetWriter.writeIDX(ImageSet(pixels: pixels, labels: labels), imagesPath: "\(folder)/t10k-images-idx3-ubyte",
+                                   labelsPath: "\(folder)/t10k-labels-idx1-ubyte", gzip: false, transposed: false)
+        let partition = TestPartition(labels: labels)
+        for split in [DataSelection.TestSplit.all, .heldOut] {
+            for trainOnRealTest in [false, true] where !(split == .all && trainOnRealTest) {
+                let dataset = try DataSelection(source: .directory(folder), testSplit: split, trainOnRealTest: trainOnRealTest).load()
+                XCTAssertEqual(dataset.train.count, partition.rest.count)
+                XCTAssertEqual(dataset.test.count, partition.heldOut.count, "the held-out quarter is the test split")
+                XCTAssertEqual(dataset.validation?.count, partition.validation.count)
+                XCTAssertEqual(Set(dataset.train.labels), Set(0 ..< 10))
+                let trainedOn = Set((0 ..< dataset.train.count).map { dataset.train.image($0).first! })
+                let scoredOn = Set((0 ..< dataset.test.count).map { dataset.test.image($0).first! })
+                XCTAssertTrue(trainedOn.isDisjoint(with: scoredOn), "no scored image is trained on")
+                XCTAssertTrue(dataset.note?.contains("holds only a test split") ?? false, dataset.note ?? "no note")
+                XCTAssertTrue(dataset.name.contains("test-heldout \(partition.heldOut.count)"), dataset.name)
+            }
+        }
+        XCTAssertEqual(try DataSelection(source: .directory(folder), testSplit: .validation).load().test.count,
+                       partition.validation.count)
+    }
+
     func testSelectionsThatMakeNoSense() throws {
         try writeRealFolder(testCounts: unevenCounts)
         let synthetic = DataSource.synthetic(trainCount: 26, testCount: 26)

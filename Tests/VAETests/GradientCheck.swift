@@ -28,24 +28,24 @@ enum GradientCheck {
         Matrix(rows: rows, columns: columns, values: (0 ..< rows * columns).map { _ in (g.nextUniform() * 2 - 1) * scale })
     }
 
-    /// The whole VAE loss (reconstruction + KL through the reparameterisation, noise held fixed) of a
-    /// model of `configuration`: every parameter's gradient. Returns the number of entries checked.
+    /// The whole VAE objective (reconstruction + β KL through the reparameterisation, noise held fixed)
+    /// of a model of `configuration`: every parameter's gradient. Returns the number of entries checked.
     @discardableResult
-    static func checkVAELoss(_ configuration: ModelConfiguration, batch: Int = 3, seed: UInt64 = 3,
-                             file: StaticString = #filePath, line: UInt = #line) -> Int {
+    static func checkVAELoss(_ configuration: ModelConfiguration, objective: VAEObjective = .elbo, batch: Int = 3,
+                             seed: UInt64 = 3, file: StaticString = #filePath, line: UInt = #line) -> Int {
         let model = VAEModel(configuration: configuration, seed: seed)
-        let step = TrainingStep(model: model, batchCapacity: batch)
+        let step = TrainingStep(model: model, batchCapacity: batch, objective: objective)
         var g = SeededGenerator(seed: seed + 8)
         let (n, l) = (configuration.inputSize, configuration.latentDim)
         step.input.assign((0 ..< batch * n).map { _ in g.nextUniform() })
         step.noise.rows = batch
         step.noise.assign((0 ..< batch * l).map { _ in g.nextGaussian() })
-        func loss() -> Float { Float(step.forward(sampleNoise: false, using: &g).total / Double(batch)) }
+        func loss() -> Float { Float(objective.value(of: step.forward(sampleNoise: false, using: &g)) / Double(batch)) }
         _ = step.forward(sampleNoise: false, using: &g, computeGradients: true)
         step.backward()
         var checked = 0
         for p in model.parameters {
-            check(p.value, analytic: p.gradient.values, step: 2e-3, p.name, file: file, line: line, loss: loss)
+            check(p.value, analytic: p.gradient.values, step: 2e-3, "\(p.name) (\(objective))", file: file, line: line, loss: loss)
             checked += p.value.count
         }
         XCTAssertEqual(checked, model.parameterCount, file: file, line: line)

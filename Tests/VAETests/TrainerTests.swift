@@ -26,6 +26,34 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(Inference(model: model).negativeELBO(validation).total, best.total, accuracy: 1e-6)
     }
 
+    /// β weighs the KL term: trained with β = 8 the codes hold far less information (a smaller KL) than
+    /// with β = 1 from the same start, while the losses reported stay the unweighted parts. A β asked
+    /// for through the control reaches the next batch, and the outcome says which β the weights had.
+    func testTheKLWeightShapesTrainingAndCanChangeBetweenBatches() {
+        func train(_ configured: Double, requested: Double? = nil) -> (Trainer, TrainingOutcome) {
+            let configuration = TrainingConfiguration(epochs: 2, batchSize: 64, seed: 2, snapshotInterval: 0,
+                                                      objective: VAEObjective(klWeight: configured))
+            let trainer = Trainer(model: VAEModel(configuration: small, seed: 1), dataset: dataset, configuration: configuration)
+            if let requested { trainer.control.setKLWeight(requested) }
+            return (trainer, trainer.run())
+        }
+        let (_, plain) = train(1)
+        let (_, pressed) = train(8)
+        let plainKL = try! XCTUnwrap(plain.bestValidation).kl, pressedKL = try! XCTUnwrap(pressed.bestValidation).kl
+        XCTAssertLessThan(pressedKL, plainKL * 0.7, "β = 8 must shrink the KL (\(pressedKL) against \(plainKL))")
+        XCTAssertEqual(plain.klWeight, 1)
+        XCTAssertEqual(pressed.klWeight, 8)
+
+        let (trainer, switched) = train(1, requested: 8)
+        XCTAssertEqual(switched.klWeight, 8)
+        var progressWeights = Set<Double>()
+        while let event = trainer.channel.next() { if case .progress(let p) = event { progressWeights.insert(p.klWeight) } }
+        XCTAssertEqual(progressWeights, [8], "the request is taken before the first batch")
+        XCTAssertEqual(try XCTUnwrap(switched.bestValidation).kl, pressedKL, accuracy: 1e-9, "same seed, same β: same run")
+        XCTAssertEqual(trainer.control.setKLWeight(5_000), 1_000, "clamped to the range")
+        XCTAssertEqual(trainer.control.setKLWeight(-1), 0)
+    }
+
     /// Early stopping chooses on the part held out of the training split; the test split is never read.
     func testValidationComesFromTheTrainingSplitStratifiedAndTheTestSplitIsNeverRead() {
         var withoutTest = dataset

@@ -17,7 +17,9 @@ final class WeightsFileTests: XCTestCase {
                                      classes: ["T-shirt/top", "Trouser"], epochs: 7,
                                      selection: .bestValidation(on: "10% of each class of the training split, seed 0"),
                                      validationLoss: LossParts(reconstruction: 250.5, kl: 6.25),
-                                     testLoss: LossParts(reconstruction: 251.5, kl: 6.5), trainedAt: "2026-11-25T00:00:00Z")
+                                     testLoss: LossParts(reconstruction: 251.5, kl: 6.5), trainedAt: "2026-11-25T00:00:00Z",
+                                     objective: VAEObjective(klWeight: 0.5),
+                                     dataNote: "trained on a test split outside its held-out quarter")
         let path = temporaryPath("m.safetensors")
         try WeightsFile.save(model, metadata: metadata, to: path)
         let (loaded, loadedMetadata) = try WeightsFile.load(path)
@@ -105,6 +107,35 @@ final class WeightsFileTests: XCTestCase {
         strings["latent_dim"] = "three"
         try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
         XCTAssertTrue(loadError(path).contains("latent_dim is missing or not a whole number"), loadError(path))
+    }
+
+    /// The objective's keys: β as a plain decimal ("1" by default), the likelihood by name; a β out of
+    /// range or not a number, or an unknown likelihood, is refused in one line; absent keys (version 2
+    /// files) read as β = 1, Bernoulli.
+    func testObjectiveKeysAreWrittenReadAndChecked() throws {
+        let model = VAEModel(configuration: small, seed: 1)
+        let path = temporaryPath("beta.safetensors")
+        var strings = ModelMetadata(configuration: small).strings
+        XCTAssertEqual(strings["kl_weight"], "1")
+        XCTAssertEqual(strings["likelihood"], "bernoulli")
+        XCTAssertNil(strings["data_note"])
+        XCTAssertEqual(ModelMetadata(configuration: small, objective: VAEObjective(klWeight: 0.125)).strings["kl_weight"], "0.125")
+
+        for (key, value, reason) in [("kl_weight", "-1", "β must be between 0 and 1000, not -1"),
+                                     ("kl_weight", "four", "kl_weight 'four' is not a number"),
+                                     ("kl_weight", "nan", "kl_weight 'nan' is not a number"),
+                                     ("likelihood", "gaussian", "unknown likelihood 'gaussian' (this program knows bernoulli)")] {
+            strings = ModelMetadata(configuration: small).strings
+            strings[key] = value
+            try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
+            XCTAssertTrue(loadError(path).contains(reason), "\(key)=\(value): \(loadError(path))")
+        }
+        strings = ModelMetadata(configuration: small).strings
+        strings["format_version"] = "2"
+        strings["kl_weight"] = nil
+        strings["likelihood"] = nil
+        try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
+        XCTAssertEqual(try WeightsFile.load(path).metadata.objective, .elbo)
     }
 
     /// Version 1 files (the first pretrained weights) chose their epoch on the test split and stored that

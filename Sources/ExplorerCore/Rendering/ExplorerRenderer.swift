@@ -13,7 +13,7 @@ public struct ExplorerRenderer {
     }
 
     public func render(width: Int, height: Int, state: ExplorerState, view: ModelView,
-                       training: TrainingSession.Status, message: String) -> CellBuffer {
+                       training: TrainingSession.Status, message: String, compared: ComparedModels? = nil) -> CellBuffer {
         var buffer = CellBuffer(width: width, height: height)
         guard let layout = Layout(width: width, height: height, showsStrip: state.showsInterpolation && state.pointA != nil) else {
             let notice = "Terminal too small (\(width)x\(height)): enlarge it to at least \(Layout.minimumWidth)x\(Layout.minimumHeight), or press q to quit"
@@ -25,6 +25,8 @@ public struct ExplorerRenderer {
         buffer.put(" LatentExplorer · " + title, x: 0, y: 0, style: titleStyle)
         if state.showsTraversal {
             TraversalPane(state: state, view: view, capabilities: capabilities).draw(into: &buffer, rect: layout.plane)
+        } else if let compared, compared.entries.count > 1 {
+            ComparePanes(compared: compared, state: state, capabilities: capabilities).draw(into: &buffer, rect: layout.plane)
         } else {
             PlanePane(state: state, view: view, capabilities: capabilities).draw(into: &buffer, rect: layout.plane)
         }
@@ -78,6 +80,8 @@ struct HelpOverlay {
         "  m, then i             mark A at the cursor; strip from A to cursor",
         "  v                     traversal: each dimension swept -3…3  [ ] scroll",
         "  b or Tab, t, s        browse;  train in the background;  save",
+        "  { / }                 halve / double β, the KL weight of training",
+        "  Tab (with --compare)  focus the next model: browse, t, s act on it",
         "  Esc                   close traversal / strip;  q quit",
         "Browsing",
         "  a key (letter, digit) choose that class;  [ ]  previous / next",

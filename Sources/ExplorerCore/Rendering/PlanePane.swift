@@ -7,6 +7,8 @@ struct PlanePane {
     let state: ExplorerState
     let view: ModelView
     let capabilities: TerminalCapabilities
+    /// Comparing models: the pane's model and figures, put before the plane's own title.
+    var heading: String? = nil
 
     func draw(into buffer: inout CellBuffer, rect: Rect) {
         let plane = state.plane
@@ -45,7 +47,8 @@ struct PlanePane {
         } else {
             name = "Latent plane  " + ranges
         }
-        return name + (state.showsScatter ? "  · test \(state.catalog.itemNoun)" : "")
+        let title = name + (state.showsScatter ? "  · test \(state.catalog.itemNoun)" : "")
+        return heading.map { $0 + " · " + title } ?? title
     }
 
     private var frameStyle: CellStyle { capabilities.colours ? CellStyle(foreground: Palette.muted) : .plain }

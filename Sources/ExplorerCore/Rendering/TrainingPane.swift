@@ -32,7 +32,7 @@ struct TrainingPane {
             }
         case .finished(let message): lines.append(message + " (t trains again)")
         }
-        var losses: [String] = []
+        var losses = ["β \(VAEObjective.format(status.klWeight)) ({ } halve/double)"]
         if let p = status.progress { losses.append(String(format: "loss %.2f", p.runningLoss)) }
         let validated = status.epochs.compactMap { epoch in epoch.validation.map { (epoch: epoch.epoch, loss: $0) } }
         if let last = validated.last {
@@ -41,7 +41,7 @@ struct TrainingPane {
                 losses.append(String(format: "best %.2f @ epoch %d", best.loss.total, best.epoch))
             }
         }
-        lines.append(losses.isEmpty ? "" : losses.joined(separator: "   "))
+        lines.append(losses.joined(separator: "   "))
         for (offset, line) in lines.enumerated() where offset < inside.height {
             buffer.put(line, x: inside.x + 1, y: inside.y + offset, style: offset == 0 ? CellStyle(bold: true) : .plain, limit: inside.width - 1)
         }

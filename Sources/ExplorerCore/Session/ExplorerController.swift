@@ -3,20 +3,35 @@
 /// The terminal program feeds it inputs and paints its frames; tests and the fuzzer drive it directly.
 public final class ExplorerController {
     public private(set) var state: ExplorerState
-    public let view: ModelView
+    /// The focused model's view (the only one without `--compare`).
+    public private(set) var view: ModelView
+    /// The models compared side by side, when there are several (Tab moves the focus among them).
+    public let compared: ComparedModels?
     /// The status line: the last notice, cleared by the next key.
     public private(set) var message: String
 
-    public init(view: ModelView, catalog: ClassCatalog, message: String = "") {
-        self.view = view
+    public init(view: ModelView, catalog: ClassCatalog, message: String = "", compared: ComparedModels? = nil) {
+        let compared = (compared?.entries.count ?? 0) > 1 ? compared : nil
+        self.view = compared?.focused.view ?? view
+        self.compared = compared
         self.message = message
-        state = ExplorerState(catalog: catalog, latentDim: view.latentDim)
-        state.setPrincipalPlane(view.principalPlane)
+        state = ExplorerState(catalog: catalog, latentDim: self.view.latentDim)
+        state.setPrincipalPlane(self.view.principalPlane)
+        if let compared { state = compared.initialState(state) }
+    }
+
+    /// Tab while comparing: the next model takes the focus, keeping the cursor, zoom and browsing.
+    private func moveFocus(_ compared: ComparedModels) {
+        state = compared.moveFocus(from: state)
+        view = compared.focused.view
+        message = "Focus on \(compared.focused.name): browse, t and s act on it"
     }
 
     /// What the program around the explorer must do after an input.
     public enum Request: Equatable, Sendable {
         case none, quit, toggleTraining, save
+        /// Multiply training's KL weight β by this factor.
+        case scaleKLWeight(Double)
     }
 
     public func handle(_ input: Input) -> Request {
@@ -25,9 +40,15 @@ public final class ExplorerController {
         case .resize(let width, let height):
             state.resize(width: width, height: height)
             return .none
+        case .key(.tab) where compared != nil && !state.showsHelp:
+            moveFocus(compared!)
+            return .none
         case .key(let key):
             message = ""
             action = state.apply(key)
+        case .mouse(let event) where compared != nil && !state.showsHelp:
+            if let moved = compared!.apply(event, to: state) { state = moved }
+            return .none
         case .mouse(let event):
             action = state.apply(event)
         }
@@ -36,6 +57,7 @@ public final class ExplorerController {
         case .quit: return .quit
         case .toggleTraining: return .toggleTraining
         case .save: return .save
+        case .scaleKLWeight(let factor): return .scaleKLWeight(factor)
         case .notice(let text): message = text
         case .anchorAtBrowsedLetter:
             if let index = state.selectedTestIndex, let entry = state.selectedClass {
@@ -67,6 +89,7 @@ public final class ExplorerController {
     }
 
     public func render(_ renderer: ExplorerRenderer, width: Int, height: Int, training: TrainingSession.Status) -> CellBuffer {
-        renderer.render(width: width, height: height, state: state, view: view, training: training, message: message)
+        renderer.render(width: width, height: height, state: state, view: view, training: training, message: message,
+                        compared: compared)
     }
 }

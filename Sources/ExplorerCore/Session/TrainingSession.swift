@@ -23,8 +23,13 @@ public final class TrainingSession: @unchecked Sendable {
         public var lossCurve: [Double] = []
         /// Epochs trained in this session, added to the model's own count when saving.
         public var epochsDone: Int { epochs.count }
+        /// The KL weight β training uses (or will use when started): `{` halves it, `}` doubles it.
+        public var klWeight: Double = VAEObjective.elbo.klWeight
 
-        public init(dataName: String) { self.dataName = dataName }
+        public init(dataName: String, klWeight: Double = VAEObjective.elbo.klWeight) {
+            self.dataName = dataName
+            self.klWeight = klWeight
+        }
     }
 
     public private(set) var status: Status
@@ -34,6 +39,8 @@ public final class TrainingSession: @unchecked Sendable {
     private var trainer: Trainer?
     private var preparationError: String?
     private var cancelled = false
+    /// The newest β asked for, for a trainer made after the request (while the data is prepared).
+    private var pendingKLWeight: Double?
     /// Signalled when the training thread ends; `threadRunning` says whether one was started.
     private let threadEnded = DispatchSemaphore(value: 0)
     private var threadRunning = false
@@ -45,10 +52,15 @@ public final class TrainingSession: @unchecked Sendable {
     /// Snapshots carry the latent means of `codeImages`, encoded on the training thread.
     public init(dataName: String, configuration: TrainingConfiguration, codeImages: ImageSet? = nil,
                 loadData: @escaping @Sendable () throws -> LabelledDataset) {
-        status = Status(dataName: dataName)
+        status = Status(dataName: dataName, klWeight: configuration.objective.klWeight)
         self.configuration = configuration
         self.codeImages = codeImages
         self.loadData = loadData
+    }
+
+    /// A session on the same data and code images with another configuration: a compared model's.
+    public func sibling(configuration: TrainingConfiguration) -> TrainingSession {
+        TrainingSession(dataName: status.dataName, configuration: configuration, codeImages: codeImages, loadData: loadData)
     }
 
     /// `t`: starts training a copy of `model` the first time, then pauses and resumes.
@@ -78,6 +90,26 @@ public final class TrainingSession: @unchecked Sendable {
         if running { _ = threadEnded.wait(timeout: .now() + timeout) }
     }
 
+    /// The smallest β `{` halves to before reaching 0 (and `}` doubles 0 to): 2^-6.
+    public static let smallestNonzeroKLWeight = 1.0 / 64
+
+    /// Multiplies β by `factor` (`{`: 1/2, `}`: 2) within `VAEObjective.klWeightRange`, below
+    /// `smallestNonzeroKLWeight` going to 0 and back. A running trainer takes it before its next batch
+    /// (through its thread-safe control); otherwise the next run starts with it. Returns the new β.
+    @discardableResult
+    public func scaleKLWeight(by factor: Double) -> Double {
+        var beta = status.klWeight * factor
+        if status.klWeight == 0 && factor > 1 { beta = Self.smallestNonzeroKLWeight }
+        if beta < Self.smallestNonzeroKLWeight { beta = 0 }
+        beta = min(max(beta, VAEObjective.klWeightRange.lowerBound), VAEObjective.klWeightRange.upperBound)
+        status.klWeight = beta
+        lock.withLock {
+            pendingKLWeight = beta
+            trainer?.control.setKLWeight(beta)
+        }
+        return beta
+    }
+
     public var isActive: Bool {
         switch status.phase {
         case .preparing, .running: return true
@@ -86,9 +118,11 @@ public final class TrainingSession: @unchecked Sendable {
     }
 
     private func start(_ model: VAEModel) {
-        status = Status(dataName: status.dataName)
+        status = Status(dataName: status.dataName, klWeight: status.klWeight)
         status.phase = .preparing
-        let configuration = configuration
+        var chosen = configuration
+        chosen.objective.klWeight = status.klWeight
+        let configuration = chosen
         let loadData = loadData
         let codeImages = codeImages
         while threadEnded.wait(timeout: .now()) == .success {}   // forget earlier runs' ends
@@ -107,6 +141,7 @@ public final class TrainingSession: @unchecked Sendable {
                 let trainer = Trainer(model: model, dataset: dataset, configuration: configuration, codeImages: codeImages)
                 let proceed = lock.withLock { () -> Bool in
                     self.trainer = trainer
+                    if let beta = pendingKLWeight { trainer.control.setKLWeight(beta) }
                     return !cancelled
                 }
                 if proceed { trainer.run() }

@@ -90,6 +90,8 @@ public struct ExplorerState: Equatable, Sendable {
         }
         switch (mode, key) {
         case (_, .character("?")): showsHelp = true
+        case (_, .character("{")): return .scaleKLWeight(0.5)
+        case (_, .character("}")): return .scaleKLWeight(2)
         case (.plane, .character("q")): return .quit
         case (.plane, .escape): return closeViewOrQuit()
         case (.browse, .escape), (_, .tab): mode = mode == .plane ? .browse : .plane

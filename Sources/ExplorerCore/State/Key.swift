@@ -47,4 +47,6 @@ public enum ExplorerAction: Equatable, Sendable {
     case markBrowsedLetter
     /// A one-line explanation for the status line (e.g. a class with no test letters).
     case notice(String)
+    /// `{` and `}`: multiply the KL weight β of training by this factor (1/2 or 2).
+    case scaleKLWeight(Double)
 }

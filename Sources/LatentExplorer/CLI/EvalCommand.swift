@@ -9,37 +9,50 @@ struct EvalCommand: ParsableCommand {
         discussion: """
             Prints the test negative ELBO per image in nats (one sample of z per image, fixed seed) with its \
             reconstruction and KL parts, and the accuracy of a 5-nearest-neighbour classifier on the latent \
-            means (train codes as reference, test codes as queries).
+            means (train codes as reference, test codes as queries). The negative ELBO is the true one             (β = 1) whatever β the model was trained with. With --importance-samples K > 1 it also prints             the importance-weighted bound log p(x) ≥ log mean_k p(x, z_k) / q(z_k|x) (Burda et al. 2015):             its negative estimates the negative log-likelihood from above, tighter than the negative ELBO.
             """)
 
     @OptionGroup var dataOptions: DataOptions
     @Option(help: ArgumentHelp("The weights to score.", valueName: "file")) var weights: String
     @Option(help: "Neighbours that vote in the classifier.") var k = NearestNeighbours.defaultK
-    @Flag(help: "Print one JSON object (neg_elbo, reconstruction, kl, knn_accuracy, test_count).") var json = false
+    @Option(help: ArgumentHelp("Samples of z per image for the importance-weighted bound (1: the ELBO).", valueName: "K"))
+    var importanceSamples = 1
+    @Flag(help: "Print one JSON object (neg_elbo, reconstruction, kl, importance_samples, nll_bound, knn_accuracy, test_count, kl_weight_trained).")
+    var json = false
 
     func validate() throws {
         try OptionRanges.check(k, in: OptionRanges.neighbours, "--k")
+        try OptionRanges.check(importanceSamples, in: 1 ... Evaluation.maximumImportanceSamples, "--importance-samples")
     }
 
     func run() throws {
-        let model = try CLIError.wrap { try WeightsFile.load(weights).model }
+        let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
         let dataset = try dataOptions.load()
         try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
-        let result = Evaluation.run(model: model, dataset: dataset, k: k)
+        let result = Evaluation.run(model: model, dataset: dataset, k: k, importanceSamples: importanceSamples)
+        let trainedBeta = VAEObjective.format(metadata.objective.klWeight)
         if json {
             // JSON has no NaN or infinity: a non-finite score is written in words, as a string.
             func number(_ value: Double) -> Any { value.isFinite ? value : Self.words(value) }
-            let object: [String: Any] = [
+            var object: [String: Any] = [
                 "neg_elbo": number(result.loss.total), "reconstruction": number(result.loss.reconstruction),
-                "kl": number(result.loss.kl), "knn_accuracy": number(result.knnAccuracy), "test_count": result.testCount,
+                "kl": number(result.loss.kl), "importance_samples": result.importanceSamples,
+                "nll_bound": number(-result.logLikelihoodBound),
+                "knn_accuracy": number(result.knnAccuracy), "test_count": result.testCount,
+                "kl_weight_trained": metadata.objective.klWeight,
             ]
+            if let note = dataset.note { object["data_note"] = note }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("data set:        \(TextSanitizer.clean(dataset.name)) (\(dataset.train.count) train, \(result.testCount) test images)")
             print("model:           \(model.configuration)")
+            if let note = dataset.note { print("note:            \(TextSanitizer.clean(note))") }
             func shown(_ value: Double, _ format: String) -> String { value.isFinite ? String(format: format, value) : Self.words(value) }
-            print("neg ELBO:        \(shown(result.loss.total, "%.2f")) nats per image (reconstruction \(shown(result.loss.reconstruction, "%.2f")) + KL \(shown(result.loss.kl, "%.2f")))")
+            print("neg ELBO:        \(shown(result.loss.total, "%.2f")) nats per image (reconstruction \(shown(result.loss.reconstruction, "%.2f")) + KL \(shown(result.loss.kl, "%.2f")); β = 1, trained with β = \(trainedBeta))")
+            if result.importanceSamples > 1 {
+                print("NLL estimate:    \(shown(-result.logLikelihoodBound, "%.2f")) nats per image (importance-weighted bound, K = \(result.importanceSamples): -log p(x) ≤ this)")
+            }
             print("\(k)-NN accuracy:  \(shown(result.knnAccuracy, "%.4f")) on latent means")
         }
     }

@@ -19,7 +19,8 @@ final class ProgressPrinter {
             write("\r" + line + "\u{1B}[K")
         case .epochFinished(let s):
             let marker = s.improved ? " *" : ""
-            let line = "\(epochLabel(s.epoch)) \(bar(1, of: 1)) - \(Self.duration(s.seconds)) - loss: \(String(format: "%.4f", s.trainLoss))\(Self.validationText(s.validation)) - \(Self.rate(s.samplesPerSecond))\(marker)"
+            let beta = s.klWeight == VAEObjective.elbo.klWeight ? "" : " - β \(VAEObjective.format(s.klWeight))"
+            let line = "\(epochLabel(s.epoch)) \(bar(1, of: 1)) - \(Self.duration(s.seconds)) - loss: \(String(format: "%.4f", s.trainLoss))\(Self.validationText(s.validation))\(beta) - \(Self.rate(s.samplesPerSecond))\(marker)"
             write((interactive ? "\r" : "") + line + (interactive ? "\u{1B}[K" : "") + "\n")
         case .paused:
             write("\n(paused)\n")
@@ -33,7 +34,10 @@ final class ProgressPrinter {
             case .stoppedByUser: how = "stopped by request after \(outcome.epochsRun) epochs"
             case .diverged(let message): how = "stopped: \(message)"
             }
-            if let best = outcome.bestValidation {
+            if let best = outcome.bestValidation, outcome.klWeight != VAEObjective.elbo.klWeight {
+                let objective = VAEObjective(klWeight: outcome.klWeight)
+                write("Training \(how); best validation objective \(String(format: "%.4f", objective.value(of: best))) (rec + β KL, β = \(VAEObjective.format(outcome.klWeight)); neg ELBO \(String(format: "%.4f", best.total))) at epoch \(outcome.bestEpoch)\n")
+            } else if let best = outcome.bestValidation {
                 write("Training \(how); best validation loss \(String(format: "%.4f", best.total)) at epoch \(outcome.bestEpoch)\n")
             } else {
                 write("Training \(how); kept the last epoch (\(outcome.bestEpoch)): no validation split\n")

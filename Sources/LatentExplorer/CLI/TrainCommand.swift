@@ -21,6 +21,11 @@ struct TrainCommand: ParsableCommand {
         valueName: "fraction"))
     var validationSplit = TrainingConfiguration().validationFraction
     @Option(help: "Seed for initialisation, the validation split, shuffling and sampling.") var seed: UInt64 = 0
+    @Option(help: ArgumentHelp(
+        "β, the weight of the KL term in the training objective (reconstruction + β KL), 0-1000.",
+        discussion: "1 is the true negative ELBO. Larger presses the codes towards the prior, smaller lets them spread. The test score printed and saved is the true negative ELBO whatever β.",
+        valueName: "B"))
+    var beta: Double = VAEObjective.elbo.klWeight
     @Option(help: ArgumentHelp("Start from these weights instead of a fresh model (--arch and sizes are then theirs).",
                                valueName: "file")) var weights: String?
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to save the weights.", valueName: "file")) var out: String
@@ -32,7 +37,13 @@ struct TrainCommand: ParsableCommand {
         try OptionRanges.check(learningRate, in: OptionRanges.learningRate, "--learning-rate")
         try OptionRanges.check(patience, in: OptionRanges.patience, "--patience")
         guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1)") }
+        let range = VAEObjective.klWeightRange
+        guard beta.isFinite && range.contains(beta) else {
+            throw ValidationError("--beta must be between \(VAEObjective.format(range.lowerBound)) and \(VAEObjective.format(range.upperBound))")
+        }
     }
+
+    private var objective: VAEObjective { VAEObjective(klWeight: beta) }
 
     func run() throws {
         let model: VAEModel
@@ -46,6 +57,10 @@ struct TrainCommand: ParsableCommand {
         try checkWritable(out, parameterCount: model.parameterCount)
         let dataset = try dataOptions.load()
         print("Training \(model.configuration) (\(model.parameterCount) parameters) on \(dataset.name): \(dataset.train.count) train, \(dataset.test.count) test images, \(dataset.labelsPresent.count) classes")
+        if let note = dataset.note { print("Note: \(note)") }
+        if objective != .elbo {
+            print("Objective: reconstruction + β KL with \(objective); losses printed are the true negative ELBO (β = 1), the epoch is chosen on the validation objective")
+        }
         // A batch larger than the set would only reserve memory for images that do not exist.
         var batchSize = min(self.batchSize, dataset.train.count)
         if batchSize < self.batchSize {
@@ -57,7 +72,7 @@ struct TrainCommand: ParsableCommand {
         }
         let configuration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
                                                   patience: patience, validationFraction: validationSplit, seed: seed,
-                                                  snapshotInterval: 0)
+                                                  snapshotInterval: 0, objective: objective)
         let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
         let interruption = InterruptHandling(secondMessage: "Nothing was saved; \(out) is as it was.") { signal in
             FileHandle.printError("\n\(InterruptHandling.name(of: signal)): stopping after this batch to save the best weights so far (press Ctrl-C again to quit without saving)")
@@ -91,14 +106,15 @@ struct TrainCommand: ParsableCommand {
             throw CLIError("the weights hold NaN or infinite values; nothing saved, \(out) is as it was")
         }
         let test = Inference(model: model).negativeELBO(dataset.test, seed: 0)
-        print(String(format: "Test neg ELBO %.2f nats per image (reconstruction %.2f + KL %.2f) on %d test images",
+        print(String(format: "Test neg ELBO %.2f nats per image (reconstruction %.2f + KL %.2f, β = 1) on %d test images",
                      test.total, test.reconstruction, test.kl, dataset.test.count))
         let metadata = ModelMetadata(
             configuration: model.configuration, dataset: dataset.name,
             classes: dataset.labelsPresent.map(dataset.className), epochs: outcome.bestEpoch,
             selection: outcome.bestValidation == nil ? .lastEpoch : .bestValidation(on: validationDescription(dataset)),
             validationLoss: outcome.bestValidation, testLoss: test,
-            trainedAt: ISO8601DateFormatter().string(from: Date()))
+            trainedAt: ISO8601DateFormatter().string(from: Date()),
+            objective: VAEObjective(likelihood: objective.likelihood, klWeight: outcome.klWeight), dataNote: dataset.note)
         try CLIError.wrap { try WeightsFile.save(model, metadata: metadata, to: out, force: force) }
         interruption.uninstall()
         if let signal = interruption.received {

@@ -21,11 +21,18 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Test letters shown (encoded, browsed, scattered), sampled evenly over the classes.") var testCount = 2_600
     @Option(help: "Maximum epochs when training from the explorer.") var epochs = 50
     @Flag(help: "Print the median frame times to standard error when quitting.") var frameStats = false
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Show 1-3 more models beside this one, one cursor moving in all; Tab moves the focus (browse, train, save).",
+        valueName: "file"))
+    var compare: [String] = []
 
     func validate() throws {
         try OptionRanges.check(trainCount, in: OptionRanges.syntheticCount, "--train-count")
         try OptionRanges.check(testCount, in: OptionRanges.shownTestCount, "--test-count")
         try OptionRanges.check(epochs, in: OptionRanges.epochs, "--epochs")
+        guard compare.count < ComparedModels.maximumCount else {
+            throw ValidationError("--compare takes 1 to \(ComparedModels.maximumCount - 1) weight files")
+        }
     }
 
     func run() throws {
@@ -43,7 +50,7 @@ struct ExploreCommand: ParsableCommand {
         defer { terminal.stop() }   // also when something below throws
         let signal = app.run()
         terminal.stop()
-        setup.training.stopAndWait()
+        app.stopTraining()
         if frameStats { FileHandle.printError(app.frameSummary) }
         if signal != 0 { throw ExitCode(128 + signal) }
     }
@@ -76,7 +83,9 @@ struct ExploreCommand: ParsableCommand {
         let source = dataOptions.source
         let data: ExplorerData, dataName: String
         let training: TrainingSession
-        let configuration = TrainingConfiguration(epochs: epochs, batchSize: 128, patience: 4, seed: 0, snapshotInterval: 1.0)
+        // Training continues with the β the weights were trained with ({ and } change it).
+        let configuration = TrainingConfiguration(epochs: epochs, batchSize: 128, patience: 4, seed: 0, snapshotInterval: 1.0,
+                                                  objective: metadata.objective)
         switch source {
         case .synthetic:
             let keep = try Self.letterLabels(dataOptions.letters)
@@ -98,9 +107,18 @@ struct ExploreCommand: ParsableCommand {
             dataName = dataset.name
             training = TrainingSession(dataName: dataset.name, configuration: configuration, codeImages: data.codeImages) { dataset }
         }
+        // Each compared model trains on the same data with its own β, and saves to its own file.
+        let compared = try compare.map { path -> ExplorerApp.ComparedSetup in
+            let (other, otherMetadata) = try CLIError.wrap { try WeightsFile.load(path) }
+            try CLIError.wrap { try other.configuration.checkFits(ImageSet.geometry) }
+            var own = configuration
+            own.objective = otherMetadata.objective
+            return ExplorerApp.ComparedSetup(model: other, metadata: otherMetadata, path: path,
+                                             training: training.sibling(configuration: own))
+        }
         return ExplorerApp.Setup(model: model, metadata: metadata, weightsDescription: description, savePath: savePath, data: data,
                                  capabilities: TerminalCapabilities(pixels: .shades, colours: false), training: training,
-                                 dataName: dataName, initialMessage: message)
+                                 dataName: dataName, initialMessage: message, compared: compared)
     }
 
     /// Labels 1...26 of the letters named by --letters (all when absent).

@@ -45,7 +45,7 @@ public struct DataSelection: Sendable, Equatable {
         if trainOnRealTest && testSplit == .all { throw DataSelectionError.wouldScoreTrainingLetters }
 
         var trains: [ImageSet] = [], tests: [ImageSet] = [], validations: [ImageSet] = []
-        var trainNames: [String] = [], testNames: [String] = []
+        var trainNames: [String] = [], testNames: [String] = [], notes: [String] = []
         var classNames: [Int: String] = [:]
         let loaded = try parts.map { try $0.loadSingle() }
         for (part, dataset) in zip(parts, loaded) {
@@ -60,8 +60,10 @@ public struct DataSelection: Sendable, Equatable {
             func counted(_ what: String, _ count: Int) -> String {
                 "\(name) \(what) \(count)" + (times > 1 ? " x\(times)" : "")
             }
-            trains.append(dataset.train.repeated(times))
-            trainNames.append(counted("train", dataset.train.count))
+            if dataset.train.count > 0 || !part.isReal {
+                trains.append(dataset.train.repeated(times))
+                trainNames.append(counted("train", dataset.train.count))
+            }
             guard part.isReal else {
                 if testSplit == .all {
                     tests.append(dataset.test)
@@ -70,28 +72,36 @@ public struct DataSelection: Sendable, Equatable {
                 continue
             }
             let partition = TestPartition(labels: dataset.test.labels)
-            if trainOnRealTest {
+            // A folder with only a test split: nothing else to train on, so its trainable part is
+            // trained on (as --train-on-real-test would), and it is scored on its held-out quarter.
+            let testOnly = dataset.train.count == 0
+            if testOnly {
+                notes.append("\(name) holds only a test split: trained on its part outside the held-out quarter and the validation tenth (\(partition.rest.count) images), validated on that tenth, scored on the held-out quarter")
+            }
+            if trainOnRealTest || testOnly {
                 trains.append(dataset.test.subset(partition.rest).repeated(times))
                 trainNames.append(counted("test-rest", partition.rest.count))
                 // Early stopping watches the validation part: real letters, each once, never trained on.
                 validations.append(dataset.test.subset(partition.validation))
             }
             let testIndices: [Int]? = switch testSplit {
-            case .all: nil
+            case .all: testOnly ? partition.heldOut : nil
             case .heldOut: partition.heldOut
             case .validation: partition.validation
             }
             let test = testIndices.map(dataset.test.subset) ?? dataset.test
             tests.append(test)
-            testNames.append("\(name) test" + (testIndices == nil ? "" : "-\(testSplit.rawValue)") + " \(test.count)")
+            let partName = testSplit == .all ? TestSplit.heldOut.rawValue : testSplit.rawValue
+            testNames.append("\(name) test" + (testIndices == nil ? "" : "-\(partName)") + " \(test.count)")
         }
         var name = trainNames.joined(separator: " + ") + "; test: " + testNames.joined(separator: " + ")
         let validation = validations.isEmpty ? nil : ImageSet.concatenating(validations)
         if let validation { name += "; validation: real test-validation \(validation.count)" }
-        let singlePlain = parts.count == 1 && testSplit == .all && !trainOnRealTest && realRepeat == 1
+        let singlePlain = parts.count == 1 && testSplit == .all && !trainOnRealTest && realRepeat == 1 && notes.isEmpty
         return LabelledDataset(name: singlePlain ? loaded[0].name : name,
                                train: ImageSet.concatenating(trains), test: ImageSet.concatenating(tests),
-                               classNames: classNames, validation: validation)
+                               classNames: classNames, validation: validation,
+                               note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 
     /// "synthetic-letters", or the data set's kind and its folder: "emnist-letters (idx) in emnist-letters-partial".

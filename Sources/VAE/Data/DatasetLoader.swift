@@ -6,7 +6,7 @@ public enum DatasetLoader {
     /// gzipped or not) or as CSV (`emnist-<split>-{train,test}.csv`): the split named by `emnistSplit`, or
     /// else the first present of letters, digits, balanced, byclass, bymerge and mnist. Failing that, an
     /// MNIST-format set (`train-` and `t10k-` IDX files: MNIST digits, or Fashion-MNIST when the folder's
-    /// path says "fashion"). EMNIST images are transposed to upright; class names come from
+    /// path says "fashion"), or the `t10k-` files alone: a data set with an empty training split. EMNIST images are transposed to upright; class names come from
     /// `emnist-<split>-mapping.txt` when present, else from NIST's published mapping.
     public static func load(directory: String, emnistSplit: EMNISTSplit? = nil) throws -> LabelledDataset {
         var isDirectory: ObjCBool = false
@@ -43,15 +43,22 @@ public enum DatasetLoader {
             }
         }
         if let split = emnistSplit { throw DataError.missingFile(path(split.filePrefix + "train-images-idx3-ubyte")) }
+        let fashion = directory.lowercased().contains("fashion")
+        let (mnistName, mnistClasses) = fashion ? ("fashion-mnist", ClassNames.fashion) : ("mnist", ClassNames.digits)
         if let trainImages = existing("train-images-idx3-ubyte") {
             let files = try [trainImages, required("train-labels-idx1-ubyte"),
                              required("t10k-images-idx3-ubyte"), required("t10k-labels-idx1-ubyte")]
             let (train, test) = try loadSplits({ try idxSet(files[0], labels: files[1], transposed: false) },
                                                { try idxSet(files[2], labels: files[3], transposed: false) },
                                                together: try loadsTogether(files[0], files[2]))
-            let fashion = directory.lowercased().contains("fashion")
-            return LabelledDataset(name: fashion ? "fashion-mnist" : "mnist", train: train, test: test,
-                                   classNames: fashion ? ClassNames.fashion : ClassNames.digits)
+            return LabelledDataset(name: mnistName, train: train, test: test, classNames: mnistClasses)
+        }
+        // Only the test split (MNIST's training images are not always to be had): an empty training
+        // split, which `DataSelection` fills from the test split's trainable part.
+        if let testImages = existing("t10k-images-idx3-ubyte") {
+            let test = try idxSet(testImages, labels: required("t10k-labels-idx1-ubyte"), transposed: false)
+            return LabelledDataset(name: mnistName, train: ImageSet(pixels: [], labels: []), test: test,
+                                   classNames: mnistClasses)
         }
         throw DataError.noDataSetFound(directory: directory)
     }

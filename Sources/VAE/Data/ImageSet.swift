@@ -70,12 +70,18 @@ public struct LabelledDataset: Sendable {
     /// letters' validation part, `TestPartition`); otherwise the trainer holds out part of `train`.
     public var validation: ImageSet?
 
-    public init(name: String, train: ImageSet, test: ImageSet, classNames: [Int: String], validation: ImageSet? = nil) {
+    /// Where the splits came from when that is unusual (a folder holding only a test split, trained on
+    /// outside its held-out quarter): said in the output and kept in weight metadata as `data_note`.
+    public var note: String?
+
+    public init(name: String, train: ImageSet, test: ImageSet, classNames: [Int: String], validation: ImageSet? = nil,
+                note: String? = nil) {
         self.name = name
         self.train = train
         self.test = test
         self.classNames = classNames
         self.validation = validation
+        self.note = note
     }
 
     /// The labels that occur, sorted.
@@ -97,7 +103,7 @@ public struct LabelledDataset: Sendable {
             keep.insert(label)
         }
         return LabelledDataset(name: name, train: train.filtered(labels: keep), test: test.filtered(labels: keep),
-                               classNames: classNames, validation: validation?.filtered(labels: keep))
+                               classNames: classNames, validation: validation?.filtered(labels: keep), note: note)
     }
 
     /// The lower-case letters a...z as EMNIST letters numbers them (1...26).

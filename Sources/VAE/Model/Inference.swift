@@ -75,6 +75,22 @@ public final class Inference: @unchecked Sendable {
         return total.scaled(by: 1 / Double(images.count))
     }
 
+    /// The importance-weighted bound on log p(x) per image, averaged over `images` (nats; its negative
+    /// is an upper bound on the negative log-likelihood, tighter than the negative ELBO for K > 1).
+    /// `samples` (K) draws of z per image, with a fixed seed. See `importanceWeightedBounds`.
+    public func importanceWeightedBound(_ images: ImageSet, samples: Int, seed: UInt64 = 0, batchSize: Int = 128) -> Double {
+        guard images.count > 0 else { return 0 }
+        let step = workspace(batchSize)
+        let batchSize = step.batchCapacity
+        var generator = SeededGenerator(seed: seed)
+        var total: Double = 0
+        for start in stride(from: 0, to: images.count, by: batchSize) {
+            step.loadBatch(images, indices: Array(start ..< min(start + batchSize, images.count))[...])
+            total += step.importanceWeightedBounds(samples: samples, using: &generator).reduce(0, +)
+        }
+        return total / Double(images.count)
+    }
+
     private func workspace(_ requested: Int) -> TrainingStep {
         let batchSize = min(requested, configuration.largestBatch)
         if let w = batchWorkspace, w.batchCapacity >= batchSize { return w }

@@ -15,15 +15,19 @@ import Glibc
 ///     logits              [B, N]   the decoder's output; sigmoid(logits) are pixel probabilities
 ///     logitsGradient      [B, N]   dL/dlogits = (sigmoid(logits) - x) / B
 ///     zGradient           [B, L]   dL/dz, from the decoder's backward
-///     meanGradient        [B, L]   dL/dmean   = dz + mean / B
-///     logVarianceGradient [B, L]   dL/dlogvar = dz * eps * sigma / 2 + (exp(logvar) - 1) / (2B),  sigma = exp(logvar / 2)
+///     meanGradient        [B, L]   dL/dmean   = dz + β mean / B
+///     logVarianceGradient [B, L]   dL/dlogvar = dz * eps * sigma / 2 + β (exp(logvar) - 1) / (2B),  sigma = exp(logvar / 2)
 ///
-/// L is the batch-mean loss, so every gradient carries the 1/B. The architecture's own activations live
+/// L is the batch mean of `objective` (reconstruction + β KL), so every gradient carries the 1/B; the
+/// loss parts `forward` returns are unweighted, so the true ELBO can always be reported beside it. The architecture's own activations live
 /// in its `NetworkBatchPass`.
 public final class TrainingStep: @unchecked Sendable {
     public let model: VAEModel
     public let batchCapacity: Int
-    private let pass: any NetworkBatchPass
+    /// What `backward` differentiates; `forward` measures its unweighted parts. The trainer may change
+    /// β between batches.
+    public var objective: VAEObjective
+    let pass: any NetworkBatchPass
 
     public let input: Matrix
     public let mean: Matrix
@@ -38,9 +42,10 @@ public final class TrainingStep: @unchecked Sendable {
     let meanGradient: Matrix
     let logVarianceGradient: Matrix
 
-    public init(model: VAEModel, batchCapacity: Int) {
+    public init(model: VAEModel, batchCapacity: Int, objective: VAEObjective = .elbo) {
         self.model = model
         self.batchCapacity = batchCapacity
+        self.objective = objective
         pass = model.network.makeBatchPass(batchCapacity: batchCapacity)
         let (n, l) = (model.configuration.inputSize, model.configuration.latentDim)
         func m(_ columns: Int) -> Matrix { Matrix(rows: batchCapacity, columns: columns) }
@@ -71,7 +76,8 @@ public final class TrainingStep: @unchecked Sendable {
         pass.encode(input, mean: mean, logVariance: logVariance)
     }
 
-    /// Forward pass over the `input` rows: the summed loss of the batch (not yet divided by B).
+    /// Forward pass over the `input` rows: the summed loss parts of the batch (not yet divided by B,
+    /// not weighted by β: `objective.value(of:)` weighs them).
     /// With `sampleNoise`, draws eps from `generator`; otherwise uses what `noise` holds (tests set it).
     @discardableResult
     public func forward(sampleNoise: Bool = true, using generator: inout SeededGenerator,
@@ -82,25 +88,30 @@ public final class TrainingStep: @unchecked Sendable {
         if sampleNoise { for i in 0 ..< noise.count { noise.storage[i] = generator.nextGaussian() } }
         VAEModel.reparameterize(mean: mean, logVariance: logVariance, noise: noise, into: z)
         pass.decode(z, logits: logits)
-        let reconstruction = VAELoss.reconstruction(
-            logits: logits, targets: input, gradient: computeGradients ? logitsGradient : nil,
-            scale: 1 / Float(batch))
+        let reconstruction: Double
+        switch objective.likelihood {
+        case .bernoulli:
+            reconstruction = VAELoss.reconstruction(logits: logits, targets: input,
+                                                    gradient: computeGradients ? logitsGradient : nil,
+                                                    scale: 1 / Float(batch))
+        }
         return LossParts(reconstruction: reconstruction, kl: VAELoss.kl(mean: mean, logVariance: logVariance))
     }
 
     /// Backward pass after `forward(computeGradients: true)`: fills every parameter's gradient
-    /// with d(batch-mean loss)/d(parameter).
+    /// with d(batch-mean objective)/d(parameter).
     public func backward() {
         let batch = input.rows
         let scale = 1 / Float(batch)
+        let klScale = Float(objective.klWeight) * scale
         zGradient.rows = batch
         pass.decodeBackward(logitsGradient: logitsGradient, zGradient: zGradient)
         meanGradient.rows = batch; logVarianceGradient.rows = batch
         for i in 0 ..< mean.count {
             let sigma = expf(0.5 * logVariance.storage[i])
-            meanGradient.storage[i] = zGradient.storage[i] + mean.storage[i] * scale
+            meanGradient.storage[i] = zGradient.storage[i] + mean.storage[i] * klScale
             logVarianceGradient.storage[i] = zGradient.storage[i] * noise.storage[i] * sigma * 0.5
-                + (sigma * sigma - 1) * 0.5 * scale
+                + (sigma * sigma - 1) * 0.5 * klScale
         }
         pass.encodeBackward(meanGradient: meanGradient, logVarianceGradient: logVarianceGradient)
     }

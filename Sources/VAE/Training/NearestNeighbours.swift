@@ -55,6 +55,18 @@ public struct NearestNeighbours: Sendable {
         query.withUnsafeBufferPointer { classify($0, k: k) }
     }
 
+    /// The predicted label of each of `queries` (`[count, dimension]`), on all cores; empty when there
+    /// are no reference codes.
+    public func predictions(queries: [Float], k: Int = NearestNeighbours.defaultK) -> [Int] {
+        guard !labels.isEmpty else { return [] }
+        let count = queries.count / dimension
+        return Parallel.mapChunks(count: count) { range in
+            queries.withUnsafeBufferPointer { q in
+                range.map { i in classify(UnsafeBufferPointer(rebasing: q[i * dimension ..< (i + 1) * dimension]), k: k)! }
+            }
+        }.flatMap { $0 }
+    }
+
     /// Fraction of `queries` (`[count, dimension]`) whose predicted label equals `expected`, on all cores.
     public func accuracy(queries: [Float], expected: [Int], k: Int = NearestNeighbours.defaultK) -> Double {
         guard !expected.isEmpty else { return 0 }

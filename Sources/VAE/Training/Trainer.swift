@@ -3,7 +3,9 @@ import Foundation
 /// Trains a model on a data set: shuffled mini-batches, Adam, a validation pass each epoch on images
 /// kept out of training (the data set's own validation images, or else a stratified part of the
 /// training split; never the test split), early stopping that keeps the best weights, and a guard
-/// against NaN or infinite losses.
+/// against NaN or infinite losses. The gradient descends `configuration.objective`, whose β
+/// `control.setKLWeight` may change between batches; losses reported are the true negative ELBO
+/// (β = 1), and the epoch is chosen on the validation objective at the current β.
 ///
 /// `run` works on the calling thread; `start` runs it on a background thread of its own. Either way,
 /// progress goes to `channel` and the model ends up holding the chosen weights.
@@ -81,7 +83,8 @@ public final class Trainer: @unchecked Sendable {
         let batchesPerEpoch = (train.count + batchSize - 1) / batchSize
         channel.send(.started(TrainingPlan(epochs: config.epochs, batchesPerEpoch: batchesPerEpoch,
                                            trainCount: train.count, validationCount: validation.count)))
-        let step = TrainingStep(model: model, batchCapacity: min(batchSize, max(train.count, 1)))
+        let step = TrainingStep(model: model, batchCapacity: min(batchSize, max(train.count, 1)),
+                                objective: config.objective)
         let optimizer = Adam(parameters: model.parameters, learningRate: config.learningRate)
         let evaluator = Inference(model: model)
         var generator = SeededGenerator(seed: config.seed)
@@ -90,12 +93,13 @@ public final class Trainer: @unchecked Sendable {
         var best = model.tensors()
         var bestEpoch = 0
         var bestValidation: LossParts?
+        var bestKLWeight = config.objective.klWeight
         var epochsWithoutImprovement = 0
         var history: [EpochSummary] = []
         func finish(_ reason: TrainingOutcome.Reason, epochsRun: Int) -> TrainingOutcome {
             try? model.load(best)   // same names and shapes: cannot fail
             return TrainingOutcome(reason: reason, epochsRun: epochsRun, bestEpoch: bestEpoch,
-                                   bestValidation: bestValidation, history: history)
+                                   bestValidation: bestValidation, klWeight: bestKLWeight, history: history)
         }
         guard train.count > 0 else { return finish(.diverged("the training split holds no images"), epochsRun: 0) }
 
@@ -109,6 +113,7 @@ public final class Trainer: @unchecked Sendable {
                 let keepGoing = control.waitWhilePaused(onPause: { channel.send(.paused) },
                                                         onResume: { channel.send(.resumed) })
                 if !keepGoing { return finish(.stoppedByUser, epochsRun: epoch - 1) }
+                if let beta = control.takeKLWeight() { step.objective.klWeight = beta }
                 let indices = order[batch * batchSize ..< min((batch + 1) * batchSize, train.count)]
                 step.loadBatch(train, indices: indices)
                 let loss = step.forward(using: &generator, computeGradients: true)
@@ -128,7 +133,7 @@ public final class Trainer: @unchecked Sendable {
                     channel.send(.progress(TrainingProgress(
                         epoch: epoch, batch: batch + 1, batchesPerEpoch: batchesPerEpoch, samplesSeen: seen,
                         runningLoss: lossSum / Double(seen), samplesPerSecond: Double(seen) / max(elapsed, 1e-9),
-                        epochSeconds: elapsed)))
+                        epochSeconds: elapsed, klWeight: step.objective.klWeight)))
                 }
                 if config.snapshotInterval > 0 && now.timeIntervalSince(lastSnapshot) >= config.snapshotInterval {
                     lastSnapshot = now
@@ -145,9 +150,15 @@ public final class Trainer: @unchecked Sendable {
                 }
                 epochValidation = loss
             }
-            // Without validation every epoch is the newest, and the newest is kept.
-            let improved = epochValidation.map { loss in bestValidation.map { loss.total < $0.total } ?? true } ?? true
-            let summary = EpochSummary(epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)), validation: epochValidation,
+            // Without validation every epoch is the newest, and the newest is kept. With it, the epoch
+            // that minimises what is being trained: the validation objective at today's β (both sides
+            // weighed by the same β, so a β changed mid-run compares like with like).
+            let objective = step.objective
+            let improved = epochValidation.map { loss in
+                bestValidation.map { objective.value(of: loss) < objective.value(of: $0) } ?? true
+            } ?? true
+            let summary = EpochSummary(epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)),
+                                       klWeight: objective.klWeight, validation: epochValidation,
                                        seconds: seconds, samplesPerSecond: Double(seen) / max(seconds, 1e-9),
                                        improved: improved)
             history.append(summary)
@@ -157,6 +168,7 @@ public final class Trainer: @unchecked Sendable {
                 best = model.tensors()
                 bestEpoch = epoch
                 bestValidation = epochValidation
+                bestKLWeight = objective.klWeight
                 epochsWithoutImprovement = 0
             } else {
                 epochsWithoutImprovement += 1

@@ -17,10 +17,12 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var snapshotInterval: Double = 1.0
     /// Seconds between progress events.
     public var progressInterval: Double = 0.1
+    /// What the gradient descends (β may change during the run through `TrainingControl`).
+    public var objective: VAEObjective = .elbo
 
     public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 1e-3, patience: Int = 4,
                 validationFraction: Double = 0.1, seed: UInt64 = 0, snapshotInterval: Double = 1.0,
-                progressInterval: Double = 0.1) {
+                progressInterval: Double = 0.1, objective: VAEObjective = .elbo) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -29,5 +31,6 @@ public struct TrainingConfiguration: Sendable, Equatable {
         self.seed = seed
         self.snapshotInterval = snapshotInterval
         self.progressInterval = progressInterval
+        self.objective = objective
     }
 }

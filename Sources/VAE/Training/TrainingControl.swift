@@ -1,12 +1,32 @@
 import Foundation
 
-/// Pause, resume and stop requests from any thread; the trainer checks them between mini-batches.
+/// Pause, resume and stop requests, and a new KL weight β, from any thread; the trainer checks them
+/// between mini-batches.
 public final class TrainingControl: @unchecked Sendable {
     private let condition = NSCondition()
     private var paused = false
     private var stopped = false
+    private var requestedKLWeight: Double?
 
     public init() {}
+
+    /// Asks the trainer to weigh the KL term by `beta` from its next mini-batch on; clamped to
+    /// `VAEObjective.klWeightRange`. Returns the β that will be used.
+    @discardableResult
+    public func setKLWeight(_ beta: Double) -> Double {
+        let range = VAEObjective.klWeightRange
+        let clamped = beta.isNaN ? range.lowerBound : min(max(beta, range.lowerBound), range.upperBound)
+        condition.lock(); requestedKLWeight = clamped; condition.unlock()
+        return clamped
+    }
+
+    /// Takes the β requested since the last call, if any (the trainer's side of `setKLWeight`).
+    func takeKLWeight() -> Double? {
+        condition.lock(); defer { condition.unlock() }
+        let beta = requestedKLWeight
+        requestedKLWeight = nil
+        return beta
+    }
 
     public var isPaused: Bool { condition.lock(); defer { condition.unlock() }; return paused }
 

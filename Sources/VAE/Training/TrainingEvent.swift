@@ -26,10 +26,12 @@ public struct TrainingProgress: Sendable, Equatable {
     public var batch: Int
     public var batchesPerEpoch: Int
     public var samplesSeen: Int
-    /// Mean loss per image over this epoch so far.
+    /// Mean negative ELBO (β = 1) per image over this epoch so far.
     public var runningLoss: Double
     public var samplesPerSecond: Double
     public var epochSeconds: Double
+    /// The KL weight the gradient uses now.
+    public var klWeight: Double = 1
 
     /// Seconds left in this epoch at the current speed.
     public var secondsRemaining: Double {
@@ -40,7 +42,10 @@ public struct TrainingProgress: Sendable, Equatable {
 
 public struct EpochSummary: Sendable, Equatable {
     public var epoch: Int
+    /// Mean negative ELBO (β = 1) per image over the epoch's batches.
     public var trainLoss: Double
+    /// The KL weight at the end of the epoch (the one its validation objective uses).
+    public var klWeight: Double = 1
     /// The loss on the validation part (nil when training without one).
     public var validation: LossParts?
     public var seconds: Double
@@ -92,5 +97,7 @@ public struct TrainingOutcome: Sendable, Equatable {
     public var bestEpoch: Int
     /// That epoch's validation loss; nil when training ran without a validation part.
     public var bestValidation: LossParts?
+    /// The KL weight β the kept weights were trained with last (it may change during a run).
+    public var klWeight: Double = 1
     public var history: [EpochSummary]
 }

@@ -5,7 +5,9 @@ import Foundation
 /// Format versions: 1 (MLP only: `architecture`, `input_size`, `hidden_size`, `latent_dim`, test loss
 /// measured on the split that chose the weights); 2 (adds `channels` for the conv kind, the validation
 /// split that chose the weights, and a test loss measured separately on the test split); 3 (adds the
-/// input geometry `image_height`, `image_width`, `image_channels`, whose product is `input_size`).
+/// input geometry `image_height`, `image_width`, `image_channels`, whose product is `input_size`; the
+/// training objective `kl_weight` and `likelihood`; and `data_note`. Absent in older files, the geometry
+/// is inferred from the input size and the rest read as β = 1, Bernoulli, no note).
 public struct ModelMetadata: Sendable, Equatable {
     /// How the saved weights were chosen among the epochs trained.
     public enum Selection: Sendable, Equatable {
@@ -31,10 +33,15 @@ public struct ModelMetadata: Sendable, Equatable {
     /// Negative ELBO per image on the data set's test split, never used for choosing.
     public var testLoss: LossParts?
     public var trainedAt: String?
+    /// The objective the weights were trained with (β, the likelihood).
+    public var objective: VAEObjective = .elbo
+    /// Free text when the images came from somewhere unusual (e.g. a test split trained on).
+    public var dataNote: String?
 
     public init(configuration: ModelConfiguration, dataset: String = "untrained", classes: [String] = [],
                 epochs: Int = 0, selection: Selection = .unknown, validationLoss: LossParts? = nil,
-                testLoss: LossParts? = nil, trainedAt: String? = nil) {
+                testLoss: LossParts? = nil, trainedAt: String? = nil, objective: VAEObjective = .elbo,
+                dataNote: String? = nil) {
         self.configuration = configuration
         self.dataset = dataset
         self.classes = classes
@@ -43,6 +50,8 @@ public struct ModelMetadata: Sendable, Equatable {
         self.validationLoss = validationLoss
         self.testLoss = testLoss
         self.trainedAt = trainedAt
+        self.objective = objective
+        self.dataNote = dataNote
     }
 
     static let formatName = "latent-explorer-vae"
@@ -75,6 +84,9 @@ public struct ModelMetadata: Sendable, Equatable {
         Self.write(validationLoss, prefix: "validation", into: &out)
         Self.write(testLoss, prefix: "test", into: &out)
         if let trainedAt { out["trained_at"] = trainedAt }
+        out["kl_weight"] = VAEObjective.format(objective.klWeight)
+        out["likelihood"] = objective.likelihood.rawValue
+        if let dataNote { out["data_note"] = dataNote }
         return out
     }
 
@@ -119,8 +131,31 @@ public struct ModelMetadata: Sendable, Equatable {
             geometry = ImageGeometry(height: try integer("image_height"), width: try integer("image_width"),
                                      channels: try integer("image_channels"))
         }
+        _ = try objective(from: strings)
         return ModelConfiguration(kind: kind, inputSize: inputSize, hiddenSize: try integer("hidden_size"),
                                   latentDim: try integer("latent_dim"), channels: channels, geometry: geometry)
+    }
+
+    /// The training objective a file declares: β = 1 and Bernoulli when absent; a likelihood this
+    /// program does not know, or a β that is not a number in range, is refused (the decoder's output
+    /// would be misread).
+    static func objective(from strings: [String: String]) throws -> VAEObjective {
+        var objective = VAEObjective.elbo
+        if let name = strings["likelihood"] {
+            guard let likelihood = VAEObjective.Likelihood(rawValue: name) else {
+                let known = VAEObjective.Likelihood.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ModelError.invalidConfiguration("unknown likelihood '\(name)' (this program knows \(known))")
+            }
+            objective.likelihood = likelihood
+        }
+        if let text = strings["kl_weight"] {
+            guard let beta = VAEObjective.parseKLWeight(text) else {
+                throw ModelError.invalidConfiguration("the metadata's kl_weight '\(text)' is not a number")
+            }
+            objective.klWeight = beta
+            try objective.validate()
+        }
+        return objective
     }
 
     /// Reads the descriptive fields back; `configuration` comes from `configuration(from:)` or the tensors.
@@ -143,6 +178,8 @@ public struct ModelMetadata: Sendable, Equatable {
             testLoss = Self.read(prefix: "test", from: strings)
         }
         trainedAt = strings["trained_at"]
+        objective = (try? Self.objective(from: strings)) ?? .elbo
+        dataNote = strings["data_note"]
     }
 
     private static func write(_ loss: LossParts?, prefix: String, into strings: inout [String: String]) {

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import VAE
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare 1-4 models on one data set: likelihood, active units, k-NN, confusions, crowding.",
+        discussion: """
+            One row per model: the test negative ELBO (reconstruction + KL, β = 1), the negative \
+            log-likelihood estimate from the importance-weighted bound (K samples), the active latent units \
+            (dimensions whose posterior mean varies over the test set by more than 0.01), the k-NN accuracy \
+            on latent means (training codes as references), the most confused pairs of the k-NN's confusion \
+            matrix, and how crowded the space is: the mean silhouette of the test codes by class (1: tight, \
+            separate classes; 0: overlapping, crowded; below 0: mixed up) and the between- over within-class \
+            spread. Each model is scored on its own classes (the weight file's `classes`) and, when they \
+            differ, all on the classes they share (when they share any). --out draws each model's latent grid and its test codes \
+            side by side at one scale (SVG or PNG).
+            """)
+
+    @Argument(help: ArgumentHelp("The weight files to compare (1 to 4).", valueName: "file"))
+    var weights: [String]
+    @OptionGroup var dataOptions: DataOptions
+    @Option(help: ArgumentHelp("Samples of z per image for the likelihood estimate (1: the ELBO).", valueName: "K"))
+    var importanceSamples = 100
+    @Option(help: "Neighbours that vote in the classifier.") var k = NearestNeighbours.defaultK
+    @Option(help: "Most confused pairs listed per model.") var pairs = 3
+    @Flag(help: "Print one JSON object instead of the table.") var json = false
+    @Option(name: .shortAndLong, help: ArgumentHelp("Draw the grids and scatters to this file (.svg or .png).", valueName: "file"))
+    var out: String?
+    @Option(help: ArgumentHelp("Half-width of the plane drawn (default: what holds 98% of every model's codes).", valueName: "R"))
+    var range: Float?
+
+    static let modelCounts = 1 ... 4
+
+    func validate() throws {
+        guard Self.modelCounts.contains(weights.count) else { throw ValidationError("compare takes 1 to 4 weight files") }
+        guard (1 ... Evaluation.maximumImportanceSamples).contains(importanceSamples) else {
+            throw ValidationError("--importance-samples must be between 1 and \(Evaluation.maximumImportanceSamples)")
+        }
+        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+        guard pairs >= 0 else { throw ValidationError("--pairs must be 0 or more") }
+        if let range { guard range > 0 && range.isFinite else { throw ValidationError("--range must be positive") } }
+        if let out {
+            guard ComparisonOutput.Format(path: out) != nil else { throw ValidationError("--out must name a .svg or .png file") }
+        }
+    }
+
+    func run() throws {
+        let loaded = try weights.map { path in try CLIError.wrap { try WeightsFile.load(path) } }
+        for model in loaded.map(\.model) { try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) } }
+        let dataset = try dataOptions.load()
+        let available = Set(dataset.labelsPresent.map(dataset.className))
+        // Each model's own classes: those its file names that the data has (all of the data's when the
+        // file names none, as files from elsewhere do).
+        let own: [[String]] = try zip(weights, loaded).map { path, entry in
+            guard !entry.metadata.classes.isEmpty else { return dataset.labelsPresent.map(dataset.className) }
+            let mine = entry.metadata.classes.filter(available.contains)
+            guard !mine.isEmpty else {
+                throw CLIError("\(path) was trained on \(entry.metadata.classes.joined(separator: " ")), none of which \(dataset.name) holds")
+            }
+            return mine
+        }
+        let shared = own.dropFirst().reduce(Set(own[0])) { $0.intersection($1) }
+        let sharedNames = dataset.labelsPresent.map(dataset.className).filter(shared.contains)
+        // Models of disjoint classes (letters and digits on a mixed set) are each scored on their own.
+        let separate = !sharedNames.isEmpty && own.contains { Set($0) != shared }
+
+        func scored(on names: [String]) throws -> LabelledDataset {
+            let restricted = try CLIError.wrap { try dataset.restricted(toClassNames: names) }
+            guard restricted.test.count > 0 else { throw CLIError("\(dataset.name) has no test images of \(names.joined(separator: " "))") }
+            return restricted
+        }
+        var rows: [ComparisonOutput.Row] = []
+        for (index, entry) in loaded.enumerated() {
+            let ownReport = LatentSpaceReport.measure(model: entry.model, dataset: try scored(on: own[index]),
+                                                      importanceSamples: importanceSamples, k: k)
+            let sharedReport = separate
+                ? LatentSpaceReport.measure(model: entry.model, dataset: try scored(on: sharedNames),
+                                            importanceSamples: importanceSamples, k: k)
+                : ownReport
+            rows.append(ComparisonOutput.Row(path: weights[index], model: entry.model, metadata: entry.metadata,
+                                             own: ownReport, shared: sharedReport))
+        }
+        let output = ComparisonOutput(dataset: dataset, rows: rows, sharedClasses: sharedNames, separate: separate,
+                                      importanceSamples: importanceSamples, k: k, pairs: pairs)
+        if json {
+            print(try output.json())
+        } else {
+            print(output.table())
+        }
+        if let out {
+            let (range, written) = try output.writeFigure(to: out, range: range)
+            if !json { print("Wrote \(written) to \(out): each model's grid and test codes over [-\(String(format: "%.2g", range)), \(String(format: "%.2g", range))]²") }
+        }
+    }
+}

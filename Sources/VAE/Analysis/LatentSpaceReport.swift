@@ -1,0 +1,56 @@
+/// Everything `compare` says about one model on one data set (usually restricted to some classes):
+/// how well it models the images, how many latent dimensions it uses, and how well its latent space
+/// separates the classes.
+public struct LatentSpaceReport: Sendable {
+    /// The labels scored (those with test images), sorted.
+    public var classes: [Int]
+    public var testCount: Int
+    /// Test negative ELBO per image (β = 1), one z sample per image, seed 0.
+    public var loss: LossParts
+    /// K of the importance-weighted bound (1: it is the ELBO).
+    public var importanceSamples: Int
+    /// The importance-weighted lower bound on log p(x) per image (nats).
+    public var logLikelihoodBound: Double
+    public var latentDim: Int
+    /// Dimensions whose posterior mean varies over the test images by more than `ActiveUnits.varianceThreshold`.
+    public var activeUnits: Int
+    /// The k-NN classifier's confusions on the test codes (training codes as references).
+    public var confusion: ConfusionMatrix
+    public var k: Int
+    /// `ClassSeparation.crowding` of the test codes: the share of a code's nearest codes that belong to
+    /// another class (0: separate classes; larger: more crowded). The number `compare` calls crowding.
+    public var crowding: Double
+    /// `ClassSeparation.silhouette` of the test codes: near 1 well separated, near 0 crowded.
+    public var silhouette: Double
+    /// `ClassSeparation.spreadRatio` of the test codes.
+    public var spreadRatio: Double
+    /// The test codes (`[testCount, latentDim]`, posterior means) and their labels, for pictures.
+    public var testCodes: [Float]
+    public var testLabels: [Int]
+
+    public var knnAccuracy: Double { confusion.accuracy }
+
+    /// Scores `model` on `dataset` (train codes are the k-NN references, test codes the queries).
+    public static func measure(model: VAEModel, dataset: LabelledDataset, importanceSamples: Int = 1,
+                               k: Int = NearestNeighbours.defaultK) -> LatentSpaceReport {
+        let inference = Inference(model: model)
+        let dimension = model.latentDim
+        let loss = inference.negativeELBO(dataset.test, seed: 0)
+        let bound = importanceSamples > 1
+            ? inference.importanceWeightedBound(dataset.test, samples: importanceSamples, seed: 0) : -loss.total
+        let testCodes = inference.encodeMeans(dataset.test)
+        let reference = NearestNeighbours(codes: inference.encodeMeans(dataset.train), labels: dataset.train.labels,
+                                          dimension: dimension)
+        let predicted = reference.predictions(queries: testCodes, k: k)
+        let labels = dataset.test.labels
+        return LatentSpaceReport(
+            classes: Array(Set(labels)).sorted(), testCount: labels.count, loss: loss,
+            importanceSamples: importanceSamples, logLikelihoodBound: bound, latentDim: dimension,
+            activeUnits: ActiveUnits.count(codes: testCodes, dimension: dimension),
+            confusion: ConfusionMatrix(actual: predicted.isEmpty ? [] : labels, predicted: predicted), k: k,
+            crowding: ClassSeparation.crowding(codes: testCodes, labels: labels, dimension: dimension),
+            silhouette: ClassSeparation.silhouette(codes: testCodes, labels: labels, dimension: dimension),
+            spreadRatio: ClassSeparation.spreadRatio(codes: testCodes, labels: labels, dimension: dimension),
+            testCodes: testCodes, testLabels: labels)
+    }
+}
