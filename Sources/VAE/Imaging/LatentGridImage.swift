@@ -22,36 +22,26 @@ public enum LatentGridImage {
         }
     }
 
-    /// Greyscale pixels of a `(columns*28) x (rows*28)` image (ink is white on black, like the data).
-    public static func render(_ inference: Inference, size: Int, range: Float,
-                              plane: Plane? = nil) -> (width: Int, height: Int, pixels: [UInt8]) {
+    /// The decoded images of the grid, row by row from the top (y = +range) and left to right, each of
+    /// `ImageSet.pixelCount` probabilities, with the x and y coordinates of the columns and rows.
+    public static func decode(_ inference: Inference, size: Int, range: Float, plane: Plane? = nil)
+        -> (rows: Int, columns: Int, decoded: [Float], xValues: [Float], yValues: [Float]) {
         let latentDim = inference.configuration.latentDim
         let plane = plane ?? .standard(latentDim: latentDim)
         precondition(plane.anchor.count == latentDim, "the anchor must have \(latentDim) coordinates")
         let rows = plane.yDimension == nil ? 1 : size
-        let cell = ImageSet.side
-        let (width, height) = (size * cell, rows * cell)
+        let xValues = (0 ..< size).map { coordinate($0, size, range) }
+        let yValues = plane.yDimension == nil ? [] : (0 ..< size).map { coordinate(size - 1 - $0, size, range) }
         var points: [Float] = []
         for row in 0 ..< rows {
             for column in 0 ..< size {
                 var point = plane.anchor
-                point[plane.xDimension] = coordinate(column, size, range)
-                if let y = plane.yDimension { point[y] = coordinate(size - 1 - row, size, range) }
+                point[plane.xDimension] = xValues[column]
+                if let y = plane.yDimension { point[y] = yValues[row] }
                 points += point
             }
         }
-        let decoded = inference.decodeBatch(points)
-        var pixels = [UInt8](repeating: 0, count: width * height)
-        for index in 0 ..< rows * size {
-            let (row, column) = (index / size, index % size)
-            for y in 0 ..< cell {
-                for x in 0 ..< cell {
-                    let p = decoded[index * cell * cell + y * cell + x]
-                    pixels[(row * cell + y) * width + column * cell + x] = UInt8(max(0, min(255, (p * 255).rounded())))
-                }
-            }
-        }
-        return (width, height, pixels)
+        return (rows, size, inference.decodeBatch(points), xValues, yValues)
     }
 
     /// Evenly spaced over [-range, range], ends included.
