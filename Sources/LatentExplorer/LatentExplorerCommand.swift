@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VAE
 
 @main
@@ -18,8 +19,21 @@ struct LatentExplorerCommand: ParsableCommand {
         defaultSubcommand: ExploreCommand.self
     )
 
+    /// ArgumentParser's `main`, with the hints of `UsageHints` added to its usage errors.
     static func main() {
         BLASKernelSelection.reexecuteWithBestKernels()
-        main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let commands = configuration.subcommands.compactMap { $0.configuration.commandName }
+            if let message = UsageHints.message(for: error, arguments: arguments, commands: commands,
+                                                root: configuration.commandName ?? "latent-explorer") {
+                FileHandle.printError(message)
+                Foundation.exit(exitCode(for: error).rawValue)
+            }
+            exit(withError: error)
+        }
     }
 }
