@@ -54,13 +54,13 @@ struct LatentPointResolver {
             return (values, point.description)
         case .testLetter(let index):
             let (images, classNames) = try testLetters(option: option, index: index)
+            let noun = ImageNoun(classNames: Array(classNames.values))
             guard index < images.count else {
-                throw CLIError("\(option) \(index): the test split has \(images.count) letters (0-\(images.count - 1))")
+                throw CLIError("\(option) \(index): the test split has \(images.count) \(noun.plural) (0-\(images.count - 1))")
             }
             let label = images.labels[index]
-            let letters = classNames.values.allSatisfy { $0.count == 1 && $0.first!.isLetter }
             return (inference.encodeMeans(images.subset([index])),
-                    "test \(letters ? "letter" : "image") #\(index) ('\(classNames[label] ?? String(label))')")
+                    "test \(noun.singular) #\(index) ('\(classNames[label] ?? String(label))')")
         }
     }
 
