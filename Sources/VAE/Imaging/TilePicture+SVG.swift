@@ -4,7 +4,8 @@ extension TilePicture {
     public static let svgGreyLevels = 32
 
     /// The picture as SVG: every tile pixel a square (runs of equal grey along a row merged into one
-    /// rectangle), so the tiles stay crisp at any size, and the labels as text. `scale` sets the
+    /// rectangle, the rectangles of one grey in one path), so the tiles stay crisp at any size, and the
+    /// labels as text. `scale` sets the
     /// document's width and height; the view box is in picture units.
     public func svg(scale: Int) -> String {
         let layout = self.layout
@@ -18,20 +19,24 @@ extension TilePicture {
         let tileSize = tileWidth * tileHeight
         for tile in 0 ..< rows * columns {
             let origin = layout.tileOrigin(row: tile / columns, column: tile % columns)
-            out += "<g transform=\"translate(\(origin.x),\(origin.y))\">"
-            out += "<rect width=\"\(tileWidth)\" height=\"\(tileHeight)\" fill=\"#000000\"/>"
+            // Runs of one grey level along a row, gathered per level: one path per grey in the tile,
+            // each run a 1-unit-tall rectangle "M x y h width v 1 h -width z".
+            var runs: [Int: String] = [:]
             for y in 0 ..< tileHeight {
                 var x = 0
                 while x < tileWidth {
                     let level = Int((Double(tiles[tile * tileSize + y * tileWidth + x]) / step).rounded())
                     var end = x + 1
                     while end < tileWidth, Int((Double(tiles[tile * tileSize + y * tileWidth + end]) / step).rounded()) == level { end += 1 }
-                    if level > 0 {
-                        let grey = UInt8(min(255, (Double(level) * step).rounded()))
-                        out += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(end - x)\" height=\"1\" fill=\"\(Self.hex(grey))\"/>"
-                    }
+                    if level > 0 { runs[level, default: ""] += "M\(x) \(y)h\(end - x)v1h-\(end - x)z" }
                     x = end
                 }
+            }
+            out += "<g transform=\"translate(\(origin.x),\(origin.y))\">"
+            out += "<rect width=\"\(tileWidth)\" height=\"\(tileHeight)\" fill=\"#000000\"/>"
+            for (level, path) in runs.sorted(by: { $0.key < $1.key }) {
+                let grey = UInt8(min(255, (Double(level) * step).rounded()))
+                out += "<path fill=\"\(Self.hex(grey))\" d=\"\(path)\"/>"
             }
             out += "</g>\n"
         }

@@ -58,7 +58,7 @@ public struct TilePicture: Sendable {
         /// Space between a text line and what it labels.
         public static let textSpacing = 4
         /// Least blank space between two column labels; closer ones are thinned out.
-        public static let labelSpacing = BitmapFont.advance * 2
+        public static let labelSpacing = BitmapFont.advance + 2
 
         public let width: Int
         public let height: Int
