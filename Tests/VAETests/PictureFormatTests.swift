@@ -17,4 +17,17 @@ final class PictureFormatTests: XCTestCase {
         XCTAssertEqual(PictureFormat.png.encode(picture, scale: 2), picture.png(scale: 2).bytes)
         XCTAssertEqual(PictureFormat.svg.encode(picture, scale: 2), Array(picture.svg(scale: 2).utf8))
     }
+
+    /// Sizes past the limits are refused with a reason, before anything is allocated for them.
+    func testPicturesTooLargeAreRefused() {
+        let tile = [UInt8](repeating: 0, count: ImageSet.pixelCount)
+        let grid = TilePicture(title: "", rows: 80, columns: 80, tiles: Array([[UInt8]](repeating: tile, count: 6_400).joined()))
+        XCTAssertNil(PictureFormat.png.sizeProblem(grid, scale: 4))
+        XCTAssertNotNil(PictureFormat.png.sizeProblem(grid, scale: 16))
+        XCTAssertNotNil(PictureFormat.png.sizeProblem(grid, scale: Int.max / 2), "overflow is a refusal, not a trap")
+        XCTAssertEqual(PictureFormat.svg.sizeProblem(grid, scale: 1),
+                       "6400 images are too many for an SVG (at most 5102): write a .png")
+        let small = TilePicture(title: "", rows: 10, columns: 10, tiles: Array([[UInt8]](repeating: tile, count: 100).joined()))
+        XCTAssertNil(PictureFormat.svg.sizeProblem(small, scale: 16))
+    }
 }

@@ -34,6 +34,7 @@ struct PictureOptions: ParsableArguments {
         let format = PictureFormat(path: out) ?? .png
         let scale = self.scale ?? defaultScale
         let layout = picture.layout
+        if let problem = format.sizeProblem(picture, scale: scale) { throw CLIError(problem) }
         try StatusLine.run("Writing \(out)…") {
             try CLIError.wrap { try AtomicFile.write(format.encode(picture, scale: scale), to: out) }
         }
