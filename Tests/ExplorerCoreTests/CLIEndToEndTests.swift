@@ -98,6 +98,27 @@ final class CLIEndToEndTests: XCTestCase {
         let all = try ExplorerBinary.run(["traverse", "--weights", weights, "--out", out])
         XCTAssertEqual(all.status, 0, all.stderr)
         XCTAssertTrue(all.stdout.contains("Wrote 16 rows of 11 letters"), all.stdout)
+        XCTAssertFalse(all.stdout.contains("σ"), "no spread without test letters")
+    }
+
+    /// With --data, each row is labelled with the spread of the test letters' codes along it: their
+    /// standard deviation, computed here from the library's own latent means.
+    func testTraverseLabelsRowsWithTheTestLettersSpread() throws {
+        let weights = try TestModels.weightsFile(latentDim: 2)
+        let inference = Inference(model: try WeightsFile.load(weights).model)
+        let out = folder + "/traversal.png"
+        let run = try ExplorerBinary.run(["traverse", "--weights", weights, "--data", "synthetic", "--dims", "2,1", "--out", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        guard case .synthetic(_, let testCount) = DataSource.fullSynthetic else { return XCTFail("the synthetic source") }
+        let letters = SyntheticLetters.makeImageSet(count: testCount, seed: ExplorerData.syntheticTestSeed)
+        let codes = inference.encodeMeans(letters)
+        func spread(_ d: Int) -> String {
+            let values = stride(from: d, to: codes.count, by: 2).map { Double(codes[$0]) }
+            let mean = values.reduce(0, +) / Double(values.count)
+            let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+            return String(format: "%.2f", variance.squareRoot())
+        }
+        XCTAssertTrue(run.stdout.hasSuffix("σ of the \(letters.count) test letters' codes: z2 \(spread(1)), z1 \(spread(0))\n"), run.stdout)
     }
 
     /// --scale multiplies both sides exactly; .svg writes a well-formed SVG of the same size with one group

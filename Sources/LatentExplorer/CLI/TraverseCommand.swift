@@ -10,7 +10,9 @@ struct TraverseCommand: ParsableCommand {
             0.5,-1.2, or a test letter's index, which needs --data; default: all 0) and sweeps its own \
             dimension evenly from -R to R. Rows go from dimension 1 down, or follow --dims. A code that \
             starts with a minus is written with an equals sign: --at=-1,0.5. Rows are labelled with their dimension \
-            (z1, z2, ...) and columns with the value swept, in prior standard deviations (σ, as the prior is N(0, 1)).
+            (z1, z2, ...) and columns with the value swept, in prior standard deviations (σ, as the prior is N(0, 1)). \
+            With --data, each row also shows σ, the spread of the test letters' codes along that dimension: \
+            near 0 for a dimension the model leaves unused.
             """)
 
     @OptionGroup var dataOptions: DataOptions
@@ -54,12 +56,42 @@ struct TraverseCommand: ParsableCommand {
         let decoded = StatusLine.run("Decoding \(rows.count * steps) \(noun.plural)…") { inference.decodeBatch(points) }
         // The swept values, in units of the prior's σ = 1.
         let values = (0 ..< steps).map { LatentPaths.sweepValue($0, of: steps, range: range) }
+        var rowLabels = rows.map { "z\($0 + 1)" }
+        var spreadNote = ""
+        if let test = try resolver.namedTestSet() {
+            let testNoun = ImageNoun(classNames: Array(test.classNames.values))
+            let codes = StatusLine.run("Encoding \(test.images.count) test \(testNoun.plural)…") { inference.encodeMeans(test.images) }
+            let spread = Self.standardDeviations(codes, latentDim: latentDim)
+            rowLabels = rows.map { "z\($0 + 1) σ=\(TilePicture.label(spread[$0]))" }
+            spreadNote = "; σ of the \(test.images.count) test \(testNoun.plural)' codes: "
+                + rows.map { "z\($0 + 1) \(String(format: "%.2f", spread[$0]))" }.joined(separator: ", ")
+        }
         let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): each dimension swept at \(base.name)",
                                   rows: rows.count, columns: steps, tiles: TilePicture.greyValues(decoded),
-                                  rowLabels: rows.map { "z\($0 + 1)" },
+                                  rowLabels: rowLabels,
                                   columnLabels: values.map { $0 == 0 ? "0" : TilePicture.label($0) + "σ" },
                                   columnCaption: "value of the row's dimension →")
         let written = try self.picture.write(picture)
-        print("Wrote \(rows.count) rows of \(steps) \(noun.plural), each dimension from -\(range) to \(range) at \(base.name), to \(self.picture.out) (\(written))")
+        print("Wrote \(rows.count) rows of \(steps) \(noun.plural), each dimension from -\(range) to \(range) at \(base.name), to \(self.picture.out) (\(written))\(spreadNote)")
+    }
+
+    /// The standard deviation of each latent dimension over `codes` (`count x latentDim`, row-major):
+    /// how far the data's codes spread along it. About 1 for a dimension the model uses (the prior is
+    /// N(0, 1)), near 0 for one it leaves unused, where every letter gets the same value.
+    static func standardDeviations(_ codes: [Float], latentDim: Int) -> [Float] {
+        let count = codes.count / latentDim
+        guard count > 0 else { return [Float](repeating: 0, count: latentDim) }
+        var mean = [Double](repeating: 0, count: latentDim), square = [Double](repeating: 0, count: latentDim)
+        for index in 0 ..< count {
+            for d in 0 ..< latentDim {
+                let value = Double(codes[index * latentDim + d])
+                mean[d] += value
+                square[d] += value * value
+            }
+        }
+        return (0 ..< latentDim).map { d in
+            let m = mean[d] / Double(count)
+            return Float(max(0, square[d] / Double(count) - m * m).squareRoot())
+        }
     }
 }
