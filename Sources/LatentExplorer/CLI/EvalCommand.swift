@@ -23,7 +23,9 @@ struct EvalCommand: ParsableCommand {
         guard model.configuration.inputSize == ImageSet.pixelCount else {
             throw CLIError("\(weights) expects \(model.configuration.inputSize) inputs, the data has \(ImageSet.pixelCount) pixels")
         }
-        let result = Evaluation.run(model: model, dataset: dataset, k: k)
+        let result = StatusLine.run("Scoring \(dataset.test.count) test images (ELBO and \(k)-NN)…") {
+            Evaluation.run(model: model, dataset: dataset, k: k)
+        }
         if json {
             let object: [String: Any] = [
                 "neg_elbo": result.loss.total, "reconstruction": result.loss.reconstruction, "kl": result.loss.kl,
