@@ -19,17 +19,22 @@ struct LatentExplorerCommand: ParsableCommand {
         defaultSubcommand: ExploreCommand.self
     )
 
-    /// As ArgumentParser's `main`, but every error message passes `TextSanitizer` on its way to the
-    /// terminal: a message may quote a file name or a file's contents, and no error, caught or not,
-    /// may print an escape sequence.
+    /// As ArgumentParser's `main`, with two changes: usage errors get the hints of `UsageHints` (did you
+    /// mean, `--from=-2,0.5`), and every error message passes `TextSanitizer` on its way to the terminal:
+    /// a message may quote a file name or a file's contents, and no error, caught or not, may print an
+    /// escape sequence.
     static func main() {
         BLASKernelSelection.reexecuteWithBestKernels()
+        let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            var command = try parseAsRoot(nil)
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            let commands = configuration.subcommands.compactMap { $0.configuration.commandName }
+            let message = UsageHints.message(for: error, arguments: arguments, commands: commands,
+                                             root: configuration.commandName ?? "latent-explorer")
+                ?? fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { print(message) }   // --help, --version: our own text
             } else if !message.isEmpty {

@@ -3,7 +3,8 @@ import Foundation
 import VAE
 import XCTest
 
-/// `interpolate` and `traverse` write exactly the letters the library decodes.
+/// `grid`, `interpolate` and `traverse` draw exactly the letters the library decodes, at the scale asked
+/// for, in the format the extension names; the CLI's errors say what to type instead.
 final class CLIEndToEndTests: XCTestCase {
     private var folder = ""
 
@@ -17,19 +18,23 @@ final class CLIEndToEndTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    /// The PNG the commands should write for these decoded letters (the encoder is deterministic).
-    private func expectedPNG(_ decoded: [Float], rows: Int, columns: Int) -> [UInt8] {
-        let side = ImageSet.side, width = columns * side
-        var pixels = [UInt8](repeating: 0, count: rows * columns * ImageSet.pixelCount)
-        for cell in 0 ..< rows * columns {
-            for y in 0 ..< side {
-                for x in 0 ..< side {
-                    let p = decoded[cell * ImageSet.pixelCount + y * side + x]
-                    pixels[((cell / columns) * side + y) * width + (cell % columns) * side + x] = UInt8(max(0, min(255, (p * 255).rounded())))
-                }
-            }
+    /// The picture at `path` holds exactly these decoded letters as its tiles, row by row, a gap apart,
+    /// each pixel a `scale` x `scale` square.
+    private func assertTiles(_ path: String, _ decoded: [Float], rows: Int, columns: Int, scale: Int,
+                             file: StaticString = #filePath, line: UInt = #line) throws {
+        let picture = try PictureFile(png: try written(path))
+        let side = ImageSet.side, pixelCount = ImageSet.pixelCount
+        let tiles = TilePicture.greyValues(decoded)
+        XCTAssertEqual(tiles.count, rows * columns * pixelCount, file: file, line: line)
+        guard let first = picture.locate(Array(tiles[0 ..< pixelCount]), side: side, scale: scale) else {
+            return XCTFail("the first letter is not in the picture", file: file, line: line)
         }
-        return PNGEncoder.encodeGray(width: width, height: rows * side, pixels: pixels)
+        let pitch = (side + TilePicture.Layout.gap) * scale
+        for tile in 0 ..< rows * columns {
+            let origin = (first.x + (tile % columns) * pitch, first.y + (tile / columns) * pitch)
+            XCTAssertTrue(picture.matches(Array(tiles[tile * pixelCount ..< (tile + 1) * pixelCount]), side: side, scale: scale, at: origin),
+                          "tile \(tile) at \(origin)", file: file, line: line)
+        }
     }
 
     private func written(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
@@ -42,7 +47,7 @@ final class CLIEndToEndTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stdout.contains("Wrote 9 letters from (-2.00, +0.50) to (+1.50, +1.00)"), run.stdout)
         let decoded = inference.decodeBatch(LatentPaths.interpolation(from: [-2, 0.5], to: [1.5, 1], steps: 9))
-        XCTAssertEqual(try written(out), expectedPNG(decoded, rows: 1, columns: 9))
+        try assertTiles(out, decoded, rows: 1, columns: 9, scale: 4)
 
         // Test letters by index: their latent means, numbered as the explorer numbers them.
         let letters = SyntheticLetters.makeImageSet(count: 41, seed: ExplorerData.syntheticTestSeed)
@@ -52,7 +57,7 @@ final class CLIEndToEndTests: XCTestCase {
         XCTAssertEqual(byIndex.status, 0, byIndex.stderr)
         XCTAssertTrue(byIndex.stdout.contains("from test letter #3 ('d') to test letter #40 ('o')"), byIndex.stdout)
         let expected = inference.decodeBatch(LatentPaths.interpolation(from: Array(codes[6 ..< 8]), to: Array(codes[80 ..< 82]), steps: 4))
-        XCTAssertEqual(try written(out), expectedPNG(expected, rows: 1, columns: 4))
+        try assertTiles(out, expected, rows: 1, columns: 4, scale: 4)
     }
 
     /// `grid --dims 3,7 --at CODE`: the plane of dimensions 3 and 7 through that code, top row y = +range.
@@ -61,7 +66,7 @@ final class CLIEndToEndTests: XCTestCase {
         let model = try WeightsFile.load(weights).model
         let anchor = (0 ..< 16).map { Float($0 % 3) * 0.5 - 0.5 }
         let out = folder + "/grid.png"
-        let run = try ExplorerBinary.run(["grid", "--weights", weights, "--dims", "3,7", "--size", "3", "--range", "2",
+        let run = try ExplorerBinary.run(["grid", "--weights", weights, "--dims", "3,7", "--size", "3", "--range", "2", "--scale", "1",
                                           "--at=" + anchor.map { String($0) }.joined(separator: ","), "--out", out])
         XCTAssertEqual(run.status, 0, run.stderr)
         var points: [Float] = []
@@ -72,7 +77,7 @@ final class CLIEndToEndTests: XCTestCase {
                 points += point
             }
         }
-        XCTAssertEqual(try written(out), expectedPNG(Inference(model: model).decodeBatch(points), rows: 3, columns: 3))
+        try assertTiles(out, Inference(model: model).decodeBatch(points), rows: 3, columns: 3, scale: 1)
         let outside = try ExplorerBinary.run(["grid", "--weights", weights, "--dims", "3,17", "--out", out])
         XCTAssertEqual(outside.status, 1)
         XCTAssertTrue(outside.stderr.contains("has 16 latent dimensions"), outside.stderr)
@@ -84,15 +89,70 @@ final class CLIEndToEndTests: XCTestCase {
         let out = folder + "/traversal.png"
         let at = (0 ..< 16).map { Float($0 % 3) * 0.5 }
         let run = try ExplorerBinary.run(["traverse", "--weights", weights, "--at", at.map { String($0) }.joined(separator: ","),
-                                          "--dims", "16,1,5", "--steps", "7", "--range", "2.5", "--out", out])
+                                          "--dims", "16,1,5", "--steps", "7", "--range", "2.5", "--scale", "3", "--out", out])
         XCTAssertEqual(run.status, 0, run.stderr)
         var points: [Float] = []
         for dimension in [15, 0, 4] { points += LatentPaths.traversal(of: at, dimension: dimension, range: 2.5, steps: 7) }
-        XCTAssertEqual(try written(out), expectedPNG(inference.decodeBatch(points), rows: 3, columns: 7))
+        try assertTiles(out, inference.decodeBatch(points), rows: 3, columns: 7, scale: 3)
 
         let all = try ExplorerBinary.run(["traverse", "--weights", weights, "--out", out])
         XCTAssertEqual(all.status, 0, all.stderr)
         XCTAssertTrue(all.stdout.contains("Wrote 16 rows of 11 letters"), all.stdout)
+        XCTAssertFalse(all.stdout.contains("σ"), "no spread without test letters")
+    }
+
+    /// With --data, each row is labelled with the spread of the test letters' codes along it: their
+    /// standard deviation, computed here from the library's own latent means.
+    func testTraverseLabelsRowsWithTheTestLettersSpread() throws {
+        let weights = try TestModels.weightsFile(latentDim: 2)
+        let inference = Inference(model: try WeightsFile.load(weights).model)
+        let out = folder + "/traversal.png"
+        let run = try ExplorerBinary.run(["traverse", "--weights", weights, "--data", "synthetic", "--dims", "2,1", "--out", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        guard case .synthetic(_, let testCount) = DataSource.fullSynthetic else { return XCTFail("the synthetic source") }
+        let letters = SyntheticLetters.makeImageSet(count: testCount, seed: ExplorerData.syntheticTestSeed)
+        let codes = inference.encodeMeans(letters)
+        func spread(_ d: Int) -> String {
+            let values = stride(from: d, to: codes.count, by: 2).map { Double(codes[$0]) }
+            let mean = values.reduce(0, +) / Double(values.count)
+            let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+            return String(format: "%.2f", variance.squareRoot())
+        }
+        XCTAssertTrue(run.stdout.hasSuffix("σ of the \(letters.count) test letters' codes: z2 \(spread(1)), z1 \(spread(0))\n"), run.stdout)
+    }
+
+    /// --scale multiplies both sides exactly; .svg writes a well-formed SVG of the same size with one group
+    /// per tile; any other extension is refused in one line before anything is decoded or written.
+    func testScaleAndFormatFollowTheCommandLine() throws {
+        let weights = try TestModels.weightsFile(latentDim: 2)
+        var sizes: [Int: (Int, Int)] = [:]
+        for scale in [1, 3] {
+            let out = folder + "/grid-\(scale).png"
+            let run = try ExplorerBinary.run(["grid", "--weights", weights, "--size", "4", "--scale", String(scale), "--out", out])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let picture = try PictureFile(png: try written(out))
+            sizes[scale] = (picture.width, picture.height)
+            XCTAssertTrue(run.stdout.contains("(\(picture.width)x\(picture.height) pixels)"), run.stdout)
+        }
+        XCTAssertEqual(sizes[3]!.0, 3 * sizes[1]!.0)
+        XCTAssertEqual(sizes[3]!.1, 3 * sizes[1]!.1)
+        XCTAssertGreaterThan(sizes[1]!.0, 4 * ImageSet.side, "labels and gaps widen the picture")
+
+        let svgPath = folder + "/grid.SVG"
+        let svg = try ExplorerBinary.run(["grid", "--weights", weights, "--size", "4", "--scale", "3", "--out", svgPath])
+        XCTAssertEqual(svg.status, 0, svg.stderr)
+        let text = String(decoding: try written(svgPath), as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(sizes[3]!.0)\" height=\"\(sizes[3]!.1)\""),
+                      String(text.prefix(200)))
+        XCTAssertEqual(text.components(separatedBy: "<g transform=").count - 1, 16, "one group per tile")
+        XCTAssertTrue(text.contains(">z1 →</text>"), "axis caption as text")
+
+        for bad in ["g.jpg", "g", "g.png.gz"] {
+            let run = try ExplorerBinary.run(["grid", "--weights", weights, "--out", folder + "/" + bad])
+            XCTAssertEqual(run.status, 64, run.stderr)
+            XCTAssertEqual(run.stderr, "Error: \(folder)/\(bad): pictures are written as .png or .svg; the format follows the file name's extension\n")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/" + bad))
+        }
     }
 
     func testBadPointsAreOneLineErrors() throws {

@@ -23,8 +23,7 @@ final class ExplorerDataTests: XCTestCase {
     /// The partial real EMNIST copy: 640 each of a-l, 339 m, a few n-s, one each of t-z. Every class
     /// with test letters can be browsed (before, only a-d could).
     func testPartialEMNISTEveryClassCanBeBrowsed() throws {
-        let folder = "../shared/data/emnist-letters-partial"
-        guard FileManager.default.fileExists(atPath: folder) else { throw XCTSkip("no \(folder)") }
+        let folder = try RealDataFolder.letters()
         let dataset = try DatasetLoader.load(directory: folder)
         let data = ExplorerData(dataset: dataset, testCount: 2_600)
         let present = Set(dataset.test.labels)

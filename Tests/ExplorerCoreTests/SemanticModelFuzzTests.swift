@@ -177,9 +177,14 @@ final class SemanticModelFuzzTests: XCTestCase {
         let cells = size * LatentGridImage.rows(size: size, plane: plane)
         do {
             try DecodedSheet.check(cells: cells, geometry: configuration.geometry)
-            let grid = LatentGridImage.render(inference, size: size, range: range, plane: plane)
-            XCTAssertEqual(grid.pixels.count, grid.width * grid.height, "case \(number)")
-            XCTAssertEqual(grid.width, size * configuration.geometry.width, "case \(number): \(summary)")
+            let grid = LatentGridImage.decode(inference, size: size, range: range, plane: plane)
+            let geometry = configuration.geometry
+            let tiles = TilePicture.greyValues(grid.decoded, geometry: geometry)
+            XCTAssertEqual(tiles.count, cells * geometry.height * geometry.width, "case \(number): \(summary)")
+            let picture = TilePicture(title: "fuzz", rows: grid.rows, columns: grid.columns, tileWidth: geometry.width,
+                                      tileHeight: geometry.height, tiles: tiles)
+            _ = picture.png(scale: 1)
+            _ = picture.svg(scale: 1)
             let steps = uniform(&random, 2 ... 4)
             let from = (0 ..< latentDim).map { _ in random.nextGaussian() }, to = (0 ..< latentDim).map { _ in random.nextGaussian() * 1e3 }
             let strip = DecodedSheet.grey(inference.decodeBatch(LatentPaths.interpolation(from: from, to: to, steps: steps)),

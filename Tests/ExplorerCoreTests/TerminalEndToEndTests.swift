@@ -116,8 +116,7 @@ final class TerminalEndToEndTests: XCTestCase {
     /// The partial real EMNIST copy (test letters sorted by class): every class can be browsed, and
     /// the scatter shows letters of all of them.
     func testPartialEMNISTEveryClassBrowsesAndScatters() throws {
-        let data = "../shared/data/emnist-letters-partial"
-        guard FileManager.default.fileExists(atPath: data) else { throw XCTSkip("no \(data)") }
+        let data = try RealDataFolder.partialLetters()
         let absolute = URL(fileURLWithPath: data).standardizedFileURL.path
         session.start(width: 120, height: 40, arguments: "--data \(TmuxSession.quoted(absolute))", environment: ["NO_COLOR": "1"])
         session.waitFor("the explorer to open") { $0.contains("Latent plane") }

@@ -38,9 +38,8 @@ final class RealDataTests: XCTestCase {
     }
 
     func testEMNISTLettersWhenPresent() throws {
-        let folder = ProcessInfo.processInfo.environment["EMNIST_DIR"] ?? "../shared/data/emnist"
-        guard FileManager.default.fileExists(atPath: folder) else {
-            throw XCTSkip("EMNIST letters not present: set EMNIST_DIR to a folder with the EMNIST letters files")
+        guard let folder = ProcessInfo.processInfo.environment["EMNIST_DIR"], FileManager.default.fileExists(atPath: folder) else {
+            throw XCTSkip("EMNIST_DIR is not set to a folder: point it at the full EMNIST letters (docs/data.md) to run this test")
         }
         let dataset = try DatasetLoader.load(directory: folder)
         XCTAssertEqual(dataset.labelsPresent, Array(1 ... 26))
@@ -60,10 +59,7 @@ final class RealDataTests: XCTestCase {
     /// The float CSV export seen in the wild (`13.0,0.0,...`, CRLF) holds the same 1,000 training letters
     /// as the partial copy's IDX files: both must load to identical upright images and labels.
     func testFloatCSVExportMatchesTheIDXFilesOfTheSameLetters() throws {
-        let folder = "../shared/data/emnist-letters-partial"
-        guard FileManager.default.fileExists(atPath: folder + "/kaggle-csv-floats/emnist-letters-train.csv") else {
-            throw XCTSkip("the partial EMNIST copy is not at \(folder)")
-        }
+        let folder = try RealDataFolder.letters(holding: "kaggle-csv-floats/emnist-letters-train.csv")
         let fromCSV = try DatasetLoader.load(directory: folder + "/kaggle-csv-floats")
         let fromIDX = try DatasetLoader.load(directory: folder)
         XCTAssertEqual(fromCSV.name, "emnist-letters (csv)")

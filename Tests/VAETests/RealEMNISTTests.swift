@@ -2,26 +2,31 @@ import Foundation
 import XCTest
 @testable import VAE
 
-/// Real NIST bytes: the partial EMNIST letters in `../shared/data/emnist-letters-partial` (next to the
-/// package; see its README), read through the same loader as the full download.
+/// Real NIST bytes: the EMNIST letters in the folder `LATENT_EXPLORER_DATA` names (IDX files, as NIST
+/// ships them), read through the same loader as the full download. The counting tests are about the
+/// project's partial copy (1,000 training letters, 8,265 test letters; see docs/data.md) and skip on
+/// another copy; the others hold for any.
 final class RealEMNISTTests: XCTestCase {
-    /// The package's folder, from this file's path (Tests/VAETests/RealEMNISTTests.swift).
-    private static let packageFolder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let folder = packageFolder.deletingLastPathComponent().appendingPathComponent("shared/data/emnist-letters-partial").path
-
-    /// Loaded once for all the tests (about 9,000 images).
-    private static let dataset: Result<LabelledDataset, Error>? = {
-        guard FileManager.default.fileExists(atPath: folder) else { return nil }
-        return Result { try DatasetLoader.load(directory: folder) }
-    }()
-
-    private func partialSet() throws -> LabelledDataset {
-        guard let loaded = Self.dataset else {
-            throw XCTSkip("the partial EMNIST letters are not at \(Self.folder) (the CI workplace provides ../shared)")
-        }
-        return try loaded.get()
+    /// Loaded once for all the tests.
+    private static let dataset: Result<(folder: String, dataset: LabelledDataset), Error> = Result {
+        let folder = try RealDataFolder.letters(holding: "emnist-letters-train-images-idx3-ubyte.gz")
+        return (folder, try DatasetLoader.load(directory: folder))
     }
+
+    private var folder: String { get throws { try Self.dataset.get().folder } }
+
+    private func lettersSet() throws -> LabelledDataset { try Self.dataset.get().dataset }
+
+    /// The partial copy's numbers are only right for the partial copy.
+    private func partialSet() throws -> LabelledDataset {
+        let dataset = try lettersSet()
+        guard dataset.train.count == Self.partialTrainCount else {
+            throw XCTSkip("\(RealDataFolder.variable) holds \(dataset.train.count) training letters; this test counts the partial copy's \(Self.partialTrainCount)")
+        }
+        return dataset
+    }
+
+    private static let partialTrainCount = 1_000
 
     private func counts(_ labels: [Int]) -> [Int: Int] {
         labels.reduce(into: [:]) { $0[$1, default: 0] += 1 }
@@ -62,8 +67,8 @@ final class RealEMNISTTests: XCTestCase {
     }
 
     func testMappingNamesTheLetters() throws {
-        let dataset = try partialSet()
-        let mapping = try ClassNames.readMapping(Self.folder + "/emnist-letters-mapping.txt")
+        let dataset = try lettersSet()
+        let mapping = try ClassNames.readMapping(try folder + "/emnist-letters-mapping.txt")
         XCTAssertEqual(mapping.count, 26)
         XCTAssertEqual(dataset.classNames, mapping)
         XCTAssertEqual(dataset.className(1), "a")
@@ -75,7 +80,7 @@ final class RealEMNISTTests: XCTestCase {
     /// p, q, f and y carry their ink high (bowls and bars above the middle), b, d and h low (bowls below
     /// a tall stem); and none of them sits off to a side on average.
     func testLettersAreUprightAfterLoading() throws {
-        let dataset = try partialSet()
+        let dataset = try lettersSet()
         let images = ImageSet.concatenating([dataset.train, dataset.test])
         func mean(_ label: Int, _ value: (LetterMeasures) -> Double) -> Double {
             let indices = images.indices(ofLabel: label)
@@ -100,8 +105,8 @@ final class RealEMNISTTests: XCTestCase {
 
     /// On disk the bytes are NIST's: column-major, so the loader's first image is the file's transposed.
     func testLoaderTransposesTheFileBytes() throws {
-        let dataset = try partialSet()
-        var raw = try FileBytes.read(Self.folder + "/emnist-letters-train-images-idx3-ubyte.gz")
+        let dataset = try lettersSet()
+        var raw = try FileBytes.read(try folder + "/emnist-letters-train-images-idx3-ubyte.gz")
         raw.removeFirst(16)
         let image = Array(dataset.train.image(0))
         let transposedFile = (0 ..< 784).map { raw[($0 % 28) * 28 + $0 / 28] }

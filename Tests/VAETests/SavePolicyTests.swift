@@ -28,8 +28,10 @@ final class SavePolicyTests: XCTestCase {
         try AtomicFile.write(weights, to: folder + "/new.safetensors", replacing: .weightsOnly)
         try AtomicFile.write(weights, to: readme, replacing: .anything)
         XCTAssertEqual(FileManager.default.contents(atPath: readme).map { [UInt8]($0) }, weights)
-        // A PNG save replaces only a PNG.
-        XCTAssertThrowsError(try AtomicFile.write([1], to: folder + "/new.safetensors", replacing: .pngOnly))
+        // A picture's save replaces only a picture.
+        XCTAssertThrowsError(try AtomicFile.write([1], to: folder + "/new.safetensors", replacing: .pictureOnly))
+        try AtomicFile.write(Array("<?xml version=\"1.0\"?><svg/>".utf8), to: folder + "/picture.svg")
+        try AtomicFile.write([1], to: folder + "/picture.svg", replacing: .pictureOnly)
     }
 
     func testAKilledSavesTemporaryFileIsRemovedByTheNextSave() throws {

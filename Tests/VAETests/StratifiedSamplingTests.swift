@@ -61,10 +61,10 @@ final class StratifiedSamplingTests: XCTestCase {
         }
     }
 
-    /// NIST's real label file, when the shared partial copy is present.
+    /// NIST's real label file (the full test labels, sorted by class), from the real-data folder.
     func testRealClassSortedEMNISTTestLabels() throws {
-        let path = "../shared/data/emnist-letters-partial/full-labels/emnist-letters-test-labels-idx1-ubyte.gz"
-        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("no \(path)") }
+        let name = "full-labels/emnist-letters-test-labels-idx1-ubyte.gz"
+        let path = try RealDataFolder.letters(holding: name) + "/" + name
         let labels = try IDXReader.readLabels(path)
         XCTAssertEqual(labels.count, 20_800)
         XCTAssertEqual(Set(labels.prefix(2_600)), [1, 2, 3, 4], "the file is sorted by class")

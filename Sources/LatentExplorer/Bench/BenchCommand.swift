@@ -10,8 +10,9 @@ struct BenchCommand: ParsableCommand {
             Training is timed in windows of one epoch after a warm-up epoch (--windows of them, --repeat runs \
             back to back); each figure is the median over all windows, with the slowest window and the spread \
             beside it. The machine's own sgemm peak (a 2048³ product on all threads) puts the training FLOP \
-            rate in proportion. With --torch, the PyTorch reference runs on the same images after each of \
-            our runs, in the same sitting, and the ratios are printed.
+            rate in proportion. With --torch (a path, or a name looked up on PATH), the PyTorch reference \
+            is first checked on a few images, then runs on the same images after each of our runs, in the same \
+            sitting, and the ratios are printed; when it fails, the end of its standard error is shown.
             """)
 
     /// The parts of the benchmark, to run a few with --only.
@@ -51,20 +52,26 @@ struct BenchCommand: ParsableCommand {
             figures.append((key, value))
             if !json { print("\(key) \(Self.format(value))"); fflush(stdout) }
         }
-        report("blas_core", BLASKernelSelection.coreName)
-        report("threads", threads)
+        let reference = try torch.map { try TorchReference(python: $0, script: torchScript) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-explorer-bench-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let reference = torch.map { TorchReference(python: $0, script: torchScript) }
         var torchVersion: String?
+        if let reference {
+            torchVersion = try StatusLine.run("Checking the PyTorch reference (\(reference.python))…") {
+                let few = SyntheticLetters.makeImageSet(count: TorchReference.checkImages, seed: 1)
+                return try reference.check(on: few, threads: threads, folder: folder + "/torch-check")
+            }
+        }
+        let images = try trainingImages(count: max(trainImages, convTrainImages))
+        report("blas_core", BLASKernelSelection.coreName)
+        report("threads", threads)
 
         var peak: Double?
         if wants(.peak) {
-            peak = BLAS.squareSgemmGFLOPS()
+            peak = StatusLine.run("Measuring the machine's sgemm peak…") { BLAS.squareSgemmGFLOPS() }
             report("sgemm_peak_gflops", peak!)
         }
-        let images = try trainingImages(count: max(trainImages, convTrainImages))
         let models: [(part: Part, prefix: String, arch: ModelConfiguration.Kind, images: ImageSet)] = [
             (.mlp, "", .mlp, images.prefix(trainImages)),
             (.conv, "conv_", .conv, images.prefix(convTrainImages)),
@@ -74,14 +81,19 @@ struct BenchCommand: ParsableCommand {
             let key = model.prefix + "train"
             report(key + "_images", model.images.count)
             var ours: [Double] = [], runMedians: [Double] = [], theirs: [Double] = []
-            for _ in 0 ..< `repeat` {
-                let windows = Measurements.trainingWindows(configuration, model.images, batchSize: 128, windows: windows)
-                ours += windows
-                runMedians.append(Distribution(windows).median.rounded())
+            for run in 1 ... `repeat` {
+                let of = `repeat` > 1 ? ", run \(run) of \(`repeat`)" : ""
+                let timed = StatusLine.run("Timing \(model.arch.rawValue) training: a warm-up epoch and \(windows) timed\(of)…") {
+                    Measurements.trainingWindows(configuration, model.images, batchSize: 128, windows: windows)
+                }
+                ours += timed
+                runMedians.append(Distribution(timed).median.rounded())
                 if let reference {
                     let torchFolder = folder + "/torch-\(model.arch.rawValue)"
                     try FileManager.default.createDirectory(atPath: torchFolder, withIntermediateDirectories: true)
-                    let figures = try reference.run(arch: model.arch.rawValue, on: model.images, threads: threads, folder: torchFolder)
+                    let figures = try StatusLine.run("Timing the PyTorch reference's \(model.arch.rawValue) training\(of)…") {
+                        try reference.run(arch: model.arch.rawValue, on: model.images, threads: threads, folder: torchFolder)
+                    }
                     theirs.append(figures.samplesPerSecond)
                     torchVersion = figures.version
                 }
@@ -93,8 +105,9 @@ struct BenchCommand: ParsableCommand {
             report(key + "_spread", speed.spread)
             if `repeat` > 1 { report(key + "_samples_per_sec_runs", runMedians) }
             if wants(.explorer) {
-                let explorer = Distribution(Measurements.explorerTrainingWindows(configuration, model.images, batchSize: 128,
-                                                                                  windows: windows))
+                let explorer = Distribution(StatusLine.run("Timing \(model.arch.rawValue) training in the explorer's session…") {
+                    Measurements.explorerTrainingWindows(configuration, model.images, batchSize: 128, windows: windows)
+                })
                 report("explorer_" + key + "_samples_per_sec", explorer.median.rounded())
                 report("explorer_" + key + "_to_train_ratio", explorer.median / speed.median)
             }
@@ -115,13 +128,17 @@ struct BenchCommand: ParsableCommand {
         if wants(.decode) {
             for model in models {
                 let inference = Inference(model: VAEModel(configuration: ModelConfiguration(kind: model.arch)))
-                let decode = Measurements.decodeMicroseconds(inference)
+                let decode = StatusLine.run("Timing \(model.arch.rawValue) decoding…") { Measurements.decodeMicroseconds(inference) }
                 report(model.prefix + "decode_us", decode)
-                report(model.prefix + "grid_decode_ms", Measurements.gridDecodeMilliseconds(inference, side: gridSide))
+                report(model.prefix + "grid_decode_ms", StatusLine.run("Timing a \(gridSide)x\(gridSide) grid decode…") {
+                    Measurements.gridDecodeMilliseconds(inference, side: gridSide)
+                })
                 if let reference {
                     let torchFolder = folder + "/torch-\(model.arch.rawValue)"
                     try FileManager.default.createDirectory(atPath: torchFolder, withIntermediateDirectories: true)
-                    let figures = try reference.run(arch: model.arch.rawValue, on: model.images.prefix(1_280), threads: threads, folder: torchFolder)
+                    let figures = try StatusLine.run("Timing the PyTorch reference's \(model.arch.rawValue) decoding…") {
+                        try reference.run(arch: model.arch.rawValue, on: model.images.prefix(1_280), threads: threads, folder: torchFolder)
+                    }
                     torchVersion = figures.version
                     report("torch_" + model.prefix + "decode_us", figures.decodeMicroseconds)
                     report(model.prefix + "decode_speedup_vs_torch", figures.decodeMicroseconds / decode)
@@ -130,8 +147,9 @@ struct BenchCommand: ParsableCommand {
         }
         if wants(.frame) {
             for model in models {
-                let frame = Measurements.frameMilliseconds(model: VAEModel(configuration: ModelConfiguration(kind: model.arch)),
-                                                           width: 120, height: 40)
+                let frame = StatusLine.run("Timing \(model.arch.rawValue) explorer frames…") {
+                    Measurements.frameMilliseconds(model: VAEModel(configuration: ModelConfiguration(kind: model.arch)), width: 120, height: 40)
+                }
                 report(model.prefix + "frame_ms", frame)
             }
         }
@@ -139,10 +157,14 @@ struct BenchCommand: ParsableCommand {
             for sub in ["csv", "idx"] {
                 try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
             }
-            let csvImages = SyntheticLetters.makeImageSet(count: 88_800, seed: 2)
-            report("csv_load_seconds", try CLIError.wrap { try Measurements.csvLoadSeconds(csvImages, folder: folder + "/csv") })
-            let idxImages = SyntheticLetters.makeImageSet(count: 124_800, seed: 3)
-            report("idx_load_seconds", try CLIError.wrap { try Measurements.idxLoadSeconds(idxImages, folder: folder + "/idx") })
+            report("csv_load_seconds", try StatusLine.run("Timing CSV loading (88,800 letters)…") {
+                let csvImages = SyntheticLetters.makeImageSet(count: 88_800, seed: 2)
+                return try CLIError.wrap { try Measurements.csvLoadSeconds(csvImages, folder: folder + "/csv") }
+            })
+            report("idx_load_seconds", try StatusLine.run("Timing IDX loading (124,800 letters)…") {
+                let idxImages = SyntheticLetters.makeImageSet(count: 124_800, seed: 3)
+                return try CLIError.wrap { try Measurements.idxLoadSeconds(idxImages, folder: folder + "/idx") }
+            })
         }
         if let torchVersion { report("torch_version", torchVersion) }
 
@@ -160,7 +182,7 @@ struct BenchCommand: ParsableCommand {
             let loaded = try dataOptions.load().train
             return loaded.prefix(count)
         }
-        return SyntheticLetters.makeImageSet(count: count, seed: 1)
+        return StatusLine.run("Drawing \(count) synthetic letters…") { SyntheticLetters.makeImageSet(count: count, seed: 1) }
     }
 
     private static func format(_ value: Any) -> String {

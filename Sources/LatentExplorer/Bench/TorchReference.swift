@@ -1,8 +1,9 @@
 import Foundation
 import VAE
 
-/// Runs the PyTorch reference (`../shared/bench/vae_torch.py`) on the same images, in the same sitting.
+/// Runs the PyTorch reference script (`--torch-script`) on the same images, in the same sitting.
 struct TorchReference {
+    /// The Python executable: `--torch` as given when it names a path, else found on PATH.
     var python: String
     var script: String
 
@@ -12,20 +13,60 @@ struct TorchReference {
         var version: String
     }
 
+    /// Lines of the reference's standard error shown when it fails (a Python traceback's end).
+    static let stderrLinesShown = 15
+    /// Images of the first run, which only checks that the reference works before anything is timed.
+    static let checkImages = 256
+
+    /// Resolves `python` (a name without a slash is looked up on PATH, as a shell would) and checks that
+    /// the script exists, so a mistake is reported before any benchmark runs.
+    init(python: String, script: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        if python.contains("/") {
+            guard FileManager.default.isExecutableFile(atPath: python) else {
+                throw CLIError("--torch \(python): not an executable file")
+            }
+            self.python = python
+        } else {
+            let folders = (environment["PATH"] ?? "").split(separator: ":").map(String.init)
+            guard let found = folders.map({ $0 + "/" + python }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+                throw CLIError("--torch \(python): not found on PATH; give a Python with PyTorch, e.g. --torch /path/to/venv/bin/python")
+            }
+            self.python = found
+        }
+        guard FileManager.default.fileExists(atPath: script) else {
+            throw CLIError("--torch-script \(script): no such file")
+        }
+        self.script = script
+    }
+
+    /// Runs the reference once on a few images (`checkImages` of them): a missing PyTorch or a broken script fails here, with
+    /// Python's own message, before the other parts of the benchmark spend minutes.
+    func check(on images: ImageSet, threads: Int, folder: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return try run(arch: "mlp", on: images, threads: threads, folder: folder).version
+    }
+
     /// Writes `train` where the script looks for EMNIST (once per folder), runs the `arch` model ("mlp" or
     /// "conv") for one timed epoch, and parses its one-line report (`samples_per_sec=... decode_us=... torch=...`).
+    /// On failure, the end of the script's standard error goes to ours before the one-line error.
     func run(arch: String, on train: ImageSet, threads: Int, folder: String) throws -> Figures {
         let images = folder + "/emnist-letters-train-images-idx3-ubyte.gz"
         if !FileManager.default.fileExists(atPath: images) {
-            try DatasetWriter.writeIDX(train, imagesPath: images, labelsPath: folder + "/emnist-letters-train-labels-idx1-ubyte.gz",
-                                       gzip: true, transposed: false)
+            try CLIError.wrap {
+                try DatasetWriter.writeIDX(train, imagesPath: images, labelsPath: folder + "/emnist-letters-train-labels-idx1-ubyte.gz",
+                                           gzip: true, transposed: false)
+            }
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script, "--arch", arch, "--n", String(train.count), "--threads", String(threads), "--data", folder]
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        // Standard error goes to a file, read after the exit: two pipes read one after the other could
+        // block the child once the unread one fills.
+        let errorPath = folder + "/stderr-\(arch).txt"
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         do { try process.run() } catch { throw CLIError("cannot run \(python): \(error.localizedDescription)") }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -37,7 +78,11 @@ struct TorchReference {
         }
         guard process.terminationStatus == 0, let rate = fields["samples_per_sec"].flatMap(Double.init),
               let decode = fields["decode_us"].flatMap(Double.init) else {
-            throw CLIError("the PyTorch reference failed (exit \(process.terminationStatus)): \(text.prefix(200))")
+            let errors = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+            let lines = errors.split(separator: "\n").suffix(Self.stderrLinesShown)
+            if !lines.isEmpty { FileHandle.printError(lines.map { "  " + $0 }.joined(separator: "\n")) }
+            let last = lines.last.map { ": " + $0.trimmingCharacters(in: .whitespaces) } ?? (text.isEmpty ? "" : ": " + text.prefix(200))
+            throw CLIError("the PyTorch reference (\(python) \(script)) failed with exit status \(process.terminationStatus)\(last)")
         }
         return Figures(samplesPerSecond: rate, decodeMicroseconds: decode, version: fields["torch"] ?? "?")
     }

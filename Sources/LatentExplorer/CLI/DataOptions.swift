@@ -48,7 +48,7 @@ struct DataOptions: ParsableArguments {
 
     /// Loads the data set and applies `--letters`; failures become one-line errors.
     func load() throws -> LabelledDataset {
-        let full = try CLIError.wrap { try selection.load() }
+        let full = try StatusLine.run("Loading \(data ?? "the data set")…") { try CLIError.wrap { try selection.load() } }
         var dataset = full
         var filter = ""
         if let letters, !letters.isEmpty {

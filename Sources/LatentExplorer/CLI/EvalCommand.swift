@@ -29,7 +29,9 @@ struct EvalCommand: ParsableCommand {
         let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
         let dataset = try dataOptions.load()
         try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
-        let result = Evaluation.run(model: model, dataset: dataset, k: k, importanceSamples: importanceSamples)
+        let result = StatusLine.run("Scoring \(dataset.test.count) test images (ELBO and \(k)-NN)…") {
+            Evaluation.run(model: model, dataset: dataset, k: k, importanceSamples: importanceSamples)
+        }
         let trainedBeta = VAEObjective.format(metadata.objective.klWeight)
         if json {
             // JSON has no NaN or infinity: a non-finite score is written in words, as a string.

@@ -4,15 +4,15 @@ import VAE
 struct GridCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grid",
-        abstract: "Draw a plane of the latent space as a PNG: an N x N grid of decoded letters over [-R, R]^2.",
+        abstract: "Draw a plane of the latent space as a picture: an N x N grid of decoded letters over [-R, R]^2.",
         discussion: """
             The plane is that of two latent dimensions (--dims, numbered from 1), with the others held at 0 \
-            or at the code (or test letter) given with --at. A 1-D model gives one row.
+            or at the code (or test letter) given with --at. A 1-D model gives one row. The picture has a title, \
+            the x values under the columns and the y values beside the rows; --out ending in .svg writes vector tiles.
             """)
 
     @Option(help: ArgumentHelp("The weights to draw.", valueName: "file")) var weights: String
-    @Option(name: .shortAndLong, help: ArgumentHelp("The PNG file to write.", valueName: "file")) var out: String
-    @Flag(help: "Replace --out even when it holds something other than a PNG picture.") var force = false
+    @OptionGroup var picture: PictureOptions
     @Option(help: "Letters per side.") var size = 20
     @Option(help: "Half-width of the square of the plane drawn.") var range: Float = 3
     @Option(help: ArgumentHelp("The two latent dimensions on the x and y axes, numbered from 1.", valueName: "x,y"))
@@ -35,7 +35,7 @@ struct GridCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try CLIError.wrap { try WeightsFile.load(weights).model }
+        let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
         let latentDim = model.latentDim
         var plane = LatentGridImage.Plane.standard(latentDim: latentDim)
         if latentDim > 1, let dims = parsedDims {
@@ -45,18 +45,28 @@ struct GridCommand: ParsableCommand {
             (plane.xDimension, plane.yDimension) = (dims.x - 1, dims.y - 1)
         }
         let inference = Inference(model: model)
+        var anchorName = "the origin"
         if let at {
             var resolver = LatentPointResolver(inference: inference, latentDim: latentDim, dataOptions: dataOptions)
-            plane.anchor = try resolver.code(at, option: "--at").code
+            (plane.anchor, anchorName) = try resolver.code(at, option: "--at")
         }
-        try CLIError.wrap {
-            try DecodedSheet.check(cells: size * LatentGridImage.rows(size: size, plane: plane), geometry: model.configuration.geometry)
+        let noun = ImageNoun(classNames: metadata.classes, datasetName: metadata.dataset)
+        let count = size * LatentGridImage.rows(size: size, plane: plane)
+        let geometry = model.configuration.geometry
+        try CLIError.wrap { try DecodedSheet.check(cells: count, geometry: geometry) }
+        let grid = StatusLine.run("Decoding \(count) \(noun.plural)…") {
+            LatentGridImage.decode(inference, size: size, range: range, plane: plane)
         }
-        let image = LatentGridImage.render(inference, size: size, range: range, plane: plane)
-        try CLIError.wrap {
-            try AtomicFile.write(PNGEncoder.encodeGray(width: image.width, height: image.height, pixels: image.pixels), to: out, replacing: force ? .anything : .pngOnly)
-        }
-        let axes = plane.yDimension.map { "dims \(plane.xDimension + 1),\($0 + 1)" } ?? "dim 1"
-        print("Wrote \(size)x\(plane.yDimension == nil ? 1 : size) letters over [-\(range), \(range)] of \(axes) to \(out) (\(image.width)x\(image.height) pixels)")
+        let x = "z\(plane.xDimension + 1)", y = plane.yDimension.map { "z\($0 + 1)" }
+        let others = latentDim > 2 ? ", the other dimensions at \(anchorName)" : ""
+        let axes = y.map { "\(x) across, \($0) up" } ?? x
+        let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): \(noun.plural) decoded, \(axes)\(others)", rows: grid.rows, columns: grid.columns,
+                                  tileWidth: geometry.width, tileHeight: geometry.height,
+                                  tiles: TilePicture.greyValues(grid.decoded, geometry: geometry),
+                                  rowLabels: grid.yValues.map(TilePicture.label), columnLabels: grid.xValues.map(TilePicture.label),
+                                  columnCaption: x + " →", rowCaption: y.map { $0 + " ↑" })
+        let written = try self.picture.write(picture)
+        let described = y.map { "dims \(plane.xDimension + 1),\($0.dropFirst())" } ?? "dim 1"
+        print("Wrote \(grid.columns)x\(grid.rows) \(noun.plural) over [-\(range), \(range)] of \(described) to \(self.picture.out) (\(written))")
     }
 }

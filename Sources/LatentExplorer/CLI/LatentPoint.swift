@@ -54,30 +54,42 @@ struct LatentPointResolver {
             return (values, point.description)
         case .testLetter(let index):
             let (images, classNames) = try testLetters(option: option, index: index)
+            let noun = ImageNoun(classNames: Array(classNames.values))
             guard index < images.count else {
-                throw CLIError("\(option) \(index): the test split has \(images.count) letters (0-\(images.count - 1))")
+                throw CLIError("\(option) \(index): the test split has \(images.count) \(noun.plural) (0-\(images.count - 1))")
             }
             try CLIError.wrap { try inference.configuration.checkFits(ImageSet.geometry) }
             let label = images.labels[index]
-            let letters = classNames.values.allSatisfy { $0.count == 1 && $0.first!.isLetter }
             return (inference.encodeMeans(images.subset([index])),
-                    "test \(letters ? "letter" : "image") #\(index) ('\(classNames[label] ?? String(label))')")
+                    "test \(noun.singular) #\(index) ('\(classNames[label] ?? String(label))')")
         }
+    }
+
+    /// Whether a data set is named (--data, or EMNIST_DIR), so that test-letter indices mean something.
+    var dataIsNamed: Bool {
+        dataOptions.data != nil || ProcessInfo.processInfo.environment["EMNIST_DIR"].map({ !$0.isEmpty }) == true
+    }
+
+    /// The test split indices count in, when a data set is named; else nil.
+    mutating func namedTestSet() throws -> (images: ImageSet, classNames: [Int: String])? {
+        guard dataIsNamed else { return nil }
+        return try testLetters(option: "--data", index: 0)
     }
 
     /// The test split an index counts in: the data set's (after --letters), or for the synthetic letters
     /// the same test letters the explorer numbers.
     private mutating func testLetters(option: String, index: Int) throws -> (images: ImageSet, classNames: [Int: String]) {
         if let test { return test }
-        guard dataOptions.data != nil || ProcessInfo.processInfo.environment["EMNIST_DIR"].map({ !$0.isEmpty }) == true else {
+        guard dataIsNamed else {
             throw CLIError("\(option) \(index) is a test-letter index and needs --data (a folder, or 'synthetic'); write a code with a decimal point, e.g. \(index).0, for a 1-D latent value")
         }
         let loaded: (images: ImageSet, classNames: [Int: String])
         switch dataOptions.source {
         case .synthetic(_, let testCount):
-            loaded = (SyntheticLetters.makeImageSet(count: testCount, seed: ExplorerData.syntheticTestSeed,
-                                                    labels: try ExploreCommand.letterLabels(dataOptions.letters)),
-                      LabelledDataset.letterClassNames)
+            let labels = try ExploreCommand.letterLabels(dataOptions.letters)
+            loaded = (StatusLine.run("Drawing \(testCount) synthetic test letters…") {
+                SyntheticLetters.makeImageSet(count: testCount, seed: ExplorerData.syntheticTestSeed, labels: labels)
+            }, LabelledDataset.letterClassNames)
         case .directory, .mixture:
             let dataset = try dataOptions.load()
             loaded = (dataset.test, dataset.classNames)

@@ -1,6 +1,9 @@
 import Foundation
 import VAE
 
+/// Progress for the user, in two forms: `ProgressPrinter` for training (below), and `StatusLine` for any
+/// other wait of more than a moment (loading, measuring, benchmarking, writing a picture).
+///
 /// Prints training progress the way Keras' `fit` does: a bar per epoch redrawn in place with
 /// samples/s, running loss and ETA, then a line with train and validation loss. When standard output
 /// is not a terminal (CI logs), only the per-epoch lines are printed.
@@ -51,11 +54,13 @@ final class ProgressPrinter {
         return "Epoch " + String(repeating: " ", count: max(0, width - String(epoch).count)) + "\(epoch)/\(total)"
     }
 
+    private func bar(_ done: Int, of total: Int) -> String { Self.bar(done, of: total, width: barWidth) }
+
     /// `[=========>....]`: done/total of the bar filled, with a head while not complete.
-    private func bar(_ done: Int, of total: Int) -> String {
-        let filled = total > 0 ? min(barWidth, barWidth * done / total) : barWidth
-        if filled == barWidth { return "[" + String(repeating: "=", count: barWidth) + "]" }
-        return "[" + String(repeating: "=", count: filled) + ">" + String(repeating: ".", count: barWidth - filled - 1) + "]"
+    static func bar(_ done: Int, of total: Int, width: Int) -> String {
+        let filled = total > 0 ? min(width, width * done / total) : width
+        if filled == width { return "[" + String(repeating: "=", count: width) + "]" }
+        return "[" + String(repeating: "=", count: filled) + ">" + String(repeating: ".", count: width - filled - 1) + "]"
     }
 
     /// Through `print`'s buffered stdout, flushed, so it interleaves in order with other output.
@@ -77,5 +82,74 @@ final class ProgressPrinter {
 
     static func rate(_ samplesPerSecond: Double) -> String {
         "\(Int(samplesPerSecond.rounded())) samples/s"
+    }
+}
+
+/// One line on standard error while something slow runs: "Loading emnist-letters… 3s", or with a known
+/// fraction "Timing mlp training [=====>....] 2/5 12s", redrawn in place a few times a second and erased
+/// when the work ends. When standard error is not a terminal (a log, a pipe, the tests) nothing is
+/// written at all. Output on standard output meanwhile is fine: the line is redrawn on the next tick.
+final class StatusLine {
+    /// Runs `body` with a status line showing `message`; `body` may update it through the argument.
+    static func run<T>(_ message: String, _ body: (StatusLine) throws -> T) rethrows -> T {
+        let line = StatusLine(message)
+        defer { line.finish() }
+        return try body(line)
+    }
+
+    /// Runs `body` with a status line showing `message`.
+    static func run<T>(_ message: String, _ body: () throws -> T) rethrows -> T {
+        try run(message) { (_: StatusLine) in try body() }
+    }
+
+    static let isShown = isatty(STDERR_FILENO) != 0
+    /// Redraws per second; the first one comes after one interval, so quick work draws nothing.
+    private static let interval = DispatchTimeInterval.milliseconds(250)
+    private static let barWidth = 20
+
+    private let lock = NSLock()
+    private var message: String
+    private var step: (done: Int, total: Int)?
+    private let started = Date()
+    private var timer: DispatchSourceTimer?
+    private var drawn = false
+    private var finished = false
+
+    private init(_ message: String) {
+        self.message = message
+        guard Self.isShown else { return }
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + Self.interval, repeating: Self.interval)
+        timer.setEventHandler { [weak self] in self?.draw() }
+        timer.resume()
+        self.timer = timer
+    }
+
+    /// Changes the text, and optionally shows `done` of `total` as a bar.
+    func update(_ message: String, done: Int? = nil, of total: Int? = nil) {
+        lock.withLock {
+            self.message = message
+            step = done.flatMap { d in total.map { (d, $0) } }
+        }
+    }
+
+    private func draw() {
+        lock.withLock {
+            guard !finished else { return }
+            var text = message
+            if let step { text += " " + ProgressPrinter.bar(step.done, of: step.total, width: Self.barWidth) + " \(step.done)/\(step.total)" }
+            text += " " + ProgressPrinter.duration(Date().timeIntervalSince(started))
+            fputs("\r" + text + "\u{1B}[K", stderr)
+            fflush(stderr)
+            drawn = true
+        }
+    }
+
+    private func finish() {
+        timer?.cancel()
+        lock.withLock {
+            if drawn { fputs("\r\u{1B}[K", stderr); fflush(stderr) }
+            finished = true
+        }
     }
 }

@@ -27,20 +27,31 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let first = try dataOptions.load()
-        let second = try CLIError.wrap { try DataSelection(source: DataSource.resolve(against, emnistSplit: dataOptions.emnistSplit)).load() }
+        let second = try StatusLine.run("Loading \(against)…") {
+            try CLIError.wrap { try DataSelection(source: DataSource.resolve(against, emnistSplit: dataOptions.emnistSplit)).load() }
+        }
         func chosen(_ dataset: LabelledDataset) -> ImageSet { split == "train" ? dataset.train : dataset.test }
-        let columns = [(first.name, LetterStatistics(chosen(first))), (second.name, LetterStatistics(chosen(second)))]
-        print(StatisticsTable.render(columns, split: split, markdown: markdown))
+        /// Runs `measure` on both data sets' split under a status line naming what is measured.
+        func measured<T>(_ what: String, _ measure: (ImageSet) -> T) -> (T, T) {
+            StatusLine.run("Measuring \(what)…") { line in
+                let one = measure(chosen(first))
+                line.update("Measuring \(what)…", done: 1, of: 2)
+                return (one, measure(chosen(second)))
+            }
+        }
+        let sizes = "\(chosen(first).count) + \(chosen(second).count) \(split) images"
+        let statistics = measured(sizes) { LetterStatistics($0) }
+        print(StatisticsTable.render([(first.name, statistics.0), (second.name, statistics.1)], split: split, markdown: markdown))
         if byClass {
+            let perClass = measured(sizes + " by class") { LetterStatistics.byLabel($0) }
             print("")
-            print(StatisticsTable.renderByClass((first.name, LetterStatistics.byLabel(chosen(first))),
-                                                (second.name, LetterStatistics.byLabel(chosen(second))),
+            print(StatisticsTable.renderByClass((first.name, perClass.0), (second.name, perClass.1),
                                                 className: first.className, markdown: markdown))
         }
         if forms {
+            let census = measured("the letter forms of " + sizes) { LetterFormCensus($0) }
             print("")
-            print(StatisticsTable.renderForms((first.name, LetterFormCensus(chosen(first))),
-                                              (second.name, LetterFormCensus(chosen(second))), markdown: markdown))
+            print(StatisticsTable.renderForms((first.name, census.0), (second.name, census.1), markdown: markdown))
         }
     }
 }

@@ -4,12 +4,15 @@ import VAE
 struct TraverseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "traverse",
-        abstract: "Draw a latent traversal as a PNG: one row per latent dimension, each swept from -R to R.",
+        abstract: "Draw a latent traversal as a picture: one row per latent dimension, each swept from -R to R.",
         discussion: """
             Each row holds the other dimensions at the point given with --at (a latent code such as \
             0.5,-1.2, or a test letter's index, which needs --data; default: all 0) and sweeps its own \
             dimension evenly from -R to R. Rows go from dimension 1 down, or follow --dims. A code that \
-            starts with a minus is written with an equals sign: --at=-1,0.5.
+            starts with a minus is written with an equals sign: --at=-1,0.5. Rows are labelled with their dimension \
+            (z1, z2, ...) and columns with the value swept, in prior standard deviations (σ, as the prior is N(0, 1)). \
+            With --data, each row also shows σ, the spread of the test letters' codes along that dimension: \
+            near 0 for a dimension the model leaves unused.
             """)
 
     @OptionGroup var dataOptions: DataOptions
@@ -19,8 +22,7 @@ struct TraverseCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The dimensions to sweep, numbered from 1 (default: all).", valueName: "d1,d2,...")) var dims: String?
     @Option(help: "Letters per row, both ends included.") var steps = 11
     @Option(help: "Each dimension runs from -range to range.") var range: Float = 3
-    @Option(name: .shortAndLong, help: ArgumentHelp("The PNG file to write.", valueName: "file")) var out: String
-    @Flag(help: "Replace --out even when it holds something other than a PNG picture.") var force = false
+    @OptionGroup var picture: PictureOptions
 
     static let stepRange = OptionRanges.pathSteps
 
@@ -37,7 +39,7 @@ struct TraverseCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try CLIError.wrap { try WeightsFile.load(weights).model }
+        let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
         let latentDim = model.latentDim
         let inference = Inference(model: model)
         var resolver = LatentPointResolver(inference: inference, latentDim: latentDim, dataOptions: dataOptions)
@@ -46,11 +48,51 @@ struct TraverseCommand: ParsableCommand {
         if let outside = rows.first(where: { $0 >= latentDim }) {
             throw CLIError("--dims \(outside + 1): the model has \(latentDim) latent dimensions")
         }
-        try CLIError.wrap { try DecodedSheet.check(cells: rows.count * steps, geometry: model.configuration.geometry) }
+        let noun = ImageNoun(classNames: metadata.classes, datasetName: metadata.dataset)
+        let geometry = model.configuration.geometry
+        try CLIError.wrap { try DecodedSheet.check(cells: rows.count * steps, geometry: geometry) }
         var points: [Float] = []
         for dimension in rows { points += LatentPaths.traversal(of: base.code, dimension: dimension, range: range, steps: steps) }
-        let sheet = LetterSheet.png(inference.decodeBatch(points), rows: rows.count, columns: steps, geometry: model.configuration.geometry)
-        try CLIError.wrap { try AtomicFile.write(sheet.bytes, to: out, replacing: force ? .anything : .pngOnly) }
-        print("Wrote \(rows.count) rows of \(steps) letters, each dimension from -\(range) to \(range) at \(base.name), to \(out) (\(sheet.width)x\(sheet.height) pixels)")
+        let decoded = StatusLine.run("Decoding \(rows.count * steps) \(noun.plural)…") { inference.decodeBatch(points) }
+        // The swept values, in units of the prior's σ = 1.
+        let values = (0 ..< steps).map { LatentPaths.sweepValue($0, of: steps, range: range) }
+        var rowLabels = rows.map { "z\($0 + 1)" }
+        var spreadNote = ""
+        if let test = try resolver.namedTestSet() {
+            let testNoun = ImageNoun(classNames: Array(test.classNames.values))
+            let codes = StatusLine.run("Encoding \(test.images.count) test \(testNoun.plural)…") { inference.encodeMeans(test.images) }
+            let spread = Self.standardDeviations(codes, latentDim: latentDim)
+            rowLabels = rows.map { "z\($0 + 1) σ=\(TilePicture.label(spread[$0]))" }
+            spreadNote = "; σ of the \(test.images.count) test \(testNoun.plural)' codes: "
+                + rows.map { "z\($0 + 1) \(String(format: "%.2f", spread[$0]))" }.joined(separator: ", ")
+        }
+        let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): each dimension swept at \(base.name)",
+                                  rows: rows.count, columns: steps, tileWidth: geometry.width, tileHeight: geometry.height,
+                                  tiles: TilePicture.greyValues(decoded, geometry: geometry),
+                                  rowLabels: rowLabels,
+                                  columnLabels: values.map { $0 == 0 ? "0" : TilePicture.label($0) + "σ" },
+                                  columnCaption: "value of the row's dimension →")
+        let written = try self.picture.write(picture)
+        print("Wrote \(rows.count) rows of \(steps) \(noun.plural), each dimension from -\(range) to \(range) at \(base.name), to \(self.picture.out) (\(written))\(spreadNote)")
+    }
+
+    /// The standard deviation of each latent dimension over `codes` (`count x latentDim`, row-major):
+    /// how far the data's codes spread along it. About 1 for a dimension the model uses (the prior is
+    /// N(0, 1)), near 0 for one it leaves unused, where every letter gets the same value.
+    static func standardDeviations(_ codes: [Float], latentDim: Int) -> [Float] {
+        let count = codes.count / latentDim
+        guard count > 0 else { return [Float](repeating: 0, count: latentDim) }
+        var mean = [Double](repeating: 0, count: latentDim), square = [Double](repeating: 0, count: latentDim)
+        for index in 0 ..< count {
+            for d in 0 ..< latentDim {
+                let value = Double(codes[index * latentDim + d])
+                mean[d] += value
+                square[d] += value * value
+            }
+        }
+        return (0 ..< latentDim).map { d in
+            let m = mean[d] / Double(count)
+            return Float(max(0, square[d] / Double(count) - m * m).squareRoot())
+        }
     }
 }

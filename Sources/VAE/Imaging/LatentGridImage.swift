@@ -22,25 +22,26 @@ public enum LatentGridImage {
         }
     }
 
-    /// Greyscale pixels of a `(columns*W) x (rows*H)` image for a model of H x W images (ink is white
-    /// on black, like the data). Check the size with `DecodedSheet.check` first.
-    public static func render(_ inference: Inference, size: Int, range: Float,
-                              plane: Plane? = nil) -> (width: Int, height: Int, pixels: [UInt8]) {
+    /// The decoded images of the grid, row by row from the top (y = +range) and left to right, each of
+    /// `ImageSet.pixelCount` probabilities, with the x and y coordinates of the columns and rows.
+    public static func decode(_ inference: Inference, size: Int, range: Float, plane: Plane? = nil)
+        -> (rows: Int, columns: Int, decoded: [Float], xValues: [Float], yValues: [Float]) {
         let latentDim = inference.configuration.latentDim
         let plane = plane ?? .standard(latentDim: latentDim)
         precondition(plane.anchor.count == latentDim, "the anchor must have \(latentDim) coordinates")
-        let rows = rows(size: size, plane: plane)
+        let rows = plane.yDimension == nil ? 1 : size
+        let xValues = (0 ..< size).map { coordinate($0, size, range) }
+        let yValues = plane.yDimension == nil ? [] : (0 ..< size).map { coordinate(size - 1 - $0, size, range) }
         var points: [Float] = []
         for row in 0 ..< rows {
             for column in 0 ..< size {
                 var point = plane.anchor
-                point[plane.xDimension] = coordinate(column, size, range)
-                if let y = plane.yDimension { point[y] = coordinate(size - 1 - row, size, range) }
+                point[plane.xDimension] = xValues[column]
+                if let y = plane.yDimension { point[y] = yValues[row] }
                 points += point
             }
         }
-        return DecodedSheet.grey(inference.decodeBatch(points), rows: rows, columns: size,
-                                 geometry: inference.configuration.geometry)
+        return (rows, size, inference.decodeBatch(points), xValues, yValues)
     }
 
     /// Rows of the grid: `size`, or one for a 1-D latent space.

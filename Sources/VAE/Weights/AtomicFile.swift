@@ -17,8 +17,8 @@ public enum AtomicFile {
         case anything
         /// Only a file that starts like a safetensors file (an 8-byte header length and a JSON object).
         case weightsOnly
-        /// Only a PNG picture.
-        case pngOnly
+        /// Only a picture: a PNG, or an SVG (an XML or `<svg` start).
+        case pictureOnly
     }
 
     public static func write(_ bytes: [UInt8], to path: String, replacing: Replacing = .anything) throws {
@@ -139,9 +139,9 @@ public enum AtomicFile {
         case .weightsOnly:
             if looksLikeWeights(path) { return nil }
             kind = "a weights file"
-        case .pngOnly:
-            if startsWith(path, pngSignature) { return nil }
-            kind = "a PNG picture"
+        case .pictureOnly:
+            if startsWith(path, pngSignature) || looksLikeSVG(path) { return nil }
+            kind = "a PNG or SVG picture"
         }
         return isLink ? "is a symbolic link to a file that is not \(kind)" : "is a file that is not \(kind)"
     }
@@ -156,6 +156,13 @@ public enum AtomicFile {
         var buffer = [UInt8](repeating: 0, count: count)
         let got = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress!, count) }
         return got >= 0 ? Array(buffer.prefix(got)) : nil
+    }
+
+    /// A file that starts (after blanks) like an SVG document: `<?xml` or `<svg`.
+    private static func looksLikeSVG(_ path: String) -> Bool {
+        guard let bytes = head(path, count: 256) else { return false }
+        let text = String(decoding: bytes, as: UTF8.self).drop { $0.isWhitespace }
+        return text.hasPrefix("<?xml") || text.hasPrefix("<svg")
     }
 
     private static func startsWith(_ path: String, _ prefix: [UInt8]) -> Bool {

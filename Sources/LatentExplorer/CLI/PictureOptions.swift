@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import VAE
+
+/// The options every picture command shares: where to write (the format follows the extension) and
+/// how large.
+struct PictureOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: ArgumentHelp("The picture to write: a .png, or an .svg (vector tiles, crisp at any size).",
+                                                    valueName: "file"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Output pixels per image pixel (\(Self.scaleRange.lowerBound)-\(Self.scaleRange.upperBound); default: 2, or 4 for interpolate).",
+                               valueName: "n"))
+    var scale: Int?
+
+    @Flag(help: "Replace --out even when it holds something other than a PNG or SVG picture.") var force = false
+
+    static let scaleRange = 1 ... 16
+
+    func validate() throws {
+        if PictureFormat(path: out) == nil {
+            // One line, not the usage block: the rest of the command line was fine.
+            FileHandle.printError("Error: " + PictureFormat.refusal(out))
+            throw ExitCode(ExitCode.validationFailure.rawValue)
+        }
+        if let scale, !Self.scaleRange.contains(scale) {
+            throw ValidationError("--scale must be between \(Self.scaleRange.lowerBound) and \(Self.scaleRange.upperBound)")
+        }
+    }
+
+    /// The last part of a path, for picture titles.
+    static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+
+    /// Encodes and writes `picture` atomically; returns how big it came out, e.g. "612x644 pixels".
+    func write(_ picture: TilePicture, defaultScale: Int = 2) throws -> String {
+        let format = PictureFormat(path: out) ?? .png
+        let scale = self.scale ?? defaultScale
+        let layout = picture.layout
+        if let problem = format.sizeProblem(picture, scale: scale) { throw CLIError(problem) }
+        try StatusLine.run("Writing \(out)…") {
+            try CLIError.wrap { try AtomicFile.write(format.encode(picture, scale: scale), to: out, replacing: force ? .anything : .pictureOnly) }
+        }
+        let size = "\(layout.width * scale)x\(layout.height * scale)"
+        return format == .svg ? "SVG, \(size) at scale \(scale)" : "\(size) pixels"
+    }
+}
