@@ -45,8 +45,11 @@ public struct ModelMetadata: Sendable, Equatable {
     }
 
     static let formatName = "latent-explorer-vae"
-    /// The version written; files up to it are read.
+    /// The version written.
     static let formatVersion = 2
+    /// The newest version read: version 3 adds keys (geometry, kl_weight, likelihood, class_filter,
+    /// trained_with) that this reader may ignore, e.g. in files written by `latent-explorer-torch`.
+    static let newestVersionRead = 3
 
     var strings: [String: String] {
         var out: [String: String] = [
@@ -83,9 +86,9 @@ public struct ModelMetadata: Sendable, Equatable {
         guard let versionText = strings["format_version"], let version = Int(versionText) else {
             throw ModelError.invalidConfiguration("the metadata has no format_version")
         }
-        guard (1 ... formatVersion).contains(version) else {
+        guard (1 ... newestVersionRead).contains(version) else {
             throw ModelError.invalidConfiguration(
-                "format version \(version) is newer than this program reads (up to \(formatVersion)); update LatentExplorer")
+                "format version \(version) is newer than this program reads (up to \(newestVersionRead)); update LatentExplorer")
         }
         func integer(_ key: String) throws -> Int {
             guard let text = strings[key], let value = Int(text) else {
