@@ -80,7 +80,11 @@ def train(model, images, options: TrainingOptions, context, log=print):
     local_batch = options.batch_size // context.world
     latent = model.encoder.mean.out_features
     validation_noise = swift_noise(len(validation_set), latent)
-    network = DistributedDataParallel(model) if context.distributed else model
+    network = model
+    if context.distributed:
+        # On GPUs each process drives the one device LOCAL_RANK names; on CPUs DDP takes no device ids.
+        on_gpu = context.device.type == "cuda"
+        network = DistributedDataParallel(model, device_ids=[context.device.index] if on_gpu else None)
     optimizer = torch.optim.Adam(network.parameters(), lr=options.learning_rate)
     sampler = DistributedSampler(range(count), num_replicas=context.world, rank=context.rank, shuffle=True,
                                  seed=options.seed, drop_last=False)
