@@ -86,7 +86,9 @@ def load(path):
         tensors = load_file(path)
     except FileNotFoundError:
         raise WeightsError(f"{path}: no such file") from None
-    except Exception as error:  # safetensors raises its own error types for malformed files
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # safetensors' own errors, and a panic of its Rust core (a BaseException)
         raise WeightsError(f"{path}: not a safetensors file ({str(error).splitlines()[0]})") from None
     config = configuration_from_metadata(meta, path) if meta.get("format") == FORMAT_NAME else configuration_from_shapes(shapes, path)
     try:

@@ -125,3 +125,18 @@ def test_a_missing_folder_or_data_set_is_a_one_line_error(tmp_path):
         data.load(str(tmp_path / "absent"))
     with pytest.raises(data.DataError, match="no EMNIST"):
         data.load(str(tmp_path))
+
+
+def test_seeded_mutations_of_a_csv_file_give_images_or_one_line_errors():
+    rng = np.random.default_rng(2)
+    valid = csv_rows(data.transposed(blob_images(np.arange(3), 7)), np.arange(3)).encode()
+    alphabet = b"0123456789.,-e \r\nx"
+    for _ in range(200):
+        mutated = bytearray(valid)
+        for _ in range(int(rng.integers(1, 6))):
+            mutated[int(rng.integers(0, len(mutated)))] = alphabet[int(rng.integers(0, len(alphabet)))]
+        try:
+            images = data.parse_csv(bytes(mutated), "fuzz.csv")
+            assert images.pixels.shape == (len(images.labels), 784) and images.pixels.dtype == np.uint8
+        except data.DataError as error:
+            assert "\n" not in str(error)

@@ -73,3 +73,26 @@ def test_writing_into_a_missing_folder_fails_cleanly(tmp_path):
     config = models.ModelConfiguration.make("mlp", 2, 8)
     with pytest.raises(weights.WeightsError, match="cannot write"):
         weights.save_atomically(models.build(config), weights.metadata(config), str(tmp_path / "no" / "m.safetensors"))
+
+
+def test_seeded_mutations_of_a_weight_file_load_or_fail_in_one_line(tmp_path):
+    config = models.ModelConfiguration.make("mlp", 2, 4)
+    valid = tmp_path / "valid.safetensors"
+    weights.save_atomically(models.build(config), weights.metadata(config), str(valid))
+    original = valid.read_bytes()
+    rng = np.random.default_rng(7)
+    path = tmp_path / "mutated.safetensors"
+    for _ in range(200):
+        mutated = bytearray(original)
+        for _ in range(int(rng.integers(1, 4))):
+            # Mostly the length and the JSON header, where the structure is.
+            position = int(rng.integers(0, 8 + 400 if rng.random() < 0.8 else len(mutated)))
+            mutated[position] = int(rng.integers(0, 256))
+        if rng.random() < 0.2:
+            mutated = mutated[:int(rng.integers(0, len(mutated)))]
+        path.write_bytes(bytes(mutated))
+        try:
+            model, _ = weights.load(str(path))
+            assert sum(p.numel() for p in model.parameters()) > 0
+        except weights.WeightsError as error:
+            assert "\n" not in str(error)
