@@ -36,7 +36,7 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]  // ncurses exposes mutable C globals (stdscr, COLS)
         ),
 
-        // Fixtures/ holds small weight files written by PyTorch (scripts/pytorch_vae.py fixture), read by path.
+        // Fixtures/ holds small files written by PyTorch (latent-explorer-torch fixture, python/), read by path.
         .testTarget(name: "VAETests", dependencies: ["VAE"], exclude: ["Fixtures"]),
         .testTarget(name: "ExplorerCoreTests", dependencies: ["ExplorerCore", "VAE"]),
     ]

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages LatentExplorer needs, if any are missing.
 # Usage: scripts/install-dependencies.sh [--with-test-data]
-#   --with-test-data  also installs tmux (end-to-end tests) and dataset-fashion-mnist (real-data tests)
+#   --with-test-data  also installs tmux (end-to-end tests), dataset-fashion-mnist (real-data tests) and
+#                     python3-venv (scripts/test-python.sh)
 set -euo pipefail
 
 packages=(libopenblas-dev zlib1g-dev libncursesw5-dev pkg-config)
 if [[ "${1:-}" == "--with-test-data" ]]; then
-    packages+=(tmux dataset-fashion-mnist)
+    packages+=(tmux dataset-fashion-mnist python3-venv)
 fi
 
 missing=()

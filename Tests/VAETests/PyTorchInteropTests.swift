@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import VAE
 
-/// Files written by PyTorch itself (`scripts/pytorch_vae.py fixture`: `save_file(model.state_dict())` of
+/// Files written by PyTorch itself (`latent-explorer-torch fixture`: `save_file(model.state_dict())` of
 /// the PyTorch modules with our module names, no LatentExplorer metadata) open here, and give PyTorch's
 /// own outputs, stored in the files' metadata: encoder means and log-variances for fixed images, and
 /// decoded pixels for fixed latent points. This pins the tensor layouts PyTorch uses (`Linear` [out, in],

@@ -94,6 +94,13 @@ final class WeightsFileTests: XCTestCase {
         try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
         XCTAssertTrue(loadError(path).contains("format version 4 is newer than this program reads (up to 3)"), loadError(path))
 
+        // Version 3 (e.g. latent-explorer-torch's files) opens; its new keys are ignored.
+        strings["format_version"] = "3"
+        strings["kl_weight"] = "1"
+        strings["trained_with"] = "latent-explorer-torch 0.1 (torch 2.13.0+cpu, 2 processes, gloo)"
+        try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
+        XCTAssertEqual(try WeightsFile.load(path).model.configuration, small)
+
         strings = ModelMetadata(configuration: small).strings
         strings["architecture"] = "transformer"
         try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)

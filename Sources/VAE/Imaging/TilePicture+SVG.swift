@@ -58,7 +58,7 @@ extension TilePicture {
     /// Text content with XML's special characters escaped.
     static func escaped(_ text: String) -> String {
         var result = ""
-        for character in text {
+        for character in TextSanitizer.clean(text) {
             switch character {
             case "&": result += "&amp;"
             case "<": result += "&lt;"

@@ -1,0 +1,113 @@
+"""The PyTorch-made files the Swift tests read (Tests/VAETests/Fixtures), written by
+`latent-explorer-torch fixture Tests/VAETests/Fixtures`; `tests/test_fixtures.py` checks that the
+code here still writes what is committed.
+
+- `torch-{conv,mlp}.safetensors` (`PyTorchInteropTests`): small models saved with
+  `save_file(state_dict)`, no LatentExplorer metadata, with PyTorch's outputs for fixed inputs in the
+  metadata: encoder means and log-variances of images, pixels decoded from latent points.
+- `torch-step-{conv,mlp}.safetensors` (`PyTorchEquivalenceTests`): one training step. Tensors
+  `weights.<name>` (the model), `batch.x` [B, N] and `batch.noise` [B, L] (the reparameterisation's
+  eps), `grad.<name>` (d(batch-mean loss)/d(parameter)) and `after.<name>` (the parameters after one
+  Adam step, lr 1e-3, PyTorch's defaults); metadata `loss_reconstruction`, `loss_kl` (summed over the
+  batch, before the step) and `after_reconstruction`, `after_kl` (the same batch and noise, after it).
+- `torch-split.json` (`PyTorchEquivalenceTests`): labels, a held-out fraction and a seed, with the
+  indices `swift_random.stratified_split` holds out and the first draws of `swift_random.gaussians`:
+  the Swift trainer must hold out the same images and draw the same noise.
+"""
+import json
+import os
+
+import numpy as np
+import torch
+from safetensors.torch import save_file
+
+from .models import ConvVAE, MLPVAE, loss_parts
+from .swift_random import gaussians, stratified_split
+
+INTEROP_SEED, STEP_SEED = 0, 1
+STEP_BATCH = 4
+STEP_LEARNING_RATE = 1e-3
+WEIGHT_RANGE = 0.5  # larger than PyTorch's initial weights, so that every path matters
+SPLIT_CASE = dict(seed=3, fraction=0.1, class_sizes=[1, 5, 15, 25, 40, 7, 64], gaussian_seed=0, gaussian_count=64)
+
+
+def small_models():
+    return [("conv", ConvVAE(z=2, h=5, side=8, channels=(2, 3)), 64), ("mlp", MLPVAE(z=3, h=6, n=12), 12)]
+
+
+def _tensors(model, prefix=""):
+    return {prefix + k: v.detach().clone().contiguous() for k, v in model.state_dict().items()}
+
+
+def write_interop(folder):
+    """Small models saved by PyTorch, with PyTorch's own outputs for fixed inputs in the metadata."""
+    torch.manual_seed(INTEROP_SEED)
+    for name, model, n in small_models():
+        with torch.no_grad():
+            for p in model.parameters():
+                p.uniform_(-0.6, 0.6)
+            x = torch.rand(2, n)
+            mean, logvar = model.encode(x)
+            z = torch.randn(3, mean.shape[1])
+            pixels = torch.sigmoid(model.decode(z))
+        meta = {"fixture_x": json.dumps(x.flatten().tolist()), "fixture_mean": json.dumps(mean.flatten().tolist()),
+                "fixture_logvar": json.dumps(logvar.flatten().tolist()), "fixture_z": json.dumps(z.flatten().tolist()),
+                "fixture_pixels": json.dumps(pixels.flatten().tolist()), "made_by": f"torch {torch.__version__}"}
+        save_file(_tensors(model), os.path.join(folder, f"torch-{name}.safetensors"), metadata=meta)
+
+
+def training_step(model, x, noise, learning_rate=STEP_LEARNING_RATE):
+    """One step of the training loop on `model`: the loss parts before, the gradients, then one Adam
+    step, and the loss parts of the same batch and noise after it."""
+    reconstruction, kl = loss_parts(model, x, noise)
+    model.zero_grad()
+    ((reconstruction + kl) / x.shape[0]).backward()
+    gradients = {name: p.grad.detach().clone() for name, p in model.named_parameters()}
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    optimizer.step()
+    with torch.no_grad():
+        after = loss_parts(model, x, noise)
+    return (float(reconstruction.detach()), float(kl.detach())), gradients, tuple(float(v) for v in after)
+
+
+def write_steps(folder):
+    torch.manual_seed(STEP_SEED)
+    for name, model, n in small_models():
+        with torch.no_grad():
+            for p in model.parameters():
+                p.uniform_(-WEIGHT_RANGE, WEIGHT_RANGE)
+        x = torch.rand(STEP_BATCH, n)
+        noise = torch.randn(STEP_BATCH, model.encoder.mean.out_features)
+        tensors = _tensors(model, "weights.")
+        tensors.update({"batch.x": x, "batch.noise": noise})
+        before, gradients, after = training_step(model, x, noise)
+        tensors.update({f"grad.{k}": v.contiguous() for k, v in gradients.items()})
+        tensors.update(_tensors(model, "after."))
+        meta = {"loss_reconstruction": repr(before[0]), "loss_kl": repr(before[1]),
+                "after_reconstruction": repr(after[0]), "after_kl": repr(after[1]),
+                "learning_rate": repr(STEP_LEARNING_RATE), "made_by": f"torch {torch.__version__}"}
+        save_file(tensors, os.path.join(folder, f"torch-step-{name}.safetensors"), metadata=meta)
+
+
+def split_case():
+    """The labels of the split fixture: classes of uneven sizes (one image, halves that round), shuffled."""
+    case = SPLIT_CASE
+    labels = np.concatenate([np.full(size, label) for label, size in enumerate(case["class_sizes"], 1)])
+    np.random.default_rng(case["seed"]).shuffle(labels)
+    _, held_out = stratified_split(labels, case["fraction"], case["seed"])
+    return {"labels": labels.tolist(), "fraction": case["fraction"], "seed": case["seed"], "held_out": held_out.tolist(),
+            "gaussian_seed": case["gaussian_seed"],
+            "gaussians": [float(v) for v in gaussians(case["gaussian_seed"], case["gaussian_count"])]}
+
+
+def write_split(folder):
+    with open(os.path.join(folder, "torch-split.json"), "w") as f:
+        json.dump(split_case(), f)
+        f.write("\n")
+
+
+def write_all(folder):
+    os.makedirs(folder, exist_ok=True)
+    write_interop(folder)
+    write_steps(folder)
+    write_split(folder)
