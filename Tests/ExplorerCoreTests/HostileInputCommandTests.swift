@@ -54,19 +54,24 @@ final class HostileInputCommandTests: XCTestCase {
     /// grid, interpolate and traverse draw the fixtures at their own geometry instead of trapping.
     func testTheFixturesDrawAtTheirOwnGeometry() throws {
         let conv = Self.fixtures + "/torch-conv.safetensors", mlp = Self.fixtures + "/torch-mlp.safetensors"
-        let cases: [([String], String)] = [
-            (["grid", "--weights", conv, "--size", "5", "--out", folder + "/g.png"], "(40x40 pixels)"),
-            (["interpolate", "--weights", conv, "--from", "0,0", "--to", "1,1", "--steps", "4", "--out", folder + "/i.png"], "(32x8 pixels)"),
-            (["traverse", "--weights", conv, "--steps", "3", "--out", folder + "/t.png"], "(24x16 pixels)"),
-            (["grid", "--weights", mlp, "--size", "4", "--out", folder + "/g2.png"], "(48x4 pixels)"),
-            (["interpolate", "--weights", mlp, "--from", "0,0,0", "--to", "1,1,1", "--steps", "3", "--out", folder + "/i2.png"], "(36x1 pixels)"),
-            (["traverse", "--weights", mlp, "--steps", "2", "--out", folder + "/t2.png"], "(24x3 pixels)"),
+        let cases: [[String]] = [
+            ["grid", "--weights", conv, "--size", "5", "--out", folder + "/g.png"],
+            ["interpolate", "--weights", conv, "--from", "0,0", "--to", "1,1", "--steps", "4", "--out", folder + "/i.png"],
+            ["traverse", "--weights", conv, "--steps", "3", "--out", folder + "/t.svg"],
+            ["grid", "--weights", mlp, "--size", "4", "--out", folder + "/g2.png"],
+            ["interpolate", "--weights", mlp, "--from", "0,0,0", "--to", "1,1,1", "--steps", "3", "--out", folder + "/i2.svg"],
+            ["traverse", "--weights", mlp, "--steps", "2", "--out", folder + "/t2.png"],
         ]
-        for (arguments, size) in cases {
+        for arguments in cases {
             let result = try run(arguments)
             XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
-            XCTAssertTrue(result.stdout.contains(size), "\(arguments): \(result.stdout)")
+            XCTAssertTrue(result.stdout.hasPrefix("Wrote "), "\(arguments): \(result.stdout)")
+            let written = try XCTUnwrap(FileManager.default.contents(atPath: arguments.last!), "\(arguments)")
+            XCTAssertFalse(written.isEmpty, "\(arguments)")
         }
+        // The tiles are the model's own images: 8x8 for the conv fixture, one row of 12 for the MLP's.
+        let conv8 = try XCTUnwrap(FileManager.default.contents(atPath: folder + "/t.svg").map { String(decoding: $0, as: UTF8.self) })
+        XCTAssertTrue(conv8.contains("<rect width=\"8\" height=\"8\""), "conv tiles of 8x8 image pixels")
         // A test letter as the anchor needs the data's geometry: refused in one line.
         let anchored = try run(["grid", "--weights", conv, "--data", try smallData(), "--at", "3", "--out", folder + "/g3.png"])
         XCTAssertEqual(anchored.stderr, "Error: the model takes 8x8 images (64 values), the data has 28x28 images (784 values)\n")
@@ -154,8 +159,10 @@ final class HostileInputCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("is a symbolic link to a file that is not a weights file"), result.stderr)
         XCTAssertEqual(try String(contentsOfFile: notes, encoding: .utf8), "keep me\n")
-        let png = try run(["grid", "--weights", try modelFile("plain") { _ in }, "--size", "2", "--out", notes])
+        try FileManager.default.createSymbolicLink(atPath: folder + "/picture.png", withDestinationPath: notes)
+        let png = try run(["grid", "--weights", try modelFile("plain") { _ in }, "--size", "2", "--out", folder + "/picture.png"])
         XCTAssertEqual(png.status, 1)
+        XCTAssertTrue(png.stderr.contains("is a symbolic link to a file that is not a PNG or SVG picture"), png.stderr)
         XCTAssertEqual(try String(contentsOfFile: notes, encoding: .utf8), "keep me\n")
     }
 
