@@ -84,9 +84,9 @@ final class WeightsFileTests: XCTestCase {
         let model = VAEModel(configuration: small, seed: 1)
         let path = temporaryPath("future.safetensors")
         var strings = ModelMetadata(configuration: small).strings
-        strings["format_version"] = "3"
+        strings["format_version"] = "4"
         try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
-        XCTAssertTrue(loadError(path).contains("format version 3 is newer than this program reads (up to 2)"), loadError(path))
+        XCTAssertTrue(loadError(path).contains("format version 4 is newer than this program reads (up to 3)"), loadError(path))
 
         strings = ModelMetadata(configuration: small).strings
         strings["architecture"] = "transformer"

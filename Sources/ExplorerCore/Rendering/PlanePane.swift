@@ -53,14 +53,20 @@ struct PlanePane {
 
     private func drawGrid(_ geometry: PlaneGeometry, plane: LatentPlane, into buffer: inout CellBuffer) {
         guard let decoded = view.decodeGrid(geometry, plane: plane) else { return }   // still decoding: blank for a moment
-        let (w, h) = Layout.gridCell
         for row in 0 ..< geometry.rows {
             for column in 0 ..< geometry.columns {
                 let index = row * geometry.columns + column
                 let image = Array(decoded[index * ImageSet.pixelCount ..< (index + 1) * ImageSet.pixelCount])
-                let cellRect = Rect(x: geometry.area.x + column * w, y: geometry.area.y + row * h, width: w, height: h)
-                PixelArt.draw(image, side: ImageSet.side, into: &buffer, rect: cellRect, style: capabilities.pixels)
+                PixelArt.draw(image, side: ImageSet.side, into: &buffer, rect: geometry.tileRect(row: row, column: column),
+                              style: capabilities.pixels)
             }
+        }
+        // The tile under the cursor gets a frame in the gap around it: visible without colour too.
+        if let cell = geometry.gridCell(of: state.cursor) {
+            let tile = geometry.tileRect(row: cell.row, column: cell.column)
+            let style = capabilities.colours ? CellStyle(foreground: Palette.cursor, bold: true) : CellStyle(bold: true)
+            buffer.frame(Rect(x: tile.x - TileSize.gap, y: tile.y - TileSize.gap, width: tile.width + 2 * TileSize.gap,
+                              height: tile.height + 2 * TileSize.gap), style: style)
         }
     }
 

@@ -4,8 +4,11 @@
 public final class ExplorerController {
     public private(set) var state: ExplorerState
     public let view: ModelView
-    /// The status line: the last notice, cleared by the next key.
+    /// The status line: the last notice, cleared by the next key (an open prompt stays).
     public private(set) var message: String
+    /// Whether the weights shown came from training in this session and were not saved since: quitting
+    /// then asks first.
+    public var hasUnsavedTraining = false
 
     public init(view: ModelView, catalog: ClassCatalog, message: String = "") {
         self.view = view
@@ -16,7 +19,10 @@ public final class ExplorerController {
 
     /// What the program around the explorer must do after an input.
     public enum Request: Equatable, Sendable {
-        case none, quit, toggleTraining, save
+        case none, quit, toggleTraining
+        /// Save the weights. `replacing`: the user agreed to replace an existing file; `thenQuit`: quit
+        /// once saved.
+        case save(replacing: Bool, thenQuit: Bool)
     }
 
     public func handle(_ input: Input) -> Request {
@@ -26,16 +32,25 @@ public final class ExplorerController {
             state.resize(width: width, height: height)
             return .none
         case .key(let key):
-            message = ""
+            if state.prompt == nil { message = "" }
             action = state.apply(key)
+            if let prompt = state.prompt { message = prompt.question }
         case .mouse(let event):
             action = state.apply(event)
         }
         switch action {
         case .none: break
-        case .quit: return .quit
+        case .quit:
+            if hasUnsavedTraining {
+                ask(.unsavedTraining(interrupted: false))
+                return .none
+            }
+            return .quit
+        case .quitDiscarding: return .quit
         case .toggleTraining: return .toggleTraining
-        case .save: return .save
+        case .save: return .save(replacing: false, thenQuit: false)
+        case .saveThenQuit: return .save(replacing: false, thenQuit: true)
+        case .saveReplacing(let thenQuit): return .save(replacing: true, thenQuit: thenQuit)
         case .notice(let text): message = text
         case .anchorAtBrowsedLetter:
             if let index = state.selectedTestIndex, let entry = state.selectedClass {
@@ -56,6 +71,39 @@ public final class ExplorerController {
         return .none
     }
 
+    /// Asks `prompt` on the status line; the next key answers it.
+    public func ask(_ prompt: Prompt) {
+        state.ask(prompt)
+        message = prompt.question
+    }
+
+    /// Ctrl-C: quits at once unless trained weights are unsaved; then it asks, and a second Ctrl-C
+    /// quits. Returns whether to quit now.
+    public func interrupted(count: Int) -> Bool {
+        guard hasUnsavedTraining, count < 2 else { return true }
+        ask(.unsavedTraining(interrupted: true))
+        return false
+    }
+
+    /// Starts on a real test letter rather than the origin (where decoders tend to draw a blur of
+    /// every class): a clear example from the tightest class cluster (`TightestClass`). The hidden
+    /// dimensions are held at its code, so the cursor stands on the letter itself; `0` returns to the
+    /// origin. Call after the first `resize`, so the view can be centred on a whole tile.
+    public func startOnTightestClass() {
+        guard let (entry, index) = TightestClass.find(catalog: state.catalog, view: view) else { return }
+        let name = "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])"
+        state.anchor(at: view.testCode(index), name: name)
+        state.centre = state.cursor
+        // With an even number of tiles across (or down), the centre lies between two: move the view half
+        // a tile so the cursor's tile is whole and framed, rather than the cursor sitting on a corner.
+        if let layout = state.layout {
+            let geometry = PlaneGeometry(area: layout.plane.interior, state: state)
+            if geometry.columns % 2 == 0 { state.centre.x += geometry.cellSize / 2 }
+            if geometry.rows % 2 == 0 { state.centre.y -= geometry.cellSize / 2 }
+        }
+        message = "Start: test \(name), a clear example · 0 goes to the origin"
+    }
+
     /// After the view re-encoded its codes: the principal plane moves with them.
     public func codesRefreshed() {
         state.setPrincipalPlane(view.principalPlane)
@@ -67,6 +115,7 @@ public final class ExplorerController {
     }
 
     public func render(_ renderer: ExplorerRenderer, width: Int, height: Int, training: TrainingSession.Status) -> CellBuffer {
-        renderer.render(width: width, height: height, state: state, view: view, training: training, message: message)
+        state.trainingExpanded = training.phase != .idle
+        return renderer.render(width: width, height: height, state: state, view: view, training: training, message: message)
     }
 }

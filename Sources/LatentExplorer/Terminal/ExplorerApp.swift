@@ -8,8 +8,11 @@ final class ExplorerApp {
     struct Setup {
         var model: VAEModel
         var metadata: ModelMetadata
-        var weightsDescription: String
-        var savePath: String
+        /// The title bar's fields in display order, and their importance (indices, most important first).
+        var titleFields: [String]
+        var titleImportance: [Int]
+        /// Where `s` saves: a fixed file (`--save-to`), or a new file named after the model and the time.
+        var saveTarget: SaveTarget
         var data: ExplorerData
         var capabilities: TerminalCapabilities
         var training: TrainingSession
@@ -29,10 +32,13 @@ final class ExplorerApp {
         self.setup = setup
         self.terminal = terminal
         view = ModelView(model: setup.model, test: setup.data.test, reference: setup.data.reference,
-                         testSourceIndices: setup.data.testSourceIndices, decodesInBackground: true)
-        controller = ExplorerController(view: view, catalog: setup.data.catalog, message: setup.initialMessage)
-        renderer = ExplorerRenderer(capabilities: setup.capabilities,
-                                    title: "\(setup.model.configuration) · \(setup.weightsDescription) · test \(setup.data.catalog.itemNoun): \(setup.dataName)")
+                         testSourceIndices: setup.data.testSourceIndices, testImagesAreReal: setup.data.testImagesAreReal,
+                         decodesInBackground: true)
+        controller = ExplorerController(view: view, catalog: setup.data.catalog)
+        _ = controller.handle(.resize(width: terminal.size.width, height: terminal.size.height))
+        controller.startOnTightestClass()
+        if !setup.initialMessage.isEmpty { controller.show(setup.initialMessage) }
+        renderer = ExplorerRenderer(capabilities: setup.capabilities, titleFields: setup.titleFields, importance: setup.titleImportance)
     }
 
     var frameSummary: String { frameTimer.summary }
@@ -41,9 +47,17 @@ final class ExplorerApp {
     func run() -> Int32 {
         var needsFrame = true
         var lastStatus = setup.training.status
+        var interruptsSeen: Int32 = 0
         while TerminationSignals.received == 0 {
+            let interrupts = TerminationSignals.interrupts
+            if interrupts > interruptsSeen {
+                interruptsSeen = interrupts
+                if controller.interrupted(count: Int(interrupts)) { return SIGINT }
+                needsFrame = true
+            }
             if let snapshot = setup.training.poll(), let model = try? snapshot.makeModel() {
                 view.replaceModel(model, codes: snapshot.codes)
+                controller.hasUnsavedTraining = true
                 if snapshot.codes != nil {
                     controller.codesRefreshed()
                     codesStale = false
@@ -117,22 +131,33 @@ final class ExplorerApp {
         case .none: break
         case .quit: return true
         case .toggleTraining: setup.training.toggle(model: view.model)
-        case .save: save()
+        case .save(let replacing, let thenQuit): return save(replacing: replacing, thenQuit: thenQuit)
         }
         return false
     }
 
-    private func save() {
+    /// Saves the weights shown to the save target; an existing file is replaced only once the user
+    /// said so. Returns true to quit (a save on the way out that succeeded).
+    private func save(replacing: Bool, thenQuit: Bool) -> Bool {
+        let path = setup.saveTarget.path(at: Date())
+        if FileManager.default.fileExists(atPath: path) && !replacing {
+            controller.ask(.replaceFile(path: path, thenQuit: thenQuit))
+            return false
+        }
         var metadata = setup.metadata
         metadata.configuration = view.model.configuration
         let status = setup.training.status
         if !status.epochs.isEmpty {
             metadata.epochs += status.epochsDone
             metadata.dataset = status.dataName
+            metadata.classes = setup.data.catalog.entries.map(\.name)
             metadata.validationLoss = status.epochs.last?.validation
             metadata.trainedAt = ISO8601DateFormatter().string(from: Date())
         }
         let model = view.model
-        controller.show(SaveReport.attempt(path: setup.savePath) { try WeightsFile.save(model, metadata: metadata, to: setup.savePath) })
+        let report = SaveReport.outcome(path: path) { try WeightsFile.save(model, metadata: metadata, to: path) }
+        controller.show(report.message)
+        if report.saved { controller.hasUnsavedTraining = false }
+        return report.saved && thenQuit
     }
 }

@@ -2,21 +2,32 @@ import Foundation
 
 /// SIGINT, SIGTERM and SIGHUP end the explorer cleanly: the handler only records the signal, the main
 /// loop sees it (the blocking key read is interrupted, as the handler is installed without
-/// SA_RESTART) and restores the terminal before exiting.
+/// SA_RESTART) and restores the terminal before exiting. SIGINT (Ctrl-C) is counted instead: with
+/// unsaved training the first one asks, the second quits.
 enum TerminationSignals {
     static func install() {
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { received in receivedTerminationSignal = received }
+            action.__sigaction_handler.sa_handler = { received in
+                if received == SIGINT {
+                    interruptCount &+= 1
+                } else {
+                    receivedTerminationSignal = received
+                }
+            }
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0
             sigaction(signalNumber, &action, nil)
         }
     }
 
-    /// The signal received, or 0.
+    /// SIGTERM or SIGHUP when received, else 0.
     static var received: Int32 { receivedTerminationSignal }
+
+    /// How many times Ctrl-C (SIGINT) arrived.
+    static var interrupts: Int32 { interruptCount }
 }
 
-/// Written only by the signal handler (a single aligned store), read by the main loop.
+// Written only by the signal handler (single aligned stores), read by the main loop.
 nonisolated(unsafe) private var receivedTerminationSignal: Int32 = 0
+nonisolated(unsafe) private var interruptCount: Int32 = 0

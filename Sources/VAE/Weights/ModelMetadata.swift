@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Format versions: 1 (MLP only: `architecture`, `input_size`, `hidden_size`, `latent_dim`, test loss
 /// measured on the split that chose the weights); 2 (adds `channels` for the conv kind, the validation
-/// split that chose the weights, and a test loss measured separately on the test split).
+/// split that chose the weights, and a test loss measured separately on the test split); 3 (adds,
+/// among others, `class_filter`: the classes the user restricted training to, absent when all were used).
 public struct ModelMetadata: Sendable, Equatable {
     /// How the saved weights were chosen among the epochs trained.
     public enum Selection: Sendable, Equatable {
@@ -30,10 +31,12 @@ public struct ModelMetadata: Sendable, Equatable {
     /// Negative ELBO per image on the data set's test split, never used for choosing.
     public var testLoss: LossParts?
     public var trainedAt: String?
+    /// The class filter the user gave (e.g. "aeiou" from `--letters aeiou`); nil when every class was used.
+    public var classFilter: String?
 
     public init(configuration: ModelConfiguration, dataset: String = "untrained", classes: [String] = [],
                 epochs: Int = 0, selection: Selection = .unknown, validationLoss: LossParts? = nil,
-                testLoss: LossParts? = nil, trainedAt: String? = nil) {
+                testLoss: LossParts? = nil, trainedAt: String? = nil, classFilter: String? = nil) {
         self.configuration = configuration
         self.dataset = dataset
         self.classes = classes
@@ -42,11 +45,12 @@ public struct ModelMetadata: Sendable, Equatable {
         self.validationLoss = validationLoss
         self.testLoss = testLoss
         self.trainedAt = trainedAt
+        self.classFilter = classFilter
     }
 
     static let formatName = "latent-explorer-vae"
     /// The version written; files up to it are read.
-    static let formatVersion = 2
+    static let formatVersion = 3
 
     var strings: [String: String] {
         var out: [String: String] = [
@@ -71,6 +75,7 @@ public struct ModelMetadata: Sendable, Equatable {
         Self.write(validationLoss, prefix: "validation", into: &out)
         Self.write(testLoss, prefix: "test", into: &out)
         if let trainedAt { out["trained_at"] = trainedAt }
+        if let classFilter { out["class_filter"] = classFilter }
         return out
     }
 
@@ -130,6 +135,7 @@ public struct ModelMetadata: Sendable, Equatable {
             testLoss = Self.read(prefix: "test", from: strings)
         }
         trainedAt = strings["trained_at"]
+        classFilter = strings["class_filter"]
     }
 
     private static func write(_ loss: LossParts?, prefix: String, into strings: inout [String: String]) {
