@@ -108,7 +108,7 @@ final class ExplorerStateTests: XCTestCase {
         XCTAssertEqual(s.apply(.character("T")), .toggleTraining)
         _ = s.apply(.escape)
         XCTAssertEqual(s.mode, .plane)
-        XCTAssertEqual(s.apply(.escape), .quit)
+        if case .notice = s.apply(.escape) {} else { XCTFail("Esc on the plane explains that q quits; it never quits") }
         XCTAssertEqual(s.apply(.character("q")), .quit)
     }
 }

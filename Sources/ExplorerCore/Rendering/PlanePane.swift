@@ -19,10 +19,11 @@ struct PlanePane {
             drawGrid(geometry, plane: plane, into: &buffer)
         }
         if let a = state.pointA { mark(plane.project(a), "A", geometry, colour: Palette.pointA, into: &buffer) }
+        // While browsing, the browsed letter's marker goes on top of the cursor's.
+        mark(state.cursor, "✛", geometry, colour: Palette.cursor, into: &buffer)
         if state.mode == .browse, let index = state.selectedTestIndex {
             mark(plane.project(view.testCode(index)), "◆", geometry, colour: Palette.cursor, into: &buffer)
         }
-        mark(state.cursor, "✛", geometry, colour: Palette.cursor, into: &buffer)
         if state.showsScatter {
             Legend.draw(catalog: state.catalog, highlighted: state.mode == .browse ? state.browseClass : nil, pane: rect,
                         capabilities: capabilities, into: &buffer)
