@@ -179,7 +179,7 @@ public final class TrainingSession: @unchecked Sendable {
             ? "; showing epoch \(outcome.bestEpoch)'s weights" + (outcome.bestValidation.map { String(format: " (best val %.2f)", $0.total) } ?? "")
             : "; no epoch finished"
         switch outcome.reason {
-        case .completed: return "done: \(outcome.epochsRun) epochs\(held)"
+        case .completed: return "done: \(outcome.epochsRun) epoch\(outcome.epochsRun == 1 ? "" : "s")\(held)"
         case .earlyStopped: return "stopped early after \(outcome.epochsRun) epochs\(held)"
         case .stoppedByUser: return "stopped\(held)"
         case .diverged(let message): return "diverged: \(message)"

@@ -150,6 +150,11 @@ final class CursesTerminal {
     /// ncurses did not know (ignored, so that it never counts as Esc and quits).
     private func readEscapeSequence() -> TerminalInput {
         guard let first = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) else { return .key(.escape) }
+        if first == "\u{1B}" {
+            // Esc pressed twice quickly: this one is a key, the next read sees the other.
+            unget_wch(wchar_t(27))
+            return .key(.escape)
+        }
         guard first == "[" else { return .none }                      // Alt+key: not used
         guard let second = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) else { return .none }
         if second == "<" {

@@ -45,6 +45,7 @@ struct ExploreCommand: ParsableCommand {
         let app = ExplorerApp(setup: setupWithTerminal, terminal: terminal)
         let signal = app.run()
         terminal.stop()
+        if let farewell = app.farewell { print(farewell) }
         setup.training.stopAndWait()
         if frameStats { FileHandle.printError(app.frameSummary) }
         if signal != 0 { throw ExitCode(128 + signal) }

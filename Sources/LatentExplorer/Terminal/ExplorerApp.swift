@@ -43,6 +43,9 @@ final class ExplorerApp {
 
     var frameSummary: String { frameTimer.summary }
 
+    /// What to print once the terminal is restored: where a save on the way out went.
+    private(set) var farewell: String?
+
     /// Runs until the user quits or a termination signal arrives; returns that signal (0 for a quit).
     func run() -> Int32 {
         var needsFrame = true
@@ -158,6 +161,7 @@ final class ExplorerApp {
         let report = SaveReport.outcome(path: path) { try WeightsFile.save(model, metadata: metadata, to: path) }
         controller.show(report.message)
         if report.saved { controller.hasUnsavedTraining = false }
+        if report.saved && thenQuit { farewell = report.message }
         return report.saved && thenQuit
     }
 }
