@@ -17,7 +17,10 @@ final class WeightsFileTests: XCTestCase {
                                      classes: ["T-shirt/top", "Trouser"], epochs: 7,
                                      selection: .bestValidation(on: "10% of each class of the training split, seed 0"),
                                      validationLoss: LossParts(reconstruction: 250.5, kl: 6.25),
-                                     testLoss: LossParts(reconstruction: 251.5, kl: 6.5), trainedAt: "2026-11-25T00:00:00Z")
+                                     testLoss: LossParts(reconstruction: 251.5, kl: 6.5), trainedAt: "2026-11-25T00:00:00Z",
+                                     classFilter: "TB")
+        XCTAssertEqual(metadata.strings["class_filter"], "TB")
+        XCTAssertNil(ModelMetadata(configuration: small).strings["class_filter"], "absent when every class was used")
         let path = temporaryPath("m.safetensors")
         try WeightsFile.save(model, metadata: metadata, to: path)
         let (loaded, loadedMetadata) = try WeightsFile.load(path)
