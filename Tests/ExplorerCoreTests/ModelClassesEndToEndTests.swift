@@ -45,8 +45,8 @@ final class ModelClassesEndToEndTests: XCTestCase {
         let scatter = session.waitFor("the legend") { $0.contains(" a e i o u ") }
         XCTAssertFalse(scatter.contains(" a b c "), scatter)
         session.keys("b", "c")
-        session.waitFor("no class c here") { $0.contains("No class 'c' in this data set") }
-        session.keys("q")
+        session.waitFor("no class c here") { $0.contains("Class 'c' has no test letters in this data set") }
+        session.keys("Tab", "q")
         session.waitFor("the program to exit") { $0.contains("EXIT=0") }
 
         session.kill()

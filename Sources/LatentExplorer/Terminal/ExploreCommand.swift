@@ -120,7 +120,7 @@ struct ExploreCommand: ParsableCommand {
         let importance = [weightsField, testField, model.configuration.description, trainedField].compactMap { fields.firstIndex(of: $0) }
         return ExplorerApp.Setup(model: model, metadata: metadata, titleFields: fields, titleImportance: importance, saveTarget: saveTarget,
                                  data: data, capabilities: TerminalCapabilities(pixels: .shades, colours: false), training: training,
-                                 dataName: dataName, initialMessage: message)
+                                 dataName: dataName, initialMessage: message, classFilter: classes.letters)
     }
 
     /// The classes to show: those of `--letters`; else, unless `--all-classes`, the model's own subset

@@ -18,6 +18,8 @@ final class ExplorerApp {
         var training: TrainingSession
         var dataName: String
         var initialMessage: String
+        /// The classes training here is restricted to (e.g. "aeiou"), recorded when the weights are saved.
+        var classFilter: String?
     }
 
     private let setup: Setup
@@ -154,6 +156,7 @@ final class ExplorerApp {
             metadata.epochs += status.epochsDone
             metadata.dataset = status.dataName
             metadata.classes = setup.data.catalog.entries.map(\.name)
+            metadata.classFilter = setup.classFilter
             metadata.validationLoss = status.epochs.last?.validation
             metadata.trainedAt = ISO8601DateFormatter().string(from: Date())
         }
