@@ -55,7 +55,9 @@ struct TrainingPane {
                 losses.append(String(format: "best %.2f @ epoch %d", best.loss.total, best.epoch))
             }
         }
-        lines.append(losses.isEmpty ? "" : losses.joined(separator: "   "))
+        // Where the line is short of room, the validation loss stays, then the best epoch, then the running loss.
+        let importance = losses.count == 3 ? [1, 2, 0] : Array(losses.indices)
+        lines.append(TextFit.join(losses, separator: "   ", width: inside.width - 1, importance: importance))
         for (offset, line) in lines.enumerated() where offset < inside.height {
             buffer.put(line, x: inside.x + 1, y: inside.y + offset, style: offset == 0 ? CellStyle(bold: true) : .plain, limit: inside.width - 1)
         }

@@ -146,7 +146,16 @@ struct ExploreCommand: ParsableCommand {
         let modelClasses = Set(metadata.classes.map { $0.lowercased() })
         let dataClasses = Set((catalog.entries.map(\.name) + catalog.emptyClassNames).map { $0.lowercased() })
         guard !dataClasses.isEmpty, modelClasses.isDisjoint(with: dataClasses) else { return nil }
-        return "This model was trained on \(metadata.dataset), not on \(catalog.itemNoun) like these (\(dataName)): its codes and votes may mean little here"
+        let names = metadata.classes
+        let kind: String
+        if names.allSatisfy({ $0.count == 1 && $0.first!.isLetter }) {
+            kind = "letters"
+        } else if names.allSatisfy({ $0.count == 1 && $0.first!.isNumber }) {
+            kind = "digits"
+        } else {
+            kind = metadata.dataset.split(whereSeparator: { $0 == " " || $0 == "," }).first.map(String.init) ?? "other"
+        }
+        return "A \(kind) model on \(catalog.itemNoun) (\(dataName)): its codes and votes may mean little here"
     }
 
     /// The folder of the shipped weights, which the explorer never writes into.
