@@ -77,10 +77,10 @@ public final class ExplorerController {
         message = prompt.question
     }
 
-    /// Ctrl-C: quits at once unless trained weights are unsaved; then it asks, and a second Ctrl-C
-    /// quits. Returns whether to quit now.
-    public func interrupted(count: Int) -> Bool {
-        guard hasUnsavedTraining, count < 2 else { return true }
+    /// Ctrl-C: quits at once unless trained weights are unsaved; then it asks, and Ctrl-C again while
+    /// the question is open quits. Returns whether to quit now.
+    public func interrupted() -> Bool {
+        guard hasUnsavedTraining, state.prompt != .unsavedTraining(interrupted: true) else { return true }
         ask(.unsavedTraining(interrupted: true))
         return false
     }

@@ -2,6 +2,7 @@
 /// modifier it changes the tile size), a click on a legend entry browses that class. Every one of these has a key as well.
 extension ExplorerState {
     public mutating func apply(_ event: MouseEvent) -> ExplorerAction {
+        guard prompt == nil else { return .none }   // a question waits for its key
         if showsHelp {
             showsHelp = false
             return .none
@@ -14,7 +15,6 @@ extension ExplorerState {
             selectClass(entry)
             return .none
         }
-        guard prompt == nil else { return .none }
         if event.kind == .modifiedWheelUp || event.kind == .modifiedWheelDown {
             return stepTileSize(by: event.kind == .modifiedWheelUp ? 1 : -1)
         }

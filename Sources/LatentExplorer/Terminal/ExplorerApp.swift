@@ -56,8 +56,10 @@ final class ExplorerApp {
         while TerminationSignals.received == 0 {
             let interrupts = TerminationSignals.interrupts
             if interrupts > interruptsSeen {
+                // Two presses between two looks at the count are Ctrl-C twice.
+                let twice = interrupts - interruptsSeen >= 2
                 interruptsSeen = interrupts
-                if controller.interrupted(count: Int(interrupts)) { return SIGINT }
+                if twice || controller.interrupted() { return SIGINT }
                 needsFrame = true
             }
             if let snapshot = setup.training.poll(), let model = try? snapshot.makeModel() {
