@@ -20,8 +20,10 @@ public struct TileSize: Equatable, Sendable, CustomStringConvertible {
     /// Blank cells between neighbouring tiles (and around the grid): room for the cursor's frame.
     public static let gap = 1
 
-    /// The grid an automatic tile size aims for: at least this many letters across and down.
+    /// The grid an automatic tile size aims for: at least this many letters across and down; in a
+    /// pane too small for that (80x24), at least the smaller grid.
     public static let preferredGrid = (columns: 6, rows: 4)
+    public static let smallPaneGrid = (columns: 5, rows: 3)
 
     public var description: String { "\(width)x\(height)" }
 
@@ -34,12 +36,15 @@ public struct TileSize: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The largest size that still shows the preferred grid in `area`; in a pane too small for that,
-    /// the smallest size.
+    /// the largest that shows the small-pane grid, else the smallest size.
     public static func automatic(for area: Rect) -> TileSize {
-        ladder.last { size in
-            let fit = size.fit(in: area)
-            return fit.columns >= preferredGrid.columns && fit.rows >= preferredGrid.rows
-        } ?? smallest
+        func largest(showing grid: (columns: Int, rows: Int)) -> TileSize? {
+            ladder.last { size in
+                let fit = size.fit(in: area)
+                return fit.columns >= grid.columns && fit.rows >= grid.rows
+            }
+        }
+        return largest(showing: preferredGrid) ?? largest(showing: smallPaneGrid) ?? smallest
     }
 
     /// This size, or the largest smaller one of the ladder that fits `area` once (a size chosen on a
