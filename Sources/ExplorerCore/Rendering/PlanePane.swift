@@ -11,7 +11,7 @@ struct PlanePane {
     func draw(into buffer: inout CellBuffer, rect: Rect) {
         let plane = state.plane
         let geometry = PlaneGeometry(area: rect.interior, state: state)
-        buffer.frame(rect, title: title(plane, geometry), style: frameStyle, titleStyle: titleStyle)
+        buffer.frame(rect, title: title(plane, geometry, width: rect.width - 6), style: frameStyle, titleStyle: titleStyle)
         buffer.fill(rect.interior)
         if state.showsScatter {
             ScatterLayer(state: state, view: view, capabilities: capabilities).draw(geometry, plane: plane, into: &buffer)
@@ -31,22 +31,24 @@ struct PlanePane {
     }
 
     /// "Latent plane  x z1 -6.0…6.0  y z2 -3.0…3.0", with the share of the variance each principal
-    /// component explains on the PCA plane, and what the hidden dimensions are held at.
-    private func title(_ plane: LatentPlane, _ geometry: PlaneGeometry) -> String {
+    /// component explains on the PCA plane, and what the hidden dimensions are held at. Where the
+    /// pane is narrow, what the others are held at goes first (the side pane says it too).
+    private func title(_ plane: LatentPlane, _ geometry: PlaneGeometry, width: Int) -> String {
         func span(_ low: Float, _ high: Float) -> String { String(format: "%.1f…%.1f", low, high) }
         func percent(_ share: Float) -> String { " (\(Int((share * 100).rounded()))%)" }
         let xName = plane.xLabel + (plane.explainedVariance.map { percent($0.x) } ?? "")
         let yName = plane.yLabel + (plane.explainedVariance.map { percent($0.y) } ?? "")
-        let ranges = "x \(xName) \(span(geometry.left, geometry.right))  y \(yName) \(span(geometry.bottom, geometry.top))"
-        let name: String
+        var fields = [state.showsPrincipalPlane ? "PCA plane" : "Latent plane",
+                      "x \(xName) \(span(geometry.left, geometry.right))", "y \(yName) \(span(geometry.bottom, geometry.top))"]
         if state.showsPrincipalPlane {
-            name = "PCA plane  " + ranges + (state.isAnchored ? "  through \(state.anchorName)" : "")
+            if state.isAnchored { fields.append("through \(state.anchorName)") }
         } else if state.latentDim > 2 {
-            name = "Latent plane  " + ranges + "  others at \(state.anchorName)"
-        } else {
-            name = "Latent plane  " + ranges
+            fields.append("others at \(state.anchorName)")
         }
-        return name + (state.showsScatter ? "  · test \(state.catalog.itemNoun)" : "")
+        if state.showsScatter { fields.append("· test \(state.catalog.itemNoun)") }
+        // Kept first: the name and the axes, then the scatter's note, then where the others are held.
+        let importance = [0, 1, 2] + (fields.count == 5 ? [4, 3] : Array(3 ..< fields.count))
+        return TextFit.join(fields, separator: "  ", width: width, importance: importance)
     }
 
     private var frameStyle: CellStyle { capabilities.colours ? CellStyle(foreground: Palette.muted) : .plain }
