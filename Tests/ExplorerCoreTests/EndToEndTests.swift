@@ -22,6 +22,8 @@ final class EndToEndTests: XCTestCase {
     func testMoveBrowseTrainAndQuitAsAPersonWould() {
         session.start(width: 120, height: 40, arguments: "--data synthetic --train-count 26000 --test-count 520 --epochs 30")
         session.waitFor("the explorer to open") { $0.contains("Latent plane") && $0.contains("Decoded at cursor") }
+        session.keys("0")   // from the test letter it starts on to the origin
+        session.waitFor("the origin") { $0.contains("z1 +0.00  z2 +0.00") }
         let letterBefore = sidePane()
 
         session.keys("Right", "Right", "Up")
@@ -43,6 +45,8 @@ final class EndToEndTests: XCTestCase {
         }
 
         session.keys("q")
+        session.waitFor("the question about the unsaved weights") { $0.contains("The trained weights are not saved") }
+        session.keys("d")
         let after = session.waitFor("the program to exit") { $0.contains("EXIT=") }
         XCTAssertTrue(after.contains("EXIT=0"), after)
         XCTAssertFalse(after.contains("Latent plane"), "the terminal is restored after q:\n\(after)")

@@ -33,7 +33,7 @@ final class ExplorerFuzzTests: XCTestCase {
 
     private static let keys: [Key] = [
         .up, .down, .left, .right, .bigUp, .bigDown, .bigLeft, .bigRight, .enter, .tab, .escape,
-    ] + "xyp0mivoOb[]+-=_hjklHJKLMIVXYPTStsq?aez9 é".map { Key.character($0) }
+    ] + "xyp0mivoOb[]+-=_hjklHJKLMIVXYPTStsq?aez9 é<>cdnyY".map { Key.character($0) }
 
     func testRandomInputSequencesNeverCrashAndFramesFitTheScreen() {
         var generator = SeededGenerator(seed: seed)
@@ -47,6 +47,9 @@ final class ExplorerFuzzTests: XCTestCase {
             var trace: [String] = []
             var size = randomSize(&generator)
             _ = controller.handle(.resize(width: size.width, height: size.height))
+            // Some cases start on a test letter, some hold unsaved training (q then asks a question).
+            if generator.next() % 2 == 0 { controller.startOnTightestClass() }
+            controller.hasUnsavedTraining = generator.next() % 2 == 0
             let count = Self.inputsPerCase.lowerBound + Int(generator.next() % UInt64(Self.inputsPerCase.count))
             for step in 0 ..< count {
                 let input = randomInput(&generator, size: size)
@@ -78,7 +81,7 @@ final class ExplorerFuzzTests: XCTestCase {
             let s = randomSize(&generator)
             return .resize(width: s.width, height: s.height)
         case 1, 2:
-            let kinds: [MouseEvent.Kind] = [.press, .wheelUp, .wheelDown]
+            let kinds: [MouseEvent.Kind] = [.press, .wheelUp, .wheelDown, .modifiedWheelUp, .modifiedWheelDown]
             let column = Int(generator.next() % UInt64(size.width + 10)) - 5, row = Int(generator.next() % UInt64(size.height + 10)) - 5
             return .mouse(MouseEvent(kinds[Int(generator.next() % 3)], column: column, row: row))
         default:

@@ -25,7 +25,9 @@ final class LatentViewsEndToEndTests: XCTestCase {
         session.start(width: Self.size.width, height: Self.size.height,
                       arguments: "--weights \(TmuxSession.quoted(weights)) --data synthetic --test-count 1040 \(extra)",
                       environment: colours ? [:] : ["NO_COLOR": "1"])
-        session.waitFor("the explorer to open on \(model)") { $0.contains("Latent plane") && $0.contains("nearest real") }
+        session.waitFor("the explorer to open on \(model)") { $0.contains("Latent plane") && $0.contains("nearest test") }
+        session.keys("0")   // from the test letter it starts on to the origin
+        session.waitFor("the origin") { $0.contains("z1 +0.00  z2 +0.00") || $0.contains("z1 +0.00 ") }
     }
 
     private func title(_ screen: String) -> String { screen.split(separator: "\n", omittingEmptySubsequences: false)[1].description }
@@ -110,15 +112,15 @@ final class LatentViewsEndToEndTests: XCTestCase {
             try open(model)
             session.keys("v")
             let traversal = session.waitFor("the traversal") { $0.contains("Traversal of the cursor") }
-            XCTAssertTrue(traversal.contains("rows 1-7 of \(model.latentDim), [ ] scroll"), title(traversal))
+            XCTAssertTrue(traversal.contains("rows 1-8 of \(model.latentDim), [ ] scroll"), title(traversal))
             let labels = traversal.split(separator: "\n").compactMap { line -> String? in
                 guard let match = line.range(of: #"^│ z\d+ "#, options: .regularExpression) else { return nil }
                 return String(line[match]).trimmingCharacters(in: CharacterSet(charactersIn: "│ "))
             }
-            XCTAssertEqual(labels.count, 7, traversal)
-            XCTAssertEqual(Set(labels).count, 7, "seven different dimensions")
+            XCTAssertEqual(labels.count, 8, traversal)
+            XCTAssertEqual(Set(labels).count, 8, "eight different dimensions")
             session.keys("]")
-            session.waitFor("the rows to scroll") { $0.contains("rows 2-8 of \(model.latentDim)") }
+            session.waitFor("the rows to scroll") { $0.contains("rows 2-9 of \(model.latentDim)") }
             session.keys("Escape")
             session.waitFor("the plane again") { self.title($0).contains("Latent plane") }
         }
@@ -181,14 +183,17 @@ final class LatentViewsEndToEndTests: XCTestCase {
         session.waitFor("the cursor at the click") { $0.contains(expected) }
     }
 
+    static let legendRow = 36
+
     func testLegendNamesTheClassesInTheirColoursAndBrowsingHighlightsOne() throws {
         for model in ModelUnderTest.all {
             try open(model, colours: true)
             session.keys("o")
             let plain = session.waitFor("the scatter") { self.title($0).contains("· test letters") }
-            let bottom = plain.split(separator: "\n", omittingEmptySubsequences: false)[30]
+            // The plane's bottom edge: row 36 at 120x40 while the training panel is one idle line.
+            let bottom = plain.split(separator: "\n", omittingEmptySubsequences: false)[Self.legendRow]
             XCTAssertTrue(bottom.contains("╰ a b c d e f g h i j k l m n o p q r s t u v w x y z "), String(bottom))
-            let coloured = StyledLine(String(session.settled(withColours: true).split(separator: "\n", omittingEmptySubsequences: false)[30]))
+            let coloured = StyledLine(String(session.settled(withColours: true).split(separator: "\n", omittingEmptySubsequences: false)[Self.legendRow]))
             let letters = Array("abcdefghijklmnopqrstuvwxyz")
             let colours = letters.compactMap { coloured.first($0)?.foreground }
             XCTAssertEqual(colours.count, 26, "every class has a colour in the legend")
@@ -196,7 +201,7 @@ final class LatentViewsEndToEndTests: XCTestCase {
 
             session.keys("b", "c")
             session.waitFor("browsing c") { $0.contains("Browse class 'c'") }
-            let browsing = StyledLine(String(session.settled(withColours: true).split(separator: "\n", omittingEmptySubsequences: false)[30]))
+            let browsing = StyledLine(String(session.settled(withColours: true).split(separator: "\n", omittingEmptySubsequences: false)[Self.legendRow]))
             let c = try XCTUnwrap(browsing.first("c"))
             XCTAssertTrue(c.reverse, "the browsed class stands out")
             XCTAssertEqual(c.foreground, colours[2], "in its own colour")

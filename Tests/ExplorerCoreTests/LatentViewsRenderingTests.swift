@@ -73,24 +73,26 @@ final class LatentViewsRenderingTests: XCTestCase {
         XCTAssertTrue(frame(controller).text.contains("others at origin"))
     }
 
-    func testLegendNamesEveryClassAndBrowsingHighlightsOne() {
+    func testLegendNamesEveryClassAndBrowsingHighlightsOne() throws {
         let controller = makeController(latentDim: 2)
         press(controller, .character("o"))
         let mono = frame(controller)
-        XCTAssertTrue(line(mono, 30).contains(" a b c d e f g h i j k l m n o p q r s t u v w x y z "), line(mono, 30))
+        let plane = try XCTUnwrap(controller.state.layout).plane
+        let bottom = plane.y + plane.height - 1   // the legend sits on the plane's bottom edge
+        XCTAssertTrue(line(mono, bottom).contains(" a b c d e f g h i j k l m n o p q r s t u v w x y z "), line(mono, bottom))
         press(controller, .character("b"), .character("c"))
         let colour = frame(controller, colours: true)
-        let legendRow = line(colour, 30)
-        let c = legendRow.distance(from: legendRow.startIndex, to: legendRow.range(of: " c ")!.lowerBound) + 1
-        XCTAssertTrue(colour[c, 30].style.reverse, "the browsed class stands out")
-        XCTAssertTrue(colour[c - 2, 30].style.dim, "the others are dimmed")
+        let legendRow = line(colour, bottom)
+        let c = legendRow.distance(from: legendRow.startIndex, to: try XCTUnwrap(legendRow.range(of: " c ")).lowerBound) + 1
+        XCTAssertTrue(colour[c, bottom].style.reverse, "the browsed class stands out")
+        XCTAssertTrue(colour[c - 2, bottom].style.dim, "the others are dimmed")
         // On the plane, only the browsed class keeps its colour.
         let scatter = planeCells(colour).filter { ($0.character.unicodeScalars.first?.value ?? 0) >= 0x2801 && ($0.character.unicodeScalars.first?.value ?? 0) <= 0x28FF }
         XCTAssertFalse(scatter.isEmpty)
         XCTAssertTrue(scatter.allSatisfy { $0.style.dim || $0.style.foreground == Palette.classColour(2) })
     }
 
-    func testInterpolationStripFollowsTheCursor() {
+    func testInterpolationStripFollowsTheCursor() throws {
         let controller = makeController()
         press(controller, .character("m"), .bigRight, .bigRight, .bigUp, .character("i"))
         let first = frame(controller, colours: true)
@@ -103,8 +105,12 @@ final class LatentViewsRenderingTests: XCTestCase {
         }
         press(controller, .bigDown, .bigDown)
         XCTAssertNotEqual(fingerprint(rows(first)), fingerprint(rows(frame(controller, colours: true))), "the strip is redrawn as the cursor moves")
-        // At 80 columns it fits 8 narrower letters.
-        XCTAssertTrue(frame(controller, width: 80, height: 24).text.contains("Interpolation, 8 steps"))
+        // At 80 columns it fits 6 small letters, taking its rows from the plane, which keeps two rows.
+        let small = frame(controller, width: 80, height: 24)
+        XCTAssertTrue(small.text.contains("Interpolation, 6 steps"), small.text)
+        let layout = try XCTUnwrap(controller.state.layout)
+        XCTAssertEqual(layout.training.height, 1, "idle training keeps to one line")
+        XCTAssertEqual(try XCTUnwrap(layout.strip).height, TileSize.smallest.height + 2, "strip letters as tall as the smallest tiles")
     }
 
     func testTraversalRowsFollowTheSpreadOfTheCodes() {
@@ -112,20 +118,24 @@ final class LatentViewsRenderingTests: XCTestCase {
         press(controller, .character("v"))
         let text = frame(controller).text
         XCTAssertTrue(text.contains("Traversal of the cursor"), text)
-        XCTAssertTrue(text.contains("rows 1-7 of 16"), text)
+        XCTAssertTrue(text.contains("rows 1-8 of 16"), text)
         let firstLabel = line(frame(controller), 2)
         XCTAssertTrue(firstLabel.hasPrefix("│ z\(controller.view.dimensionsBySpread[0] + 1) "), firstLabel)
         press(controller, .character("]"))
-        XCTAssertTrue(frame(controller).text.contains("rows 2-8 of 16"))
+        XCTAssertTrue(frame(controller).text.contains("rows 2-9 of 16"))
     }
 
-    func testNearestRealLetterIsShownWithItsClass() throws {
+    func testNearestTestLetterAndOneVerdictWithItsVote() throws {
         let controller = makeController(latentDim: 2)
         let hit = try XCTUnwrap(controller.view.nearestTestLetter(controller.state.cursorPoint))
-        let name = controller.state.catalog.entries.first { $0.label == Self.test.labels[hit.index] }!.name
+        let vote = try XCTUnwrap(controller.view.classVote(controller.state.cursorPoint))
+        let name = controller.state.catalog.entries.first { $0.label == vote.label }!.name
         let text = frame(controller).text
-        XCTAssertTrue(text.contains("nearest real: '\(name)'"), text)
-        XCTAssertTrue(text.contains("test #\(hit.index), distance"), text)
+        XCTAssertTrue(text.contains("nearest test letter"), "generated test letters are not called real:\n\(text)")
+        XCTAssertFalse(text.contains("nearest real"), text)
+        XCTAssertTrue(text.contains("nearest #\(hit.index), distance"), text)
+        XCTAssertTrue(text.contains("looks like: \(name) (\(vote.votes) of 5"), text)
+        XCTAssertFalse(text.contains("5-NN class"), "one verdict, not two")
     }
 
     func testWithoutUnicodeEveryCellIsASCII() {

@@ -24,7 +24,8 @@ final class ModelViewTests: XCTestCase {
 
             var state = ExplorerState(catalog: ClassCatalog(entries: []), latentDim: latentDim)
             state.setPrincipalPlane(view.principalPlane)
-            let geometry = PlaneGeometry(area: Rect(x: 0, y: 0, width: 21, height: 8), state: state)
+            // Three small tiles across and two down, each with a gap before it and one after the last.
+            let geometry = PlaneGeometry(area: Rect(x: 0, y: 0, width: 25, height: 11), state: state)
             XCTAssertEqual(view.decodeGrid(geometry, plane: state.plane)?.count, 3 * 2 * ImageSet.pixelCount)
 
             // Every test code's own nearest test letter is itself.

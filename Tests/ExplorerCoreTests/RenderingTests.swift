@@ -1,3 +1,4 @@
+import Foundation
 import ExplorerCore
 import VAE
 import XCTest
@@ -28,10 +29,16 @@ final class RenderingTests: XCTestCase {
         let large = try XCTUnwrap(Layout(width: 120, height: 40))
         XCTAssertEqual(small.plane.width + small.side.width, 80)
         XCTAssertEqual(large.plane.width + large.side.width, 120)
-        XCTAssertEqual(small.gridSize.columns, 6)
-        XCTAssertEqual(small.gridSize.rows, 3)        // 21 main rows - 7 for training - 2 borders = 12 = 3 x 4
-        XCTAssertEqual(large.gridSize.columns, 12)
-        XCTAssertEqual(large.gridSize.rows, 7)
+        // The grid of tiles (and their gaps) fits inside the plane pane's frame.
+        for layout in [small, large] {
+            let area = layout.plane.interior
+            let geometry = PlaneGeometry(area: area, tile: TileSize.automatic(for: area), halfWidth: 3, centre: (0, 0))
+            let last = geometry.tileRect(row: geometry.rows - 1, column: geometry.columns - 1)
+            XCTAssertGreaterThanOrEqual(geometry.tileRect(row: 0, column: 0).x, area.x + TileSize.gap)
+            XCTAssertLessThanOrEqual(last.x + last.width + TileSize.gap, area.x + area.width)
+            XCTAssertLessThanOrEqual(last.y + last.height + TileSize.gap, area.y + area.height)
+            XCTAssertGreaterThanOrEqual(geometry.columns * geometry.rows, 10, "\(layout.width)x\(layout.height)")
+        }
         XCTAssertNil(Layout(width: 79, height: 40))
         XCTAssertNil(Layout(width: 120, height: 23))
     }
@@ -61,8 +68,7 @@ final class RenderingTests: XCTestCase {
             let text = frame.text
             XCTAssertTrue(text.contains("Latent plane"), text)
             XCTAssertTrue(text.contains("Decoded at cursor"))
-            XCTAssertTrue(text.contains("Training on synthetic"))
-            XCTAssertTrue(text.contains("press t to train"))
+            XCTAssertTrue(text.contains("t trains"), "idle training keeps to one line:\n\(text)")
             XCTAssertTrue(text.contains("z1 +0.00  z2 +0.00"), text)
             XCTAssertTrue(text.contains("✛"), "the cursor is drawn")
         }
@@ -71,7 +77,7 @@ final class RenderingTests: XCTestCase {
         let browse = render(120, 40, state, view).text
         XCTAssertTrue(browse.contains("Browse class 'e'"), browse)
         XCTAssertTrue(browse.contains("reconstruction"))
-        XCTAssertTrue(browse.contains("◆"), "the browsed letter is marked on the plane")
+        XCTAssertTrue(browse.contains("◆"), "the browsed letter is marked on the plane:\n\(browse)")
         _ = state.apply(.character("?"))
         XCTAssertTrue(render(120, 40, state, view).text.contains("Keys"))
     }
@@ -79,9 +85,11 @@ final class RenderingTests: XCTestCase {
     func testTooSmallTerminalShowsOnlyANotice() {
         let (view, catalog) = makeView()
         let frame = render(30, 10, ExplorerState(catalog: catalog), view)
-        let lines = frame.text.split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertTrue(lines[0].hasPrefix("Terminal too small (30x10)"), String(lines[0]))
-        XCTAssertTrue(lines.dropFirst().allSatisfy { $0.allSatisfy { $0 == " " } })
+        let lines = frame.text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let notice = lines.filter { !$0.isEmpty }
+        XCTAssertEqual(notice.joined(separator: " "),
+                       "Terminal too small (30x10): enlarge it to at least 80x24, or press q to quit", "wrapped at spaces, nothing cut")
+        XCTAssertTrue(lines.prefix(notice.count).allSatisfy { !$0.isEmpty }, "the notice starts at the top")
     }
 
     func testScatterDrawsTestLettersAsBrailleOrClassLetters() {

@@ -71,7 +71,7 @@ final class TerminalEndToEndTests: XCTestCase {
         session.resize(width: 120, height: 40)
         let restored = session.waitFor("the full layout again") { $0.contains("Traversal of the cursor") && $0.contains("Decoded at cursor") }
         XCTAssertFalse(restored.contains("Terminal too small"), restored)
-        session.keys("v", "Right")
+        session.keys("v", "0", "Right")
         session.waitFor("keys to work after the resizes") { $0.contains("z1 +0.25  z2 +0.00") }
         session.keys("q")
         XCTAssertTrue(session.waitFor("the program to exit") { $0.contains("EXIT=") }.contains("EXIT=0"))
@@ -81,7 +81,7 @@ final class TerminalEndToEndTests: XCTestCase {
         let target = folder + "/no/such/folder/model.safetensors"
         session.start(width: 160, height: 40, arguments: "--data synthetic --test-count 260 --save-to \(TmuxSession.quoted(target))")
         session.waitFor("the explorer to open") { $0.contains("Latent plane") }
-        session.keys("s")
+        session.keys("0", "s")
         let failed = session.waitFor("the save to fail") { $0.contains("Could not save") }
         let status = failed.split(separator: "\n", omittingEmptySubsequences: false)[38]
         XCTAssertEqual(status.trimmingCharacters(in: .whitespaces), "Could not save to \(target): folder \(folder)/no/such/folder does not exist")
@@ -100,9 +100,12 @@ final class TerminalEndToEndTests: XCTestCase {
         let before = try Data(contentsOf: URL(fileURLWithPath: target))
         let limitBlocks = 64   // 32 KB, far less than the weights
         session.run(width: 160, height: 40, command: "trap '' XFSZ; ulimit -f \(limitBlocks); env -u NO_COLOR TERM=tmux-256color LANG=C.UTF-8 "
-            + "\(TmuxSession.quoted(ExplorerBinary.path)) --weights \(TmuxSession.quoted(target)) --data synthetic --test-count 260; echo EXIT=$?; sleep 300")
+            + "\(TmuxSession.quoted(ExplorerBinary.path)) --weights \(TmuxSession.quoted(target)) --save-to \(TmuxSession.quoted(target)) "
+            + "--data synthetic --test-count 260; echo EXIT=$?; sleep 300")
         session.waitFor("the explorer to open") { $0.contains("Latent plane") }
-        session.keys("s")
+        session.keys("0", "s")
+        session.waitFor("the question before replacing") { $0.contains("exists: replace it?") }
+        session.keys("y")
         let failed = session.waitFor("the save to fail") { $0.contains("Could not save to \(target): ") }
         XCTAssertEqual(failed.components(separatedBy: "Could not save").count, 2, "one line")
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: target)), before, "the previous file is intact")

@@ -261,6 +261,24 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/m.safetensors"))
     }
 
+    /// The model knows what it was trained on: the filter is kept as `class_filter` and named in the
+    /// data set's description; the classes are the filtered ones. Without a filter there is no key.
+    func testALettersFilterIsRecordedInTheMetadata() throws {
+        let out = folder + "/vowels.safetensors"
+        let run = try train(quickModel + ["--letters", "aei", "--epochs", "1", "--out", out])
+        XCTAssertEqual(run.finish(), 0, run.stderr)
+        let metadata = try WeightsFile.load(out).metadata
+        XCTAssertEqual(metadata.classFilter, "aei")
+        XCTAssertTrue(metadata.dataset.hasSuffix(", classes aei"), metadata.dataset)
+        XCTAssertEqual(metadata.classes, ["a", "e", "i"])
+
+        let all = folder + "/all.safetensors"
+        let unfiltered = try train(quickModel + ["--epochs", "1", "--out", all])
+        XCTAssertEqual(unfiltered.finish(), 0, unfiltered.stderr)
+        XCTAssertNil(try WeightsFile.load(all).metadata.classFilter)
+        XCTAssertFalse(try WeightsFile.load(all).metadata.dataset.contains("classes"))
+    }
+
     func testASingleImageABatchLargerThanTheSetAndAllBlackImagesTrain() throws {
         for (count, pixel) in [(1, { (_: Int, offset: Int) in UInt8(offset % 256) }), (40, { (_: Int, _: Int) in UInt8(0) })] {
             try writeData(count: count, pixel: pixel)

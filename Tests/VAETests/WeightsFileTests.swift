@@ -19,7 +19,10 @@ final class WeightsFileTests: XCTestCase {
                                      validationLoss: LossParts(reconstruction: 250.5, kl: 6.25),
                                      testLoss: LossParts(reconstruction: 251.5, kl: 6.5), trainedAt: "2026-11-25T00:00:00Z",
                                      objective: VAEObjective(klWeight: 0.5),
-                                     dataNote: "trained on a test split outside its held-out quarter")
+                                     dataNote: "trained on a test split outside its held-out quarter",
+                                     classFilter: "TB")
+        XCTAssertEqual(metadata.strings["class_filter"], "TB")
+        XCTAssertNil(ModelMetadata(configuration: small).strings["class_filter"], "absent when every class was used")
         let path = temporaryPath("m.safetensors")
         try WeightsFile.save(model, metadata: metadata, to: path)
         let (loaded, loadedMetadata) = try WeightsFile.load(path)

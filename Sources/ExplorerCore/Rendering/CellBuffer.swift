@@ -47,12 +47,13 @@ public struct CellBuffer: Equatable, Sendable {
         set { if x >= 0, y >= 0, x < width, y < height { cells[y * width + x] = newValue } }
     }
 
-    /// Writes `text` from (x, y) rightwards, clipped to `limit` columns (and the buffer).
+    /// Writes `text` from (x, y) rightwards. Text longer than `limit` columns (or the buffer) is
+    /// shortened at a word boundary with "…" (`TextFit`), never cut inside a word.
     public mutating func put(_ text: String, x: Int, y: Int, style: CellStyle = .plain, limit: Int? = nil) {
         guard y >= 0, y < height else { return }
         var column = x
         let end = min(width, x + (limit ?? width))
-        for character in text {
+        for character in TextFit.shorten(text, to: max(0, end - x)) {
             guard column < end else { break }
             // A character the terminal would obey (a control, ESC, a bidi override) is shown as "?":
             // text from files reaches the screen through here.

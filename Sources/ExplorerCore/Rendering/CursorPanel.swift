@@ -1,8 +1,8 @@
 import VAE
 
 /// The side pane on the plane: where the cursor is, the letter decoded there beside the test letter
-/// whose code is nearest (a real example next to the generated one), the class the kNN votes for,
-/// point A, and what the hidden dimensions are held at.
+/// whose code is nearest (an example next to the generated one), one verdict (the class the kNN
+/// votes for, with the vote as its confidence), point A, and what the hidden dimensions are held at.
 struct CursorPanel {
     let state: ExplorerState
     let view: ModelView
@@ -18,16 +18,19 @@ struct CursorPanel {
         buffer.put(state.latentDim == 1 ? "z1 \(Format.signed(state.cursor.x))" : coordinates, x: inside.x + 1, y: inside.y, limit: inside.width - 1)
 
         let nearest = view.nearestTestLetter(point)
-        let nearestName = nearest.map { className(view.test.labels[$0.index]) } ?? "?"
         let nearestImage = nearest.map { view.testImage($0.index) } ?? [Float](repeating: 0, count: ImageSet.pixelCount)
-        var y = style.drawPair(("decoded", view.decode(point)), ("nearest real: '\(nearestName)'", nearestImage),
+        // "nearest real" only where the test images are real handwriting.
+        let kind = view.testImagesAreReal ? "real" : "test"
+        let noun = state.catalog.singleItemNoun
+        var y = style.drawPair((captions: ["decoded"], image: view.decode(point)),
+                               (captions: ["nearest \(kind) \(noun)", "nearest \(kind)", "nearest"], image: nearestImage),
                                in: inside, top: inside.y + 1, reservedBelow: 3, into: &buffer)
         var lines: [(String, CellStyle)] = []
+        let verdict = verdictLine(width: inside.width - 1)
+        lines.append((verdict, CellStyle(bold: true)))
         if let nearest {
-            lines.append(("  test #\(view.testSourceIndices[nearest.index]), distance \(Format.fixed(nearest.distance))", style.muted))
+            lines.append(("nearest #\(view.testSourceIndices[nearest.index]), distance \(Format.fixed(nearest.distance))", style.muted))
         }
-        let vote = view.nearestClass(point).map(className) ?? "?"
-        lines.append(("5-NN class: \(vote)", CellStyle(bold: true)))
         if state.pointA != nil { lines.append(("A: \(state.pointAName)", .plain)) }
         if state.showsPrincipalPlane {
             lines.append((state.isAnchored ? "PCA plane through \(state.anchorName)" : "plane: PCA of the test codes", style.muted))
@@ -45,6 +48,15 @@ struct CursorPanel {
                 y += 1
             }
         }
+    }
+
+    /// One answer to "what is this?": the class most of the nearest reference codes belong to, and how
+    /// many of them agree, e.g. "looks like: e (4 of 5 nearest)".
+    private func verdictLine(width: Int) -> String {
+        guard let vote = view.classVote(state.cursorPoint) else { return "looks like: ?" }
+        let name = className(vote.label)
+        let long = "looks like: \(name) (\(vote.votes) of \(vote.of) nearest)"
+        return long.count <= width ? long : "looks like: \(name) (\(vote.votes) of \(vote.of))"
     }
 
     private func className(_ label: Int) -> String {

@@ -4,25 +4,43 @@ import VAE
 /// of curses: tests render frames and read them as text.
 public struct ExplorerRenderer {
     public var capabilities: TerminalCapabilities
-    /// The model and data set, for the title bar.
-    public var title: String
+    /// The title bar's fields in display order (model, weights, data), and which to keep first when
+    /// they do not all fit: indices into `titleFields`, most important first.
+    public var titleFields: [String]
+    public var titleImportance: [Int]
 
     public init(capabilities: TerminalCapabilities, title: String) {
-        self.capabilities = capabilities
-        self.title = title
+        self.init(capabilities: capabilities, titleFields: [title], importance: [0])
     }
+
+    public init(capabilities: TerminalCapabilities, titleFields: [String], importance: [Int]) {
+        self.capabilities = capabilities
+        self.titleFields = titleFields
+        titleImportance = importance
+    }
+
+    /// The whole title, for the help (the title bar drops fields on narrow terminals).
+    public var fullTitle: String { ([Self.programName] + titleFields).joined(separator: Self.titleSeparator) }
+
+    static let programName = "LatentExplorer"
+    static let titleSeparator = " · "
 
     public func render(width: Int, height: Int, state: ExplorerState, view: ModelView,
                        training: TrainingSession.Status, message: String, compared: ComparedModels? = nil) -> CellBuffer {
         var buffer = CellBuffer(width: width, height: height)
-        guard let layout = Layout(width: width, height: height, showsStrip: state.showsInterpolation && state.pointA != nil) else {
-            let notice = "Terminal too small (\(width)x\(height)): enlarge it to at least \(Layout.minimumWidth)x\(Layout.minimumHeight), or press q to quit"
-            buffer.put(notice, x: 0, y: 0, style: CellStyle(bold: true))
+        guard let layout = state.layout(width: width, height: height) else {
+            var notice = "Terminal too small (\(width)x\(height)): enlarge it to at least \(Layout.minimumWidth)x\(Layout.minimumHeight), or press q to quit"
+            if state.prompt != nil { notice = message }
+            for (row, line) in TextFit.wrap(notice, to: width).enumerated() {
+                buffer.put(line, x: 0, y: row, style: CellStyle(bold: true))
+            }
             return capabilities.unicode ? buffer : Glyphs.asciiOnly(buffer)
         }
         let titleStyle = capabilities.colours ? CellStyle(foreground: 16, background: Palette.accent, bold: true) : CellStyle(bold: true, reverse: true)
         buffer.fill(layout.title, with: Cell(" ", titleStyle))
-        buffer.put(" LatentExplorer · " + title, x: 0, y: 0, style: titleStyle)
+        let fields = TextFit.join(titleFields, separator: Self.titleSeparator, width: width - Self.programName.count - Self.titleSeparator.count - 2,
+                                  importance: titleImportance)
+        buffer.put(" " + Self.programName + (fields.isEmpty ? "" : Self.titleSeparator + fields), x: 0, y: 0, style: titleStyle, limit: width)
         if state.showsTraversal {
             TraversalPane(state: state, view: view, capabilities: capabilities).draw(into: &buffer, rect: layout.plane)
         } else if let compared, compared.entries.count > 1 {
@@ -35,11 +53,22 @@ public struct ExplorerRenderer {
         }
         SidePane(state: state, view: view, capabilities: capabilities).draw(into: &buffer, rect: layout.side)
         TrainingPane(status: training, capabilities: capabilities).draw(into: &buffer, rect: layout.training)
-        buffer.put(message, x: 1, y: layout.status.y, limit: width - 2)
+        // A question waiting for its answer stands out in every colour mode.
+        let messageStyle = state.prompt == nil ? CellStyle.plain
+            : (capabilities.colours ? CellStyle(foreground: 16, background: Palette.cursor, bold: true) : CellStyle(bold: true, reverse: true))
+        buffer.put(message, x: 1, y: layout.status.y, style: messageStyle, limit: width - 2)
         let keysStyle = capabilities.colours ? CellStyle(foreground: Palette.muted) : .plain
-        buffer.put(Self.keyLine(for: state.mode, width: width - 2), x: 1, y: layout.help.y, style: keysStyle, limit: width - 2)
-        if state.showsHelp { HelpOverlay(capabilities: capabilities).draw(into: &buffer, layout: layout) }
+        buffer.put(Self.keyLine(for: state, width: width - 2), x: 1, y: layout.help.y, style: keysStyle, limit: width - 2)
+        if state.showsHelp { HelpOverlay(capabilities: capabilities, title: fullTitle).draw(into: &buffer, layout: layout) }
         return capabilities.unicode ? buffer : Glyphs.asciiOnly(buffer)
+    }
+
+    static func keyLine(for state: ExplorerState, width: Int) -> String {
+        switch state.prompt {
+        case .replaceFile: return "y replace the file  ·  n keep it"
+        case .unsavedTraining: return "s save and quit  ·  d discard and quit  ·  c or Esc cancel"
+        case nil: return keyLine(for: state.mode, width: width)
+        }
     }
 
     /// The keys of a mode, as many as fit in `width`; "? help" always shows.
@@ -48,12 +77,12 @@ public struct ExplorerRenderer {
         let last: String
         switch mode {
         case .plane:
-            keys = ["←↑↓→ move", "+/- zoom", "b browse", "t train", "s save", "x y axes", "p PCA", "o scatter",
+            keys = ["←↑↓→ move", "+/- zoom", "b browse", "t train", "s save", "< > tiles", "x y axes", "p PCA", "o scatter",
                     "m i strip", "v traverse", "0 reset"]
             last = "? help  q quit"
         case .browse:
-            keys = ["a key: class", "←/→ step", "[ ] class", "Enter: anchor", "M mark A", "I strip", "V traverse",
-                    "Tab/Esc: plane", "T train", "S save"]
+            keys = ["a key: class", "←/→ step", "[ ] class", "Tab/Esc: plane", "Enter: anchor", "M mark A", "I strip",
+                    "V traverse", "T train", "S save"]
             last = "? help"
         }
         var line = ""
@@ -64,25 +93,27 @@ public struct ExplorerRenderer {
     }
 }
 
-/// The help: every key, over the middle of the screen; any key closes it.
+/// The help: every key, over the middle of the screen, and the whole title; any key closes it.
 struct HelpOverlay {
     let capabilities: TerminalCapabilities
+    let title: String
 
     static let text = [
         "On the plane",
         "  arrows or h j k l     move the cursor (1/24 of the view's width)",
         "  shift+arrows, H J K L move 1/6 of the view;  click: put it there",
         "  + / -, mouse wheel    zoom about the cursor / about the pointer",
+        "  < / >, wheel+Ctrl     smaller / larger letters (tiles up to 28x14)",
         "  x / y                 next latent dimension across / up",
         "  p                     PCA plane of the test codes (p again: back)",
         "  0                     reset: others at 0, cursor at the origin",
         "  o                     scatter of the test codes, with a legend",
         "  m, then i             mark A at the cursor; strip from A to cursor",
         "  v                     traversal: each dimension swept -3…3  [ ] scroll",
-        "  b or Tab, t, s        browse;  train in the background;  save",
+        "  b or Tab, t, s        browse;  train;  save to a new file",
         "  { / }                 halve / double β, the KL weight of training",
         "  Tab (with --compare)  focus the next model: browse, t, s act on it",
-        "  Esc                   close traversal / strip;  q quit",
+        "  Esc / q               step back (traversal, strip, browse) / quit",
         "Browsing",
         "  a key (letter, digit) choose that class;  [ ]  previous / next",
         "  arrows                previous / next test letter of the class",
@@ -93,12 +124,15 @@ struct HelpOverlay {
     ]
 
     func draw(into buffer: inout CellBuffer, layout: Layout) {
-        let width = min(layout.width - 4, 76), height = min(layout.height - 2, Self.text.count + 2)
+        let width = min(layout.width - 4, 76)
+        let titleLines = TextFit.wrap(title, to: width - 4)
+        let lines = Self.text + (titleLines.isEmpty ? [] : ["Shown"] + titleLines.map { "  " + $0 })
+        let height = min(layout.height - 2, lines.count + 2)
         let rect = Rect(x: (layout.width - width) / 2, y: (layout.height - height) / 2, width: width, height: height)
         buffer.fill(rect)
         buffer.frame(rect, title: "Keys", style: capabilities.colours ? CellStyle(foreground: Palette.accent) : .plain,
                      titleStyle: CellStyle(bold: true))
-        for (offset, line) in Self.text.prefix(height - 2).enumerated() {
+        for (offset, line) in lines.prefix(height - 2).enumerated() {
             buffer.put(line, x: rect.x + 2, y: rect.y + 1 + offset, style: line.hasPrefix(" ") ? .plain : CellStyle(bold: true),
                        limit: width - 4)
         }

@@ -13,7 +13,7 @@ struct PlanePane {
     func draw(into buffer: inout CellBuffer, rect: Rect) {
         let plane = state.plane
         let geometry = PlaneGeometry(area: rect.interior, state: state)
-        buffer.frame(rect, title: title(plane, geometry), style: frameStyle, titleStyle: titleStyle)
+        buffer.frame(rect, title: title(plane, geometry, width: rect.width - 6), style: frameStyle, titleStyle: titleStyle)
         buffer.fill(rect.interior)
         if state.showsScatter {
             ScatterLayer(state: state, view: view, capabilities: capabilities).draw(geometry, plane: plane, into: &buffer)
@@ -21,10 +21,11 @@ struct PlanePane {
             drawGrid(geometry, plane: plane, into: &buffer)
         }
         if let a = state.pointA { mark(plane.project(a), "A", geometry, colour: Palette.pointA, into: &buffer) }
+        // While browsing, the browsed letter's marker goes on top of the cursor's.
+        mark(state.cursor, "✛", geometry, colour: Palette.cursor, into: &buffer)
         if state.mode == .browse, let index = state.selectedTestIndex {
             mark(plane.project(view.testCode(index)), "◆", geometry, colour: Palette.cursor, into: &buffer)
         }
-        mark(state.cursor, "✛", geometry, colour: Palette.cursor, into: &buffer)
         if state.showsScatter {
             Legend.draw(catalog: state.catalog, highlighted: state.mode == .browse ? state.browseClass : nil, pane: rect,
                         capabilities: capabilities, into: &buffer)
@@ -32,23 +33,26 @@ struct PlanePane {
     }
 
     /// "Latent plane  x z1 -6.0…6.0  y z2 -3.0…3.0", with the share of the variance each principal
-    /// component explains on the PCA plane, and what the hidden dimensions are held at.
-    private func title(_ plane: LatentPlane, _ geometry: PlaneGeometry) -> String {
+    /// component explains on the PCA plane, and what the hidden dimensions are held at. Where the
+    /// pane is narrow, what the others are held at goes first (the side pane says it too).
+    private func title(_ plane: LatentPlane, _ geometry: PlaneGeometry, width: Int) -> String {
         func span(_ low: Float, _ high: Float) -> String { String(format: "%.1f…%.1f", low, high) }
         func percent(_ share: Float) -> String { share.isFinite ? " (\(Int((share.unitClamped * 100).rounded()))%)" : " (?%)" }
         let xName = plane.xLabel + (plane.explainedVariance.map { percent($0.x) } ?? "")
         let yName = plane.yLabel + (plane.explainedVariance.map { percent($0.y) } ?? "")
-        let ranges = "x \(xName) \(span(geometry.left, geometry.right))  y \(yName) \(span(geometry.bottom, geometry.top))"
-        let name: String
+        var fields = [state.showsPrincipalPlane ? "PCA plane" : "Latent plane",
+                      "x \(xName) \(span(geometry.left, geometry.right))", "y \(yName) \(span(geometry.bottom, geometry.top))"]
         if state.showsPrincipalPlane {
-            name = "PCA plane  " + ranges + (state.isAnchored ? "  through \(state.anchorName)" : "")
+            if state.isAnchored { fields.append("through \(state.anchorName)") }
         } else if state.latentDim > 2 {
-            name = "Latent plane  " + ranges + "  others at \(state.anchorName)"
-        } else {
-            name = "Latent plane  " + ranges
+            fields.append("others at \(state.anchorName)")
         }
-        let title = name + (state.showsScatter ? "  · test \(state.catalog.itemNoun)" : "")
-        return heading.map { $0 + " · " + title } ?? title
+        if state.showsScatter { fields.append("· test \(state.catalog.itemNoun)") }
+        // Kept first: the name and the axes, then the scatter's note, then where the others are held.
+        let importance = [0, 1, 2] + (fields.count == 5 ? [4, 3] : Array(3 ..< fields.count))
+        // A compared model's heading (its name and figures) stands before the rest.
+        let prefix = heading.map { $0 + " · " } ?? ""
+        return prefix + TextFit.join(fields, separator: "  ", width: width - prefix.count, importance: importance)
     }
 
     private var frameStyle: CellStyle { capabilities.colours ? CellStyle(foreground: Palette.muted) : .plain }
@@ -56,14 +60,20 @@ struct PlanePane {
 
     private func drawGrid(_ geometry: PlaneGeometry, plane: LatentPlane, into buffer: inout CellBuffer) {
         guard let decoded = view.decodeGrid(geometry, plane: plane) else { return }   // still decoding: blank for a moment
-        let (w, h) = Layout.gridCell
         for row in 0 ..< geometry.rows {
             for column in 0 ..< geometry.columns {
                 let index = row * geometry.columns + column
                 let image = Array(decoded[index * ImageSet.pixelCount ..< (index + 1) * ImageSet.pixelCount])
-                let cellRect = Rect(x: geometry.area.x + column * w, y: geometry.area.y + row * h, width: w, height: h)
-                PixelArt.draw(image, side: ImageSet.side, into: &buffer, rect: cellRect, style: capabilities.pixels)
+                PixelArt.draw(image, side: ImageSet.side, into: &buffer, rect: geometry.tileRect(row: row, column: column),
+                              style: capabilities.pixels)
             }
+        }
+        // The tile under the cursor gets a frame in the gap around it: visible without colour too.
+        if let cell = geometry.gridCell(of: state.cursor) {
+            let tile = geometry.tileRect(row: cell.row, column: cell.column)
+            let style = capabilities.colours ? CellStyle(foreground: Palette.cursor, bold: true) : CellStyle(bold: true)
+            buffer.frame(Rect(x: tile.x - TileSize.gap, y: tile.y - TileSize.gap, width: tile.width + 2 * TileSize.gap,
+                              height: tile.height + 2 * TileSize.gap), style: style)
         }
     }
 

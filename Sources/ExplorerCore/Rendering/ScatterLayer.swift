@@ -10,7 +10,7 @@ struct ScatterLayer {
     let capabilities: TerminalCapabilities
 
     func draw(_ geometry: PlaneGeometry, plane: LatentPlane, into buffer: inout CellBuffer) {
-        let width = geometry.columns * Layout.gridCell.width
+        let width = geometry.area.width
         let points = view.projectedTestCodes(on: plane)
         let labels = view.test.labels
         let catalog = state.catalog

@@ -16,7 +16,7 @@ struct TraversalPane {
 
     /// Letters per row for an interior this wide: as many as fit, odd so the middle one is 0.
     static func steps(interiorWidth: Int) -> Int {
-        let fit = min(maximumSteps, max(3, (interiorWidth - labelWidth) / Layout.gridCell.width))
+        let fit = min(maximumSteps, max(3, (interiorWidth - labelWidth) / TileSize.smallest.width))
         return fit % 2 == 1 ? fit : fit - 1
     }
 
@@ -25,7 +25,7 @@ struct TraversalPane {
         let inside = rect.interior
         let subject = Subject(state: state, view: view)
         let steps = Self.steps(interiorWidth: inside.width)
-        let rowsShown = max(1, inside.height / Layout.gridCell.height)
+        let rowsShown = max(1, inside.height / TileSize.smallest.height)
         let order = view.dimensionsBySpread
         let first = min(state.traversalScroll, max(0, order.count - rowsShown))
         let dimensions = Array(order[first ..< min(order.count, first + rowsShown)])
@@ -39,7 +39,7 @@ struct TraversalPane {
             points += LatentPaths.traversal(of: subject.code, dimension: dimension, range: Self.range, steps: steps)
         }
         let decoded = view.decodeBatch(points, slot: .traversal)
-        let (w, h) = Layout.gridCell
+        let (w, h) = (TileSize.smallest.width, TileSize.smallest.height)
         let x0 = inside.x + Self.labelWidth
         for (row, dimension) in dimensions.enumerated() {
             let y = inside.y + row * h

@@ -96,6 +96,11 @@ public final class ComparedModels {
     /// nil when the pointer is on no pane.
     public func apply(_ event: MouseEvent, to state: ExplorerState) -> ExplorerState? {
         guard !state.showsTraversal, let layout = state.layout else { return nil }
+        if event.kind == .modifiedWheelUp || event.kind == .modifiedWheelDown {
+            var s = state
+            _ = s.apply(event)   // the tile size, the same in every pane
+            return s
+        }
         let rects = ComparePanes.rects(count: entries.count, in: layout.plane)
         for (index, rect) in rects.enumerated() {
             let geometry = PlaneGeometry(area: rect.interior, state: paneState(index, from: state))
@@ -107,6 +112,7 @@ public final class ComparedModels {
                 s.moveCursor(to: point)
             case .wheelUp: s.zoom(by: 1 / ExplorerState.zoomFactor, about: point)
             case .wheelDown: s.zoom(by: ExplorerState.zoomFactor, about: point)
+            case .modifiedWheelUp, .modifiedWheelDown: break   // handled above
             }
             return s
         }

@@ -7,8 +7,11 @@ public final class ExplorerController {
     public private(set) var view: ModelView
     /// The models compared side by side, when there are several (Tab moves the focus among them).
     public let compared: ComparedModels?
-    /// The status line: the last notice, cleared by the next key.
+    /// The status line: the last notice, cleared by the next key (an open prompt stays).
     public private(set) var message: String
+    /// Whether the weights shown came from training in this session and were not saved since: quitting
+    /// then asks first.
+    public var hasUnsavedTraining = false
 
     public init(view: ModelView, catalog: ClassCatalog, message: String = "", compared: ComparedModels? = nil) {
         let compared = (compared?.entries.count ?? 0) > 1 ? compared : nil
@@ -29,7 +32,10 @@ public final class ExplorerController {
 
     /// What the program around the explorer must do after an input.
     public enum Request: Equatable, Sendable {
-        case none, quit, toggleTraining, save
+        case none, quit, toggleTraining
+        /// Save the weights. `replacing`: the user agreed to replace an existing file; `thenQuit`: quit
+        /// once saved.
+        case save(replacing: Bool, thenQuit: Bool)
         /// Multiply training's KL weight β by this factor.
         case scaleKLWeight(Double)
     }
@@ -40,13 +46,14 @@ public final class ExplorerController {
         case .resize(let width, let height):
             state.resize(width: width, height: height)
             return .none
-        case .key(.tab) where compared != nil && !state.showsHelp:
+        case .key(.tab) where compared != nil && !state.showsHelp && state.prompt == nil:
             moveFocus(compared!)
             return .none
         case .key(let key):
-            message = ""
+            if state.prompt == nil { message = "" }
             action = state.apply(key)
-        case .mouse(let event) where compared != nil && !state.showsHelp:
+            if let prompt = state.prompt { message = prompt.question }
+        case .mouse(let event) where compared != nil && !state.showsHelp && state.prompt == nil:
             if let moved = compared!.apply(event, to: state) { state = moved }
             return .none
         case .mouse(let event):
@@ -54,9 +61,17 @@ public final class ExplorerController {
         }
         switch action {
         case .none: break
-        case .quit: return .quit
+        case .quit:
+            if hasUnsavedTraining {
+                ask(.unsavedTraining(interrupted: false))
+                return .none
+            }
+            return .quit
+        case .quitDiscarding: return .quit
         case .toggleTraining: return .toggleTraining
-        case .save: return .save
+        case .save: return .save(replacing: false, thenQuit: false)
+        case .saveThenQuit: return .save(replacing: false, thenQuit: true)
+        case .saveReplacing(let thenQuit): return .save(replacing: true, thenQuit: thenQuit)
         case .scaleKLWeight(let factor): return .scaleKLWeight(factor)
         case .notice(let text): message = text
         case .anchorAtBrowsedLetter:
@@ -78,6 +93,39 @@ public final class ExplorerController {
         return .none
     }
 
+    /// Asks `prompt` on the status line; the next key answers it.
+    public func ask(_ prompt: Prompt) {
+        state.ask(prompt)
+        message = prompt.question
+    }
+
+    /// Ctrl-C: quits at once unless trained weights are unsaved; then it asks, and Ctrl-C again while
+    /// the question is open quits. Returns whether to quit now.
+    public func interrupted() -> Bool {
+        guard hasUnsavedTraining, state.prompt != .unsavedTraining(interrupted: true) else { return true }
+        ask(.unsavedTraining(interrupted: true))
+        return false
+    }
+
+    /// Starts on a real test letter rather than the origin (where decoders tend to draw a blur of
+    /// every class): a clear example from the tightest class cluster (`TightestClass`). The hidden
+    /// dimensions are held at its code, so the cursor stands on the letter itself; `0` returns to the
+    /// origin. Call after the first `resize`, so the view can be centred on a whole tile.
+    public func startOnTightestClass() {
+        guard let (entry, index) = TightestClass.find(catalog: state.catalog, view: view) else { return }
+        let name = "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])"
+        state.anchor(at: view.testCode(index), name: name)
+        state.centre = state.cursor
+        // With an even number of tiles across (or down), the centre lies between two: move the view half
+        // a tile so the cursor's tile is whole and framed, rather than the cursor sitting on a corner.
+        if let layout = state.layout {
+            let geometry = PlaneGeometry(area: layout.plane.interior, state: state)
+            if geometry.columns % 2 == 0 { state.centre.x += geometry.cellSize / 2 }
+            if geometry.rows % 2 == 0 { state.centre.y -= geometry.cellSize / 2 }
+        }
+        message = "Start: test \(name), a clear example · 0 goes to the origin"
+    }
+
     /// After the view re-encoded its codes: the principal plane moves with them.
     public func codesRefreshed() {
         state.setPrincipalPlane(view.principalPlane)
@@ -89,7 +137,8 @@ public final class ExplorerController {
     }
 
     public func render(_ renderer: ExplorerRenderer, width: Int, height: Int, training: TrainingSession.Status) -> CellBuffer {
-        renderer.render(width: width, height: height, state: state, view: view, training: training, message: message,
-                        compared: compared)
+        state.trainingExpanded = training.phase != .idle
+        return renderer.render(width: width, height: height, state: state, view: view, training: training, message: message,
+                               compared: compared)
     }
 }

@@ -8,6 +8,8 @@ public struct ExplorerData: Sendable {
     public let testSourceIndices: [Int]
     public let reference: ImageSet
     public let catalog: ClassCatalog
+    /// Whether the test images are real handwriting (a data set folder, not generated or mixed).
+    public var testImagesAreReal = false
 
     /// The seed of the per-class samples: the same data set always shows the same letters.
     public static let samplingSeed: UInt64 = 8

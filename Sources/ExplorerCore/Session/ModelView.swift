@@ -13,6 +13,9 @@ public final class ModelView {
     /// Where each shown test letter sits in the data set's test split (for `interpolate --from 1234`).
     public let testSourceIndices: [Int]
     public let reference: ImageSet
+    /// Whether the test images are real handwriting (a data set folder) rather than generated or mixed:
+    /// the side pane says "nearest real" only then.
+    public let testImagesAreReal: Bool
     /// Bumped whenever the weights change, so caches of decoded letters know they are stale.
     public private(set) var version = 0
 
@@ -31,7 +34,7 @@ public final class ModelView {
     private var projectionCache: (plane: LatentPlane, codesVersion: Int, points: [Float])?
     // The side pane's answers for the last point asked about.
     private var lastDecode: (point: [Float], version: Int, pixels: [Float])?
-    private var lastVote: (point: [Float], codesVersion: Int, label: Int?)?
+    private var lastVote: (point: [Float], codesVersion: Int, vote: (label: Int, votes: Int, of: Int)?)?
     private var lastNearest: (point: [Float], codesVersion: Int, hit: (index: Int, distance: Float)?)?
 
     /// The users of cached batch decodes: each keeps its newest batch.
@@ -41,13 +44,14 @@ public final class ModelView {
     /// `decodesInBackground`, batches (grid, strip, traversal) are decoded on a worker thread and
     /// `decodeBatch` answers at once with what it has (see there); otherwise it decodes before answering.
     public init(model: VAEModel, test: ImageSet, reference: ImageSet, testSourceIndices: [Int]? = nil,
-                decodesInBackground: Bool = false) {
+                testImagesAreReal: Bool = false, decodesInBackground: Bool = false) {
         precondition(testSourceIndices.map { $0.count == test.count } ?? true, "one source index per test image")
         worker = decodesInBackground ? DecodeWorker() : nil
         self.model = model
         inference = Inference(model: model)
         self.test = test
         self.reference = reference
+        self.testImagesAreReal = testImagesAreReal
         self.testSourceIndices = testSourceIndices ?? Array(0 ..< test.count)
         refreshCodes()
     }
@@ -154,11 +158,14 @@ public final class ModelView {
     }
 
     /// The class the kNN over reference codes gives a latent point.
-    public func nearestClass(_ point: [Float]) -> Int? {
-        if let last = lastVote, last.codesVersion == codesVersion, last.point == point { return last.label }
-        let label = classifier?.classify(point)
-        lastVote = (point, codesVersion, label)
-        return label
+    public func nearestClass(_ point: [Float]) -> Int? { classVote(point)?.label }
+
+    /// The kNN's verdict at a latent point: the class, and how many of the neighbours voted for it.
+    public func classVote(_ point: [Float]) -> (label: Int, votes: Int, of: Int)? {
+        if let last = lastVote, last.codesVersion == codesVersion, last.point == point { return last.vote }
+        let vote = classifier?.vote(point)
+        lastVote = (point, codesVersion, vote)
+        return vote
     }
 
     /// The test letter whose code is nearest a latent point, and the distance.

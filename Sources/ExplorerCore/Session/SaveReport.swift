@@ -7,16 +7,21 @@ import Foundation
 public enum SaveReport {
     /// Runs `write` and returns the status-line message.
     public static func attempt(path: String, _ write: () throws -> Void) -> String {
+        outcome(path: path, write).message
+    }
+
+    /// Runs `write`; returns the status-line message and whether the weights were saved.
+    public static func outcome(path: String, _ write: () throws -> Void) -> (message: String, saved: Bool) {
         do {
             try write()
-            return "Saved the weights to \(path)"
+            return ("Saved the weights to \(path)", true)
         } catch {
             var detail = "\(error)"
             // The library's message starts with the path; the status line names it once.
             for redundant in ["cannot save \(path): ", "could not save \(path): "] where detail.hasPrefix(redundant) {
                 detail.removeFirst(redundant.count)
             }
-            return oneLine("Could not save to \(path): \(detail)")
+            return (oneLine("Could not save to \(path): \(detail)"), false)
         }
     }
 

@@ -207,12 +207,16 @@ public final class TrainingSession: @unchecked Sendable {
         return snapshot
     }
 
+    /// The end of a run, saying which epoch's weights the explorer now shows (the trainer sends the
+    /// best epoch's weights last).
     static func describe(_ outcome: TrainingOutcome) -> String {
-        let best = outcome.bestValidation.map { String(format: "best val %.2f at epoch %d", $0.total, outcome.bestEpoch) } ?? "no epoch finished"
+        let held = outcome.bestEpoch > 0
+            ? "; showing epoch \(outcome.bestEpoch)'s weights" + (outcome.bestValidation.map { String(format: " (best val %.2f)", $0.total) } ?? "")
+            : "; no epoch finished"
         switch outcome.reason {
-        case .completed: return "done: \(outcome.epochsRun) epochs, \(best)"
-        case .earlyStopped: return "stopped early after \(outcome.epochsRun) epochs, \(best)"
-        case .stoppedByUser: return "stopped, \(best)"
+        case .completed: return "done: \(outcome.epochsRun) epoch\(outcome.epochsRun == 1 ? "" : "s")\(held)"
+        case .earlyStopped: return "stopped early after \(outcome.epochsRun) epochs\(held)"
+        case .stoppedByUser: return "stopped\(held)"
         case .diverged(let message): return "diverged: \(message)"
         }
     }

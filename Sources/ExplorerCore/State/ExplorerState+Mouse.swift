@@ -1,7 +1,8 @@
-/// The mouse: a click on the plane puts the cursor there, the wheel zooms about the pointer, a click on
-/// a legend entry browses that class. Every one of these has a key as well.
+/// The mouse: a click on the plane puts the cursor there, the wheel zooms about the pointer (with a
+/// modifier it changes the tile size), a click on a legend entry browses that class. Every one of these has a key as well.
 extension ExplorerState {
     public mutating func apply(_ event: MouseEvent) -> ExplorerAction {
+        guard prompt == nil else { return .none }   // a question waits for its key
         if showsHelp {
             showsHelp = false
             return .none
@@ -14,6 +15,9 @@ extension ExplorerState {
             selectClass(entry)
             return .none
         }
+        if event.kind == .modifiedWheelUp || event.kind == .modifiedWheelDown {
+            return stepTileSize(by: event.kind == .modifiedWheelUp ? 1 : -1)
+        }
         guard !showsTraversal else { return .none }
         let geometry = PlaneGeometry(area: layout.plane.interior, state: self)
         guard let point = geometry.point(column: event.column, row: event.row) else { return .none }
@@ -23,6 +27,7 @@ extension ExplorerState {
             moveCursor(to: point)
         case .wheelUp: zoom(by: 1 / Self.zoomFactor, about: point)
         case .wheelDown: zoom(by: Self.zoomFactor, about: point)
+        case .modifiedWheelUp, .modifiedWheelDown: break
         }
         return .none
     }

@@ -47,6 +47,13 @@ public struct ExplorerState: Equatable, Sendable {
     public var traversalScroll = 0
     /// The terminal's size, for mapping mouse positions to panes.
     public internal(set) var screen: (width: Int, height: Int) = (0, 0)
+    /// The plane's tile size the user chose with `<` `>` (nil: it grows with the pane).
+    public internal(set) var chosenTileSize: TileSize?
+    /// Whether the training panel shows its curves (training has started) or one idle line: the
+    /// layout, and so where the mouse points, depends on it.
+    public var trainingExpanded = false
+    /// A question on the status line that the next key answers (replace a file, quit unsaved).
+    public internal(set) var prompt: Prompt?
 
     public init(catalog: ClassCatalog, latentDim: Int = 2) {
         precondition(latentDim >= 1, "a latent space has at least one dimension")
@@ -67,11 +74,23 @@ public struct ExplorerState: Equatable, Sendable {
             && a.showsPrincipalPlane == b.showsPrincipalPlane && a.principalPlane == b.principalPlane
             && a.anchor == b.anchor && a.anchorName == b.anchorName && a.pointA == b.pointA && a.pointAName == b.pointAName
             && a.showsInterpolation == b.showsInterpolation && a.showsTraversal == b.showsTraversal
-            && a.traversalScroll == b.traversalScroll && a.screen == b.screen
+            && a.traversalScroll == b.traversalScroll && a.screen == b.screen && a.chosenTileSize == b.chosenTileSize
+            && a.trainingExpanded == b.trainingExpanded && a.prompt == b.prompt
     }
 
     /// The panes at the current terminal size (nil when the terminal is too small).
-    public var layout: Layout? { Layout(width: screen.width, height: screen.height, showsStrip: showsInterpolation && pointA != nil) }
+    public var layout: Layout? { layout(width: screen.width, height: screen.height) }
+
+    /// The panes for a terminal of `width` x `height` with what this state shows.
+    public func layout(width: Int, height: Int) -> Layout? {
+        Layout(width: width, height: height, showsStrip: showsInterpolation && pointA != nil, trainingExpanded: trainingExpanded)
+    }
+
+    /// The tile size on a plane pane whose inside is `area`: the chosen one (made smaller if it does
+    /// not fit), else the automatic one for that area.
+    public func tileSize(for area: Rect) -> TileSize {
+        chosenTileSize?.fitting(area) ?? TileSize.automatic(for: area)
+    }
 
     public mutating func resize(width: Int, height: Int) {
         screen = (max(0, width), max(0, height))
@@ -79,6 +98,7 @@ public struct ExplorerState: Equatable, Sendable {
 
     /// Applies one key; returns what the surrounding program must do.
     public mutating func apply(_ key: Key) -> ExplorerAction {
+        if let prompt { return answer(prompt, with: key) }
         if showsHelp {
             // Any key closes the help; q still quits.
             showsHelp = false
@@ -86,14 +106,16 @@ public struct ExplorerState: Equatable, Sendable {
         }
         if screen != (0, 0), layout == nil {
             // Too small to show anything but a notice: only quitting works.
-            return key == .character("q") || key == .escape ? .quit : .none
+            return key == .character("q") ? .quit : .none
         }
         switch (mode, key) {
         case (_, .character("?")): showsHelp = true
         case (_, .character("{")): return .scaleKLWeight(0.5)
         case (_, .character("}")): return .scaleKLWeight(2)
         case (.plane, .character("q")): return .quit
-        case (.plane, .escape): return closeViewOrQuit()
+        case (.plane, .escape): return stepBack()
+        case (_, .character("<")): return stepTileSize(by: -1)
+        case (_, .character(">")): return stepTileSize(by: 1)
         case (.browse, .escape), (_, .tab): mode = mode == .plane ? .browse : .plane
         case (.plane, .character("b")): mode = .browse
         case (.plane, .character("t")), (.browse, .character("T")): return .toggleTraining
@@ -120,15 +142,29 @@ public struct ExplorerState: Equatable, Sendable {
         return .none
     }
 
-    /// Esc on the plane closes the traversal or the interpolation strip first; with neither open, it quits.
-    private mutating func closeViewOrQuit() -> ExplorerAction {
+    /// Esc on the plane closes the traversal, then the interpolation strip; it never quits (q does).
+    private mutating func stepBack() -> ExplorerAction {
         if showsTraversal {
             showsTraversal = false
         } else if showsInterpolation {
             showsInterpolation = false
         } else {
-            return .quit
+            return .notice("Esc closes the traversal, the strip, browsing and the help; q quits")
         }
         return .none
+    }
+
+    /// `<` and `>` (and the wheel with a modifier): the next smaller or larger tile on the ladder.
+    public mutating func stepTileSize(by offset: Int) -> ExplorerAction {
+        guard let layout else { return .none }
+        let area = layout.plane.interior
+        let current = tileSize(for: area)
+        let next = current.stepped(by: offset).fitting(area)
+        chosenTileSize = next
+        if next == current {
+            return .notice(offset > 0 ? "Tiles are \(current) cells, the largest that fits here; < makes them smaller"
+                                      : "Tiles are \(current) cells, the smallest; > makes them larger")
+        }
+        return .notice("Tiles of \(next) cells (< smaller, > larger)")
     }
 }

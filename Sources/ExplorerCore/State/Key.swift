@@ -14,6 +14,8 @@ public struct MouseEvent: Equatable, Sendable {
         case press
         /// The wheel turned away from the user (zoom in) or towards the user (zoom out).
         case wheelUp, wheelDown
+        /// The wheel with Shift, Alt or Ctrl held: larger (away) or smaller (towards) tiles.
+        case modifiedWheelUp, modifiedWheelDown
     }
 
     public var kind: Kind
@@ -49,4 +51,10 @@ public enum ExplorerAction: Equatable, Sendable {
     case notice(String)
     /// `{` and `}`: multiply the KL weight β of training by this factor (1/2 or 2).
     case scaleKLWeight(Double)
+    /// The answer y to "replace the file?": save over it (and quit after, when asked on the way out).
+    case saveReplacing(thenQuit: Bool)
+    /// The answer s to "not saved: quit?": save, then quit.
+    case saveThenQuit
+    /// The answer d to "not saved: quit?": quit without saving.
+    case quitDiscarding
 }

@@ -12,10 +12,11 @@ public enum MouseSequence {
               button >= 0, column >= 1, row >= 1 else { return nil }
         guard last == "M", button & 32 == 0 else { return nil }   // a release or a motion report
         let kind: MouseEvent.Kind
+        let modified = button & (4 | 8 | 16) != 0
         switch button & ~(4 | 8 | 16) {
         case 0: kind = .press
-        case 64: kind = .wheelUp
-        case 65: kind = .wheelDown
+        case 64: kind = modified ? .modifiedWheelUp : .wheelUp
+        case 65: kind = modified ? .modifiedWheelDown : .wheelDown
         default: return nil
         }
         return MouseEvent(kind, column: column - 1, row: row - 1)

@@ -108,13 +108,16 @@ struct TrainCommand: ParsableCommand {
         let test = Inference(model: model).negativeELBO(dataset.test, seed: 0)
         print(String(format: "Test neg ELBO %.2f nats per image (reconstruction %.2f + KL %.2f, β = 1) on %d test images",
                      test.total, test.reconstruction, test.kl, dataset.test.count))
+        // A class filter is named in the data set's description and kept on its own for programs.
+        let classFilter = dataOptions.letters.flatMap { $0.isEmpty ? nil : $0 }
         let metadata = ModelMetadata(
-            configuration: model.configuration, dataset: dataset.name,
+            configuration: model.configuration, dataset: dataset.name + (classFilter.map { ", classes \($0)" } ?? ""),
             classes: dataset.labelsPresent.map(dataset.className), epochs: outcome.bestEpoch,
             selection: outcome.bestValidation == nil ? .lastEpoch : .bestValidation(on: validationDescription(dataset)),
             validationLoss: outcome.bestValidation, testLoss: test,
             trainedAt: ISO8601DateFormatter().string(from: Date()),
-            objective: VAEObjective(likelihood: objective.likelihood, klWeight: outcome.klWeight), dataNote: dataset.note)
+            objective: VAEObjective(likelihood: objective.likelihood, klWeight: outcome.klWeight), dataNote: dataset.note,
+            classFilter: classFilter)
         try CLIError.wrap { try WeightsFile.save(model, metadata: metadata, to: out, force: force) }
         interruption.uninstall()
         if let signal = interruption.received {

@@ -135,13 +135,14 @@ final class CursesTerminal {
         var event = MEVENT()
         guard getmouse(&event) == OK else { return .none }
         let state = UInt(event.bstate)
+        let modified = state & Self.modifierKeys != 0
         let kind: MouseEvent.Kind
         if state & (Self.button1Pressed | Self.button1Clicked) != 0 {
             kind = .press
         } else if state & Self.button4Pressed != 0 {
-            kind = .wheelUp
+            kind = modified ? .modifiedWheelUp : .wheelUp
         } else if state & Self.button5Pressed != 0 {
-            kind = .wheelDown
+            kind = modified ? .modifiedWheelDown : .wheelDown
         } else {
             return .none
         }
@@ -152,6 +153,11 @@ final class CursesTerminal {
     /// ncurses did not know (ignored, so that it never counts as Esc and quits).
     private func readEscapeSequence() -> TerminalInput {
         guard let first = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) else { return .key(.escape) }
+        if first == "\u{1B}" {
+            // Esc pressed twice quickly: this one is a key, the next read sees the other.
+            unget_wch(wchar_t(27))
+            return .key(.escape)
+        }
         guard first == "[" else { return .none }                      // Alt+key: not used
         guard let second = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) else { return .none }
         if second == "<" {
@@ -189,6 +195,8 @@ final class CursesTerminal {
     private static let button4Pressed: UInt = 0o2 << 15
     private static let button5Pressed: UInt = 0o2 << 20
     private static let allMouseEvents: UInt = (0o10 << 25) - 1
+    /// BUTTON_CTRL, BUTTON_SHIFT and BUTTON_ALT: NCURSES_MOUSE_MASK(6, 1, 2 and 4).
+    private static let modifierKeys: UInt = 0o7 << 25
 
     /// Ctrl-, Alt- or Shift-arrows that terminfo names kUP3, kLFT5, kDN6, ... (xterm's modified
     /// cursor keys): a big step, like shift.

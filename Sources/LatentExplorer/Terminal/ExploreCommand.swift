@@ -14,8 +14,12 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @Option(help: ArgumentHelp("Weights to open (default: Weights/default.safetensors).", valueName: "file")) var weights: String?
-    @Option(help: ArgumentHelp("Where s saves (default: the --weights file, or ./latent-explorer.safetensors).", valueName: "file"))
+    @Option(help: ArgumentHelp(
+        "Where s saves (default: a new file in the current folder named after the model and the time, e.g. default-20261204-143012.safetensors). The explorer asks before replacing a file and never writes into Weights/.",
+        valueName: "file"))
     var saveTo: String?
+    @Flag(help: "Show every class of the data set, not only those the model was trained on (its metadata's classes).")
+    var allClasses = false
     @Flag(help: "Draw with an ASCII ramp instead of Unicode blocks.") var ascii = false
     @Option(help: "Synthetic letters generated for training (with the built-in data).") var trainCount = 88_800
     @Option(help: "Test letters shown (encoded, browsed, scattered), sampled evenly over the classes.") var testCount = 2_600
@@ -50,6 +54,7 @@ struct ExploreCommand: ParsableCommand {
         defer { terminal.stop() }   // also when something below throws
         let signal = app.run()
         terminal.stop()
+        if let farewell = app.farewell { print(farewell) }
         app.stopTraining()
         if frameStats { FileHandle.printError(app.frameSummary) }
         if signal != 0 { throw ExitCode(128 + signal) }
@@ -60,27 +65,28 @@ struct ExploreCommand: ParsableCommand {
         let weightsPath = weights ?? Self.defaultWeightsPath()
         var model: VAEModel
         var metadata: ModelMetadata
-        var description: String
-        var message = "Press ? for help"
+        var weightsField: String
+        var trainedField = ""
+        var message = ""
         if let weightsPath {
             (model, metadata) = try CLIError.wrap { try WeightsFile.load(weightsPath) }
             try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
-            description = TextSanitizer.clean("\((weightsPath as NSString).lastPathComponent) (\(metadata.dataset), \(metadata.epochs) epochs)")
+            weightsField = TextSanitizer.clean((weightsPath as NSString).lastPathComponent)
+            trainedField = TextSanitizer.clean("trained on \(metadata.dataset), \(metadata.epochs) epochs")
         } else {
             model = VAEModel(seed: 0)
             metadata = ModelMetadata(configuration: model.configuration)
-            description = "untrained"
+            weightsField = "untrained"
             message = "No pretrained weights found (Weights/default.safetensors): this model is untrained; press t to train it"
         }
-        let latentDim = model.latentDim
-        if latentDim > 2 {
-            message = "\(latentDim) latent dimensions: the plane shows z1 and z2, the others at 0; x and y pick others, p the PCA plane"
-        } else if latentDim == 1 {
-            message = "A 1-D model: the plane shows z1 across (every row is the same)"
+        if model.latentDim == 1 && message.isEmpty { message = "A 1-D model: the plane shows z1 across (every row is the same)" }
+        let saveTarget = SaveTarget.choose(saveTo: saveTo, weightsPath: weightsPath)
+        if case .file(let path) = saveTarget, let refusal = SaveTarget.refusal(for: path, protectedFolders: Self.shippedWeightsFolders()) {
+            throw CLIError(refusal)
         }
-        let savePath = saveTo ?? weights ?? "latent-explorer.safetensors"
 
         let source = dataOptions.source
+        let classes = try classFilter(model: metadata)
         let data: ExplorerData, dataName: String
         let training: TrainingSession
         // Training continues with the β the weights were trained with ({ and } change it).
@@ -88,26 +94,43 @@ struct ExploreCommand: ParsableCommand {
                                                   objective: metadata.objective)
         switch source {
         case .synthetic:
-            let keep = try Self.letterLabels(dataOptions.letters)
-            dataName = "synthetic letters"
+            let keep = try Self.letterLabels(classes.letters)
+            dataName = "synthetic letters" + classes.suffix
             data = ExplorerData(test: SyntheticLetters.makeImageSet(count: testCount, seed: ExplorerData.syntheticTestSeed, labels: keep),
                                 reference: SyntheticLetters.makeImageSet(count: ExplorerData.syntheticReferenceCount,
                                                                          seed: ExplorerData.syntheticReferenceSeed, labels: keep),
                                 classNames: LabelledDataset.letterClassNames, name: dataName)
             let (trainCount, testCount) = (trainCount, testCount)
-            training = TrainingSession(dataName: "synthetic letters (\(trainCount))", configuration: configuration,
+            training = TrainingSession(dataName: "synthetic letters (\(trainCount))" + classes.suffix, configuration: configuration,
                                        codeImages: data.codeImages) {
                 LabelledDataset(name: "synthetic-letters", train: SyntheticLetters.makeImageSet(count: trainCount, seed: 1, labels: keep),
                                 test: SyntheticLetters.makeImageSet(count: testCount, seed: ExplorerData.syntheticTestSeed, labels: keep),
                                 classNames: LabelledDataset.letterClassNames)
             }
         case .directory, .mixture:
-            let dataset = try dataOptions.load()
-            data = ExplorerData(dataset: dataset, testCount: testCount)
+            var dataset = try dataOptions.load()
+            if dataOptions.letters == nil, let letters = classes.letters {
+                dataset = try CLIError.wrap { try dataset.restricted(toClassNames: letters.map { String($0) }) }
+                dataset.name += classes.suffix
+            }
+            var explorerData = ExplorerData(dataset: dataset, testCount: testCount)
+            if case .directory = source { explorerData.testImagesAreReal = true }
+            data = explorerData
             dataName = dataset.name
-            training = TrainingSession(dataName: dataset.name, configuration: configuration, codeImages: data.codeImages) { dataset }
+            let trainingSet = dataset
+            training = TrainingSession(dataName: dataset.name, configuration: configuration, codeImages: data.codeImages) { trainingSet }
         }
-        // Each compared model trains on the same data with its own β, and saves to its own file.
+        if let mismatch = Self.kindMismatch(model: metadata, data: data.catalog, dataName: dataName) {
+            message = mismatch
+        } else if message.isEmpty, let note = classes.note {
+            message = note
+        }
+        let testField = "test \(data.catalog.itemNoun): \(dataName)"
+        // Display order: model, weights file, what it was trained on, the test data. Kept first: the
+        // weights file, the test data, the model; the training history goes first when room is short.
+        let fields = [model.configuration.description, weightsField, trainedField, testField].filter { !$0.isEmpty }
+        let importance = [weightsField, testField, model.configuration.description, trainedField].compactMap { fields.firstIndex(of: $0) }
+        // Each compared model trains on the same data with its own β, and saves to a new file of its own.
         let compared = try compare.map { path -> ExplorerApp.ComparedSetup in
             let (other, otherMetadata) = try CLIError.wrap { try WeightsFile.load(path) }
             try CLIError.wrap { try other.configuration.checkFits(ImageSet.geometry) }
@@ -116,9 +139,50 @@ struct ExploreCommand: ParsableCommand {
             return ExplorerApp.ComparedSetup(model: other, metadata: otherMetadata, path: path,
                                              training: training.sibling(configuration: own))
         }
-        return ExplorerApp.Setup(model: model, metadata: metadata, weightsDescription: description, savePath: savePath, data: data,
-                                 capabilities: TerminalCapabilities(pixels: .shades, colours: false), training: training,
-                                 dataName: dataName, initialMessage: message, compared: compared)
+        return ExplorerApp.Setup(model: model, metadata: metadata, titleFields: fields, titleImportance: importance, saveTarget: saveTarget,
+                                 data: data, capabilities: TerminalCapabilities(pixels: .shades, colours: false), training: training,
+                                 dataName: dataName, initialMessage: message, classFilter: classes.letters,
+                                 weightsName: weightsField, compared: compared)
+    }
+
+    /// The classes to show: those of `--letters`; else, unless `--all-classes`, the model's own subset
+    /// (its metadata's `classes`, when they are fewer letters than the alphabet). `suffix` names the
+    /// subset for titles, `note` explains it on the status line.
+    private func classFilter(model metadata: ModelMetadata) throws -> (letters: String?, suffix: String, note: String?) {
+        if let letters = dataOptions.letters, !letters.isEmpty { return (letters, ", classes \(letters)", nil) }
+        guard !allClasses else { return (nil, "", nil) }
+        let names = metadata.classes
+        let alphabet = LabelledDataset.letterClassNames.values
+        guard !names.isEmpty, names.count < alphabet.count, names.allSatisfy({ alphabet.contains($0.lowercased()) }) else {
+            return (nil, "", nil)
+        }
+        let letters = names.joined()
+        return (letters, ", classes \(letters)",
+                "This model was trained on the classes \(letters) only: shown are those (--all-classes shows every class)")
+    }
+
+    /// One line when the model was trained on classes that the test data do not have (a letters model
+    /// opened on Fashion-MNIST), else nil.
+    static func kindMismatch(model metadata: ModelMetadata, data catalog: ClassCatalog, dataName: String) -> String? {
+        guard !metadata.classes.isEmpty else { return nil }
+        let modelClasses = Set(metadata.classes.map { $0.lowercased() })
+        let dataClasses = Set((catalog.entries.map(\.name) + catalog.emptyClassNames).map { $0.lowercased() })
+        guard !dataClasses.isEmpty, modelClasses.isDisjoint(with: dataClasses) else { return nil }
+        let names = metadata.classes
+        let kind: String
+        if names.allSatisfy({ $0.count == 1 && $0.first!.isLetter }) {
+            kind = "letters"
+        } else if names.allSatisfy({ $0.count == 1 && $0.first!.isNumber }) {
+            kind = "digits"
+        } else {
+            kind = metadata.dataset.split(whereSeparator: { $0 == " " || $0 == "," }).first.map(String.init) ?? "other"
+        }
+        return "A \(kind) model on \(catalog.itemNoun) (\(dataName)): its codes and votes may mean little here"
+    }
+
+    /// The folder of the shipped weights, which the explorer never writes into.
+    static func shippedWeightsFolders() -> [String] {
+        defaultWeightsPath().map { [($0 as NSString).deletingLastPathComponent] } ?? []
     }
 
     /// Labels 1...26 of the letters named by --letters (all when absent).

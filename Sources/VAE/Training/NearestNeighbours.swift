@@ -22,6 +22,12 @@ public struct NearestNeighbours: Sendable {
 
     /// The majority label among the `k` reference codes nearest `query`.
     public func classify(_ query: UnsafeBufferPointer<Float>, k: Int = NearestNeighbours.defaultK) -> Int? {
+        vote(query, k: k)?.label
+    }
+
+    /// The majority label among the `k` reference codes nearest `query`, with how many of them voted for
+    /// it and how many voted (`k`, or fewer references): the vote as a confidence, e.g. 4 of 5.
+    public func vote(_ query: UnsafeBufferPointer<Float>, k: Int = NearestNeighbours.defaultK) -> (label: Int, votes: Int, of: Int)? {
         guard !labels.isEmpty, k >= 1 else { return nil }
         let k = min(k, labels.count)
         // The k best so far, sorted by distance: k is small, so insertion beats a heap.
@@ -48,7 +54,11 @@ public struct NearestNeighbours: Sendable {
         var votes: [Int: Int] = [:]
         for label in bestLabels { votes[label, default: 0] += 1 }
         let top = votes.values.max() ?? 0
-        return bestLabels.first { votes[$0] == top }
+        return bestLabels.first { votes[$0] == top }.map { ($0, top, k) }
+    }
+
+    public func vote(_ query: [Float], k: Int = NearestNeighbours.defaultK) -> (label: Int, votes: Int, of: Int)? {
+        query.withUnsafeBufferPointer { vote($0, k: k) }
     }
 
     public func classify(_ query: [Float], k: Int = NearestNeighbours.defaultK) -> Int? {

@@ -6,7 +6,8 @@ import Foundation
 /// measured on the split that chose the weights); 2 (adds `channels` for the conv kind, the validation
 /// split that chose the weights, and a test loss measured separately on the test split); 3 (adds the
 /// input geometry `image_height`, `image_width`, `image_channels`, whose product is `input_size`; the
-/// training objective `kl_weight` and `likelihood`; and `data_note`. Absent in older files, the geometry
+/// training objective `kl_weight` and `likelihood`; `data_note`; and `class_filter`, the classes the user restricted training
+/// to, absent when all were used. Absent in older files, the geometry
 /// is inferred from the input size and the rest read as β = 1, Bernoulli, no note).
 public struct ModelMetadata: Sendable, Equatable {
     /// How the saved weights were chosen among the epochs trained.
@@ -38,10 +39,13 @@ public struct ModelMetadata: Sendable, Equatable {
     /// Free text when the images came from somewhere unusual (e.g. a test split trained on).
     public var dataNote: String?
 
+    /// The class filter the user gave (e.g. "aeiou" from `--letters aeiou`); nil when every class was used.
+    public var classFilter: String?
+
     public init(configuration: ModelConfiguration, dataset: String = "untrained", classes: [String] = [],
                 epochs: Int = 0, selection: Selection = .unknown, validationLoss: LossParts? = nil,
                 testLoss: LossParts? = nil, trainedAt: String? = nil, objective: VAEObjective = .elbo,
-                dataNote: String? = nil) {
+                dataNote: String? = nil, classFilter: String? = nil) {
         self.configuration = configuration
         self.dataset = dataset
         self.classes = classes
@@ -52,6 +56,7 @@ public struct ModelMetadata: Sendable, Equatable {
         self.trainedAt = trainedAt
         self.objective = objective
         self.dataNote = dataNote
+        self.classFilter = classFilter
     }
 
     static let formatName = "latent-explorer-vae"
@@ -87,6 +92,7 @@ public struct ModelMetadata: Sendable, Equatable {
         out["kl_weight"] = VAEObjective.format(objective.klWeight)
         out["likelihood"] = objective.likelihood.rawValue
         if let dataNote { out["data_note"] = dataNote }
+        if let classFilter { out["class_filter"] = classFilter }
         return out
     }
 
@@ -180,6 +186,7 @@ public struct ModelMetadata: Sendable, Equatable {
         trainedAt = strings["trained_at"]
         objective = (try? Self.objective(from: strings)) ?? .elbo
         dataNote = strings["data_note"]
+        classFilter = strings["class_filter"]
     }
 
     private static func write(_ loss: LossParts?, prefix: String, into strings: inout [String: String]) {
