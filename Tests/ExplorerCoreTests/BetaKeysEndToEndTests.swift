@@ -29,7 +29,10 @@ final class BetaKeysEndToEndTests: XCTestCase {
         session.keys("{")
         let halved = session.waitFor("β 2 while training") { $0.contains("β 2 ({ } halve/double)") }
         XCTAssertTrue(halved.contains("β = 2 from the next batch"), halved)
+        // Training left unsaved: q asks, d discards.
         session.keys("q")
+        session.waitFor("the question on quitting") { $0.contains("not saved") || $0.contains("unsaved") }
+        session.keys("d")
         XCTAssertTrue(session.waitFor("the program to exit") { $0.contains("EXIT=") }.contains("EXIT=0"))
     }
 }

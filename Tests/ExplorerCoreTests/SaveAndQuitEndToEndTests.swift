@@ -76,13 +76,15 @@ final class SaveAndQuitEndToEndTests: XCTestCase {
 
     func testReplacingAnExistingFileAsksFirst() throws {
         let target = folder + "/mine.safetensors"
-        try Data("keep me".utf8).write(to: URL(fileURLWithPath: target))
+        // An earlier weights file (a save replaces only one: a header length, then a JSON object).
+        let earlier = Data([2, 0, 0, 0, 0, 0, 0, 0] + Array("{}".utf8))
+        try earlier.write(to: URL(fileURLWithPath: target))
         start("--data synthetic --test-count 260 --save-to \(TmuxSession.quoted(target))")
         session.keys("s")
         session.waitFor("the question") { $0.contains("\(target) exists: replace it? y replaces · n keeps it") }
         session.keys("n")
         session.waitFor("the answer") { $0.contains("Nothing saved; the file is as it was") }
-        XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "keep me")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: target)), earlier)
         session.keys("s")
         session.waitFor("the question again") { $0.contains("exists: replace it?") }
         session.keys("x", "y")   // a key that answers nothing leaves the question open

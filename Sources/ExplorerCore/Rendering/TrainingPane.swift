@@ -20,7 +20,10 @@ struct TrainingPane {
         guard rect.height > 1 else {
             // Idle: one line under the plane, which gets the rows.
             let width = rect.width - 2
-            let line = ["Training idle · t trains this model on \(status.dataName) in the background",
+            let beta = "β \(VAEObjective.format(status.klWeight)) ({ } halve/double)"
+            let line = ["Training idle · t trains this model on \(status.dataName) in the background · \(beta)",
+                        "Training idle · t trains on \(status.dataName) · \(beta)",
+                        "Training idle · t trains this model on \(status.dataName) in the background",
                         "Training idle · t trains on \(status.dataName)", "t trains on \(status.dataName)"]
                 .first { $0.count <= width } ?? "t trains the model"
             buffer.put(line, x: rect.x + 1, y: rect.y, style: titleStyle, limit: width)
