@@ -206,20 +206,8 @@ public final class ModelView {
         decode(testCode(index))
     }
 
+    /// The standard deviation of each dimension of `codes` (`[count, dimension]`).
     private static func spread(_ codes: [Float], dimension: Int) -> [Float] {
-        let count = codes.count / dimension
-        guard count > 0 else { return [Float](repeating: 0, count: dimension) }
-        var sum = [Double](repeating: 0, count: dimension), squares = sum
-        for row in 0 ..< count {
-            for j in 0 ..< dimension {
-                let v = Double(codes[row * dimension + j])
-                sum[j] += v
-                squares[j] += v * v
-            }
-        }
-        return (0 ..< dimension).map { j in
-            let mean = sum[j] / Double(count)
-            return Float(max(0, squares[j] / Double(count) - mean * mean).squareRoot())
-        }
+        ActiveUnits.variances(codes: codes, dimension: dimension).map { Float($0.squareRoot()) }
     }
 }

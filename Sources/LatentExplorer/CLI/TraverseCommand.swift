@@ -80,19 +80,6 @@ struct TraverseCommand: ParsableCommand {
     /// how far the data's codes spread along it. About 1 for a dimension the model uses (the prior is
     /// N(0, 1)), near 0 for one it leaves unused, where every letter gets the same value.
     static func standardDeviations(_ codes: [Float], latentDim: Int) -> [Float] {
-        let count = codes.count / latentDim
-        guard count > 0 else { return [Float](repeating: 0, count: latentDim) }
-        var mean = [Double](repeating: 0, count: latentDim), square = [Double](repeating: 0, count: latentDim)
-        for index in 0 ..< count {
-            for d in 0 ..< latentDim {
-                let value = Double(codes[index * latentDim + d])
-                mean[d] += value
-                square[d] += value * value
-            }
-        }
-        return (0 ..< latentDim).map { d in
-            let m = mean[d] / Double(count)
-            return Float(max(0, square[d] / Double(count) - m * m).squareRoot())
-        }
+        ActiveUnits.variances(codes: codes, dimension: latentDim).map { Float($0.squareRoot()) }
     }
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Redraws the README's explorer captures from the shipped weights: each screen is driven in a private
+# tmux server at 120x40, captured once as text (NO_COLOR=1, for the README's text blocks) and once in
+# colour (TERM=xterm-256color, turned into SVG by scripts/ansi-to-svg.py).
+# Usage: scripts/capture-readme.sh [binary]   (default .build/release/latent-explorer)
+# Writes docs/captures/<name>.txt and docs/<picture>.svg; paste the text blocks into the README.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+binary="${1:-.build/release/latent-explorer}"
+[[ -x "$binary" ]] || { echo "error: $binary is not built (swift build -c release)" >&2; exit 1; }
+command -v tmux >/dev/null || { echo "error: tmux is not installed" >&2; exit 1; }
+
+socket="latent-explorer-captures-$$"
+trap 'tmux -L "$socket" kill-server 2>/dev/null || true' EXIT
+settle_seconds=3   # the synthetic test letters are made and encoded at start; decodes finish after keys
+
+# capture NAME SVG KEYS... : opens the explorer with $ARGUMENTS, presses KEYS, captures the screen.
+capture() {
+    local name="$1" svg="$2"; shift 2
+    for mode in text colour; do
+        tmux -L "$socket" kill-server 2>/dev/null || true
+        local environment="TERM=xterm-256color"
+        [[ $mode == text ]] && environment="NO_COLOR=1 TERM=xterm-256color"
+        tmux -L "$socket" new-session -d -x 120 -y 40 "env $environment $binary $ARGUMENTS"
+        sleep "$settle_seconds"
+        for key in "$@"; do
+            tmux -L "$socket" send-keys "$key"
+            sleep 0.3
+        done
+        sleep "$settle_seconds"
+        if [[ $mode == text ]]; then
+            tmux -L "$socket" capture-pane -p > "docs/captures/$name.txt"
+        else
+            tmux -L "$socket" capture-pane -e -p > "/tmp/$name.ans"
+            scripts/ansi-to-svg.py "/tmp/$name.ans" "docs/$svg"
+        fi
+    done
+    echo "captured $name (docs/captures/$name.txt, docs/$svg)" >&2
+}
+
+mkdir -p docs/captures
+ARGUMENTS="--weights Weights/default.safetensors"
+capture start explorer-plane.svg
+ARGUMENTS="--weights Weights/letters-16d.safetensors"
+capture scatter explorer-scatter.svg 0 p o b e
+capture browse explorer-browse.svg 0 p o b e Right
+capture traversal explorer-traversal.svg 0 p b h Enter v
