@@ -19,6 +19,7 @@ capture() {
     local name="$1" svg="$2"; shift 2
     for mode in text colour; do
         tmux -L "$socket" kill-server 2>/dev/null || true
+        sleep 0.5   # let the last server go before the next starts on the same socket
         local environment="TERM=xterm-256color"
         [[ $mode == text ]] && environment="NO_COLOR=1 TERM=xterm-256color"
         tmux -L "$socket" new-session -d -x 120 -y 40 "env $environment $binary $ARGUMENTS"
