@@ -85,6 +85,30 @@ final class TrainingSessionTests: XCTestCase {
     }
 
     /// Quitting while the data is still being prepared: the thread ends without training.
+    /// `t` again the moment a run reports its end, while that run's thread may still be finishing,
+    /// then a stop: `stopAndWait` returns only once the new run's thread has ended too (an older
+    /// thread's end must not speak for it), 1,000 times over.
+    func testStopAndWaitAfterRestartingAtTheEndOfARunWaitsForTheNewThread() {
+        let restarts = 1_000
+        let images = SyntheticLetters.makeDataset(trainCount: 32, testCount: 8, seed: 3)
+        let model = VAEModel(configuration: ModelConfiguration(hiddenSize: 4), seed: 1)
+        for restart in 0 ..< restarts {
+            let session = TrainingSession(dataName: "one batch",
+                                          configuration: TrainingConfiguration(epochs: 1, batchSize: 32, validationFraction: 0,
+                                                                               snapshotInterval: 0)) { images }
+            session.toggle(model: model)
+            let deadline = Date().addingTimeInterval(30)
+            repeat {
+                _ = session.poll()
+                if case .finished = session.status.phase { break }
+            } while Date() < deadline
+            session.toggle(model: model)   // a new run, right after the old one said it finished
+            session.stopAndWait()
+            XCTAssertEqual(TrainingSession.liveThreadCount, 0, "restart \(restart): a training thread outlived stopAndWait")
+            if TrainingSession.liveThreadCount != 0 { break }
+        }
+    }
+
     func testStopAndWaitWhilePreparingEndsTheThread() {
         let session = TrainingSession(dataName: "slow", configuration: TrainingConfiguration(epochs: 1_000, snapshotInterval: 0)) {
             Thread.sleep(forTimeInterval: 0.3)

@@ -41,9 +41,9 @@ public final class TrainingSession: @unchecked Sendable {
     private var cancelled = false
     /// The newest β asked for, for a trainer made after the request (while the data is prepared).
     private var pendingKLWeight: Double?
-    /// Signalled when the training thread ends; `threadRunning` says whether one was started.
-    private let threadEnded = DispatchSemaphore(value: 0)
-    private var threadRunning = false
+    /// The newest run's thread (nil before the first `t`). Each run owns its end signal, so an older
+    /// thread that ends late can never report the end of a newer one.
+    private var run: TrainingRun?
 
     /// Images whose codes the trainer sends with its snapshots (the explorer's test and reference letters).
     private let codeImages: ImageSet?
@@ -82,13 +82,16 @@ public final class TrainingSession: @unchecked Sendable {
     /// its thread pool would deadlock with it. The trainer checks for a stop between mini-batches, so
     /// this takes milliseconds; a run still preparing its data is cancelled before it trains.
     public func stopAndWait(timeout: Double = 10) {
-        let running = lock.withLock { () -> Bool in
+        let run = lock.withLock { () -> TrainingRun? in
             cancelled = true
             trainer?.control.stop()
-            return threadRunning
+            return self.run
         }
-        if running { _ = threadEnded.wait(timeout: .now() + timeout) }
+        run?.waitForEnd(timeout: timeout)
     }
+
+    /// Training threads started and not yet ended, in this process: 0 once every `stopAndWait` returned.
+    public static var liveThreadCount: Int { TrainingRun.liveCount }
 
     /// The smallest β `{` halves to before reaching 0 (and `}` doubles 0 to): 2^-6.
     public static let smallestNonzeroKLWeight = 1.0 / 64
@@ -125,16 +128,13 @@ public final class TrainingSession: @unchecked Sendable {
         let configuration = chosen
         let loadData = loadData
         let codeImages = codeImages
-        while threadEnded.wait(timeout: .now()) == .success {}   // forget earlier runs' ends
+        let run = TrainingRun()
         lock.withLock {
             cancelled = false
-            threadRunning = true
+            self.run = run
         }
         let thread = Thread { [self] in
-            defer {
-                lock.withLock { threadRunning = false }
-                threadEnded.signal()
-            }
+            defer { run.end() }
             Self.becomeBackgroundThread()
             do {
                 let dataset = try loadData()
@@ -219,5 +219,30 @@ public final class TrainingSession: @unchecked Sendable {
         case .stoppedByUser: return "stopped\(held)"
         case .diverged(let message): return "diverged: \(message)"
         }
+    }
+}
+
+/// One training thread's life, from `start` to the end of its closure: the session waits on the run it
+/// started, never on a flag that an earlier run's thread could still clear.
+/// `@unchecked Sendable`: `ended` is a semaphore, and `liveCount` is guarded by `liveLock`.
+private final class TrainingRun: @unchecked Sendable {
+    private let ended = DispatchSemaphore(value: 0)
+    private static let liveLock = NSLock()
+    nonisolated(unsafe) private static var live = 0
+
+    init() { Self.liveLock.withLock { Self.live += 1 } }
+
+    static var liveCount: Int { liveLock.withLock { live } }
+
+    /// Called once, last thing on the run's thread.
+    func end() {
+        Self.liveLock.withLock { Self.live -= 1 }
+        ended.signal()
+    }
+
+    /// Waits at most `timeout` seconds for the end; the signal is given back, so every later wait
+    /// returns at once too.
+    func waitForEnd(timeout: Double) {
+        if ended.wait(timeout: .now() + timeout) == .success { ended.signal() }
     }
 }
