@@ -14,16 +14,10 @@ final class TrainCommandTests: XCTestCase {
     private let quickModel = ["--hidden-size", "64", "--batch-size", "16"]
     private let endless = ["--epochs", "100000", "--patience", "100000"]
 
-    private var binary: String {
-        if let path = ProcessInfo.processInfo.environment["LATENT_EXPLORER_BIN"] { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/latent-explorer").path
-    }
+    private var binary: String { ExplorerBinary.path }
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw XCTSkip("no latent-explorer binary at \(binary): run swift build first")
-        }
+        _ = try ExplorerBinary.require()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("lx-train-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
         try writeData(count: 300)

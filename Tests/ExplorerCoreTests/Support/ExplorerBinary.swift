@@ -3,16 +3,23 @@ import XCTest
 
 /// The built `latent-explorer` executable that end-to-end tests run.
 enum ExplorerBinary {
+    /// `LATENT_EXPLORER_BIN`, else the binary beside the test bundle: the one `swift build` or
+    /// `swift test` just built in the same configuration (debug or release, whatever the build folder).
     static var path: String {
         if let path = ProcessInfo.processInfo.environment["LATENT_EXPLORER_BIN"] { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/latent-explorer").path
+        let testBundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = testBundle.deletingLastPathComponent()
+        // On Linux the tests run from <build>/<configuration>/<Package>PackageTests.xctest, a file; elsewhere
+        // from inside a bundle folder: climb to the folder that holds the .xctest.
+        while folder.path != "/" && folder.pathComponents.contains(where: { $0.hasSuffix(".xctest") }) {
+            folder.deleteLastPathComponent()
+        }
+        return folder.appendingPathComponent("latent-explorer").path
     }
 
     static func require() throws -> String {
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw XCTSkip("no latent-explorer binary at \(path): run swift build first")
+            throw XCTSkip("no latent-explorer binary at \(path): run swift build (same configuration) first, or set LATENT_EXPLORER_BIN")
         }
         return path
     }
