@@ -37,9 +37,9 @@ final class SaveAndQuitEndToEndTests: XCTestCase {
         try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".safetensors") }.sorted()
     }
 
-    /// The shipped weights next to the binary, which must stay as they are.
+    /// The repository's shipped weights (which the binary, built inside it, opens), which must stay as they are.
     private var shippedWeights: String {
-        URL(fileURLWithPath: ExplorerBinary.path).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Weights/default.safetensors").path
     }
 
