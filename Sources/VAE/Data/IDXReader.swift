@@ -75,21 +75,14 @@ enum IDXReader {
     }
 
     static func parseImages(_ bytes: [UInt8], path: String, transposed: Bool) throws -> (count: Int, pixels: [UInt8]) {
-        try checkMagic(bytes, imagesMagic, path)
-        guard bytes.count >= imagesHeaderSize else {
-            throw DataError.truncated(path: path, expectedBytes: imagesHeaderSize, actualBytes: bytes.count)
+        // The header checks of `announcedImageFileBytes` (magic, 28x28, checked size, cap), then the stream
+        // must hold what the header announces.
+        let expected = try announcedImageFileBytes(Array(bytes.prefix(imagesHeaderSize)), path: path)
+        guard bytes.count >= expected else {
+            throw DataError.truncated(path: path, expectedBytes: expected, actualBytes: bytes.count)
         }
-        let count = Int(bigEndian(bytes, 4)), rows = Int(bigEndian(bytes, 8)), columns = Int(bigEndian(bytes, 12))
-        guard rows == ImageSet.side, columns == ImageSet.side else {
-            throw DataError.badImageSize(path: path, rows: rows, columns: columns)
-        }
-        let pixelBytes = count.multipliedReportingOverflow(by: rows * columns)
-        let expected = pixelBytes.partialValue.addingReportingOverflow(imagesHeaderSize)
-        guard !pixelBytes.overflow, !expected.overflow else { throw DataError.impossibleSize(path: path, count: count) }
-        guard bytes.count >= expected.partialValue else {
-            throw DataError.truncated(path: path, expectedBytes: expected.partialValue, actualBytes: bytes.count)
-        }
-        var pixels = [UInt8](repeating: 0, count: pixelBytes.partialValue)
+        let count = Int(bigEndian(bytes, 4)), pixelCount = expected - imagesHeaderSize
+        var pixels = [UInt8](repeating: 0, count: pixelCount)
         bytes.withUnsafeBufferPointer { source in
             pixels.withUnsafeMutableBufferPointer { target in
                 guard let to = target.baseAddress else { return }   // no images
@@ -99,7 +92,7 @@ enum IDXReader {
                         ImageSet.copyTransposed(from + image * ImageSet.pixelCount, to: to + image * ImageSet.pixelCount)
                     }
                 } else {
-                    to.update(from: from, count: pixelBytes.partialValue)
+                    to.update(from: from, count: pixelCount)
                 }
             }
         }
