@@ -187,16 +187,17 @@ final class SemanticModelFuzzTests: XCTestCase {
             _ = picture.svg(scale: 1)
             let steps = uniform(&random, 2 ... 4)
             let from = (0 ..< latentDim).map { _ in random.nextGaussian() }, to = (0 ..< latentDim).map { _ in random.nextGaussian() * 1e3 }
-            let strip = DecodedSheet.grey(inference.decodeBatch(LatentPaths.interpolation(from: from, to: to, steps: steps)),
-                                          rows: 1, columns: steps, geometry: configuration.geometry)
-            _ = PNGEncoder.encodeGray(width: strip.width, height: strip.height, pixels: strip.pixels)
+            let strip = TilePicture(title: "fuzz", rows: 1, columns: steps, tileWidth: geometry.width, tileHeight: geometry.height,
+                                    tiles: TilePicture.greyValues(inference.decodeBatch(LatentPaths.interpolation(from: from, to: to, steps: steps)),
+                                                                  geometry: geometry))
+            _ = strip.png(scale: 1)
             let dimensions = Array(0 ..< min(latentDim, 3))
             var points: [Float] = []
             for dimension in dimensions {
                 points += LatentPaths.traversal(of: from, dimension: dimension, range: range, steps: steps)
             }
-            let sheet = DecodedSheet.grey(inference.decodeBatch(points), rows: dimensions.count, columns: steps, geometry: configuration.geometry)
-            XCTAssertEqual(sheet.height, dimensions.count * configuration.geometry.height, "case \(number)")
+            let sheet = TilePicture.greyValues(inference.decodeBatch(points), geometry: geometry)
+            XCTAssertEqual(sheet.count, dimensions.count * steps * geometry.height * geometry.width, "case \(number)")
         } catch {
             checkMessage(error, case: number, summary)
         }

@@ -64,19 +64,18 @@ final class ModelGeometryTests: XCTestCase {
         XCTAssertNoThrow(try ModelConfiguration().checkFits(ImageSet.geometry))
     }
 
-    /// Any H x W x C decodes to a sheet of cells of that size; channels average; NaN and infinities
-    /// become shades instead of traps.
+    /// Any H x W x C decodes to tiles of that size; channels average; NaN and infinities become shades
+    /// instead of traps.
     func testSheetsDrawAnyGeometryAndClampEveryValue() {
         let geometry = ImageGeometry(height: 2, width: 3, channels: 2)
         // Two cells side by side; channel 0 then channel 1 of each.
         let first: [Float] = [0, 1, .nan, 0.5, .infinity, -.infinity] + [0, 1, 0, 0.5, 1, 1]
         let second: [Float] = [Float](repeating: 1, count: 6) + [Float](repeating: 3e38, count: 6)
-        let sheet = DecodedSheet.grey(first + second, rows: 1, columns: 2, geometry: geometry)
-        XCTAssertEqual(sheet.width, 6)
-        XCTAssertEqual(sheet.height, 2)
-        XCTAssertEqual(Array(sheet.pixels[0 ..< 3]), [0, 255, 0])        // NaN + 0 averages to NaN: background
-        XCTAssertEqual(Array(sheet.pixels[6 ..< 9]), [128, 255, 0])     // +inf + 1 clamps; -inf + 1 is -inf
-        XCTAssertEqual(Array(sheet.pixels[3 ..< 6]), [255, 255, 255])
+        let tiles = TilePicture.greyValues(first + second, geometry: geometry)
+        XCTAssertEqual(tiles.count, 2 * 2 * 3, "two tiles of 2x3 grey values")
+        XCTAssertEqual(Array(tiles[0 ..< 3]), [0, 255, 0])        // NaN + 0 averages to NaN: background
+        XCTAssertEqual(Array(tiles[3 ..< 6]), [128, 255, 0])      // +inf + 1 clamps; -inf + 1 is -inf
+        XCTAssertEqual(Array(tiles[6 ..< 9]), [255, 255, 255])
         XCTAssertThrowsError(try DecodedSheet.check(cells: 40_000, geometry: ImageGeometry(height: 128, width: 128)))
         XCTAssertNoThrow(try DecodedSheet.check(cells: 400, geometry: ImageGeometry(height: 128, width: 128)))
     }

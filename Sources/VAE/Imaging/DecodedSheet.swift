@@ -1,6 +1,5 @@
-/// Decoded images laid out in rows and columns as one greyscale picture of any model's geometry: each
-/// cell is `geometry.height x geometry.width` pixels; a model of several channels is shown as the mean
-/// of its channels. Ink is white on black, like the data.
+/// What decoded images of any model's geometry may become in a picture: how many may be decoded for
+/// one (`check`), and the grey level of a decoded value (`greyLevel`). `TilePicture` lays them out.
 public enum DecodedSheet {
     /// The most decoded values a picture may need (`cells * valueCount`): 32 M floats are 128 MB, so a
     /// 200 x 200 grid of a 16384-input model is refused rather than decoded into gigabytes.
@@ -18,28 +17,6 @@ public enum DecodedSheet {
     public static func greyLevel(_ p: Float) -> UInt8 {
         guard p > 0 else { return 0 }   // NaN compares false: background
         return p >= 1 ? 255 : UInt8((p * 255).rounded())
-    }
-
-    /// `decoded` holds `rows * columns` images of `geometry.valueCount` values each, row by row, channel
-    /// by channel within an image (C x H x W).
-    public static func grey(_ decoded: [Float], rows: Int, columns: Int,
-                            geometry: ImageGeometry) -> (width: Int, height: Int, pixels: [UInt8]) {
-        let (cellHeight, cellWidth, channels) = (geometry.height, geometry.width, geometry.channels)
-        let plane = cellHeight * cellWidth, values = plane * channels
-        precondition(decoded.count == rows * columns * values, "one decoded image per cell")
-        let (width, height) = (columns * cellWidth, rows * cellHeight)
-        var pixels = [UInt8](repeating: 0, count: width * height)
-        for cell in 0 ..< rows * columns {
-            let (row, column) = (cell / columns, cell % columns)
-            for y in 0 ..< cellHeight {
-                for x in 0 ..< cellWidth {
-                    var sum: Float = 0
-                    for c in 0 ..< channels { sum += decoded[cell * values + c * plane + y * cellWidth + x] }
-                    pixels[(row * cellHeight + y) * width + column * cellWidth + x] = greyLevel(sum / Float(channels))
-                }
-            }
-        }
-        return (width, height, pixels)
     }
 }
 
