@@ -104,6 +104,15 @@ final class HostileInputCommandTests: XCTestCase {
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         XCTAssertNotNil(object, json.stdout)
         XCTAssertTrue(["not a number (NaN)", "infinite"].contains(object?["neg_elbo"] as? String ?? "?"), json.stdout)
+        // compare says the same in its JSON and its table.
+        let compared = try run(["compare", huge, "--data", data, "--json"])
+        XCTAssertEqual(compared.status, 0, compared.stderr)
+        let models = (try JSONSerialization.jsonObject(with: Data(compared.stdout.utf8)) as? [String: Any])?["models"] as? [[String: Any]]
+        let own = models?.first?["own"] as? [String: Any]
+        XCTAssertTrue(["not a number (NaN)", "infinite"].contains(own?["neg_elbo"] as? String ?? "?"), compared.stdout)
+        let table = try run(["compare", huge, "--data", data])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertFalse(table.stdout.contains("nan"), table.stdout)
         for command in [["grid", "--size", "3"], ["traverse", "--steps", "2"]] {
             let result = try run(command + ["--weights", huge, "--out", folder + "/p.png"])
             XCTAssertEqual(result.status, 0, result.stderr)

@@ -80,14 +80,15 @@ struct ComparisonOutput {
             lines.append(header)
             for row in rows {
                 let r = pick(row)
-                let elbo = String(format: "%.2f (%.2f + %.2f)", r.loss.total, r.loss.reconstruction, r.loss.kl)
-                let nll = importanceSamples > 1 ? String(format: "%.2f", -r.logLikelihoodBound) : "-"
+                let elbo = r.loss.total.isFinite
+                    ? String(format: "%.2f (%.2f + %.2f)", r.loss.total, r.loss.reconstruction, r.loss.kl) : ScoreText.words(r.loss.total)
+                let nll = importanceSamples > 1 ? ScoreText.formatted(-r.logLikelihoodBound, "%.2f") : "-"
                 lines.append(row.name.padding(nameWidth) + "  " + row.kind.padding(kindWidth) + "  "
                     + classList(r.classes).padding(16) + "  " + String(r.testCount).padding(5) + "  " + elbo.padding(25)
                     + "  " + nll.padding(7) + "  " + "\(r.activeUnits)/\(r.latentDim)".padding(6)
-                    + "  " + String(format: "%.3f", r.knnAccuracy).padding(6) + "  " + String(format: "%.3f", r.crowding).padding(6)
-                    + "  " + String(format: "%+.3f", r.silhouette).padding(6)
-                    + "  " + String(format: "%.2f", r.spreadRatio))
+                    + "  " + ScoreText.formatted(r.knnAccuracy, "%.3f").padding(6) + "  " + ScoreText.formatted(r.crowding, "%.3f").padding(6)
+                    + "  " + ScoreText.formatted(r.silhouette, "%+.3f").padding(6)
+                    + "  " + ScoreText.formatted(r.spreadRatio, "%.2f"))
             }
             for row in rows {
                 let r = pick(row)
@@ -115,15 +116,16 @@ struct ComparisonOutput {
     private func object(_ r: LatentSpaceReport) -> [String: Any] {
         [
             "classes": names(r.classes), "test_count": r.testCount,
-            "neg_elbo": r.loss.total, "reconstruction": r.loss.reconstruction, "kl": r.loss.kl,
-            "nll_bound": -r.logLikelihoodBound, "active_units": r.activeUnits, "latent_dim": r.latentDim,
-            "knn_accuracy": r.knnAccuracy,
+            // A model whose weights overflow scores NaN or infinity: said in words (`ScoreText`).
+            "neg_elbo": ScoreText.json(r.loss.total), "reconstruction": ScoreText.json(r.loss.reconstruction),
+            "kl": ScoreText.json(r.loss.kl), "nll_bound": ScoreText.json(-r.logLikelihoodBound),
+            "active_units": r.activeUnits, "latent_dim": r.latentDim, "knn_accuracy": ScoreText.json(r.knnAccuracy),
             "knn_accuracy_by_class": Dictionary(uniqueKeysWithValues: r.classes.map { (dataset.className($0), r.confusion.accuracy(of: $0)) }),
             "most_confused": r.confusion.mostConfused(limit: pairs).map {
                 ["actual": dataset.className($0.actual), "predicted": dataset.className($0.predicted),
                  "count": $0.count, "fraction": $0.fraction] as [String: Any]
             },
-            "crowding": r.crowding, "silhouette": r.silhouette, "spread_ratio": r.spreadRatio.isFinite ? r.spreadRatio : Double.greatestFiniteMagnitude,
+            "crowding": ScoreText.json(r.crowding), "silhouette": ScoreText.json(r.silhouette), "spread_ratio": r.spreadRatio.isFinite ? r.spreadRatio : Double.greatestFiniteMagnitude,
         ]
     }
 

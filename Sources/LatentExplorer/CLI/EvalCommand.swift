@@ -34,8 +34,7 @@ struct EvalCommand: ParsableCommand {
         }
         let trainedBeta = VAEObjective.format(metadata.objective.klWeight)
         if json {
-            // JSON has no NaN or infinity: a non-finite score is written in words, as a string.
-            func number(_ value: Double) -> Any { value.isFinite ? value : Self.words(value) }
+            let number = ScoreText.json
             var object: [String: Any] = [
                 "neg_elbo": number(result.loss.total), "reconstruction": number(result.loss.reconstruction),
                 "kl": number(result.loss.kl), "importance_samples": result.importanceSamples,
@@ -50,17 +49,12 @@ struct EvalCommand: ParsableCommand {
             print("data set:        \(TextSanitizer.clean(dataset.name)) (\(dataset.train.count) train, \(result.testCount) test images)")
             print("model:           \(model.configuration)")
             if let note = dataset.note { print("note:            \(TextSanitizer.clean(note))") }
-            func shown(_ value: Double, _ format: String) -> String { value.isFinite ? String(format: format, value) : Self.words(value) }
+            let shown = ScoreText.formatted
             print("neg ELBO:        \(shown(result.loss.total, "%.2f")) nats per image (reconstruction \(shown(result.loss.reconstruction, "%.2f")) + KL \(shown(result.loss.kl, "%.2f")); β = 1, trained with β = \(trainedBeta))")
             if result.importanceSamples > 1 {
                 print("NLL estimate:    \(shown(-result.logLikelihoodBound, "%.2f")) nats per image (importance-weighted bound, K = \(result.importanceSamples): -log p(x) ≤ this)")
             }
             print("\(k)-NN accuracy:  \(shown(result.knnAccuracy, "%.4f")) on latent means")
         }
-    }
-
-    /// A score that is not a number, in words: "not a number (NaN)", "infinite", "minus infinity".
-    static func words(_ value: Double) -> String {
-        value.isNaN ? "not a number (NaN)" : (value > 0 ? "infinite" : "minus infinity")
     }
 }
