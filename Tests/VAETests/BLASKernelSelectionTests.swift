@@ -10,6 +10,13 @@ final class BLASKernelSelectionTests: XCTestCase {
                                                              environment: ["OPENBLAS_CORETYPE": "Haswell"]), "SkylakeX")
     }
 
+    /// A CPU newer than the library gets its SSE3 fallback kernels: upgraded as well.
+    func testUpgradesTheFallbackKernelsOfAnUnknownAVX512CPU() {
+        XCTAssertEqual(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "Prescott", environment: [:]), "SkylakeX")
+        XCTAssertNil(BLASKernelSelection.preferredCoreType(cpuFlags: ["sse3"], currentCore: "Prescott", environment: [:]))
+        XCTAssertNil(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "Cooperlake", environment: [:]))
+    }
+
     func testNeverDowngradesNorLoopsAndRespectsKeep() {
         XCTAssertNil(BLASKernelSelection.preferredCoreType(cpuFlags: ["avx2", "fma"], currentCore: "Haswell", environment: [:]))
         XCTAssertNil(BLASKernelSelection.preferredCoreType(cpuFlags: avx512, currentCore: "SkylakeX", environment: [:]))
