@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Redraws the README's explorer captures from the shipped weights: each screen is driven in a private
-# tmux server at 120x40, captured once as text (NO_COLOR=1, for the README's text blocks) and once in
-# colour (TERM=xterm-256color, turned into SVG by scripts/ansi-to-svg.py).
+# Redraws the explorer captures of the README and docs/explorer.md from the shipped weights: each screen
+# is driven in a private tmux server at 120x40, captured once as text (NO_COLOR=1) and once in colour
+# (TERM=xterm-256color, turned into SVG by scripts/ansi-to-svg.py).
 # Usage: scripts/capture-readme.sh [binary]   (default .build/release/latent-explorer)
-# Writes docs/captures/<name>.txt and docs/<picture>.svg; paste the text blocks into the README.
+# Writes docs/captures/<name>.txt and docs/<picture>.svg, the files the pages show and link.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary="${1:-.build/release/latent-explorer}"
