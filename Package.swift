@@ -62,9 +62,10 @@ let package = Package(
         ),
 
         // Fixtures/ holds small files written by PyTorch (latent-explorer-torch fixture, python/), read by path.
-        .testTarget(name: "VAETests", dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures"],
+        .testTarget(name: "VAETests",
+                    dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "CKernels", "CZlib"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ExplorerCoreTests",
-                    dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "ExplorerCore"]),
+                    dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "ExplorerCore", "CZlib"]),
     ]
 )

@@ -34,6 +34,7 @@ public enum SafeTensors {
 
     /// The largest header accepted, as Python's safetensors (100 MB; ours are about 1 KB).
     public static let maximumHeaderLength = 100_000_000
+    /// Bytes per tensor element in these files (F32).
     public static let bytesPerElement = 4   // F32
 
     /// What a safetensors header says: its metadata strings and, sorted by offset, every tensor's name,
