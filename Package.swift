@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
-// The targets, lowest layer first; each depends only on targets above it (SwiftPM refuses cycles):
+// The targets, lowest layer first; each depends only on targets listed before it (SwiftPM refuses cycles):
 //   Support        seeded PRNG, text sanitising for messages, parallel map              -> (none)
 //   FileFormats    safetensors + Tensor, strict JSON, PNG encoder, atomic file writes   -> Support, CZlib
-//   LetterData     image sets and geometry, IDX/CSV/gzip readers, data selection,
+//   LetterData     image sets and geometry, file reading (IDX/CSV/gzip, DataError), data selection,
 //                  dataset writer, the handwriting synthesiser, letter statistics       -> Support, FileFormats, CZlib
 //   VAE            model, training, analysis, compute pool, weight files of a model     -> Support, FileFormats, LetterData, CBLAS, CKernels
 //   Pictures       tile pictures, latent grids, comparison figures (PNG, SVG), fonts    -> Support, FileFormats, LetterData, VAE
