@@ -1,4 +1,13 @@
 // swift-tools-version:6.0
+// The targets, lowest layer first; each depends only on targets listed before it (SwiftPM refuses cycles):
+//   Support        seeded PRNG, text sanitising for messages, parallel map              -> (none)
+//   FileFormats    safetensors + Tensor, strict JSON, PNG encoder, atomic file writes   -> Support, CZlib
+//   LetterData     image sets and geometry, file reading (IDX/CSV/gzip, DataError), data selection,
+//                  dataset writer, the handwriting synthesiser, letter statistics       -> Support, FileFormats, CZlib
+//   VAE            model, training, analysis, compute pool, weight files of a model     -> Support, FileFormats, LetterData, CBLAS, CKernels
+//   Pictures       tile pictures, latent grids, comparison figures (PNG, SVG), fonts    -> Support, FileFormats, LetterData, VAE
+//   ExplorerCore   explorer state, keys, rendering into a cell grid (no curses)        -> Support, LetterData, VAE, Pictures
+//   LatentExplorer the ncurses front end and the headless subcommands                  -> all of the above, CNcursesw, ArgumentParser
 import PackageDescription
 
 let package = Package(
@@ -6,6 +15,10 @@ let package = Package(
     products: [
         .executable(name: "latent-explorer", targets: ["LatentExplorer"]),
         .library(name: "VAE", targets: ["VAE"]),
+        .library(name: "Support", targets: ["Support"]),
+        .library(name: "FileFormats", targets: ["FileFormats"]),
+        .library(name: "LetterData", targets: ["LetterData"]),
+        .library(name: "Pictures", targets: ["Pictures"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,24 +33,39 @@ let package = Package(
         // Vectorised element-wise kernels (Adam, the loss), built per vector width and chosen at load time.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
 
-        // Everything that is not a screen: data sets, the model, training, weight files, images.
-        .target(name: "VAE", dependencies: ["CBLAS", "CZlib", "CKernels"]),
+        // Small shared utilities: the seeded PRNG, text sanitising for one-line messages, parallel map.
+        .target(name: "Support"),
+
+        // File formats that know no model or data set: safetensors, strict JSON, PNG, atomic writes.
+        .target(name: "FileFormats", dependencies: ["Support", "CZlib"]),
+
+        // Data sets: readers (IDX, CSV, gzip), selection and splits, the synthesiser, statistics.
+        .target(name: "LetterData", dependencies: ["Support", "FileFormats", "CZlib"]),
+
+        // The model and its training: networks, BLAS and the compute pool, analysis, weight files.
+        .target(name: "VAE", dependencies: ["Support", "FileFormats", "LetterData", "CBLAS", "CKernels"]),
+
+        // Pictures of images and models: tile sheets, latent grids, comparison figures.
+        .target(name: "Pictures", dependencies: ["Support", "FileFormats", "LetterData", "VAE"]),
 
         // The explorer's state, key handling and rendering into a cell grid: plain Swift, no curses.
-        .target(name: "ExplorerCore", dependencies: ["VAE"]),
+        .target(name: "ExplorerCore", dependencies: ["Support", "LetterData", "VAE", "Pictures"]),
 
         // `latent-explorer`: the ncurses front end and the headless subcommands.
         .executableTarget(
             name: "LatentExplorer",
             dependencies: [
-                "VAE", "ExplorerCore", "CNcursesw",
+                "Support", "FileFormats", "LetterData", "VAE", "Pictures", "ExplorerCore", "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]  // ncurses exposes mutable C globals (stdscr, COLS)
         ),
 
         // Fixtures/ holds small files written by PyTorch (latent-explorer-torch fixture, python/), read by path.
-        .testTarget(name: "VAETests", dependencies: ["VAE"], exclude: ["Fixtures"]),
-        .testTarget(name: "ExplorerCoreTests", dependencies: ["ExplorerCore", "VAE"]),
+        .testTarget(name: "VAETests",
+                    dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "CKernels", "CZlib"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "ExplorerCoreTests",
+                    dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "ExplorerCore", "CZlib"]),
     ]
 )

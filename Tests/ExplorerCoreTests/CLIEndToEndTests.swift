@@ -1,5 +1,7 @@
 import ExplorerCore
 import Foundation
+import LetterData
+import Pictures
 import VAE
 import XCTest
 

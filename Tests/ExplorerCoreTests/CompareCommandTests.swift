@@ -1,4 +1,5 @@
 import Foundation
+import LetterData
 import VAE
 import XCTest
 

@@ -1,5 +1,4 @@
 import Foundation
-import VAE
 import XCTest
 
 /// `explore --compare`: the plane split into panes, one cursor moving in all, Tab moving the focus,

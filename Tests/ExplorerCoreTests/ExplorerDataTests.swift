@@ -1,6 +1,6 @@
 import ExplorerCore
 import Foundation
-import VAE
+import LetterData
 import XCTest
 
 /// The letters the explorer shows come from every class, whatever order the data set's files use.

@@ -1,6 +1,7 @@
 import ExplorerCore
 import Foundation
-import VAE
+import LetterData
+import Support
 import XCTest
 
 /// Random key, mouse and resize sequences fed to the explorer core, with frames rendered along the

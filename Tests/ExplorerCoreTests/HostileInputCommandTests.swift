@@ -1,4 +1,6 @@
 import Foundation
+@testable import FileFormats
+@testable import LetterData
 @testable import VAE
 import XCTest
 

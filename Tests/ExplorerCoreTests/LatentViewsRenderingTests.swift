@@ -1,5 +1,5 @@
 import ExplorerCore
-import VAE
+import LetterData
 import XCTest
 
 /// What the views of higher-dimensional spaces draw, read back from rendered frames.

@@ -1,5 +1,6 @@
 import Foundation
 import ExplorerCore
+import LetterData
 import VAE
 import XCTest
 

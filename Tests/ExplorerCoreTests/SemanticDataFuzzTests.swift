@@ -1,5 +1,7 @@
 import ExplorerCore
 import Foundation
+@testable import LetterData
+@testable import Support
 @testable import VAE
 import XCTest
 

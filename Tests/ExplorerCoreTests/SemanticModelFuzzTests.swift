@@ -1,5 +1,9 @@
 import ExplorerCore
 import Foundation
+@testable import FileFormats
+@testable import LetterData
+@testable import Pictures
+@testable import Support
 @testable import VAE
 import XCTest
 

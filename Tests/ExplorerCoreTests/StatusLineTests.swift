@@ -1,5 +1,6 @@
 import Foundation
-import VAE
+import LetterData
+import Support
 import XCTest
 
 /// Slow commands show a status line on a terminal's standard error while they work, and erase it when

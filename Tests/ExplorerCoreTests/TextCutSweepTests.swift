@@ -1,5 +1,5 @@
 @testable import ExplorerCore
-import VAE
+import LetterData
 import XCTest
 
 /// Every width from 80 to 250 columns, at 24, 40 and 60 rows: the title bar, the panes' titles, the side

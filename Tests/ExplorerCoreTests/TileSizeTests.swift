@@ -1,4 +1,5 @@
 import ExplorerCore
+import LetterData
 import VAE
 import XCTest
 

@@ -1,4 +1,6 @@
 import Foundation
+import FileFormats
+import LetterData
 import VAE
 import XCTest
 

@@ -1,5 +1,6 @@
 import ExplorerCore
 import Foundation
+import LetterData
 import VAE
 import XCTest
 

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import VAE
+@testable import FileFormats
 
 /// Saving never loses the old file: every way a save can fail (no folder, a file in the way, a
 /// full disk, a failed write, flush or rename) leaves the previous contents and no temporary file.

@@ -1,5 +1,6 @@
 import CKernels
 import XCTest
+@testable import Support
 @testable import VAE
 
 /// The BLAS-free products behind the explorer's inference path against plain loops in Double, on

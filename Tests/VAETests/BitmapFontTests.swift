@@ -1,5 +1,5 @@
 import XCTest
-@testable import VAE
+@testable import Pictures
 
 final class BitmapFontTests: XCTestCase {
     /// The characters the picture commands write: digits, letters, and the symbols of their labels.

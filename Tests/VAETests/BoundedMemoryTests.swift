@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import LetterData
 @testable import VAE
 
 /// No file makes the readers allocate more than its kind's cap, or more than its own header announces:

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import VAE
+@testable import LetterData
 
 /// The CSV variants other tools write (floats, headers, 0...1 pixels, CRLF, byte order marks, blank
 /// lines), each read to the same images as the plain EMNIST export; and garbage, refused with the

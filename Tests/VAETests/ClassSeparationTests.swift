@@ -1,4 +1,5 @@
 import XCTest
+@testable import Support
 @testable import VAE
 
 /// The silhouette and spread ratio on clouds small enough to work out by hand.

@@ -1,4 +1,5 @@
 import XCTest
+@testable import Support
 @testable import VAE
 
 /// Every weight, bias and input gradient of both convolution layers against central finite

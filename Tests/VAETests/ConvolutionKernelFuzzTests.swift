@@ -1,6 +1,6 @@
 import CKernels
 import XCTest
-@testable import VAE
+@testable import Support
 
 /// Seeded fuzz cases for the unfolding kernels: random geometries (strides 1 to 3, so both the vector
 /// paths and the general loops run; kernels 1 to 5; sides 1 to 33; the output side sometimes one past

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import Support
 @testable import VAE
 
 /// The convolution layers' training forward (im2col + sgemm) and BLAS-free inference forward against

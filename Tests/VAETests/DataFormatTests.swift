@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import VAE
+@testable import LetterData
 
 /// Every data format: a round trip through the writers and the loader, and each kind of bad file.
 final class DataFormatTests: XCTestCase {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import VAE
+@testable import LetterData
 
 /// Mixing sources, the fixed held-out part of real test splits, and oversampling real letters.
 final class DataSelectionTests: XCTestCase {

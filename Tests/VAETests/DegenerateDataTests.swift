@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import LetterData
 @testable import VAE
 
 /// Data sets at the edges: all-black images, a single image, a batch larger than the set, and a

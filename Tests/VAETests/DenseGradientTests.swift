@@ -1,4 +1,5 @@
 import XCTest
+@testable import Support
 @testable import VAE
 
 /// The dense layer's backward against central finite differences: weights, bias and input.

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import VAE
+@testable import LetterData
 
 /// EMNIST's other data sets by name (digits, balanced, byclass, bymerge, mnist), in NIST's file layout.
 final class EMNISTSplitTests: XCTestCase {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import VAE
+@testable import Support
 
 /// Deterministic, seeded mutations of valid inputs for the fuzz suites: each case takes one of the
 /// valid seed inputs and applies one to four random edits (bit flips, interesting bytes and integers,

@@ -1,4 +1,5 @@
 import XCTest
+@testable import Support
 @testable import VAE
 
 /// Analytic gradients against central finite differences, on shapes small enough that every entry can

@@ -1,5 +1,5 @@
 import XCTest
-@testable import VAE
+@testable import LetterData
 
 final class ImageNounTests: XCTestCase {
     func testTheClassesNameTheNoun() {

@@ -1,4 +1,5 @@
 import XCTest
+@testable import Support
 @testable import VAE
 
 /// The importance-weighted bound against log p(x) computed by numerical quadrature over a 1-D latent:

@@ -1,4 +1,6 @@
 import XCTest
+@testable import LetterData
+@testable import Support
 @testable import VAE
 
 /// The explorer's BLAS-free decoders against the training path and the formula, and encoding.

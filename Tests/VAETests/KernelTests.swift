@@ -1,6 +1,5 @@
 import CKernels
 import XCTest
-@testable import VAE
 
 /// The C kernels' own exp/log1p approximations against the C library, over the whole range used.
 final class KernelTests: XCTestCase {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import VAE
+@testable import LetterData
 
 /// The measures on shapes whose answers are known by construction.
 final class LetterStatisticsTests: XCTestCase {

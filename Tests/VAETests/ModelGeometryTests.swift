@@ -1,5 +1,8 @@
 import Foundation
 import XCTest
+@testable import FileFormats
+@testable import LetterData
+@testable import Pictures
 @testable import VAE
 
 /// A model's input geometry: written as metadata version 3, inferred for older files and PyTorch's,

@@ -1,6 +1,6 @@
 import CZlib
 import XCTest
-@testable import VAE
+@testable import FileFormats
 
 final class PNGEncoderTests: XCTestCase {
     private func uint32(_ bytes: ArraySlice<UInt8>) -> UInt32 {

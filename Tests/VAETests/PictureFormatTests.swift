@@ -1,5 +1,6 @@
 import XCTest
-@testable import VAE
+@testable import LetterData
+@testable import Pictures
 
 final class PictureFormatTests: XCTestCase {
     func testTheExtensionNamesTheFormat() {

@@ -1,4 +1,5 @@
 import XCTest
+@testable import Support
 @testable import VAE
 
 final class PrincipalComponentsTests: XCTestCase {

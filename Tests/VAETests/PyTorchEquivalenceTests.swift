@@ -1,5 +1,8 @@
 import Foundation
 import XCTest
+@testable import FileFormats
+@testable import LetterData
+@testable import Support
 @testable import VAE
 
 /// The Swift training step is PyTorch's: files written by `latent-explorer-torch fixture` (python/

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import FileFormats
 @testable import VAE
 
 /// Files written by PyTorch itself (`latent-explorer-torch fixture`: `save_file(model.state_dict())` of

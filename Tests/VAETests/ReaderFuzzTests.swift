@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import VAE
+@testable import LetterData
+@testable import Support
 
 /// Seeded fuzzing of every data reader, in process: IDX images and labels (plain and gzip), gzip
 /// streams, CSV and the mapping file. Each reader gets `FuzzCampaign.cases` mutated inputs (1,000 by

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import LetterData
 @testable import VAE
 
 /// The real data sets on this machine: Fashion-MNIST from Debian's package, EMNIST letters when a copy

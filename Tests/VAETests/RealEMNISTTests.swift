@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import VAE
+@testable import LetterData
 
 /// Real NIST bytes: the EMNIST letters in the folder `LATENT_EXPLORER_DATA` names (IDX files, as NIST
 /// ships them), read through the same loader as the full download. The counting tests are about the

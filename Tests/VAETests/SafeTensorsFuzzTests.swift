@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import FileFormats
 @testable import VAE
 
 /// Seeded fuzzing of safetensors decoding: the header length, the JSON header (numbers, strings,

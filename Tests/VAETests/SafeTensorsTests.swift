@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import FileFormats
 @testable import VAE
 
 final class SafeTensorsTests: XCTestCase {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import VAE
+@testable import FileFormats
 
 /// What a save may replace, and the temporary files a killed save leaves behind.
 final class SavePolicyTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import LetterData
 @testable import VAE
 
 final class StratifiedSamplingTests: XCTestCase {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import VAE
+@testable import LetterData
 
 final class StratifiedSplitTests: XCTestCase {
     /// NIST's letters test file is sorted by class; a split of such a file must hold out every class.

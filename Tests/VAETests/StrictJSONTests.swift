@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import VAE
+@testable import FileFormats
 
 /// The safetensors header's JSON parser: what it accepts agrees with Foundation's parser, what it
 /// refuses is refused with a reason and a byte offset, and nesting cannot exhaust the stack.

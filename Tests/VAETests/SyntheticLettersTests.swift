@@ -1,5 +1,6 @@
 import XCTest
-@testable import VAE
+@testable import LetterData
+@testable import Support
 
 final class SyntheticLettersTests: XCTestCase {
     func testSameSeedSameBytesOtherSeedOtherBytes() {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import VAE
+@testable import LetterData
 
 /// Text files as people have them: LF, CRLF and CR line ends, any number of byte order marks, and a
 /// CSV header recognised by what it holds, so that no data row is lost as a header.

@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+@testable import FileFormats
+@testable import Support
 @testable import VAE
 
 /// Text from files reaches messages with every character a terminal would obey escaped: C0 and C1

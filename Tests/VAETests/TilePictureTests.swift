@@ -1,6 +1,7 @@
 import FoundationXML
 import XCTest
-@testable import VAE
+@testable import FileFormats
+@testable import Pictures
 
 final class TilePictureTests: XCTestCase {
     /// Two rows of three 4x3 tiles, each tile filled with its own grey.

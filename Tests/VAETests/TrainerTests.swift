@@ -1,4 +1,5 @@
 import XCTest
+@testable import LetterData
 @testable import VAE
 
 final class TrainerTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import FileFormats
 @testable import VAE
 
 /// Weight files: the model and its metadata round-trip, the configuration in the metadata is read back

@@ -1,4 +1,4 @@
-"""The data folders the Swift program reads, read the same way (Sources/VAE/Data/DatasetLoader.swift):
+"""The data folders the Swift program reads, read the same way (Sources/LetterData/DatasetLoader.swift):
 
 - EMNIST as NIST ships it: `emnist-<split>-{train,test}-{images-idx3,labels-idx1}-ubyte`, gzipped or not,
   or the CSV export `emnist-<split>-{train,test}.csv` (a label, then 784 pixels); the split named, or the
@@ -154,7 +154,7 @@ def _is_number(field):
 
 
 def parse_csv(data, path, transpose=True):
-    """The EMNIST CSV export and the variants the Swift reader accepts (Sources/VAE/Data/CSVReader.swift):
+    """The EMNIST CSV export and the variants the Swift reader accepts (Sources/LetterData/CSVReader.swift):
     integer or float values, pixels scaled to 0...1 (when no pixel in the file exceeds 1, all are
     multiplied by 255), a header row (a non-numeric label field, or the column numbers), CRLF or CR
     endings, a UTF-8 byte order mark, blank lines, spaces around values. Pixels are rounded to 0...255."""

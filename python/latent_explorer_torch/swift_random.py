@@ -1,7 +1,7 @@
 """The Swift program's seeded random numbers, reproduced draw for draw, so that PyTorch holds out the
 same validation images and scores with the same reparameterisation noise as the Swift trainer.
 
-- `SeededGenerator`: xoshiro256** seeded through SplitMix64 (Sources/VAE/Model/SeededGenerator.swift).
+- `SeededGenerator`: xoshiro256** seeded through SplitMix64 (Sources/Support/SeededGenerator.swift).
 - `shuffle`: the Swift standard library's `MutableCollection.shuffle(using:)`, a forward Fisher-Yates
   whose draws are `Int.random(in: 0 ..< amount)`, i.e. Lemire's multiply-high `next(upperBound:)`.
 - `stratified_split`: `ImageSet.stratifiedSplit(heldOutFraction:seed:)`.

@@ -1,5 +1,3 @@
-import VAE
-
 /// The side pane while browsing: a test letter beside its reconstruction, with its code.
 struct BrowsePanel {
     let state: ExplorerState

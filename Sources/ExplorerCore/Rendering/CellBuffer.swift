@@ -1,4 +1,5 @@
-import VAE
+import Support
+
 /// What a terminal cell shows: one character with colours and attributes. Colours are xterm palette
 /// indices (0...255); `nil` is the terminal's default.
 public struct CellStyle: Equatable, Hashable, Sendable {

@@ -1,4 +1,5 @@
-import VAE
+import LetterData
+
 
 /// The side pane on the plane: where the cursor is, the letter decoded there beside the test letter
 /// whose code is nearest (an example next to the generated one), one verdict (the class the kNN

@@ -1,5 +1,3 @@
-import VAE
-
 /// Turns the explorer's state, model view and training status into a screen of cells. Knows nothing
 /// of curses: tests render frames and read them as text.
 public struct ExplorerRenderer {

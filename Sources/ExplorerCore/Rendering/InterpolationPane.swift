@@ -1,3 +1,4 @@
+import LetterData
 import VAE
 
 /// The interpolation strip: letters decoded at evenly spaced points on the straight line from point A

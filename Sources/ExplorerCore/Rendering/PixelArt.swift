@@ -1,3 +1,5 @@
+import Pictures
+
 /// Draws greyscale images (values in [0, 1], row-major, square) into cells: each cell shows two
 /// pixels stacked vertically, so a 28x28 image takes 28 columns and 14 rows at full size.
 public enum PixelArt {

@@ -1,5 +1,6 @@
 import Foundation
-import VAE
+import LetterData
+import Pictures
 
 /// The latent plane: decoded small letters on a grid (or the test letters as a scatter with its
 /// legend), the cursor, the browsed letter's marker and interpolation point A.

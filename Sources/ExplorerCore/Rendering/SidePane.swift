@@ -1,5 +1,5 @@
 import Foundation
-import VAE
+import LetterData
 
 /// The column right of the plane: the letter decoded at the cursor beside the nearest real test
 /// letter, or, while browsing, a test letter beside its reconstruction.

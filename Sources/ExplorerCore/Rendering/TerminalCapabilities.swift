@@ -1,3 +1,5 @@
+import Pictures
+
 /// How the terminal can show pictures: the renderer picks characters and colours from this.
 public struct TerminalCapabilities: Equatable, Sendable {
     public enum PixelStyle: Equatable, Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import Pictures
 import VAE
 
 /// The training panel: phase, epoch progress bar, speed, losses and a sparkline of the running loss.

@@ -1,4 +1,5 @@
 import Foundation
+import LetterData
 import VAE
 
 /// The traversal view, in the plane's place: one row per latent dimension, each sweeping that

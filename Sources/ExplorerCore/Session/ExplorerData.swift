@@ -1,3 +1,4 @@
+import LetterData
 import VAE
 
 /// The letters the explorer shows and votes with: test letters (encoded, browsed, scattered) and

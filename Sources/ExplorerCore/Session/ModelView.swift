@@ -1,3 +1,4 @@
+import LetterData
 import VAE
 
 /// The UI thread's own copy of the model and everything derived from it: decoded letters, the latent

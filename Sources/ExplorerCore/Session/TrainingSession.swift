@@ -1,4 +1,5 @@
 import Foundation
+import LetterData
 import VAE
 
 /// The explorer's training: prepares the data set and trains a copy of the model on a background

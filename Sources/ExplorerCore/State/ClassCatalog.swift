@@ -1,4 +1,5 @@
-import VAE
+import LetterData
+
 
 /// The classes of the test set in display order, with the test images of each: what browsing steps
 /// through, what the scatter colours and what its legend names.

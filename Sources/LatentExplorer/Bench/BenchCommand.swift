@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LetterData
 import VAE
 
 struct BenchCommand: ParsableCommand {

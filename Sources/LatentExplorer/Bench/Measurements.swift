@@ -1,5 +1,7 @@
 import ExplorerCore
 import Foundation
+import LetterData
+import Support
 import VAE
 
 /// The figures `latent-explorer bench` measures, each on the code path the product uses.

@@ -1,5 +1,5 @@
 import Foundation
-import VAE
+import LetterData
 
 /// Runs the PyTorch reference script (`--torch-script`) on the same images, in the same sitting.
 struct TorchReference {

@@ -1,5 +1,9 @@
 import ArgumentParser
+import FileFormats
 import Foundation
+import LetterData
+import Pictures
+import Support
 import VAE
 
 /// A one-line error for the user; ArgumentParser prints "Error: <message>" to stderr and exits non-zero.

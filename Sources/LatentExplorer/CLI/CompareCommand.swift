@@ -1,5 +1,7 @@
 import ArgumentParser
+import ExplorerCore
 import Foundation
+import LetterData
 import VAE
 
 struct CompareCommand: ParsableCommand {

@@ -1,4 +1,8 @@
+import ExplorerCore
+import FileFormats
 import Foundation
+import LetterData
+import Pictures
 import VAE
 
 /// What `compare` prints and draws from its measurements: the table, the JSON and the figure.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import VAE
+import LetterData
 
 extension EMNISTSplit: ExpressibleByArgument {}
 extension DataSelection.TestSplit: ExpressibleByArgument {}

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import LetterData
+import Support
 import VAE
 
 struct EvalCommand: ParsableCommand {

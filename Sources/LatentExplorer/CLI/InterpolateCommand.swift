@@ -1,4 +1,6 @@
 import ArgumentParser
+import LetterData
+import Pictures
 import VAE
 
 struct InterpolateCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import Dispatch
+import FileFormats
 import Foundation
-import VAE
 
 /// Ctrl-C (SIGINT) and SIGTERM while a command works for a long time (`train`).
 ///

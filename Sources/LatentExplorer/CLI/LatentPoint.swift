@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ExplorerCore
+import LetterData
 import VAE
 
 /// A point of the latent space on the command line: a latent code (comma-separated numbers such as

@@ -1,6 +1,7 @@
 import ArgumentParser
+import FileFormats
 import Foundation
-import VAE
+import Pictures
 
 /// The options every picture command shares: where to write (the format follows the extension) and
 /// how large.

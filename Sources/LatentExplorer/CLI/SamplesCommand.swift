@@ -1,5 +1,6 @@
 import ArgumentParser
-import VAE
+import LetterData
+import Pictures
 
 struct SamplesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import Foundation
-import VAE
+import LetterData
 
 /// Lays out `LetterStatistics` of several data sets side by side, as plain text or Markdown.
 enum StatisticsTable {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import VAE
+import LetterData
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

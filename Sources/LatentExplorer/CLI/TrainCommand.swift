@@ -1,5 +1,7 @@
 import ArgumentParser
+import FileFormats
 import Foundation
+import LetterData
 import VAE
 
 struct TrainCommand: ParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ExplorerCore
 import Foundation
+import LetterData
+import Support
 import VAE
 
 struct ExploreCommand: ParsableCommand {

@@ -1,3 +1,5 @@
+import LetterData
+
 /// Everything `compare` says about one model on one data set (usually restricted to some classes):
 /// how well it models the images, how many latent dimensions it uses, and how well its latent space
 /// separates the classes.

@@ -1,3 +1,6 @@
+import LetterData
+import Support
+
 /// Picks a subset of a labelled collection with every class represented as evenly as the data allows.
 ///
 /// NIST's EMNIST test file is sorted by class (800 a's, then 800 b's, ...), so its first N images hold

@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import Support
 
 /// The one place that calls OpenBLAS. All matrices are row-major.
 public enum BLAS {

@@ -1,3 +1,6 @@
+import LetterData
+import Support
+
 /// Deterministic use of a trained model: decode latent points to pixel probabilities, encode images to
 /// latent means, and score a data set. Decoding calls no BLAS (see `PointDecoder`), so a UI thread can
 /// decode while training keeps OpenBLAS busy; encoding and scoring run mini-batches through BLAS.

@@ -1,3 +1,7 @@
+import FileFormats
+import LetterData
+import Support
+
 /// Everything needed to build a VAE: which architecture, and its sizes. Weight files carry it in their
 /// metadata, and a model is rebuilt from it before its tensors are loaded.
 public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringConvertible {

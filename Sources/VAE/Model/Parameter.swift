@@ -1,3 +1,5 @@
+import Support
+
 /// A trainable tensor and its gradient, with the name it has in weight files.
 public final class Parameter: @unchecked Sendable {
     /// e.g. "encoder.hidden.weight": the safetensors key.
@@ -28,17 +30,5 @@ extension Parameter {
         for p in parameters {
             for i in 0 ..< p.value.count { p.value.storage[i] = (generator.nextUniform() * 2 - 1) * bound }
         }
-    }
-}
-
-/// A value copy of named parameters: what crosses threads (training snapshots) and goes to files.
-public struct Tensor: Sendable, Equatable {
-    public var shape: [Int]
-    public var values: [Float]
-
-    public init(shape: [Int], values: [Float]) {
-        precondition(shape.reduce(1, *) == values.count, "shape does not match element count")
-        self.shape = shape
-        self.values = values
     }
 }

@@ -1,4 +1,6 @@
 import CKernels
+import LetterData
+import Support
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,5 @@
+import FileFormats
+import Support
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,5 @@
+import Support
+
 /// One architecture of the VAE: the encoder q(z|x) and the decoder p(x|z), their parameters, and their
 /// forward and backward passes. `VAEModel` builds one from a `ModelConfiguration` and adds what every
 /// architecture shares (the reparameterisation, the loss and its gradient, weight I/O); nothing outside

@@ -1,3 +1,5 @@
+import LetterData
+
 /// The scores `eval` reports for a model on a data set.
 public struct Evaluation: Sendable {
     /// Test negative ELBO per image (β = 1, whatever β the model was trained with), one z sample per

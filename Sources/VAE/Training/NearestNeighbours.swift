@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A k-nearest-neighbour classifier over latent codes (Euclidean distance, majority vote; ties go to
 /// the class of the nearest neighbour among those tied). Used to score how well the latent space

@@ -1,4 +1,6 @@
 import Foundation
+import LetterData
+import Support
 
 /// Trains a model on a data set: shuffled mini-batches, Adam, a validation pass each epoch on images
 /// kept out of training (the data set's own validation images, or else a stratified part of the

@@ -1,3 +1,5 @@
+import FileFormats
+
 /// What a training run reports to its subscribers (the CLI's progress bar, the explorer's panel).
 public enum TrainingEvent: Sendable {
     case started(TrainingPlan)

@@ -1,4 +1,6 @@
 import Foundation
+import LetterData
+import Support
 
 /// What a weight file says about its model, stored as safetensors `__metadata__` strings.
 ///

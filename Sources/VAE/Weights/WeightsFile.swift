@@ -1,4 +1,6 @@
+import FileFormats
 import Foundation
+import LetterData
 
 /// Saving and loading a VAE as a safetensors file with `ModelMetadata`.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import VAE
+import LetterData
 import XCTest
 
 /// Where the real-data tests find the EMNIST letters: the folder named by `LATENT_EXPLORER_DATA` (see

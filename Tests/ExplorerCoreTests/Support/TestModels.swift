@@ -1,4 +1,5 @@
 import Foundation
+import LetterData
 import VAE
 
 /// Small VAEs trained for a few epochs on synthetic letters, so that decoded letters differ from place

@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 /// The convolutional VAE of `../shared/bench/vae_torch.py` (`Conv`), for S x S images (S = 28), channels
 /// c1 = 32 and c2 = 64, H = 128 hidden units and L latent dimensions:

@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 /// The multilayer-perceptron VAE of pytorch/examples `vae/main.py` (N = 784 pixels, H = 512, L latent):
 ///

@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 /// A 2-D convolution over square images, PyTorch's `nn.Conv2d` (no dilation, no groups), with the
 /// activation fused into its bias pass.

@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 /// A 2-D transposed convolution over square images, PyTorch's `nn.ConvTranspose2d` (no dilation, no
 /// groups), with the activation fused into its bias pass: the adjoint of a `Conv2D` from the output

@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 /// A fully connected layer `y = activation(x W^T + b)` with the activation fused into the bias pass.
 ///

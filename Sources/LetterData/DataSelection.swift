@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Which images of a data source make up the training and test splits: the whole of each, or, for
 /// real data, a fixed part of its test split (`TestPartition`), with the rest of the real test letters

@@ -1,3 +1,5 @@
+import VAE
+
 /// The classic picture of a VAE's latent space: an N x N grid of decoded images over [-R, R]^2 in the
 /// plane of two latent dimensions, the others held at an anchor code (0 by default). Up is +y, as on a
 /// plot: the top row decodes y = +R. A 1-D latent space gives a single row.

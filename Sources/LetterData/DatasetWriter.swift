@@ -1,4 +1,5 @@
 import CZlib
+import FileFormats
 import Foundation
 
 /// Writes image sets in the formats the loaders read: the benchmark's input files, test fixtures, and

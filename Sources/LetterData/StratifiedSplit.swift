@@ -1,3 +1,5 @@
+import Support
+
 extension ImageSet {
     /// Splits the images in two at random, class by class: `fraction` of each class's images (rounded
     /// to the nearest whole image) go to `heldOut`, the rest to `kept`, both in their original order.

@@ -1,3 +1,5 @@
+import FileFormats
+
 extension TilePicture {
     /// The picture as a greyscale PNG, `scale` output pixels per picture unit (nearest neighbour, so the
     /// tiles' pixels and the font's stay sharp squares).

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The safetensors format: an 8-byte little-endian header length N, N bytes of JSON, then the raw
 /// tensor bytes. The JSON maps each tensor name to `{"dtype", "shape", "data_offsets": [begin, end]}`
@@ -32,8 +33,9 @@ public enum SafeTensors {
     }
 
     /// The largest header accepted, as Python's safetensors (100 MB; ours are about 1 KB).
-    static let maximumHeaderLength = 100_000_000
-    static let bytesPerElement = 4   // F32
+    public static let maximumHeaderLength = 100_000_000
+    /// Bytes per tensor element in these files (F32).
+    public static let bytesPerElement = 4   // F32
 
     /// What a safetensors header says: its metadata strings and, sorted by offset, every tensor's name,
     /// shape and byte range within the data section (which starts `dataStart` bytes into the file).
@@ -185,7 +187,7 @@ public enum SafeTensors {
     }
 
     /// Bytes an F32 tensor of `shape` occupies, or nil when the product overflows.
-    static func byteCount(of shape: [Int]) -> Int? {
+    public static func byteCount(of shape: [Int]) -> Int? {
         var product = bytesPerElement
         for dimension in shape {
             let (next, overflow) = product.multipliedReportingOverflow(by: dimension)

@@ -1,3 +1,6 @@
+import FileFormats
+import LetterData
+
 extension ComparisonFigure {
     /// The figure as a colour PNG: the same layout as `svg()`, text in `PixelFont`.
     public func png() -> [UInt8] {

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Why a file (weights, a PNG, a data set) could not be saved, with a one-line message. Whatever
 /// the reason, the file that was at the path before is left as it was.

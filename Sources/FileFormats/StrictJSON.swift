@@ -1,3 +1,5 @@
+import Support
+
 /// A JSON value as the safetensors header needs it: integers kept exact (offsets and shapes are
 /// 64-bit counts that a Double would round), other numbers as Double, booleans apart from numbers.
 enum JSONValue: Equatable {
@@ -113,7 +115,7 @@ struct StrictJSON {
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a key string, found \(describeCurrent())") }
             let keyOffset = i
             let key = try parseString()
-            guard keys.insert(key).inserted else { throw JSONSyntaxError(offset: keyOffset, reason: "duplicate key \(DataError.quoted(key.unicodeScalars, limit: 60))") }
+            guard keys.insert(key).inserted else { throw JSONSyntaxError(offset: keyOffset, reason: "duplicate key \(TextSanitizer.quoted(key.unicodeScalars, limit: 60))") }
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':', found \(describeCurrent())") }
             i += 1

@@ -1,3 +1,5 @@
+import Support
+
 extension TilePicture {
     /// Grey levels the SVG draws: each tile pixel's grey is rounded to one of these, so neighbouring
     /// pixels of nearly the same grey merge into one rectangle and the file stays small.

@@ -1,3 +1,5 @@
+import Support
+
 /// A fixed division of a real data set's test split into three parts, the same on every machine:
 ///
 /// - **held out**: never trained on, never used to choose a model; the letters a model is scored on.

@@ -1,3 +1,5 @@
+import Support
+
 /// Estimates which form (capital, single-storey a, bar, loop...) each letter of a set is written in:
 /// the letter is compared with renders of every form of its class from the synthetic generator, and
 /// the forms of its `k` nearest renders vote. Comparing at half resolution (14x14, 2x2 means) makes

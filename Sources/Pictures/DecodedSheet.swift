@@ -1,3 +1,5 @@
+import LetterData
+
 /// What decoded images of any model's geometry may become in a picture: how many may be decoded for
 /// one (`check`), and the grey level of a decoded value (`greyLevel`). `TilePicture` lays them out.
 public enum DecodedSheet {

@@ -1,4 +1,6 @@
 import Foundation
+import LetterData
+import VAE
 
 /// The blog's figures in one picture: for each model, a title, its key figures, the latent grid
 /// (images decoded over the plane) and the scatter of test codes on the same plane, side by side and

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Finds and loads a data set in a folder, whichever of the supported forms it holds.
 public enum DatasetLoader {

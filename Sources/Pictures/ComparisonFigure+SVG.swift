@@ -1,4 +1,6 @@
+import FileFormats
 import Foundation
+import LetterData
 
 extension ComparisonFigure {
     /// The figure as an SVG document: text as text, grids as embedded PNG images, one circle per code.

@@ -3,12 +3,12 @@ import Foundation
 /// An open regular file read in pieces, for formats whose header decides whether the rest is worth
 /// reading (a safetensors header before gigabytes of tensors). Opening refuses what is not a regular
 /// file (a FIFO would block, a device would never end) and anything over `limit` bytes.
-final class RegularFile {
-    let path: String
-    let size: Int
+public final class RegularFile {
+    public let path: String
+    public let size: Int
     private let descriptor: Int32
 
-    init(_ path: String, limit: Int) throws {
+    public init(_ path: String, limit: Int) throws {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)   // a FIFO must not block: fstat refuses it below
         guard descriptor >= 0 else {
             let code = errno
@@ -37,7 +37,7 @@ final class RegularFile {
     deinit { close(descriptor) }
 
     /// Up to `count` bytes from `offset` (fewer only when the file shrank while being read).
-    func read(offset: Int, count: Int) throws -> [UInt8] {
+    public func read(offset: Int, count: Int) throws -> [UInt8] {
         precondition(offset >= 0 && count >= 0 && count <= size, "a read within the file's size")
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in

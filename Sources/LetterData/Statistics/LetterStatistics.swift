@@ -1,3 +1,5 @@
+import Support
+
 /// The distribution of each `LetterMeasures` quantity over a set of letter images: how two data sets
 /// (real EMNIST letters and the synthetic ones) differ in ink, size, position, pen width and slant.
 public struct LetterStatistics: Sendable {

@@ -1,3 +1,5 @@
+import LetterData
+
 /// What a picture command draws: a title row, then `rows x columns` greyscale tiles (decoded or data
 /// images, ink white on black like the data) with a gap between them, a label left of each row and under
 /// each column, and optional captions for the two axes. The renderers (`png(scale:)`, `svg(scale:)`)

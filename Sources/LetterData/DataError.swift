@@ -1,3 +1,5 @@
+import Support
+
 /// Everything that can be wrong with a data set on disk, each with a one-line message for the user.
 public enum DataError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
