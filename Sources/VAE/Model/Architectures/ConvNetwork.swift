@@ -193,17 +193,33 @@ public final class ConvNetwork: VAEArchitecture, @unchecked Sendable {
     }
 }
 
-/// The conv decoder without BLAS, a few points at a time so that the activations stay in cache.
-/// Reads the network's weights: make a new one after they change.
+/// The conv decoder without BLAS, a few points at a time so that the activations stay in cache. It
+/// decodes with its own copy of the decoder's four layers, made when it is: training may change the
+/// network's weights while it runs on another thread.
 final class ConvPointDecoder: PointDecoder, @unchecked Sendable {
-    private let network: ConvNetwork
+    private let configuration: ModelConfiguration
+    private let decoderHidden: Dense
+    private let decoderExpand: Dense
+    private let deconv1: ConvTranspose2D
+    private let deconv2: ConvTranspose2D
     /// Points decoded together: their activations (about 40 KB each at 28x28) stay in L2.
     static let chunk = 8
 
-    init(network: ConvNetwork) { self.network = network }
+    init(network: ConvNetwork) {
+        configuration = network.configuration
+        let table = ConvNetwork.layerTable(for: configuration)
+        decoderHidden = table.dense("decoder.hidden")
+        decoderExpand = table.dense("decoder.expand")
+        deconv1 = table.transposedConvolution("decoder.deconv1")
+        deconv2 = table.transposedConvolution("decoder.deconv2")
+        let copies = [decoderHidden.parameters, decoderExpand.parameters, deconv1.parameters, deconv2.parameters]
+        let originals = [network.decoderHidden.parameters, network.decoderExpand.parameters,
+                         network.deconv1.parameters, network.deconv2.parameters]
+        for (copy, original) in zip(copies.joined(), originals.joined()) { copy.value.copy(from: original.value) }
+    }
 
     func decode(_ points: UnsafePointer<Float>, count: Int, into pixels: UnsafeMutablePointer<Float>) {
-        let n = network
+        let n = self
         let l = n.configuration.latentDim
         let chunk = min(Self.chunk, count)
         // One allocation per call: hidden [chunk, H], expanded [chunk, c2*(S/4)²], deconv1 [chunk, c1*(S/2)²],
