@@ -51,7 +51,7 @@ def build_parser():
     t = commands.add_parser("train", help="train a VAE and save it as a LatentExplorer weight file",
                             description="Train a VAE; under torchrun, on every process (DistributedDataParallel).")
     add_data_options(t)
-    t.add_argument("--arch", choices=models.ARCHITECTURES, default="mlp", help="the architecture (default mlp)")
+    t.add_argument("--arch", choices=list(models.ARCHITECTURES), default="mlp", help="the architecture (default mlp)")
     t.add_argument("--latent-dim", type=int, default=2, metavar="N", help="latent dimensions, 1-64 (default 2)")
     t.add_argument("--hidden-size", type=int, metavar="N", help="dense hidden width (default 512 for mlp, 128 for conv)")
     t.add_argument("--epochs", type=int, default=10, help="maximum epochs (default 10)")
