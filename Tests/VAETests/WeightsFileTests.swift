@@ -107,7 +107,7 @@ final class WeightsFileTests: XCTestCase {
         strings = ModelMetadata(configuration: small).strings
         strings["architecture"] = "transformer"
         try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
-        XCTAssertTrue(loadError(path).contains("unknown architecture 'transformer' (this program knows mlp, conv)"), loadError(path))
+        XCTAssertTrue(loadError(path).contains("unknown architecture 'transformer' (this program knows \(Architectures.names))"), loadError(path))
 
         strings = ModelMetadata(configuration: small).strings
         strings["latent_dim"] = "65"
