@@ -27,7 +27,7 @@ final class ArchitecturesTests: XCTestCase {
         }
     }
 
-    func testAnUnknownArchitectureIsAOneLineError() {
+    func testAnUnknownArchitectureOrAnotherOnesSettingIsAOneLineError() {
         XCTAssertThrowsError(try Architectures.find("gan")) { error in
             XCTAssertEqual("\(error)", "invalid model: unknown architecture 'gan' (this program knows \(Architectures.names))")
         }
@@ -35,6 +35,11 @@ final class ArchitecturesTests: XCTestCase {
         strings["architecture"] = "gan"
         XCTAssertThrowsError(try ModelMetadata.configuration(from: strings)) { error in
             XCTAssertTrue("\(error)".contains("unknown architecture 'gan'"), "\(error)")
+        }
+        strings = ModelMetadata(configuration: ModelConfiguration()).strings
+        strings[ConvNetwork.channels.key] = "32,64"
+        XCTAssertThrowsError(try ModelMetadata.configuration(from: strings)) { error in
+            XCTAssertEqual("\(error)", "invalid model: the metadata sets channels '32,64', which the mlp architecture does not have")
         }
     }
 

@@ -119,6 +119,14 @@ public struct ModelMetadata: Sendable, Equatable {
             return value
         }
         let architecture = try Architectures.find(strings["architecture"] ?? "")
+        // A key that is another architecture's setting contradicts the architecture named (an MLP
+        // file with conv channels): refused rather than ignored, as before settings were declared.
+        let own = Set(architecture.settings.map(\.key))
+        let others = Architectures.all.flatMap { $0.settings.map(\.key) }.filter { !own.contains($0) }
+        if let foreign = others.sorted().first(where: { strings[$0] != nil }), let value = strings[foreign] {
+            throw ModelError.invalidConfiguration(
+                "the metadata sets \(foreign) \(TextSanitizer.quoted(value)), which the \(architecture.name) architecture does not have")
+        }
         var settings: [String: [Int]] = [:]
         for setting in architecture.settings {
             guard let text = strings[setting.key] else { continue }
