@@ -29,6 +29,10 @@ class Setting:
     low: int
     high: int
 
+    def format_default(self):
+        """The default as metadata and --setting write it: "32,64"."""
+        return ",".join(map(str, self.default))
+
     def check(self, values):
         """Raises ValueError with the Swift program's one-line reason unless `values` fit."""
         words = self.key.replace("_", " ")

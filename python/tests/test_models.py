@@ -67,3 +67,20 @@ def test_the_swift_twin_writes_the_same_model(small_mnist, tmp_path, name):
     ours = torch_cli("eval", "--weights", out, "--data", small_mnist, "--json")
     assert ours.returncode == 0, ours.stderr
     assert json.loads(swift.stdout)["neg_elbo"] == pytest.approx(json.loads(ours.stdout)["neg_elbo"], abs=0.01)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_our_command_line_trains_every_architecture_with_its_settings(small_mnist, tmp_path, name):
+    config = small(name, latent_dim=2)
+    out = str(tmp_path / "torch.safetensors")
+    settings = [item for key, values in config.settings for item in ("--setting", f"{key}={','.join(map(str, values))}")]
+    run = torch_cli("train", "--data", small_mnist, "--arch", name, *settings, "--epochs", "1", "--out", out)
+    assert run.returncode == 0, run.stderr
+    assert models.configuration_of(weights.load(out)[0]) == config
+
+
+def test_a_malformed_or_unknown_setting_is_a_one_line_usage_error(small_mnist, tmp_path):
+    out = str(tmp_path / "torch.safetensors")
+    for setting, message in [("hidden_size=big", "expected key=value"), ("widths=3", "mlp has no setting 'widths'")]:
+        run = torch_cli("train", "--data", small_mnist, "--setting", setting, "--epochs", "1", "--out", out)
+        assert run.returncode != 0 and message in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr

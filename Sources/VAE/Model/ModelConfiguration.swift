@@ -20,6 +20,7 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     public var inputSize: Int
     /// The images the model takes. Files that do not declare it get `ImageGeometry.inferred(inputSize:)`.
     public var geometry: ImageGeometry
+    /// Dimensions of the latent space, in `latentDimensions`.
     public var latentDim: Int
     /// The architecture's settings by key (`ArchitectureSetting.key`), every declared one present.
     public var settings: [String: [Int]]

@@ -17,6 +17,7 @@ public struct ArchitectureSetting: Sendable, Hashable {
     /// How many values the setting holds: as many as its default.
     public var count: Int { defaultValues.count }
 
+    /// A setting of `defaultValues.count` values, each in `range`; the default must be in it.
     public init(key: String, help: String, defaultValues: [Int], range: ClosedRange<Int>) {
         precondition(!defaultValues.isEmpty && defaultValues.allSatisfy(range.contains), "a setting's default must be in its range")
         self.key = key

@@ -17,9 +17,12 @@ public struct LayerSpec: Sendable, Hashable {
 
     /// The PyTorch module name, e.g. "encoder.hidden": its tensors are `<name>.weight` and `<name>.bias`.
     public let name: String
+    /// What it computes, with its sizes.
     public let operation: Operation
+    /// Applied to the output (fused into the bias pass).
     public let activation: Activation
 
+    /// The layer `name` (its PyTorch module) computing `operation`, then `activation`.
     public init(_ name: String, _ operation: Operation, activation: Activation) {
         self.name = name
         self.operation = operation
@@ -74,8 +77,10 @@ public struct LayerSpec: Sendable, Hashable {
 /// An architecture's layers in parameter order, the encoder's first layer (the one reading the image)
 /// first. Networks build their layers from it by name, so a shape is written once.
 public struct LayerTable: Sendable {
+    /// The layers, in parameter order.
     public let layers: [LayerSpec]
 
+    /// The table of `layers`, in parameter order with the layer reading the image first.
     public init(_ layers: [LayerSpec]) { self.layers = layers }
 
     /// The layer named `name`; the architecture's own table must have it.

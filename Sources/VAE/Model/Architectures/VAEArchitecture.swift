@@ -55,6 +55,7 @@ public struct BenchEntry: Sendable {
     /// `bench --torch` runs it beside ours.
     public let hasTorchReference: Bool
 
+    /// An entry timing `images` training images under keys prefixed `keyPrefix`.
     public init(keyPrefix: String, images: Int, hasTorchReference: Bool = false) {
         self.keyPrefix = keyPrefix
         self.images = images
