@@ -230,7 +230,57 @@ class ConvVAE(VAE):
         return d.deconv2(F.relu(d.deconv1(h))).flatten(1)
 
 
-ARCHITECTURES = {cls.NAME: cls for cls in (MLPVAE, ConvVAE)}
+class DeepMLPVAE(VAE):
+    """The MLP with two hidden layers a side, widths H1 and H2 (DeepMLPNetwork.swift):
+
+        encoder: x [N] -> hidden1 ReLU [H1] -> hidden2 ReLU [H2] -> (mean, logvar) [L]
+        decoder: z [L] -> hidden1 ReLU [H2] -> hidden2 ReLU [H1] -> output [N] logits
+    """
+
+    NAME = "deep-mlp"
+    SETTINGS = (Setting("hidden_sizes", (512, 256), 1, MAXIMUM_HIDDEN_SIZE),)
+
+    def __init__(self, z=2, hidden_sizes=(512, 256), n=784):
+        super().__init__()
+        h1, h2 = hidden_sizes
+        self.encoder = nn.ModuleDict(dict(hidden1=nn.Linear(n, h1), hidden2=nn.Linear(h1, h2),
+                                          mean=nn.Linear(h2, z), logvar=nn.Linear(h2, z)))
+        self.decoder = nn.ModuleDict(dict(hidden1=nn.Linear(z, h2), hidden2=nn.Linear(h2, h1), output=nn.Linear(h1, n)))
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(z=config.latent_dim, hidden_sizes=config["hidden_sizes"], n=config.input_size)
+
+    def configuration(self):
+        e = self.encoder
+        return ModelConfiguration.make(self.NAME, e.mean.out_features, input_size=e.hidden1.in_features,
+                                       settings={"hidden_sizes": (e.hidden1.out_features, e.hidden2.out_features)})
+
+    @classmethod
+    def infer(cls, shapes):
+        names = ("encoder.hidden1.weight", "encoder.hidden2.weight", "encoder.mean.weight")
+        if not all(name in shapes for name in names):
+            return None
+        hidden1, hidden2, mean = (shapes[name] for name in names)
+        return ModelConfiguration.make(cls.NAME, mean[0], input_size=hidden1[1], settings={"hidden_sizes": (hidden1[0], hidden2[0])})
+
+    @classmethod
+    def describe(cls, config):
+        h1, h2 = config["hidden_sizes"]
+        n = config.input_size
+        return f"{cls.NAME} {n}-{h1}-{h2}-{config.latent_dim}-{h2}-{h1}-{n}"
+
+    def encode(self, x):
+        e = self.encoder
+        h = F.relu(e.hidden2(F.relu(e.hidden1(x))))
+        return e.mean(h), e.logvar(h)
+
+    def decode(self, z):
+        d = self.decoder
+        return d.output(F.relu(d.hidden2(F.relu(d.hidden1(z)))))
+
+
+ARCHITECTURES = {cls.NAME: cls for cls in (MLPVAE, ConvVAE, DeepMLPVAE)}
 
 
 def build(config: ModelConfiguration) -> nn.Module:

@@ -5,6 +5,7 @@ public enum Architectures {
     public static let all: [any VAEArchitecture.Type] = [
         MLPNetwork.self,
         ConvNetwork.self,
+        DeepMLPNetwork.self,
     ]
 
     /// The architecture called `name` on the command line and in weight files, or nil.
