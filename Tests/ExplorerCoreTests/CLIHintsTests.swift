@@ -89,7 +89,7 @@ final class CLIHintsTests: XCTestCase {
         let script = folder + "/reference.py"
         try "".write(toFile: script, atomically: true, encoding: .utf8)
         let run = try ExplorerBinary.run(["bench", "--torch", "lx-fake-python", "--torch-script", script, "--only", "decode",
-                                          "--train-images", "128", "--conv-train-images", "128"], environment: environment)
+                                          "--train-images", "128"], environment: environment)
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stdout.contains("torch_decode_us 10.000\n"), run.stdout)
         XCTAssertTrue(run.stdout.hasSuffix("torch_version fake-1.0\n"), run.stdout)

@@ -9,7 +9,7 @@ final class ComparedModelsTests: XCTestCase {
     private let test = SyntheticLetters.makeImageSet(count: 78, seed: 5)
 
     private func view(latentDim: Int, seed: UInt64) -> ModelView {
-        ModelView(model: VAEModel(configuration: ModelConfiguration(kind: .mlp, hiddenSize: 24, latentDim: latentDim), seed: seed),
+        ModelView(model: VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 24, latentDim: latentDim), seed: seed),
                   test: test, reference: SyntheticLetters.makeImageSet(count: 52, seed: 6))
     }
 

@@ -81,7 +81,7 @@ final class HostileInputCommandTests: XCTestCase {
 
     /// A model file of the data's geometry with the given tensors changed, saved in the test folder.
     private func modelFile(_ name: String, metadata: [String: String] = [:], change: (inout [String: Tensor]) -> Void) throws -> String {
-        let model = VAEModel(configuration: ModelConfiguration(kind: .mlp, hiddenSize: 8, latentDim: 2), seed: 4)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 8, latentDim: 2), seed: 4)
         var tensors = model.tensors()
         change(&tensors)
         var strings = ModelMetadata(configuration: model.configuration, dataset: "synthetic-letters", epochs: 1).strings

@@ -7,14 +7,14 @@ import XCTest
 final class ModelViewTests: XCTestCase {
     static let latentSizes = [1, 2, 16]
 
-    private func makeView(latentDim: Int, kind: ModelConfiguration.Kind = .mlp) -> ModelView {
-        let hiddenSize = kind == .mlp ? 24 : nil
-        return ModelView(model: VAEModel(configuration: ModelConfiguration(kind: kind, hiddenSize: hiddenSize, latentDim: latentDim), seed: 3),
+    private func makeView(latentDim: Int, kind: String = MLPNetwork.name) -> ModelView {
+        let configuration = kind == MLPNetwork.name ? ModelConfiguration.mlp(hiddenSize: 24, latentDim: latentDim) : .conv(latentDim: latentDim)
+        return ModelView(model: VAEModel(configuration: configuration, seed: 3),
                          test: SyntheticLetters.makeImageSet(count: 78, seed: 5), reference: SyntheticLetters.makeImageSet(count: 52, seed: 6))
     }
 
     func testCodesPlanesAndDecodingInEveryLatentSize() throws {
-        let cases = Self.latentSizes.map { ($0, ModelConfiguration.Kind.mlp) } + [(1, .conv), (16, .conv), (64, .conv)]
+        let cases = Self.latentSizes.map { ($0, MLPNetwork.name) } + [(1, ConvNetwork.name), (16, ConvNetwork.name), (64, ConvNetwork.name)]
         for (latentDim, kind) in cases {
             let view = makeView(latentDim: latentDim, kind: kind)
             XCTAssertEqual(view.latentDim, latentDim)
@@ -83,15 +83,15 @@ final class ModelViewTests: XCTestCase {
         XCTAssertEqual(first.count, 2 * ImageSet.pixelCount)
         XCTAssertEqual(first, view.decodeBatch(points, slot: .strip))
         XCTAssertEqual(Array(first[0 ..< ImageSet.pixelCount]), view.decode([0, 0]))
-        view.replaceModel(VAEModel(configuration: ModelConfiguration(hiddenSize: 24, latentDim: 2), seed: 9))
+        view.replaceModel(VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 24, latentDim: 2), seed: 9))
         XCTAssertNotEqual(first, view.decodeBatch(points, slot: .strip), "new weights decode anew")
     }
 
     /// In the background, a batch is not waited for: the previous picture (or nothing) stands in until
     /// the worker's result arrives, and then it is exactly the synchronous decode.
     func testBackgroundDecodesAnswerAtOnceAndCatchUp() throws {
-        for kind in [ModelConfiguration.Kind.mlp, .conv] {
-            let model = VAEModel(configuration: ModelConfiguration(kind: kind, hiddenSize: kind == .mlp ? 24 : nil, latentDim: 3), seed: 4)
+        for configuration in [ModelConfiguration.mlp(hiddenSize: 24, latentDim: 3), .conv(latentDim: 3)] {
+            let model = VAEModel(configuration: configuration, seed: 4)
             let background = ModelView(model: model, test: SyntheticLetters.makeImageSet(count: 26, seed: 5),
                                        reference: SyntheticLetters.makeImageSet(count: 26, seed: 6), decodesInBackground: true)
             let reference = Inference(model: model)

@@ -8,7 +8,7 @@ import XCTest
 /// renders, shades are clamped, nothing traps (it trapped in `Palette.grey` and `PlanePane`).
 final class NonFiniteExplorerTests: XCTestCase {
     private func model(_ value: Float) -> VAEModel {
-        let model = VAEModel(configuration: ModelConfiguration(kind: .mlp, hiddenSize: 16, latentDim: 3), seed: 2)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16, latentDim: 3), seed: 2)
         var tensors = model.tensors()
         for name in tensors.keys { tensors[name]!.values = tensors[name]!.values.map { $0 < 0 ? -value : value } }
         try? model.load(tensors)

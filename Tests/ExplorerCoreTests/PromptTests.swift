@@ -7,7 +7,7 @@ import XCTest
 final class PromptTests: XCTestCase {
     private func makeController(unsaved: Bool) -> ExplorerController {
         let test = SyntheticLetters.makeImageSet(count: 52, seed: 3)
-        let view = ModelView(model: VAEModel(configuration: ModelConfiguration(hiddenSize: 16), seed: 1), test: test, reference: test)
+        let view = ModelView(model: VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16), seed: 1), test: test, reference: test)
         let catalog = ClassCatalog(dataset: LabelledDataset(name: "t", train: test, test: test, classNames: LabelledDataset.letterClassNames))
         let controller = ExplorerController(view: view, catalog: catalog)
         _ = controller.handle(.resize(width: 120, height: 40))

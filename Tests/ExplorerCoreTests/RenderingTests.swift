@@ -46,7 +46,7 @@ final class RenderingTests: XCTestCase {
 
     private func makeView() -> (ModelView, ClassCatalog) {
         let test = SyntheticLetters.makeImageSet(count: 52, seed: 3)
-        let view = ModelView(model: VAEModel(configuration: ModelConfiguration(hiddenSize: 16), seed: 1), test: test,
+        let view = ModelView(model: VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16), seed: 1), test: test,
                              reference: SyntheticLetters.makeImageSet(count: 52, seed: 4))
         let catalog = ClassCatalog(dataset: LabelledDataset(name: "t", train: test, test: test, classNames: LabelledDataset.letterClassNames))
         return (view, catalog)

@@ -152,7 +152,7 @@ final class SemanticDataFuzzTests: XCTestCase {
             guard dataset.train.count > 0, dataset.test.count > 0 else { refusedEmpty += 1; continue }   // as DataOptions.load refuses
             let data = ExplorerData(dataset: dataset, testCount: uniform(&random, 1 ... 30), referenceCount: uniform(&random, 1 ... 30))
             _ = ClassCatalog(dataset: LabelledDataset(name: dataset.name, train: data.reference, test: data.test, classNames: dataset.classNames))
-            let model = VAEModel(configuration: ModelConfiguration(kind: .mlp, hiddenSize: 4, latentDim: uniform(&random, 1 ... 3)), seed: random.next())
+            let model = VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 4, latentDim: uniform(&random, 1 ... 3)), seed: random.next())
             let configuration = TrainingConfiguration(epochs: 1, batchSize: uniform(&random, 1 ... 8), patience: 1,
                                                       validationFraction: [0, 0.1, 0.5][uniform(&random, 0 ... 2)], seed: random.next(),
                                                       snapshotInterval: 0, progressInterval: 1_000)

@@ -99,7 +99,7 @@ final class SemanticModelFuzzTests: XCTestCase {
         var configuration: ModelConfiguration
         if random.next() % 4 == 0 {
             let side = 4 * uniform(&random, 1 ... 8)
-            configuration = ModelConfiguration(kind: .conv, inputSize: side * side, hiddenSize: logUniform(&random, 64),
+            configuration = ModelConfiguration.conv(inputSize: side * side, hiddenSize: logUniform(&random, 64),
                                                latentDim: uniform(&random, 1 ... 64), channels: [uniform(&random, 1 ... 6), uniform(&random, 1 ... 6)])
             if random.next() % 3 == 0 { configuration.inputSize = 784; configuration.geometry = .letters }
         } else {
@@ -108,7 +108,7 @@ final class SemanticModelFuzzTests: XCTestCase {
             let inputSize = [784, 784, interesting[uniform(&random, 0 ... interesting.count - 1)], logUniform(&random, 16384)][uniform(&random, 0 ... 3)]
             var hidden = logUniform(&random, 2048)
             while hidden > 1 && 2 * inputSize * hidden > Self.parameterBudget { hidden /= 2 }
-            configuration = ModelConfiguration(kind: .mlp, inputSize: inputSize, hiddenSize: hidden, latentDim: uniform(&random, 1 ... 64))
+            configuration = ModelConfiguration.mlp(inputSize: inputSize, hiddenSize: hidden, latentDim: uniform(&random, 1 ... 64))
             if random.next() % 4 == 0, inputSize % 2 == 0 {   // a declared geometry that is not the inferred one
                 configuration.geometry = ImageGeometry(height: 2, width: inputSize / 2)
             }

@@ -84,7 +84,7 @@ final class TileSizeTests: XCTestCase {
     /// is colour, bold without; ASCII corners in a C locale.
     func testTheCursorsTileIsFramedInEveryColourMode() throws {
         let test = SyntheticLetters.makeImageSet(count: 26, seed: 3)
-        let view = ModelView(model: VAEModel(configuration: ModelConfiguration(hiddenSize: 16), seed: 1), test: test, reference: test)
+        let view = ModelView(model: VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16), seed: 1), test: test, reference: test)
         var s = ExplorerState(catalog: ClassCatalog(dataset: LabelledDataset(name: "t", train: test, test: test,
                                                                             classNames: LabelledDataset.letterClassNames)))
         s.resize(width: 120, height: 40)

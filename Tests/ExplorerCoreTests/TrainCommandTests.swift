@@ -192,7 +192,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("\(name): stopping after this batch"), run.stderr, file: file, line: line)
         XCTAssertTrue(run.stderr.contains("Interrupted by \(name): saved the best weights so far (epoch"), run.stderr, file: file, line: line)
         let (model, metadata) = try WeightsFile.load(out)
-        XCTAssertEqual(model.configuration.hiddenSize, 64, file: file, line: line)
+        XCTAssertEqual(model.configuration[MLPNetwork.hiddenSize], [64], file: file, line: line)
         XCTAssertGreaterThanOrEqual(metadata.epochs, 1, file: file, line: line)
         XCTAssertTrue(model.tensors().values.allSatisfy { $0.values.allSatisfy(\.isFinite) }, file: file, line: line)
         XCTAssertEqual(entries(folder), ["data", "m.safetensors"], "no temporary file", file: file, line: line)

@@ -28,7 +28,7 @@ final class TrainingSessionTests: XCTestCase {
 
     func testToggleStartsPausesResumesAndSnapshotsArrive() {
         let session = makeSession()
-        let model = VAEModel(configuration: ModelConfiguration(hiddenSize: 16), seed: 1)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16), seed: 1)
         session.toggle(model: model)
         XCTAssertEqual(session.status.phase, .preparing)
         poll(session) { $0.phase == .running && !$0.epochs.isEmpty }
@@ -50,7 +50,7 @@ final class TrainingSessionTests: XCTestCase {
         let session = makeSession()
         XCTAssertEqual(session.status.klWeight, 1)
         XCTAssertEqual(session.scaleKLWeight(by: 2), 2)
-        let model = VAEModel(configuration: ModelConfiguration(hiddenSize: 16), seed: 1)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16), seed: 1)
         session.toggle(model: model)
         defer { session.stopAndWait() }
         poll(session) { $0.progress?.klWeight == 2 }
@@ -69,7 +69,7 @@ final class TrainingSessionTests: XCTestCase {
     /// The training thread yields to the UI: it runs with a higher nice value (read from /proc).
     func testTrainingThreadRunsBehindTheUI() throws {
         let session = makeSession()
-        session.toggle(model: VAEModel(configuration: ModelConfiguration(hiddenSize: 16), seed: 1))
+        session.toggle(model: VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16), seed: 1))
         defer { session.stopAndWait() }
         poll(session) { $0.phase == .running }
         let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
@@ -92,7 +92,7 @@ final class TrainingSessionTests: XCTestCase {
     func testStopAndWaitAfterRestartingAtTheEndOfARunWaitsForTheNewThread() {
         let restarts = 1_000
         let images = SyntheticLetters.makeDataset(trainCount: 32, testCount: 8, seed: 3)
-        let model = VAEModel(configuration: ModelConfiguration(hiddenSize: 4), seed: 1)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 4), seed: 1)
         for restart in 0 ..< restarts {
             let session = TrainingSession(dataName: "one batch",
                                           configuration: TrainingConfiguration(epochs: 1, batchSize: 32, validationFraction: 0,
@@ -115,7 +115,7 @@ final class TrainingSessionTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.3)
             return SyntheticLetters.makeDataset(trainCount: 260, testCount: 26, seed: 2)
         }
-        session.toggle(model: VAEModel(configuration: ModelConfiguration(hiddenSize: 8)))
+        session.toggle(model: VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 8)))
         let start = Date()
         session.stopAndWait()
         XCTAssertLessThan(Date().timeIntervalSince(start), 5)

@@ -4,7 +4,7 @@ import XCTest
 /// The conv VAE's loss gradients against central finite differences, for every parameter, on a small
 /// instance of the same network (8x8 images, 2 and 3 channels, 5 hidden units), with β = 1 and β ≠ 1.
 final class ConvNetworkGradientTests: XCTestCase {
-    static let small = ModelConfiguration(kind: .conv, inputSize: 64, hiddenSize: 5, latentDim: 2, channels: [2, 3])
+    static let small = ModelConfiguration.conv(inputSize: 64, hiddenSize: 5, latentDim: 2, channels: [2, 3])
 
     func testVAELossGradientsForEveryParameter() {
         GradientCheck.checkVAELoss(Self.small)
@@ -22,12 +22,12 @@ final class ConvNetworkGradientTests: XCTestCase {
 
     func testPointDecoderMatchesTheTrainingPath() {
         InferenceTests.assertPointDecoderMatchesTheTrainingPath(Self.small, seed: 5)
-        InferenceTests.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration(kind: .conv, latentDim: 16), seed: 6)
+        InferenceTests.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration.conv(latentDim: 16), seed: 6)
     }
 
     /// The reference's sizes: 28x28 images, 32 and 64 channels, 128 hidden units.
     func testTheDefaultConvNetworkHasTheReferenceShapes() {
-        let model = VAEModel(configuration: ModelConfiguration(kind: .conv, latentDim: 2))
+        let model = VAEModel(configuration: ModelConfiguration.conv(latentDim: 2))
         let shapes = model.tensors().mapValues(\.shape)
         XCTAssertEqual(shapes["encoder.conv1.weight"], [32, 1, 3, 3])
         XCTAssertEqual(shapes["encoder.conv2.weight"], [64, 32, 3, 3])

@@ -6,7 +6,7 @@ import XCTest
 /// Data sets at the edges: all-black images, a single image, a batch larger than the set, and a
 /// class filter that leaves nothing. Each trains to finite weights or is refused with a message.
 final class DegenerateDataTests: XCTestCase {
-    private let configuration = ModelConfiguration(hiddenSize: 16, latentDim: 2)
+    private let configuration = ModelConfiguration.mlp(hiddenSize: 16, latentDim: 2)
     private let epochs = 3
 
     private func dataset(train: ImageSet, test: ImageSet) -> LabelledDataset {

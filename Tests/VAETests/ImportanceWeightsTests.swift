@@ -9,7 +9,7 @@ import XCTest
 /// on a fine grid of z. The encoder is moved off the prior (q = N(≈0.3, ≈e^0.5)) so that a wrong
 /// log q or log p(z) term would show; the proposal is wider than the posterior, so K samples converge.
 final class ImportanceWeightsTests: XCTestCase {
-    private let configuration = ModelConfiguration(kind: .mlp, inputSize: 12, hiddenSize: 8, latentDim: 1)
+    private let configuration = ModelConfiguration.mlp(inputSize: 12, hiddenSize: 8, latentDim: 1)
 
     private func model() -> VAEModel {
         let model = VAEModel(configuration: configuration, seed: 21)

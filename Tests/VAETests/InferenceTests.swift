@@ -11,19 +11,19 @@ final class InferenceTests: XCTestCase {
         let t = model.tensors()
         let (w1, b1) = (t["decoder.hidden.weight"]!.values, t["decoder.hidden.bias"]!.values)
         let (w2, b2) = (t["decoder.output.weight"]!.values, t["decoder.output.bias"]!.values)
-        let hidden = (0 ..< c.hiddenSize).map { j in
+        let hidden = (0 ..< c.value(of: MLPNetwork.hiddenSize)).map { j in
             max(0, Double(b1[j]) + (0 ..< c.latentDim).reduce(0.0) { $0 + Double(w1[j * c.latentDim + $1]) * Double(z[$1]) })
         }
         return (0 ..< c.inputSize).map { i in
             var logit = Double(b2[i])
-            for j in 0 ..< c.hiddenSize { logit += Double(w2[i * c.hiddenSize + j]) * hidden[j] }
+            for j in 0 ..< c.value(of: MLPNetwork.hiddenSize) { logit += Double(w2[i * c.value(of: MLPNetwork.hiddenSize) + j]) * hidden[j] }
             return 1 / (1 + exp(-logit))
         }
     }
 
     func testMLPDecodersMatchTheFormula() {
         // 70 columns and 9 points exercise the kernels' leftover columns and points too.
-        let model = VAEModel(configuration: ModelConfiguration(inputSize: 70, hiddenSize: 33, latentDim: 2), seed: 8)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(inputSize: 70, hiddenSize: 33, latentDim: 2), seed: 8)
         let inference = Inference(model: model)
         var g = SeededGenerator(seed: 1)
         let points = (0 ..< 9).map { _ in [g.nextGaussian() * 3, g.nextGaussian() * 3] }
@@ -69,12 +69,12 @@ final class InferenceTests: XCTestCase {
     }
 
     func testMLPPointDecoderMatchesTheTrainingPath() {
-        Self.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration(hiddenSize: 40, latentDim: 16), seed: 2)
-        Self.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration(hiddenSize: 40, latentDim: 1), seed: 3)
+        Self.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration.mlp(hiddenSize: 40, latentDim: 16), seed: 2)
+        Self.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration.mlp(hiddenSize: 40, latentDim: 1), seed: 3)
     }
 
     func testEncodeMeansMatchesTheTrainingForwardPass() {
-        let model = VAEModel(configuration: ModelConfiguration(hiddenSize: 16, latentDim: 3), seed: 4)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16, latentDim: 3), seed: 4)
         let images = ImageSet(pixels: (0 ..< 3 * 784).map { UInt8(($0 * 7) % 256) }, labels: [1, 2, 3])
         let codes = Inference(model: model).encodeMeans(images, batchSize: 2)
         let step = TrainingStep(model: model, batchCapacity: 3)

@@ -4,7 +4,7 @@ import XCTest
 /// The MLP VAE's loss gradients against central finite differences, for every parameter, at latent
 /// sizes 1 (the smallest), 2 (the explorer's plane) and 5, and with the KL term weighted (β ≠ 1).
 final class MLPNetworkGradientTests: XCTestCase {
-    static let small = ModelConfiguration(kind: .mlp, inputSize: 12, hiddenSize: 8, latentDim: 2)
+    static let small = ModelConfiguration.mlp(inputSize: 12, hiddenSize: 8, latentDim: 2)
 
     func testVAELossGradientsForEveryParameter() {
         for latentDim in [1, 2, 5] {

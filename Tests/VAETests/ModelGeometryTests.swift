@@ -15,7 +15,7 @@ final class ModelGeometryTests: XCTestCase {
     }
 
     func testVersion3MetadataRoundTripsTheGeometry() throws {
-        let configuration = ModelConfiguration(inputSize: 12, hiddenSize: 5, latentDim: 2, geometry: ImageGeometry(height: 2, width: 3, channels: 2))
+        let configuration = ModelConfiguration.mlp(inputSize: 12, hiddenSize: 5, latentDim: 2, geometry: ImageGeometry(height: 2, width: 3, channels: 2))
         let model = VAEModel(configuration: configuration, seed: 3)
         let path = temporaryPath("geometry.safetensors")
         try WeightsFile.save(model, metadata: ModelMetadata(configuration: configuration), to: path)
@@ -30,7 +30,7 @@ final class ModelGeometryTests: XCTestCase {
         XCTAssertEqual(ImageGeometry.inferred(inputSize: 1024), ImageGeometry(height: 32, width: 32))
         XCTAssertEqual(ImageGeometry.inferred(inputSize: 785), ImageGeometry(height: 1, width: 785))
 
-        let model = VAEModel(configuration: ModelConfiguration(inputSize: 784, hiddenSize: 4, latentDim: 2), seed: 1)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(inputSize: 784, hiddenSize: 4, latentDim: 2), seed: 1)
         var strings = ModelMetadata(configuration: model.configuration).strings
         strings["format_version"] = "2"
         for key in ["image_height", "image_width", "image_channels"] { strings[key] = nil }
@@ -45,7 +45,7 @@ final class ModelGeometryTests: XCTestCase {
     }
 
     func testAGeometryThatDoesNotHoldTheInputSizeIsRefused() throws {
-        let model = VAEModel(configuration: ModelConfiguration(inputSize: 784, hiddenSize: 4, latentDim: 2), seed: 1)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(inputSize: 784, hiddenSize: 4, latentDim: 2), seed: 1)
         var strings = ModelMetadata(configuration: model.configuration).strings
         strings["image_height"] = "27"
         let path = temporaryPath("lying.safetensors")
@@ -84,7 +84,7 @@ final class ModelGeometryTests: XCTestCase {
     }
 
     func testNonFiniteWeightsAreRefusedAtLoad() throws {
-        let model = VAEModel(configuration: ModelConfiguration(inputSize: 784, hiddenSize: 4, latentDim: 2), seed: 1)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(inputSize: 784, hiddenSize: 4, latentDim: 2), seed: 1)
         var tensors = model.tensors()
         tensors["decoder.output.bias"]!.values[3] = .nan
         tensors["decoder.output.bias"]!.values[5] = -.infinity

@@ -41,11 +41,11 @@ final class PyTorchInteropTests: XCTestCase {
     }
 
     func testAConvVAESavedByPyTorchGivesPyTorchsOutputs() throws {
-        try checkAgainstPyTorch("conv", expected: ModelConfiguration(kind: .conv, inputSize: 64, hiddenSize: 5, latentDim: 2, channels: [2, 3]))
+        try checkAgainstPyTorch("conv", expected: ModelConfiguration.conv(inputSize: 64, hiddenSize: 5, latentDim: 2, channels: [2, 3]))
     }
 
     func testAnMLPVAESavedByPyTorchGivesPyTorchsOutputs() throws {
-        try checkAgainstPyTorch("mlp", expected: ModelConfiguration(kind: .mlp, inputSize: 12, hiddenSize: 6, latentDim: 3))
+        try checkAgainstPyTorch("mlp", expected: ModelConfiguration.mlp(inputSize: 12, hiddenSize: 6, latentDim: 3))
     }
 
     /// Ours, saved and read back, keeps PyTorch's names and shapes exactly (what `load_state_dict` checks).

@@ -11,7 +11,7 @@ import XCTest
 final class SafeTensorsFuzzTests: XCTestCase {
     /// A small model's tensors with metadata, and a file with no tensors.
     private var seeds: [[UInt8]] {
-        let model = VAEModel(configuration: ModelConfiguration(inputSize: 6, hiddenSize: 4, latentDim: 2), seed: 1)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(inputSize: 6, hiddenSize: 4, latentDim: 2), seed: 1)
         let metadata = ModelMetadata(configuration: model.configuration, dataset: "fuzz", classes: ["a", "b"], epochs: 3)
         let tensors = ["x": Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6]), "scalar": Tensor(shape: [], values: [7]),
                        "empty": Tensor(shape: [0, 4], values: [])]

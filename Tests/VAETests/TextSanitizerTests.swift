@@ -20,7 +20,7 @@ final class TextSanitizerTests: XCTestCase {
 
     /// A crafted weight file's architecture, channels and tensor names reach the message escaped.
     func testHostileMetadataAndTensorNamesNeverReachAMessageRaw() throws {
-        let model = VAEModel(configuration: ModelConfiguration(inputSize: 784, hiddenSize: 4, latentDim: 2), seed: 1)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(inputSize: 784, hiddenSize: 4, latentDim: 2), seed: 1)
         let hostile = "\u{1B}]0;pwned\u{7}\u{1B}[2J\u{202E}"
         var cases: [[String: String]] = []
         var strings = ModelMetadata(configuration: model.configuration).strings

@@ -4,7 +4,7 @@ import XCTest
 
 final class TrainerTests: XCTestCase {
     /// A small model and data set so that each test trains in well under a second.
-    private let small = ModelConfiguration(hiddenSize: 32, latentDim: 2)
+    private let small = ModelConfiguration.mlp(hiddenSize: 32, latentDim: 2)
     private lazy var dataset = SyntheticLetters.makeDataset(trainCount: 1_300, testCount: 260, seed: 4)
 
     /// The part of the training split the trainer holds out for a configuration.

@@ -6,7 +6,7 @@ import XCTest
 /// Weight files: the model and its metadata round-trip, the configuration in the metadata is read back
 /// and checked against the tensors, older and foreign files open, and mismatches get clear reasons.
 final class WeightsFileTests: XCTestCase {
-    private let small = ModelConfiguration(hiddenSize: 16, latentDim: 3)
+    private let small = ModelConfiguration.mlp(hiddenSize: 16, latentDim: 3)
 
     private func loadError(_ path: String) -> String {
         do { _ = try WeightsFile.load(path); return "loaded" } catch { return "\(error)" }
@@ -36,7 +36,7 @@ final class WeightsFileTests: XCTestCase {
 
     func testEveryLatentSizeRoundTrips() throws {
         for latentDim in [1, 16, 64] {
-            let configuration = ModelConfiguration(hiddenSize: 8, latentDim: latentDim)
+            let configuration = ModelConfiguration.mlp(hiddenSize: 8, latentDim: latentDim)
             let model = VAEModel(configuration: configuration, seed: UInt64(latentDim))
             let path = temporaryPath("z\(latentDim).safetensors")
             try WeightsFile.save(model, metadata: ModelMetadata(configuration: configuration), to: path)
@@ -47,7 +47,7 @@ final class WeightsFileTests: XCTestCase {
     }
 
     func testConvModelsRoundTripWithAndWithoutMetadata() throws {
-        let configuration = ModelConfiguration(kind: .conv, inputSize: 144, hiddenSize: 7, latentDim: 3, channels: [4, 5])
+        let configuration = ModelConfiguration.conv(inputSize: 144, hiddenSize: 7, latentDim: 3, channels: [4, 5])
         let model = VAEModel(configuration: configuration, seed: 9)
         let path = temporaryPath("conv.safetensors")
         try WeightsFile.save(model, metadata: ModelMetadata(configuration: configuration, dataset: "d"), to: path)
@@ -108,7 +108,7 @@ final class WeightsFileTests: XCTestCase {
         strings = ModelMetadata(configuration: small).strings
         strings["architecture"] = "transformer"
         try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
-        XCTAssertTrue(loadError(path).contains("unknown architecture 'transformer' (this program knows mlp, conv)"), loadError(path))
+        XCTAssertTrue(loadError(path).contains("unknown architecture 'transformer' (this program knows \(Architectures.names))"), loadError(path))
 
         strings = ModelMetadata(configuration: small).strings
         strings["latent_dim"] = "65"
@@ -170,7 +170,7 @@ final class WeightsFileTests: XCTestCase {
     /// A file saved from PyTorch (`safetensors.torch.save_file(model.state_dict())`) has no metadata:
     /// the configuration comes from the tensor names and shapes.
     func testFilesWithoutMetadataAreReadFromTheirShapes() throws {
-        let model = VAEModel(configuration: ModelConfiguration(hiddenSize: 24, latentDim: 5), seed: 3)
+        let model = VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 24, latentDim: 5), seed: 3)
         let path = temporaryPath("torch.safetensors")
         try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: [:]), to: path)
         let loaded = try WeightsFile.load(path)
@@ -188,13 +188,13 @@ final class WeightsFileTests: XCTestCase {
         XCTAssertTrue(loadError(path).contains("not a known architecture"), loadError(path))
 
         // Right names, one wrong shape.
-        var tensors = VAEModel(configuration: ModelConfiguration(hiddenSize: 8)).tensors()
+        var tensors = VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 8)).tensors()
         tensors["decoder.output.bias"] = Tensor(shape: [5], values: [0, 0, 0, 0, 0])
         try AtomicFile.write(SafeTensors.encode(tensors, metadata: [:]), to: path)
         XCTAssertTrue(loadError(path).contains("decoder.output.bias"), loadError(path))
 
         // A tensor the model does not have.
-        tensors = VAEModel(configuration: ModelConfiguration(hiddenSize: 8)).tensors()
+        tensors = VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 8)).tensors()
         tensors["decoder.extra.weight"] = Tensor(shape: [1], values: [0])
         try AtomicFile.write(SafeTensors.encode(tensors, metadata: [:]), to: path)
         XCTAssertTrue(loadError(path).contains("'decoder.extra.weight' this model does not use"), loadError(path))
@@ -202,7 +202,7 @@ final class WeightsFileTests: XCTestCase {
 
     func testSaveOverAnExistingModelIsAtomic() throws {
         let path = temporaryPath("keep.safetensors")
-        let configuration = ModelConfiguration(hiddenSize: 8)
+        let configuration = ModelConfiguration.mlp(hiddenSize: 8)
         let first = VAEModel(configuration: configuration, seed: 1)
         try WeightsFile.save(first, metadata: ModelMetadata(configuration: configuration), to: path)
         // A save into a folder that does not exist fails and leaves the existing model alone.

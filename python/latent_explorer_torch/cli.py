@@ -51,9 +51,13 @@ def build_parser():
     t = commands.add_parser("train", help="train a VAE and save it as a LatentExplorer weight file",
                             description="Train a VAE; under torchrun, on every process (DistributedDataParallel).")
     add_data_options(t)
-    t.add_argument("--arch", choices=models.ARCHITECTURES, default="mlp", help="the architecture (default mlp)")
+    t.add_argument("--arch", choices=list(models.ARCHITECTURES), default="mlp", help="the architecture (default mlp)")
     t.add_argument("--latent-dim", type=int, default=2, metavar="N", help="latent dimensions, 1-64 (default 2)")
-    t.add_argument("--hidden-size", type=int, metavar="N", help="dense hidden width (default 512 for mlp, 128 for conv)")
+    t.add_argument("--setting", action="append", default=[], metavar="KEY=VALUE",
+                   help="one of the architecture's settings, e.g. hidden_size=256 or channels=16,32 (repeatable; "
+                        + "; ".join(f"{name}: {', '.join(f'{s.key} default {s.format_default()}' for s in cls.SETTINGS)}"
+                                    for name, cls in models.ARCHITECTURES.items()) + ")")
+    t.add_argument("--hidden-size", type=int, metavar="N", help="shortcut for --setting hidden_size=N")
     t.add_argument("--epochs", type=int, default=10, help="maximum epochs (default 10)")
     t.add_argument("--batch-size", type=int, default=128, help="images per step over all processes together (default 128)")
     t.add_argument("--learning-rate", type=float, default=1e-3, help="Adam's learning rate (default 1e-3)")
@@ -73,6 +77,20 @@ def build_parser():
     f = commands.add_parser("fixture", help="write the PyTorch fixtures the Swift tests read")
     f.add_argument("folder", help="e.g. Tests/VAETests/Fixtures")
     return parser
+
+
+def parse_settings(items):
+    """{key: values} from `--setting key=1,2` items; ValueError with a one-line reason when malformed."""
+    settings = {}
+    for item in items:
+        key, _, text = item.partition("=")
+        try:
+            settings[key] = tuple(int(value) for value in text.split(","))
+        except ValueError:
+            raise ValueError(f"--setting {item}: expected key=value, e.g. hidden_size=256") from None
+        if not key:
+            raise ValueError(f"--setting {item}: expected key=value, e.g. hidden_size=256")
+    return settings
 
 
 def check_train_options(args, context):
@@ -95,8 +113,9 @@ def run_train(args, context):
     if args.init:
         model, _ = weights.load(args.init)
     else:
-        config = models.ModelConfiguration.make(args.arch, args.latent_dim, args.hidden_size)
         try:
+            settings = parse_settings(args.setting)
+            config = models.ModelConfiguration.make(args.arch, args.latent_dim, args.hidden_size, settings=settings)
             config.validate()
         except ValueError as error:
             raise UsageError(str(error)) from None

@@ -1,4 +1,4 @@
-"""LatentExplorer's two VAEs as PyTorch modules, with the module names of its weight files.
+"""LatentExplorer's VAEs as PyTorch modules, with the module names of its weight files.
 
 A state dict of these modules and a LatentExplorer safetensors file are the same thing: the Swift
 program names every tensor after the module holding it, in PyTorch's layouts (`nn.Linear` [out, in],
@@ -6,7 +6,7 @@ program names every tensor after the module holding it, in PyTorch's layouts (`n
 (Sources/VAE/Model/Architectures/*.swift). Layers keep PyTorch's default initialisation, which is the
 Swift program's too (uniform in +-1/sqrt(fan_in) for weights and biases).
 
-Both models map images x [B, N] with pixels in [0, 1] to (mean, logvar) [B, L] and latent points
+Every model maps images x [B, N] with pixels in [0, 1] to (mean, logvar) [B, L] and latent points
 z [B, L] to logits [B, N]; sigmoid(logits) are pixel probabilities.
 """
 from dataclasses import dataclass, field
@@ -15,26 +15,62 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-ARCHITECTURES = ("mlp", "conv")
-DEFAULT_HIDDEN = {"mlp": 512, "conv": 128}
-DEFAULT_CHANNELS = {"mlp": (), "conv": (32, 64)}
 LATENT_DIMENSIONS = range(1, 65)  # as ModelConfiguration.latentDimensions
+MAXIMUM_HIDDEN_SIZE = 8192  # as ModelConfiguration.maximumHiddenSize
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of an architecture, as the Swift `ArchitectureSetting`: the metadata key, its default
+    values and the range each value must be in."""
+
+    key: str
+    default: tuple
+    low: int
+    high: int
+
+    def format_default(self):
+        """The default as metadata and --setting write it: "32,64"."""
+        return ",".join(map(str, self.default))
+
+    def check(self, values):
+        """Raises ValueError with the Swift program's one-line reason unless `values` fit."""
+        words = self.key.replace("_", " ")
+        if len(values) != len(self.default):
+            raise ValueError(f"{words} needs {len(self.default)} value{'' if len(self.default) == 1 else 's'}, "
+                             f"not {','.join(map(str, values))}")
+        for value in values:
+            if not self.low <= value <= self.high:
+                raise ValueError(f"{words} {value} is outside {self.low}...{self.high}")
 
 
 @dataclass(frozen=True)
 class ModelConfiguration:
-    """Which architecture and its sizes: what a weight file's metadata declares."""
+    """Which architecture, the sizes every architecture shares, and the architecture's own settings
+    (a tuple of (key, values) pairs, every declared key present): what a weight file's metadata declares."""
 
     arch: str = "mlp"
     input_size: int = 784
-    hidden_size: int = 512
     latent_dim: int = 2
-    channels: tuple = field(default=())
+    settings: tuple = field(default=())
 
     @staticmethod
-    def make(arch="mlp", latent_dim=2, hidden_size=None, input_size=784, channels=None):
-        return ModelConfiguration(arch, input_size, hidden_size or DEFAULT_HIDDEN[arch], latent_dim,
-                                  tuple(channels) if channels is not None else DEFAULT_CHANNELS[arch])
+    def make(arch="mlp", latent_dim=2, hidden_size=None, input_size=784, channels=None, settings=None):
+        """A configuration with the architecture's defaults for every setting not given; `hidden_size` and
+        `channels` are shortcuts for those settings."""
+        given = dict(settings or {})
+        if hidden_size is not None:
+            given["hidden_size"] = (hidden_size,)
+        if channels is not None:
+            given["channels"] = tuple(channels)
+        cls = ARCHITECTURES.get(arch)
+        merged = {s.key: s.default for s in cls.SETTINGS} if cls else {}
+        merged.update({key: tuple(values) for key, values in given.items()})
+        return ModelConfiguration(arch, input_size, latent_dim, tuple(sorted(merged.items())))
+
+    def __getitem__(self, key):
+        """The values of setting `key`."""
+        return dict(self.settings)[key]
 
     @property
     def side(self):
@@ -42,39 +78,78 @@ class ModelConfiguration:
         side = round(self.input_size ** 0.5)
         return side if side * side == self.input_size else None
 
-    def validate(self):
-        """Raises ValueError with a one-line reason unless a model of this shape can be built."""
+    @property
+    def architecture(self):
+        """The module class of `arch`; ValueError naming the known ones."""
         if self.arch not in ARCHITECTURES:
             raise ValueError(f"unknown architecture '{self.arch}' (known: {', '.join(ARCHITECTURES)})")
+        return ARCHITECTURES[self.arch]
+
+    def validate(self):
+        """Raises ValueError with a one-line reason unless a model of this shape can be built."""
+        cls = self.architecture
         if self.latent_dim not in LATENT_DIMENSIONS:
             raise ValueError(f"latent size {self.latent_dim} is outside 1...64")
-        if self.hidden_size < 1 or self.input_size < 1:
+        if self.input_size < 1:
             raise ValueError("sizes must be positive")
-        if self.arch == "conv":
-            if self.side is None or self.side % 4:
-                raise ValueError(f"the conv VAE needs square images with a side divisible by 4, not {self.input_size} pixels")
-            if len(self.channels) != 2 or min(self.channels) < 1:
-                raise ValueError(f"the conv VAE needs two channel counts, not {self.channels}")
-        elif self.channels:
-            raise ValueError("the MLP has no convolution channels")
+        declared = {s.key for s in cls.SETTINGS}
+        unknown = sorted(set(dict(self.settings)) - declared)
+        if unknown:
+            raise ValueError(f"{self.arch} has no setting '{unknown[0]}' (its settings: {', '.join(sorted(declared)) or 'none'})")
+        for setting in cls.SETTINGS:
+            setting.check(self[setting.key])
+        cls.check(self)
 
     def __str__(self):
-        if self.arch == "mlp":
-            h, n = self.hidden_size, self.input_size
-            return f"mlp {n}-{h}-{self.latent_dim}-{h}-{n}"
-        return f"conv {self.side}x{self.side} c{self.channels[0]}-{self.channels[1]}-{self.hidden_size}-{self.latent_dim}"
+        return self.architecture.describe(self)
 
 
 class VAE(nn.Module):
-    """What both architectures share: `forward` is the loss, so that DistributedDataParallel, which
-    synchronises gradients only through `forward`, wraps the whole training step."""
+    """What every architecture shares: `forward` is the loss, so that DistributedDataParallel, which
+    synchronises gradients only through `forward`, wraps the whole training step.
+
+    Each architecture declares, as its Swift twin: `NAME` (the `architecture` metadata), `SETTINGS`, and
+    `from_config`, `configuration` (read off the built layers), `infer` (a configuration from the tensor
+    shapes of a file without metadata, or None), `describe`, and `check` when it needs more than the
+    settings' ranges. `ARCHITECTURES` lists them.
+    """
+
+    NAME = ""
+    SETTINGS = ()
 
     def forward(self, x, noise):
         return loss_parts(self, x, noise)
 
+    @classmethod
+    def check(cls, config):
+        """Raises ValueError when the architecture cannot take `config`'s images."""
+
 
 class MLPVAE(VAE):
     """encoder: x [N] -> hidden ReLU [H] -> (mean, logvar) [L]; decoder: z [L] -> hidden ReLU [H] -> logits [N]."""
+
+    NAME = "mlp"
+    SETTINGS = (Setting("hidden_size", (512,), 1, MAXIMUM_HIDDEN_SIZE),)
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(z=config.latent_dim, h=config["hidden_size"][0], n=config.input_size)
+
+    def configuration(self):
+        e = self.encoder
+        return ModelConfiguration.make(self.NAME, e.mean.out_features, e.hidden.out_features, e.hidden.in_features)
+
+    @classmethod
+    def infer(cls, shapes):
+        if "encoder.hidden.weight" not in shapes or "encoder.mean.weight" not in shapes:
+            return None
+        hidden, mean = shapes["encoder.hidden.weight"], shapes["encoder.mean.weight"]
+        return ModelConfiguration.make(cls.NAME, mean[0], hidden[0], hidden[1])
+
+    @classmethod
+    def describe(cls, config):
+        h, n = config["hidden_size"][0], config.input_size
+        return f"mlp {n}-{h}-{config.latent_dim}-{h}-{n}"
 
     def __init__(self, z=2, h=512, n=784):
         super().__init__()
@@ -97,6 +172,38 @@ class ConvVAE(VAE):
         decoder: z [L] -> hidden ReLU [H] -> expand ReLU [c2 S/4 S/4] -> view [c2, S/4, S/4]
                  -> deconv1 3x3/2 (output padding 1) ReLU [c1, S/2, S/2] -> deconv2 3x3/2 [1, S, S] logits
     """
+
+    NAME = "conv"
+    SETTINGS = (Setting("hidden_size", (128,), 1, MAXIMUM_HIDDEN_SIZE), Setting("channels", (32, 64), 1, 1024))
+
+    @classmethod
+    def check(cls, config):
+        if config.side is None or config.side % 4:
+            raise ValueError(f"the conv VAE needs square images with a side divisible by 4, not {config.input_size} pixels")
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(z=config.latent_dim, h=config["hidden_size"][0], side=config.side, channels=config["channels"])
+
+    def configuration(self):
+        e = self.encoder
+        return ModelConfiguration.make(self.NAME, e.mean.out_features, e.hidden.out_features, self.side ** 2,
+                                       (e.conv1.out_channels, e.conv2.out_channels))
+
+    @classmethod
+    def infer(cls, shapes):
+        names = ("encoder.conv1.weight", "encoder.conv2.weight", "encoder.hidden.weight", "encoder.mean.weight")
+        if not all(name in shapes for name in names):
+            return None
+        c1, c2 = shapes["encoder.conv1.weight"][0], shapes["encoder.conv2.weight"][0]
+        hidden, mean = shapes["encoder.hidden.weight"], shapes["encoder.mean.weight"]
+        side = 4 * round((hidden[1] // max(c2, 1)) ** 0.5)
+        return ModelConfiguration.make(cls.NAME, mean[0], hidden[0], side * side, (c1, c2))
+
+    @classmethod
+    def describe(cls, config):
+        c1, c2 = config["channels"]
+        return f"conv {config.side}x{config.side} c{c1}-{c2}-{config['hidden_size'][0]}-{config.latent_dim}"
 
     def __init__(self, z=2, h=128, side=28, channels=(32, 64)):
         super().__init__()
@@ -123,21 +230,89 @@ class ConvVAE(VAE):
         return d.deconv2(F.relu(d.deconv1(h))).flatten(1)
 
 
+class DeepMLPVAE(VAE):
+    """The MLP with two hidden layers a side, widths H1 and H2 (DeepMLPNetwork.swift):
+
+        encoder: x [N] -> hidden1 ReLU [H1] -> hidden2 ReLU [H2] -> (mean, logvar) [L]
+        decoder: z [L] -> hidden1 ReLU [H2] -> hidden2 ReLU [H1] -> output [N] logits
+    """
+
+    NAME = "deep-mlp"
+    SETTINGS = (Setting("hidden_sizes", (512, 256), 1, MAXIMUM_HIDDEN_SIZE),)
+
+    def __init__(self, z=2, hidden_sizes=(512, 256), n=784):
+        super().__init__()
+        h1, h2 = hidden_sizes
+        self.encoder = nn.ModuleDict(dict(hidden1=nn.Linear(n, h1), hidden2=nn.Linear(h1, h2),
+                                          mean=nn.Linear(h2, z), logvar=nn.Linear(h2, z)))
+        self.decoder = nn.ModuleDict(dict(hidden1=nn.Linear(z, h2), hidden2=nn.Linear(h2, h1), output=nn.Linear(h1, n)))
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(z=config.latent_dim, hidden_sizes=config["hidden_sizes"], n=config.input_size)
+
+    def configuration(self):
+        e = self.encoder
+        return ModelConfiguration.make(self.NAME, e.mean.out_features, input_size=e.hidden1.in_features,
+                                       settings={"hidden_sizes": (e.hidden1.out_features, e.hidden2.out_features)})
+
+    @classmethod
+    def infer(cls, shapes):
+        names = ("encoder.hidden1.weight", "encoder.hidden2.weight", "encoder.mean.weight")
+        if not all(name in shapes for name in names):
+            return None
+        hidden1, hidden2, mean = (shapes[name] for name in names)
+        return ModelConfiguration.make(cls.NAME, mean[0], input_size=hidden1[1], settings={"hidden_sizes": (hidden1[0], hidden2[0])})
+
+    @classmethod
+    def describe(cls, config):
+        h1, h2 = config["hidden_sizes"]
+        n = config.input_size
+        return f"{cls.NAME} {n}-{h1}-{h2}-{config.latent_dim}-{h2}-{h1}-{n}"
+
+    def encode(self, x):
+        e = self.encoder
+        h = F.relu(e.hidden2(F.relu(e.hidden1(x))))
+        return e.mean(h), e.logvar(h)
+
+    def decode(self, z):
+        d = self.decoder
+        return d.output(F.relu(d.hidden2(F.relu(d.hidden1(z)))))
+
+
+ARCHITECTURES = {cls.NAME: cls for cls in (MLPVAE, ConvVAE, DeepMLPVAE)}
+
+
 def build(config: ModelConfiguration) -> nn.Module:
     """A freshly initialised model of `config` (PyTorch's default initialisation, from torch's seed)."""
     config.validate()
-    if config.arch == "conv":
-        return ConvVAE(z=config.latent_dim, h=config.hidden_size, side=config.side, channels=config.channels)
-    return MLPVAE(z=config.latent_dim, h=config.hidden_size, n=config.input_size)
+    return config.architecture.from_config(config)
 
 
 def configuration_of(model: nn.Module) -> ModelConfiguration:
     """The configuration a model was built from, read off its layers."""
-    e = model.encoder
-    if isinstance(model, ConvVAE):
-        return ModelConfiguration("conv", model.side ** 2, e.hidden.out_features, e.mean.out_features,
-                                  (e.conv1.out_channels, e.conv2.out_channels))
-    return ModelConfiguration("mlp", e.hidden.in_features, e.hidden.out_features, e.mean.out_features, ())
+    return model.configuration()
+
+
+def configuration_from_shapes(shapes):
+    """The configuration of tensors without metadata: the architecture whose parameter names and shapes
+    are exactly the file's, or else the first that recognises some of them (loading names the difference)."""
+    candidates = []
+    for cls in ARCHITECTURES.values():
+        try:
+            config = cls.infer(shapes)
+        except (IndexError, ZeroDivisionError):  # a tensor of the right name with a shape no model has
+            config = None
+        if config is not None:
+            candidates.append(config)
+    for config in candidates:
+        try:
+            expected = {name: list(t.shape) for name, t in build(config).state_dict().items()}
+        except ValueError:
+            continue
+        if expected == {name: list(shape) for name, shape in shapes.items()}:
+            return config
+    return candidates[0] if candidates else None
 
 
 def loss_parts(model, x, noise):

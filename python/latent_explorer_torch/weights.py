@@ -13,6 +13,7 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import load_file, save
 
+from . import models
 from .models import ModelConfiguration, build
 
 FORMAT_NAME = "latent-explorer-vae"
@@ -38,13 +39,12 @@ def decimal(value):
 def metadata(config: ModelConfiguration, **fields):
     """Our metadata for a model of `config`, plus `fields` (already strings, or None to leave out)."""
     out = {"format": FORMAT_NAME, "format_version": str(FORMAT_VERSION), "architecture": config.arch,
-           "input_size": str(config.input_size), "hidden_size": str(config.hidden_size),
+           "input_size": str(config.input_size),
            "latent_dim": str(config.latent_dim), "image_channels": "1", "likelihood": LIKELIHOOD}
+    out.update({key: ",".join(str(v) for v in values) for key, values in config.settings})
     # Geometry: square grey images (every data set read here is 28x28x1); a non-square size is one row.
     height, width = (config.side, config.side) if config.side else (1, config.input_size)
     out.update(image_height=str(height), image_width=str(width))
-    if config.channels:
-        out["channels"] = ",".join(str(c) for c in config.channels)
     out.update({key: value for key, value in fields.items() if value is not None})
     return out
 
@@ -57,24 +57,22 @@ def configuration_from_metadata(meta, path):
     if not 1 <= version <= FORMAT_VERSION:
         raise WeightsError(f"{path}: format version {version} is newer than this program reads (up to {FORMAT_VERSION})")
     try:
-        channels = tuple(int(c) for c in meta["channels"].split(",")) if "channels" in meta else None
-        return ModelConfiguration.make(meta.get("architecture", ""), int(meta["latent_dim"]), int(meta["hidden_size"]),
-                                       int(meta["input_size"]), channels)
+        arch = meta.get("architecture", "")
+        cls = models.ARCHITECTURES.get(arch)
+        if cls is None:
+            raise ValueError(f"unknown architecture '{arch}' (known: {', '.join(models.ARCHITECTURES)})")
+        settings = {s.key: tuple(int(v) for v in meta[s.key].split(",")) for s in cls.SETTINGS if s.key in meta}
+        return ModelConfiguration.make(arch, int(meta["latent_dim"]), input_size=int(meta["input_size"]), settings=settings)
     except (KeyError, ValueError) as error:
         raise WeightsError(f"{path}: the metadata is incomplete or not understood ({error})") from None
 
 
 def configuration_from_shapes(shapes, path):
-    """The configuration of a file without our metadata, from `encoder.*` tensor shapes."""
-    try:
-        hidden, mean = shapes["encoder.hidden.weight"], shapes["encoder.mean.weight"]
-        if "encoder.conv1.weight" in shapes:
-            c1, c2 = shapes["encoder.conv1.weight"][0], shapes["encoder.conv2.weight"][0]
-            side = 4 * round((hidden[1] // c2) ** 0.5)
-            return ModelConfiguration("conv", side * side, hidden[0], mean[0], (c1, c2))
-        return ModelConfiguration("mlp", hidden[1], hidden[0], mean[0], ())
-    except (KeyError, IndexError, ZeroDivisionError):
-        raise WeightsError(f"{path}: it has no LatentExplorer metadata, and its tensors are not a known architecture") from None
+    """The configuration of a file without our metadata, from its tensor names and shapes."""
+    config = models.configuration_from_shapes(shapes)
+    if config is None:
+        raise WeightsError(f"{path}: it has no LatentExplorer metadata, and its tensors are not a known architecture")
+    return config
 
 
 def load(path):

@@ -11,40 +11,72 @@ struct BenchCommand: ParsableCommand {
             Training is timed in windows of one epoch after a warm-up epoch (--windows of them, --repeat runs \
             back to back); each figure is the median over all windows, with the slowest window and the spread \
             beside it. The machine's own sgemm peak (a 2048³ product on all threads) puts the training FLOP \
-            rate in proportion. With --torch (a path, or a name looked up on PATH), the PyTorch reference \
-            is first checked on a few images, then runs on the same images after each of our runs, in the same \
-            sitting, and the ratios are printed; when it fails, the end of its standard error is shown.
+            rate in proportion. Every registered architecture is timed (\(Architectures.names)), its figures' \
+            keys prefixed as it declares. With --torch (a path, or a name looked up on PATH) and --torch-script, \
+            the PyTorch reference is first checked on a few images, then runs on the same images after each of \
+            our runs of the architectures it has, in the same sitting, and the ratios are printed; when it \
+            fails, the end of its standard error is shown.
             """)
 
-    /// The parts of the benchmark, to run a few with --only.
-    enum Part: String, CaseIterable, ExpressibleByArgument {
-        case peak, mlp, conv, explorer, decode, frame, loading
-    }
+    /// The parts of the benchmark that are not an architecture; `--only` also takes architecture names.
+    static let otherParts = ["explorer", "decode", "frame", "loading"]
+    /// Every name `--only` takes: the sgemm peak, each architecture's training, then the rest.
+    static var partNames: [String] { ["peak"] + Architectures.all.map { $0.name } + otherParts }
 
     @OptionGroup var dataOptions: DataOptions
     @Option(help: "Threads for OpenBLAS (and for the reference).") var threads = 2
-    @Option(help: "Training images for the MLP (taken from the data set, or generated).") var trainImages = 88_800
-    @Option(help: "Training images for the conv VAE (as the reference's --n).") var convTrainImages = 20_000
+    @Option(help: ArgumentHelp("Training images for one architecture, e.g. conv=5000, or for all with a bare number (repeatable).",
+                               discussion: "Taken from the data set, or generated. Defaults: "
+                                   + Architectures.all.map { "\($0.name) \($0.bench.images)" }.joined(separator: ", ") + ".",
+                               valueName: "[kind=]n"))
+    var trainImages: [String] = []
     @Option(help: "Timed one-epoch windows per run.") var windows = 5
     @Option(help: "Training runs back to back (each a warm-up epoch and --windows timed ones).") var `repeat` = 1
     @Option(help: "Points per side of the explorer grid timed for grid_decode_ms.") var gridSide = 15
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Run only these parts (\(Part.allCases.map(\.rawValue).joined(separator: ", "))).",
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Run only these parts (\(Self.partNames.joined(separator: ", "))).",
                                                           valueName: "part"))
-    var only: [Part] = []
-    @Option(help: ArgumentHelp("A Python with PyTorch, to run the reference beside us.", valueName: "python")) var torch: String?
-    @Option(help: ArgumentHelp("The reference script.", valueName: "path")) var torchScript = "../shared/bench/vae_torch.py"
+    var only: [String] = []
+    @Option(help: ArgumentHelp("A Python with PyTorch, to run the reference beside us (needs --torch-script).", valueName: "python"))
+    var torch: String?
+    @Option(help: ArgumentHelp("The reference script, run with --arch, --n, --threads and --data.", valueName: "path"))
+    var torchScript: String?
     @Flag(help: "Print one JSON object instead of one line per figure.") var json = false
 
     func validate() throws {
         try OptionRanges.check(threads, in: OptionRanges.threads, "--threads")
-        try OptionRanges.check(trainImages, in: OptionRanges.benchImages, "--train-images")
-        try OptionRanges.check(convTrainImages, in: OptionRanges.benchImages, "--conv-train-images")
+        _ = try imageCounts()
+        if let part = only.first(where: { !Self.partNames.contains($0) }) {
+            throw ValidationError("--only \(part): not a part (\(Self.partNames.joined(separator: ", ")))")
+        }
+        if torch != nil, torchScript == nil {
+            throw ValidationError("--torch needs --torch-script, the reference script to run")
+        }
         try OptionRanges.check(windows, in: OptionRanges.benchRuns, "--windows")
         try OptionRanges.check(`repeat`, in: OptionRanges.benchRuns, "--repeat")
         try OptionRanges.check(gridSide, in: OptionRanges.benchGridSide, "--grid-side")
     }
 
-    private func wants(_ part: Part) -> Bool { only.isEmpty || only.contains(part) }
+    private func wants(_ part: String) -> Bool { only.isEmpty || only.contains(part) }
+
+    /// Training images per architecture name: each architecture's `bench.images`, then `--train-images`
+    /// in order (a bare number for all, `kind=n` for one).
+    func imageCounts() throws -> [String: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: Architectures.all.map { ($0.name, $0.bench.images) })
+        for item in trainImages {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard let count = Int(parts.last ?? "") else {
+                throw ValidationError("--train-images \(item): expected a number or kind=number, e.g. conv=5000")
+            }
+            try OptionRanges.check(count, in: OptionRanges.benchImages, "--train-images")
+            if parts.count == 2 {
+                _ = try CLIError.wrap { try Architectures.find(parts[0]) }
+                counts[parts[0]] = count
+            } else {
+                for name in counts.keys { counts[name] = count }
+            }
+        }
+        return counts
+    }
 
     func run() throws {
         ComputePool.shared = ComputePool(threadCount: threads)
@@ -53,7 +85,7 @@ struct BenchCommand: ParsableCommand {
             figures.append((key, value))
             if !json { print("\(key) \(Self.format(value))"); fflush(stdout) }
         }
-        let reference = try torch.map { try TorchReference(python: $0, script: torchScript) }
+        let reference = try torch.map { try TorchReference(python: $0, script: torchScript ?? "") }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-explorer-bench-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -64,36 +96,37 @@ struct BenchCommand: ParsableCommand {
                 return try reference.check(on: few, threads: threads, folder: folder + "/torch-check")
             }
         }
-        let images = try trainingImages(count: max(trainImages, convTrainImages))
+        let counts = try imageCounts()
+        let images = try trainingImages(count: counts.values.max() ?? 0)
         report("blas_core", BLASKernelSelection.coreName)
         report("threads", threads)
 
         var peak: Double?
-        if wants(.peak) {
+        if wants("peak") {
             peak = StatusLine.run("Measuring the machine's sgemm peak…") { BLAS.squareSgemmGFLOPS() }
             report("sgemm_peak_gflops", peak!)
         }
-        let models: [(part: Part, prefix: String, arch: ModelConfiguration.Kind, images: ImageSet)] = [
-            (.mlp, "", .mlp, images.prefix(trainImages)),
-            (.conv, "conv_", .conv, images.prefix(convTrainImages)),
-        ]
-        for model in models where wants(model.part) {
-            let configuration = ModelConfiguration(kind: model.arch)
+        let models = Architectures.all.map { architecture in
+            (architecture: architecture, name: architecture.name, prefix: architecture.bench.keyPrefix,
+             images: images.prefix(counts[architecture.name] ?? architecture.bench.images))
+        }
+        for model in models where wants(model.name) {
+            let configuration = ModelConfiguration(model.architecture)
             let key = model.prefix + "train"
             report(key + "_images", model.images.count)
             var ours: [Double] = [], runMedians: [Double] = [], theirs: [Double] = []
             for run in 1 ... `repeat` {
                 let of = `repeat` > 1 ? ", run \(run) of \(`repeat`)" : ""
-                let timed = StatusLine.run("Timing \(model.arch.rawValue) training: a warm-up epoch and \(windows) timed\(of)…") {
+                let timed = StatusLine.run("Timing \(model.name) training: a warm-up epoch and \(windows) timed\(of)…") {
                     Measurements.trainingWindows(configuration, model.images, batchSize: 128, windows: windows)
                 }
                 ours += timed
                 runMedians.append(Distribution(timed).median.rounded())
-                if let reference {
-                    let torchFolder = folder + "/torch-\(model.arch.rawValue)"
+                if let reference, model.architecture.bench.hasTorchReference {
+                    let torchFolder = folder + "/torch-\(model.name)"
                     try FileManager.default.createDirectory(atPath: torchFolder, withIntermediateDirectories: true)
-                    let figures = try StatusLine.run("Timing the PyTorch reference's \(model.arch.rawValue) training\(of)…") {
-                        try reference.run(arch: model.arch.rawValue, on: model.images, threads: threads, folder: torchFolder)
+                    let figures = try StatusLine.run("Timing the PyTorch reference's \(model.name) training\(of)…") {
+                        try reference.run(arch: model.name, on: model.images, threads: threads, folder: torchFolder)
                     }
                     theirs.append(figures.samplesPerSecond)
                     torchVersion = figures.version
@@ -105,8 +138,8 @@ struct BenchCommand: ParsableCommand {
             report(key + "_samples_per_sec_max", speed.maximum.rounded())
             report(key + "_spread", speed.spread)
             if `repeat` > 1 { report(key + "_samples_per_sec_runs", runMedians) }
-            if wants(.explorer) {
-                let explorer = Distribution(StatusLine.run("Timing \(model.arch.rawValue) training in the explorer's session…") {
+            if wants("explorer") {
+                let explorer = Distribution(StatusLine.run("Timing \(model.name) training in the explorer's session…") {
                     Measurements.explorerTrainingWindows(configuration, model.images, batchSize: 128, windows: windows)
                 })
                 report("explorer_" + key + "_samples_per_sec", explorer.median.rounded())
@@ -126,19 +159,19 @@ struct BenchCommand: ParsableCommand {
         }
         report("peak_rss_mb", Measurements.peakResidentMegabytes().rounded())
 
-        if wants(.decode) {
+        if wants("decode") {
             for model in models {
-                let inference = Inference(model: VAEModel(configuration: ModelConfiguration(kind: model.arch)))
-                let decode = StatusLine.run("Timing \(model.arch.rawValue) decoding…") { Measurements.decodeMicroseconds(inference) }
+                let inference = Inference(model: VAEModel(configuration: ModelConfiguration(model.architecture)))
+                let decode = StatusLine.run("Timing \(model.name) decoding…") { Measurements.decodeMicroseconds(inference) }
                 report(model.prefix + "decode_us", decode)
                 report(model.prefix + "grid_decode_ms", StatusLine.run("Timing a \(gridSide)x\(gridSide) grid decode…") {
                     Measurements.gridDecodeMilliseconds(inference, side: gridSide)
                 })
-                if let reference {
-                    let torchFolder = folder + "/torch-\(model.arch.rawValue)"
+                if let reference, model.architecture.bench.hasTorchReference {
+                    let torchFolder = folder + "/torch-\(model.name)"
                     try FileManager.default.createDirectory(atPath: torchFolder, withIntermediateDirectories: true)
-                    let figures = try StatusLine.run("Timing the PyTorch reference's \(model.arch.rawValue) decoding…") {
-                        try reference.run(arch: model.arch.rawValue, on: model.images.prefix(1_280), threads: threads, folder: torchFolder)
+                    let figures = try StatusLine.run("Timing the PyTorch reference's \(model.name) decoding…") {
+                        try reference.run(arch: model.name, on: model.images.prefix(1_280), threads: threads, folder: torchFolder)
                     }
                     torchVersion = figures.version
                     report("torch_" + model.prefix + "decode_us", figures.decodeMicroseconds)
@@ -146,15 +179,15 @@ struct BenchCommand: ParsableCommand {
                 }
             }
         }
-        if wants(.frame) {
+        if wants("frame") {
             for model in models {
-                let frame = StatusLine.run("Timing \(model.arch.rawValue) explorer frames…") {
-                    Measurements.frameMilliseconds(model: VAEModel(configuration: ModelConfiguration(kind: model.arch)), width: 120, height: 40)
+                let frame = StatusLine.run("Timing \(model.name) explorer frames…") {
+                    Measurements.frameMilliseconds(model: VAEModel(configuration: ModelConfiguration(model.architecture)), width: 120, height: 40)
                 }
                 report(model.prefix + "frame_ms", frame)
             }
         }
-        if wants(.loading) {
+        if wants("loading") {
             for sub in ["csv", "idx"] {
                 try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
             }

@@ -43,11 +43,12 @@ struct TorchReference {
     /// Python's own message, before the other parts of the benchmark spend minutes.
     func check(on images: ImageSet, threads: Int, folder: String) throws -> String {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return try run(arch: "mlp", on: images, threads: threads, folder: folder).version
+        let first = Architectures.all.first { $0.bench.hasTorchReference } ?? Architectures.all[0]
+        return try run(arch: first.name, on: images, threads: threads, folder: folder).version
     }
 
-    /// Writes `train` where the script looks for EMNIST (once per folder), runs the `arch` model ("mlp" or
-    /// "conv") for one timed epoch, and parses its one-line report (`samples_per_sec=... decode_us=... torch=...`).
+    /// Writes `train` where the script looks for EMNIST (once per folder), runs the `arch` model (an
+    /// architecture whose `bench.hasTorchReference` is true) for one timed epoch, and parses its one-line report (`samples_per_sec=... decode_us=... torch=...`).
     /// On failure, the end of the script's standard error goes to ours before the one-line error.
     func run(arch: String, on train: ImageSet, threads: Int, folder: String) throws -> Figures {
         let images = folder + "/emnist-letters-train-images-idx3-ubyte.gz"

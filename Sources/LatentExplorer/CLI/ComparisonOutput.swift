@@ -27,7 +27,7 @@ struct ComparisonOutput {
 
         /// "mlp z=2, β 1".
         var kind: String {
-            "\(model.configuration.kind.rawValue) z=\(model.latentDim), β \(VAEObjective.format(metadata.objective.klWeight))"
+            "\(model.configuration.kind) z=\(model.latentDim), β \(VAEObjective.format(metadata.objective.klWeight))"
         }
     }
 
@@ -137,7 +137,7 @@ struct ComparisonOutput {
         var top: [String: Any] = [
             "data": dataset.name, "importance_samples": importanceSamples, "k": k, "shared_classes": sharedClasses,
             "models": rows.map { row -> [String: Any] in
-                ["file": row.path, "architecture": row.model.configuration.kind.rawValue, "latent_dim": row.model.latentDim,
+                ["file": row.path, "architecture": row.model.configuration.kind, "latent_dim": row.model.latentDim,
                  "kl_weight": row.metadata.objective.klWeight, "trained_on": row.metadata.dataset,
                  "own": object(row.own), "shared": object(row.shared)]
             },

@@ -2,63 +2,59 @@ import FileFormats
 import LetterData
 import Support
 
-/// Everything needed to build a VAE: which architecture, and its sizes. Weight files carry it in their
-/// metadata, and a model is rebuilt from it before its tensors are loaded.
+/// Everything needed to build a VAE: which architecture, what every architecture shares (the images,
+/// the latent size) and the architecture's own settings. Weight files carry it in their metadata, and a
+/// model is rebuilt from it before its tensors are loaded.
 public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringConvertible {
-    /// The architectures this program knows, by the name used on the command line and in weight files.
-    public enum Kind: String, Sendable, CaseIterable, Hashable {
-        /// 784 -> hidden ReLU -> (mean, logvar); latent -> hidden ReLU -> 784 logits.
-        case mlp
-        /// Two stride-2 convolutions and a dense layer each way, transposed convolutions back (`ConvNetwork`).
-        case conv
-    }
-
     /// The latent sizes every architecture supports.
     public static let latentDimensions = 1 ... 64
     /// Bounds that keep a model (weights, gradients and Adam's moments: 16 bytes a parameter) within
     /// a few GB, whatever a command line or a file's metadata asks for.
     public static let maximumInputSize = 128 * 128
+    /// The widest dense layer an architecture's settings allow.
     public static let maximumHiddenSize = 8_192
     /// The most parameters a model may have: 32 M floats are 128 MB of weights, and training keeps four
     /// copies (weights, gradients, Adam's two moments), so a model stays well within the 1 GB the
     /// program may use whatever a file declares.
     public static let maximumParameterCount = 32 << 20
 
-    public var kind: Kind
-    /// Values per image (784 for 28x28): `geometry`'s height * width * channels. The conv kind needs
-    /// square grey images with a side divisible by 4.
+    /// The architecture's name (`VAEArchitecture.name`): "mlp", "conv", ...
+    public private(set) var kind: String
+    /// Values per image (784 for 28x28): `geometry`'s height * width * channels.
     public var inputSize: Int
     /// The images the model takes. Files that do not declare it get `ImageGeometry.inferred(inputSize:)`.
     public var geometry: ImageGeometry
-    /// Width of the dense hidden layer on each side (MLP: 512; conv: the 128 after the convolutions).
-    public var hiddenSize: Int
+    /// Dimensions of the latent space, in `latentDimensions`.
     public var latentDim: Int
-    /// Channels of the conv kind's two convolutions (32 and 64); empty for the MLP.
-    public var channels: [Int]
+    /// The architecture's settings by key (`ArchitectureSetting.key`), every declared one present.
+    public var settings: [String: [Int]]
 
-    public init(kind: Kind = .mlp, inputSize: Int = ImageSet.pixelCount, hiddenSize: Int? = nil,
-                latentDim: Int = 2, channels: [Int]? = nil, geometry: ImageGeometry? = nil) {
-        self.kind = kind
+    /// A configuration of `architecture`; settings not given take their defaults.
+    public init(_ architecture: any VAEArchitecture.Type = MLPNetwork.self, inputSize: Int = ImageSet.pixelCount,
+                latentDim: Int = 2, settings: [String: [Int]] = [:], geometry: ImageGeometry? = nil) {
+        kind = architecture.name
         self.inputSize = inputSize
         self.geometry = geometry ?? .inferred(inputSize: inputSize)
-        self.hiddenSize = hiddenSize ?? Self.defaultHiddenSize(kind)
         self.latentDim = latentDim
-        self.channels = channels ?? Self.defaultChannels(kind)
+        var all = Dictionary(uniqueKeysWithValues: architecture.settings.map { ($0.key, $0.defaultValues) })
+        all.merge(settings) { _, given in given }
+        self.settings = all
     }
 
-    /// The reference networks' sizes (`../shared/bench/vae_torch.py`).
-    public static func defaultHiddenSize(_ kind: Kind) -> Int {
-        switch kind {
-        case .mlp: return 512
-        case .conv: return 128
-        }
+    /// The architecture's type, from the registry.
+    public var architecture: any VAEArchitecture.Type {
+        guard let found = Architectures.named(kind) else { preconditionFailure("\(kind) is not in Architectures.all") }
+        return found
     }
 
-    public static func defaultChannels(_ kind: Kind) -> [Int] {
-        switch kind {
-        case .mlp: return []
-        case .conv: return [32, 64]
-        }
+    /// The values of `setting` (its default when unset).
+    public subscript(setting: ArchitectureSetting) -> [Int] {
+        settings[setting.key] ?? setting.defaultValues
+    }
+
+    /// The single value of a one-value setting (its default's when unset or malformed).
+    public func value(of setting: ArchitectureSetting) -> Int {
+        self[setting].first ?? setting.defaultValues[0]
     }
 
     /// Side of the square image, when the geometry is a square of one channel.
@@ -74,32 +70,27 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
         }
     }
 
-    /// Throws `ModelError.invalidConfiguration` unless a model of this shape can be built.
+    /// Throws `ModelError.invalidConfiguration` unless a model of this shape can be built: the shared
+    /// sizes, then each setting against its declaration, then the architecture's own checks.
     public func validate() throws {
         func fail(_ reason: String) -> ModelError { .invalidConfiguration(reason) }
+        let architecture = try Architectures.find(kind)
         guard Self.latentDimensions.contains(latentDim) else {
             throw fail("latent size \(latentDim) is outside \(Self.latentDimensions.lowerBound)...\(Self.latentDimensions.upperBound)")
         }
         guard (1 ... Self.maximumInputSize).contains(inputSize) else {
             throw fail("input size \(inputSize) is outside 1...\(Self.maximumInputSize)")
         }
-        guard (1 ... Self.maximumHiddenSize).contains(hiddenSize) else {
-            throw fail("hidden size \(hiddenSize) is outside 1...\(Self.maximumHiddenSize)")
-        }
         guard let values = geometry.valueCount, values == inputSize else {
             throw fail("the image geometry \(geometry) does not hold the input size \(inputSize)")
         }
-        switch kind {
-        case .mlp:
-            guard channels.isEmpty else { throw fail("the MLP has no convolution channels") }
-        case .conv:
-            guard let side = imageSide, side % 4 == 0 else {
-                throw fail("the conv VAE needs square images with a side divisible by 4, not \(inputSize) pixels")
-            }
-            guard channels.count == 2, channels.allSatisfy({ (1 ... 1024).contains($0) }) else {
-                throw fail("the conv VAE needs two channel counts in 1...1024, not \(channels)")
-            }
+        let declared = architecture.settings
+        if let unknown = settings.keys.sorted().first(where: { key in !declared.contains { $0.key == key } }) {
+            let known = declared.isEmpty ? "none" : declared.map(\.key).joined(separator: ", ")
+            throw fail("\(kind) has no setting \(TextSanitizer.quoted(unknown)) (its settings: \(known))")
         }
+        for setting in declared { try setting.check(self[setting]) }
+        try architecture.validate(self)
         guard let parameters = parameterCount, parameters <= Self.maximumParameterCount else {
             throw fail("\(self) has more than \(Self.maximumParameterCount) parameters")
         }
@@ -108,14 +99,7 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     /// Floats a training batch keeps per image (activations and their gradients, the input, logits and
     /// latent buffers of `TrainingStep` and the architecture's batch pass), for sizing batches.
     public var activationValuesPerImage: Int {
-        let shared = 3 * inputSize + 7 * latentDim + 4 * hiddenSize
-        switch kind {
-        case .mlp:
-            return shared
-        case .conv:
-            let side = imageSide ?? 0, c1 = channels.first ?? 0, c2 = channels.last ?? 0
-            return shared + 4 * c1 * (side / 2) * (side / 2) + 4 * c2 * (side / 4) * (side / 4)
-        }
+        architecture.layerTable(for: self).activationValuesPerImage(inputSize: inputSize, latentDim: latentDim)
     }
 
     /// The most activation memory one batch may take: with the model itself (at most 512 MB while
@@ -140,14 +124,10 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
         return total
     }
 
+    /// The architecture's description, e.g. "mlp 784-512-16-512-784".
     public var description: String {
-        switch kind {
-        case .mlp:
-            return "mlp \(inputSize)-\(hiddenSize)-\(latentDim)-\(hiddenSize)-\(inputSize)"
-        case .conv:
-            let side = imageSide ?? 0
-            return "conv \(side)x\(side) c\(channels.map(String.init).joined(separator: "-"))-\(hiddenSize)-\(latentDim)"
-        }
+        guard let architecture = Architectures.named(kind) else { return kind }
+        return architecture.describe(self)
     }
 }
 

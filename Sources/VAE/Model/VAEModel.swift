@@ -23,30 +23,22 @@ public final class VAEModel: @unchecked Sendable {
     public init(configuration: ModelConfiguration = ModelConfiguration(), seed: UInt64 = 0) {
         do { try configuration.validate() } catch { preconditionFailure("\(error)") }
         self.configuration = configuration
-        network = Self.networkType(for: configuration.kind).init(configuration: configuration)
+        network = configuration.architecture.init(configuration: configuration)
         var generator = SeededGenerator(seed: seed)
         network.initialize(using: &generator)
-    }
-
-    /// The architectures, by kind: the one list to extend with a new architecture.
-    static func networkType(for kind: ModelConfiguration.Kind) -> any VAENetwork.Type {
-        switch kind {
-        case .mlp: return MLPNetwork.self
-        case .conv: return ConvNetwork.self
-        }
     }
 
     /// The name and shape of every parameter of a model of `configuration` (which must be valid),
     /// without building it.
     public static func parameterShapes(for configuration: ModelConfiguration) -> [(name: String, shape: [Int])] {
-        networkType(for: configuration.kind).parameterShapes(for: configuration)
+        configuration.architecture.parameterShapes(for: configuration)
     }
 
     /// The configuration of a file's tensors, for files without our metadata (saved from PyTorch): the
     /// architecture whose tensor names are exactly the file's, or else the first that recognises some of
     /// them (loading then names the difference).
     public static func inferConfiguration(from shapes: [String: [Int]]) -> ModelConfiguration? {
-        let candidates = ModelConfiguration.Kind.allCases.compactMap { networkType(for: $0).inferConfiguration(from: shapes) }
+        let candidates = Architectures.all.compactMap { $0.inferConfiguration(from: shapes) }
         let exact = candidates.first { candidate in
             guard (try? candidate.validate()) != nil else { return false }
             return Set(parameterShapes(for: candidate).map(\.name)) == Set(shapes.keys)

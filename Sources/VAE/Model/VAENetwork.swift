@@ -5,8 +5,19 @@ import Support
 /// architecture shares (the reparameterisation, the loss and its gradient, weight I/O); nothing outside
 /// the architecture's own file names one of its layers.
 ///
-/// Adding an architecture: a new `ModelConfiguration.Kind` case, one file with a type conforming to this
-/// protocol (listed in `VAEModel.networkType(for:)`), and its gradient test.
+/// Adding an architecture:
+/// 1. One file in `Sources/VAE/Model/Architectures/` with a final class conforming to `VAEArchitecture`
+///    (which refines this protocol). It declares the `name` used by `--arch` and weight files, a one-line
+///    `summary`, its `settings` (`ArchitectureSetting`: metadata key, help, default, range), its `bench`
+///    entry, and one `layerTable(for:)` (`LayerTable` of `LayerSpec`s, named after the PyTorch modules)
+///    from which its `init` builds the layers (`table.dense("encoder.hidden")`...) and from which
+///    `parameterShapes`, multiply-adds and batch memory derive. It also writes `describe`,
+///    `inferConfiguration(from:)`, `validate` when it needs more than the settings' ranges, and its
+///    batch pass and point decoder.
+/// 2. Its type in `Architectures.all`.
+/// 3. Its finite-difference gradient test (`GradientCheck`), and its PyTorch twin in
+///    `python/latent_explorer_torch/models.py`, registered in `ARCHITECTURES` there.
+/// Metadata, `--arch`, `--setting`, `bench` and weight-file checks then know it with no other change.
 public protocol VAENetwork: AnyObject, Sendable {
     /// A network of this shape with every parameter zero (`initialize` fills them).
     init(configuration: ModelConfiguration)
@@ -30,15 +41,6 @@ public protocol VAENetwork: AnyObject, Sendable {
     /// A decoder for the explorer: calls no BLAS (OpenBLAS's threads may be busy training), may run on
     /// several threads at once, and reads the weights as they are when it is made.
     func makePointDecoder() -> any PointDecoder
-
-    /// The name and PyTorch shape of every parameter a network of `configuration` has, in `parameters`
-    /// order, worked out without building it: a weight file is checked against them before anything
-    /// of the model's size is allocated.
-    static func parameterShapes(for configuration: ModelConfiguration) -> [(name: String, shape: [Int])]
-
-    /// The configuration of a weight file that has no metadata (one saved from PyTorch), read from its
-    /// tensor names and shapes; nil when the tensors are not this architecture's.
-    static func inferConfiguration(from shapes: [String: [Int]]) -> ModelConfiguration?
 }
 
 /// The mini-batch passes of one network. Each pass keeps the activations its backward needs, so a

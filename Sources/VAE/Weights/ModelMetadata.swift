@@ -11,6 +11,10 @@ import Support
 /// training objective `kl_weight` and `likelihood`; `data_note`; and `class_filter`, the classes the user restricted training
 /// to, absent when all were used. Absent in older files, the geometry
 /// is inferred from the input size and the rest read as β = 1, Bernoulli, no note).
+///
+/// The architecture's settings are written under their own keys (`ArchitectureSetting.key`, values
+/// comma-separated), so `hidden_size` and `channels` read as they always have; a setting a file does
+/// not have takes its default.
 public struct ModelMetadata: Sendable, Equatable {
     /// How the saved weights were chosen among the epochs trained.
     public enum Selection: Sendable, Equatable {
@@ -69,9 +73,8 @@ public struct ModelMetadata: Sendable, Equatable {
         var out: [String: String] = [
             "format": Self.formatName,
             "format_version": String(Self.formatVersion),
-            "architecture": configuration.kind.rawValue,
+            "architecture": configuration.kind,
             "input_size": String(configuration.inputSize),
-            "hidden_size": String(configuration.hiddenSize),
             "latent_dim": String(configuration.latentDim),
             "dataset": dataset,
             "classes": Self.encodeList(classes),
@@ -80,7 +83,7 @@ public struct ModelMetadata: Sendable, Equatable {
             "image_width": String(configuration.geometry.width),
             "image_channels": String(configuration.geometry.channels),
         ]
-        if !configuration.channels.isEmpty { out["channels"] = configuration.channels.map(String.init).joined(separator: ",") }
+        for (key, values) in configuration.settings { out[key] = ArchitectureSetting.format(values) }
         switch selection {
         case .bestValidation(let images):
             out["selected_on"] = "validation"
@@ -117,18 +120,22 @@ public struct ModelMetadata: Sendable, Equatable {
             }
             return value
         }
-        let name = strings["architecture"] ?? ""
-        guard let kind = ModelConfiguration.Kind(rawValue: name) else {
-            let known = ModelConfiguration.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ModelError.invalidConfiguration("unknown architecture \(TextSanitizer.quoted(name)) (this program knows \(known))")
+        let architecture = try Architectures.find(strings["architecture"] ?? "")
+        // A key that is another architecture's setting contradicts the architecture named (an MLP
+        // file with conv channels): refused rather than ignored, as before settings were declared.
+        let own = Set(architecture.settings.map(\.key))
+        let others = Architectures.all.flatMap { $0.settings.map(\.key) }.filter { !own.contains($0) }
+        if let foreign = others.sorted().first(where: { strings[$0] != nil }), let value = strings[foreign] {
+            throw ModelError.invalidConfiguration(
+                "the metadata sets \(foreign) \(TextSanitizer.quoted(value)), which the \(architecture.name) architecture does not have")
         }
-        var channels: [Int]?
-        if let text = strings["channels"] {
-            let parsed = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else {
-                throw ModelError.invalidConfiguration("the metadata's channels \(TextSanitizer.quoted(text)) are not a list of numbers")
+        var settings: [String: [Int]] = [:]
+        for setting in architecture.settings {
+            guard let text = strings[setting.key] else { continue }
+            guard let values = ArchitectureSetting.parse(text) else {
+                throw ModelError.invalidConfiguration("the metadata's \(setting.key) \(TextSanitizer.quoted(text)) is not a list of numbers")
             }
-            channels = parsed.map { $0! }
+            settings[setting.key] = values
         }
         let inputSize = try integer("input_size")
         var geometry: ImageGeometry?
@@ -140,8 +147,8 @@ public struct ModelMetadata: Sendable, Equatable {
                                      channels: try integer("image_channels"))
         }
         _ = try objective(from: strings)
-        return ModelConfiguration(kind: kind, inputSize: inputSize, hiddenSize: try integer("hidden_size"),
-                                  latentDim: try integer("latent_dim"), channels: channels, geometry: geometry)
+        return ModelConfiguration(architecture, inputSize: inputSize, latentDim: try integer("latent_dim"),
+                                  settings: settings, geometry: geometry)
     }
 
     /// The training objective a file declares: β = 1 and Bernoulli when absent; a likelihood this

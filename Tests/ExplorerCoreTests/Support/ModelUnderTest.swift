@@ -5,7 +5,7 @@ import VAE
 struct ModelUnderTest: CustomStringConvertible, Sendable {
     let configuration: ModelConfiguration
 
-    var description: String { "\(configuration.kind.rawValue), \(configuration.latentDim)-D latent" }
+    var description: String { "\(configuration.kind), \(configuration.latentDim)-D latent" }
     var latentDim: Int { configuration.latentDim }
 
     /// Trains the model once and writes the weights file the explorer is started with.

@@ -17,12 +17,12 @@ enum TestModels {
     nonisolated(unsafe) private static var files: [ModelConfiguration: String] = [:]
 
     static func mlpConfiguration(latentDim: Int) -> ModelConfiguration {
-        ModelConfiguration(kind: .mlp, hiddenSize: mlpHiddenSize, latentDim: latentDim)
+        ModelConfiguration.mlp(hiddenSize: mlpHiddenSize, latentDim: latentDim)
     }
 
     /// The reference's convolutional architecture (32 and 64 channels, 128 hidden), as `--arch conv` builds it.
     static func convConfiguration(latentDim: Int) -> ModelConfiguration {
-        ModelConfiguration(kind: .conv, latentDim: latentDim)
+        ModelConfiguration.conv(latentDim: latentDim)
     }
 
     /// A trained MLP with a `latentDim`-D latent space (a copy: callers may keep it).
@@ -50,7 +50,7 @@ enum TestModels {
         if let path = lock.withLock({ files[configuration] }) { return path }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lx-test-models-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("\(configuration.kind.rawValue)-\(configuration.latentDim)d.safetensors").path
+        let path = folder.appendingPathComponent("\(configuration.kind)-\(configuration.latentDim)d.safetensors").path
         let model = trainedModel(configuration)
         try WeightsFile.save(model, metadata: ModelMetadata(configuration: model.configuration, dataset: "synthetic-letters",
                                                              epochs: epochs), to: path)

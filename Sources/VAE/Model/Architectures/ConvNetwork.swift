@@ -1,7 +1,7 @@
 import CKernels
 import Support
 
-/// The convolutional VAE of `../shared/bench/vae_torch.py` (`Conv`), for S x S images (S = 28), channels
+/// The convolutional VAE of the PyTorch reference (`ConvVAE` in python/latent_explorer_torch), for S x S images (S = 28), channels
 /// c1 = 32 and c2 = 64, H = 128 hidden units and L latent dimensions:
 ///
 ///     encoder: x [1, S, S] -> conv1 3x3/2 ReLU [c1, S/2, S/2] -> conv2 3x3/2 ReLU [c2, S/4, S/4]
@@ -13,7 +13,18 @@ import Support
 /// weight `[out, in, 3, 3]`), `encoder.hidden`, `encoder.mean`, `encoder.logvar`, `decoder.hidden`,
 /// `decoder.expand` (`nn.Linear`), `decoder.deconv1`, `decoder.deconv2` (`nn.ConvTranspose2d`, weight
 /// `[in, out, 3, 3]`). Flattening and viewing are in NCHW order, as `torch.flatten(1)` and `.view`.
-public final class ConvNetwork: VAENetwork, @unchecked Sendable {
+public final class ConvNetwork: VAEArchitecture, @unchecked Sendable {
+    public static let name = "conv"
+    public static let summary = "two stride-2 convolutions and a dense layer each way (square images, side divisible by 4)"
+    /// H, the dense layer after the convolutions.
+    public static let hiddenSize = ArchitectureSetting(key: "hidden_size", help: "width of the dense layer after the convolutions",
+                                                       defaultValues: [128], range: 1 ... ModelConfiguration.maximumHiddenSize)
+    /// c1 and c2, the output channels of the two convolutions.
+    public static let channels = ArchitectureSetting(key: "channels", help: "output channels of the two convolutions",
+                                                     defaultValues: [32, 64], range: 1 ... 1_024)
+    public static let settings = [hiddenSize, channels]
+    public static let bench = BenchEntry(keyPrefix: "conv_", images: 20_000, hasTorchReference: true)
+
     public let configuration: ModelConfiguration
     let conv1: Conv2D
     let conv2: Conv2D
@@ -24,47 +35,64 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
     let deconv1: ConvTranspose2D
     let deconv2: ConvTranspose2D
 
-    /// The reference's kernel, stride and padding for every convolution.
-    static let (kernel, stride, padding) = (3, 2, 1)
+    /// The reference's kernel, stride and padding for every convolution, and the transposed ones'
+    /// output padding (which makes each double its input's side).
+    static let (kernel, stride, padding, outputPadding) = (3, 2, 1, 1)
+    /// How many times the encoder's convolutions shrink the side (stride², two of them).
+    static let shrink = stride * stride
 
     public init(configuration: ModelConfiguration) {
         self.configuration = configuration
-        let side = configuration.imageSide ?? 0
-        let (c1, c2) = (configuration.channels[0], configuration.channels[1])
-        let (h, l) = (configuration.hiddenSize, configuration.latentDim)
-        let (k, s, p) = (Self.kernel, Self.stride, Self.padding)
-        conv1 = Conv2D(name: "encoder.conv1", inputChannels: 1, outputChannels: c1, inputSide: side,
-                       kernelSize: k, stride: s, padding: p, activation: .relu)
-        conv2 = Conv2D(name: "encoder.conv2", inputChannels: c1, outputChannels: c2, inputSide: conv1.outputSide,
-                       kernelSize: k, stride: s, padding: p, activation: .relu)
-        let flat = conv2.outputSize
-        encoderHidden = Dense(name: "encoder.hidden", inputSize: flat, outputSize: h, activation: .relu)
-        heads = GaussianHeads(hiddenSize: h, latentDim: l)
-        decoderHidden = Dense(name: "decoder.hidden", inputSize: l, outputSize: h, activation: .relu)
-        decoderExpand = Dense(name: "decoder.expand", inputSize: h, outputSize: flat, activation: .relu)
-        deconv1 = ConvTranspose2D(name: "decoder.deconv1", inputChannels: c2, outputChannels: c1, inputSide: conv2.outputSide,
-                                  kernelSize: k, stride: s, padding: p, outputPadding: 1, activation: .relu)
-        deconv2 = ConvTranspose2D(name: "decoder.deconv2", inputChannels: c1, outputChannels: 1, inputSide: deconv1.outputSide,
-                                  kernelSize: k, stride: s, padding: p, outputPadding: 1, activation: .identity)
+        let table = Self.layerTable(for: configuration)
+        conv1 = table.convolution("encoder.conv1")
+        conv2 = table.convolution("encoder.conv2")
+        encoderHidden = table.dense("encoder.hidden")
+        heads = table.gaussianHeads()
+        decoderHidden = table.dense("decoder.hidden")
+        decoderExpand = table.dense("decoder.expand")
+        deconv1 = table.transposedConvolution("decoder.deconv1")
+        deconv2 = table.transposedConvolution("decoder.deconv2")
         precondition(deconv2.outputSize == configuration.inputSize, "the decoder must give back the image size")
+    }
+
+    /// Each layer's input sizes come from the previous layer's output, so S/2 and S/4 are never written.
+    public static func layerTable(for c: ModelConfiguration) -> LayerTable {
+        let side = c.imageSide ?? 0
+        let (c1, c2) = (c[channels][0], c[channels][1])
+        let (h, l) = (c.value(of: hiddenSize), c.latentDim)
+        let (k, s, p, op) = (kernel, stride, padding, outputPadding)
+        let conv1 = LayerSpec("encoder.conv1", .convolution(inputChannels: 1, outputChannels: c1, inputSide: side,
+                                                            kernelSize: k, stride: s, padding: p), activation: .relu)
+        let conv2 = LayerSpec("encoder.conv2", .convolution(inputChannels: c1, outputChannels: c2, inputSide: conv1.outputSide,
+                                                            kernelSize: k, stride: s, padding: p), activation: .relu)
+        let flat = conv2.outputSize
+        let deconv1 = LayerSpec("decoder.deconv1", .transposedConvolution(inputChannels: c2, outputChannels: c1, inputSide: conv2.outputSide,
+                                                                          kernelSize: k, stride: s, padding: p, outputPadding: op),
+                                activation: .relu)
+        let deconv2 = LayerSpec("decoder.deconv2", .transposedConvolution(inputChannels: c1, outputChannels: 1, inputSide: deconv1.outputSide,
+                                                                          kernelSize: k, stride: s, padding: p, outputPadding: op),
+                                activation: .identity)
+        return LayerTable([conv1, conv2, .dense("encoder.hidden", flat, h, .relu)]
+                          + LayerTable.gaussianHeads(hiddenSize: h, latentDim: l)
+                          + [.dense("decoder.hidden", l, h, .relu), .dense("decoder.expand", h, flat, .relu), deconv1, deconv2])
+    }
+
+    /// Two stride-2 convolutions halve the side twice, and the transposed ones double it back.
+    public static func validate(_ c: ModelConfiguration) throws {
+        guard let side = c.imageSide, side % shrink == 0 else {
+            throw ModelError.invalidConfiguration("the conv VAE needs square images with a side divisible by 4, not \(c.inputSize) pixels")
+        }
+    }
+
+    public static func describe(_ c: ModelConfiguration) -> String {
+        let side = c.imageSide ?? 0
+        return "conv \(side)x\(side) c\(ArchitectureSetting.format(c[channels]).replacingOccurrences(of: ",", with: "-"))-\(c.value(of: hiddenSize))-\(c.latentDim)"
     }
 
     public var parameters: [Parameter] {
         [conv1.parameters, conv2.parameters, encoderHidden.parameters, heads.mean.parameters,
          heads.logVariance.parameters, decoderHidden.parameters, decoderExpand.parameters,
          deconv1.parameters, deconv2.parameters].flatMap { $0 }
-    }
-
-    /// A convolution's multiply-adds are its weights times the positions they are applied at; every
-    /// layer repeats them for dW and dx backward, but conv1 computes no dx (x is data).
-    public var multiplyAddsPerImage: (forward: Int, backward: Int) {
-        let convolutions = [conv1.weight.value.count * conv1.outputSide * conv1.outputSide,
-                            conv2.weight.value.count * conv2.outputSide * conv2.outputSide,
-                            deconv1.weight.value.count * deconv1.inputSide * deconv1.inputSide,
-                            deconv2.weight.value.count * deconv2.inputSide * deconv2.inputSide]
-        let dense = ([encoderHidden] + heads.layers + [decoderHidden, decoderExpand]).map(\.weight.value.count)
-        let forward = (convolutions + dense).reduce(0, +)
-        return (forward, 2 * forward - convolutions[0])
     }
 
     public func initialize(using generator: inout SeededGenerator) {
@@ -83,21 +111,9 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
 
     public func makePointDecoder() -> any PointDecoder { ConvPointDecoder(network: self) }
 
-    public static func parameterShapes(for c: ModelConfiguration) -> [(name: String, shape: [Int])] {
-        let side = c.imageSide ?? 0
-        let (c1, c2, h, l, k) = (c.channels[0], c.channels[1], c.hiddenSize, c.latentDim, kernel)
-        let flat = c2 * (side / 4) * (side / 4)
-        let layers: [(String, [Int], Int)] = [
-            ("encoder.conv1", [c1, 1, k, k], c1), ("encoder.conv2", [c2, c1, k, k], c2),
-            ("encoder.hidden", [h, flat], h), ("encoder.mean", [l, h], l), ("encoder.logvar", [l, h], l),
-            ("decoder.hidden", [h, l], h), ("decoder.expand", [flat, h], flat),
-            ("decoder.deconv1", [c2, c1, k, k], c1), ("decoder.deconv2", [c1, 1, k, k], 1),
-        ]
-        return layers.flatMap { [($0.0 + ".weight", $0.1), ($0.0 + ".bias", [$0.2])] }
-    }
-
     /// Sizes from the tensor shapes: conv1 `[c1, 1, 3, 3]`, conv2 `[c2, c1, 3, 3]`, encoder.hidden
-    /// `[H, c2*(S/4)²]`, the mean head `[L, H]`.
+    /// `[H, c2 * Q²]` with Q the side after the two convolutions, the mean head `[L, H]`; the image side
+    /// is the one whose table gives that Q.
     public static func inferConfiguration(from shapes: [String: [Int]]) -> ModelConfiguration? {
         guard let conv1 = shapes["encoder.conv1.weight"], conv1.count == 4,
               let conv2 = shapes["encoder.conv2.weight"], conv2.count == 4,
@@ -106,8 +122,8 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
               conv2[0] > 0, hidden[1] % conv2[0] == 0 else { return nil }
         let quarter = Int(Double(hidden[1] / conv2[0]).squareRoot().rounded())
         guard quarter * quarter * conv2[0] == hidden[1] else { return nil }
-        return ModelConfiguration(kind: .conv, inputSize: 16 * quarter * quarter, hiddenSize: hidden[0],
-                                  latentDim: mean[0], channels: [conv1[0], conv2[0]])
+        let side = quarter * shrink
+        return .conv(inputSize: side * side, hiddenSize: hidden[0], latentDim: mean[0], channels: [conv1[0], conv2[0]])
     }
 
     /// Activations kept between forward and backward, each `[B, ...]` for up to `batchCapacity` rows,
@@ -128,8 +144,8 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
             func m(_ columns: Int) -> Matrix { Matrix(rows: b, columns: columns) }
             (conv1Out, conv1Gradient) = (m(n.conv1.outputSize), m(n.conv1.outputSize))
             (conv2Out, conv2Gradient) = (m(n.conv2.outputSize), m(n.conv2.outputSize))
-            (hidden, hiddenGradient) = (m(n.configuration.hiddenSize), m(n.configuration.hiddenSize))
-            (decoderHidden, decoderHiddenGradient) = (m(n.configuration.hiddenSize), m(n.configuration.hiddenSize))
+            (hidden, hiddenGradient) = (m(n.encoderHidden.outputSize), m(n.encoderHidden.outputSize))
+            (decoderHidden, decoderHiddenGradient) = (m(n.decoderHidden.outputSize), m(n.decoderHidden.outputSize))
             (expanded, expandedGradient) = (m(n.decoderExpand.outputSize), m(n.decoderExpand.outputSize))
             (deconv1Out, deconv1Gradient) = (m(n.deconv1.outputSize), m(n.deconv1.outputSize))
             let scratch = [n.conv1.scratchPerThread, n.conv2.scratchPerThread, n.deconv1.scratchPerThread, n.deconv2.scratchPerThread]
@@ -178,17 +194,33 @@ public final class ConvNetwork: VAENetwork, @unchecked Sendable {
     }
 }
 
-/// The conv decoder without BLAS, a few points at a time so that the activations stay in cache.
-/// Reads the network's weights: make a new one after they change.
+/// The conv decoder without BLAS, a few points at a time so that the activations stay in cache. It
+/// decodes with its own copy of the decoder's four layers, made when it is: training may change the
+/// network's weights while it runs on another thread.
 final class ConvPointDecoder: PointDecoder, @unchecked Sendable {
-    private let network: ConvNetwork
+    private let configuration: ModelConfiguration
+    private let decoderHidden: Dense
+    private let decoderExpand: Dense
+    private let deconv1: ConvTranspose2D
+    private let deconv2: ConvTranspose2D
     /// Points decoded together: their activations (about 40 KB each at 28x28) stay in L2.
     static let chunk = 8
 
-    init(network: ConvNetwork) { self.network = network }
+    init(network: ConvNetwork) {
+        configuration = network.configuration
+        let table = ConvNetwork.layerTable(for: configuration)
+        decoderHidden = table.dense("decoder.hidden")
+        decoderExpand = table.dense("decoder.expand")
+        deconv1 = table.transposedConvolution("decoder.deconv1")
+        deconv2 = table.transposedConvolution("decoder.deconv2")
+        let copies = [decoderHidden.parameters, decoderExpand.parameters, deconv1.parameters, deconv2.parameters]
+        let originals = [network.decoderHidden.parameters, network.decoderExpand.parameters,
+                         network.deconv1.parameters, network.deconv2.parameters]
+        for (copy, original) in zip(copies.joined(), originals.joined()) { copy.value.copy(from: original.value) }
+    }
 
     func decode(_ points: UnsafePointer<Float>, count: Int, into pixels: UnsafeMutablePointer<Float>) {
-        let n = network
+        let n = self
         let l = n.configuration.latentDim
         let chunk = min(Self.chunk, count)
         // One allocation per call: hidden [chunk, H], expanded [chunk, c2*(S/4)²], deconv1 [chunk, c1*(S/2)²],
@@ -208,5 +240,16 @@ final class ConvPointDecoder: PointDecoder, @unchecked Sendable {
             n.deconv2.inferenceForward(upsampled, count: m, into: out, scratch: scratch)
             lx_sigmoid(out, out, m * n.configuration.inputSize)
         }
+    }
+}
+
+extension ModelConfiguration {
+    /// A conv configuration of square images of `inputSize` pixels; nil sizes take the defaults.
+    public static func conv(inputSize: Int = ImageSet.pixelCount, hiddenSize: Int? = nil, latentDim: Int = 2,
+                            channels: [Int]? = nil) -> ModelConfiguration {
+        var settings: [String: [Int]] = [:]
+        if let hiddenSize { settings[ConvNetwork.hiddenSize.key] = [hiddenSize] }
+        if let channels { settings[ConvNetwork.channels.key] = channels }
+        return ModelConfiguration(ConvNetwork.self, inputSize: inputSize, latentDim: latentDim, settings: settings)
     }
 }

@@ -8,7 +8,15 @@ import Support
 ///
 /// PyTorch module names: `encoder.hidden`, `encoder.mean`, `encoder.logvar`, `decoder.hidden`,
 /// `decoder.output`, all `nn.Linear`.
-public final class MLPNetwork: VAENetwork, @unchecked Sendable {
+public final class MLPNetwork: VAEArchitecture, @unchecked Sendable {
+    public static let name = "mlp"
+    public static let summary = "784 -> hidden ReLU -> latent and back, as pytorch/examples vae"
+    /// H, the width of the hidden layer on each side.
+    public static let hiddenSize = ArchitectureSetting(key: "hidden_size", help: "width of the hidden layer on each side",
+                                                       defaultValues: [512], range: 1 ... ModelConfiguration.maximumHiddenSize)
+    public static let settings = [hiddenSize]
+    public static let bench = BenchEntry(keyPrefix: "", images: 88_800, hasTorchReference: true)
+
     public let configuration: ModelConfiguration
     let encoderHidden: Dense
     let heads: GaussianHeads
@@ -17,23 +25,27 @@ public final class MLPNetwork: VAENetwork, @unchecked Sendable {
 
     public init(configuration: ModelConfiguration) {
         self.configuration = configuration
-        let (n, h, l) = (configuration.inputSize, configuration.hiddenSize, configuration.latentDim)
-        encoderHidden = Dense(name: "encoder.hidden", inputSize: n, outputSize: h, activation: .relu)
-        heads = GaussianHeads(hiddenSize: h, latentDim: l)
-        decoderHidden = Dense(name: "decoder.hidden", inputSize: l, outputSize: h, activation: .relu)
-        decoderOutput = Dense(name: "decoder.output", inputSize: h, outputSize: n, activation: .identity)
+        let table = Self.layerTable(for: configuration)
+        encoderHidden = table.dense("encoder.hidden")
+        heads = table.gaussianHeads()
+        decoderHidden = table.dense("decoder.hidden")
+        decoderOutput = table.dense("decoder.output")
+    }
+
+    public static func layerTable(for c: ModelConfiguration) -> LayerTable {
+        let (n, h, l) = (c.inputSize, c.value(of: hiddenSize), c.latentDim)
+        return LayerTable([.dense("encoder.hidden", n, h, .relu)] + LayerTable.gaussianHeads(hiddenSize: h, latentDim: l)
+                          + [.dense("decoder.hidden", l, h, .relu), .dense("decoder.output", h, n, .identity)])
+    }
+
+    public static func describe(_ c: ModelConfiguration) -> String {
+        let h = c.value(of: hiddenSize)
+        return "mlp \(c.inputSize)-\(h)-\(c.latentDim)-\(h)-\(c.inputSize)"
     }
 
     private var layers: [Dense] { [encoderHidden] + heads.layers + [decoderHidden, decoderOutput] }
 
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
-
-    /// Each layer's weight is used once forward and twice backward (dW and dx), but the first layer's
-    /// dx is never computed: x is data.
-    public var multiplyAddsPerImage: (forward: Int, backward: Int) {
-        let forward = layers.reduce(0) { $0 + $1.weight.value.count }
-        return (forward, 2 * forward - encoderHidden.weight.value.count)
-    }
 
     public func initialize(using generator: inout SeededGenerator) {
         for layer in layers { layer.initialize(using: &generator) }
@@ -45,19 +57,11 @@ public final class MLPNetwork: VAENetwork, @unchecked Sendable {
 
     public func makePointDecoder() -> any PointDecoder { MLPPointDecoder(network: self) }
 
-    public static func parameterShapes(for c: ModelConfiguration) -> [(name: String, shape: [Int])] {
-        let (n, h, l) = (c.inputSize, c.hiddenSize, c.latentDim)
-        return [("encoder.hidden", h, n), ("encoder.mean", l, h), ("encoder.logvar", l, h),
-                ("decoder.hidden", h, l), ("decoder.output", n, h)].flatMap { layer in
-            [(layer.0 + ".weight", [layer.1, layer.2]), (layer.0 + ".bias", [layer.1])]
-        }
-    }
-
     /// Sizes from the first encoder layer `[H, N]` and the mean head `[L, H]`.
     public static func inferConfiguration(from shapes: [String: [Int]]) -> ModelConfiguration? {
         guard let hidden = shapes["encoder.hidden.weight"], hidden.count == 2,
               let mean = shapes["encoder.mean.weight"], mean.count == 2 else { return nil }
-        return ModelConfiguration(kind: .mlp, inputSize: hidden[1], hiddenSize: hidden[0], latentDim: mean[0])
+        return .mlp(inputSize: hidden[1], hiddenSize: hidden[0], latentDim: mean[0])
     }
 
     /// Activations kept between forward and backward, `[B, ...]` for up to `batchCapacity` rows.
@@ -74,7 +78,7 @@ public final class MLPNetwork: VAENetwork, @unchecked Sendable {
 
         init(network: MLPNetwork, batchCapacity: Int) {
             self.network = network
-            let h = network.configuration.hiddenSize
+            let h = network.encoderHidden.outputSize
             hidden = Matrix(rows: batchCapacity, columns: h)
             hiddenGradient = Matrix(rows: batchCapacity, columns: h)
             decoderHidden = Matrix(rows: batchCapacity, columns: h)
@@ -124,7 +128,7 @@ final class MLPPointDecoder: PointDecoder, @unchecked Sendable {
 
     init(network: MLPNetwork) {
         let c = network.configuration
-        (n, h, l) = (c.inputSize, c.hiddenSize, c.latentDim)
+        (n, h, l) = (c.inputSize, network.decoderHidden.outputSize, c.latentDim)
         hiddenWeight = network.decoderHidden.weight.value.values
         hiddenBias = network.decoderHidden.bias.value.values
         outputBias = network.decoderOutput.bias.value.values
@@ -154,5 +158,14 @@ final class MLPPointDecoder: PointDecoder, @unchecked Sendable {
             }
         }
         lx_sigmoid(pixels, pixels, count * n)
+    }
+}
+
+extension ModelConfiguration {
+    /// An MLP configuration; a nil hidden size takes the default.
+    public static func mlp(inputSize: Int = ImageSet.pixelCount, hiddenSize: Int? = nil, latentDim: Int = 2,
+                           geometry: ImageGeometry? = nil) -> ModelConfiguration {
+        ModelConfiguration(MLPNetwork.self, inputSize: inputSize, latentDim: latentDim,
+                           settings: hiddenSize.map { [MLPNetwork.hiddenSize.key: [$0]] } ?? [:], geometry: geometry)
     }
 }
