@@ -46,7 +46,7 @@ struct BenchCommand: ParsableCommand {
     private func wants(_ part: Part) -> Bool { only.isEmpty || only.contains(part) }
 
     func run() throws {
-        ComputePool.shared = ComputePool(threadCount: threads)
+        let pool = ComputePool(threadCount: threads)
         var figures: [(String, Any)] = []
         func report(_ key: String, _ value: Any) {
             figures.append((key, value))
@@ -69,7 +69,7 @@ struct BenchCommand: ParsableCommand {
 
         var peak: Double?
         if wants(.peak) {
-            peak = StatusLine.run("Measuring the machine's sgemm peak…") { BLAS.squareSgemmGFLOPS() }
+            peak = StatusLine.run("Measuring the machine's sgemm peak…") { BLAS.squareSgemmGFLOPS(pool: pool) }
             report("sgemm_peak_gflops", peak!)
         }
         let models: [(part: Part, prefix: String, arch: ModelConfiguration.Kind, images: ImageSet)] = [
@@ -84,7 +84,7 @@ struct BenchCommand: ParsableCommand {
             for run in 1 ... `repeat` {
                 let of = `repeat` > 1 ? ", run \(run) of \(`repeat`)" : ""
                 let timed = StatusLine.run("Timing \(model.arch.rawValue) training: a warm-up epoch and \(windows) timed\(of)…") {
-                    Measurements.trainingWindows(configuration, model.images, batchSize: 128, windows: windows)
+                    Measurements.trainingWindows(configuration, model.images, batchSize: 128, windows: windows, pool: pool)
                 }
                 ours += timed
                 runMedians.append(Distribution(timed).median.rounded())
@@ -106,7 +106,7 @@ struct BenchCommand: ParsableCommand {
             if `repeat` > 1 { report(key + "_samples_per_sec_runs", runMedians) }
             if wants(.explorer) {
                 let explorer = Distribution(StatusLine.run("Timing \(model.arch.rawValue) training in the explorer's session…") {
-                    Measurements.explorerTrainingWindows(configuration, model.images, batchSize: 128, windows: windows)
+                    Measurements.explorerTrainingWindows(configuration, model.images, batchSize: 128, windows: windows, pool: pool)
                 })
                 report("explorer_" + key + "_samples_per_sec", explorer.median.rounded())
                 report("explorer_" + key + "_to_train_ratio", explorer.median / speed.median)

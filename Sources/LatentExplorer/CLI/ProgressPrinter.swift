@@ -8,6 +8,8 @@ import VAE
 /// samples/s, running loss and ETA, then a line with train and validation loss. When standard output
 /// is not a terminal (CI logs), only the per-epoch lines are printed.
 final class ProgressPrinter {
+    /// The stack of the thread `train` prints on: formatting and writing lines, nothing deep.
+    static let threadStackSize = 1 << 20
     private let interactive = isatty(STDOUT_FILENO) != 0
     private var plan: TrainingPlan?
     private let barWidth = 30

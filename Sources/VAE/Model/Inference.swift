@@ -2,19 +2,23 @@
 /// latent means, and score a data set. Decoding calls no BLAS (see `PointDecoder`), so a UI thread can
 /// decode while training keeps OpenBLAS busy; encoding and scoring run mini-batches through BLAS.
 ///
-/// Decoding reads the weights as they were when the `Inference` was made. Not thread-safe: use one
-/// instance per thread.
-public final class Inference: @unchecked Sendable {
+/// Decoding reads the weights as they were when the `Inference` was made. Not `Sendable`: one
+/// thread uses an instance at a time (it may be handed over with `sending`).
+public final class Inference {
     public let model: VAEModel
     public var configuration: ModelConfiguration { model.configuration }
     private let decoder: any PointDecoder
     private var batchWorkspace: TrainingStep?
+    /// The threads encoding and scoring split their mini-batches over.
+    public let pool: ComputePool
 
     /// Points at or above this count are decoded on two threads.
     static let parallelDecodeThreshold = 16
 
-    public init(model: VAEModel) {
+    /// Encoding and scoring run on `pool` (`ComputePool.default` when the caller has no pool of its own).
+    public init(model: VAEModel, pool: ComputePool = .default) {
         self.model = model
+        self.pool = pool
         decoder = model.network.makePointDecoder()
     }
 
@@ -25,22 +29,25 @@ public final class Inference: @unchecked Sendable {
     }
 
     /// Decodes many latent points at once (`points.count / latentDim` of them): row r of the result holds
-    /// the `inputSize` pixel probabilities of point r. Large batches are split over two threads.
+    /// the `inputSize` pixel probabilities of point r. Large batches are split over two threads, each
+    /// decoding its points into an array of its own (the decoder is an immutable snapshot, `Sendable`).
     public func decodeBatch(_ points: [Float]) -> [Float] {
-        let (n, l) = (configuration.inputSize, configuration.latentDim)
+        let l = configuration.latentDim
         precondition(points.count % l == 0, "points must have \(l) coordinates each")
         let count = points.count / l
-        var pixels = [Float](repeating: 0, count: count * n)
-        let decoder = decoder
+        guard count >= Self.parallelDecodeThreshold else { return Self.decode(points, 0 ..< count, with: decoder, l, configuration.inputSize) }
+        let (decoder, n) = (decoder, configuration.inputSize)
+        return Parallel.mapChunks(count: count, chunks: 2) { range in Self.decode(points, range, with: decoder, l, n) }
+            .flatMap { $0 }
+    }
+
+    /// Points `range` of `points` (`l` coordinates each) decoded to `range.count * n` pixel probabilities.
+    private static func decode(_ points: [Float], _ range: Range<Int>, with decoder: any PointDecoder, _ l: Int, _ n: Int) -> [Float] {
+        var pixels = [Float](repeating: 0, count: range.count * n)
         pixels.withUnsafeMutableBufferPointer { out in
             points.withUnsafeBufferPointer { input in
                 guard let source = input.baseAddress, let target = out.baseAddress else { return }
-                guard count >= Self.parallelDecodeThreshold else { return decoder.decode(source, count: count, into: target) }
-                let (from, to) = (SendablePointer(UnsafeMutablePointer(mutating: source)), SendablePointer(target))
-                _ = Parallel.mapChunks(count: count, chunks: 2) { range in
-                    decoder.decode(from.pointer + range.lowerBound * l, count: range.count,
-                                   into: to.pointer + range.lowerBound * n)
-                }
+                decoder.decode(source + range.lowerBound * l, count: range.count, into: target)
             }
         }
         return pixels
@@ -94,14 +101,8 @@ public final class Inference: @unchecked Sendable {
     private func workspace(_ requested: Int) -> TrainingStep {
         let batchSize = min(requested, configuration.largestBatch)
         if let w = batchWorkspace, w.batchCapacity >= batchSize { return w }
-        let w = TrainingStep(model: model, batchCapacity: batchSize)
+        let w = TrainingStep(model: model, batchCapacity: batchSize, pool: pool)
         batchWorkspace = w
         return w
     }
-}
-
-/// A pointer handed to worker threads that each touch their own part of the memory.
-struct SendablePointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
-    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }
