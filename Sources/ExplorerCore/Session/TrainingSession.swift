@@ -90,7 +90,7 @@ public final class TrainingSession {
     public func stopAndWait(timeout: Double = 10) {
         guard let run else { return }
         run.control.stop()
-        if run.thread.join(timeout: timeout) { self.run = nil }
+        run.thread.join(timeout: timeout)   // the run stays, joined, so that `poll` still drains its last events
     }
 
     /// Training threads started and not yet ended, in this process: 0 once every `stopAndWait` returned.
