@@ -43,7 +43,7 @@ final class InferenceTests: XCTestCase {
         let model = VAEModel(configuration: configuration, seed: seed)
         let inference = Inference(model: model)
         let (n, l) = (configuration.inputSize, configuration.latentDim)
-        let count = Inference.parallelDecodeThreshold + 3
+        let count = BatchDecoder.parallelThreshold + 3
         var g = SeededGenerator(seed: seed + 1)
         let points = (0 ..< count * l).map { _ in g.nextGaussian() * 2 }
 

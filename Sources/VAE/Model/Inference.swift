@@ -7,51 +7,28 @@
 public final class Inference {
     public let model: VAEModel
     public var configuration: ModelConfiguration { model.configuration }
-    private let decoder: any PointDecoder
+    /// The decoder's weights as they were at `init`: a `Sendable` value another thread may hold.
+    public let batchDecoder: BatchDecoder
     private var batchWorkspace: TrainingStep?
     /// The threads encoding and scoring split their mini-batches over.
     public let pool: ComputePool
-
-    /// Points at or above this count are decoded on two threads.
-    static let parallelDecodeThreshold = 16
 
     /// Encoding and scoring run on `pool` (`ComputePool.default` when the caller has no pool of its own).
     public init(model: VAEModel, pool: ComputePool = .default) {
         self.model = model
         self.pool = pool
-        decoder = model.network.makePointDecoder()
+        batchDecoder = BatchDecoder(decoder: model.network.makePointDecoder(), configuration: model.configuration)
     }
 
     /// Pixel probabilities in [0, 1] (`inputSize` of them) for one latent point of `latentDim` coordinates.
     public func decode(_ point: [Float]) -> [Float] {
         precondition(point.count == configuration.latentDim, "latent point must have \(configuration.latentDim) coordinates")
-        return decodeBatch(point)
+        return batchDecoder.decodeBatch(point)
     }
 
     /// Decodes many latent points at once (`points.count / latentDim` of them): row r of the result holds
-    /// the `inputSize` pixel probabilities of point r. Large batches are split over two threads, each
-    /// decoding its points into an array of its own (the decoder is an immutable snapshot, `Sendable`).
-    public func decodeBatch(_ points: [Float]) -> [Float] {
-        let l = configuration.latentDim
-        precondition(points.count % l == 0, "points must have \(l) coordinates each")
-        let count = points.count / l
-        guard count >= Self.parallelDecodeThreshold else { return Self.decode(points, 0 ..< count, with: decoder, l, configuration.inputSize) }
-        let (decoder, n) = (decoder, configuration.inputSize)
-        return Parallel.mapChunks(count: count, chunks: 2) { range in Self.decode(points, range, with: decoder, l, n) }
-            .flatMap { $0 }
-    }
-
-    /// Points `range` of `points` (`l` coordinates each) decoded to `range.count * n` pixel probabilities.
-    private static func decode(_ points: [Float], _ range: Range<Int>, with decoder: any PointDecoder, _ l: Int, _ n: Int) -> [Float] {
-        var pixels = [Float](repeating: 0, count: range.count * n)
-        pixels.withUnsafeMutableBufferPointer { out in
-            points.withUnsafeBufferPointer { input in
-                guard let source = input.baseAddress, let target = out.baseAddress else { return }
-                decoder.decode(source + range.lowerBound * l, count: range.count, into: target)
-            }
-        }
-        return pixels
-    }
+    /// the `inputSize` pixel probabilities of point r. Large batches are split over two threads.
+    public func decodeBatch(_ points: [Float]) -> [Float] { batchDecoder.decodeBatch(points) }
 
     /// Latent means of every image in `images`: `[count, latentDim]` row-major.
     public func encodeMeans(_ images: ImageSet, batchSize requested: Int = 512) -> [Float] {
