@@ -50,7 +50,7 @@ struct BenchCommand: ParsableCommand {
         var figures: [(String, Any)] = []
         func report(_ key: String, _ value: Any) {
             figures.append((key, value))
-            if !json { print("\(key) \(Self.format(value))"); fflush(stdout) }
+            if !json { print("\(key) \(Self.format(value))"); fflush(nil) }
         }
         let reference = try torch.map { try TorchReference(python: $0, script: torchScript) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-explorer-bench-\(getpid())").path

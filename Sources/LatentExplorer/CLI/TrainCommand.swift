@@ -80,7 +80,7 @@ struct TrainCommand: ParsableCommand {
             control.stop()
         }
         interruption.install()
-        fflush(stdout)   // the lines above reach a piped log now, not at the end of the first epoch
+        fflush(nil)   // (every output stream) the lines above reach a piped log now, not at the end of the first epoch
         // This thread trains (the model stays here, to be saved); the events print on a thread of their own.
         let printing = JoinableThread(name: "progress", stackSize: ProgressPrinter.threadStackSize) {
             let printer = ProgressPrinter()
