@@ -116,13 +116,21 @@ public final class ComputePool: @unchecked Sendable {
         while true {
             wait { self.generation.load(ordering: .acquiring) != seen }
             seen = generation.load(ordering: .acquiring)
-            job?(index)
+            runJob(index)
             if unfinished.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 {
                 condition.lock()
                 condition.broadcast()
                 condition.unlock()
             }
         }
+    }
+
+    /// Calls the region's body. A function of its own, kept out of line, so that this thread's
+    /// reference to the body is released before it reports the part done: `run` checks (through
+    /// `withoutActuallyEscaping`) that nothing holds the body once the region has ended.
+    @inline(never)
+    private func runJob(_ index: Int) {
+        job?(index)
     }
 
     /// Spins on `ready` for up to `spinDuration`, then sleeps on the condition until it holds. Every
