@@ -6,7 +6,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a VAE and save its weights (safetensors).",
-        discussion: "Training runs on a background thread; this command prints its progress like Keras' fit. The weights kept are those of the epoch with the best loss on a validation part held out of the training split (stratified by class); the test split only scores the result.")
+        discussion: "This command prints training progress like Keras' fit, from a thread of its own while it trains. The weights kept are those of the epoch with the best loss on a validation part held out of the training split (stratified by class); the test split only scores the result.")
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var modelOptions: ModelOptions
