@@ -51,14 +51,18 @@ let package = Package(
         // The explorer's state, key handling and rendering into a cell grid: plain Swift, no curses.
         .target(name: "ExplorerCore", dependencies: ["Support", "LetterData", "VAE", "Pictures"]),
 
-        // `latent-explorer`: the ncurses front end and the headless subcommands.
+        // The one file that talks to ncurses. Swift 5 language mode, alone in the package: ncurses'
+        // state is mutable C globals (stdscr, cur_term, COLORS) that Swift 6 rejects.
+        .target(name: "CursesScreen", dependencies: ["CNcursesw", "ExplorerCore"],
+                swiftSettings: [.swiftLanguageMode(.v5)]),
+
+        // `latent-explorer`: the explorer's front end and the headless subcommands.
         .executableTarget(
             name: "LatentExplorer",
             dependencies: [
-                "Support", "FileFormats", "LetterData", "VAE", "Pictures", "ExplorerCore", "CNcursesw",
+                "Support", "FileFormats", "LetterData", "VAE", "Pictures", "ExplorerCore", "CursesScreen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v5)]  // ncurses exposes mutable C globals (stdscr, COLS)
+            ]
         ),
 
         // Fixtures/ holds small files written by PyTorch (latent-explorer-torch fixture, python/), read by path.

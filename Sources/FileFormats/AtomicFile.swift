@@ -207,6 +207,7 @@ public enum AtomicFile {
 }
 
 /// Temporary files being written, so that an immediate exit can remove them.
+/// @unchecked Sendable: every access to `paths` is under `lock`.
 private final class PendingFiles: @unchecked Sendable {
     private let lock = NSLock()
     private var paths = Set<String>()
@@ -222,6 +223,8 @@ private final class PendingFiles: @unchecked Sendable {
     }
 }
 
+/// A process-wide sequence number for temporary names.
+/// @unchecked Sendable: every access to `value` is under `lock`.
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0

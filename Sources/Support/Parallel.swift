@@ -20,10 +20,11 @@ public enum Parallel {
 }
 
 /// One slot per chunk; each is written by exactly one thread, and read after all have finished.
-private final class ResultSlots<T>: @unchecked Sendable {
+/// @unchecked Sendable: every access to `slots` is under `lock`.
+private final class ResultSlots<T: Sendable>: @unchecked Sendable {
     private var slots: [T?]
     private let lock = NSLock()
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: T) { lock.lock(); slots[index] = value; lock.unlock() }
-    var values: [T] { slots.compactMap { $0 } }
+    func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
+    var values: [T] { lock.withLock { slots.compactMap { $0 } } }
 }

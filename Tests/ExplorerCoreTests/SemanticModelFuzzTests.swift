@@ -210,7 +210,7 @@ final class SemanticModelFuzzTests: XCTestCase {
     /// One training batch forward and backward, a score and a kNN vote; whether a score was non-finite.
     private func exerciseTrainingAndScores(_ model: VAEModel, test: ImageSet, reference: ImageSet, _ random: inout SeededGenerator) -> Bool {
         let batch = uniform(&random, 1 ... 8)
-        let step = TrainingStep(model: model, batchCapacity: batch)
+        let step = TrainingStep(model: model, batchCapacity: batch, pool: .default)
         step.loadBatch(test, indices: Array(0 ..< batch)[...])
         var generator = SeededGenerator(seed: random.next())
         let loss = step.forward(using: &generator, computeGradients: true)

@@ -45,6 +45,7 @@ final class TrainCommandTests: XCTestCase {
     // MARK: running the binary
 
     /// A running `latent-explorer` whose output is collected as it arrives.
+    /// @unchecked Sendable: every access to `out` and `err` is under `lock` (`Process` guards its own state).
     private final class Run: @unchecked Sendable {
         let process = Process()
         private let lock = NSLock()

@@ -6,7 +6,7 @@ final class AdamTests: XCTestCase {
     func testTwoStepsMatchTheFormula() {
         let p = Parameter(name: "w", shape: [3])
         p.value.assign([0.5, -1, 2])
-        let adam = Adam(parameters: [p], learningRate: 0.1)
+        let adam = Adam(parameters: [p], learningRate: 0.1, pool: .default)
         var expected = [0.5, -1.0, 2.0], m = [0.0, 0, 0], v = [0.0, 0, 0]
         for (t, gradient) in [[0.3, -2.0, 0.0], [1.0, 0.5, -4.0]].enumerated() {
             p.gradient.assign(gradient.map(Float.init))
@@ -26,7 +26,7 @@ final class AdamTests: XCTestCase {
     func testOddSizedParameterIsFullyUpdated() {
         let p = Parameter(name: "w", shape: [37])
         p.gradient.assign([Float](repeating: 1, count: 37))
-        Adam(parameters: [p], learningRate: 0.01).update()
+        Adam(parameters: [p], learningRate: 0.01, pool: .default).update()
         for value in p.value.values { XCTAssertEqual(value, -0.01, accuracy: 1e-6) }
     }
 }

@@ -194,7 +194,8 @@ final class AtomicFileTests: XCTestCase {
 }
 
 /// A value shared with a `@Sendable` closure in a test.
-final class LockedBox<Value>: @unchecked Sendable {
+/// @unchecked Sendable: every access to `stored` is under `lock`.
+final class LockedBox<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: Value
     init(_ value: Value) { stored = value }

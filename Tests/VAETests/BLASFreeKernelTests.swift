@@ -55,7 +55,7 @@ final class BLASFreeKernelTests: XCTestCase {
                 for rows in [1, 3, 4, 9] {
                     let x = Matrix(rows: rows, columns: inputSize, values: randomValues(rows * inputSize, &g))
                     let y = Matrix(rows: rows, columns: outputSize)
-                    layer.forward(x, into: y)
+                    layer.forward(x, into: y, pool: .default)
                     var output = [Float](repeating: .nan, count: rows * outputSize)
                     layer.inferenceForward(x.storage, count: rows, into: &output)
                     for i in 0 ..< output.count {

@@ -103,14 +103,14 @@ final class ConvolutionGradientTests: XCTestCase {
             let workspace = LayerWorkspace(threads: threads,
                                            floatsPerThread: max(conv.scratchPerThread, transposed.scratchPerThread))
             let h = Matrix(rows: batch, columns: conv.outputSize), y = Matrix(rows: batch, columns: transposed.outputSize)
-            conv.forward(x, into: h, workspace: workspace)
-            transposed.forward(h, into: y, workspace: workspace)
+            conv.forward(x, into: h, workspace: workspace, pool: .default)
+            transposed.forward(h, into: y, workspace: workspace, pool: .default)
             let dy = Matrix(rows: batch, columns: y.columns, values: r2.values)
             let dh = Matrix(rows: batch, columns: h.columns, values: r1.values)   // accumulated onto
             let dx = Matrix(rows: batch, columns: x.columns)
             transposed.backward(input: h, output: y, outputGradient: dy, inputGradient: dh,
-                                accumulateInputGradient: true, workspace: workspace)
-            conv.backward(input: x, output: h, outputGradient: dh, inputGradient: dx, workspace: workspace)
+                                accumulateInputGradient: true, workspace: workspace, pool: .default)
+            conv.backward(input: x, output: h, outputGradient: dh, inputGradient: dx, workspace: workspace, pool: .default)
             return [h.values, y.values, dh.values, dx.values] + (conv.parameters + transposed.parameters).map(\.gradient.values)
         }
         let one = run(threads: 1), three = run(threads: 3)
@@ -135,10 +135,10 @@ final class ConvolutionGradientTests: XCTestCase {
                 let workspace = layer.makeWorkspace(threads: 2)
                 checkGradients("conv2d \(c)->\(f) side \(s) k\(k) s\(stride) p\(padding) \(activation)",
                                parameters: layer.parameters, x: x, y: y, relu: activation == .relu, seed: UInt64(index),
-                               forward: { layer.forward(x, into: y, workspace: workspace) },
+                               forward: { layer.forward(x, into: y, workspace: workspace, pool: .default) },
                                backward: { dy, dx, accumulate in
                                    layer.backward(input: x, output: y, outputGradient: dy, inputGradient: dx,
-                                                  accumulateInputGradient: accumulate, workspace: workspace)
+                                                  accumulateInputGradient: accumulate, workspace: workspace, pool: .default)
                                })
             }
         }
@@ -159,10 +159,10 @@ final class ConvolutionGradientTests: XCTestCase {
                 let workspace = layer.makeWorkspace(threads: 2)
                 checkGradients("conv-transpose2d \(c)->\(f) side \(s) k\(k) s\(stride) p\(padding) op\(outputPadding) \(activation)",
                                parameters: layer.parameters, x: x, y: y, relu: activation == .relu, seed: UInt64(index),
-                               forward: { layer.forward(x, into: y, workspace: workspace) },
+                               forward: { layer.forward(x, into: y, workspace: workspace, pool: .default) },
                                backward: { dy, dx, accumulate in
                                    layer.backward(input: x, output: y, outputGradient: dy, inputGradient: dx,
-                                                  accumulateInputGradient: accumulate, workspace: workspace)
+                                                  accumulateInputGradient: accumulate, workspace: workspace, pool: .default)
                                })
             }
         }

@@ -62,7 +62,7 @@ final class ConvolutionReferenceTests: XCTestCase {
 
                 let x = inputMatrix(values, columns: layer.inputSize)
                 let y = Matrix(rows: Self.batch + Self.spareRows, columns: layer.outputSize)
-                layer.forward(x, into: y, workspace: layer.makeWorkspace())
+                layer.forward(x, into: y, workspace: layer.makeWorkspace(threads: ComputePool.default.threadCount), pool: .default)
                 XCTAssertEqual(y.rows, Self.batch)
                 assertMatches(y.values, expected, "\(what), training path")
 
@@ -89,7 +89,7 @@ final class ConvolutionReferenceTests: XCTestCase {
                 let x = inputMatrix(values, columns: layer.inputSize)
                 let y = Matrix(rows: Self.batch + Self.spareRows, columns: layer.outputSize)
                 y.fill(.nan)   // every output must be written, bias-only border pixels too
-                layer.forward(x, into: y, workspace: layer.makeWorkspace())
+                layer.forward(x, into: y, workspace: layer.makeWorkspace(threads: ComputePool.default.threadCount), pool: .default)
                 assertMatches(y.values, expected, "\(what), training path")
 
                 var scratch = [Float](repeating: .nan, count: layer.inferenceScratchCount)
@@ -120,16 +120,16 @@ final class ConvolutionReferenceTests: XCTestCase {
         var layers: [Layer] = []
         for layer in convolutions {
             layer.initialize(using: &g)
-            let workspace = layer.makeWorkspace()
+            let workspace = layer.makeWorkspace(threads: ComputePool.default.threadCount)
             layers.append(("conv2d \(layer.inputChannels)->\(layer.outputChannels)", layer.inputSize, layer.outputSize,
-                           layer.inferenceScratchCount, { layer.forward($0, into: $1, workspace: workspace) },
+                           layer.inferenceScratchCount, { layer.forward($0, into: $1, workspace: workspace, pool: .default) },
                            { layer.inferenceForward($0, count: images, into: $1, scratch: $2) }))
         }
         for layer in transposed {
             layer.initialize(using: &g)
-            let workspace = layer.makeWorkspace()
+            let workspace = layer.makeWorkspace(threads: ComputePool.default.threadCount)
             layers.append(("conv-transpose2d \(layer.inputChannels)->\(layer.outputChannels)", layer.inputSize, layer.outputSize,
-                           layer.inferenceScratchCount, { layer.forward($0, into: $1, workspace: workspace) },
+                           layer.inferenceScratchCount, { layer.forward($0, into: $1, workspace: workspace, pool: .default) },
                            { layer.inferenceForward($0, count: images, into: $1, scratch: $2) }))
         }
         for layer in layers {
@@ -185,21 +185,19 @@ final class ConvolutionReferenceTests: XCTestCase {
         }
     }
 
-    /// Two threads run the BLAS-free path on one layer at once, each with its own scratch.
+    /// Two threads run the BLAS-free path (the transposed convolutions' `inferenceForward`, inside the
+    /// conv model's point decoder, a `Sendable` snapshot) at once, each with its own scratch.
     func testInferenceOnTwoThreadsAtOnceGivesTheSameResult() {
         var g = SeededGenerator(seed: 31)
-        let layer = ConvTranspose2D(name: "t1", inputChannels: 64, outputChannels: 32, inputSide: 7, kernelSize: 3,
-                                    stride: 2, padding: 1, outputPadding: 1, activation: .relu)
-        layer.initialize(using: &g)
-        let images = 6
-        let values = randomValues(images * layer.inputSize, &g)
-        var expected = [Float](repeating: 0, count: images * layer.outputSize)
-        var scratch = [Float](repeating: 0, count: layer.inferenceScratchCount)
-        layer.inferenceForward(values, count: images, into: &expected, scratch: &scratch)
+        let model = VAEModel(configuration: ModelConfiguration.conv(), seed: 31)
+        let decoder = model.network.makePointDecoder()
+        let (points, l, n) = (6, model.latentDim, model.configuration.inputSize)
+        let values = randomValues(points * l, &g)
+        var expected = [Float](repeating: 0, count: points * n)
+        decoder.decode(values, count: points, into: &expected)
         let results = Parallel.mapChunks(count: 2, chunks: 2) { _ -> [Float] in
-            var output = [Float](repeating: 0, count: images * layer.outputSize)
-            var own = [Float](repeating: 0, count: layer.inferenceScratchCount)
-            for _ in 0 ..< 20 { layer.inferenceForward(values, count: images, into: &output, scratch: &own) }
+            var output = [Float](repeating: 0, count: points * n)
+            for _ in 0 ..< 20 { decoder.decode(values, count: points, into: &output) }
             return output
         }
         XCTAssertEqual(results.count, 2)

@@ -14,13 +14,13 @@ final class DenseGradientTests: XCTestCase {
             let r = GradientCheck.randomMatrix(3, 4, &g)
             let y = Matrix(rows: 3, columns: 4)
             func loss() -> Float {
-                layer.forward(x, into: y)
+                layer.forward(x, into: y, pool: .default)
                 return zip(y.values, r.values).reduce(0) { $0 + $1.0 * $1.1 }
             }
             _ = loss()
             let dy = Matrix(rows: 3, columns: 4, values: r.values)
             let dx = Matrix(rows: 3, columns: 5)
-            layer.backward(input: x, output: y, outputGradient: dy, inputGradient: dx)
+            layer.backward(input: x, output: y, outputGradient: dy, inputGradient: dx, pool: .default)
             for p in layer.parameters {
                 GradientCheck.check(p.value, analytic: p.gradient.values, step: 1e-3, "\(activation) \(p.name)", loss: loss)
             }

@@ -35,7 +35,7 @@ enum GradientCheck {
     static func checkVAELoss(_ configuration: ModelConfiguration, objective: VAEObjective = .elbo, batch: Int = 3,
                              seed: UInt64 = 3, file: StaticString = #filePath, line: UInt = #line) -> Int {
         let model = VAEModel(configuration: configuration, seed: seed)
-        let step = TrainingStep(model: model, batchCapacity: batch, objective: objective)
+        let step = TrainingStep(model: model, batchCapacity: batch, objective: objective, pool: .default)
         var g = SeededGenerator(seed: seed + 8)
         let (n, l) = (configuration.inputSize, configuration.latentDim)
         step.input.assign((0 ..< batch * n).map { _ in g.nextUniform() })

@@ -24,13 +24,13 @@ final class ImportanceWeightsTests: XCTestCase {
         let dz = (upper - lower) / Double(points - 1)
         let z = Matrix(rows: points, columns: 1, values: (0 ..< points).map { Float(lower + Double($0) * dz) })
         let logits = Matrix(rows: points, columns: configuration.inputSize)
-        model.network.makeBatchPass(batchCapacity: points).decode(z, logits: logits)
+        model.network.makeBatchPass(batchCapacity: points, pool: .default).decode(z, logits: logits)
         return inputs.map { x in
             let targets = Matrix(rows: 1, columns: x.count, values: x)
             let terms = (0 ..< points).map { i -> Double in
                 let row = Matrix(rows: 1, columns: x.count, values: Array(logits.values[i * x.count ..< (i + 1) * x.count]))
                 let zi = Double(z.storage[i])
-                return -VAELoss.reconstruction(logits: row, targets: targets, gradient: nil, scale: 1)
+                return -VAELoss.reconstruction(logits: row, targets: targets, gradient: nil, scale: 1, pool: .default)
                     - 0.5 * zi * zi - 0.5 * log(2 * Double.pi)
             }
             return TrainingStep.logMeanExp(terms) + log(Double(points)) + log(dz)
@@ -42,7 +42,7 @@ final class ImportanceWeightsTests: XCTestCase {
         var g = SeededGenerator(seed: 5)
         let inputs = (0 ..< 3).map { _ in (0 ..< configuration.inputSize).map { _ in g.nextUniform() } }
         let exact = quadrature(model, inputs)
-        let step = TrainingStep(model: model, batchCapacity: inputs.count)
+        let step = TrainingStep(model: model, batchCapacity: inputs.count, pool: .default)
         step.input.assign(inputs.flatMap { $0 })
         let bound = step.importanceWeightedBounds(samples: 20_000, using: &g)
         for (estimate, truth) in zip(bound, exact) {

@@ -45,11 +45,11 @@ final class InferenceTests: XCTestCase {
         let model = VAEModel(configuration: configuration, seed: seed)
         let inference = Inference(model: model)
         let (n, l) = (configuration.inputSize, configuration.latentDim)
-        let count = Inference.parallelDecodeThreshold + 3
+        let count = BatchDecoder.parallelThreshold + 3
         var g = SeededGenerator(seed: seed + 1)
         let points = (0 ..< count * l).map { _ in g.nextGaussian() * 2 }
 
-        let pass = model.network.makeBatchPass(batchCapacity: count)
+        let pass = model.network.makeBatchPass(batchCapacity: count, pool: .default)
         let z = Matrix(rows: count, columns: l, values: points)
         let logits = Matrix(rows: count, columns: n)
         pass.decode(z, logits: logits)
@@ -77,7 +77,7 @@ final class InferenceTests: XCTestCase {
         let model = VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16, latentDim: 3), seed: 4)
         let images = ImageSet(pixels: (0 ..< 3 * 784).map { UInt8(($0 * 7) % 256) }, labels: [1, 2, 3])
         let codes = Inference(model: model).encodeMeans(images, batchSize: 2)
-        let step = TrainingStep(model: model, batchCapacity: 3)
+        let step = TrainingStep(model: model, batchCapacity: 3, pool: .default)
         step.loadBatch(images, indices: [0, 1, 2])
         var g = SeededGenerator(seed: 0)
         step.forward(using: &g)

@@ -57,7 +57,7 @@ final class PyTorchEquivalenceTests: XCTestCase {
 
         let x = try XCTUnwrap(tensors["batch.x"]), noise = try XCTUnwrap(tensors["batch.noise"])
         let batch = x.shape[0]
-        let step = TrainingStep(model: model, batchCapacity: batch)
+        let step = TrainingStep(model: model, batchCapacity: batch, pool: .default)
         step.input.rows = batch
         step.input.assign(x.values)
         step.noise.rows = batch
@@ -72,7 +72,7 @@ final class PyTorchEquivalenceTests: XCTestCase {
         }
 
         let learningRate = Float(try number(metadata, "learning_rate"))
-        Adam(parameters: model.parameters, learningRate: learningRate).update()
+        Adam(parameters: model.parameters, learningRate: learningRate, pool: .default).update()
         let after = prefixed("after.")
         for parameter in model.parameters {
             assertClose(parameter.value.values, try XCTUnwrap(after[parameter.name]), "\(parameter.name) after one Adam step")

@@ -25,7 +25,7 @@ final class PyTorchInteropTests: XCTestCase {
         let (n, l) = (expected.inputSize, expected.latentDim)
 
         let x = try floats(metadata, "fixture_x")
-        let step = TrainingStep(model: model, batchCapacity: x.count / n)
+        let step = TrainingStep(model: model, batchCapacity: x.count / n, pool: .default)
         step.input.rows = x.count / n
         step.input.assign(x)
         step.encodeMeans()

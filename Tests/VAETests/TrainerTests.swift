@@ -93,10 +93,11 @@ final class TrainerTests: XCTestCase {
         let probes = dataset.test.prefix(30)
         let trainer = Trainer(model: VAEModel(configuration: small, seed: 1), dataset: dataset,
                               configuration: TrainingConfiguration(epochs: 2, batchSize: 64, snapshotInterval: 0), codeImages: probes)
-        trainer.start()
+        let channel = trainer.channel
+        let thread = Trainer.start(trainer)
         var snapshots: [ModelSnapshot] = []
-        while let event = trainer.channel.next() { if case .snapshot(let s) = event { snapshots.append(s) } }
-        trainer.waitUntilFinished()
+        while let event = channel.next() { if case .snapshot(let s) = event { snapshots.append(s) } }
+        thread.join()
         XCTAssertFalse(snapshots.isEmpty)
         for snapshot in snapshots {
             let codes = try XCTUnwrap(snapshot.codes, "epoch \(snapshot.epoch)")
@@ -113,12 +114,11 @@ final class TrainerTests: XCTestCase {
                                                   validationFraction: 0, seed: 3, snapshotInterval: 0)
         let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
         var lastSnapshot: ModelSnapshot?
-        trainer.start()
+        trainer.run()   // on this thread: the model stays here; the channel keeps the events (and the newest snapshot)
         while let event = trainer.channel.next() {
             if case .snapshot(let s) = event { lastSnapshot = s }
             if case .epochFinished(let summary) = event { XCTAssertNil(summary.validation) }
         }
-        trainer.waitUntilFinished()
         XCTAssertEqual(lastSnapshot?.epoch, 3)
         XCTAssertEqual(lastSnapshot?.tensors, model.tensors(), "the model keeps the last epoch's weights")
     }
@@ -149,13 +149,14 @@ final class TrainerTests: XCTestCase {
         let model = VAEModel(configuration: small, seed: 1)
         let trainer = Trainer(model: model, dataset: dataset,
                               configuration: TrainingConfiguration(epochs: 1_000, batchSize: 16, snapshotInterval: 0.01))
-        trainer.control.pause()
-        trainer.start()
+        let (channel, control) = (trainer.channel, trainer.control)
+        control.pause()
+        let thread = Trainer.start(trainer)
         var seen: [String] = []
         func waitFor(_ name: String) {
             let deadline = Date().addingTimeInterval(20)
             while Date() < deadline {
-                for event in trainer.channel.poll() {
+                for event in channel.poll() {
                     switch event {
                     case .paused: seen.append("paused")
                     case .resumed: seen.append("resumed")
@@ -170,12 +171,12 @@ final class TrainerTests: XCTestCase {
             XCTFail("no \(name) event; saw \(seen)")
         }
         waitFor("paused")
-        trainer.control.resume()
+        control.resume()
         waitFor("resumed")
         waitFor("snapshot")
-        trainer.control.stop()
+        control.stop()
         waitFor("finished")
-        trainer.waitUntilFinished()
+        thread.join()
         XCTAssertTrue(seen.contains("finished stoppedByUser"), "\(seen)")
     }
 

@@ -7,7 +7,7 @@ final class VAELossTests: XCTestCase {
         let logits = Matrix(rows: 1, columns: 4, values: [-200, 200, -1e30, 1e30])
         let targets = Matrix(rows: 1, columns: 4, values: [1, 0, 1, 0])
         let gradient = Matrix(rows: 1, columns: 4)
-        let loss = VAELoss.reconstruction(logits: logits, targets: targets, gradient: gradient, scale: 1)
+        let loss = VAELoss.reconstruction(logits: logits, targets: targets, gradient: gradient, scale: 1, pool: .default)
         XCTAssertTrue(loss.isFinite)
         XCTAssertEqual(loss, 200 + 200 + 1e30 + 1e30, accuracy: 1e25)
         XCTAssertEqual(gradient.values, [-1, 1, -1, 1])

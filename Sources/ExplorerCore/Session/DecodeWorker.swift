@@ -6,16 +6,19 @@ import VAE
 /// about 50 µs a letter, and a traversal holds dozens of letters.
 ///
 /// Each slot keeps one pending request (a newer one replaces it: only the latest cursor position
-/// matters) and its newest result. The worker has its own `Inference` (they are not thread-safe), made
-/// from the same model; the model's weights are never changed in place (snapshots are new models).
+/// matters) and its newest result. A request carries a `BatchDecoder`, an immutable snapshot of the
+/// weights, so the worker never touches the UI thread's model.
+///
+/// @unchecked Sendable: every access to `pending`, `results`, `running` and `freshResults` is under
+/// `lock`; the other properties are immutable.
 final class DecodeWorker: @unchecked Sendable {
-    struct Request {
+    struct Request: Sendable {
         var points: [Float]
         var version: Int
-        var model: VAEModel
+        var decoder: BatchDecoder
     }
 
-    struct Result {
+    struct Result: Sendable {
         var points: [Float]
         var version: Int
         var pixels: [Float]
@@ -30,8 +33,6 @@ final class DecodeWorker: @unchecked Sendable {
     private var running = false
     private var freshResults = false
     private let queue = DispatchQueue(label: "explorer-decode", qos: .userInitiated)
-    /// Touched only on `queue`.
-    private var inference: Inference?
 
     /// Asks for `request` in `slot`, unless it is already pending.
     func submit(_ request: Request, slot: ModelView.DecodeSlot) {
@@ -77,8 +78,7 @@ final class DecodeWorker: @unchecked Sendable {
                 return (slot, pending.removeValue(forKey: slot)!)
             }
             guard let (slot, request) = next else { return }
-            if inference?.model !== request.model { inference = Inference(model: request.model) }
-            let pixels = request.points.isEmpty ? [] : inference!.decodeBatch(request.points)
+            let pixels = request.points.isEmpty ? [] : request.decoder.decodeBatch(request.points)
             lock.withLock {
                 results[slot] = Result(points: request.points, version: request.version, pixels: pixels)
                 freshResults = true

@@ -131,7 +131,7 @@ public final class ModelView {
         }
         let result = worker.result(slot)
         if let result, result.version == version, result.points == points { return result.pixels }
-        worker.submit(DecodeWorker.Request(points: points, version: version, model: model), slot: slot)
+        worker.submit(DecodeWorker.Request(points: points, version: version, decoder: inference.batchDecoder), slot: slot)
         let wanted = points.count / latentDim * model.configuration.inputSize
         return result.flatMap { $0.pixels.count == wanted ? $0.pixels : nil }
     }

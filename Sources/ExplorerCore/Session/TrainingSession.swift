@@ -1,10 +1,16 @@
 import Foundation
+import Support
 import LetterData
+import Synchronization
 import VAE
 
 /// The explorer's training: prepares the data set and trains a copy of the model on a background
 /// thread, started, paused and resumed with one key. The UI polls; it never waits for training.
-public final class TrainingSession: @unchecked Sendable {
+///
+/// Belongs to the UI thread (not `Sendable`). Each start makes a `TrainingRun` that owns the training
+/// thread; the model copy moves to that thread, and the two sides share only the run's `Sendable`
+/// channel, control and error slot.
+public final class TrainingSession {
     public enum Phase: Equatable, Sendable {
         case idle
         case preparing
@@ -36,32 +42,33 @@ public final class TrainingSession: @unchecked Sendable {
     public private(set) var status: Status
     private let loadData: @Sendable () throws -> LabelledDataset
     private let configuration: TrainingConfiguration
-    private let lock = NSLock()
-    private var trainer: Trainer?
-    private var preparationError: String?
-    private var cancelled = false
-    /// The newest β asked for, for a trainer made after the request (while the data is prepared).
-    private var pendingKLWeight: Double?
-    /// The newest run's thread (nil before the first `t`). Each run owns its end signal, so an older
-    /// thread that ends late can never report the end of a newer one.
+    /// The newest run (nil before the first `t`). A new run joins the one before it first, so at most
+    /// one training thread of this session is alive, and `stopAndWait` joins the only one there is.
     private var run: TrainingRun?
+    /// Whether the newest run's events announced the end (its thread may still be finishing).
+    private var runFinished = false
 
     /// Images whose codes the trainer sends with its snapshots (the explorer's test and reference letters).
     private let codeImages: ImageSet?
+    /// The threads training splits its work over.
+    private let pool: ComputePool
 
     /// `loadData` runs on the training thread (generating or loading a large set takes a moment).
-    /// Snapshots carry the latent means of `codeImages`, encoded on the training thread.
+    /// Snapshots carry the latent means of `codeImages`, encoded on the training thread. Training runs
+    /// on `pool` (`ComputePool.default` unless the caller chose a thread count).
     public init(dataName: String, configuration: TrainingConfiguration, codeImages: ImageSet? = nil,
-                loadData: @escaping @Sendable () throws -> LabelledDataset) {
+                pool: ComputePool = .default, loadData: @escaping @Sendable () throws -> LabelledDataset) {
         status = Status(dataName: dataName, klWeight: configuration.objective.klWeight)
         self.configuration = configuration
         self.codeImages = codeImages
+        self.pool = pool
         self.loadData = loadData
     }
 
     /// A session on the same data and code images with another configuration: a compared model's.
     public func sibling(configuration: TrainingConfiguration) -> TrainingSession {
-        TrainingSession(dataName: status.dataName, configuration: configuration, codeImages: codeImages, loadData: loadData)
+        TrainingSession(dataName: status.dataName, configuration: configuration, codeImages: codeImages, pool: pool,
+                        loadData: loadData)
     }
 
     /// `t`: starts training a copy of `model` the first time, then pauses and resumes.
@@ -70,9 +77,9 @@ public final class TrainingSession: @unchecked Sendable {
         case .idle, .finished:
             start(model.copy())
         case .running:
-            currentTrainer()?.control.pause()
+            run?.control.pause()
         case .paused:
-            currentTrainer()?.control.resume()
+            run?.control.resume()
         case .preparing:
             break
         }
@@ -83,12 +90,9 @@ public final class TrainingSession: @unchecked Sendable {
     /// its thread pool would deadlock with it. The trainer checks for a stop between mini-batches, so
     /// this takes milliseconds; a run still preparing its data is cancelled before it trains.
     public func stopAndWait(timeout: Double = 10) {
-        let run = lock.withLock { () -> TrainingRun? in
-            cancelled = true
-            trainer?.control.stop()
-            return self.run
-        }
-        run?.waitForEnd(timeout: timeout)
+        guard let run else { return }
+        run.control.stop()
+        run.thread.join(timeout: timeout)   // the run stays, joined, so that `poll` still drains its last events
     }
 
     /// Training threads started and not yet ended, in this process: 0 once every `stopAndWait` returned.
@@ -107,10 +111,7 @@ public final class TrainingSession: @unchecked Sendable {
         if beta < Self.smallestNonzeroKLWeight { beta = 0 }
         beta = min(max(beta, VAEObjective.klWeightRange.lowerBound), VAEObjective.klWeightRange.upperBound)
         status.klWeight = beta
-        lock.withLock {
-            pendingKLWeight = beta
-            trainer?.control.setKLWeight(beta)
-        }
+        if !runFinished { run?.control.setKLWeight(beta) }
         return beta
     }
 
@@ -121,41 +122,20 @@ public final class TrainingSession: @unchecked Sendable {
         }
     }
 
-    private func start(_ model: VAEModel) {
+    /// Joins the previous run (its thread has sent its last event, or is told to stop) and starts a
+    /// new one on `model`, which moves to the run's thread.
+    private func start(_ model: sending VAEModel) {
+        if let previous = run {
+            previous.control.stop()
+            previous.thread.join()
+        }
         status = Status(dataName: status.dataName, klWeight: status.klWeight)
         status.phase = .preparing
         var chosen = configuration
         chosen.objective.klWeight = status.klWeight
-        let configuration = chosen
-        let loadData = loadData
-        let codeImages = codeImages
-        let run = TrainingRun()
-        lock.withLock {
-            cancelled = false
-            self.run = run
-        }
-        let thread = Thread { [self] in
-            defer { run.end() }
-            Self.becomeBackgroundThread()
-            do {
-                let dataset = try loadData()
-                let trainer = Trainer(model: model, dataset: dataset, configuration: configuration, codeImages: codeImages)
-                let proceed = lock.withLock { () -> Bool in
-                    self.trainer = trainer
-                    if let beta = pendingKLWeight { trainer.control.setKLWeight(beta) }
-                    return !cancelled
-                }
-                if proceed { trainer.run() }
-            } catch {
-                lock.withLock { preparationError = "\(error)" }
-            }
-        }
-        thread.name = "explorer-training"
-        thread.stackSize = 8 << 20
-        thread.start()
+        run = TrainingRun(model: model, configuration: chosen, codeImages: codeImages, pool: pool, loadData: loadData)
+        runFinished = false
     }
-
-    private func currentTrainer() -> Trainer? { lock.withLock { trainer } }
 
     /// The nice value of the training thread: the explorer's own drawing comes first. On the 2-core
     /// machine, with a conv model training, this halved the median and p95 frame times (1.5-1.7 and
@@ -166,28 +146,20 @@ public final class TrainingSession: @unchecked Sendable {
     /// The name the kernel shows for the training thread (`top -H`, /proc; at most 15 characters).
     public static let threadName = "explorer-train"
 
-    /// Names the calling thread for the kernel (through /proc: Swift does not see glibc's
-    /// `pthread_setname_np`) and lowers its priority. On Linux the nice value belongs to a thread, and
-    /// `who` 0 is the calling one.
-    private static func becomeBackgroundThread() {
-        try? threadName.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, trainingNiceness)
-    }
-
     /// Drains the training events: updates the status and returns the newest weight snapshot, if any.
     public func poll() -> ModelSnapshot? {
-        if let error = lock.withLock({ preparationError }) {
-            lock.withLock { preparationError = nil }
+        guard let run, !runFinished else { return nil }
+        if let error = run.takePreparationError() {
+            runFinished = true
             status.phase = .finished("could not load the training data: \(error)")
             return nil
         }
-        guard let trainer = currentTrainer() else { return nil }
         var snapshot: ModelSnapshot?
-        for event in trainer.channel.poll() {
+        for event in run.channel.poll() {
             switch event {
             case .started(let plan):
                 status.plan = plan
-                status.phase = trainer.control.isPaused ? .paused : .running
+                status.phase = run.control.isPaused ? .paused : .running
             case .progress(let progress):
                 status.progress = progress
                 status.lossCurve.append(progress.runningLoss)
@@ -201,7 +173,7 @@ public final class TrainingSession: @unchecked Sendable {
             case .resumed:
                 status.phase = .running
             case .finished(let outcome):
-                lock.withLock { self.trainer = nil }
+                runFinished = true
                 status.phase = .finished(Self.describe(outcome))
             }
         }
@@ -223,27 +195,55 @@ public final class TrainingSession: @unchecked Sendable {
     }
 }
 
-/// One training thread's life, from `start` to the end of its closure: the session waits on the run it
-/// started, never on a flag that an earlier run's thread could still clear.
-/// `@unchecked Sendable`: `ended` is a semaphore, and `liveCount` is guarded by `liveLock`.
-private final class TrainingRun: @unchecked Sendable {
-    private let ended = DispatchSemaphore(value: 0)
-    private static let liveLock = NSLock()
-    nonisolated(unsafe) private static var live = 0
+/// One training run: its thread, from `start` to the end of its closure, and what the UI shares with
+/// it. The session waits on the run it started, never on a flag an earlier run's thread could still
+/// clear; a run ends when its thread is joined. Not `Sendable`: it stays on the UI thread, and its
+/// thread gets only the `Sendable` parts (`channel`, `control`, `preparationError`).
+private final class TrainingRun {
+    let channel = TrainingChannel()
+    let control = TrainingControl()
+    private let preparationError = PreparationError()
+    let thread: JoinableThread
 
-    init() { Self.liveLock.withLock { Self.live += 1 } }
+    /// Training threads started and not yet at the end of their closure, in this process.
+    static let live = Atomic<Int>(0)
+    static var liveCount: Int { live.load(ordering: .sequentiallyConsistent) }
 
-    static var liveCount: Int { liveLock.withLock { live } }
-
-    /// Called once, last thing on the run's thread.
-    func end() {
-        Self.liveLock.withLock { Self.live -= 1 }
-        ended.signal()
+    /// Starts the thread: it loads the data, then trains `model` (which moves to it) unless a stop came
+    /// first (then the trainer sees the stop before its first batch).
+    init(model: sending VAEModel, configuration: TrainingConfiguration, codeImages: ImageSet?, pool: ComputePool,
+         loadData: @escaping @Sendable () throws -> LabelledDataset) {
+        Self.live.add(1, ordering: .sequentiallyConsistent)
+        thread = Self.launch(model: model, configuration: configuration, codeImages: codeImages, pool: pool, loadData: loadData,
+                             channel: channel, control: control, preparationError: preparationError)
     }
 
-    /// Waits at most `timeout` seconds for the end; the signal is given back, so every later wait
-    /// returns at once too.
-    func waitForEnd(timeout: Double) {
-        if ended.wait(timeout: .now() + timeout) == .success { ended.signal() }
+    private static func launch(model: sending VAEModel, configuration: TrainingConfiguration, codeImages: ImageSet?, pool: ComputePool,
+                               loadData: @escaping @Sendable () throws -> LabelledDataset, channel: TrainingChannel,
+                               control: TrainingControl, preparationError: PreparationError) -> JoinableThread {
+        JoinableThread(name: TrainingSession.threadName, stackSize: Trainer.stackSize,
+                       niceness: TrainingSession.trainingNiceness) {
+            defer { Self.live.subtract(1, ordering: .sequentiallyConsistent) }
+            do {
+                let dataset = try loadData()
+                guard !control.isStopped else { return }   // stopped while the data loaded: no training
+                Trainer(model: model, dataset: dataset, configuration: configuration, codeImages: codeImages,
+                        channel: channel, control: control, pool: pool).run()
+            } catch {
+                preparationError.set("\(error)")
+            }
+        }
     }
+
+    /// The error that stopped the data from loading, once.
+    func takePreparationError() -> String? { preparationError.take() }
+}
+
+/// A message from a run's thread to the UI thread.
+/// @unchecked Sendable: every access to `message` is under `lock`.
+private final class PreparationError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var message: String?
+    func set(_ text: String) { lock.withLock { message = text } }
+    func take() -> String? { lock.withLock { defer { message = nil }; return message } }
 }

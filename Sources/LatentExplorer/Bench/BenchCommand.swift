@@ -79,11 +79,11 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputePool.shared = ComputePool(threadCount: threads)
+        let pool = ComputePool(threadCount: threads)
         var figures: [(String, Any)] = []
         func report(_ key: String, _ value: Any) {
             figures.append((key, value))
-            if !json { print("\(key) \(Self.format(value))"); fflush(stdout) }
+            if !json { print("\(key) \(Self.format(value))"); fflush(nil) }
         }
         let reference = try torch.map { try TorchReference(python: $0, script: torchScript ?? "") }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-explorer-bench-\(getpid())").path
@@ -103,7 +103,7 @@ struct BenchCommand: ParsableCommand {
 
         var peak: Double?
         if wants("peak") {
-            peak = StatusLine.run("Measuring the machine's sgemm peak…") { BLAS.squareSgemmGFLOPS() }
+            peak = StatusLine.run("Measuring the machine's sgemm peak…") { BLAS.squareSgemmGFLOPS(pool: pool) }
             report("sgemm_peak_gflops", peak!)
         }
         let models = Architectures.all.map { architecture in
@@ -118,7 +118,7 @@ struct BenchCommand: ParsableCommand {
             for run in 1 ... `repeat` {
                 let of = `repeat` > 1 ? ", run \(run) of \(`repeat`)" : ""
                 let timed = StatusLine.run("Timing \(model.name) training: a warm-up epoch and \(windows) timed\(of)…") {
-                    Measurements.trainingWindows(configuration, model.images, batchSize: 128, windows: windows)
+                    Measurements.trainingWindows(configuration, model.images, batchSize: 128, windows: windows, pool: pool)
                 }
                 ours += timed
                 runMedians.append(Distribution(timed).median.rounded())
@@ -140,7 +140,7 @@ struct BenchCommand: ParsableCommand {
             if `repeat` > 1 { report(key + "_samples_per_sec_runs", runMedians) }
             if wants("explorer") {
                 let explorer = Distribution(StatusLine.run("Timing \(model.name) training in the explorer's session…") {
-                    Measurements.explorerTrainingWindows(configuration, model.images, batchSize: 128, windows: windows)
+                    Measurements.explorerTrainingWindows(configuration, model.images, batchSize: 128, windows: windows, pool: pool)
                 })
                 report("explorer_" + key + "_samples_per_sec", explorer.median.rounded())
                 report("explorer_" + key + "_to_train_ratio", explorer.median / speed.median)

@@ -25,14 +25,15 @@ enum Measurements {
     }
 
     /// Training speed in windows of one epoch each: the real `Trainer` runs one warm-up epoch, then
-    /// `windows` timed epochs over `train` (no validation pass). Returns samples/s of each window.
+    /// `windows` timed epochs over `train` (no validation pass), on `pool`. Returns samples/s of each window.
     static func trainingWindows(_ configuration: ModelConfiguration, _ train: ImageSet, batchSize: Int,
-                                windows: Int) -> [Double] {
+                                windows: Int, pool: ComputePool) -> [Double] {
         let dataset = LabelledDataset(name: "bench", train: train, test: train.prefix(0), classNames: [:])
         let trainer = Trainer(model: VAEModel(configuration: configuration, seed: 0), dataset: dataset,
                               configuration: TrainingConfiguration(epochs: windows + 1, batchSize: batchSize,
                                                                    validationFraction: 0, snapshotInterval: 0,
-                                                                   progressInterval: 1))
+                                                                   progressInterval: 1),
+                              pool: pool)
         let outcome = trainer.run()
         return outcome.history.dropFirst().map(\.samplesPerSecond)
     }
@@ -91,9 +92,9 @@ enum Measurements {
     /// Training driven the way the explorer drives it, in the same windows as `trainingWindows`: `t`
     /// starts a `TrainingSession` on a copy of the model; every 50 ms (the explorer's key-read timeout
     /// while training) the session is polled, a snapshot with its codes is taken into the view, and a
-    /// 120x40 frame is rendered. Returns samples/s of each timed epoch.
+    /// 120x40 frame is rendered. Training runs on `pool`. Returns samples/s of each timed epoch.
     static func explorerTrainingWindows(_ configuration: ModelConfiguration, _ train: ImageSet, batchSize: Int,
-                                        windows: Int) -> [Double] {
+                                        windows: Int, pool: ComputePool) -> [Double] {
         let data = explorerData()
         let view = ModelView(model: VAEModel(configuration: configuration, seed: 0), test: data.test, reference: data.reference,
                              decodesInBackground: true)
@@ -103,7 +104,7 @@ enum Measurements {
         let session = TrainingSession(dataName: "bench",
                                       configuration: TrainingConfiguration(epochs: windows + 1, batchSize: batchSize,
                                                                            validationFraction: 0, snapshotInterval: 1.0),
-                                      codeImages: data.codeImages) { dataset }
+                                      codeImages: data.codeImages, pool: pool) { dataset }
         _ = controller.handle(.resize(width: 120, height: 40))
         session.toggle(model: view.model)
         var step = 0

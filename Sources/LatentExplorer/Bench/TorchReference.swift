@@ -1,5 +1,6 @@
 import Foundation
 import LetterData
+import VAE
 
 /// Runs the PyTorch reference script (`--torch-script`) on the same images, in the same sitting.
 struct TorchReference {

@@ -33,7 +33,8 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 extension FileHandle {
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+    /// Writes `message` and `terminator` to standard error at once (it is unbuffered).
+    static func printError(_ message: String, terminator: String = "\n") {
+        FileHandle.standardError.write(Data((message + terminator).utf8))
     }
 }

@@ -11,6 +11,9 @@ import Foundation
 ///
 /// The signals are received through dispatch sources rather than a C handler, so the reaction runs
 /// on an ordinary thread where locks and allocation are safe.
+///
+/// @unchecked Sendable: every access to `firstSignal`, `disarmed` and `sources` is under `lock`; the
+/// other properties are immutable.
 final class InterruptHandling: @unchecked Sendable {
     private let lock = NSLock()
     private var firstSignal: Int32 = 0
@@ -49,7 +52,7 @@ final class InterruptHandling: @unchecked Sendable {
                 self?.handle(signalNumber, count: Int(source.data))
             }
             source.resume()
-            sources.append(source)
+            lock.withLock { sources.append(source) }
         }
     }
 
@@ -57,9 +60,12 @@ final class InterruptHandling: @unchecked Sendable {
 
     /// Stops listening and restores the default actions, after any reaction already running.
     func uninstall() {
-        lock.withLock { disarmed = true }
-        for source in sources { source.cancel() }
-        sources.removeAll()
+        let installed = lock.withLock {
+            disarmed = true
+            defer { sources.removeAll() }
+            return sources
+        }
+        for source in installed { source.cancel() }
         for signalNumber in Self.handledSignals { signal(signalNumber, SIG_DFL) }
     }
 

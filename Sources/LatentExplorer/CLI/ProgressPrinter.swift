@@ -8,6 +8,8 @@ import VAE
 /// samples/s, running loss and ETA, then a line with train and validation loss. When standard output
 /// is not a terminal (CI logs), only the per-epoch lines are printed.
 final class ProgressPrinter {
+    /// The stack of the thread `train` prints on: formatting and writing lines, nothing deep.
+    static let threadStackSize = 1 << 20
     private let interactive = isatty(STDOUT_FILENO) != 0
     private var plan: TrainingPlan?
     private let barWidth = 30
@@ -63,10 +65,11 @@ final class ProgressPrinter {
         return "[" + String(repeating: "=", count: filled) + ">" + String(repeating: ".", count: width - filled - 1) + "]"
     }
 
-    /// Through `print`'s buffered stdout, flushed, so it interleaves in order with other output.
+    /// Through `print`'s buffered stdout, flushed (`fflush(nil)`: every output stream, as the C
+    /// `stdout` is a mutable global Swift 6 does not let us name), so it interleaves in order.
     private func write(_ text: String) {
         print(text, terminator: "")
-        fflush(stdout)
+        fflush(nil)
     }
 
     /// ` - val_loss: 151.48 (rec 144.50 + kl 6.98)`, or nothing without a validation split.
@@ -139,8 +142,7 @@ final class StatusLine {
             var text = message
             if let step { text += " " + ProgressPrinter.bar(step.done, of: step.total, width: Self.barWidth) + " \(step.done)/\(step.total)" }
             text += " " + ProgressPrinter.duration(Date().timeIntervalSince(started))
-            fputs("\r" + text + "\u{1B}[K", stderr)
-            fflush(stderr)
+            FileHandle.printError("\r" + text + "\u{1B}[K", terminator: "")
             drawn = true
         }
     }
@@ -148,7 +150,7 @@ final class StatusLine {
     private func finish() {
         timer?.cancel()
         lock.withLock {
-            if drawn { fputs("\r\u{1B}[K", stderr); fflush(stderr) }
+            if drawn { FileHandle.printError("\r\u{1B}[K", terminator: "") }
             finished = true
         }
     }

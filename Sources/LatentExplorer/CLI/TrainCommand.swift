@@ -1,6 +1,7 @@
 import ArgumentParser
 import FileFormats
 import Foundation
+import Support
 import LetterData
 import VAE
 
@@ -8,7 +9,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a VAE and save its weights (safetensors).",
-        discussion: "Training runs on a background thread; this command prints its progress like Keras' fit. The weights kept are those of the epoch with the best loss on a validation part held out of the training split (stratified by class); the test split only scores the result.")
+        discussion: "This command prints training progress like Keras' fit, from a thread of its own while it trains. The weights kept are those of the epoch with the best loss on a validation part held out of the training split (stratified by class); the test split only scores the result.")
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var modelOptions: ModelOptions
@@ -76,21 +77,20 @@ struct TrainCommand: ParsableCommand {
                                                   patience: patience, validationFraction: validationSplit, seed: seed,
                                                   snapshotInterval: 0, objective: objective)
         let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
+        let (control, channel) = (trainer.control, trainer.channel)
         let interruption = InterruptHandling(secondMessage: "Nothing was saved; \(out) is as it was.") { signal in
             FileHandle.printError("\n\(InterruptHandling.name(of: signal)): stopping after this batch to save the best weights so far (press Ctrl-C again to quit without saving)")
-            trainer.control.stop()
+            control.stop()
         }
         interruption.install()
-        fflush(stdout)   // the lines above reach a piped log now, not at the end of the first epoch
-        let printer = ProgressPrinter()
-        trainer.start()
-        var outcome: TrainingOutcome?
-        while let event = trainer.channel.next() {
-            printer.handle(event)
-            if case .finished(let result) = event { outcome = result }
+        fflush(nil)   // (every output stream) the lines above reach a piped log now, not at the end of the first epoch
+        // This thread trains (the model stays here, to be saved); the events print on a thread of their own.
+        let printing = JoinableThread(name: "progress", stackSize: ProgressPrinter.threadStackSize) {
+            let printer = ProgressPrinter()
+            while let event = channel.next() { printer.handle(event) }
         }
-        trainer.waitUntilFinished()
-        guard let outcome else { throw CLIError("training ended without a result") }
+        let outcome = trainer.run()
+        printing.join()
 
         let stopMessage: String? = {
             if case .diverged(let message) = outcome.reason { return "training stopped: \(message)" }

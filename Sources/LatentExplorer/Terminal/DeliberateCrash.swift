@@ -6,11 +6,12 @@ import Foundation
 /// crashes right after painting its first frame. Documented in docs/reliability.md; unset, it does nothing.
 enum DeliberateCrash {
     static let variable = "LATENT_EXPLORER_TEST_CRASH"
-    private static var armed: String?
+    /// The kind asked for, read from the environment once (the explorer reads it before the screen
+    /// is taken, in `armFromEnvironment`).
+    private static let armed: String? = ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
 
-    static func armFromEnvironment() {
-        armed = ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
-    }
+    /// Reads the environment now, before anything can crash.
+    static func armFromEnvironment() { _ = armed }
 
     /// Crashes as armed (once the first frame is on the screen).
     static func fireIfArmed() {

@@ -1,3 +1,4 @@
+import CursesScreen
 import ArgumentParser
 import ExplorerCore
 import Foundation
@@ -41,13 +42,18 @@ struct ExploreCommand: ParsableCommand {
         }
     }
 
+    /// Runs `body`, turning the terminal's refusal into the one-line error of every command.
+    private static func terminalCheck(_ body: () throws -> Void) throws {
+        do { try body() } catch let refusal as TerminalUnusable { throw CLIError(refusal.description) }
+    }
+
     func run() throws {
-        try CursesTerminal.checkUsable()
+        try Self.terminalCheck { try CursesTerminal.checkUsable() }
         DeliberateCrash.armFromEnvironment()
         let setup = try makeSetup()
-        let terminal = CursesTerminal()
+        let terminal = CursesTerminal(onTake: TerminalRestore.arm, onGiveBack: TerminalRestore.disarm)
         TerminationSignals.install()
-        try terminal.start(useColour: ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        try Self.terminalCheck { try terminal.start(useColour: ProcessInfo.processInfo.environment["NO_COLOR"] == nil) }
         var setupWithTerminal = setup
         setupWithTerminal.capabilities = TerminalCapabilities.choose(
             colourCount: terminal.colourCount, noColour: ProcessInfo.processInfo.environment["NO_COLOR"] != nil, asciiOnly: ascii,

@@ -1,3 +1,4 @@
+import CursesScreen
 import ExplorerCore
 import Foundation
 import VAE

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Gives the terminal back however the explorer ends: a trap or crash (SIGSEGV, SIGILL, SIGTRAP,
 /// SIGBUS, SIGFPE, SIGABRT), a second termination signal while the first is being handled, `exit`
@@ -21,9 +22,9 @@ enum TerminalRestore {
     /// Saves the terminal's settings and installs the handlers; call before the screen is taken.
     static func arm() {
         let state = State.shared
-        guard !state.installed else { state.active = true; return }
+        guard !state.installed else { state.active.store(true, ordering: .sequentiallyConsistent); return }
         state.installed = true
-        if tcgetattr(STDIN_FILENO, state.termios) == 0 { state.hasTermios = true }
+        state.hasTermios = tcgetattr(STDIN_FILENO, state.termios) == 0
         // A stack of its own, so that a stack overflow (SIGSEGV on a full stack) can still be handled.
         let stackSize = 64 << 10
         var stack = stack_t()
@@ -43,32 +44,37 @@ enum TerminalRestore {
             sigaction(signalNumber, &action, nil)
         }
         atexit { TerminalRestore.restoreFromSignalHandler() }
-        state.active = true
+        state.active.store(true, ordering: .sequentiallyConsistent)
     }
 
     /// The terminal was given back normally (`CursesTerminal.stop`): nothing left to restore.
-    static func disarm() { State.shared.active = false }
+    static func disarm() { State.shared.active.store(false, ordering: .sequentiallyConsistent) }
 
     /// Writes the reset bytes and restores the saved settings, if the screen is still taken. Only
     /// async-signal-safe calls: `write` and `tcsetattr` on memory prepared in `arm`.
     static func restoreFromSignalHandler() {
         let state = State.shared
-        guard state.active else { return }
-        state.active = false
+        // Only the first caller restores (an exchange: a crash inside the atexit handler cannot repeat it).
+        guard state.active.exchange(false, ordering: .sequentiallyConsistent) else { return }
         _ = write(STDOUT_FILENO, state.reset, state.resetCount)
         if state.hasTermios { _ = tcsetattr(STDIN_FILENO, TCSANOW, state.termios) }
     }
 
     /// Everything the handlers touch, allocated once before any handler is installed.
-    private final class State {
+    ///
+    /// @unchecked Sendable: `active` is an atomic (lock-free, so async-signal-safe); `termios`,
+    /// `hasTermios` and `installed` are written only by `arm` on the main thread before its
+    /// sequentially consistent store of `active`, and the handlers read them only after loading
+    /// `active` as true; `reset` is immutable after `init`.
+    private final class State: @unchecked Sendable {
         static let shared = State()
         let termios = UnsafeMutablePointer<termios>.allocate(capacity: 1)
         let reset: UnsafeMutablePointer<UInt8>
         let resetCount: Int
         var hasTermios = false
         var installed = false
-        /// Whether the screen is taken (a plain flag: written on the main thread, read by the handler).
-        var active = false
+        /// Whether the screen is taken: set on the main thread, read and cleared by the handler.
+        let active = Atomic<Bool>(false)
 
         init() {
             let bytes = Array(TerminalRestore.resetSequence.utf8)

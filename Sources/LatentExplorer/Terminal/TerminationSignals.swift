@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1 and SIGUSR2 end the explorer cleanly: the
 /// handler only records the signal, the main loop sees it (the blocking key read is interrupted, as
@@ -9,19 +10,28 @@ import Foundation
 enum TerminationSignals {
     static let handled = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1, SIGUSR2]
 
+    /// The first termination signal (0 before one), written by the handler, read by the main loop.
+    /// Lock-free atomics, so a signal handler may touch them (async-signal-safe).
+    private static let receivedSignal = Atomic<Int32>(0)
+    /// Ctrl-C presses so far.
+    private static let interruptCount = Atomic<Int32>(0)
+
     static func install() {
+        // Swift initialises statics lazily, which is not async-signal-safe: do it before any handler runs.
+        _ = (receivedSignal.load(ordering: .relaxed), interruptCount.load(ordering: .relaxed))
         for signalNumber in handled {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { received in
                 if received == SIGINT {
-                    interruptCount &+= 1
+                    TerminationSignals.interruptCount.wrappingAdd(1, ordering: .sequentiallyConsistent)
                     return
                 }
-                guard receivedTerminationSignal == 0 else {
+                let (first, _) = TerminationSignals.receivedSignal.compareExchange(
+                    expected: 0, desired: received, ordering: .sequentiallyConsistent)
+                guard first else {
                     TerminalRestore.restoreFromSignalHandler()
                     _exit(128 + received)
                 }
-                receivedTerminationSignal = received
             }
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0
@@ -30,12 +40,8 @@ enum TerminationSignals {
     }
 
     /// SIGTERM or SIGHUP when received, else 0.
-    static var received: Int32 { receivedTerminationSignal }
+    static var received: Int32 { receivedSignal.load(ordering: .sequentiallyConsistent) }
 
     /// How many times Ctrl-C (SIGINT) arrived.
-    static var interrupts: Int32 { interruptCount }
+    static var interrupts: Int32 { interruptCount.load(ordering: .sequentiallyConsistent) }
 }
-
-// Written only by the signal handler (single aligned stores), read by the main loop.
-nonisolated(unsafe) private var receivedTerminationSignal: Int32 = 0
-nonisolated(unsafe) private var interruptCount: Int32 = 0

@@ -9,8 +9,8 @@ import Glibc
 ///     p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 ///
 /// The update streams four arrays the size of the model (13 MB for the default VAE) in one pass, in
-/// the vectorised C kernel, split over the compute pool's threads.
-public final class Adam: @unchecked Sendable {
+/// the vectorised C kernel, split over the threads of the compute pool it is given.
+public final class Adam {
     public let learningRate: Float
     public let beta1: Float = 0.9
     public let beta2: Float = 0.999
@@ -20,9 +20,11 @@ public final class Adam: @unchecked Sendable {
     private let parameters: [Parameter]
     private let firstMoments: [Matrix]
     private let secondMoments: [Matrix]
+    private let pool: ComputePool
 
-    public init(parameters: [Parameter], learningRate: Float = 1e-3) {
+    public init(parameters: [Parameter], learningRate: Float = 1e-3, pool: ComputePool) {
         self.parameters = parameters
+        self.pool = pool
         self.learningRate = learningRate
         firstMoments = parameters.map { Matrix(rows: $0.value.rows, columns: $0.value.columns) }
         secondMoments = parameters.map { Matrix(rows: $0.value.rows, columns: $0.value.columns) }
@@ -35,8 +37,7 @@ public final class Adam: @unchecked Sendable {
         let t = Float(step)
         let stepSize = learningRate / (1 - powf(beta1, t))
         let inverseRootCorrection = 1 / (1 - powf(beta2, t)).squareRoot()
-        let pool = ComputePool.shared
-        pool.run { [self] part in
+        pool.run { part in
             for (index, parameter) in parameters.enumerated() {
                 let range = ComputePool.part(part, of: parameter.value.count, parts: pool.threadCount)
                 guard !range.isEmpty else { continue }

@@ -23,10 +23,10 @@ public enum BLAS {
 }
 
 extension BLAS {
-    /// The machine's sgemm speed on a large square product (`size`³, its rows split over the compute
-    /// pool's threads as training splits its products): the median GFLOPS (2·size³ per call) of
+    /// The machine's sgemm speed on a large square product (`size`³, its rows split over `pool`'s
+    /// threads as training splits its products): the median GFLOPS (2·size³ per call) of
     /// `repeats` calls after one warm-up call.
-    public static func squareSgemmGFLOPS(size: Int = 2048, repeats: Int = 5) -> Double {
+    public static func squareSgemmGFLOPS(size: Int = 2048, repeats: Int = 5, pool: ComputePool) -> Double {
         let a = Matrix(rows: size, columns: size), b = Matrix(rows: size, columns: size), c = Matrix(rows: size, columns: size)
         var generator = SeededGenerator(seed: 0)
         for i in 0 ..< size * size {
@@ -36,7 +36,7 @@ extension BLAS {
         var rates: [Double] = []
         for call in 0 ... repeats {
             let start = DispatchTime.now().uptimeNanoseconds
-            ComputePool.shared.forEachPart(of: size) { _, rows in
+            pool.forEachPart(of: size) { _, rows in
                 gemm(m: rows.count, n: size, k: size, a: a.storage + rows.lowerBound * size, lda: size,
                      b: b.storage, ldb: size, beta: 0, c: c.storage + rows.lowerBound * size, ldc: size)
             }

@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import Support
 import Synchronization
 
 /// The threads that do a training step's arithmetic: the calling thread plus `threadCount - 1` workers
@@ -15,10 +16,16 @@ import Synchronization
 /// between steps of a paused run, or while the explorer only draws, no thread is left spinning.
 ///
 /// A region (`run`) splits work by an index `0 ..< threadCount`; the caller takes index 0. Regions
-/// from different threads are serialised.
+/// from different threads are serialised. A pool is an explicit dependency: layers, the optimizer and
+/// the loss take the one their `TrainingStep`, `Trainer` or `Inference` was given, and callers that do
+/// not choose a thread count pass `ComputePool.default`.
+///
+/// @unchecked Sendable: `job` is written only under `regionLock`, published to the workers by the
+/// sequentially consistent `generation` increment, and cleared only after `unfinished` (atomic) says
+/// every worker has finished calling it; everything else is immutable or atomic.
 public final class ComputePool: @unchecked Sendable {
-    /// The pool every model uses. Replace it (before training starts) to change the thread count.
-    nonisolated(unsafe) public static var shared = ComputePool(threadCount: defaultThreadCount)
+    /// A pool of `defaultThreadCount` threads, made on first use, for callers that do not choose one.
+    public static let `default` = ComputePool(threadCount: defaultThreadCount)
 
     /// `LATENT_EXPLORER_THREADS`, else `OPENBLAS_NUM_THREADS`, else the cores this process may use.
     public static var defaultThreadCount: Int {
@@ -29,6 +36,9 @@ public final class ComputePool: @unchecked Sendable {
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
+    /// A worker's stack: it only runs the regions' bodies, which keep their data on the heap.
+    static let workerStackSize = 1 << 20
+
     /// How long a worker keeps spinning for the next region before it sleeps.
     static let spinDuration: UInt64 = 200_000   // ns
 
@@ -37,43 +47,45 @@ public final class ComputePool: @unchecked Sendable {
     private let unfinished = Atomic<Int>(0)
     private let condition = NSCondition()
     private let regionLock = NSLock()
-    private nonisolated(unsafe) var job: (@Sendable (Int) -> Void)?
-    private var workers: [Thread] = []
+    /// The running region's body; see the type's comment for what guards it.
+    private var job: ((Int) -> Void)?
 
     public init(threadCount: Int) {
         self.threadCount = max(1, threadCount)
         BLAS.threadCount = 1
         for index in 1 ..< self.threadCount {
-            let thread = Thread { [self] in workerLoop(index) }   // the pool lives as long as the process
-            thread.name = "compute-\(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
-            workers.append(thread)
+            // Never joined (the handle is dropped, so the thread is detached): the pool lives as long
+            // as the process.
+            _ = JoinableThread(name: "compute-\(index)", stackSize: Self.workerStackSize) { [self] in workerLoop(index) }
         }
     }
 
     /// Runs `body(index)` for every `index` in `0 ..< threadCount` at once, index 0 on the calling
-    /// thread, and returns when all have finished.
-    public func run(_ body: @escaping @Sendable (_ index: Int) -> Void) {
+    /// thread, and returns when all have finished. `body` runs on several threads at once: each index
+    /// must touch only memory no other index touches (its rows, its slot) besides what all only read.
+    /// It need not be `@Sendable`: a region is a fork and a join, and nothing of it outlives `run`.
+    public func run(_ body: (_ index: Int) -> Void) {
         guard threadCount > 1 else { return body(0) }
-        regionLock.lock()
-        defer { regionLock.unlock() }
-        job = body
-        unfinished.store(threadCount - 1, ordering: .sequentiallyConsistent)
-        generation.add(1, ordering: .sequentiallyConsistent)
-        condition.lock()
-        condition.broadcast()
-        condition.unlock()
-        body(0)
-        wait { self.unfinished.load(ordering: .acquiring) == 0 }
-        job = nil
+        withoutActuallyEscaping(body) { body in
+            regionLock.lock()
+            defer { regionLock.unlock() }
+            job = body
+            unfinished.store(threadCount - 1, ordering: .sequentiallyConsistent)
+            generation.add(1, ordering: .sequentiallyConsistent)
+            condition.lock()
+            condition.broadcast()
+            condition.unlock()
+            body(0)
+            wait { self.unfinished.load(ordering: .acquiring) == 0 }
+            job = nil
+        }
     }
 
     /// Splits `0 ..< count` into `parts` (at most `threadCount`) contiguous ranges, in order, and runs
     /// `body(part, range)` on each at once; one part runs on the calling thread alone. The split depends
     /// only on `count` and `parts`, so results summed over parts in part order repeat from run to run.
     public func forEachPart(of count: Int, parts requested: Int? = nil,
-                            _ body: @escaping @Sendable (_ part: Int, _ range: Range<Int>) -> Void) {
+                            _ body: (_ part: Int, _ range: Range<Int>) -> Void) {
         guard count > 0 else { return }
         let parts = min(requested ?? threadCount, threadCount, count)
         guard parts > 1 else { return body(0, 0 ..< count) }
@@ -83,11 +95,14 @@ public final class ComputePool: @unchecked Sendable {
         }
     }
 
-    /// Σ body(range) over the parts of `0 ..< count` (as `forEachPart`), added in part order.
-    public func sum(of count: Int, parts: Int? = nil, _ body: @escaping @Sendable (_ range: Range<Int>) -> Double) -> Double {
-        let partials = PartialSums(count: threadCount)
-        forEachPart(of: count, parts: parts) { part, range in partials.values[part] = body(range) }
-        return partials.values.reduce(0, +)
+    /// Σ body(range) over the parts of `0 ..< count` (as `forEachPart`), added in part order. Each
+    /// part writes its own slot of one buffer, read after the region has ended.
+    public func sum(of count: Int, parts: Int? = nil, _ body: (_ range: Range<Int>) -> Double) -> Double {
+        let partials = UnsafeMutableBufferPointer<Double>.allocate(capacity: threadCount)
+        defer { partials.deallocate() }
+        partials.initialize(repeating: 0)
+        forEachPart(of: count, parts: parts) { part, range in partials[part] = body(range) }
+        return partials.reduce(0, +)
     }
 
     /// Part `index` of `0 ..< count` split in `parts` contiguous ranges of near-equal size.
@@ -102,13 +117,21 @@ public final class ComputePool: @unchecked Sendable {
         while true {
             wait { self.generation.load(ordering: .acquiring) != seen }
             seen = generation.load(ordering: .acquiring)
-            job?(index)
+            runJob(index)
             if unfinished.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 {
                 condition.lock()
                 condition.broadcast()
                 condition.unlock()
             }
         }
+    }
+
+    /// Calls the region's body. A function of its own, kept out of line, so that this thread's
+    /// reference to the body is released before it reports the part done: `run` checks (through
+    /// `withoutActuallyEscaping`) that nothing holds the body once the region has ended.
+    @inline(never)
+    private func runJob(_ index: Int) {
+        job?(index)
     }
 
     /// Spins on `ready` for up to `spinDuration`, then sleeps on the condition until it holds. Every
@@ -128,10 +151,4 @@ public final class ComputePool: @unchecked Sendable {
             }
         }
     }
-}
-
-/// One slot per part, each written by one thread and read after the region has ended.
-private final class PartialSums: @unchecked Sendable {
-    var values: [Double]
-    init(count: Int) { values = [Double](repeating: 0, count: count) }
 }

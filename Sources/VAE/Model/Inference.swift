@@ -5,49 +5,33 @@ import Support
 /// latent means, and score a data set. Decoding calls no BLAS (see `PointDecoder`), so a UI thread can
 /// decode while training keeps OpenBLAS busy; encoding and scoring run mini-batches through BLAS.
 ///
-/// Decoding reads the weights as they were when the `Inference` was made. Not thread-safe: use one
-/// instance per thread.
-public final class Inference: @unchecked Sendable {
+/// Decoding reads the weights as they were when the `Inference` was made. Not `Sendable`: one
+/// thread uses an instance at a time (it may be handed over with `sending`).
+public final class Inference {
     public let model: VAEModel
     public var configuration: ModelConfiguration { model.configuration }
-    private let decoder: any PointDecoder
+    /// The decoder's weights as they were at `init`: a `Sendable` value another thread may hold.
+    public let batchDecoder: BatchDecoder
     private var batchWorkspace: TrainingStep?
+    /// The threads encoding and scoring split their mini-batches over.
+    public let pool: ComputePool
 
-    /// Points at or above this count are decoded on two threads.
-    static let parallelDecodeThreshold = 16
-
-    public init(model: VAEModel) {
+    /// Encoding and scoring run on `pool` (`ComputePool.default` when the caller has no pool of its own).
+    public init(model: VAEModel, pool: ComputePool = .default) {
         self.model = model
-        decoder = model.network.makePointDecoder()
+        self.pool = pool
+        batchDecoder = BatchDecoder(decoder: model.network.makePointDecoder(), configuration: model.configuration)
     }
 
     /// Pixel probabilities in [0, 1] (`inputSize` of them) for one latent point of `latentDim` coordinates.
     public func decode(_ point: [Float]) -> [Float] {
         precondition(point.count == configuration.latentDim, "latent point must have \(configuration.latentDim) coordinates")
-        return decodeBatch(point)
+        return batchDecoder.decodeBatch(point)
     }
 
     /// Decodes many latent points at once (`points.count / latentDim` of them): row r of the result holds
     /// the `inputSize` pixel probabilities of point r. Large batches are split over two threads.
-    public func decodeBatch(_ points: [Float]) -> [Float] {
-        let (n, l) = (configuration.inputSize, configuration.latentDim)
-        precondition(points.count % l == 0, "points must have \(l) coordinates each")
-        let count = points.count / l
-        var pixels = [Float](repeating: 0, count: count * n)
-        let decoder = decoder
-        pixels.withUnsafeMutableBufferPointer { out in
-            points.withUnsafeBufferPointer { input in
-                guard let source = input.baseAddress, let target = out.baseAddress else { return }
-                guard count >= Self.parallelDecodeThreshold else { return decoder.decode(source, count: count, into: target) }
-                let (from, to) = (SendablePointer(UnsafeMutablePointer(mutating: source)), SendablePointer(target))
-                _ = Parallel.mapChunks(count: count, chunks: 2) { range in
-                    decoder.decode(from.pointer + range.lowerBound * l, count: range.count,
-                                   into: to.pointer + range.lowerBound * n)
-                }
-            }
-        }
-        return pixels
-    }
+    public func decodeBatch(_ points: [Float]) -> [Float] { batchDecoder.decodeBatch(points) }
 
     /// Latent means of every image in `images`: `[count, latentDim]` row-major.
     public func encodeMeans(_ images: ImageSet, batchSize requested: Int = 512) -> [Float] {
@@ -97,14 +81,8 @@ public final class Inference: @unchecked Sendable {
     private func workspace(_ requested: Int) -> TrainingStep {
         let batchSize = min(requested, configuration.largestBatch)
         if let w = batchWorkspace, w.batchCapacity >= batchSize { return w }
-        let w = TrainingStep(model: model, batchCapacity: batchSize)
+        let w = TrainingStep(model: model, batchCapacity: batchSize, pool: pool)
         batchWorkspace = w
         return w
     }
-}
-
-/// A pointer handed to worker threads that each touch their own part of the memory.
-struct SendablePointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Float>
-    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }

@@ -4,7 +4,7 @@
 /// reallocating, so the training loop allocates nothing. The class is a reference so that layers,
 /// workspaces and the optimizer can share buffers; it is not thread-safe by itself: each thread
 /// works on its own matrices, and snapshots cross threads as value copies (`Tensor`).
-public final class Matrix: @unchecked Sendable {
+public final class Matrix {
     public let capacity: Int
     public let columns: Int
     /// Rows in use, at most `capacity`.

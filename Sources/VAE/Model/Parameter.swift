@@ -1,7 +1,7 @@
 import Support
 
 /// A trainable tensor and its gradient, with the name it has in weight files.
-public final class Parameter: @unchecked Sendable {
+public final class Parameter {
     /// e.g. "encoder.hidden.weight": the safetensors key.
     public let name: String
     /// The PyTorch shape, e.g. `[512, 784]` for a linear weight, `[32, 1, 3, 3]` for a conv kernel,

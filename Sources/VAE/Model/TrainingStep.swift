@@ -23,13 +23,15 @@ import Glibc
 /// L is the batch mean of `objective` (reconstruction + β KL), so every gradient carries the 1/B; the
 /// loss parts `forward` returns are unweighted, so the true ELBO can always be reported beside it. The architecture's own activations live
 /// in its `NetworkBatchPass`.
-public final class TrainingStep: @unchecked Sendable {
+public final class TrainingStep {
     public let model: VAEModel
     public let batchCapacity: Int
     /// What `backward` differentiates; `forward` measures its unweighted parts. The trainer may change
     /// β between batches.
     public var objective: VAEObjective
     let pass: any NetworkBatchPass
+    /// The threads the passes, the loss and (through the trainer) the optimizer split their work over.
+    public let pool: ComputePool
 
     public let input: Matrix
     public let mean: Matrix
@@ -44,11 +46,12 @@ public final class TrainingStep: @unchecked Sendable {
     let meanGradient: Matrix
     let logVarianceGradient: Matrix
 
-    public init(model: VAEModel, batchCapacity: Int, objective: VAEObjective = .elbo) {
+    public init(model: VAEModel, batchCapacity: Int, objective: VAEObjective = .elbo, pool: ComputePool) {
         self.model = model
         self.batchCapacity = batchCapacity
         self.objective = objective
-        pass = model.network.makeBatchPass(batchCapacity: batchCapacity)
+        self.pool = pool
+        pass = model.network.makeBatchPass(batchCapacity: batchCapacity, pool: pool)
         let (n, l) = (model.configuration.inputSize, model.configuration.latentDim)
         func m(_ columns: Int) -> Matrix { Matrix(rows: batchCapacity, columns: columns) }
         input = m(n); logits = m(n); logitsGradient = m(n)
@@ -95,7 +98,7 @@ public final class TrainingStep: @unchecked Sendable {
         case .bernoulli:
             reconstruction = VAELoss.reconstruction(logits: logits, targets: input,
                                                     gradient: computeGradients ? logitsGradient : nil,
-                                                    scale: 1 / Float(batch))
+                                                    scale: 1 / Float(batch), pool: pool)
         }
         return LossParts(reconstruction: reconstruction, kl: VAELoss.kl(mean: mean, logVariance: logVariance))
     }

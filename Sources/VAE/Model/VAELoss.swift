@@ -33,11 +33,12 @@ public struct LossParts: Sendable, Equatable {
 enum VAELoss {
     /// Reconstruction loss summed over `[rows, columns]` logits against targets `x`; when `gradient` is
     /// given, also writes dL/dlogit = (sigmoid(logit) - x) * scale into it, in the same pass.
-    static func reconstruction(logits: Matrix, targets x: Matrix, gradient: Matrix?, scale: Float) -> Double {
+    static func reconstruction(logits: Matrix, targets x: Matrix, gradient: Matrix?, scale: Float,
+                               pool: ComputePool) -> Double {
         gradient?.rows = logits.rows
         let columns = logits.columns
-        // The rows split over the compute pool; the partial sums added in a fixed order.
-        return ComputePool.shared.sum(of: logits.rows) { rows in
+        // The rows split over `pool`; the partial sums added in a fixed order.
+        return pool.sum(of: logits.rows) { rows in
             let offset = rows.lowerBound * columns
             return lx_bce_with_logits(logits.storage + offset, x.storage + offset, gradient.map { $0.storage + offset },
                                       rows.count * columns, scale)

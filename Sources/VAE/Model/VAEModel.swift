@@ -13,7 +13,7 @@ import Glibc
 ///
 /// The batch forward and backward of training are `TrainingStep`; deterministic encoding and decoding
 /// for scores and the explorer are `Inference`. Views and latent codes use the mean, never a sample.
-public final class VAEModel: @unchecked Sendable {
+public final class VAEModel {
     public let configuration: ModelConfiguration
     /// The architecture's layers; only `TrainingStep` and `Inference` drive it.
     public let network: any VAENetwork
@@ -82,10 +82,12 @@ public final class VAEModel: @unchecked Sendable {
         for p in parameters { p.value.assign(tensors[p.name]!.values) }
     }
 
-    /// A model with the same configuration and a copy of these weights.
-    public func copy() -> VAEModel {
+    /// A model with the same configuration and a copy of these weights, sharing nothing with this one
+    /// (`sending`: the copy may move to another thread). The weights cross as value arrays.
+    public func copy() -> sending VAEModel {
+        let weights = parameters.map(\.value.values)   // value arrays: the twin never touches ours
         let twin = VAEModel(configuration: configuration)
-        for (mine, theirs) in zip(parameters, twin.parameters) { theirs.value.copy(from: mine.value) }
+        for (parameter, values) in zip(twin.parameters, weights) { parameter.value.assign(values) }
         return twin
     }
 }

@@ -18,7 +18,7 @@ import Support
 /// 3. Its finite-difference gradient test (`GradientCheck`), and its PyTorch twin in
 ///    `python/latent_explorer_torch/models.py`, registered in `ARCHITECTURES` there.
 /// Metadata, `--arch`, `--setting`, `bench` and weight-file checks then know it with no other change.
-public protocol VAENetwork: AnyObject, Sendable {
+public protocol VAENetwork: AnyObject {
     /// A network of this shape with every parameter zero (`initialize` fills them).
     init(configuration: ModelConfiguration)
 
@@ -35,11 +35,12 @@ public protocol VAENetwork: AnyObject, Sendable {
     /// PyTorch's default initialisation of each layer, drawing from `generator` in `parameters` order.
     func initialize(using generator: inout SeededGenerator)
 
-    /// Buffers for forward and backward passes over up to `batchCapacity` images, allocated once.
-    func makeBatchPass(batchCapacity: Int) -> any NetworkBatchPass
+    /// Buffers for forward and backward passes over up to `batchCapacity` images, allocated once; the
+    /// passes split their work over `pool`.
+    func makeBatchPass(batchCapacity: Int, pool: ComputePool) -> any NetworkBatchPass
 
     /// A decoder for the explorer: calls no BLAS (OpenBLAS's threads may be busy training), may run on
-    /// several threads at once, and reads the weights as they are when it is made.
+    /// several threads at once, and holds a copy of the weights as they are when it is made.
     func makePointDecoder() -> any PointDecoder
 }
 

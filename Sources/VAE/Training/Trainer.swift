@@ -9,16 +9,22 @@ import Support
 /// `control.setKLWeight` may change between batches; losses reported are the true negative ELBO
 /// (β = 1), and the epoch is chosen on the validation objective at the current β.
 ///
-/// `run` works on the calling thread; `start` runs it on a background thread of its own. Either way,
-/// progress goes to `channel` and the model ends up holding the chosen weights.
-public final class Trainer: @unchecked Sendable {
+/// `run` works on the calling thread; `start` moves the trainer (and its model) to a thread of its
+/// own. Either way, progress goes to `channel` and the model ends up holding the chosen weights. Not
+/// `Sendable`: other threads talk to a running trainer only through `channel` and `control`.
+public final class Trainer {
     public let model: VAEModel
     public let dataset: LabelledDataset
     public let configuration: TrainingConfiguration
-    public let channel = TrainingChannel()
-    public let control = TrainingControl()
-    private var thread: Thread?
-    private let finishedSignal = DispatchSemaphore(value: 0)
+    /// Events for subscribers on any thread.
+    public let channel: TrainingChannel
+    /// Pause, resume, stop and β requests from any thread.
+    public let control: TrainingControl
+    /// The threads each step's arithmetic and the optimizer split their work over.
+    public let pool: ComputePool
+    /// The stack of a thread `start` launches (the training step's recursion is shallow; the margin is
+    /// for the C kernels' and OpenBLAS's frames).
+    public static let stackSize = 8 << 20
 
     /// Images whose latent means go with weight snapshots (the explorer's letters), encoded here on
     /// the training thread so that a viewer never runs the encoder beside training.
@@ -27,11 +33,18 @@ public final class Trainer: @unchecked Sendable {
     public static let codesInterval = 5.0
     private var lastCodes = Date.distantPast
 
-    public init(model: VAEModel, dataset: LabelledDataset, configuration: TrainingConfiguration, codeImages: ImageSet? = nil) {
+    /// `channel` and `control` may be made by the caller first, to keep them once the trainer has
+    /// moved to another thread; `pool` is `ComputePool.default` unless the caller chose a thread count.
+    public init(model: VAEModel, dataset: LabelledDataset, configuration: TrainingConfiguration, codeImages: ImageSet? = nil,
+                channel: TrainingChannel = TrainingChannel(), control: TrainingControl = TrainingControl(),
+                pool: ComputePool = .default) {
         self.model = model
         self.dataset = dataset
         self.configuration = configuration
         self.codeImages = codeImages
+        self.channel = channel
+        self.control = control
+        self.pool = pool
     }
 
     /// A snapshot of the model's weights, with codes when `withCodes` or when they are due.
@@ -44,22 +57,11 @@ public final class Trainer: @unchecked Sendable {
         return ModelSnapshot(model, epoch: epoch, codes: codes)
     }
 
-    /// Runs training on a new background thread and returns at once.
-    public func start() {
-        let thread = Thread { [self] in
-            _ = run()
-            finishedSignal.signal()
-        }
-        thread.name = "training"
-        thread.stackSize = 8 << 20
-        self.thread = thread
-        thread.start()
-    }
-
-    /// Waits for a run started with `start` to end.
-    public func waitUntilFinished() {
-        finishedSignal.wait()
-        finishedSignal.signal()
+    /// Runs `trainer` on a new thread of its own and returns at once; the caller keeps no access to it
+    /// (take its `channel` and `control` first). Join the thread before the program exits: see
+    /// `TrainingSession.stopAndWait`.
+    public static func start(_ trainer: sending Trainer, name: String = "training", niceness: Int32? = nil) -> JoinableThread {
+        JoinableThread(name: name, stackSize: stackSize, niceness: niceness) { _ = trainer.run() }
     }
 
     /// Trains until the epochs are done, patience runs out, a stop is requested or the loss diverges.
@@ -67,7 +69,7 @@ public final class Trainer: @unchecked Sendable {
     public func run() -> TrainingOutcome {
         let outcome = train()
         // The model now holds the best (or last good) weights: subscribers get them as the last snapshot.
-        channel.send(.snapshot(snapshot(epoch: outcome.bestEpoch, withCodes: true, encoder: Inference(model: model))))
+        channel.send(.snapshot(snapshot(epoch: outcome.bestEpoch, withCodes: true, encoder: Inference(model: model, pool: pool))))
         channel.send(.finished(outcome))
         channel.close()
         return outcome
@@ -86,9 +88,9 @@ public final class Trainer: @unchecked Sendable {
         channel.send(.started(TrainingPlan(epochs: config.epochs, batchesPerEpoch: batchesPerEpoch,
                                            trainCount: train.count, validationCount: validation.count)))
         let step = TrainingStep(model: model, batchCapacity: min(batchSize, max(train.count, 1)),
-                                objective: config.objective)
-        let optimizer = Adam(parameters: model.parameters, learningRate: config.learningRate)
-        let evaluator = Inference(model: model)
+                                objective: config.objective, pool: pool)
+        let optimizer = Adam(parameters: model.parameters, learningRate: config.learningRate, pool: pool)
+        let evaluator = Inference(model: model, pool: pool)
         var generator = SeededGenerator(seed: config.seed)
         var order = Array(0 ..< train.count)
 

@@ -5,6 +5,8 @@ import Foundation
 /// The trainer `send`s; a UI drains with `poll()` once a frame (never blocks); a command line waits with
 /// `next()`. Weight snapshots are large, so an unread snapshot is replaced by a newer one rather than
 /// queued, and a slow reader never piles up memory.
+///
+/// @unchecked Sendable: every access to `events` and `closed` is under `condition`'s lock.
 public final class TrainingChannel: @unchecked Sendable {
     private let condition = NSCondition()
     private var events: [TrainingEvent] = []

@@ -2,6 +2,8 @@ import Foundation
 
 /// Pause, resume and stop requests, and a new KL weight β, from any thread; the trainer checks them
 /// between mini-batches.
+///
+/// @unchecked Sendable: every access to `paused`, `stopped` and `requestedKLWeight` is under `condition`'s lock.
 public final class TrainingControl: @unchecked Sendable {
     private let condition = NSCondition()
     private var paused = false
@@ -29,6 +31,9 @@ public final class TrainingControl: @unchecked Sendable {
     }
 
     public var isPaused: Bool { condition.lock(); defer { condition.unlock() }; return paused }
+
+    /// Whether a stop was requested (a run still preparing its data checks this before it trains).
+    public var isStopped: Bool { condition.lock(); defer { condition.unlock() }; return stopped }
 
     public func pause() { condition.lock(); paused = true; condition.unlock() }
 

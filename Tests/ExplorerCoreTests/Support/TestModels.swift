@@ -1,5 +1,7 @@
+import FileFormats
 import Foundation
 import LetterData
+import Synchronization
 import VAE
 
 /// Small VAEs trained for a few epochs on synthetic letters, so that decoded letters differ from place
@@ -12,9 +14,9 @@ enum TestModels {
     static let epochs = 6
     static let seed: UInt64 = 21
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var trained: [ModelConfiguration: VAEModel] = [:]
-    nonisolated(unsafe) private static var files: [ModelConfiguration: String] = [:]
+    /// The trained weights by configuration (value snapshots: models are not `Sendable`), and their files.
+    private static let trained = Mutex<[ModelConfiguration: [String: Tensor]]>([:])
+    private static let files = Mutex<[ModelConfiguration: String]>([:])
 
     static func mlpConfiguration(latentDim: Int) -> ModelConfiguration {
         ModelConfiguration.mlp(hiddenSize: mlpHiddenSize, latentDim: latentDim)
@@ -30,16 +32,19 @@ enum TestModels {
 
     /// A trained model of `configuration` (a copy).
     static func trainedModel(_ configuration: ModelConfiguration) -> VAEModel {
-        lock.withLock {
-            if let model = trained[configuration] { return model.copy() }
+        let weights = trained.withLock { cache in
+            if let weights = cache[configuration] { return weights }
             let model = VAEModel(configuration: configuration, seed: seed)
             let dataset = SyntheticLetters.makeDataset(trainCount: trainingLetters, testCount: 260, seed: seed)
             let training = TrainingConfiguration(epochs: epochs, batchSize: 64, learningRate: 3e-3, patience: epochs,
                                                  seed: seed, snapshotInterval: 0, progressInterval: 1_000)
             _ = Trainer(model: model, dataset: dataset, configuration: training).run()
-            trained[configuration] = model
-            return model.copy()
+            cache[configuration] = model.tensors()
+            return model.tensors()
         }
+        let model = VAEModel(configuration: configuration)
+        do { try model.load(weights) } catch { preconditionFailure("a model's own tensors load back: \(error)") }
+        return model
     }
 
     /// The trained MLP saved as a safetensors file in a temporary folder, for runs of the binary.
@@ -47,14 +52,14 @@ enum TestModels {
 
     /// A trained model of `configuration` saved in a temporary folder.
     static func weightsFile(_ configuration: ModelConfiguration) throws -> String {
-        if let path = lock.withLock({ files[configuration] }) { return path }
+        if let path = files.withLock({ $0[configuration] }) { return path }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lx-test-models-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("\(configuration.kind)-\(configuration.latentDim)d.safetensors").path
         let model = trainedModel(configuration)
         try WeightsFile.save(model, metadata: ModelMetadata(configuration: model.configuration, dataset: "synthetic-letters",
                                                              epochs: epochs), to: path)
-        lock.withLock { files[configuration] = path }
+        files.withLock { $0[configuration] = path }
         return path
     }
 }

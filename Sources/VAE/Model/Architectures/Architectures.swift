@@ -1,3 +1,5 @@
+import Support
+
 /// The architectures this program knows: the one list to extend with a new architecture. Weight files,
 /// the command line and `bench` look architectures up here by name.
 public enum Architectures {

@@ -1,4 +1,5 @@
 import CKernels
+import LetterData
 import Support
 
 /// The convolutional VAE of the PyTorch reference (`ConvVAE` in python/latent_explorer_torch), for S x S images (S = 28), channels
@@ -13,7 +14,7 @@ import Support
 /// weight `[out, in, 3, 3]`), `encoder.hidden`, `encoder.mean`, `encoder.logvar`, `decoder.hidden`,
 /// `decoder.expand` (`nn.Linear`), `decoder.deconv1`, `decoder.deconv2` (`nn.ConvTranspose2d`, weight
 /// `[in, out, 3, 3]`). Flattening and viewing are in NCHW order, as `torch.flatten(1)` and `.view`.
-public final class ConvNetwork: VAEArchitecture, @unchecked Sendable {
+public final class ConvNetwork: VAEArchitecture {
     public static let name = "conv"
     public static let summary = "two stride-2 convolutions and a dense layer each way (square images, side divisible by 4)"
     /// H, the dense layer after the convolutions.
@@ -105,8 +106,8 @@ public final class ConvNetwork: VAEArchitecture, @unchecked Sendable {
         deconv2.initialize(using: &generator)
     }
 
-    public func makeBatchPass(batchCapacity: Int) -> any NetworkBatchPass {
-        BatchPass(network: self, batchCapacity: batchCapacity)
+    public func makeBatchPass(batchCapacity: Int, pool: ComputePool) -> any NetworkBatchPass {
+        BatchPass(network: self, batchCapacity: batchCapacity, pool: pool)
     }
 
     public func makePointDecoder() -> any PointDecoder { ConvPointDecoder(network: self) }
@@ -130,6 +131,7 @@ public final class ConvNetwork: VAEArchitecture, @unchecked Sendable {
     /// and one scratch workspace the four convolutions share (they keep nothing in it between passes).
     private final class BatchPass: NetworkBatchPass {
         let network: ConvNetwork
+        let pool: ComputePool
         var input: Matrix?, mean: Matrix?, logVariance: Matrix?, z: Matrix?, logits: Matrix?   // the caller's
         let conv1Out: Matrix, conv1Gradient: Matrix         // [B, c1*(S/2)²]
         let conv2Out: Matrix, conv2Gradient: Matrix         // [B, c2*(S/4)²]
@@ -139,8 +141,9 @@ public final class ConvNetwork: VAEArchitecture, @unchecked Sendable {
         let deconv1Out: Matrix, deconv1Gradient: Matrix     // [B, c1*(S/2)²]
         let workspace: LayerWorkspace
 
-        init(network n: ConvNetwork, batchCapacity b: Int) {
+        init(network n: ConvNetwork, batchCapacity b: Int, pool: ComputePool) {
             network = n
+            self.pool = pool
             func m(_ columns: Int) -> Matrix { Matrix(rows: b, columns: columns) }
             (conv1Out, conv1Gradient) = (m(n.conv1.outputSize), m(n.conv1.outputSize))
             (conv2Out, conv2Gradient) = (m(n.conv2.outputSize), m(n.conv2.outputSize))
@@ -149,47 +152,47 @@ public final class ConvNetwork: VAEArchitecture, @unchecked Sendable {
             (expanded, expandedGradient) = (m(n.decoderExpand.outputSize), m(n.decoderExpand.outputSize))
             (deconv1Out, deconv1Gradient) = (m(n.deconv1.outputSize), m(n.deconv1.outputSize))
             let scratch = [n.conv1.scratchPerThread, n.conv2.scratchPerThread, n.deconv1.scratchPerThread, n.deconv2.scratchPerThread]
-            workspace = LayerWorkspace(threads: ComputePool.shared.threadCount, floatsPerThread: scratch.max()!)
+            workspace = LayerWorkspace(threads: pool.threadCount, floatsPerThread: scratch.max()!)
         }
 
         func encode(_ x: Matrix, mean: Matrix, logVariance: Matrix) {
-            network.conv1.forward(x, into: conv1Out, workspace: workspace)
-            network.conv2.forward(conv1Out, into: conv2Out, workspace: workspace)
-            network.encoderHidden.forward(conv2Out, into: hidden)
-            network.heads.forward(hidden, mean: mean, logVariance: logVariance)
+            network.conv1.forward(x, into: conv1Out, workspace: workspace, pool: pool)
+            network.conv2.forward(conv1Out, into: conv2Out, workspace: workspace, pool: pool)
+            network.encoderHidden.forward(conv2Out, into: hidden, pool: pool)
+            network.heads.forward(hidden, mean: mean, logVariance: logVariance, pool: pool)
             (input, self.mean, self.logVariance) = (x, mean, logVariance)
         }
 
         func decode(_ z: Matrix, logits: Matrix) {
-            network.decoderHidden.forward(z, into: decoderHidden)
-            network.decoderExpand.forward(decoderHidden, into: expanded)
-            network.deconv1.forward(expanded, into: deconv1Out, workspace: workspace)
-            network.deconv2.forward(deconv1Out, into: logits, workspace: workspace)
+            network.decoderHidden.forward(z, into: decoderHidden, pool: pool)
+            network.decoderExpand.forward(decoderHidden, into: expanded, pool: pool)
+            network.deconv1.forward(expanded, into: deconv1Out, workspace: workspace, pool: pool)
+            network.deconv2.forward(deconv1Out, into: logits, workspace: workspace, pool: pool)
             (self.z, self.logits) = (z, logits)
         }
 
         func decodeBackward(logitsGradient: Matrix, zGradient: Matrix) {
             guard let z, let logits else { preconditionFailure("decodeBackward before decode") }
             network.deconv2.backward(input: deconv1Out, output: logits, outputGradient: logitsGradient,
-                                     inputGradient: deconv1Gradient, workspace: workspace)
+                                     inputGradient: deconv1Gradient, workspace: workspace, pool: pool)
             network.deconv1.backward(input: expanded, output: deconv1Out, outputGradient: deconv1Gradient,
-                                     inputGradient: expandedGradient, workspace: workspace)
+                                     inputGradient: expandedGradient, workspace: workspace, pool: pool)
             network.decoderExpand.backward(input: decoderHidden, output: expanded, outputGradient: expandedGradient,
-                                           inputGradient: decoderHiddenGradient)
+                                           inputGradient: decoderHiddenGradient, pool: pool)
             network.decoderHidden.backward(input: z, output: decoderHidden, outputGradient: decoderHiddenGradient,
-                                           inputGradient: zGradient)
+                                           inputGradient: zGradient, pool: pool)
         }
 
         func encodeBackward(meanGradient: Matrix, logVarianceGradient: Matrix) {
             guard let input, let mean, let logVariance else { preconditionFailure("encodeBackward before encode") }
             network.heads.backward(hidden: hidden, mean: mean, logVariance: logVariance, meanGradient: meanGradient,
-                                   logVarianceGradient: logVarianceGradient, hiddenGradient: hiddenGradient)
+                                   logVarianceGradient: logVarianceGradient, hiddenGradient: hiddenGradient, pool: pool)
             network.encoderHidden.backward(input: conv2Out, output: hidden, outputGradient: hiddenGradient,
-                                           inputGradient: conv2Gradient)
+                                           inputGradient: conv2Gradient, pool: pool)
             network.conv2.backward(input: conv1Out, output: conv2Out, outputGradient: conv2Gradient,
-                                   inputGradient: conv1Gradient, workspace: workspace)
+                                   inputGradient: conv1Gradient, workspace: workspace, pool: pool)
             network.conv1.backward(input: input, output: conv1Out, outputGradient: conv1Gradient,
-                                   inputGradient: nil, workspace: workspace)
+                                   inputGradient: nil, workspace: workspace, pool: pool)
         }
     }
 }
@@ -197,6 +200,9 @@ public final class ConvNetwork: VAEArchitecture, @unchecked Sendable {
 /// The conv decoder without BLAS, a few points at a time so that the activations stay in cache. It
 /// decodes with its own copy of the decoder's four layers, made when it is: training may change the
 /// network's weights while it runs on another thread.
+///
+/// @unchecked Sendable: its layers are copies made in `init` that nothing writes afterwards (an
+/// immutable snapshot); `decode` only reads them, with its own scratch per call.
 final class ConvPointDecoder: PointDecoder, @unchecked Sendable {
     private let configuration: ModelConfiguration
     private let decoderHidden: Dense

@@ -1,4 +1,6 @@
 import CKernels
+import LetterData
+import Support
 
 /// The MLP VAE with two hidden layers a side (the "bigger model"), for N pixels, widths H1 = 512 and
 /// H2 = 256, and L latent dimensions:
@@ -9,7 +11,7 @@ import CKernels
 /// PyTorch module names: `encoder.hidden1`, `encoder.hidden2`, `encoder.mean`, `encoder.logvar`,
 /// `decoder.hidden1`, `decoder.hidden2`, `decoder.output`, all `nn.Linear` (`DeepMLPVAE` in
 /// python/latent_explorer_torch/models.py).
-public final class DeepMLPNetwork: VAEArchitecture, @unchecked Sendable {
+public final class DeepMLPNetwork: VAEArchitecture {
     public static let name = "deep-mlp"
     public static let summary = "784 -> 512 ReLU -> 256 ReLU -> latent, and back: the MLP with two hidden layers a side"
     /// H1 and H2: the encoder's widths from the image in; the decoder's are the same in reverse.
@@ -59,8 +61,8 @@ public final class DeepMLPNetwork: VAEArchitecture, @unchecked Sendable {
         for layer in layers { layer.initialize(using: &generator) }
     }
 
-    public func makeBatchPass(batchCapacity: Int) -> any NetworkBatchPass {
-        BatchPass(network: self, batchCapacity: batchCapacity)
+    public func makeBatchPass(batchCapacity: Int, pool: ComputePool) -> any NetworkBatchPass {
+        BatchPass(network: self, batchCapacity: batchCapacity, pool: pool)
     }
 
     public func makePointDecoder() -> any PointDecoder { DeepMLPPointDecoder(network: self) }
@@ -77,14 +79,16 @@ public final class DeepMLPNetwork: VAEArchitecture, @unchecked Sendable {
     /// Activations kept between forward and backward, `[B, ...]` for up to `batchCapacity` rows.
     private final class BatchPass: NetworkBatchPass {
         let network: DeepMLPNetwork
+        let pool: ComputePool
         var input: Matrix?, mean: Matrix?, logVariance: Matrix?, z: Matrix?, logits: Matrix?   // the caller's
         let hidden1: Matrix, hidden1Gradient: Matrix                  // [B, H1]
         let hidden2: Matrix, hidden2Gradient: Matrix                  // [B, H2]
         let decoderHidden1: Matrix, decoderHidden1Gradient: Matrix    // [B, H2]
         let decoderHidden2: Matrix, decoderHidden2Gradient: Matrix    // [B, H1]
 
-        init(network n: DeepMLPNetwork, batchCapacity b: Int) {
+        init(network n: DeepMLPNetwork, batchCapacity b: Int, pool: ComputePool) {
             network = n
+            self.pool = pool
             func m(_ layer: Dense) -> Matrix { Matrix(rows: b, columns: layer.outputSize) }
             (hidden1, hidden1Gradient) = (m(n.encoderHidden1), m(n.encoderHidden1))
             (hidden2, hidden2Gradient) = (m(n.encoderHidden2), m(n.encoderHidden2))
@@ -93,43 +97,46 @@ public final class DeepMLPNetwork: VAEArchitecture, @unchecked Sendable {
         }
 
         func encode(_ x: Matrix, mean: Matrix, logVariance: Matrix) {
-            network.encoderHidden1.forward(x, into: hidden1)
-            network.encoderHidden2.forward(hidden1, into: hidden2)
-            network.heads.forward(hidden2, mean: mean, logVariance: logVariance)
+            network.encoderHidden1.forward(x, into: hidden1, pool: pool)
+            network.encoderHidden2.forward(hidden1, into: hidden2, pool: pool)
+            network.heads.forward(hidden2, mean: mean, logVariance: logVariance, pool: pool)
             (input, self.mean, self.logVariance) = (x, mean, logVariance)
         }
 
         func decode(_ z: Matrix, logits: Matrix) {
-            network.decoderHidden1.forward(z, into: decoderHidden1)
-            network.decoderHidden2.forward(decoderHidden1, into: decoderHidden2)
-            network.decoderOutput.forward(decoderHidden2, into: logits)
+            network.decoderHidden1.forward(z, into: decoderHidden1, pool: pool)
+            network.decoderHidden2.forward(decoderHidden1, into: decoderHidden2, pool: pool)
+            network.decoderOutput.forward(decoderHidden2, into: logits, pool: pool)
             (self.z, self.logits) = (z, logits)
         }
 
         func decodeBackward(logitsGradient: Matrix, zGradient: Matrix) {
             guard let z, let logits else { preconditionFailure("decodeBackward before decode") }
             network.decoderOutput.backward(input: decoderHidden2, output: logits, outputGradient: logitsGradient,
-                                           inputGradient: decoderHidden2Gradient)
+                                           inputGradient: decoderHidden2Gradient, pool: pool)
             network.decoderHidden2.backward(input: decoderHidden1, output: decoderHidden2, outputGradient: decoderHidden2Gradient,
-                                            inputGradient: decoderHidden1Gradient)
+                                            inputGradient: decoderHidden1Gradient, pool: pool)
             network.decoderHidden1.backward(input: z, output: decoderHidden1, outputGradient: decoderHidden1Gradient,
-                                            inputGradient: zGradient)
+                                            inputGradient: zGradient, pool: pool)
         }
 
         func encodeBackward(meanGradient: Matrix, logVarianceGradient: Matrix) {
             guard let input, let mean, let logVariance else { preconditionFailure("encodeBackward before encode") }
             network.heads.backward(hidden: hidden2, mean: mean, logVariance: logVariance, meanGradient: meanGradient,
-                                   logVarianceGradient: logVarianceGradient, hiddenGradient: hidden2Gradient)
+                                   logVarianceGradient: logVarianceGradient, hiddenGradient: hidden2Gradient, pool: pool)
             network.encoderHidden2.backward(input: hidden1, output: hidden2, outputGradient: hidden2Gradient,
-                                            inputGradient: hidden1Gradient)
+                                            inputGradient: hidden1Gradient, pool: pool)
             network.encoderHidden1.backward(input: input, output: hidden1, outputGradient: hidden1Gradient,
-                                            inputGradient: nil)
+                                            inputGradient: nil, pool: pool)
         }
     }
 }
 
 /// The deep MLP's decoder without BLAS, on its own copy of the decoder's three layers (made when it is:
 /// training may change the network's weights meanwhile), a few points at a time.
+///
+/// @unchecked Sendable: its layers are copies made in `init` that nothing writes afterwards (an
+/// immutable snapshot); `decode` only reads them, with its own scratch per call.
 final class DeepMLPPointDecoder: PointDecoder, @unchecked Sendable {
     private let layers: [Dense]          // decoder.hidden1, decoder.hidden2, decoder.output
     private let (l, n): (Int, Int)

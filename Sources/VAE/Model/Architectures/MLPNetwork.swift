@@ -1,4 +1,5 @@
 import CKernels
+import LetterData
 import Support
 
 /// The multilayer-perceptron VAE of pytorch/examples `vae/main.py` (N = 784 pixels, H = 512, L latent):
@@ -8,7 +9,7 @@ import Support
 ///
 /// PyTorch module names: `encoder.hidden`, `encoder.mean`, `encoder.logvar`, `decoder.hidden`,
 /// `decoder.output`, all `nn.Linear`.
-public final class MLPNetwork: VAEArchitecture, @unchecked Sendable {
+public final class MLPNetwork: VAEArchitecture {
     public static let name = "mlp"
     public static let summary = "784 -> hidden ReLU -> latent and back, as pytorch/examples vae"
     /// H, the width of the hidden layer on each side.
@@ -51,8 +52,8 @@ public final class MLPNetwork: VAEArchitecture, @unchecked Sendable {
         for layer in layers { layer.initialize(using: &generator) }
     }
 
-    public func makeBatchPass(batchCapacity: Int) -> any NetworkBatchPass {
-        BatchPass(network: self, batchCapacity: batchCapacity)
+    public func makeBatchPass(batchCapacity: Int, pool: ComputePool) -> any NetworkBatchPass {
+        BatchPass(network: self, batchCapacity: batchCapacity, pool: pool)
     }
 
     public func makePointDecoder() -> any PointDecoder { MLPPointDecoder(network: self) }
@@ -67,6 +68,7 @@ public final class MLPNetwork: VAEArchitecture, @unchecked Sendable {
     /// Activations kept between forward and backward, `[B, ...]` for up to `batchCapacity` rows.
     private final class BatchPass: NetworkBatchPass {
         let network: MLPNetwork
+        let pool: ComputePool
         var input: Matrix?                  // x [B, N], the caller's
         let hidden: Matrix                  // [B, H]
         let hiddenGradient: Matrix          // [B, H]
@@ -76,8 +78,9 @@ public final class MLPNetwork: VAEArchitecture, @unchecked Sendable {
         let decoderHiddenGradient: Matrix   // [B, H]
         var logits: Matrix?                 // [B, N], the caller's
 
-        init(network: MLPNetwork, batchCapacity: Int) {
+        init(network: MLPNetwork, batchCapacity: Int, pool: ComputePool) {
             self.network = network
+            self.pool = pool
             let h = network.encoderHidden.outputSize
             hidden = Matrix(rows: batchCapacity, columns: h)
             hiddenGradient = Matrix(rows: batchCapacity, columns: h)
@@ -86,31 +89,31 @@ public final class MLPNetwork: VAEArchitecture, @unchecked Sendable {
         }
 
         func encode(_ x: Matrix, mean: Matrix, logVariance: Matrix) {
-            network.encoderHidden.forward(x, into: hidden)
-            network.heads.forward(hidden, mean: mean, logVariance: logVariance)
+            network.encoderHidden.forward(x, into: hidden, pool: pool)
+            network.heads.forward(hidden, mean: mean, logVariance: logVariance, pool: pool)
             (input, self.mean, self.logVariance) = (x, mean, logVariance)
         }
 
         func decode(_ z: Matrix, logits: Matrix) {
-            network.decoderHidden.forward(z, into: decoderHidden)
-            network.decoderOutput.forward(decoderHidden, into: logits)
+            network.decoderHidden.forward(z, into: decoderHidden, pool: pool)
+            network.decoderOutput.forward(decoderHidden, into: logits, pool: pool)
             (self.z, self.logits) = (z, logits)
         }
 
         func decodeBackward(logitsGradient: Matrix, zGradient: Matrix) {
             guard let z, let logits else { preconditionFailure("decodeBackward before decode") }
             network.decoderOutput.backward(input: decoderHidden, output: logits, outputGradient: logitsGradient,
-                                           inputGradient: decoderHiddenGradient)
+                                           inputGradient: decoderHiddenGradient, pool: pool)
             network.decoderHidden.backward(input: z, output: decoderHidden, outputGradient: decoderHiddenGradient,
-                                           inputGradient: zGradient)
+                                           inputGradient: zGradient, pool: pool)
         }
 
         func encodeBackward(meanGradient: Matrix, logVarianceGradient: Matrix) {
             guard let input, let mean, let logVariance else { preconditionFailure("encodeBackward before encode") }
             network.heads.backward(hidden: hidden, mean: mean, logVariance: logVariance, meanGradient: meanGradient,
-                                   logVarianceGradient: logVarianceGradient, hiddenGradient: hiddenGradient)
+                                   logVarianceGradient: logVarianceGradient, hiddenGradient: hiddenGradient, pool: pool)
             network.encoderHidden.backward(input: input, output: hidden, outputGradient: hiddenGradient,
-                                           inputGradient: nil)
+                                           inputGradient: nil, pool: pool)
         }
     }
 }
@@ -119,7 +122,7 @@ public final class MLPNetwork: VAEArchitecture, @unchecked Sendable {
 /// decodes as the sum of the rows whose hidden unit is active: ReLU leaves about half of them at zero,
 /// which halves the work. Batches go through a register-blocked kernel that reuses each loaded row for
 /// several points.
-final class MLPPointDecoder: PointDecoder, @unchecked Sendable {
+final class MLPPointDecoder: PointDecoder {
     private let (n, h, l): (Int, Int, Int)
     private let hiddenWeight: [Float]       // Wd1 [H, L]
     private let hiddenBias: [Float]         // bd1 [H]

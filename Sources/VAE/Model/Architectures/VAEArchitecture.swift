@@ -2,7 +2,7 @@
 /// its settings, its layer table and how to recognise its tensors. Everything else (validation, weight
 /// files' metadata, the command line's `--arch` and `--setting`, `bench`'s list of models) derives from
 /// these declarations and the list in `Architectures.all`.
-public protocol VAEArchitecture: VAENetwork {
+public protocol VAEArchitecture: VAENetwork, SendableMetatype {
     /// The name on the command line (`--arch mlp`) and in weight files' `architecture` metadata.
     static var name: String { get }
     /// One line for `--arch`'s help, e.g. "784 -> 512 ReLU -> latent, and back (pytorch/examples vae)".

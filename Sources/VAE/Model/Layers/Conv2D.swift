@@ -47,7 +47,7 @@ import Support
 /// Inference (`inferenceForward`): no BLAS, on the calling thread: chunks of 16 images as in training,
 /// then the images left over one by one: im2col into a [K, P] scratch, then `lx_small_gemm` writes
 /// y = activation(W · columns + b) straight in NCHW order.
-public final class Conv2D: @unchecked Sendable {
+public final class Conv2D {
     public let inputChannels: Int
     public let outputChannels: Int
     public let inputSide: Int
@@ -109,19 +109,19 @@ public final class Conv2D: @unchecked Sendable {
         return (patchSize + outputChannels) * n + outputChannels * patchSize + outputChannels
     }
 
-    /// A workspace for passes spread over `threads` threads (by default the compute pool's).
-    public func makeWorkspace(threads: Int = ComputePool.shared.threadCount) -> LayerWorkspace {
+    /// A workspace for passes spread over `threads` threads (a compute pool's `threadCount`).
+    public func makeWorkspace(threads: Int) -> LayerWorkspace {
         LayerWorkspace(threads: threads, floatsPerThread: scratchPerThread)
     }
 
     /// y = activation(conv(x) + b) over the batch, each thread unfolding and multiplying its images
     /// 16 at a time.
-    public func forward(_ x: Matrix, into y: Matrix, workspace: LayerWorkspace) {
+    public func forward(_ x: Matrix, into y: Matrix, workspace: LayerWorkspace, pool: ComputePool) {
         precondition(x.columns == inputSize && y.columns == outputSize, "conv2d: input or output width does not match")
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv2d: workspace slots too small for this layer")
         let batch = x.rows
         y.rows = batch
-        ConvolutionThreads.run(batch: batch, threads: workspace.threads) { [self] slot, images in
+        ConvolutionThreads.run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
             let (columns, product, _, _) = buffers(workspace.slot(slot))
             ConvolutionThreads.forEachChunk(of: images) { first, count in
                 forwardChunk(x.storage + first * inputSize, count: count, into: y.storage + first * outputSize,
@@ -146,14 +146,14 @@ public final class Conv2D: @unchecked Sendable {
     /// `inputGradient` nil skips dx (the first layer); with `accumulateInputGradient`, dx is added to
     /// what it holds. `input` and `output` must be the forward pass's.
     public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
-                         accumulateInputGradient: Bool = false, workspace: LayerWorkspace) {
+                         accumulateInputGradient: Bool = false, workspace: LayerWorkspace, pool: ComputePool) {
         let batch = x.rows
         precondition(y.rows == batch && dy.rows == batch && dy.columns == outputSize, "conv2d: gradient shape does not match")
         precondition(dx == nil || dx!.columns == inputSize, "conv2d: input gradient width does not match")
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv2d: workspace slots too small for this layer")
         dx?.rows = batch
         let relu = activation == .relu
-        let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads) { [self] slot, images in
+        let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
             let (columns, gradientT, weightGradient, biasGradient) = buffers(workspace.slot(slot))
             weightGradient.update(repeating: 0, count: outputChannels * patchSize)
             biasGradient.update(repeating: 0, count: outputChannels)

@@ -47,7 +47,7 @@ import Support
 /// then the images left over one by one, `lx_small_gemm` vectorised along the longer of R and Q: for
 /// R >= Q the rows [Q, R] = x^T W (no copy of W needed, W's rows are contiguous along R), otherwise the
 /// columns [R, Q] = W^T x; then col2im, bias and activation.
-public final class ConvTranspose2D: @unchecked Sendable {
+public final class ConvTranspose2D {
     public let inputChannels: Int
     public let outputChannels: Int
     public let inputSide: Int
@@ -116,19 +116,19 @@ public final class ConvTranspose2D: @unchecked Sendable {
         return (inputChannels + tapCount) * n + inputChannels * tapCount + outputChannels
     }
 
-    /// A workspace for passes spread over `threads` threads (by default the compute pool's).
-    public func makeWorkspace(threads: Int = ComputePool.shared.threadCount) -> LayerWorkspace {
+    /// A workspace for passes spread over `threads` threads (a compute pool's `threadCount`).
+    public func makeWorkspace(threads: Int) -> LayerWorkspace {
         LayerWorkspace(threads: threads, floatsPerThread: scratchPerThread)
     }
 
     /// y = activation(b + transposed conv(x)) over the batch, each thread working through its images
     /// 16 at a time: a transposition, one product, col2im, bias and activation.
-    public func forward(_ x: Matrix, into y: Matrix, workspace: LayerWorkspace) {
+    public func forward(_ x: Matrix, into y: Matrix, workspace: LayerWorkspace, pool: ComputePool) {
         precondition(x.columns == inputSize && y.columns == outputSize, "conv-transpose2d: input or output width does not match")
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv-transpose2d: workspace slots too small for this layer")
         let batch = x.rows
         y.rows = batch
-        ConvolutionThreads.run(batch: batch, threads: workspace.threads) { [self] slot, images in
+        ConvolutionThreads.run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
             let (inputT, columns, _, _) = buffers(workspace.slot(slot))
             ConvolutionThreads.forEachChunk(of: images) { first, count in
                 forwardChunk(x.storage + first * inputSize, count: count, into: y.storage + first * outputSize,
@@ -152,7 +152,7 @@ public final class ConvTranspose2D: @unchecked Sendable {
     /// bias gradients overwritten, dx skipped when nil or added to with `accumulateInputGradient`.
     /// `input` and `output` must be the forward pass's.
     public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
-                         accumulateInputGradient: Bool = false, workspace: LayerWorkspace) {
+                         accumulateInputGradient: Bool = false, workspace: LayerWorkspace, pool: ComputePool) {
         let batch = x.rows
         precondition(y.rows == batch && dy.rows == batch && dy.columns == outputSize, "conv-transpose2d: gradient shape does not match")
         precondition(dx == nil || dx!.columns == inputSize, "conv-transpose2d: input gradient width does not match")
@@ -160,7 +160,7 @@ public final class ConvTranspose2D: @unchecked Sendable {
         dx?.rows = batch
         let relu = activation == .relu
         let plane = outputSide * outputSide
-        let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads) { [self] slot, images in
+        let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
             let (inputT, columns, weightGradient, biasGradient) = buffers(workspace.slot(slot))
             weightGradient.update(repeating: 0, count: inputChannels * tapCount)
             biasGradient.update(repeating: 0, count: outputChannels)

@@ -6,14 +6,15 @@ enum ConvolutionThreads {
     /// A chunk of 7x7 or 14x14 planes then spans a multiple of 16 positions: whole vectors for the kernels.
     static let imagesPerChunk = 16
 
-    /// Calls `body(slot, images)` on up to `threads` threads of the compute pool at once, slot numbering
+    /// Calls `body(slot, images)` on up to `threads` threads of `pool` at once, slot numbering
     /// the threads and `images` their parts of `0 ..< batch` (contiguous, in order; fewer threads when
     /// the batch is smaller). Returns how many slots ran. The split depends only on `batch` and
     /// `threads`, so results summed over slots are the same from run to run.
     @discardableResult
-    static func run(batch: Int, threads: Int, _ body: @escaping @Sendable (_ slot: Int, _ images: Range<Int>) -> Void) -> Int {
-        let parts = max(1, min(threads, batch, ComputePool.shared.threadCount))
-        ComputePool.shared.forEachPart(of: batch, parts: parts, body)
+    static func run(batch: Int, threads: Int, pool: ComputePool,
+                    _ body: (_ slot: Int, _ images: Range<Int>) -> Void) -> Int {
+        let parts = max(1, min(threads, batch, pool.threadCount))
+        pool.forEachPart(of: batch, parts: parts, body)
         return parts
     }
 

@@ -6,7 +6,7 @@ import Support
 /// Shapes (B = rows in the batch): input x `[B, inputSize]`, weight W `[outputSize, inputSize]`
 /// (PyTorch's `nn.Linear` layout, so weight files load into PyTorch unchanged), bias b `[outputSize]`,
 /// output y `[B, outputSize]`.
-public final class Dense: @unchecked Sendable {
+public final class Dense {
     public let inputSize: Int
     public let outputSize: Int
     public let activation: Activation
@@ -32,17 +32,17 @@ public final class Dense: @unchecked Sendable {
     /// would cost more in hand-offs than it saves (the latent heads, the first decoder layer).
     static let parallelWork = 1 << 16
 
-    /// The compute pool for a product of `work` multiply-adds: all its threads, or one.
-    private func threads(for work: Int) -> Int {
-        work >= Self.parallelWork ? ComputePool.shared.threadCount : 1
+    /// The parts to split a product of `work` multiply-adds into: all of `pool`'s threads, or one.
+    private func threads(for work: Int, in pool: ComputePool) -> Int {
+        work >= Self.parallelWork ? pool.threadCount : 1
     }
 
-    /// y = activation(x W^T + b), the batch's rows split over the compute pool: each thread one
+    /// y = activation(x W^T + b), the batch's rows split over `pool`: each thread one
     /// single-threaded sgemm for its rows, then one pass for bias and activation over them.
-    public func forward(_ x: Matrix, into y: Matrix) {
+    public func forward(_ x: Matrix, into y: Matrix, pool: ComputePool) {
         precondition(x.columns == inputSize && y.columns == outputSize)
         y.rows = x.rows
-        ComputePool.shared.forEachPart(of: x.rows, parts: threads(for: x.rows * inputSize * outputSize)) { [self] _, rows in
+        pool.forEachPart(of: x.rows, parts: threads(for: x.rows * inputSize * outputSize, in: pool)) { _, rows in
             let (input, output) = (x.storage + rows.lowerBound * inputSize, y.storage + rows.lowerBound * outputSize)
             BLAS.gemm(transposeB: true, m: rows.count, n: outputSize, k: inputSize,
                       a: input, lda: inputSize, b: weight.value.storage, ldb: inputSize,
@@ -69,14 +69,14 @@ public final class Dense: @unchecked Sendable {
     ///
     /// With `accumulateInputGradient`, dx is added to what `inputGradient` holds (two heads reading one input).
     ///
-    /// Two regions on the compute pool: the output units split between threads for the mask, db and
+    /// Two regions on `pool`: the output units split between threads for the mask, db and
     /// the rows of dW they own; then the batch's rows split for dx, which needs every unit's mask.
     public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix,
-                         inputGradient dx: Matrix?, accumulateInputGradient: Bool = false) {
+                         inputGradient dx: Matrix?, accumulateInputGradient: Bool = false, pool: ComputePool) {
         let batch = x.rows
-        let parts = threads(for: batch * inputSize * outputSize)
+        let parts = threads(for: batch * inputSize * outputSize, in: pool)
         let relu = activation == .relu
-        ComputePool.shared.forEachPart(of: outputSize, parts: parts) { [self] _, units in
+        pool.forEachPart(of: outputSize, parts: parts) { _, units in
             let first = units.lowerBound
             lx_dense_bias_gradient(dy.storage + first, relu ? UnsafePointer(y.storage + first) : nil,
                                    bias.gradient.storage + first, batch, units.count, outputSize)
@@ -86,7 +86,7 @@ public final class Dense: @unchecked Sendable {
         }
         guard let dx else { return }
         dx.rows = batch
-        ComputePool.shared.forEachPart(of: batch, parts: parts) { [self] _, rows in
+        pool.forEachPart(of: batch, parts: parts) { _, rows in
             BLAS.gemm(m: rows.count, n: inputSize, k: outputSize,
                       a: dy.storage + rows.lowerBound * outputSize, lda: outputSize, b: weight.value.storage, ldb: inputSize,
                       beta: accumulateInputGradient ? 1 : 0, c: dx.storage + rows.lowerBound * inputSize, ldc: inputSize)

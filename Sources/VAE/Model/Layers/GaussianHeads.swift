@@ -3,7 +3,7 @@
 ///
 ///     hidden [B, H] -> mean = hidden Wmu^T + bmu [B, L],  logVariance = hidden Wlv^T + blv [B, L]
 ///     backward: dhidden = dmean Wmu + dlogvar Wlv    (both heads read `hidden`, so their dx add up)
-final class GaussianHeads: @unchecked Sendable {
+final class GaussianHeads {
     let mean: Dense
     let logVariance: Dense
 
@@ -14,16 +14,17 @@ final class GaussianHeads: @unchecked Sendable {
 
     var layers: [Dense] { [mean, logVariance] }
 
-    func forward(_ hidden: Matrix, mean meanOutput: Matrix, logVariance logVarianceOutput: Matrix) {
-        mean.forward(hidden, into: meanOutput)
-        logVariance.forward(hidden, into: logVarianceOutput)
+    func forward(_ hidden: Matrix, mean meanOutput: Matrix, logVariance logVarianceOutput: Matrix, pool: ComputePool) {
+        mean.forward(hidden, into: meanOutput, pool: pool)
+        logVariance.forward(hidden, into: logVarianceOutput, pool: pool)
     }
 
     /// Sets both heads' parameter gradients and overwrites `hiddenGradient` with dL/dhidden.
     func backward(hidden: Matrix, mean meanOutput: Matrix, logVariance logVarianceOutput: Matrix,
-                  meanGradient: Matrix, logVarianceGradient: Matrix, hiddenGradient: Matrix) {
-        mean.backward(input: hidden, output: meanOutput, outputGradient: meanGradient, inputGradient: hiddenGradient)
+                  meanGradient: Matrix, logVarianceGradient: Matrix, hiddenGradient: Matrix, pool: ComputePool) {
+        mean.backward(input: hidden, output: meanOutput, outputGradient: meanGradient, inputGradient: hiddenGradient,
+                      pool: pool)
         logVariance.backward(input: hidden, output: logVarianceOutput, outputGradient: logVarianceGradient,
-                             inputGradient: hiddenGradient, accumulateInputGradient: true)
+                             inputGradient: hiddenGradient, accumulateInputGradient: true, pool: pool)
     }
 }

@@ -3,7 +3,7 @@
 /// the passes are spread over. Nothing is kept in it from the forward pass to the backward pass, and
 /// any batch size fits, so layers may share one workspace whose slots are big enough for each of them
 /// (`scratchPerThread`). Not thread-safe by itself: one pass at a time.
-public final class LayerWorkspace: @unchecked Sendable {
+public final class LayerWorkspace {
     /// Threads a pass is spread over.
     public let threads: Int
     /// Floats in each thread's slot (rounded up to whole 64-byte lines).

@@ -6,13 +6,26 @@ import Foundation
 ///
 /// Painting diffs against the previous frame and writes only the changed cells, then one `doupdate`
 /// per frame, so nothing flickers and an idle screen costs nothing.
-final class CursesTerminal {
+///
+/// This target alone builds in the Swift 5 language mode: ncurses' state is mutable C globals
+/// (`stdscr`, `cur_term`, `COLORS`), which Swift 6 rejects as unsafe shared state. Only the UI thread
+/// uses a `CursesTerminal`.
+public final class CursesTerminal {
     private var screen: OpaquePointer?
-    private(set) var colourCount = 0
+    /// Colours the terminal has (0 without colour).
+    public private(set) var colourCount = 0
     private var previous: CellBuffer?
     private var pairs: [ColourPair: Int32] = [:]
     private var nextPair: Int32 = 1
     private var maxPairs: Int32 = 0
+    /// Called just before the screen is taken, and when it is given back (or could not be taken).
+    private let onTake: () -> Void, onGiveBack: () -> Void
+
+    /// `onTake` runs just before ncurses changes the terminal (save what must be restored after a
+    /// crash); `onGiveBack` once it is restored, or could not be taken.
+    public init(onTake: @escaping () -> Void = {}, onGiveBack: @escaping () -> Void = {}) {
+        (self.onTake, self.onGiveBack) = (onTake, onGiveBack)
+    }
 
     private struct ColourPair: Hashable {
         var foreground: Int32
@@ -22,33 +35,33 @@ final class CursesTerminal {
     /// Checks, before anything is loaded or the screen taken, that standard input and output are a
     /// terminal whose type (TERM) ncurses knows and that can move the cursor: TERM=dumb, an unset or
     /// unknown TERM get one clear line instead of a garbled screen.
-    static func checkUsable(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public static func checkUsable(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
-            throw CLIError("the explorer needs a terminal (standard input and output are not one)")
+            throw TerminalUnusable("the explorer needs a terminal (standard input and output are not one)")
         }
         guard let term = environment["TERM"], !term.isEmpty else {
-            throw CLIError("TERM is not set: the explorer needs to know the terminal type (e.g. TERM=xterm-256color)")
+            throw TerminalUnusable("TERM is not set: the explorer needs to know the terminal type (e.g. TERM=xterm-256color)")
         }
         var status: Int32 = 0
         guard setupterm(term, STDOUT_FILENO, &status) == OK, status == 1 else {
-            throw CLIError("unknown terminal type TERM=\(term): install its terminfo entry or use e.g. TERM=xterm-256color")
+            throw TerminalUnusable("unknown terminal type TERM=\(term): install its terminfo entry or use e.g. TERM=xterm-256color")
         }
         defer { del_curterm(cur_term) }
         let cursorAddress = tigetstr("cup")
         guard let cursorAddress, Int(bitPattern: cursorAddress) != -1 else {
-            throw CLIError("TERM=\(term) cannot move the cursor, and the explorer draws a full screen: run it in a terminal such as xterm-256color")
+            throw TerminalUnusable("TERM=\(term) cannot move the cursor, and the explorer draws a full screen: run it in a terminal such as xterm-256color")
         }
     }
 
     /// Takes over the terminal. Throws, with the terminal untouched, when it cannot.
-    func start(useColour: Bool) throws {
+    public func start(useColour: Bool) throws {
         setlocale(LC_ALL, "")
         isUnicode = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
         try Self.checkUsable()
-        TerminalRestore.arm()   // before the screen changes: the settings saved are the shell's
+        onTake()   // before the screen changes: the settings saved are the shell's
         guard let screen = newterm(nil, stdout, stdin) else {
-            TerminalRestore.disarm()
-            throw CLIError("cannot start the terminal: unknown or unsupported TERM '\(ProcessInfo.processInfo.environment["TERM"] ?? "")'")
+            onGiveBack()
+            throw TerminalUnusable("cannot start the terminal: unknown or unsupported TERM '\(ProcessInfo.processInfo.environment["TERM"] ?? "")'")
         }
         self.screen = screen
         set_term(screen)
@@ -82,23 +95,24 @@ final class CursesTerminal {
     }
 
     /// Gives the terminal back as it was. Safe to call more than once.
-    func stop() {
+    public func stop() {
         guard let screen else { return }
         writeToTerminal("\u{1B}[?1006l\u{1B}[?1000l")
         _ = mousemask(0, nil)
         endwin()
         delscreen(screen)
         self.screen = nil
-        TerminalRestore.disarm()
+        onGiveBack()
     }
 
     /// Whether the locale's character set is UTF-8 (else the renderer draws ASCII only).
-    private(set) var isUnicode = true
+    public private(set) var isUnicode = true
 
-    var size: (width: Int, height: Int) { (Int(getmaxx(stdscr)), Int(getmaxy(stdscr))) }
+    /// The screen's size in cells.
+    public var size: (width: Int, height: Int) { (Int(getmaxx(stdscr)), Int(getmaxy(stdscr))) }
 
     /// The next input, waiting at most `timeoutMilliseconds` (`.none` when nothing came).
-    func readInput(timeoutMilliseconds: Int32) -> TerminalInput {
+    public func readInput(timeoutMilliseconds: Int32) -> TerminalInput {
         wtimeout(stdscr, timeoutMilliseconds)
         var value: wint_t = 0
         let result = wget_wch(stdscr, &value)
@@ -208,7 +222,7 @@ final class CursesTerminal {
     }
 
     /// Paints the cells that changed since the last frame and shows them in one update.
-    func paint(_ buffer: CellBuffer) {
+    public func paint(_ buffer: CellBuffer) {
         let full = previous.map { $0.width != buffer.width || $0.height != buffer.height } ?? true
         if full { werase(stdscr) }
         for y in 0 ..< buffer.height {
@@ -256,11 +270,18 @@ final class CursesTerminal {
     }
 }
 
-enum TerminalInput: Equatable {
+/// One thing read from the terminal.
+public enum TerminalInput: Equatable {
     case key(Key)
     case mouse(MouseEvent)
     case resize
     case none
+}
+
+/// Why the terminal cannot host the explorer, in one line for the user.
+public struct TerminalUnusable: Error, CustomStringConvertible {
+    public let description: String
+    init(_ message: String) { description = message }
 }
 
 // ncurses' attribute macros are not imported into Swift; these are their values (NCURSES_BITS).
