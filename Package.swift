@@ -18,7 +18,9 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
 
         // Vectorised element-wise kernels (Adam, the loss), built per vector width and chosen at load time.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        // No compiler flags: a package using unsafeFlags cannot be another package's dependency, and the
+        // kernels are written to vectorise at SwiftPM's own -O2.
+        .target(name: "CKernels"),
 
         // Everything that is not a screen: data sets, the model, training, weight files, images.
         .target(name: "VAE", dependencies: ["CBLAS", "CZlib", "CKernels"]),
