@@ -141,6 +141,13 @@ LX_INLINE lx_tap_columns tap_columns(lx_conv_geometry g) {
     return t;
 }
 
+/* Adds the row v of tap column kw to the phase it lands on: output column ox lands on phase element
+ * ox + shift. */
+LX_INLINE void add_tap(lx_v16 *even, lx_v16 *odd, const lx_v16 *v, const lx_tap_columns *taps, size_t kw) {
+    if (taps->phase[kw]) add_shifted(odd, v, taps->shift[kw]);
+    else add_shifted(even, v, taps->shift[kw]);
+}
+
 /* x [batch, channels, in, in] -> columns (row_stride, column_stride 1). Each image row is split into
  * its phases once; every (tap, output row) is then one 16-float load at a lane offset and one store.
  * Stores are 16 floats wide and spill past a short row onto the rows of later images of the same
@@ -216,18 +223,19 @@ LX_INLINE void col2im_vector(lx_conv_geometry g, const float *restrict columns, 
                     size_t oy = (size_t)ry >> stride_shift;
                     if (oy >= out) continue;
                     const float *row = base + kh * k * row_stride + oy * out;
-                    const int exact = b * plane + oy * out + lanes > batch * plane;   /* a full read would leave our part */
-                    for (size_t kw = 0; kw < k; kw++, row += row_stride) {
-                        lx_v16 v = zero;
-                        if (exact) {
+                    if (b * plane + oy * out + lanes > batch * plane) {   /* a full read would leave our part */
+                        for (size_t kw = 0; kw < k; kw++, row += row_stride) {
+                            lx_v16 v = zero;
                             for (size_t i = 0; i < out; i++) v[i] = row[i];
-                        } else {
+                            add_tap(&even, &odd, &v, &taps, kw);
+                        }
+                    } else {   /* two loops, not a test per tap: -O2 does not take the test out of the loop */
+                        for (size_t kw = 0; kw < k; kw++, row += row_stride) {
+                            lx_v16 v;
                             load_vector(&v, row);
                             v = out_valid ? v : zero;
+                            add_tap(&even, &odd, &v, &taps, kw);
                         }
-                        /* output column ox lands on phase element ox + shift */
-                        if (taps.phase[kw]) add_shifted(&odd, &v, taps.shift[kw]);
-                        else add_shifted(&even, &v, taps.shift[kw]);
                     }
                 }
                 lx_v16 low, high;
