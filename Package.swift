@@ -18,8 +18,9 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
 
         // Vectorised element-wise kernels (Adam, the loss), built per vector width and chosen at load time.
-        // No compiler flags: a package using unsafeFlags cannot be another package's dependency, and the
-        // kernels are written to vectorise at SwiftPM's own -O2.
+        // No compiler flags: a package using unsafeFlags cannot be another package's dependency. The kernels
+        // are written to vectorise at SwiftPM's own -O2, the hottest in explicit vectors that stay vector
+        // code in debug builds (-O0).
         .target(name: "CKernels"),
 
         // Everything that is not a screen: data sets, the model, training, weight files, images.
