@@ -55,9 +55,14 @@ typedef float lx_f8 __attribute__((ext_vector_type(8)));
 typedef float lx_f4 __attribute__((ext_vector_type(4)));
 typedef float lx_f2 __attribute__((ext_vector_type(2)));
 
-enum { lanes = 16 };
+/* The exp and log chains are long (two polynomials and a division, dependent step after step), and the
+ * CPU overlaps too little of one loop iteration with the next to hide them. So the helpers take up to
+ * group_vectors independent vectors and do each step for all of them before the next step: the chains
+ * run side by side. `count` is a constant at every call, so the per-step loops unroll completely. */
+enum { lanes = 16, group_vectors = 4 };
 
 #define LX_INLINE static inline __attribute__((always_inline))
+#define EACH_VECTOR for (int q = 0; q < count; q++)
 LX_INLINE void load_vector(lx_f16 *v, const float *p) { __builtin_memcpy_inline(v, p, sizeof *v); }
 LX_INLINE void store_vector(float *p, const lx_f16 *v) { __builtin_memcpy_inline(p, v, sizeof *v); }
 
@@ -68,39 +73,82 @@ LX_INLINE float horizontal_sum(const lx_f16 *v) {
     return h2.x + h2.y;
 }
 
-/* lx_exp_nonpositive of every lane, in place. */
-LX_INLINE void exp_nonpositive_vector(lx_f16 *v) {
-    lx_f16 x = *v < -87.0f ? (lx_f16)-87.0f : *v;     /* a select, so NaN stays NaN as in the scalar code */
-    lx_f16 n = __builtin_elementwise_rint(x * 1.44269504f);
-    lx_f16 r = x - n * 0.693145752f - n * 1.42860677e-6f;
-    lx_f16 p = 1.0f / 5040.0f;
-    p = p * r + 1.0f / 720.0f;
-    p = p * r + 1.0f / 120.0f;
-    p = p * r + 1.0f / 24.0f;
-    p = p * r + 1.0f / 6.0f;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    p = p * r + 1.0f;
-    lx_i16 bits = (__builtin_convertvector(n, lx_i16) + 127) << 23;
-    *v = p * (lx_f16)bits;                            /* a vector cast reinterprets the bits */
+/* lx_exp_nonpositive of every lane of v[0 ..< count], in place. */
+LX_INLINE void exp_nonpositive_vectors(lx_f16 *v, const int count) {
+    lx_f16 x[group_vectors], n[group_vectors], r[group_vectors], p[group_vectors];
+    EACH_VECTOR x[q] = v[q] < -87.0f ? (lx_f16)-87.0f : v[q];   /* a select: NaN stays NaN, as in the scalar code */
+    EACH_VECTOR n[q] = __builtin_elementwise_rint(x[q] * 1.44269504f);
+    EACH_VECTOR r[q] = x[q] - n[q] * 0.693145752f - n[q] * 1.42860677e-6f;
+    EACH_VECTOR p[q] = 1.0f / 5040.0f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f / 720.0f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f / 120.0f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f / 24.0f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f / 6.0f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 0.5f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f;
+    EACH_VECTOR {
+        lx_i16 bits = (__builtin_convertvector(n[q], lx_i16) + 127) << 23;
+        v[q] = p[q] * (lx_f16)bits;                   /* a vector cast reinterprets the bits */
+    }
 }
 
-/* lx_log1p_unit of every lane, in place. */
-LX_INLINE void log1p_unit_vector(lx_f16 *v) {
-    lx_f16 y = 1.0f + *v;
-    lx_i16 bits = (lx_i16)y;
-    lx_i16 k = ((bits >> 23) & 0xff) - 127;
-    lx_f16 m = (lx_f16)((bits & 0x007fffff) | 0x3f800000);
-    lx_i16 halve = m > 1.41421356f;                   /* -1 (all bits) where true, 0 where false */
-    m = halve ? m * 0.5f : m;
-    k -= halve;
-    lx_f16 t = (m - 1.0f) / (m + 1.0f);
-    lx_f16 t2 = t * t;
-    lx_f16 s = t2 * (1.0f / 9.0f) + 1.0f / 7.0f;
-    s = s * t2 + 1.0f / 5.0f;
-    s = s * t2 + 1.0f / 3.0f;
-    s = s * t2 + 1.0f;
-    *v = 2.0f * t * s + __builtin_convertvector(k, lx_f16) * 0.693147181f;
+/* lx_log1p_unit of every lane of v[0 ..< count], in place. */
+LX_INLINE void log1p_unit_vectors(lx_f16 *v, const int count) {
+    lx_i16 k[group_vectors], halve[group_vectors];
+    lx_f16 m[group_vectors], t[group_vectors], t2[group_vectors], s[group_vectors];
+    EACH_VECTOR {
+        lx_i16 bits = (lx_i16)(1.0f + v[q]);
+        k[q] = ((bits >> 23) & 0xff) - 127;
+        m[q] = (lx_f16)((bits & 0x007fffff) | 0x3f800000);
+    }
+    EACH_VECTOR halve[q] = m[q] > 1.41421356f;       /* -1 (all bits) where true, 0 where false */
+    EACH_VECTOR m[q] = halve[q] ? m[q] * 0.5f : m[q];
+    EACH_VECTOR k[q] -= halve[q];
+    EACH_VECTOR t[q] = (m[q] - 1.0f) / (m[q] + 1.0f);
+    EACH_VECTOR t2[q] = t[q] * t[q];
+    EACH_VECTOR s[q] = t2[q] * (1.0f / 9.0f) + 1.0f / 7.0f;
+    EACH_VECTOR s[q] = s[q] * t2[q] + 1.0f / 5.0f;
+    EACH_VECTOR s[q] = s[q] * t2[q] + 1.0f / 3.0f;
+    EACH_VECTOR s[q] = s[q] * t2[q] + 1.0f;
+    EACH_VECTOR v[q] = 2.0f * t[q] * s[q] + __builtin_convertvector(k[q], lx_f16) * 0.693147181f;
+}
+
+/* The loss of count * 16 elements added lane-wise to *sums and, unless gradient is NULL, their gradient. */
+LX_INLINE void bce_vectors(const float *logits, const float *targets, float *gradient, float scale,
+                           const int count, lx_f16 *sums) {
+    lx_f16 l[group_vectors], x[group_vectors], e[group_vectors], softplus[group_vectors];
+    EACH_VECTOR {
+        load_vector(&l[q], logits + q * lanes);
+        load_vector(&x[q], targets + q * lanes);
+        e[q] = -__builtin_elementwise_abs(l[q]);
+    }
+    exp_nonpositive_vectors(e, count);
+    EACH_VECTOR softplus[q] = e[q];
+    log1p_unit_vectors(softplus, count);
+    EACH_VECTOR *sums += __builtin_elementwise_max(l[q], (lx_f16)0) + softplus[q] - x[q] * l[q];
+    if (!gradient) return;
+    EACH_VECTOR {
+        lx_f16 inverse = 1.0f / (1.0f + e[q]);
+        lx_f16 sigmoid = l[q] >= 0 ? inverse : e[q] * inverse;
+        lx_f16 lane_gradient = (sigmoid - x[q]) * scale;
+        store_vector(gradient + q * lanes, &lane_gradient);
+    }
+}
+
+/* sigmoid of count * 16 elements; out may be x. */
+LX_INLINE void sigmoid_vectors(const float *x, float *out, const int count) {
+    lx_f16 v[group_vectors], e[group_vectors];
+    EACH_VECTOR {
+        load_vector(&v[q], x + q * lanes);
+        e[q] = -__builtin_elementwise_abs(v[q]);
+    }
+    exp_nonpositive_vectors(e, count);
+    EACH_VECTOR {
+        lx_f16 inverse = 1.0f / (1.0f + e[q]);
+        lx_f16 sigmoid = v[q] >= 0 ? inverse : e[q] * inverse;
+        store_vector(out + q * lanes, &sigmoid);
+    }
 }
 
 LX_CLONES
@@ -140,22 +188,15 @@ double lx_bce_with_logits(const float *restrict logits, const float *restrict ta
     for (size_t start = 0; start < n; start += 1024) {
         size_t end = start + 1024 < n ? start + 1024 : n, i = start;
         lx_f16 sums = 0;
-        for (; i + lanes <= end; i += lanes) {
-            lx_f16 l, x, e, softplus;
-            load_vector(&l, logits + i);
-            load_vector(&x, targets + i);
-            e = -__builtin_elementwise_abs(l);
-            exp_nonpositive_vector(&e);
-            softplus = e;
-            log1p_unit_vector(&softplus);
-            sums += __builtin_elementwise_max(l, (lx_f16)0) + softplus - x * l;
-            if (gradient) {
-                lx_f16 inverse = 1.0f / (1.0f + e);
-                lx_f16 sigmoid = l >= 0 ? inverse : e * inverse;
-                lx_f16 lane_gradient = (sigmoid - x) * scale;
-                store_vector(gradient + i, &lane_gradient);
-            }
+        if (gradient) {   /* a constant NULL lets the loss-only loop skip the gradient's division */
+            for (; i + group_vectors * lanes <= end; i += group_vectors * lanes)
+                bce_vectors(logits + i, targets + i, gradient + i, scale, group_vectors, &sums);
+        } else {
+            for (; i + group_vectors * lanes <= end; i += group_vectors * lanes)
+                bce_vectors(logits + i, targets + i, NULL, scale, group_vectors, &sums);
         }
+        for (; i + lanes <= end; i += lanes)
+            bce_vectors(logits + i, targets + i, gradient ? gradient + i : NULL, scale, 1, &sums);
         float block = horizontal_sum(&sums);
         for (; i < end; i++) {   /* the last n % 16 */
             float l = logits[i], x = targets[i];
@@ -176,15 +217,8 @@ LX_CLONES
 void lx_sigmoid(const float *x, float *out, size_t n) {   /* in place allowed: no restrict */
     /* Each element is read before it is written and nothing else is touched, so out == x is safe. */
     size_t i = 0;
-    for (; i + lanes <= n; i += lanes) {
-        lx_f16 v, e;
-        load_vector(&v, x + i);
-        e = -__builtin_elementwise_abs(v);
-        exp_nonpositive_vector(&e);
-        lx_f16 inverse = 1.0f / (1.0f + e);
-        lx_f16 sigmoid = v >= 0 ? inverse : e * inverse;
-        store_vector(out + i, &sigmoid);
-    }
+    for (; i + group_vectors * lanes <= n; i += group_vectors * lanes) sigmoid_vectors(x + i, out + i, group_vectors);
+    for (; i + lanes <= n; i += lanes) sigmoid_vectors(x + i, out + i, 1);
     for (; i < n; i++) {   /* the last n % 16 */
         float e = lx_exp_nonpositive(-fabsf(x[i]));
         float inverse = 1.0f / (1.0f + e);
