@@ -113,8 +113,8 @@ static int fits_vector_path(lx_conv_geometry g, size_t column_stride) {
 
 /* Vectors pass by pointer and every helper is inlined: each clone compiles them for its own width. */
 #define LX_INLINE static inline __attribute__((always_inline))
-LX_INLINE void load_vector(lx_v16 *v, const float *p) { memcpy(v, p, sizeof *v); }
-LX_INLINE void store_vector(float *p, const lx_v16 *v) { memcpy(p, v, sizeof *v); }
+LX_INLINE void load_vector(lx_v16 *v, const float *p) { __builtin_memcpy_inline(v, p, sizeof *v); }
+LX_INLINE void store_vector(float *p, const lx_v16 *v) { __builtin_memcpy_inline(p, v, sizeof *v); }
 
 /* Adds v moved `shift` lanes up (lane i to lane i + shift; lanes moved out are dropped) to *sum. */
 LX_INLINE void add_shifted(lx_v16 *sum, const lx_v16 *v, long shift) {

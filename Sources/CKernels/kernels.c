@@ -249,10 +249,19 @@ LX_CLONES
 void lx_dense_bias_activation(float *restrict y, const float *restrict bias, size_t rows, size_t columns, int relu) {
     for (size_t r = 0; r < rows; r++) {
         float *restrict row = y + r * columns;
+        size_t j = 0;
+        for (; j + lanes <= columns; j += lanes) {
+            lx_f16 v, b;
+            load_vector(&v, row + j);
+            load_vector(&b, bias + j);
+            v += b;
+            if (relu) v = v > 0 ? v : (lx_f16)0;
+            store_vector(row + j, &v);
+        }
         if (relu) {
-            for (size_t j = 0; j < columns; j++) { float v = row[j] + bias[j]; row[j] = v > 0 ? v : 0; }
+            for (; j < columns; j++) { float v = row[j] + bias[j]; row[j] = v > 0 ? v : 0; }
         } else {
-            for (size_t j = 0; j < columns; j++) row[j] += bias[j];
+            for (; j < columns; j++) row[j] += bias[j];
         }
     }
 }
@@ -310,5 +319,13 @@ void lx_accumulate_active_rows_batch(float *restrict out, const float *restrict 
 
 LX_CLONES
 void lx_bytes_to_unit_floats(const unsigned char *restrict bytes, float *restrict out, size_t n) {
-    for (size_t i = 0; i < n; i++) out[i] = (float)bytes[i] * (1.0f / 255.0f);
+    typedef unsigned char lx_bytes16 __attribute__((ext_vector_type(16)));
+    size_t i = 0;
+    for (; i + lanes <= n; i += lanes) {
+        lx_bytes16 b;
+        __builtin_memcpy_inline(&b, bytes + i, sizeof b);
+        lx_f16 v = __builtin_convertvector(b, lx_f16) * (1.0f / 255.0f);
+        store_vector(out + i, &v);
+    }
+    for (; i < n; i++) out[i] = (float)bytes[i] * (1.0f / 255.0f);
 }
