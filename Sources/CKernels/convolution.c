@@ -204,8 +204,8 @@ LX_INLINE void im2col_vector(lx_conv_geometry g, const float *restrict x, size_t
  * the row keep what they hold (a single thread owns all of this call's x). Reads and writes that
  * would reach past this call's part of `columns` or x are made element by element. */
 LX_INLINE void col2im_vector(lx_conv_geometry g, const float *restrict columns, size_t row_stride,
-                             size_t batch, float *restrict x, int accumulate) {
-    const size_t s = g.stride, k = g.kernel, in = g.in_side, out = g.out_side, plane = out * out;
+                             size_t batch, float *restrict x, int accumulate, const size_t s) {
+    const size_t k = g.kernel, in = g.in_side, out = g.out_side, plane = out * out;
     const size_t stride_shift = s == 2 ? 1 : 0;
     const lx_tap_columns taps = tap_columns(g);
     const lx_v16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, zero = 0;
@@ -283,7 +283,9 @@ LX_CLONES
 void lx_col2im(lx_conv_geometry g, const float *restrict columns, size_t row_stride, size_t column_stride,
                size_t batch, float *restrict x, int accumulate) {
     if (fits_vector_path(g, column_stride)) {
-        col2im_vector(g, columns, row_stride, batch, x, accumulate);
+        /* the stride as a constant: each copy has its own shuffles and row arithmetic, no test per row */
+        if (g.stride == 2) col2im_vector(g, columns, row_stride, batch, x, accumulate, 2);
+        else col2im_vector(g, columns, row_stride, batch, x, accumulate, 1);
         return;
     }
     if (!accumulate)
