@@ -31,7 +31,10 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
 
         // Vectorised element-wise kernels (Adam, the loss), built per vector width and chosen at load time.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        // No compiler flags: a package using unsafeFlags cannot be another package's dependency. The kernels
+        // are written to vectorise at SwiftPM's own -O2, the hottest in explicit vectors that stay vector
+        // code in debug builds (-O0).
+        .target(name: "CKernels"),
 
         // Small shared utilities: the seeded PRNG, text sanitising for one-line messages, parallel map.
         .target(name: "Support"),

@@ -44,16 +44,138 @@ static inline float lx_log1p_unit(float e) {
     return 2.0f * t * s + (float)k * 0.693147181f;
 }
 
+/* The hot loops below also run 16 lanes at a time in explicit vectors (one AVX-512 register, two AVX2
+ * or four SSE registers, whichever clone runs): they stay vector code at SwiftPM's debug -O0, where
+ * plain loops run one element per several stack round trips, and the loss sums 16 partial sums at every
+ * optimisation level. Each lane does the scalar function's operations in the same order. Vectors pass by
+ * pointer and the helpers are inlined, so no call changes its calling convention between the clones. */
+typedef float lx_f16 __attribute__((ext_vector_type(16)));
+typedef int32_t lx_i16 __attribute__((ext_vector_type(16)));
+typedef float lx_f8 __attribute__((ext_vector_type(8)));
+typedef float lx_f4 __attribute__((ext_vector_type(4)));
+typedef float lx_f2 __attribute__((ext_vector_type(2)));
+
+/* The exp and log chains are long (two polynomials and a division, dependent step after step), and the
+ * CPU overlaps too little of one loop iteration with the next to hide them. So the helpers take up to
+ * group_vectors independent vectors and do each step for all of them before the next step: the chains
+ * run side by side. `count` is a constant at every call, so the per-step loops unroll completely. */
+enum { lanes = 16, group_vectors = 4 };
+
+#define LX_INLINE static inline __attribute__((always_inline))
+#define EACH_VECTOR for (int q = 0; q < count; q++)
+LX_INLINE void load_vector(lx_f16 *v, const float *p) { __builtin_memcpy_inline(v, p, sizeof *v); }
+LX_INLINE void store_vector(float *p, const lx_f16 *v) { __builtin_memcpy_inline(p, v, sizeof *v); }
+
+LX_INLINE float horizontal_sum(const lx_f16 *v) {
+    lx_f8 h8 = v->lo + v->hi;
+    lx_f4 h4 = h8.lo + h8.hi;
+    lx_f2 h2 = h4.lo + h4.hi;
+    return h2.x + h2.y;
+}
+
+/* lx_exp_nonpositive of every lane of v[0 ..< count], in place. */
+LX_INLINE void exp_nonpositive_vectors(lx_f16 *v, const int count) {
+    lx_f16 x[group_vectors], n[group_vectors], r[group_vectors], p[group_vectors];
+    EACH_VECTOR x[q] = v[q] < -87.0f ? (lx_f16)-87.0f : v[q];   /* a select: NaN stays NaN, as in the scalar code */
+    EACH_VECTOR n[q] = __builtin_elementwise_rint(x[q] * 1.44269504f);
+    EACH_VECTOR r[q] = x[q] - n[q] * 0.693145752f - n[q] * 1.42860677e-6f;
+    EACH_VECTOR p[q] = 1.0f / 5040.0f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f / 720.0f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f / 120.0f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f / 24.0f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f / 6.0f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 0.5f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f;
+    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f;
+    EACH_VECTOR {
+        lx_i16 bits = (__builtin_convertvector(n[q], lx_i16) + 127) << 23;
+        v[q] = p[q] * (lx_f16)bits;                   /* a vector cast reinterprets the bits */
+    }
+}
+
+/* lx_log1p_unit of every lane of v[0 ..< count], in place. */
+LX_INLINE void log1p_unit_vectors(lx_f16 *v, const int count) {
+    lx_i16 k[group_vectors], halve[group_vectors];
+    lx_f16 m[group_vectors], t[group_vectors], t2[group_vectors], s[group_vectors];
+    EACH_VECTOR {
+        lx_i16 bits = (lx_i16)(1.0f + v[q]);
+        k[q] = ((bits >> 23) & 0xff) - 127;
+        m[q] = (lx_f16)((bits & 0x007fffff) | 0x3f800000);
+    }
+    EACH_VECTOR halve[q] = m[q] > 1.41421356f;       /* -1 (all bits) where true, 0 where false */
+    EACH_VECTOR m[q] = halve[q] ? m[q] * 0.5f : m[q];
+    EACH_VECTOR k[q] -= halve[q];
+    EACH_VECTOR t[q] = (m[q] - 1.0f) / (m[q] + 1.0f);
+    EACH_VECTOR t2[q] = t[q] * t[q];
+    EACH_VECTOR s[q] = t2[q] * (1.0f / 9.0f) + 1.0f / 7.0f;
+    EACH_VECTOR s[q] = s[q] * t2[q] + 1.0f / 5.0f;
+    EACH_VECTOR s[q] = s[q] * t2[q] + 1.0f / 3.0f;
+    EACH_VECTOR s[q] = s[q] * t2[q] + 1.0f;
+    EACH_VECTOR v[q] = 2.0f * t[q] * s[q] + __builtin_convertvector(k[q], lx_f16) * 0.693147181f;
+}
+
+/* The loss of count * 16 elements added lane-wise to *sums and, unless gradient is NULL, their gradient. */
+LX_INLINE void bce_vectors(const float *logits, const float *targets, float *gradient, float scale,
+                           const int count, lx_f16 *sums) {
+    lx_f16 l[group_vectors], x[group_vectors], e[group_vectors], softplus[group_vectors];
+    EACH_VECTOR {
+        load_vector(&l[q], logits + q * lanes);
+        load_vector(&x[q], targets + q * lanes);
+        e[q] = -__builtin_elementwise_abs(l[q]);
+    }
+    exp_nonpositive_vectors(e, count);
+    EACH_VECTOR softplus[q] = e[q];
+    log1p_unit_vectors(softplus, count);
+    EACH_VECTOR *sums += __builtin_elementwise_max(l[q], (lx_f16)0) + softplus[q] - x[q] * l[q];
+    if (!gradient) return;
+    EACH_VECTOR {
+        lx_f16 inverse = 1.0f / (1.0f + e[q]);
+        lx_f16 sigmoid = l[q] >= 0 ? inverse : e[q] * inverse;
+        lx_f16 lane_gradient = (sigmoid - x[q]) * scale;
+        store_vector(gradient + q * lanes, &lane_gradient);
+    }
+}
+
+/* sigmoid of count * 16 elements; out may be x. */
+LX_INLINE void sigmoid_vectors(const float *x, float *out, const int count) {
+    lx_f16 v[group_vectors], e[group_vectors];
+    EACH_VECTOR {
+        load_vector(&v[q], x + q * lanes);
+        e[q] = -__builtin_elementwise_abs(v[q]);
+    }
+    exp_nonpositive_vectors(e, count);
+    EACH_VECTOR {
+        lx_f16 inverse = 1.0f / (1.0f + e[q]);
+        lx_f16 sigmoid = v[q] >= 0 ? inverse : e[q] * inverse;
+        store_vector(out + q * lanes, &sigmoid);
+    }
+}
+
 LX_CLONES
 void lx_adam_update(float *restrict p, const float *restrict g, float *restrict m, float *restrict v, size_t n,
                     float b1, float b2, float eps, float step_size, float inverse_root_correction) {
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    for (; i + lanes <= n; i += lanes) {
+        lx_f16 gi, mi, vi, pi;
+        load_vector(&gi, g + i);
+        load_vector(&mi, m + i);
+        load_vector(&vi, v + i);
+        load_vector(&pi, p + i);
+        mi = b1 * mi + (1.0f - b1) * gi;
+        vi = b2 * vi + (1.0f - b2) * gi * gi;
+        pi -= step_size * mi / (__builtin_elementwise_sqrt(vi) * inverse_root_correction + eps);
+        store_vector(m + i, &mi);
+        store_vector(v + i, &vi);
+        store_vector(p + i, &pi);
+    }
+    for (; i < n; i++) {
         float gi = g[i];
         float mi = b1 * m[i] + (1.0f - b1) * gi;
         float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
         m[i] = mi;
         v[i] = vi;
-        p[i] -= step_size * mi / (__builtin_sqrtf(vi) * inverse_root_correction + eps);
+        /* the elementwise builtin never sets errno, so it vectorises without -fno-math-errno */
+        p[i] -= step_size * mi / (__builtin_elementwise_sqrt(vi) * inverse_root_correction + eps);
     }
 }
 
@@ -61,27 +183,29 @@ LX_CLONES
 double lx_bce_with_logits(const float *restrict logits, const float *restrict targets, float *restrict gradient,
                           size_t n, float scale) {
     double total = 0;
-    /* Blocks of 1024 summed in float, the block sums in double: accurate and fast. Summing a block
-     * in any order (reassociation) is what lets the loop run 16 lanes wide. */
+    /* Blocks of 1024 summed in float, 16 partial sums a block, the block sums in double: accurate and
+     * fast, and the same sum at every optimisation level. */
     for (size_t start = 0; start < n; start += 1024) {
-#ifdef __clang__
-#pragma clang fp reassociate(on)
-#endif
-        size_t end = start + 1024 < n ? start + 1024 : n;
-        float block = 0;
-        if (gradient) {
-            for (size_t i = start; i < end; i++) {
-                float l = logits[i], x = targets[i];
-                float e = lx_exp_nonpositive(-fabsf(l));
-                block += fmaxf(l, 0.0f) + lx_log1p_unit(e) - x * l;
+        size_t end = start + 1024 < n ? start + 1024 : n, i = start;
+        lx_f16 sums = 0;
+        if (gradient) {   /* a constant NULL lets the loss-only loop skip the gradient's division */
+            for (; i + group_vectors * lanes <= end; i += group_vectors * lanes)
+                bce_vectors(logits + i, targets + i, gradient + i, scale, group_vectors, &sums);
+        } else {
+            for (; i + group_vectors * lanes <= end; i += group_vectors * lanes)
+                bce_vectors(logits + i, targets + i, NULL, scale, group_vectors, &sums);
+        }
+        for (; i + lanes <= end; i += lanes)
+            bce_vectors(logits + i, targets + i, gradient ? gradient + i : NULL, scale, 1, &sums);
+        float block = horizontal_sum(&sums);
+        for (; i < end; i++) {   /* the last n % 16 */
+            float l = logits[i], x = targets[i];
+            float e = lx_exp_nonpositive(-fabsf(l));
+            block += fmaxf(l, 0.0f) + lx_log1p_unit(e) - x * l;
+            if (gradient) {
                 float inverse = 1.0f / (1.0f + e);
                 float sigmoid = l >= 0 ? inverse : e * inverse;
                 gradient[i] = (sigmoid - x) * scale;
-            }
-        } else {
-            for (size_t i = start; i < end; i++) {
-                float l = logits[i];
-                block += fmaxf(l, 0.0f) + lx_log1p_unit(lx_exp_nonpositive(-fabsf(l))) - targets[i] * l;
             }
         }
         total += block;
@@ -91,12 +215,11 @@ double lx_bce_with_logits(const float *restrict logits, const float *restrict ta
 
 LX_CLONES
 void lx_sigmoid(const float *x, float *out, size_t n) {   /* in place allowed: no restrict */
-    /* Element i is read before it is written and nothing else is touched, so even out == x vectorises
-     * (the compiler's own overlap check would send that call to the scalar loop). */
-#ifdef __clang__
-#pragma clang loop vectorize(assume_safety)
-#endif
-    for (size_t i = 0; i < n; i++) {
+    /* Each element is read before it is written and nothing else is touched, so out == x is safe. */
+    size_t i = 0;
+    for (; i + group_vectors * lanes <= n; i += group_vectors * lanes) sigmoid_vectors(x + i, out + i, group_vectors);
+    for (; i + lanes <= n; i += lanes) sigmoid_vectors(x + i, out + i, 1);
+    for (; i < n; i++) {   /* the last n % 16 */
         float e = lx_exp_nonpositive(-fabsf(x[i]));
         float inverse = 1.0f / (1.0f + e);
         out[i] = x[i] >= 0 ? inverse : e * inverse;
@@ -126,10 +249,19 @@ LX_CLONES
 void lx_dense_bias_activation(float *restrict y, const float *restrict bias, size_t rows, size_t columns, int relu) {
     for (size_t r = 0; r < rows; r++) {
         float *restrict row = y + r * columns;
+        size_t j = 0;
+        for (; j + lanes <= columns; j += lanes) {
+            lx_f16 v, b;
+            load_vector(&v, row + j);
+            load_vector(&b, bias + j);
+            v += b;
+            if (relu) v = v > 0 ? v : (lx_f16)0;
+            store_vector(row + j, &v);
+        }
         if (relu) {
-            for (size_t j = 0; j < columns; j++) { float v = row[j] + bias[j]; row[j] = v > 0 ? v : 0; }
+            for (; j < columns; j++) { float v = row[j] + bias[j]; row[j] = v > 0 ? v : 0; }
         } else {
-            for (size_t j = 0; j < columns; j++) row[j] += bias[j];
+            for (; j < columns; j++) row[j] += bias[j];
         }
     }
 }
@@ -187,5 +319,13 @@ void lx_accumulate_active_rows_batch(float *restrict out, const float *restrict 
 
 LX_CLONES
 void lx_bytes_to_unit_floats(const unsigned char *restrict bytes, float *restrict out, size_t n) {
-    for (size_t i = 0; i < n; i++) out[i] = (float)bytes[i] * (1.0f / 255.0f);
+    typedef unsigned char lx_bytes16 __attribute__((ext_vector_type(16)));
+    size_t i = 0;
+    for (; i + lanes <= n; i += lanes) {
+        lx_bytes16 b;
+        __builtin_memcpy_inline(&b, bytes + i, sizeof b);
+        lx_f16 v = __builtin_convertvector(b, lx_f16) * (1.0f / 255.0f);
+        store_vector(out + i, &v);
+    }
+    for (; i < n; i++) out[i] = (float)bytes[i] * (1.0f / 255.0f);
 }

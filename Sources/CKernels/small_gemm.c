@@ -11,8 +11,8 @@ typedef float lx_f2 __attribute__((ext_vector_type(2)));
 enum { lanes = 16, max_block_rows = 4, max_block_vectors = 4 };
 
 /* Vectors pass by pointer: by value they would change the calling convention between the clones. */
-static inline void load_vector(lx_f16 *v, const float *p) { memcpy(v, p, sizeof *v); }
-static inline void store_vector(float *p, const lx_f16 *v) { memcpy(p, v, sizeof *v); }
+static inline void load_vector(lx_f16 *v, const float *p) { __builtin_memcpy_inline(v, p, sizeof *v); }
+static inline void store_vector(float *p, const lx_f16 *v) { __builtin_memcpy_inline(p, v, sizeof *v); }
 
 static inline float horizontal_sum(const lx_f16 *v) {
     lx_f8 h8 = v->lo + v->hi;
