@@ -224,6 +224,7 @@ public enum SafeTensors {
     }
 }
 
+/// Why a safetensors file could not be read or written, said in one line.
 public enum WeightsError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
     case malformed(path: String, reason: String)

@@ -131,6 +131,7 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     }
 }
 
+/// Why a configuration or a set of tensors cannot make a model, said in one line.
 public enum ModelError: Error, Equatable, CustomStringConvertible {
     case invalidConfiguration(String)
     case missingTensor(String)

@@ -13,6 +13,7 @@ public enum TrainingEvent: Sendable {
     case finished(TrainingOutcome)
 }
 
+/// What a training run will do, sent once before its first batch.
 public struct TrainingPlan: Sendable, Equatable {
     public var epochs: Int
     public var batchesPerEpoch: Int
@@ -22,6 +23,7 @@ public struct TrainingPlan: Sendable, Equatable {
     public var validationCount: Int
 }
 
+/// Where a run is within its epoch, sent as batches finish.
 public struct TrainingProgress: Sendable, Equatable {
     /// 1-based epoch.
     public var epoch: Int
@@ -42,6 +44,7 @@ public struct TrainingProgress: Sendable, Equatable {
     }
 }
 
+/// The losses of one finished epoch.
 public struct EpochSummary: Sendable, Equatable {
     public var epoch: Int
     /// Mean negative ELBO (β = 1) per image over the epoch's batches.
@@ -57,6 +60,7 @@ public struct EpochSummary: Sendable, Equatable {
     public var improved: Bool
 }
 
+/// A value copy of the weights of a model in training (`TrainingEvent.snapshot`), safe to hand to another thread.
 public struct ModelSnapshot: Sendable {
     public var configuration: ModelConfiguration
     public var tensors: [String: Tensor]
@@ -85,7 +89,9 @@ public struct ModelSnapshot: Sendable {
     }
 }
 
+/// How a run ended, and the epoch whose weights it kept.
 public struct TrainingOutcome: Sendable, Equatable {
+    /// Why the run stopped.
     public enum Reason: Sendable, Equatable {
         case completed
         case earlyStopped
