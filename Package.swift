@@ -1,13 +1,14 @@
 // swift-tools-version:6.0
 // The targets, lowest layer first; each depends only on targets listed before it (SwiftPM refuses cycles):
-//   Support        seeded PRNG, text sanitising for messages, parallel map              -> (none)
+//   Support        seeded PRNG, text sanitising for messages, parallel map, threads     -> (none)
 //   FileFormats    safetensors + Tensor, strict JSON, PNG encoder, atomic file writes   -> Support, CZlib
 //   LetterData     image sets and geometry, file reading (IDX/CSV/gzip, DataError), data selection,
 //                  dataset writer, the handwriting synthesiser, letter statistics       -> Support, FileFormats, CZlib
 //   VAE            model, training, analysis, compute pool, weight files of a model     -> Support, FileFormats, LetterData, CBLAS, CKernels
 //   Pictures       tile pictures, latent grids, comparison figures (PNG, SVG), fonts    -> Support, FileFormats, LetterData, VAE
 //   ExplorerCore   explorer state, keys, rendering into a cell grid (no curses)        -> Support, LetterData, VAE, Pictures
-//   LatentExplorer the ncurses front end and the headless subcommands                  -> all of the above, CNcursesw, ArgumentParser
+//   CursesScreen   the one file that calls ncurses (Swift 5 language mode, alone)      -> ExplorerCore, CNcursesw
+//   LatentExplorer the explorer's front end and the headless subcommands (Swift 6)      -> all of the above, ArgumentParser
 import PackageDescription
 
 let package = Package(
