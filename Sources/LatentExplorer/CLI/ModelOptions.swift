@@ -4,12 +4,12 @@ import VAE
 /// The options that describe a new model: its architecture (any in `Architectures.all`), the latent
 /// size, and the architecture's settings (`--setting key=value`, checked against its declared table).
 struct ModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The architecture (default \(Architectures.all[0].name)).",
+    @Option(help: ArgumentHelp("The architecture.",
                                discussion: Architectures.all.map { "\($0.name): \($0.summary)" }.joined(separator: "\n"),
                                valueName: "kind"))
     var arch = Architectures.all[0].name
 
-    @Option(help: ArgumentHelp("Dimensions of the latent space (1-64).", valueName: "n"))
+    @Option(help: ArgumentHelp("Dimensions of the latent space (\(ModelConfiguration.latentDimensions.lowerBound)-\(ModelConfiguration.latentDimensions.upperBound)).", valueName: "n"))
     var latentDim = 2
 
     @Option(name: .customLong("setting"),
