@@ -10,7 +10,8 @@ public indirect enum DataSource: Sendable, Equatable {
     case mixture([DataSource])
 
     /// The same size as the EMNIST letters CSV export.
-    public static let fullSynthetic = DataSource.synthetic(trainCount: 88_800, testCount: 14_800)
+    public static let fullSynthetic = DataSource.synthetic(trainCount: LabelledDataset.emnistLettersCSVSizes.train,
+                                                                 testCount: LabelledDataset.emnistLettersCSVSizes.test)
 
     /// Joins the names of a mixture's sources.
     public static let mixtureSeparator: Character = "+"

@@ -106,7 +106,15 @@ public struct LabelledDataset: Sendable {
                                classNames: classNames, validation: validation?.filtered(labels: keep), note: note)
     }
 
-    /// The lower-case letters a...z as EMNIST letters numbers them (1...26).
+    /// EMNIST letters' labels: a...z, upper and lower case merged, numbered from 1.
+    public static let letterLabels = 1 ... 26
+
+    /// Images in EMNIST letters' training and test splits as NIST's IDX files hold them.
+    public static let emnistLettersIDXSizes = (train: 124_800, test: 20_800)
+    /// Images in the popular CSV export of EMNIST letters; the built-in synthetic letters match it.
+    public static let emnistLettersCSVSizes = (train: 88_800, test: 14_800)
+
+    /// The lower-case letters a...z as EMNIST letters numbers them (`letterLabels`).
     public static let letterClassNames: [Int: String] = Dictionary(
-        uniqueKeysWithValues: (1...26).map { ($0, String(UnicodeScalar(UInt8(96 + $0)))) })
+        uniqueKeysWithValues: letterLabels.map { ($0, String(UnicodeScalar(UInt8(96 + $0)))) })
 }

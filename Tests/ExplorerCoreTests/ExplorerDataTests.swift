@@ -8,13 +8,13 @@ final class ExplorerDataTests: XCTestCase {
     /// Labels sorted by class, as in NIST's letters test file.
     func testClassSortedTestSetShowsEveryClass() {
         let perClass = 40
-        let labels = (1 ... 26).flatMap { [Int](repeating: $0, count: perClass) }
+        let labels = LabelledDataset.letterLabels.flatMap { [Int](repeating: $0, count: perClass) }
         let images = ImageSet(pixels: [UInt8](repeating: 0, count: labels.count * ImageSet.pixelCount), labels: labels)
         let dataset = LabelledDataset(name: "sorted", train: images, test: images, classNames: LabelledDataset.letterClassNames)
         let data = ExplorerData(dataset: dataset, testCount: 260, referenceCount: 520)
-        XCTAssertEqual(data.catalog.entries.map(\.name), (1 ... 26).map { LabelledDataset.letterClassNames[$0]! })
+        XCTAssertEqual(data.catalog.entries.map(\.name), LabelledDataset.letterLabels.map { LabelledDataset.letterClassNames[$0]! })
         XCTAssertTrue(data.catalog.entries.allSatisfy { $0.testIndices.count == 10 })
-        XCTAssertEqual(Set(data.reference.labels), Set(1 ... 26))
+        XCTAssertEqual(Set(data.reference.labels), Set(LabelledDataset.letterLabels))
         XCTAssertEqual(data.testSourceIndices.count, 260)
         for (position, source) in data.testSourceIndices.enumerated() { XCTAssertEqual(data.test.labels[position], labels[source]) }
         XCTAssertEqual(data.testSourceIndices, ExplorerData(dataset: dataset, testCount: 260).testSourceIndices, "seeded")

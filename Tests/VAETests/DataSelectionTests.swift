@@ -27,7 +27,7 @@ final class DataSelectionTests: XCTestCase {
             }
             return ImageSet(pixels: pixels, labels: labels)
         }
-        let trainLabels = (1 ... 26).flatMap { [$0, $0] }
+        let trainLabels = LabelledDataset.letterLabels.flatMap { [$0, $0] }
         let testLabels = testCounts.enumerated().flatMap { Array(repeating: $0.offset + 1, count: $0.element) }
         for (split, labels) in [("train", trainLabels), ("test", testLabels)] {
             try DatasetWriter.writeIDX(images(labels), imagesPath: "\(folder)/emnist-letters-\(split)-images-idx3-ubyte",
@@ -46,7 +46,7 @@ final class DataSelectionTests: XCTestCase {
         let all = partition.heldOut + partition.validation + partition.rest
         XCTAssertEqual(all.sorted(), Array(labels.indices), "every index in exactly one part")
         func count(_ part: [Int], _ label: Int) -> Int { part.filter { labels[$0] == label }.count }
-        for label in 1 ... 26 {
+        for label in LabelledDataset.letterLabels {
             let n = unevenCounts[label - 1]
             XCTAssertEqual(count(partition.heldOut, label), Int((Double(n) / 4).rounded(.up)), "held out of class \(label)")
             XCTAssertEqual(count(partition.validation, label), min(n / 10, n - Int((Double(n) / 4).rounded(.up))))
@@ -98,7 +98,7 @@ final class DataSelectionTests: XCTestCase {
         let scored = try DataSelection(source: .directory(folder), testSplit: .heldOut).load()
         XCTAssertEqual(scored.train.count, 52, "the kNN references are the real training letters")
         XCTAssertEqual(scored.test.count, partition.heldOut.count)
-        XCTAssertEqual(Set(scored.test.labels), Set(1 ... 26), "every class is scored")
+        XCTAssertEqual(Set(scored.test.labels), Set(LabelledDataset.letterLabels), "every class is scored")
 
         let plain = try DataSelection(source: source).load()
         XCTAssertEqual(plain.train.count, 52 + 52)

@@ -129,7 +129,7 @@ final class ReaderFuzzTests: XCTestCase {
     }
 
     func testFuzzMapping() throws {
-        let mapping = (1 ... 26).map { "\($0) \(64 + $0) \(96 + $0)" }.joined(separator: "\n")
+        let mapping = LabelledDataset.letterLabels.map { "\($0) \(64 + $0) \(96 + $0)" }.joined(separator: "\n")
         let seeds = [Array((mapping + "\n").utf8), Array(mapping.replacingOccurrences(of: "\n", with: "\r\n").utf8),
                      Array("\u{FEFF}0 48\n\n9\t57\n".utf8)]
         var fuzz = mutator(6, tokens: [" ", "\t", "\n", "\r\n", "\u{FEFF}", "0", "10", "13", "127", "55296", "1114111", "1114112",

@@ -43,8 +43,8 @@ final class RealDataTests: XCTestCase {
             throw XCTSkip("EMNIST_DIR is not set to a folder: point it at the full EMNIST letters (docs/data.md) to run this test")
         }
         let dataset = try DatasetLoader.load(directory: folder)
-        XCTAssertEqual(dataset.labelsPresent, Array(1 ... 26))
-        XCTAssertTrue(dataset.train.count == 124_800 || dataset.train.count == 88_800, "\(dataset.train.count)")
+        XCTAssertEqual(dataset.labelsPresent, Array(LabelledDataset.letterLabels))
+        XCTAssertTrue(dataset.train.count == LabelledDataset.emnistLettersIDXSizes.train || dataset.train.count == LabelledDataset.emnistLettersCSVSizes.train, "\(dataset.train.count)")
         // Upright letters: 'l' (12) is a tall vertical stroke, so its ink spreads more over rows than columns.
         let ls = dataset.train.indices(ofLabel: 12).prefix(500)
         var rowSpread = 0.0, columnSpread = 0.0

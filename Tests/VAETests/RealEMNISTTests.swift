@@ -37,9 +37,9 @@ final class RealEMNISTTests: XCTestCase {
         XCTAssertEqual(dataset.name, "emnist-letters (idx)")
         XCTAssertEqual(dataset.train.count, 1_000)
         XCTAssertEqual(dataset.test.count, 8_265)
-        XCTAssertEqual(dataset.labelsPresent, Array(1 ... 26))
+        XCTAssertEqual(dataset.labelsPresent, Array(LabelledDataset.letterLabels))
         let train = counts(dataset.train.labels)
-        XCTAssertEqual(Set(train.keys), Set(1 ... 26))
+        XCTAssertEqual(Set(train.keys), Set(LabelledDataset.letterLabels))
         XCTAssertTrue(train.values.allSatisfy { (26 ... 53).contains($0) }, "26-53 training letters a class: \(train)")
     }
 
@@ -57,7 +57,7 @@ final class RealEMNISTTests: XCTestCase {
 
         // The held-out part represents every class, including the seven with a single test letter.
         let partition = TestPartition(labels: dataset.test.labels)
-        XCTAssertEqual(Set(partition.heldOut.map { dataset.test.labels[$0] }), Set(1 ... 26))
+        XCTAssertEqual(Set(partition.heldOut.map { dataset.test.labels[$0] }), Set(LabelledDataset.letterLabels))
         for label in 20 ... 26 {
             XCTAssertTrue(partition.heldOut.contains(dataset.test.indices(ofLabel: label)[0]))
         }

@@ -5,7 +5,7 @@ import XCTest
 
 final class StratifiedSamplingTests: XCTestCase {
     /// NIST's test-file order: every label's images together, 800 a's then 800 b's, ...
-    private let classSorted = (1 ... 26).flatMap { [Int](repeating: $0, count: 800) }
+    private let classSorted = LabelledDataset.letterLabels.flatMap { [Int](repeating: $0, count: 800) }
 
     private func counts(_ indices: [Int], _ labels: [Int]) -> [Int: Int] {
         indices.reduce(into: [:]) { $0[labels[$1], default: 0] += 1 }
@@ -14,7 +14,7 @@ final class StratifiedSamplingTests: XCTestCase {
     func testClassSortedLabelsGiveEveryClassAnEqualShare() {
         let chosen = StratifiedSampling.indices(labels: classSorted, count: 2_600, seed: 7)
         XCTAssertEqual(chosen.count, 2_600)
-        XCTAssertEqual(counts(chosen, classSorted), Dictionary(uniqueKeysWithValues: (1 ... 26).map { ($0, 100) }))
+        XCTAssertEqual(counts(chosen, classSorted), Dictionary(uniqueKeysWithValues: LabelledDataset.letterLabels.map { ($0, 100) }))
         XCTAssertEqual(chosen, chosen.sorted(), "the original order is kept")
         XCTAssertEqual(Set(chosen).count, chosen.count, "no image twice")
         // What the explorer did before: the first 2,600 hold only a-d.
@@ -67,10 +67,10 @@ final class StratifiedSamplingTests: XCTestCase {
         let name = "full-labels/emnist-letters-test-labels-idx1-ubyte.gz"
         let path = try RealDataFolder.letters(holding: name) + "/" + name
         let labels = try IDXReader.readLabels(path)
-        XCTAssertEqual(labels.count, 20_800)
+        XCTAssertEqual(labels.count, LabelledDataset.emnistLettersIDXSizes.test)
         XCTAssertEqual(Set(labels.prefix(2_600)), [1, 2, 3, 4], "the file is sorted by class")
         let chosen = StratifiedSampling.indices(labels: labels, count: 2_600, seed: 11)
-        XCTAssertEqual(Set(chosen.map { labels[$0] }), Set(1 ... 26))
+        XCTAssertEqual(Set(chosen.map { labels[$0] }), Set(LabelledDataset.letterLabels))
         XCTAssertTrue(counts(chosen, labels).values.allSatisfy { $0 == 100 })
     }
 }

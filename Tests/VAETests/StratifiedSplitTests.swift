@@ -4,13 +4,13 @@ import XCTest
 final class StratifiedSplitTests: XCTestCase {
     /// NIST's letters test file is sorted by class; a split of such a file must hold out every class.
     func testEveryClassOfAClassSortedSetIsHeldOutInProportion() {
-        let labels = (1 ... 26).flatMap { [Int](repeating: $0, count: 40) }
+        let labels = LabelledDataset.letterLabels.flatMap { [Int](repeating: $0, count: 40) }
         let pixels = labels.indices.flatMap { [UInt8](repeating: UInt8($0 % 251), count: ImageSet.pixelCount) }
         let set = ImageSet(pixels: pixels, labels: labels)
         let (kept, heldOut) = set.stratifiedSplit(heldOutFraction: 0.1, seed: 7)
         XCTAssertEqual(heldOut.count, 26 * 4)
         XCTAssertEqual(kept.count, 26 * 36)
-        for label in 1 ... 26 {
+        for label in LabelledDataset.letterLabels {
             XCTAssertEqual(heldOut.labels.filter { $0 == label }.count, 4, "class \(label)")
         }
         // Every image lands in exactly one part, with its own label.

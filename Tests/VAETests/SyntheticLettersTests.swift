@@ -13,7 +13,7 @@ final class SyntheticLettersTests: XCTestCase {
 
     func testLabelsAreBalancedAndFilterable() {
         let set = SyntheticLetters.makeImageSet(count: 2_600, seed: 1)
-        for label in 1 ... 26 { XCTAssertEqual(set.indices(ofLabel: label).count, 100) }
+        for label in LabelledDataset.letterLabels { XCTAssertEqual(set.indices(ofLabel: label).count, 100) }
         let vowels = SyntheticLetters.makeImageSet(count: 50, seed: 1, labels: [1, 5, 9, 15, 21])
         XCTAssertEqual(Set(vowels.labels), [1, 5, 9, 15, 21])
     }
@@ -53,7 +53,7 @@ final class SyntheticLettersTests: XCTestCase {
     }
 
     func testFormSharesAddUpAndAreDrawnInProportion() {
-        for label in 1 ... 26 {
+        for label in LabelledDataset.letterLabels {
             let forms = LetterForms.forms(label: label)
             XCTAssertEqual(forms.reduce(0) { $0 + $1.share }, 1, accuracy: 1e-5, "shares of class \(label)")
             XCTAssertTrue(forms.allSatisfy { $0.share > 0 && !$0.strokes.isEmpty })
@@ -78,7 +78,7 @@ final class SyntheticLettersTests: XCTestCase {
         for index in 0 ..< test.count {
             let start = index * 784
             var best = (label: 0, distance: Float.infinity)
-            for label in 1 ... 26 {
+            for label in LabelledDataset.letterLabels {
                 var distance: Float = 0
                 for offset in 0 ..< 784 {
                     let d = Float(test.pixels[start + offset]) - means[label * 784 + offset]

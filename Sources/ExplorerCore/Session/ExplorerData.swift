@@ -16,9 +16,9 @@ public struct ExplorerData: Sendable {
     public static let samplingSeed: UInt64 = 8
     /// Training letters whose codes the nearest-class vote uses.
     public static let referenceCount = 5_200
-    /// The seed of the synthetic test letters: the test split of `SyntheticLetters.makeDataset(seed: 1)`,
+    /// The seed of the synthetic test letters: the test split of `SyntheticLetters.makeDataset()`,
     /// what `--data synthetic` trains and scores with, so "test #12" means the same letter everywhere.
-    public static let syntheticTestSeed: UInt64 = 1 &+ 1_000_003
+    public static let syntheticTestSeed = SyntheticLetters.testSeed(for: SyntheticLetters.datasetSeed)
     /// The seed of the synthetic reference letters (drawn apart from both splits).
     public static let syntheticReferenceSeed: UInt64 = 77
     /// Synthetic reference letters: 100 of each class.

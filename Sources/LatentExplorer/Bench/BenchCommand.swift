@@ -118,7 +118,7 @@ struct BenchCommand: ParsableCommand {
             for run in 1 ... `repeat` {
                 let of = `repeat` > 1 ? ", run \(run) of \(`repeat`)" : ""
                 let timed = StatusLine.run("Timing \(model.name) training: a warm-up epoch and \(windows) timed\(of)…") {
-                    Measurements.trainingWindows(configuration, model.images, batchSize: 128, windows: windows, pool: pool)
+                    Measurements.trainingWindows(configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize, windows: windows, pool: pool)
                 }
                 ours += timed
                 runMedians.append(Distribution(timed).median.rounded())
@@ -140,7 +140,7 @@ struct BenchCommand: ParsableCommand {
             if `repeat` > 1 { report(key + "_samples_per_sec_runs", runMedians) }
             if wants("explorer") {
                 let explorer = Distribution(StatusLine.run("Timing \(model.name) training in the explorer's session…") {
-                    Measurements.explorerTrainingWindows(configuration, model.images, batchSize: 128, windows: windows, pool: pool)
+                    Measurements.explorerTrainingWindows(configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize, windows: windows, pool: pool)
                 })
                 report("explorer_" + key + "_samples_per_sec", explorer.median.rounded())
                 report("explorer_" + key + "_to_train_ratio", explorer.median / speed.median)
@@ -192,11 +192,11 @@ struct BenchCommand: ParsableCommand {
                 try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
             }
             report("csv_load_seconds", try StatusLine.run("Timing CSV loading (88,800 letters)…") {
-                let csvImages = SyntheticLetters.makeImageSet(count: 88_800, seed: 2)
+                let csvImages = SyntheticLetters.makeImageSet(count: LabelledDataset.emnistLettersCSVSizes.train, seed: 2)
                 return try CLIError.wrap { try Measurements.csvLoadSeconds(csvImages, folder: folder + "/csv") }
             })
             report("idx_load_seconds", try StatusLine.run("Timing IDX loading (124,800 letters)…") {
-                let idxImages = SyntheticLetters.makeImageSet(count: 124_800, seed: 3)
+                let idxImages = SyntheticLetters.makeImageSet(count: LabelledDataset.emnistLettersIDXSizes.train, seed: 3)
                 return try CLIError.wrap { try Measurements.idxLoadSeconds(idxImages, folder: folder + "/idx") }
             })
         }

@@ -14,16 +14,16 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(help: "Maximum number of epochs.") var epochs = 10
-    @Option(help: "Images per mini-batch.") var batchSize = 128
-    @Option(help: "Adam's learning rate.") var learningRate: Float = 1e-3
-    @Option(help: "Epochs without a better validation loss before stopping early.") var patience = 4
+    @Option(help: "Maximum number of epochs.") var epochs = TrainingConfiguration.defaultEpochs
+    @Option(help: "Images per mini-batch.") var batchSize = TrainingConfiguration.defaultBatchSize
+    @Option(help: "Adam's learning rate.") var learningRate = TrainingConfiguration.defaultLearningRate
+    @Option(help: "Epochs without a better validation loss before stopping early.") var patience = TrainingConfiguration.defaultPatience
     @Option(help: ArgumentHelp(
         "The part of each class of the training split held out to choose the best epoch.",
         discussion: "Data sets that bring validation images (--train-on-real-test) use those instead. 0 trains on the whole training split for exactly --epochs, without validation, and keeps the last weights.",
         valueName: "fraction"))
-    var validationSplit = TrainingConfiguration().validationFraction
-    @Option(help: "Seed for initialisation, the validation split, shuffling and sampling.") var seed: UInt64 = 0
+    var validationSplit = TrainingConfiguration.defaultValidationFraction
+    @Option(help: "Seed for initialisation, the validation split, shuffling and sampling.") var seed = TrainingConfiguration.defaultSeed
     @Option(help: ArgumentHelp(
         "β, the weight of the KL term in the training objective (reconstruction + β KL), 0-1000.",
         discussion: "1 is the true negative ELBO. Larger presses the codes towards the prior, smaller lets them spread. The test score printed and saved is the true negative ELBO whatever β.",

@@ -15,6 +15,9 @@ struct ExploreCommand: ParsableCommand {
             otherwise. Press ? inside for the keys. NO_COLOR turns colours off.
             """)
 
+    /// More than `train`'s default: the explorer trains until the user stops it or early stopping does.
+    static let defaultEpochs = 50
+
     @OptionGroup var dataOptions: DataOptions
     @Option(help: ArgumentHelp("Weights to open (default: Weights/default.safetensors).", valueName: "file")) var weights: String?
     @Option(help: ArgumentHelp(
@@ -24,9 +27,9 @@ struct ExploreCommand: ParsableCommand {
     @Flag(help: "Show every class of the data set, not only those the model was trained on (its metadata's classes).")
     var allClasses = false
     @Flag(help: "Draw with an ASCII ramp instead of Unicode blocks.") var ascii = false
-    @Option(help: "Synthetic letters generated for training (with the built-in data).") var trainCount = 88_800
+    @Option(help: "Synthetic letters generated for training (with the built-in data).") var trainCount = LabelledDataset.emnistLettersCSVSizes.train
     @Option(help: "Test letters shown (encoded, browsed, scattered), sampled evenly over the classes.") var testCount = 2_600
-    @Option(help: "Maximum epochs when training from the explorer.") var epochs = 50
+    @Option(help: "Maximum epochs when training from the explorer.") var epochs = Self.defaultEpochs
     @Flag(help: "Print the median frame times to standard error when quitting.") var frameStats = false
     @Option(parsing: .upToNextOption, help: ArgumentHelp(
         "Show 1-3 more models beside this one, one cursor moving in all; Tab moves the focus (browse, train, save).",
@@ -98,8 +101,7 @@ struct ExploreCommand: ParsableCommand {
         let data: ExplorerData, dataName: String
         let training: TrainingSession
         // Training continues with the β the weights were trained with ({ and } change it).
-        let configuration = TrainingConfiguration(epochs: epochs, batchSize: 128, patience: 4, seed: 0, snapshotInterval: 1.0,
-                                                  objective: metadata.objective)
+        let configuration = TrainingConfiguration(epochs: epochs, objective: metadata.objective)
         switch source {
         case .synthetic:
             let keep = try Self.letterLabels(classes.letters)
@@ -195,7 +197,7 @@ struct ExploreCommand: ParsableCommand {
 
     /// Labels 1...26 of the letters named by --letters (all when absent).
     static func letterLabels(_ letters: String?) throws -> [Int] {
-        guard let letters, !letters.isEmpty else { return Array(1 ... 26) }
+        guard let letters, !letters.isEmpty else { return Array(LabelledDataset.letterLabels) }
         return try letters.lowercased().map { character in
             guard let ascii = character.asciiValue, (97 ... 122).contains(ascii) else {
                 throw CLIError("--letters takes letters a-z for the synthetic data, not '\(character)'")

@@ -21,7 +21,7 @@ public struct LetterFormCensus: Sendable {
     public var counts: [Int: Int]
 
     public init(_ images: ImageSet, rendersPerForm: Int = LetterFormCensus.rendersPerForm) {
-        let labels = Set(images.labels).filter { (1 ... 26).contains($0) && !Self.formsLookAlike.contains($0) }.sorted()
+        let labels = Set(images.labels).filter { LabelledDataset.letterLabels.contains($0) && !Self.formsLookAlike.contains($0) }.sorted()
         let perClass = Parallel.mapChunks(count: labels.count, chunks: labels.count) { range -> [(Int, [Double], Int)] in
             range.map { position in
                 let label = labels[position]

@@ -16,7 +16,7 @@ public struct LetterForm: Sendable {
 /// p, s, u/U-shaped letters, v, x), both are drawn half the time each, which varies the proportions.
 public enum LetterForms {
     public static func forms(label: Int) -> [LetterForm] {
-        precondition((1 ... 26).contains(label), "letters are labelled 1...26")
+        precondition(LabelledDataset.letterLabels.contains(label), "letters are labelled 1...26")
         return catalogue[label - 1]
     }
 

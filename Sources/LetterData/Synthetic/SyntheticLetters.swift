@@ -12,7 +12,7 @@ import Glibc
 public enum SyntheticLetters {
     /// Renders letter `label` (1...26) in a form drawn with the forms' shares, in a random style: 784 bytes.
     public static func render<G: RandomNumberGenerator>(label: Int, using generator: inout G) -> [UInt8] {
-        precondition((1 ... 26).contains(label), "letters are labelled 1...26")
+        precondition(LabelledDataset.letterLabels.contains(label), "letters are labelled 1...26")
         let u = Float(generator.next() >> 40) * (1.0 / 16_777_216.0)
         return render(LetterForms.choose(label: label, u), aspect: LetterForms.classAspect[label - 1], using: &generator)
     }
@@ -76,7 +76,7 @@ public enum SyntheticLetters {
     }
 
     /// `count` images with labels cycling through `labels`, each in a random form and style.
-    public static func makeImageSet(count: Int, seed: UInt64, labels: [Int] = Array(1 ... 26)) -> ImageSet {
+    public static func makeImageSet(count: Int, seed: UInt64, labels: [Int] = Array(LabelledDataset.letterLabels)) -> ImageSet {
         precondition(!labels.isEmpty, "at least one label")
         // Fixed chunks, each with a generator derived from (seed, chunk): the output does not depend
         // on how many cores run them.
@@ -95,10 +95,16 @@ public enum SyntheticLetters {
         return ImageSet(pixels: parts.flatMap { $0 }, labels: (0 ..< count).map { labels[$0 % labels.count] })
     }
 
+    /// The seed of the built-in data set (`--data synthetic`).
+    public static let datasetSeed: UInt64 = 1
+    /// The test split's seed: the training seed moved by this large prime, so the two never share a letter.
+    public static func testSeed(for seed: UInt64) -> UInt64 { seed &+ 1_000_003 }
+
     /// Train and test splits from different seeds, named like EMNIST letters.
-    public static func makeDataset(trainCount: Int = 88_800, testCount: Int = 14_800, seed: UInt64 = 1) -> LabelledDataset {
+    public static func makeDataset(trainCount: Int = LabelledDataset.emnistLettersCSVSizes.train,
+                                   testCount: Int = LabelledDataset.emnistLettersCSVSizes.test, seed: UInt64 = datasetSeed) -> LabelledDataset {
         LabelledDataset(name: "synthetic-letters", train: makeImageSet(count: trainCount, seed: seed),
-                        test: makeImageSet(count: testCount, seed: seed &+ 1_000_003),
+                        test: makeImageSet(count: testCount, seed: testSeed(for: seed)),
                         classNames: LabelledDataset.letterClassNames)
     }
 }

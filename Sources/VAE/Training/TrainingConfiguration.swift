@@ -1,28 +1,39 @@
 /// How to train: the defaults are the reference's (batch 128, Adam 1e-3) plus early stopping on a
 /// validation part held out of the training split.
 public struct TrainingConfiguration: Sendable, Equatable {
-    public var epochs: Int = 10
-    public var batchSize: Int = 128
-    public var learningRate: Float = 1e-3
+    /// The defaults, named once: `train`, the explorer and this type's initialiser read them here.
+    public static let defaultEpochs = 10
+    public static let defaultBatchSize = 128
+    public static let defaultLearningRate: Float = 1e-3
+    public static let defaultPatience = 4
+    public static let defaultValidationFraction = 0.1
+    public static let defaultSeed: UInt64 = 0
+    public static let defaultSnapshotInterval = 1.0
+    public static let defaultProgressInterval = 0.1
+
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Float
     /// Epochs without a better validation loss before stopping; the best weights are kept.
-    public var patience: Int = 4
+    public var patience: Int
     /// The part of each class of the training split held out for validation (stratified, seeded by
     /// `seed`) when the data set brings no validation images of its own. 0 trains without validation,
     /// for exactly `epochs`, and keeps the last weights.
-    public var validationFraction: Double = 0.1
+    public var validationFraction: Double
     /// Seeds the validation split, shuffling and the reparameterisation noise (the model's
     /// initialisation has its own).
-    public var seed: UInt64 = 0
+    public var seed: UInt64
     /// Seconds between weight snapshots sent while an epoch runs (0: only at the end of each epoch).
-    public var snapshotInterval: Double = 1.0
+    public var snapshotInterval: Double
     /// Seconds between progress events.
-    public var progressInterval: Double = 0.1
+    public var progressInterval: Double
     /// What the gradient descends (β may change during the run through `TrainingControl`).
-    public var objective: VAEObjective = .elbo
+    public var objective: VAEObjective
 
-    public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 1e-3, patience: Int = 4,
-                validationFraction: Double = 0.1, seed: UInt64 = 0, snapshotInterval: Double = 1.0,
-                progressInterval: Double = 0.1, objective: VAEObjective = .elbo) {
+    public init(epochs: Int = defaultEpochs, batchSize: Int = defaultBatchSize, learningRate: Float = defaultLearningRate,
+                patience: Int = defaultPatience, validationFraction: Double = defaultValidationFraction,
+                seed: UInt64 = defaultSeed, snapshotInterval: Double = defaultSnapshotInterval,
+                progressInterval: Double = defaultProgressInterval, objective: VAEObjective = .elbo) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate

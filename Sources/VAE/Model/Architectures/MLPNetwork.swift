@@ -16,7 +16,7 @@ public final class MLPNetwork: VAEArchitecture {
     public static let hiddenSize = ArchitectureSetting(key: "hidden_size", help: "width of the hidden layer on each side",
                                                        defaultValues: [512], range: 1 ... ModelConfiguration.maximumHiddenSize)
     public static let settings = [hiddenSize]
-    public static let bench = BenchEntry(keyPrefix: "", images: 88_800, hasTorchReference: true)
+    public static let bench = BenchEntry(keyPrefix: "", images: LabelledDataset.emnistLettersCSVSizes.train, hasTorchReference: true)
 
     public let configuration: ModelConfiguration
     let encoderHidden: Dense
