@@ -4,10 +4,11 @@
 # its calibration gave 316.7). Also prints the real-against-synthetic statistics table.
 #
 # Usage: scripts/score-synthetic-realism.sh [--real DIR] [--out FILE] [--epochs N] [--patience N] [--seed N]
+#   REAL defaults to $LATENT_EXPLORER_DATA (the partial EMNIST letters, docs/data.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-real=../shared/data/emnist-letters-partial
+real=${LATENT_EXPLORER_DATA:-}
 out=synthetic-only.safetensors
 epochs=150
 patience=4
@@ -22,6 +23,7 @@ while [[ $# -gt 0 ]]; do
         *) echo "unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
     esac
 done
+[[ -n "$real" ]] || { echo "$0: no real letters: give --real DIR or set LATENT_EXPLORER_DATA (see docs/data.md)" >&2; exit 2; }
 [[ -d "$real" ]] || { echo "no real EMNIST letters at $real (pass --real DIR)" >&2; exit 1; }
 
 swift build -c release

@@ -12,11 +12,12 @@
 # `eval` scores below, with the real training letters as the 5-NN references.
 #
 # Usage: scripts/train-default-weights.sh [--real DIR] [--weights DIR] [--repeat N] [--epochs N] [--patience N] [--seed N]
-# Defaults reproduce the shipped weights; REAL defaults to ../shared/data/emnist-letters-partial.
+# Defaults reproduce the shipped weights; REAL defaults to $LATENT_EXPLORER_DATA (the partial EMNIST
+# letters, docs/data.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-real=../shared/data/emnist-letters-partial
+real=${LATENT_EXPLORER_DATA:-}
 weights=Weights
 repeat=12
 epochs=150
@@ -33,6 +34,7 @@ while [[ $# -gt 0 ]]; do
         *) echo "unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
     esac
 done
+[[ -n "$real" ]] || { echo "$0: no real letters: give --real DIR or set LATENT_EXPLORER_DATA (see docs/data.md)" >&2; exit 2; }
 [[ -d "$real" ]] || { echo "no real EMNIST letters at $real (pass --real DIR)" >&2; exit 1; }
 
 swift build -c release

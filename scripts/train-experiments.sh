@@ -8,14 +8,14 @@
 # of about 6,400 letters for the MLPs, fewer for the conv model.
 #
 # Usage: scripts/train-experiments.sh [--real DIR] [--digits DIR] [--out DIR]
-#   REAL defaults to ../shared/data/emnist-letters-partial, DIGITS to ../shared/data/mnist (the MNIST
-#   test set alone), OUT to experiments/ (ignored by git). LATENT_EXPLORER_BIN picks the binary
+#   REAL defaults to $LATENT_EXPLORER_DATA (the partial EMNIST letters, docs/data.md), DIGITS to
+#   $MNIST_DIR (a folder of MNIST's IDX files; the test set alone will do), OUT to experiments/ (ignored by git). LATENT_EXPLORER_BIN picks the binary
 #   (default: a release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-real=../shared/data/emnist-letters-partial
-digits=../shared/data/mnist
+real=${LATENT_EXPLORER_DATA:-}
+digits=${MNIST_DIR:-}
 out=experiments
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -25,6 +25,8 @@ while [[ $# -gt 0 ]]; do
         *) echo "unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
     esac
 done
+[[ -n "$real" ]] || { echo "$0: no real letters: give --real DIR or set LATENT_EXPLORER_DATA (see docs/data.md)" >&2; exit 2; }
+[[ -n "$digits" ]] || { echo "$0: no MNIST digits: give --digits DIR or set MNIST_DIR (see docs/data.md)" >&2; exit 2; }
 [[ -d "$real" ]] || { echo "no real EMNIST letters at $real (pass --real DIR)" >&2; exit 1; }
 bin=${LATENT_EXPLORER_BIN:-}
 if [[ -z "$bin" ]]; then swift build -c release; bin=.build/release/latent-explorer; fi

@@ -125,7 +125,7 @@ public enum DataSelectionError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .emptySourceName:
-            return "an empty data set name in --data: join names with '+', e.g. synthetic+../shared/data/emnist-letters-partial"
+            return "an empty data set name in --data: join names with '+', e.g. synthetic+~/emnist"
         case .badRepeat(let times):
             return "--real-repeat must be between \(DataSelection.realRepeatRange.lowerBound) and \(DataSelection.realRepeatRange.upperBound), not \(times)"
         case .noRealTestSplit(let split):

@@ -6,7 +6,7 @@ public indirect enum DataSource: Sendable, Equatable {
     case synthetic(trainCount: Int, testCount: Int)
     /// A folder with an EMNIST data set (IDX or CSV; `split` names which, or the first found) or an MNIST-format set.
     case directory(String, split: EMNISTSplit? = nil)
-    /// Several sources whose splits are joined: `synthetic+../shared/data/emnist-letters-partial`.
+    /// Several sources whose splits are joined: `synthetic+~/emnist-letters-partial`.
     case mixture([DataSource])
 
     /// The same size as the EMNIST letters CSV export.

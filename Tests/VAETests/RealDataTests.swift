@@ -3,7 +3,7 @@ import XCTest
 @testable import LetterData
 @testable import VAE
 
-/// The real data sets on this machine: Fashion-MNIST from Debian's package, EMNIST letters when a copy
+/// The real data sets the machine running the tests has: Fashion-MNIST from Debian's package, EMNIST letters when a copy
 /// is present. Each test is skipped, and says why, when its data is absent.
 final class RealDataTests: XCTestCase {
     func testFashionMNISTFromDebiansPackage() throws {

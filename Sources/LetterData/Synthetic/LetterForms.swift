@@ -10,8 +10,8 @@ public struct LetterForm: Sendable {
 
 /// The forms of each letter class and how often each is written.
 ///
-/// The shares were counted by eye on the 1,000 real EMNIST training letters
-/// (`../shared/data/emnist-letters-partial`, 26 to 53 a class; the counts are in the comments). Where
+/// The shares were counted by eye on the 1,000 real EMNIST training letters of the partial copy
+/// (docs/data.md; 26 to 53 a class; the counts are in the comments). Where
 /// a small letter and its capital look the same once EMNIST has scaled them to fill the frame (c, o,
 /// p, s, u/U-shaped letters, v, x), both are drawn half the time each, which varies the proportions.
 public enum LetterForms {

@@ -4,13 +4,11 @@ import Foundation
 /// Chooses OpenBLAS's compute kernels.
 ///
 /// Debian 12's OpenBLAS (0.3.21) predates AVX-512 on AMD Zen 4/5 and runs its AVX2 "Haswell" kernels
-/// there (machines may also pin them with `OPENBLAS_CORETYPE=Haswell`), leaving half of the sgemm
-/// speed unused: on the project's 2-core EPYC, 190-230 GFLOPS with Haswell kernels against 360-410
-/// with SkylakeX kernels on the VAE's matrix shapes. OpenBLAS reads `OPENBLAS_CORETYPE` once, when
-/// the library loads, so the program sets it and re-executes itself before doing any work. On CPUs
-/// newer than the library (an Intel Xeon with AVX-512 FP16, say) it falls back further, to its SSE3
-/// "Prescott" kernels: there the MLP VAE trained at 8,600 samples/s against 26,300 with SkylakeX
-/// kernels (sgemm 48 against 226 GFLOPS), with the same scores.
+/// there (machines may also pin them with `OPENBLAS_CORETYPE=Haswell`), leaving about half of the
+/// sgemm speed unused on the VAE's matrix shapes. On CPUs newer than the library (an Intel CPU with
+/// AVX-512 FP16, say) it falls back further, to its SSE3 "Prescott" kernels, several times slower
+/// again, with the same results. OpenBLAS reads `OPENBLAS_CORETYPE` once, when the library loads, so
+/// the program sets it and re-executes itself before doing any work. docs/speed.md has the measurements.
 ///
 /// `LATENT_EXPLORER_BLAS_CORE` decides: `auto` (the default) upgrades any kernel choice without
 /// AVX-512 to SkylakeX when the CPU has AVX-512 F/BW/DQ/VL/CD, and never downgrades; `keep` leaves OpenBLAS's

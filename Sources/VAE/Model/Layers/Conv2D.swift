@@ -35,14 +35,9 @@ import Support
 /// No BLAS: the products are the register-blocked C kernels (`lx_small_gemm`, `lx_small_linear`).
 /// Per thread: columns K*N + product F*N + dW F*K + db F floats (`scratchPerThread`).
 ///
-/// Measured on one core of the project's 2-core EPYC (shared with other developers, so by thread CPU
-/// time, with a per-layer harness since retired for `latent-explorer bench`), per 128-image batch, median of 5 medians of 20 (range of 3 runs):
-/// conv1 (1->32, 28->14) forward 0.25 ms, backward without dx 0.44-0.68; conv2 (32->64, 14->7)
-/// forward 3.3-3.5, backward 6.6-6.8. Inside conv2, each of its three products takes 2.0-2.2 ms (106-115
-/// GFLOPS) on 16-image chunks, against 2.4-2.9 ms (78-97 GFLOPS) for OpenBLAS sgemm on the whole batch's
-/// columns, which also left 7.2 MB of columns to go through memory; on conv1's thin K = 9 products sgemm
-/// ran at 14-58 GFLOPS. im2col takes 0.65 ms and col2im 0.55 per batch: rows of 7 floats written as
-/// overlapping 16-float stores across cache lines are what is left to gain there.
+/// Why chunks of 16 images and not one sgemm over the batch: a chunk's columns stay in the core's L2
+/// cache, where the whole batch's (7 MB at 28x28) would go through memory, and OpenBLAS is slow on the
+/// thin products of a first layer (K = 9). The per-layer measurements are in docs/speed.md.
 ///
 /// Inference (`inferenceForward`): no BLAS, on the calling thread: chunks of 16 images as in training,
 /// then the images left over one by one: im2col into a [K, P] scratch, then `lx_small_gemm` writes

@@ -38,11 +38,6 @@ import Support
 /// No BLAS: the register-blocked C kernels on chunks held in L2 (see `Conv2D` for why).
 /// Per thread: xT C*N + columns R*N + dW C*R + db F floats (`scratchPerThread`).
 ///
-/// Measured like `Conv2D` (one core, thread CPU time, 128 images, range of 3 runs): deconv1 (64->32,
-/// 7->14) forward 2.8-2.9 ms, backward 5.8-5.9; deconv2 (32->1, 14->28) forward 0.25-0.32, backward
-/// 0.51-0.66 (OpenBLAS took 0.25-0.43 ms for each of its thin R = 9 products alone). At inference, one
-/// image through deconv1 takes 25.6 us and through deconv2 1.7 us (wall clock, one thread).
-///
 /// Inference (`inferenceForward`): no BLAS, on the calling thread: chunks of 16 images as in training,
 /// then the images left over one by one, `lx_small_gemm` vectorised along the longer of R and Q: for
 /// R >= Q the rows [Q, R] = x^T W (no copy of W needed, W's rows are contiguous along R), otherwise the
