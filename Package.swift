@@ -70,10 +70,12 @@ let package = Package(
         ),
 
         // Fixtures/ holds small files written by PyTorch (latent-explorer-torch fixture, python/), read by path.
+        // Helpers both test targets share (where the real letters are, temporary files).
+        .target(name: "TestSupport", dependencies: ["LetterData"], path: "Tests/TestSupport"),
         .testTarget(name: "VAETests",
-                    dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "CKernels", "CZlib"],
+                    dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "CKernels", "CZlib", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ExplorerCoreTests",
-                    dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "ExplorerCore", "CZlib"]),
+                    dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "ExplorerCore", "CZlib", "TestSupport"]),
     ]
 )

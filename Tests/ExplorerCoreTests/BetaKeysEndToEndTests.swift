@@ -3,18 +3,7 @@ import XCTest
 
 /// `{` and `}` in the explorer, driven in tmux: the training panel shows β before and while training,
 /// and the status line says when the trainer takes it.
-final class BetaKeysEndToEndTests: XCTestCase {
-    private var session: TmuxSession!
-
-    override func setUpWithError() throws {
-        try TmuxSession.require()
-        session = TmuxSession()
-    }
-
-    override func tearDown() {
-        session?.kill()
-    }
-
+final class BetaKeysEndToEndTests: TmuxTestCase {
     func testBracesHalveAndDoubleBetaBeforeAndDuringTraining() throws {
         let weights = try TestModels.weightsFile(latentDim: 2)
         session.start(width: 120, height: 40,

@@ -3,20 +3,18 @@ import XCTest
 
 /// `explore --compare`: the plane split into panes, one cursor moving in all, Tab moving the focus,
 /// and models of different latent sizes each on their own PCA plane; driven in tmux.
-final class CompareExplorerEndToEndTests: XCTestCase {
-    private var session: TmuxSession!
+final class CompareExplorerEndToEndTests: TmuxTestCase {
     private var folder = ""
 
     override func setUpWithError() throws {
-        try TmuxSession.require()
-        session = TmuxSession()
+        try super.setUpWithError()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("lx-compare-explorer-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 
     override func tearDown() {
-        session?.kill()
         try? FileManager.default.removeItem(atPath: folder)
+        super.tearDown()
     }
 
     /// The columns of the cursor mark on the screen row that holds it in both panes (nil if it is not

@@ -2,18 +2,7 @@ import Foundation
 import XCTest
 
 /// Runs the real `latent-explorer` in tmux and checks what a person would see on the screen.
-final class EndToEndTests: XCTestCase {
-    private var session: TmuxSession!
-
-    override func setUpWithError() throws {
-        try TmuxSession.require()
-        session = TmuxSession()
-    }
-
-    override func tearDown() {
-        session?.kill()
-    }
-
+final class EndToEndTests: TmuxTestCase {
     /// The side pane (the decoded letter), with its colours.
     private func sidePane() -> String {
         session.screen(withColours: true).split(separator: "\n").dropFirst(3).prefix(15).joined(separator: "\n")

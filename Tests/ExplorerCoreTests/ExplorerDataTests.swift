@@ -1,6 +1,7 @@
 import ExplorerCore
 import Foundation
 import LetterData
+import TestSupport
 import XCTest
 
 /// The letters the explorer shows come from every class, whatever order the data set's files use.

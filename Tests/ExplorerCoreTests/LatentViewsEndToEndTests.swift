@@ -4,18 +4,10 @@ import XCTest
 
 /// Each new key of the latent views, driven in tmux on every model in `ModelUnderTest.all`, and
 /// what it must change on the screen.
-final class LatentViewsEndToEndTests: XCTestCase {
-    private var session: TmuxSession!
+final class LatentViewsEndToEndTests: TmuxTestCase {
     static let size = (width: 120, height: 40)
 
-    override func setUpWithError() throws {
-        try TmuxSession.require()
-        session = TmuxSession()
-    }
 
-    override func tearDown() {
-        session?.kill()
-    }
 
     /// Opens the explorer on `model` at 120x40, without colour unless asked, and waits for it.
     private func open(_ model: ModelUnderTest, colours: Bool = false, extra: String = "") throws {

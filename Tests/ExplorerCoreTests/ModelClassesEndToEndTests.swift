@@ -4,20 +4,18 @@ import XCTest
 
 /// The explorer follows the classes a model was trained on (its metadata), and says in one line when
 /// the test data are of another kind.
-final class ModelClassesEndToEndTests: XCTestCase {
-    private var session: TmuxSession!
+final class ModelClassesEndToEndTests: TmuxTestCase {
     private var folder = ""
 
     override func setUpWithError() throws {
-        try TmuxSession.require()
-        session = TmuxSession()
+        try super.setUpWithError()
         folder = "/tmp/lxc-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 
     override func tearDown() {
-        session?.kill()
         try? FileManager.default.removeItem(atPath: folder)
+        super.tearDown()
     }
 
     /// The test model saved with `classes` (and `dataset`) in its metadata.

@@ -4,22 +4,20 @@ import XCTest
 /// Never losing work, tried as a person would in tmux: `s` writes a new file (never into Weights/) and
 /// asks before replacing one; q and Ctrl-C ask when trained weights are unsaved, a second Ctrl-C quits;
 /// Esc steps back and never quits. And the tile size keys.
-final class SaveAndQuitEndToEndTests: XCTestCase {
-    private var session: TmuxSession!
+final class SaveAndQuitEndToEndTests: TmuxTestCase {
     private var folder = ""
     /// A short training run: one epoch on a few synthetic letters.
     private let quickTraining = "--data synthetic --test-count 260 --train-count 520 --epochs 1"
 
     override func setUpWithError() throws {
-        try TmuxSession.require()
-        session = TmuxSession()
+        try super.setUpWithError()
         folder = "/tmp/lxs-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 
     override func tearDown() {
-        session?.kill()
         try? FileManager.default.removeItem(atPath: folder)
+        super.tearDown()
     }
 
     /// Starts the explorer in the test's folder (where `s` writes its new files).

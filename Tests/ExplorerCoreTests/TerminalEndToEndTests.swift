@@ -1,22 +1,21 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The explorer on difficult terminals: no cursor addressing, an unknown type, no UTF-8, sizes down
 /// to 1x1 and resizes in quick succession; and `s` when the target cannot be written.
-final class TerminalEndToEndTests: XCTestCase {
-    private var session: TmuxSession!
+final class TerminalEndToEndTests: TmuxTestCase {
     private var folder = ""
 
     override func setUpWithError() throws {
-        try TmuxSession.require()
-        session = TmuxSession()
+        try super.setUpWithError()
         folder = "/tmp/lxt-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 
     override func tearDown() {
-        session?.kill()
         try? FileManager.default.removeItem(atPath: folder)
+        super.tearDown()
     }
 
     /// The screen's non-blank lines after the program ended.

@@ -5,16 +5,7 @@ import XCTest
 /// abort (the crash handler of `TerminalRestore`, set off on purpose with `LATENT_EXPLORER_TEST_CRASH`)
 /// and after SIGUSR1, SIGUSR2, SIGPIPE, SIGQUIT and SIGHUP, the pane has left the alternate screen,
 /// shows the cursor, reports no mouse events, and the line discipline echoes again.
-final class TerminalRestoreTests: XCTestCase {
-    private var session: TmuxSession!
-
-    override func setUpWithError() throws {
-        try TmuxSession.require()
-        session = TmuxSession()
-    }
-
-    override func tearDown() { session?.kill() }
-
+final class TerminalRestoreTests: TmuxTestCase {
     /// Starts the explorer; the shell then prints its exit status and the terminal's echo settings.
     private func startExplorer(environment: [String: String] = [:]) {
         session.start(width: 120, height: 40, arguments: "--data synthetic --test-count 260; s=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\{0,1\\}echo'; (exit $s)",

@@ -2,6 +2,7 @@ import Foundation
 import FileFormats
 import LetterData
 import VAE
+import TestSupport
 import XCTest
 
 /// Runs the real `latent-explorer train` (as EndToEndTests does, without tmux) and checks what it
@@ -26,7 +27,7 @@ final class TrainCommandTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        _ = Self.shell("umount '\(folder)/small' 2>/dev/null")
+        _ = Shell.status("umount '\(folder)/small' 2>/dev/null")
         try? FileManager.default.removeItem(atPath: folder)
     }
 
@@ -109,20 +110,11 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(stderr.hasPrefix("Error: ") && stderr.contains(text), stderr, file: file, line: line)
     }
 
-    private static func shell(_ command: String) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        guard (try? process.run()) != nil else { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
     /// A tmpfs of `size` at `folder/small` (root only), or a skip.
     private func mountSmallDisk(_ size: String) throws -> String {
         let mountPoint = folder + "/small"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        guard Self.shell("mount -t tmpfs -o size=\(size) tmpfs '\(mountPoint)' 2>/dev/null") == 0 else {
+        guard Shell.status("mount -t tmpfs -o size=\(size) tmpfs '\(mountPoint)' 2>/dev/null") == 0 else {
             throw XCTSkip("cannot mount a tmpfs here (needs root); AtomicFileTests covers full disks by injection")
         }
         return mountPoint
@@ -165,7 +157,7 @@ final class TrainCommandTests: XCTestCase {
         try oldModel.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: out)) }
         let run = try train(quickModel + endless + ["--out", out])   // 101,652 parameters: 400 KB
         XCTAssertTrue(run.waitForOutput(" 1/100000 ["), run.stdout + run.stderr)
-        _ = Self.shell("head -c 2M /dev/zero > '\(disk)/filler' 2>/dev/null")
+        _ = Shell.status("head -c 2M /dev/zero > '\(disk)/filler' 2>/dev/null")
         run.signal(SIGINT)
         XCTAssertEqual(run.finish(), 1)
         XCTAssertTrue(run.stderr.contains("Error: cannot save \(out): the disk is full"), run.stderr)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import FileFormats
 
@@ -153,10 +154,10 @@ final class AtomicFileTests: XCTestCase {
     func testRealFullAndReadOnlyFileSystem() throws {
         let mountPoint = folder + "/small"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        guard Self.run("mount -t tmpfs -o size=64k tmpfs '\(mountPoint)' 2>/dev/null") == 0 else {
+        guard Shell.status("mount -t tmpfs -o size=64k tmpfs '\(mountPoint)' 2>/dev/null") == 0 else {
             throw XCTSkip("cannot mount a tmpfs here (needs root); the injected failures cover this")
         }
-        defer { _ = Self.run("umount '\(mountPoint)'") }
+        defer { _ = Shell.status("umount '\(mountPoint)'") }
         let path = mountPoint + "/model.safetensors"
         try AtomicFile.write(old, to: path)
 
@@ -172,7 +173,7 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(contents(path), old)
         XCTAssertEqual(entries(mountPoint), ["model.safetensors"])
 
-        XCTAssertEqual(Self.run("mount -o remount,ro '\(mountPoint)'"), 0)
+        XCTAssertEqual(Shell.status("mount -o remount,ro '\(mountPoint)'"), 0)
         let attempts: [() throws -> Void] = [{ try AtomicFile.write(self.new, to: path) }, { try AtomicFile.checkWritable(path, bytes: 10) }]
         for attempt in attempts {
             XCTAssertThrowsError(try attempt()) {
@@ -182,15 +183,6 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(contents(path), old)
     }
 
-    /// Runs a shell command and returns its exit status.
-    private static func run(_ command: String) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        guard (try? process.run()) != nil else { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
 }
 
 /// A value shared with a `@Sendable` closure in a test.
