@@ -6,6 +6,7 @@ import XCTest
 /// what it must change on the screen.
 final class LatentViewsEndToEndTests: TmuxTestCase {
     static let size = (width: 120, height: 40)
+    static let screen = ScreenSize(width: size.width, height: size.height)
 
 
 
@@ -120,9 +121,8 @@ final class LatentViewsEndToEndTests: TmuxTestCase {
 
     /// The expected side-pane coordinates after a click at a screen cell, from the explorer's own geometry.
     private func expectedCoordinates(column: Int, row: Int, latentDim: Int) throws -> String {
-        var state = ExplorerState(catalog: ClassCatalog(entries: []), latentDim: latentDim)
-        state.resize(width: Self.size.width, height: Self.size.height)
-        let layout = try XCTUnwrap(state.layout)
+        let state = ExplorerState(catalog: ClassCatalog(entries: []), latentDim: latentDim)
+        let layout = try XCTUnwrap(state.layout(on: Self.screen))
         let point = try XCTUnwrap(PlaneGeometry(area: layout.plane.interior, state: state).point(column: column, row: row))
         return String(format: "z1 %+.2f  z2 %+.2f", point.x, point.y)
     }
@@ -131,11 +131,10 @@ final class LatentViewsEndToEndTests: TmuxTestCase {
     /// (whose zoom keeps the point under the pointer in place, as `LatentViewsStateTests` checks).
     private func expectedRanges(afterClickAt click: (Int, Int), wheelUpAt pointer: (Int, Int), latentDim: Int) throws -> String {
         var state = ExplorerState(catalog: ClassCatalog(entries: []), latentDim: latentDim)
-        state.resize(width: Self.size.width, height: Self.size.height)
-        _ = state.apply(MouseEvent(.press, column: click.0, row: click.1))
-        _ = state.apply(MouseEvent(.wheelUp, column: pointer.0, row: pointer.1))
+        _ = state.apply(MouseEvent(.press, column: click.0, row: click.1), on: Self.screen)
+        _ = state.apply(MouseEvent(.wheelUp, column: pointer.0, row: pointer.1), on: Self.screen)
         XCTAssertEqual(state.halfWidth, ExplorerState.defaultHalfWidth / ExplorerState.zoomFactor, accuracy: 1e-6)
-        let geometry = PlaneGeometry(area: try XCTUnwrap(state.layout).plane.interior, state: state)
+        let geometry = PlaneGeometry(area: try XCTUnwrap(state.layout(on: Self.screen)).plane.interior, state: state)
         return String(format: "x z1 %.1f…%.1f  y z2 %.1f…%.1f", geometry.left, geometry.right, geometry.bottom, geometry.top)
     }
 

@@ -77,7 +77,7 @@ final class LatentViewsRenderingTests: XCTestCase {
         let controller = makeController(latentDim: 2)
         press(controller, .character("o"))
         let mono = frame(controller)
-        let plane = try XCTUnwrap(controller.state.layout).plane
+        let plane = try XCTUnwrap(controller.state.layout(on: controller.screen)).plane
         let bottom = plane.y + plane.height - 1   // the legend sits on the plane's bottom edge
         XCTAssertTrue(line(mono, bottom).contains(" a b c d e f g h i j k l m n o p q r s t u v w x y z "), line(mono, bottom))
         press(controller, .character("b"), .character("c"))
@@ -108,7 +108,7 @@ final class LatentViewsRenderingTests: XCTestCase {
         // At 80 columns it fits 6 small letters, taking its rows from the plane, which keeps two rows.
         let small = frame(controller, width: 80, height: 24)
         XCTAssertTrue(small.text.contains("Interpolation, 6 steps"), small.text)
-        let layout = try XCTUnwrap(controller.state.layout)
+        let layout = try XCTUnwrap(controller.state.layout(on: controller.screen))
         XCTAssertEqual(layout.training.height, 1, "idle training keeps to one line")
         XCTAssertEqual(try XCTUnwrap(layout.strip).height, TileSize.smallest.height + 2, "strip letters as tall as the smallest tiles")
     }

@@ -10,9 +10,12 @@ final class LatentViewsStateTests: XCTestCase {
         .init(label: 5, name: "e", testIndices: [2]),
     ])
 
+    /// The terminal the states of this suite are on (set by `state`).
+    private var screen = ScreenSize.unknown
+
     private func state(latentDim: Int = 16, width: Int = 120, height: Int = 40) -> ExplorerState {
-        var s = ExplorerState(catalog: catalog, latentDim: latentDim)
-        s.resize(width: width, height: height)
+        let s = ExplorerState(catalog: catalog, latentDim: latentDim)
+        screen = ScreenSize(width: width, height: height)
         return s
     }
 
@@ -22,20 +25,20 @@ final class LatentViewsStateTests: XCTestCase {
         XCTAssertEqual(s.plane.yLabel, "z2")
         s.anchor(at: [0.5, -1, 2, -3], name: "letter 'a' #0")
         XCTAssertEqual(s.cursorPoint, [0.5, -1, 2, -3], "the cursor sits on the anchor letter")
-        XCTAssertEqual(s.apply(.character("x")), .none)
+        XCTAssertEqual(s.apply(.character("x"), on: screen), .none)
         XCTAssertEqual(s.xDimension, 2, "x skips the dimension y shows")
         XCTAssertEqual(s.plane.xLabel, "z3")
         XCTAssertEqual(s.cursor.x, 2, "the cursor takes the anchor's value of the new dimension")
         XCTAssertEqual(s.cursorPoint, [0.5, -1, 2, -3], "so it still decodes the same code")
-        _ = s.apply(.character("x"))
+        _ = s.apply(.character("x"), on: screen)
         XCTAssertEqual(s.xDimension, 3)
-        _ = s.apply(.character("x"))
+        _ = s.apply(.character("x"), on: screen)
         XCTAssertEqual(s.xDimension, 0, "wraps around")
-        _ = s.apply(.character("y"))
+        _ = s.apply(.character("y"), on: screen)
         XCTAssertEqual(s.yDimension, 2)
         XCTAssertEqual(s.cursor.y, 2)
         // The dimensions not shown are held at the anchor: moving the cursor changes only x and y.
-        _ = s.apply(.right)
+        _ = s.apply(.right, on: screen)
         let point = s.cursorPoint
         XCTAssertEqual(point[1], -1)
         XCTAssertEqual(point[3], -3)
@@ -44,38 +47,38 @@ final class LatentViewsStateTests: XCTestCase {
 
     func testSmallSpacesExplainWhyAxesDoNotCycle() {
         var two = state(latentDim: 2)
-        if case .notice = two.apply(.character("x")) {} else { XCTFail("2-D: x explains itself") }
+        if case .notice = two.apply(.character("x"), on: screen) {} else { XCTFail("2-D: x explains itself") }
         XCTAssertEqual(two.xDimension, 0)
         var one = state(latentDim: 1)
         XCTAssertNil(one.yDimension)
-        if case .notice = one.apply(.character("y")) {} else { XCTFail("1-D: y explains itself") }
-        if case .notice = one.apply(.character("p")) {} else { XCTFail("1-D: no PCA plane") }
-        _ = one.apply(.up)
+        if case .notice = one.apply(.character("y"), on: screen) {} else { XCTFail("1-D: y explains itself") }
+        if case .notice = one.apply(.character("p"), on: screen) {} else { XCTFail("1-D: no PCA plane") }
+        _ = one.apply(.up, on: screen)
         XCTAssertEqual(one.cursor.y, 0, "a 1-D plane has no vertical direction")
-        _ = one.apply(.right)
+        _ = one.apply(.right, on: screen)
         XCTAssertEqual(one.cursorPoint, [one.step])
     }
 
     func testPrincipalPlaneTogglesAndProjectsTheCursor() {
         var s = state(latentDim: 3)
-        if case .notice = s.apply(.character("p")) {} else { XCTFail("no codes yet: p explains itself") }
+        if case .notice = s.apply(.character("p"), on: screen) {} else { XCTFail("no codes yet: p explains itself") }
         let r = Float(0.5).squareRoot()
         let pca = LatentPlane(origin: [1, 0, 0], xAxis: [0, r, r], yAxis: [0, r, -r], xLabel: "PC1", yLabel: "PC2",
                               explainedVariance: (0.6, 0.3))
         s.setPrincipalPlane(pca)
         s.moveCursor(to: (1, 2))                      // the code (1, 2, 0)
-        XCTAssertEqual(s.apply(.character("p")), .none)
+        XCTAssertEqual(s.apply(.character("p"), on: screen), .none)
         XCTAssertTrue(s.showsPrincipalPlane)
         XCTAssertEqual(s.plane, pca)
         XCTAssertEqual(s.cursor.x, 2 * r, accuracy: 1e-6)
         XCTAssertEqual(s.cursor.y, 2 * r, accuracy: 1e-6)
         XCTAssertEqual(s.cursorPoint[1], 2, accuracy: 1e-5)
-        _ = s.apply(.character("p"))
+        _ = s.apply(.character("p"), on: screen)
         XCTAssertFalse(s.showsPrincipalPlane)
         XCTAssertEqual(s.cursor.x, 1, accuracy: 1e-5, "back on the slice, on the same code")
         XCTAssertEqual(s.cursor.y, 2, accuracy: 1e-5)
-        _ = s.apply(.character("p"))
-        _ = s.apply(.character("y"))
+        _ = s.apply(.character("p"), on: screen)
+        _ = s.apply(.character("y"), on: screen)
         XCTAssertFalse(s.showsPrincipalPlane, "x or y returns to the slice")
         s.setPrincipalPlane(nil)
         XCTAssertFalse(s.showsPrincipalPlane)
@@ -86,7 +89,7 @@ final class LatentViewsStateTests: XCTestCase {
         let r = Float(0.5).squareRoot()
         let pca = LatentPlane(origin: [1, 0, 0], xAxis: [0, r, r], yAxis: [0, r, -r], xLabel: "PC1", yLabel: "PC2")
         s.setPrincipalPlane(pca)
-        _ = s.apply(.character("p"))
+        _ = s.apply(.character("p"), on: screen)
         let letter: [Float] = [3, 2, 0]                 // 2 off the mean's plane along z1
         s.anchor(at: letter, name: "letter 'b' #1")
         for (value, expected) in zip(s.cursorPoint, letter) {
@@ -98,15 +101,15 @@ final class LatentViewsStateTests: XCTestCase {
         let (x, y) = s.plane.project(other), (x0, y0) = pca.project(other)
         XCTAssertEqual(x, x0, accuracy: 1e-5, "every code keeps its place in the scatter")
         XCTAssertEqual(y, y0, accuracy: 1e-5)
-        _ = s.apply(.character("0"))
+        _ = s.apply(.character("0"), on: screen)
         XCTAssertEqual(s.plane, pca, "0 returns to the plane through the mean")
     }
 
     func testZeroResetsTheAnchorAndTheView() {
         var s = state()
         s.anchor(at: [Float](repeating: 1, count: 16), name: "letter 'b' #1")
-        _ = s.apply(.character("-"))
-        _ = s.apply(.character("0"))
+        _ = s.apply(.character("-"), on: screen)
+        _ = s.apply(.character("0"), on: screen)
         XCTAssertEqual(s.anchor, [Float](repeating: 0, count: 16))
         XCTAssertEqual(s.anchorName, "origin")
         XCTAssertEqual(s.halfWidth, ExplorerState.defaultHalfWidth)
@@ -115,81 +118,81 @@ final class LatentViewsStateTests: XCTestCase {
 
     func testMarkThenInterpolateAndEscClosesViewsButNeverQuits() {
         var s = state()
-        if case .notice = s.apply(.character("i")) {} else { XCTFail("i before m explains itself") }
+        if case .notice = s.apply(.character("i"), on: screen) {} else { XCTFail("i before m explains itself") }
         XCTAssertFalse(s.showsInterpolation)
         s.moveCursor(to: (1, 1))
-        if case .notice = s.apply(.character("m")) {} else { XCTFail("m confirms") }
+        if case .notice = s.apply(.character("m"), on: screen) {} else { XCTFail("m confirms") }
         XCTAssertEqual(s.pointA?.prefix(2), [1, 1])
-        _ = s.apply(.character("i"))
+        _ = s.apply(.character("i"), on: screen)
         XCTAssertTrue(s.showsInterpolation)
-        XCTAssertNotNil(s.layout?.strip, "the strip takes its rows")
-        _ = s.apply(.character("v"))
+        XCTAssertNotNil(s.layout(on: screen)?.strip, "the strip takes its rows")
+        _ = s.apply(.character("v"), on: screen)
         XCTAssertTrue(s.showsTraversal)
-        _ = s.apply(.character("]"))
-        _ = s.apply(.character("]"))
+        _ = s.apply(.character("]"), on: screen)
+        _ = s.apply(.character("]"), on: screen)
         XCTAssertEqual(s.traversalScroll, 2)
-        _ = s.apply(.character("["))
+        _ = s.apply(.character("["), on: screen)
         XCTAssertEqual(s.traversalScroll, 1)
-        XCTAssertEqual(s.apply(.escape), .none)
+        XCTAssertEqual(s.apply(.escape, on: screen), .none)
         XCTAssertFalse(s.showsTraversal)
-        XCTAssertEqual(s.apply(.escape), .none)
+        XCTAssertEqual(s.apply(.escape, on: screen), .none)
         XCTAssertFalse(s.showsInterpolation)
-        if case .notice = s.apply(.escape) {} else { XCTFail("with nothing open, Esc explains that q quits") }
+        if case .notice = s.apply(.escape, on: screen) {} else { XCTFail("with nothing open, Esc explains that q quits") }
     }
 
     func testBrowseUsesCapitalsForViewKeys() {
         var s = state()
-        _ = s.apply(.character("b"))
-        XCTAssertEqual(s.apply(.character("M")), .markBrowsedLetter)
-        _ = s.apply(.character("V"))
+        _ = s.apply(.character("b"), on: screen)
+        XCTAssertEqual(s.apply(.character("M"), on: screen), .markBrowsedLetter)
+        _ = s.apply(.character("V"), on: screen)
         XCTAssertTrue(s.showsTraversal)
-        _ = s.apply(.character("X"))
+        _ = s.apply(.character("X"), on: screen)
         XCTAssertEqual(s.xDimension, 2)
-        _ = s.apply(.character("e"))
+        _ = s.apply(.character("e"), on: screen)
         XCTAssertEqual(s.selectedClass?.name, "e", "lower-case letters still pick classes")
     }
 
     func testClickPutsTheCursorThereAndTheWheelZoomsAboutThePointer() throws {
         var s = state()
-        let layout = try XCTUnwrap(s.layout)
+        let layout = try XCTUnwrap(s.layout(on: screen))
         let geometry = PlaneGeometry(area: layout.plane.interior, state: s)
         let (column, row) = (layout.plane.interior.x + 10, layout.plane.interior.y + 5)
         let target = try XCTUnwrap(geometry.point(column: column, row: row))
-        _ = s.apply(.character("b"))
-        XCTAssertEqual(s.apply(MouseEvent(.press, column: column, row: row)), .none)
+        _ = s.apply(.character("b"), on: screen)
+        XCTAssertEqual(s.apply(MouseEvent(.press, column: column, row: row), on: screen), .none)
         XCTAssertEqual(s.mode, .plane, "a click on the plane returns to it")
         XCTAssertEqual(s.cursor.x, target.x, accuracy: 1e-6)
         XCTAssertEqual(s.cursor.y, target.y, accuracy: 1e-6)
         XCTAssertEqual(s.centre.x, 0, "a click inside the pane does not pan it")
         let after = PlaneGeometry(area: layout.plane.interior, state: s)
-        let position = try XCTUnwrap(after.screenPosition(s.cursor))
+        let position = try XCTUnwrap(after.screenPosition(s.cursor.pair))
         XCTAssertEqual(Int(position.column) + layout.plane.interior.x, column, "the cursor is drawn where the click was")
         XCTAssertEqual(Int(position.row) + layout.plane.interior.y, row)
 
         let pointer = (column: layout.plane.interior.x + 60, row: layout.plane.interior.y + 20)
         let under = try XCTUnwrap(geometry.point(column: pointer.column, row: pointer.row))
-        _ = s.apply(MouseEvent(.wheelUp, column: pointer.column, row: pointer.row))
+        _ = s.apply(MouseEvent(.wheelUp, column: pointer.column, row: pointer.row), on: screen)
         XCTAssertEqual(s.halfWidth, 2, accuracy: 1e-6)
         let zoomed = PlaneGeometry(area: layout.plane.interior, state: s)
         let still = try XCTUnwrap(zoomed.screenPosition(under))
         XCTAssertEqual(still.column + Float(layout.plane.interior.x), Float(pointer.column) + 0.5, accuracy: 0.01,
                        "the point under the pointer stays under it")
         XCTAssertEqual(still.row + Float(layout.plane.interior.y), Float(pointer.row) + 0.5, accuracy: 0.01)
-        _ = s.apply(MouseEvent(.wheelDown, column: pointer.column, row: pointer.row))
+        _ = s.apply(MouseEvent(.wheelDown, column: pointer.column, row: pointer.row), on: screen)
         XCTAssertEqual(s.halfWidth, 3, accuracy: 1e-5)
 
         let before = s
-        _ = s.apply(MouseEvent(.press, column: layout.side.x + 3, row: layout.side.y + 3))
+        _ = s.apply(MouseEvent(.press, column: layout.side.x + 3, row: layout.side.y + 3), on: screen)
         XCTAssertEqual(s, before, "a click outside the plane changes nothing")
     }
 
     func testClickOnTheLegendBrowsesThatClass() throws {
         var s = state()
-        _ = s.apply(.character("o"))
-        let layout = try XCTUnwrap(s.layout)
+        _ = s.apply(.character("o"), on: screen)
+        let layout = try XCTUnwrap(s.layout(on: screen))
         // The legend's first line is on the plane pane's bottom edge: " a b e".
         let bottom = layout.plane.y + layout.plane.height - 1
-        _ = s.apply(MouseEvent(.press, column: layout.plane.x + 6, row: bottom))
+        _ = s.apply(MouseEvent(.press, column: layout.plane.x + 6, row: bottom), on: screen)
         XCTAssertEqual(s.mode, .browse)
         XCTAssertEqual(s.selectedClass?.name, "e")
     }
@@ -197,10 +200,10 @@ final class LatentViewsStateTests: XCTestCase {
     func testTooSmallTerminalOnlyQuits() {
         var s = state(width: 1, height: 1)
         let before = s
-        XCTAssertEqual(s.apply(.character("x")), .none)
-        XCTAssertEqual(s.apply(MouseEvent(.press, column: 0, row: 0)), .none)
+        XCTAssertEqual(s.apply(.character("x"), on: screen), .none)
+        XCTAssertEqual(s.apply(MouseEvent(.press, column: 0, row: 0), on: screen), .none)
         XCTAssertEqual(s, before)
-        XCTAssertEqual(s.apply(.character("q")), .quit)
+        XCTAssertEqual(s.apply(.character("q"), on: screen), .quit)
     }
 
     func testMouseSequencesDecode() {

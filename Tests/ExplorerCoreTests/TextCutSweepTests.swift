@@ -70,7 +70,7 @@ final class TextCutSweepTests: XCTestCase {
     /// drawn 300 columns wide.
     private func vocabulary(_ controller: ExplorerController) throws -> Set<String> {
         let wide = render(controller, width: 1_000, height: 60)
-        var all = words(texts(wide, try XCTUnwrap(controller.state.layout)))
+        var all = words(texts(wide, try XCTUnwrap(controller.state.layout(width: 1_000, height: 60))))
         for height in [24, 40, 60] {
             var side = CellBuffer(width: 300, height: height)
             SidePane(state: controller.state, view: controller.view, capabilities: capabilities)
@@ -99,7 +99,7 @@ final class TextCutSweepTests: XCTestCase {
             for height in [24, 40, 60] {
                 for width in 80 ... 250 {
                     let buffer = render(controller, width: width, height: height)
-                    let layout = try XCTUnwrap(controller.state.layout)
+                    let layout = try XCTUnwrap(controller.state.layout(width: width, height: height))
                     for cut in cutWords(in: texts(buffer, layout), vocabulary: vocabulary) {
                         failures.append("\(mode) \(width)x\(height): \(cut)")
                     }

@@ -8,13 +8,16 @@ import XCTest
 final class TileSizeTests: XCTestCase {
     private let catalog = ClassCatalog(entries: [.init(label: 1, name: "a", testIndices: [0])])
 
+    /// The terminal the states of this suite are on (set by `state`).
+    private var screen = ScreenSize.unknown
+
     private func state(width: Int, height: Int) -> ExplorerState {
-        var s = ExplorerState(catalog: catalog)
-        s.resize(width: width, height: height)
+        let s = ExplorerState(catalog: catalog)
+        screen = ScreenSize(width: width, height: height)
         return s
     }
 
-    private func tile(_ s: ExplorerState) throws -> TileSize { s.tileSize(for: try XCTUnwrap(s.layout).plane.interior) }
+    private func tile(_ s: ExplorerState) throws -> TileSize { s.tileSize(for: try XCTUnwrap(s.layout(on: screen)).plane.interior) }
 
     func testTheLadderRunsFromSmallLettersToFullSize() {
         XCTAssertEqual(TileSize.smallest, TileSize(width: 7, height: 4))
@@ -31,7 +34,7 @@ final class TileSizeTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try tile(state(width: 120, height: 40)).width, try tile(state(width: 80, height: 24)).width)
         for (width, height) in [(80, 24), (120, 40), (200, 60), (250, 80)] {
             let s = state(width: width, height: height)
-            let geometry = PlaneGeometry(area: try XCTUnwrap(s.layout).plane.interior, state: s)
+            let geometry = PlaneGeometry(area: try XCTUnwrap(s.layout(on: screen)).plane.interior, state: s)
             XCTAssertGreaterThanOrEqual(geometry.columns, 5, "\(width)x\(height)")
             XCTAssertGreaterThanOrEqual(geometry.rows, 3, "\(width)x\(height)")
         }
@@ -40,23 +43,23 @@ final class TileSizeTests: XCTestCase {
     func testAngleBracketsAndTheModifiedWheelStepTheSize() throws {
         var s = state(width: 200, height: 60)
         let start = try tile(s)
-        XCTAssertEqual(s.apply(.character(">")), .notice("Tiles of \(start.stepped(by: 1)) cells (< smaller, > larger)"))
+        XCTAssertEqual(s.apply(.character(">"), on: screen), .notice("Tiles of \(start.stepped(by: 1)) cells (< smaller, > larger)"))
         XCTAssertEqual(try tile(s), start.stepped(by: 1))
-        for _ in 0 ..< 20 { _ = s.apply(.character("<")) }
+        for _ in 0 ..< 20 { _ = s.apply(.character("<"), on: screen) }
         XCTAssertEqual(try tile(s), TileSize.smallest)
-        if case .notice(let text) = s.apply(.character("<")) { XCTAssertTrue(text.contains("the smallest"), text) } else { XCTFail() }
-        let plane = try XCTUnwrap(s.layout).plane
-        _ = s.apply(MouseEvent(.modifiedWheelUp, column: plane.x + 5, row: plane.y + 5))
+        if case .notice(let text) = s.apply(.character("<"), on: screen) { XCTAssertTrue(text.contains("the smallest"), text) } else { XCTFail() }
+        let plane = try XCTUnwrap(s.layout(on: screen)).plane
+        _ = s.apply(MouseEvent(.modifiedWheelUp, column: plane.x + 5, row: plane.y + 5), on: screen)
         XCTAssertEqual(try tile(s), TileSize.smallest.stepped(by: 1))
         let zoom = s.halfWidth
-        _ = s.apply(MouseEvent(.modifiedWheelDown, column: plane.x + 5, row: plane.y + 5))
+        _ = s.apply(MouseEvent(.modifiedWheelDown, column: plane.x + 5, row: plane.y + 5), on: screen)
         XCTAssertEqual(try tile(s), TileSize.smallest)
         XCTAssertEqual(s.halfWidth, zoom, "the modified wheel changes the tiles, not the zoom")
         // The largest size fits a large terminal; on a small one a chosen size gives way.
-        for _ in 0 ..< 20 { _ = s.apply(.character(">")) }
+        for _ in 0 ..< 20 { _ = s.apply(.character(">"), on: screen) }
         XCTAssertEqual(try tile(s), TileSize.largest)
-        s.resize(width: 80, height: 24)
-        let geometry = PlaneGeometry(area: try XCTUnwrap(s.layout).plane.interior, state: s)
+        screen = ScreenSize(width: 80, height: 24)
+        let geometry = PlaneGeometry(area: try XCTUnwrap(s.layout(on: screen)).plane.interior, state: s)
         let last = geometry.tileRect(row: geometry.rows - 1, column: geometry.columns - 1)
         XCTAssertLessThanOrEqual(last.x + last.width, geometry.area.x + geometry.area.width)
     }
@@ -87,10 +90,10 @@ final class TileSizeTests: XCTestCase {
         let view = ModelView(model: VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16), seed: 1), test: test, reference: test)
         var s = ExplorerState(catalog: ClassCatalog(dataset: LabelledDataset(name: "t", train: test, test: test,
                                                                             classNames: LabelledDataset.letterClassNames)))
-        s.resize(width: 120, height: 40)
-        let geometry = PlaneGeometry(area: try XCTUnwrap(s.layout).plane.interior, state: s)
+        screen = ScreenSize(width: 120, height: 40)
+        let geometry = PlaneGeometry(area: try XCTUnwrap(s.layout(on: screen)).plane.interior, state: s)
         s.moveCursor(to: geometry.centre(row: 1, column: 2))
-        let cell = try XCTUnwrap(geometry.gridCell(of: s.cursor))
+        let cell = try XCTUnwrap(geometry.gridCell(of: s.cursor.pair))
         XCTAssertTrue(cell == (1, 2))
         let tile = geometry.tileRect(row: cell.row, column: cell.column)
         let modes: [(TerminalCapabilities, corner: Character)] = [

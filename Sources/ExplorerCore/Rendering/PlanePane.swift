@@ -23,7 +23,7 @@ struct PlanePane {
         }
         if let a = state.pointA { mark(plane.project(a), "A", geometry, colour: Palette.pointA, into: &buffer) }
         // While browsing, the browsed letter's marker goes on top of the cursor's.
-        mark(state.cursor, "✛", geometry, colour: Palette.cursor, into: &buffer)
+        mark(state.cursor.pair, "✛", geometry, colour: Palette.cursor, into: &buffer)
         if state.mode == .browse, let index = state.selectedTestIndex {
             mark(plane.project(view.testCode(index)), "◆", geometry, colour: Palette.cursor, into: &buffer)
         }
@@ -70,7 +70,7 @@ struct PlanePane {
             }
         }
         // The tile under the cursor gets a frame in the gap around it: visible without colour too.
-        if let cell = geometry.gridCell(of: state.cursor) {
+        if let cell = geometry.gridCell(of: state.cursor.pair) {
             let tile = geometry.tileRect(row: cell.row, column: cell.column)
             let style = capabilities.colours ? CellStyle(foreground: Palette.cursor, bold: true) : CellStyle(bold: true)
             buffer.frame(Rect(x: tile.x - TileSize.gap, y: tile.y - TileSize.gap, width: tile.width + 2 * TileSize.gap,

@@ -85,7 +85,6 @@ public final class ComparedModels {
         s.showsScatter = state.showsScatter
         s.browseClass = state.browseClass
         s.browseItem = state.browseItem
-        s.screen = state.screen
         s.setPrincipalPlane(view.principalPlane)
         s.showsPrincipalPlane = s.principalPlane != nil
         return s
@@ -94,11 +93,11 @@ public final class ComparedModels {
     /// The mouse on a pane: a click puts the one cursor at the point under the pointer (in that pane's
     /// plane coordinates, which are every pane's), the wheel zooms about it. Returns the new state, or
     /// nil when the pointer is on no pane.
-    public func apply(_ event: MouseEvent, to state: ExplorerState) -> ExplorerState? {
-        guard !state.showsTraversal, let layout = state.layout else { return nil }
+    public func apply(_ event: MouseEvent, to state: ExplorerState, on screen: ScreenSize) -> ExplorerState? {
+        guard !state.showsTraversal, let layout = state.layout(on: screen) else { return nil }
         if event.kind == .modifiedWheelUp || event.kind == .modifiedWheelDown {
             var s = state
-            _ = s.apply(event)   // the tile size, the same in every pane
+            _ = s.apply(event, on: screen)   // the tile size, the same in every pane
             return s
         }
         let rects = ComparePanes.rects(count: entries.count, in: layout.plane)
@@ -110,6 +109,7 @@ public final class ComparedModels {
             case .press:
                 s.mode = .plane
                 s.moveCursor(to: point)
+                s.keepCursorInView(on: screen)
             case .wheelUp: s.zoom(by: 1 / ExplorerState.zoomFactor, about: point)
             case .wheelDown: s.zoom(by: ExplorerState.zoomFactor, about: point)
             case .modifiedWheelUp, .modifiedWheelDown: break   // handled above

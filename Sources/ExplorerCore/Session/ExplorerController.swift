@@ -12,6 +12,9 @@ public final class ExplorerController {
     /// Whether the weights shown came from training in this session and were not saved since: quitting
     /// then asks first.
     public var hasUnsavedTraining = false
+    /// The terminal's size, from the last resize: the layout is worked out from it when a key, a click
+    /// or a frame needs it.
+    public private(set) var screen = ScreenSize.unknown
 
     public init(view: ModelView, catalog: ClassCatalog, message: String = "", compared: ComparedModels? = nil) {
         let compared = (compared?.entries.count ?? 0) > 1 ? compared : nil
@@ -44,20 +47,20 @@ public final class ExplorerController {
         let action: ExplorerAction
         switch input {
         case .resize(let width, let height):
-            state.resize(width: width, height: height)
+            screen = ScreenSize(width: width, height: height)
             return .none
         case .key(.tab) where compared != nil && !state.showsHelp && state.prompt == nil:
             moveFocus(compared!)
             return .none
         case .key(let key):
             if state.prompt == nil { message = "" }
-            action = state.apply(key)
+            action = state.apply(key, on: screen)
             if let prompt = state.prompt { message = prompt.question }
         case .mouse(let event) where compared != nil && !state.showsHelp && state.prompt == nil:
-            if let moved = compared!.apply(event, to: state) { state = moved }
+            if let moved = compared!.apply(event, to: state, on: screen) { state = moved }
             return .none
         case .mouse(let event):
-            action = state.apply(event)
+            action = state.apply(event, on: screen)
         }
         switch action {
         case .none: break
@@ -78,6 +81,7 @@ public final class ExplorerController {
             if let index = state.selectedTestIndex, let entry = state.selectedClass {
                 let name = "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])"
                 state.anchor(at: view.testCode(index), name: name)
+                state.keepCursorInView(on: screen)
                 if state.showsPrincipalPlane {
                     message = "The PCA plane passes through \(name); 0 resets it"
                 } else if state.latentDim > 2 {
@@ -118,7 +122,7 @@ public final class ExplorerController {
         state.centre = state.cursor
         // With an even number of tiles across (or down), the centre lies between two: move the view half
         // a tile so the cursor's tile is whole and framed, rather than the cursor sitting on a corner.
-        if let layout = state.layout {
+        if let layout = state.layout(on: screen) {
             let geometry = PlaneGeometry(area: layout.plane.interior, state: state)
             if geometry.columns % 2 == 0 { state.centre.x += geometry.cellSize / 2 }
             if geometry.rows % 2 == 0 { state.centre.y -= geometry.cellSize / 2 }

@@ -18,7 +18,7 @@ public struct PlaneGeometry: Equatable, Sendable {
     private let originY: Int
 
     public init(area: Rect, state: ExplorerState) {
-        self.init(area: area, tile: state.tileSize(for: area), halfWidth: state.halfWidth, centre: state.centre)
+        self.init(area: area, tile: state.tileSize(for: area), halfWidth: state.halfWidth, centre: state.centre.pair)
     }
 
     public init(area: Rect, tile: TileSize, halfWidth: Float, centre: (x: Float, y: Float)) {

@@ -1,13 +1,21 @@
 /// The mouse: a click on the plane puts the cursor there, the wheel zooms about the pointer (with a
 /// modifier it changes the tile size), a click on a legend entry browses that class. Every one of these has a key as well.
 extension ExplorerState {
-    public mutating func apply(_ event: MouseEvent) -> ExplorerAction {
+    /// Applies a mouse event at a cell of a terminal of `screen`'s size.
+    public mutating func apply(_ event: MouseEvent, on screen: ScreenSize) -> ExplorerAction {
+        let before = cursor
+        let action = applyMouse(event, on: screen)
+        if cursor != before { keepCursorInView(on: screen) }
+        return action
+    }
+
+    private mutating func applyMouse(_ event: MouseEvent, on screen: ScreenSize) -> ExplorerAction {
         guard prompt == nil else { return .none }   // a question waits for its key
         if showsHelp {
             showsHelp = false
             return .none
         }
-        guard let layout else { return .none }
+        guard let layout = layout(on: screen) else { return .none }
         if showsScatter && !showsTraversal,
            let entry = Legend.entry(at: (event.column, event.row), catalog: catalog, pane: layout.plane),
            event.kind == .press {
@@ -16,7 +24,7 @@ extension ExplorerState {
             return .none
         }
         if event.kind == .modifiedWheelUp || event.kind == .modifiedWheelDown {
-            return stepTileSize(by: event.kind == .modifiedWheelUp ? 1 : -1)
+            return stepTileSize(by: event.kind == .modifiedWheelUp ? 1 : -1, on: screen)
         }
         guard !showsTraversal else { return .none }
         let geometry = PlaneGeometry(area: layout.plane.interior, state: self)

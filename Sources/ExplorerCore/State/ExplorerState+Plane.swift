@@ -14,7 +14,7 @@ extension ExplorerState {
     public var isAnchored: Bool { anchor.contains { $0 != 0 } }
 
     /// The full latent code at the cursor.
-    public var cursorPoint: [Float] { plane.point(cursor) }
+    public var cursorPoint: [Float] { plane.point(cursor.pair) }
 
     mutating func moveCursor(_ key: Key) {
         let small = step, big = step * Self.bigStepFactor
@@ -33,13 +33,18 @@ extension ExplorerState {
         moveCursor(to: (cursor.x + dx, cursor.y + dy))
     }
 
-    /// Puts the cursor at `point` (within the limits) and pans the window so that it stays visible.
-    /// In a 1-D space the plane has no vertical direction, so the cursor stays on y = 0.
+    /// Puts the cursor at `point` (within the limits). In a 1-D space the plane has no vertical
+    /// direction, so the cursor stays on y = 0. Key and mouse handling then pan the view to it
+    /// (`keepCursorInView(on:)`), which needs the screen's layout.
     public mutating func moveCursor(to point: (x: Float, y: Float)) {
         let limit = Self.cursorLimit
         func clamp(_ v: Float) -> Float { v.isFinite ? min(max(v, -limit), limit) : 0 }
-        cursor = (clamp(point.x), yDimension == nil && !showsPrincipalPlane ? 0 : clamp(point.y))
-        let (hx, hy) = visibleHalfExtents
+        cursor = PlanePoint(clamp(point.x), yDimension == nil && !showsPrincipalPlane ? 0 : clamp(point.y))
+    }
+
+    /// Pans the window so that the cursor is visible on `screen`.
+    public mutating func keepCursorInView(on screen: ScreenSize) {
+        let (hx, hy) = visibleHalfExtents(on: screen)
         if cursor.x < centre.x - hx { centre.x = cursor.x + hx * 0.8 }
         if cursor.x > centre.x + hx { centre.x = cursor.x - hx * 0.8 }
         if cursor.y < centre.y - hy { centre.y = cursor.y + hy * 0.8 }
@@ -48,8 +53,8 @@ extension ExplorerState {
 
     /// Half the width and height of the plane the pane shows: at least `halfWidth` each way, more
     /// along the pane's longer side. Without a known screen, the square `centre ± halfWidth`.
-    var visibleHalfExtents: (x: Float, y: Float) {
-        guard let layout else { return (halfWidth, halfWidth) }
+    func visibleHalfExtents(on screen: ScreenSize) -> (x: Float, y: Float) {
+        guard let layout = layout(on: screen) else { return (halfWidth, halfWidth) }
         let geometry = PlaneGeometry(area: layout.plane.interior, state: self)
         return ((geometry.right - geometry.left) / 2, (geometry.top - geometry.bottom) / 2)
     }
@@ -58,7 +63,7 @@ extension ExplorerState {
     mutating func zoom(by factor: Float, about fixed: (x: Float, y: Float)) {
         let newHalfWidth = min(max(halfWidth * factor, Self.halfWidthRange.lowerBound), Self.halfWidthRange.upperBound)
         let ratio = newHalfWidth / halfWidth
-        centre = (fixed.x + (centre.x - fixed.x) * ratio, fixed.y + (centre.y - fixed.y) * ratio)
+        centre = PlanePoint(fixed.x + (centre.x - fixed.x) * ratio, fixed.y + (centre.y - fixed.y) * ratio)
         halfWidth = newHalfWidth
     }
 
@@ -66,8 +71,8 @@ extension ExplorerState {
     mutating func resetAnchorAndView() {
         anchor = [Float](repeating: 0, count: latentDim)
         anchorName = "origin"
-        cursor = (0, 0)
-        centre = (0, 0)
+        cursor = .origin
+        centre = .origin
         halfWidth = Self.defaultHalfWidth
     }
 

@@ -19,8 +19,8 @@ public struct ExplorerState: Equatable, Sendable {
     public let latentDim: Int
     public let catalog: ClassCatalog
     public var mode: Mode = .plane
-    public var cursor: (x: Float, y: Float) = (0, 0)
-    public var centre: (x: Float, y: Float) = (0, 0)
+    public var cursor = PlanePoint.origin
+    public var centre = PlanePoint.origin
     public var halfWidth: Float = defaultHalfWidth
     public var showsScatter = false
     public var showsHelp = false
@@ -45,8 +45,6 @@ public struct ExplorerState: Equatable, Sendable {
     public var showsTraversal = false
     /// First row of the traversal view (rows beyond the pane are reached with [ and ]).
     public var traversalScroll = 0
-    /// The terminal's size, for mapping mouse positions to panes.
-    public internal(set) var screen: (width: Int, height: Int) = (0, 0)
     /// The plane's tile size the user chose with `<` `>` (nil: it grows with the pane).
     public internal(set) var chosenTileSize: TileSize?
     /// Whether the training panel shows its curves (training has started) or one idle line: the
@@ -66,20 +64,8 @@ public struct ExplorerState: Equatable, Sendable {
     /// A small cursor step: 1/24 of the visible width, a fraction of a grid letter.
     public var step: Float { 2 * halfWidth / Self.stepsPerView }
 
-    public static func == (a: ExplorerState, b: ExplorerState) -> Bool {
-        a.mode == b.mode && a.cursor == b.cursor && a.centre == b.centre && a.halfWidth == b.halfWidth
-            && a.showsScatter == b.showsScatter && a.showsHelp == b.showsHelp
-            && a.browseClass == b.browseClass && a.browseItem == b.browseItem && a.catalog == b.catalog
-            && a.latentDim == b.latentDim && a.xDimension == b.xDimension && a.yDimension == b.yDimension
-            && a.showsPrincipalPlane == b.showsPrincipalPlane && a.principalPlane == b.principalPlane
-            && a.anchor == b.anchor && a.anchorName == b.anchorName && a.pointA == b.pointA && a.pointAName == b.pointAName
-            && a.showsInterpolation == b.showsInterpolation && a.showsTraversal == b.showsTraversal
-            && a.traversalScroll == b.traversalScroll && a.screen == b.screen && a.chosenTileSize == b.chosenTileSize
-            && a.trainingExpanded == b.trainingExpanded && a.prompt == b.prompt
-    }
-
-    /// The panes at the current terminal size (nil when the terminal is too small).
-    public var layout: Layout? { layout(width: screen.width, height: screen.height) }
+    /// The panes on `screen` with what this state shows (nil when the terminal is too small or unknown).
+    public func layout(on screen: ScreenSize) -> Layout? { layout(width: screen.width, height: screen.height) }
 
     /// The panes for a terminal of `width` x `height` with what this state shows.
     public func layout(width: Int, height: Int) -> Layout? {
@@ -92,19 +78,23 @@ public struct ExplorerState: Equatable, Sendable {
         chosenTileSize?.fitting(area) ?? TileSize.automatic(for: area)
     }
 
-    public mutating func resize(width: Int, height: Int) {
-        screen = (max(0, width), max(0, height))
+    /// Applies one key on a terminal of `screen`'s size (the layout decides what fits, how large a tile
+    /// is and how far the view pans to keep the cursor in it); returns what the surrounding program must do.
+    public mutating func apply(_ key: Key, on screen: ScreenSize = .unknown) -> ExplorerAction {
+        let before = cursor
+        let action = applyKey(key, on: screen)
+        if cursor != before { keepCursorInView(on: screen) }
+        return action
     }
 
-    /// Applies one key; returns what the surrounding program must do.
-    public mutating func apply(_ key: Key) -> ExplorerAction {
+    private mutating func applyKey(_ key: Key, on screen: ScreenSize) -> ExplorerAction {
         if let prompt { return answer(prompt, with: key) }
         if showsHelp {
             // Any key closes the help; q still quits.
             showsHelp = false
             return key == .character("q") ? .quit : .none
         }
-        if screen != (0, 0), layout == nil {
+        if screen != .unknown, layout(on: screen) == nil {
             // Too small to show anything but a notice: only quitting works.
             return key == .character("q") ? .quit : .none
         }
@@ -114,8 +104,8 @@ public struct ExplorerState: Equatable, Sendable {
         case (_, .character("}")): return .scaleKLWeight(2)
         case (.plane, .character("q")): return .quit
         case (.plane, .escape): return stepBack()
-        case (_, .character("<")): return stepTileSize(by: -1)
-        case (_, .character(">")): return stepTileSize(by: 1)
+        case (_, .character("<")): return stepTileSize(by: -1, on: screen)
+        case (_, .character(">")): return stepTileSize(by: 1, on: screen)
         case (.browse, .escape), (_, .tab): mode = mode == .plane ? .browse : .plane
         case (.plane, .character("b")): mode = .browse
         case (.plane, .character("t")), (.browse, .character("T")): return .toggleTraining
@@ -132,8 +122,8 @@ public struct ExplorerState: Equatable, Sendable {
             traversalScroll = 0
         case (.plane, .character("[")) where showsTraversal: traversalScroll = max(0, traversalScroll - 1)
         case (.plane, .character("]")) where showsTraversal: traversalScroll = min(latentDim - 1, traversalScroll + 1)
-        case (.plane, .character("+")), (.plane, .character("=")): zoom(by: 1 / Self.zoomFactor, about: cursor)
-        case (.plane, .character("-")), (.plane, .character("_")): zoom(by: Self.zoomFactor, about: cursor)
+        case (.plane, .character("+")), (.plane, .character("=")): zoom(by: 1 / Self.zoomFactor, about: cursor.pair)
+        case (.plane, .character("-")), (.plane, .character("_")): zoom(by: Self.zoomFactor, about: cursor.pair)
         case (.plane, .character("0")): resetAnchorAndView()
         case (.browse, .enter): return selectedTestIndex == nil ? .none : .anchorAtBrowsedLetter
         case (.plane, _): moveCursor(key)
@@ -155,8 +145,8 @@ public struct ExplorerState: Equatable, Sendable {
     }
 
     /// `<` and `>` (and the wheel with a modifier): the next smaller or larger tile on the ladder.
-    public mutating func stepTileSize(by offset: Int) -> ExplorerAction {
-        guard let layout else { return .none }
+    public mutating func stepTileSize(by offset: Int, on screen: ScreenSize) -> ExplorerAction {
+        guard let layout = layout(on: screen) else { return .none }
         let area = layout.plane.interior
         let current = tileSize(for: area)
         let next = current.stepped(by: offset).fitting(area)
