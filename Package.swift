@@ -7,7 +7,8 @@
 //   VAE            model, training, analysis, compute pool, weight files of a model     -> Support, FileFormats, LetterData, CBLAS, CKernels
 //   Pictures       tile pictures, latent grids, comparison figures (PNG, SVG), fonts    -> Support, FileFormats, LetterData, VAE
 //   ExplorerCore   explorer state, keys, rendering into a cell grid (no curses)        -> Support, LetterData, VAE, Pictures
-//   CursesScreen   the one file that calls ncurses (Swift 5 language mode, alone)      -> ExplorerCore, CNcursesw
+//   TerminalInput  terminal input protocols decoded into explorer events (xterm mouse) -> ExplorerCore
+//   CursesScreen   the one file that calls ncurses (Swift 5 language mode, alone)      -> ExplorerCore, TerminalInput, CNcursesw
 //   LatentExplorer the explorer's front end and the headless subcommands (Swift 6)      -> all of the above, ArgumentParser
 import PackageDescription
 
@@ -57,7 +58,10 @@ let package = Package(
 
         // The one file that talks to ncurses. Swift 5 language mode, alone in the package: ncurses'
         // state is mutable C globals (stdscr, cur_term, COLORS) that Swift 6 rejects.
-        .target(name: "CursesScreen", dependencies: ["CNcursesw", "ExplorerCore"],
+        // The terminal's input protocols decoded into the explorer's events (xterm's SGR mouse reports).
+        .target(name: "TerminalInput", dependencies: ["ExplorerCore"]),
+
+        .target(name: "CursesScreen", dependencies: ["CNcursesw", "ExplorerCore", "TerminalInput"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
 
         // `latent-explorer`: the explorer's front end and the headless subcommands.
@@ -76,6 +80,6 @@ let package = Package(
                     dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "CKernels", "CZlib", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ExplorerCoreTests",
-                    dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "ExplorerCore", "CZlib", "TestSupport"]),
+                    dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "ExplorerCore", "TerminalInput", "CZlib", "TestSupport"]),
     ]
 )

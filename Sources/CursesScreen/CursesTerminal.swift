@@ -1,6 +1,7 @@
 import CNcursesw
 import ExplorerCore
 import Foundation
+import TerminalInput
 
 /// The only code that talks to ncurses: start and restore the terminal, read keys, paint cell buffers.
 ///

@@ -1,3 +1,5 @@
+import ExplorerCore
+
 /// Decodes the mouse reports of xterm's SGR mode (1006), which tmux and modern terminals send:
 /// `ESC [ < button ; column ; row M` for a press (`m` for a release), columns and rows counted from 1.
 /// Button 0 is the left button; 64 and 65 are the wheel; +4, +8 and +16 add Shift, Alt and Ctrl;

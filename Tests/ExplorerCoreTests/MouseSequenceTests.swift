@@ -1,0 +1,24 @@
+import ExplorerCore
+import TerminalInput
+import XCTest
+
+/// xterm's SGR mouse reports (mode 1006) decoded into the explorer's mouse events: presses and the
+/// wheel, with and without a modifier; releases, motion, other buttons and malformed reports refused.
+final class MouseSequenceTests: XCTestCase {
+    func testMouseSequencesDecode() {
+        XCTAssertEqual(MouseSequence.parse(afterPrefix: "0;12;5M"), MouseEvent(.press, column: 11, row: 4))
+        XCTAssertEqual(MouseSequence.parse(afterPrefix: "64;1;1M"), MouseEvent(.wheelUp, column: 0, row: 0))
+        XCTAssertEqual(MouseSequence.parse(afterPrefix: "65;300;90M"), MouseEvent(.wheelDown, column: 299, row: 89))
+        XCTAssertEqual(MouseSequence.parse(afterPrefix: "16;3;3M"), MouseEvent(.press, column: 2, row: 2), "Ctrl+click")
+        XCTAssertEqual(MouseSequence.parse(afterPrefix: "80;3;3M"), MouseEvent(.modifiedWheelUp, column: 2, row: 2), "Ctrl+wheel")
+        XCTAssertEqual(MouseSequence.parse(afterPrefix: "69;3;3M"), MouseEvent(.modifiedWheelDown, column: 2, row: 2), "Shift+wheel")
+        XCTAssertNil(MouseSequence.parse(afterPrefix: "0;12;5m"), "a release")
+        XCTAssertNil(MouseSequence.parse(afterPrefix: "32;12;5M"), "a motion report")
+        XCTAssertNil(MouseSequence.parse(afterPrefix: "2;12;5M"), "the right button")
+        XCTAssertNil(MouseSequence.parse(afterPrefix: "0;0;5M"), "columns count from 1")
+        XCTAssertNil(MouseSequence.parse(afterPrefix: "0;12M"))
+        XCTAssertNil(MouseSequence.parse(afterPrefix: "0;x;5M"))
+        XCTAssertTrue(MouseSequence.isPrefix("0;12;"))
+        XCTAssertFalse(MouseSequence.isPrefix("0;1a"))
+    }
+}
