@@ -73,7 +73,9 @@ final class TextCutSweepTests: XCTestCase {
         var all = words(texts(wide, try XCTUnwrap(controller.state.layout(width: 1_000, height: 60))))
         for height in [24, 40, 60] {
             var side = CellBuffer(width: 300, height: height)
-            SidePane(state: controller.state, view: controller.view, capabilities: capabilities)
+            let tiles = FramePreparation.tiles(state: controller.state, view: controller.view,
+                                               layout: try XCTUnwrap(controller.state.layout(width: 1_000, height: 60)))
+            SidePane(state: controller.state, facts: controller.view, tiles: tiles, capabilities: capabilities)
                 .draw(into: &side, rect: Rect(x: 0, y: 0, width: 300, height: height))
             all.formUnion(words((0 ..< height).map { row(side, $0, from: 0, width: 300) }))
         }

@@ -1,7 +1,8 @@
 /// The side pane while browsing: a test letter beside its reconstruction, with its code.
 struct BrowsePanel {
     let state: ExplorerState
-    let view: ModelView
+    let facts: any ModelFacts
+    let tiles: FrameTiles
     let capabilities: TerminalCapabilities
 
     /// The hints at the bottom, each short enough for the narrow column.
@@ -16,14 +17,15 @@ struct BrowsePanel {
         }
         buffer.frame(rect, title: "Browse class '\(entry.name)'", style: style.frame, titleStyle: style.title)
         let inside = rect.interior
-        buffer.put("\(state.catalog.singleItemNoun) \(state.browseItem + 1) of \(entry.testIndices.count) · test #\(view.testSourceIndices[index])",
+        buffer.put("\(state.catalog.singleItemNoun) \(state.browseItem + 1) of \(entry.testIndices.count) · test #\(facts.testSourceIndices[index])",
                    x: inside.x + 1, y: inside.y, limit: inside.width - 1)
-        let code = view.testCode(index)
+        let code = facts.testCode(index)
         let codeText = state.latentDim <= 2
             ? "mean (" + code.map { Format.signed($0) }.joined(separator: ", ") + ")"
             : "mean " + Format.codeLines(code, dimensions: Array(code.indices), width: inside.width - 6, lines: 1).joined()
         buffer.put(codeText, x: inside.x + 1, y: inside.y + 1, limit: inside.width - 1)
-        _ = style.drawPair(("original", view.testImage(index)), ("reconstruction", view.reconstruction(index)),
+        let blank = [Float](repeating: 0, count: facts.testImage(index).count)
+        _ = style.drawPair(("original", facts.testImage(index)), ("reconstruction", tiles.reconstruction ?? blank),
                            in: inside, top: inside.y + 2, reservedBelow: Self.hints.count, into: &buffer)
         for (offset, hint) in Self.hints.enumerated() {
             let y = inside.y + inside.height - Self.hints.count + offset

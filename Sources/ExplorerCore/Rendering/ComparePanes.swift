@@ -1,8 +1,7 @@
 /// The plane split into 2-4 panes, one per compared model, each with its own grid or scatter and a
 /// heading with the model's figures; the focused pane's heading is marked.
 struct ComparePanes {
-    let compared: ComparedModels
-    let state: ExplorerState
+    let panes: [ComparedPane]
     let capabilities: TerminalCapabilities
 
     /// Panes narrower than this go two rows high.
@@ -21,10 +20,8 @@ struct ComparePanes {
     }
 
     func draw(into buffer: inout CellBuffer, rect: Rect) {
-        let rects = Self.rects(count: compared.entries.count, in: rect)
-        for (index, paneRect) in rects.enumerated() {
-            PlanePane(state: compared.paneState(index, from: state), view: compared.entries[index].view,
-                      capabilities: capabilities, heading: compared.heading(index))
+        for (pane, paneRect) in zip(panes, Self.rects(count: panes.count, in: rect)) {
+            PlanePane(state: pane.state, facts: pane.facts, tiles: pane.tiles, capabilities: capabilities, heading: pane.heading)
                 .draw(into: &buffer, rect: paneRect)
         }
     }

@@ -6,7 +6,8 @@ import LetterData
 /// votes for, with the vote as its confidence), point A, and what the hidden dimensions are held at.
 struct CursorPanel {
     let state: ExplorerState
-    let view: ModelView
+    let facts: any ModelFacts
+    let tiles: FrameTiles
     let capabilities: TerminalCapabilities
 
     func draw(into buffer: inout CellBuffer, rect: Rect) {
@@ -14,23 +15,23 @@ struct CursorPanel {
         buffer.frame(rect, title: "Decoded at cursor", style: style.frame, titleStyle: style.title)
         let inside = rect.interior
         let plane = state.plane
-        let point = state.cursorPoint
         let coordinates = "\(plane.xLabel) \(Format.signed(state.cursor.x))  \(plane.yLabel) \(Format.signed(state.cursor.y))"
         buffer.put(state.latentDim == 1 ? "z1 \(Format.signed(state.cursor.x))" : coordinates, x: inside.x + 1, y: inside.y, limit: inside.width - 1)
 
-        let nearest = view.nearestTestLetter(point)
-        let nearestImage = nearest.map { view.testImage($0.index) } ?? [Float](repeating: 0, count: ImageSet.pixelCount)
+        let blank = [Float](repeating: 0, count: ImageSet.pixelCount)
+        let nearest = tiles.nearest
+        let nearestImage = nearest.map { facts.testImage($0.index) } ?? blank
         // "nearest real" only where the test images are real handwriting.
-        let kind = view.testImagesAreReal ? "real" : "test"
+        let kind = facts.testImagesAreReal ? "real" : "test"
         let noun = state.catalog.singleItemNoun
-        var y = style.drawPair((captions: ["decoded"], image: view.decode(point)),
+        var y = style.drawPair((captions: ["decoded"], image: tiles.cursorLetter ?? blank),
                                (captions: ["nearest \(kind) \(noun)", "nearest \(kind)", "nearest"], image: nearestImage),
                                in: inside, top: inside.y + 1, reservedBelow: 3, into: &buffer)
         var lines: [(String, CellStyle)] = []
         let verdict = verdictLine(width: inside.width - 1)
         lines.append((verdict, CellStyle(bold: true)))
         if let nearest {
-            lines.append(("nearest #\(view.testSourceIndices[nearest.index]), distance \(Format.fixed(nearest.distance))", style.muted))
+            lines.append(("nearest #\(facts.testSourceIndices[nearest.index]), distance \(Format.fixed(nearest.distance))", style.muted))
         }
         if state.pointA != nil { lines.append(("A: \(state.pointAName)", .plain)) }
         if state.showsPrincipalPlane {
@@ -54,7 +55,7 @@ struct CursorPanel {
     /// One answer to "what is this?": the class most of the nearest reference codes belong to, and how
     /// many of them agree, e.g. "looks like: e (4 of 5 nearest)".
     private func verdictLine(width: Int) -> String {
-        guard let vote = view.classVote(state.cursorPoint) else { return "looks like: ?" }
+        guard let vote = tiles.vote else { return "looks like: ?" }
         let name = className(vote.label)
         let long = "looks like: \(name) (\(vote.votes) of \(vote.of) nearest)"
         return long.count <= width ? long : "looks like: \(name) (\(vote.votes) of \(vote.of))"

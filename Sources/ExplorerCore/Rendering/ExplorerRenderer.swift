@@ -23,8 +23,10 @@ public struct ExplorerRenderer {
     static let programName = "LatentExplorer"
     static let titleSeparator = " · "
 
-    public func render(width: Int, height: Int, state: ExplorerState, view: ModelView,
-                       training: TrainingSession.Status, message: String, compared: ComparedModels? = nil) -> CellBuffer {
+    /// The frame for a terminal of `width` x `height`: a function of its arguments alone. `tiles` (and
+    /// `compared`, the panes of `--compare`) come from `FramePreparation`, which decodes beforehand.
+    public func render(width: Int, height: Int, state: ExplorerState, facts: any ModelFacts, tiles: FrameTiles,
+                       training: TrainingSession.Status, message: String, compared: [ComparedPane]? = nil) -> CellBuffer {
         var buffer = CellBuffer(width: width, height: height)
         guard let layout = state.layout(width: width, height: height) else {
             var notice = "Terminal too small (\(width)x\(height)): enlarge it to at least \(Layout.minimumWidth)x\(Layout.minimumHeight), or press q to quit"
@@ -40,16 +42,17 @@ public struct ExplorerRenderer {
                                   importance: titleImportance)
         buffer.put(" " + Self.programName + (fields.isEmpty ? "" : Self.titleSeparator + fields), x: 0, y: 0, style: titleStyle, limit: width)
         if state.showsTraversal {
-            TraversalPane(state: state, view: view, capabilities: capabilities).draw(into: &buffer, rect: layout.plane)
-        } else if let compared, compared.entries.count > 1 {
-            ComparePanes(compared: compared, state: state, capabilities: capabilities).draw(into: &buffer, rect: layout.plane)
+            TraversalPane(state: state, facts: facts, decoded: tiles.traversal, capabilities: capabilities)
+                .draw(into: &buffer, rect: layout.plane)
+        } else if let compared, compared.count > 1 {
+            ComparePanes(panes: compared, capabilities: capabilities).draw(into: &buffer, rect: layout.plane)
         } else {
-            PlanePane(state: state, view: view, capabilities: capabilities).draw(into: &buffer, rect: layout.plane)
+            PlanePane(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: layout.plane)
         }
         if let strip = layout.strip {
-            InterpolationPane(state: state, view: view, capabilities: capabilities).draw(into: &buffer, rect: strip)
+            InterpolationPane(state: state, facts: facts, decoded: tiles.strip, capabilities: capabilities).draw(into: &buffer, rect: strip)
         }
-        SidePane(state: state, view: view, capabilities: capabilities).draw(into: &buffer, rect: layout.side)
+        SidePane(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: layout.side)
         TrainingPane(status: training, capabilities: capabilities).draw(into: &buffer, rect: layout.training)
         // A question waiting for its answer stands out in every colour mode.
         let messageStyle = state.prompt == nil ? CellStyle.plain

@@ -5,20 +5,27 @@ import VAE
 /// to the cursor (or the browsed letter), redrawn as the cursor moves.
 struct InterpolationPane {
     let state: ExplorerState
-    let view: ModelView
+    let facts: any ModelFacts
+    /// The decoded letters of `points(state:facts:rect:)` (nil: not decoded yet).
+    let decoded: [Float]?
     let capabilities: TerminalCapabilities
+
+    /// The latent points the strip in `rect` shows, `[steps, latentDim]` (nil without point A).
+    static func points(state: ExplorerState, facts: any ModelFacts, rect: Rect) -> [Float]? {
+        guard let a = state.pointA else { return nil }
+        let steps = Layout.stripLetters(interiorWidth: rect.interior.width).steps
+        return LatentPaths.interpolation(from: a, to: Subject(state: state, facts: facts).code, steps: steps)
+    }
 
     func draw(into buffer: inout CellBuffer, rect: Rect) {
         buffer.fill(rect)
         let style = PanelStyle(capabilities: capabilities)
-        guard let a = state.pointA else { return }
-        let subject = Subject(state: state, view: view)
+        guard state.pointA != nil else { return }
+        let subject = Subject(state: state, facts: facts)
         let inside = rect.interior
         let letters = Layout.stripLetters(interiorWidth: inside.width)
         buffer.frame(rect, title: "Interpolation, \(letters.steps) steps: A \(state.pointAName) → \(subject.name)",
                      style: style.frame, titleStyle: style.title)
-        let points = LatentPaths.interpolation(from: a, to: subject.code, steps: letters.steps)
-        let decoded = view.decodeBatch(points, slot: .strip)
         let x0 = inside.x + (inside.width - letters.steps * letters.width) / 2
         for step in 0 ..< letters.steps {
             guard let decoded else { break }

@@ -6,7 +6,8 @@ import Pictures
 /// legend), the cursor, the browsed letter's marker and interpolation point A.
 struct PlanePane {
     let state: ExplorerState
-    let view: ModelView
+    let facts: any ModelFacts
+    let tiles: FrameTiles
     let capabilities: TerminalCapabilities
     /// Comparing models: the pane's model and figures, put before the plane's own title.
     var heading: String? = nil
@@ -17,15 +18,17 @@ struct PlanePane {
         buffer.frame(rect, title: title(plane, geometry, width: rect.width - 6), style: frameStyle, titleStyle: titleStyle)
         buffer.fill(rect.interior)
         if state.showsScatter {
-            ScatterLayer(state: state, view: view, capabilities: capabilities).draw(geometry, plane: plane, into: &buffer)
+            if let points = tiles.scatter {
+                ScatterLayer(state: state, labels: facts.test.labels, capabilities: capabilities).draw(points, geometry, into: &buffer)
+            }
         } else {
-            drawGrid(geometry, plane: plane, into: &buffer)
+            drawGrid(geometry, into: &buffer)
         }
         if let a = state.pointA { mark(plane.project(a), "A", geometry, colour: Palette.pointA, into: &buffer) }
         // While browsing, the browsed letter's marker goes on top of the cursor's.
         mark(state.cursor.pair, "✛", geometry, colour: Palette.cursor, into: &buffer)
         if state.mode == .browse, let index = state.selectedTestIndex {
-            mark(plane.project(view.testCode(index)), "◆", geometry, colour: Palette.cursor, into: &buffer)
+            mark(plane.project(facts.testCode(index)), "◆", geometry, colour: Palette.cursor, into: &buffer)
         }
         if state.showsScatter {
             Legend.draw(catalog: state.catalog, highlighted: state.mode == .browse ? state.browseClass : nil, pane: rect,
@@ -59,8 +62,8 @@ struct PlanePane {
     private var frameStyle: CellStyle { capabilities.colours ? CellStyle(foreground: Palette.muted) : .plain }
     private var titleStyle: CellStyle { capabilities.colours ? CellStyle(foreground: Palette.accent, bold: true) : CellStyle(bold: true) }
 
-    private func drawGrid(_ geometry: PlaneGeometry, plane: LatentPlane, into buffer: inout CellBuffer) {
-        guard let decoded = view.decodeGrid(geometry, plane: plane) else { return }   // still decoding: blank for a moment
+    private func drawGrid(_ geometry: PlaneGeometry, into buffer: inout CellBuffer) {
+        guard let decoded = tiles.grid else { return }   // still decoding: blank for a moment
         for row in 0 ..< geometry.rows {
             for column in 0 ..< geometry.columns {
                 let index = row * geometry.columns + column

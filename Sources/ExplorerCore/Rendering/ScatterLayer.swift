@@ -6,13 +6,13 @@
 /// a crowded one. While browsing, the browsed class's dots are drawn bright and bold, the rest dimmed.
 struct ScatterLayer {
     let state: ExplorerState
-    let view: ModelView
+    /// The test letters' labels, in the order of the projected points.
+    let labels: [Int]
     let capabilities: TerminalCapabilities
 
-    func draw(_ geometry: PlaneGeometry, plane: LatentPlane, into buffer: inout CellBuffer) {
+    /// `points`: every test code projected onto the plane shown, `[x0, y0, x1, y1, ...]`.
+    func draw(_ points: [Float], _ geometry: PlaneGeometry, into buffer: inout CellBuffer) {
         let width = geometry.area.width
-        let points = view.projectedTestCodes(on: plane)
-        let labels = view.test.labels
         let catalog = state.catalog
         var entryOfLabel: [Int: Int] = [:]
         var weightOfEntry: [Float] = []

@@ -5,14 +5,15 @@ import LetterData
 /// letter, or, while browsing, a test letter beside its reconstruction.
 struct SidePane {
     let state: ExplorerState
-    let view: ModelView
+    let facts: any ModelFacts
+    let tiles: FrameTiles
     let capabilities: TerminalCapabilities
 
     func draw(into buffer: inout CellBuffer, rect: Rect) {
         buffer.fill(rect)
         switch state.mode {
-        case .plane: CursorPanel(state: state, view: view, capabilities: capabilities).draw(into: &buffer, rect: rect)
-        case .browse: BrowsePanel(state: state, view: view, capabilities: capabilities).draw(into: &buffer, rect: rect)
+        case .plane: CursorPanel(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: rect)
+        case .browse: BrowsePanel(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: rect)
         }
     }
 }

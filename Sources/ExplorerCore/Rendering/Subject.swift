@@ -4,10 +4,10 @@ struct Subject {
     let code: [Float]
     let name: String
 
-    init(state: ExplorerState, view: ModelView) {
+    init(state: ExplorerState, facts: any ModelFacts) {
         if state.mode == .browse, let index = state.selectedTestIndex, let entry = state.selectedClass {
-            code = view.testCode(index)
-            name = "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])"
+            code = facts.testCode(index)
+            name = "\(state.catalog.singleItemNoun) '\(entry.name)' #\(facts.testSourceIndices[index])"
         } else {
             code = state.cursorPoint
             name = "the cursor"

@@ -7,7 +7,9 @@ import VAE
 /// dimension the encoder uses most (largest spread of the test codes) to the least; `[` `]` scroll.
 struct TraversalPane {
     let state: ExplorerState
-    let view: ModelView
+    let facts: any ModelFacts
+    /// The decoded letters of `points(state:facts:rect:)`, row by row (nil: not decoded yet).
+    let decoded: [Float]?
     let capabilities: TerminalCapabilities
 
     static let range: Float = 3
@@ -21,31 +23,39 @@ struct TraversalPane {
         return fit % 2 == 1 ? fit : fit - 1
     }
 
+    /// The rows a pane of `rect` shows: the dimensions (most used first, from the scroll position), the
+    /// first row's place in that order, how many there are, and the letters per row.
+    static func rows(state: ExplorerState, facts: any ModelFacts, rect: Rect) -> (dimensions: [Int], first: Int, of: Int, steps: Int) {
+        let inside = rect.interior
+        let rowsShown = max(1, inside.height / TileSize.smallest.height)
+        let order = facts.dimensionsBySpread
+        let first = min(state.traversalScroll, max(0, order.count - rowsShown))
+        return (Array(order[first ..< min(order.count, first + rowsShown)]), first, order.count, steps(interiorWidth: inside.width))
+    }
+
+    /// The latent points the traversal in `rect` shows, `[rows * steps, latentDim]`.
+    static func points(state: ExplorerState, facts: any ModelFacts, rect: Rect) -> [Float] {
+        let rows = rows(state: state, facts: facts, rect: rect)
+        let code = Subject(state: state, facts: facts).code
+        return rows.dimensions.flatMap { LatentPaths.traversal(of: code, dimension: $0, range: range, steps: rows.steps) }
+    }
+
     func draw(into buffer: inout CellBuffer, rect: Rect) {
         let style = PanelStyle(capabilities: capabilities)
         let inside = rect.interior
-        let subject = Subject(state: state, view: view)
-        let steps = Self.steps(interiorWidth: inside.width)
-        let rowsShown = max(1, inside.height / TileSize.smallest.height)
-        let order = view.dimensionsBySpread
-        let first = min(state.traversalScroll, max(0, order.count - rowsShown))
-        let dimensions = Array(order[first ..< min(order.count, first + rowsShown)])
-        let scroll = order.count > rowsShown ? "  rows \(first + 1)-\(first + dimensions.count) of \(order.count), [ ] scroll" : ""
+        let subject = Subject(state: state, facts: facts)
+        let (dimensions, first, count, steps) = Self.rows(state: state, facts: facts, rect: rect)
+        let scroll = count > dimensions.count ? "  rows \(first + 1)-\(first + dimensions.count) of \(count), [ ] scroll" : ""
         let title = "Traversal of \(subject.name): each dimension \(Format.signed(-Self.range, digits: 0))…\(Format.signed(Self.range, digits: 0))\(scroll)"
         buffer.frame(rect, title: title, style: style.frame, titleStyle: style.title)
         buffer.fill(inside)
 
-        var points: [Float] = []
-        for dimension in dimensions {
-            points += LatentPaths.traversal(of: subject.code, dimension: dimension, range: Self.range, steps: steps)
-        }
-        let decoded = view.decodeBatch(points, slot: .traversal)
         let (w, h) = (TileSize.smallest.width, TileSize.smallest.height)
         let x0 = inside.x + Self.labelWidth
         for (row, dimension) in dimensions.enumerated() {
             let y = inside.y + row * h
             buffer.put("z\(dimension + 1)", x: inside.x + 1, y: y, style: CellStyle(bold: true))
-            buffer.put("σ" + Format.fixed(view.spread(dimension)), x: inside.x, y: y + 1, style: style.muted, limit: Self.labelWidth - 1)
+            buffer.put("σ" + Format.fixed(facts.spread(dimension)), x: inside.x, y: y + 1, style: style.muted, limit: Self.labelWidth - 1)
             buffer.put(Format.signed(subject.code[dimension], digits: 1), x: inside.x, y: y + 2, style: style.muted, limit: Self.labelWidth - 1)
             for step in 0 ..< steps {
                 guard let decoded else { break }

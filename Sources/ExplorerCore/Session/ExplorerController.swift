@@ -140,9 +140,18 @@ public final class ExplorerController {
         message = text
     }
 
+    /// A frame: the model's part is prepared first (decodes, caches, background work), then drawn by
+    /// `renderer` from values alone.
     public func render(_ renderer: ExplorerRenderer, width: Int, height: Int, training: TrainingSession.Status) -> CellBuffer {
         state.trainingExpanded = training.phase != .idle
-        return renderer.render(width: width, height: height, state: state, view: view, training: training, message: message,
-                               compared: compared)
+        var tiles = FrameTiles()
+        var panes: [ComparedPane]?
+        if let layout = state.layout(width: width, height: height) {
+            let comparing = compared != nil && !state.showsTraversal
+            tiles = FramePreparation.tiles(state: state, view: view, layout: layout, comparing: comparing)
+            if comparing, let compared { panes = FramePreparation.comparedPanes(compared, state: state, rect: layout.plane) }
+        }
+        return renderer.render(width: width, height: height, state: state, facts: view, tiles: tiles, training: training,
+                               message: message, compared: panes)
     }
 }

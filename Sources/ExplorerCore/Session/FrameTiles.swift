@@ -1,0 +1,31 @@
+/// Everything a frame shows that comes from decoding or searching the model, worked out before the
+/// frame is drawn (`FramePreparation`). The renderer only reads it: drawing a frame twice from the same
+/// state, facts and tiles gives the same cells, and drawing never decodes, caches or submits work.
+public struct FrameTiles: Sendable {
+    /// The plane's decoded grid, `[rows * columns, pixels]` (nil: not decoded yet, or the scatter shows).
+    public var grid: [Float]?
+    /// Every test code projected onto the plane, `[x0, y0, x1, y1, ...]`, when the scatter shows.
+    public var scatter: [Float]?
+    /// The interpolation strip's decoded letters (nil: not decoded yet, or no strip).
+    public var strip: [Float]?
+    /// The traversal's decoded letters, row by row (nil: not decoded yet, or no traversal).
+    public var traversal: [Float]?
+    /// The letter decoded at the cursor, on the plane.
+    public var cursorLetter: [Float]?
+    /// The test letter whose code is nearest the cursor, and the distance.
+    public var nearest: (index: Int, distance: Float)?
+    /// The kNN's verdict at the cursor: the class and how many neighbours voted for it.
+    public var vote: (label: Int, votes: Int, of: Int)?
+    /// While browsing: the browsed letter's reconstruction.
+    public var reconstruction: [Float]?
+
+    public init() {}
+}
+
+/// One pane of `--compare`: what it shows and its tiles.
+public struct ComparedPane {
+    public let state: ExplorerState
+    public let facts: any ModelFacts
+    public let tiles: FrameTiles
+    public let heading: String
+}
