@@ -20,6 +20,7 @@ public struct CellStyle: Equatable, Hashable, Sendable {
     public static let plain = CellStyle()
 }
 
+/// One character cell of the screen and its style.
 public struct Cell: Equatable, Sendable {
     public var character: Character
     public var style: CellStyle
@@ -95,6 +96,7 @@ public struct CellBuffer: Equatable, Sendable {
     }
 }
 
+/// A rectangle of cells: the top-left corner (0-based column and row) and the size.
 public struct Rect: Equatable, Sendable {
     public var x: Int
     public var y: Int

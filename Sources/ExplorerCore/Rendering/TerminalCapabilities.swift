@@ -2,6 +2,7 @@ import Pictures
 
 /// How the terminal can show pictures: the renderer picks characters and colours from this.
 public struct TerminalCapabilities: Equatable, Sendable {
+    /// How a decoded letter's pixels become characters.
     public enum PixelStyle: Equatable, Sendable {
         /// '▀' with a grey foreground (upper pixel) and background (lower pixel): 2 pixels a cell.
         case halfBlocks256

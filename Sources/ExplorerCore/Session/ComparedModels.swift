@@ -12,6 +12,7 @@ import VAE
 /// The focus (Tab) picks the model that browse, the side pane, train and save act on: the controller's
 /// state and view are the focused model's, and the other panes' states are derived from it.
 public final class ComparedModels {
+    /// One compared model: its view, its name and the figures its heading shows.
     public struct Entry {
         public let view: ModelView
         /// The weight file's name, e.g. "vowels-2d".

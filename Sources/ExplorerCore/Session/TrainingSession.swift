@@ -11,6 +11,7 @@ import VAE
 /// thread; the model copy moves to that thread, and the two sides share only the run's `Sendable`
 /// channel, control and error slot.
 public final class TrainingSession {
+    /// Where the explorer's training is: idle, preparing the data, running, paused or finished.
     public enum Phase: Equatable, Sendable {
         case idle
         case preparing

@@ -4,6 +4,7 @@ import LetterData
 /// The classes of the test set in display order, with the test images of each: what browsing steps
 /// through, what the scatter colours and what its legend names.
 public struct ClassCatalog: Sendable, Equatable {
+    /// One class: its label, its name, its test letters and the symbol that stands for it without colour.
     public struct Entry: Sendable, Equatable {
         public var label: Int
         public var name: String

@@ -5,6 +5,7 @@
 /// `centre` are coordinates in that plane, with y pointing up as on a plot. The visible window is the
 /// square `centre ± halfWidth` (the pane may show more vertically or horizontally to fill its shape).
 public struct ExplorerState: Equatable, Sendable {
+    /// Whether the keys move the cursor on the plane or browse the test letters.
     public enum Mode: Equatable, Sendable { case plane, browse }
 
     public static let defaultHalfWidth: Float = 3

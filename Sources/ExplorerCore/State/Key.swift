@@ -9,6 +9,7 @@ public enum Key: Equatable, Sendable {
 
 /// A mouse event at a screen cell (0-based column and row), as the terminal reports it.
 public struct MouseEvent: Equatable, Sendable {
+    /// What the mouse did.
     public enum Kind: Equatable, Sendable {
         /// The left button went down.
         case press
