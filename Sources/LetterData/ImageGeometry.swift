@@ -12,7 +12,7 @@ public struct ImageGeometry: Sendable, Equatable, Hashable, CustomStringConverti
     }
 
     /// The data sets' images: EMNIST, MNIST and Fashion-MNIST are all 28x28 grey.
-    public static let letters = ImageGeometry(height: 28, width: 28)
+    public static let letters = ImageGeometry(height: ImageSet.side, width: ImageSet.side)
 
     /// Values per image (height * width * channels), or nil when the product overflows or a side is
     /// not positive: a file may declare anything.

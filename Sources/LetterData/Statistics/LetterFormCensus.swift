@@ -44,12 +44,13 @@ public struct LetterFormCensus: Sendable {
 
     /// 2x2 means of a 28x28 image: 196 values in 0...255.
     static func features(_ image: ArraySlice<UInt8>) -> [Float] {
-        let base = image.startIndex
-        var out = [Float](repeating: 0, count: 196)
-        for y in 0 ..< 14 {
-            for x in 0 ..< 14 {
-                let i = base + 2 * y * 28 + 2 * x
-                out[y * 14 + x] = (Float(image[i]) + Float(image[i + 1]) + Float(image[i + 28]) + Float(image[i + 29])) / 4
+        let (base, side) = (image.startIndex, ImageSet.side)
+        let half = side / 2
+        var out = [Float](repeating: 0, count: half * half)
+        for y in 0 ..< half {
+            for x in 0 ..< half {
+                let i = base + 2 * y * side + 2 * x
+                out[y * half + x] = (Float(image[i]) + Float(image[i + 1]) + Float(image[i + side]) + Float(image[i + side + 1])) / 4
             }
         }
         return out
