@@ -38,8 +38,10 @@ public struct LayerSpec: Sendable, Hashable {
     public var outputSide: Int {
         switch operation {
         case .dense: return 1
-        case let .convolution(_, _, s, k, stride, p): return (s + 2 * p - k) / stride + 1
-        case let .transposedConvolution(_, _, s, k, stride, p, op): return (s - 1) * stride - 2 * p + k + op
+        case let .convolution(_, _, s, k, stride, p):
+            return Conv2D.outputSide(inputSide: s, kernelSize: k, stride: stride, padding: p)
+        case let .transposedConvolution(_, _, s, k, stride, p, op):
+            return ConvTranspose2D.outputSide(inputSide: s, kernelSize: k, stride: stride, padding: p, outputPadding: op)
         }
     }
 

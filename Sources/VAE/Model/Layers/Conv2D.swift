@@ -67,6 +67,11 @@ public final class Conv2D {
     let outputPlane: Int
     let geometry: lx_conv_geometry
 
+    /// O = (S + 2 padding - k) / stride + 1, rounded down: the output side for an input side S.
+    public static func outputSide(inputSide: Int, kernelSize: Int, stride: Int, padding: Int) -> Int {
+        (inputSide + 2 * padding - kernelSize) / stride + 1
+    }
+
     public init(name: String, inputChannels: Int, outputChannels: Int, inputSide: Int, kernelSize: Int,
                 stride: Int = 1, padding: Int = 0, activation: Activation) {
         precondition(inputChannels > 0 && outputChannels > 0 && inputSide > 0 && kernelSize > 0 && stride > 0,
@@ -79,7 +84,7 @@ public final class Conv2D {
         self.stride = stride
         self.padding = padding
         self.activation = activation
-        outputSide = (inputSide + 2 * padding - kernelSize) / stride + 1
+        outputSide = Self.outputSide(inputSide: inputSide, kernelSize: kernelSize, stride: stride, padding: padding)
         patchSize = inputChannels * kernelSize * kernelSize
         outputPlane = outputSide * outputSide
         geometry = lx_conv_geometry(channels: inputChannels, in_side: inputSide, out_side: outputSide,

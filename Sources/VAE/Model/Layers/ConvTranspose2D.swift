@@ -69,13 +69,19 @@ public final class ConvTranspose2D {
     /// The geometry of the convolution this layer transposes: F channels of side O -> side S.
     let geometry: lx_conv_geometry
 
+    /// O = (S - 1) stride - 2 padding + k + outputPadding: the output side for an input side S.
+    public static func outputSide(inputSide: Int, kernelSize: Int, stride: Int, padding: Int, outputPadding: Int) -> Int {
+        (inputSide - 1) * stride - 2 * padding + kernelSize + outputPadding
+    }
+
     public init(name: String, inputChannels: Int, outputChannels: Int, inputSide: Int, kernelSize: Int,
                 stride: Int = 1, padding: Int = 0, outputPadding: Int = 0, activation: Activation) {
         precondition(inputChannels > 0 && outputChannels > 0 && inputSide > 0 && kernelSize > 0 && stride > 0,
                      "channels, sides, kernel size and stride must be positive")
         precondition(padding >= 0 && outputPadding >= 0 && outputPadding < stride,
                      "padding must be non-negative and output padding smaller than the stride (as in PyTorch)")
-        let side = (inputSide - 1) * stride - 2 * padding + kernelSize + outputPadding
+        let side = Self.outputSide(inputSide: inputSide, kernelSize: kernelSize, stride: stride, padding: padding,
+                                   outputPadding: outputPadding)
         precondition(side > 0, "the output would be empty")
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
