@@ -1,5 +1,5 @@
-/// Turns the explorer's state, model view and training status into a screen of cells. Knows nothing
-/// of curses: tests render frames and read them as text.
+/// Turns the explorer's state, the model's facts and prepared tiles, and the training status into a
+/// screen of cells. Knows nothing of curses: tests render frames and read them as text.
 public struct ExplorerRenderer {
     public var capabilities: TerminalCapabilities
     /// The title bar's fields in display order (model, weights, data), and which to keep first when
