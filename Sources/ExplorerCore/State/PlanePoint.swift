@@ -8,10 +8,6 @@ public struct PlanePoint: Equatable, Sendable {
         self.y = y
     }
 
-    public init(_ point: (x: Float, y: Float)) {
-        self.init(point.x, point.y)
-    }
-
     public static let origin = PlanePoint(0, 0)
 
     /// The point as the (x, y) pair the plane geometry and projections use.
