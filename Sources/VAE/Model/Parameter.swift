@@ -31,4 +31,12 @@ extension Parameter {
             for i in 0 ..< p.value.count { p.value.storage[i] = (generator.nextUniform() * 2 - 1) * bound }
         }
     }
+
+    /// Overwrites each of `copies` with the values of the parameter of the same place in `originals`:
+    /// how a point decoder takes its own snapshot of a network's layers. The two lists must name the
+    /// same tensors in the same order.
+    static func copyValues(from originals: [Parameter], to copies: [Parameter]) {
+        precondition(originals.map(\.name) == copies.map(\.name), "a copy must have the original's tensors, in order")
+        for (original, copy) in zip(originals, copies) { copy.value.copy(from: original.value) }
+    }
 }

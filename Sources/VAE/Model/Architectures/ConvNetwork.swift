@@ -219,10 +219,9 @@ final class ConvPointDecoder: PointDecoder, @unchecked Sendable {
         decoderExpand = table.dense("decoder.expand")
         deconv1 = table.transposedConvolution("decoder.deconv1")
         deconv2 = table.transposedConvolution("decoder.deconv2")
-        let copies = [decoderHidden.parameters, decoderExpand.parameters, deconv1.parameters, deconv2.parameters]
-        let originals = [network.decoderHidden.parameters, network.decoderExpand.parameters,
-                         network.deconv1.parameters, network.deconv2.parameters]
-        for (copy, original) in zip(copies.joined(), originals.joined()) { copy.value.copy(from: original.value) }
+        let copies = decoderHidden.parameters + decoderExpand.parameters + deconv1.parameters + deconv2.parameters
+        Parameter.copyValues(from: network.decoderHidden.parameters + network.decoderExpand.parameters
+                                 + network.deconv1.parameters + network.deconv2.parameters, to: copies)
     }
 
     func decode(_ points: UnsafePointer<Float>, count: Int, into pixels: UnsafeMutablePointer<Float>) {

@@ -147,9 +147,7 @@ final class DeepMLPPointDecoder: PointDecoder, @unchecked Sendable {
         let table = DeepMLPNetwork.layerTable(for: network.configuration)
         layers = ["decoder.hidden1", "decoder.hidden2", "decoder.output"].map(table.dense)
         let originals = [network.decoderHidden1, network.decoderHidden2, network.decoderOutput]
-        for (copy, original) in zip(layers.flatMap(\.parameters), originals.flatMap(\.parameters)) {
-            copy.value.copy(from: original.value)
-        }
+        Parameter.copyValues(from: originals.flatMap(\.parameters), to: layers.flatMap(\.parameters))
         (l, n) = (network.configuration.latentDim, network.configuration.inputSize)
     }
 
