@@ -28,9 +28,6 @@ struct ModelOptions: ParsableArguments {
         }.joined(separator: "\n")
     }
 
-    /// The key `--hidden-size` sets.
-    static let hiddenSizeKey = "hidden_size"
-
     /// The model the options describe; a one-line error for an unknown architecture, a setting it does
     /// not have, or a value out of range.
     func makeConfiguration() throws -> ModelConfiguration {
@@ -39,15 +36,15 @@ struct ModelOptions: ParsableArguments {
         for item in settings {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty, let parsed = ArchitectureSetting.parse(parts[1]) else {
-                throw ValidationError("--setting \(item): expected key=value, e.g. \(Self.hiddenSizeKey)=256")
+                throw ValidationError("--setting \(item): expected key=value, e.g. \(ArchitectureSetting.hiddenSizeKey)=256")
             }
             values[parts[0]] = parsed
         }
         if let hiddenSize {
-            guard architecture.settings.contains(where: { $0.key == Self.hiddenSizeKey }) else {
-                throw ValidationError("--hidden-size: \(architecture.name) has no \(Self.hiddenSizeKey) setting (see --setting)")
+            guard architecture.settings.contains(where: { $0.key == ArchitectureSetting.hiddenSizeKey }) else {
+                throw ValidationError("--hidden-size: \(architecture.name) has no \(ArchitectureSetting.hiddenSizeKey) setting (see --setting)")
             }
-            values[Self.hiddenSizeKey] = [hiddenSize]
+            values[ArchitectureSetting.hiddenSizeKey] = [hiddenSize]
         }
         let configuration = ModelConfiguration(architecture, latentDim: latentDim, settings: values)
         try configuration.validate()

@@ -14,6 +14,10 @@ public struct ArchitectureSetting: Sendable, Hashable {
     /// The range every value must be in.
     public let range: ClosedRange<Int>
 
+    /// The key of a single dense width: the one files written before settings were declared carry,
+    /// and the one `--hidden-size` sets, so every architecture with such a width uses it.
+    public static let hiddenSizeKey = "hidden_size"
+
     /// How many values the setting holds: as many as its default.
     public var count: Int { defaultValues.count }
 

@@ -18,7 +18,7 @@ public final class ConvNetwork: VAEArchitecture {
     public static let name = "conv"
     public static let summary = "two stride-2 convolutions and a dense layer each way (square images, side divisible by 4)"
     /// H, the dense layer after the convolutions.
-    public static let hiddenSize = ArchitectureSetting(key: "hidden_size", help: "width of the dense layer after the convolutions",
+    public static let hiddenSize = ArchitectureSetting(key: ArchitectureSetting.hiddenSizeKey, help: "width of the dense layer after the convolutions",
                                                        defaultValues: [128], range: 1 ... ModelConfiguration.maximumHiddenSize)
     /// c1 and c2, the output channels of the two convolutions.
     public static let channels = ArchitectureSetting(key: "channels", help: "output channels of the two convolutions",
