@@ -56,4 +56,24 @@ enum GradientCheck {
         XCTAssertEqual(checked, declared.reduce(0) { $0 + $1.shape.reduce(1, *) }, file: file, line: line)
         return checked
     }
+
+    /// `checkVAELoss` of `configuration` at each of `latentSizes`, its other sizes kept: what every
+    /// architecture's gradient test runs (1 is the smallest space, 2 the explorer's plane).
+    static func checkVAELoss(_ configuration: ModelConfiguration, latentSizes: [Int],
+                             file: StaticString = #filePath, line: UInt = #line) {
+        for latentDim in latentSizes {
+            var sized = configuration
+            sized.latentDim = latentDim
+            checkVAELoss(sized, file: file, line: line)
+        }
+    }
+
+    /// `checkVAELoss` with the KL term weighted by each of `klWeights`: β scales the KL term's gradient
+    /// only, so a β applied to the wrong term, or not at all, fails here.
+    static func checkVAELoss(_ configuration: ModelConfiguration, klWeights: [Double], seed: UInt64,
+                             file: StaticString = #filePath, line: UInt = #line) {
+        for beta in klWeights {
+            checkVAELoss(configuration, objective: VAEObjective(klWeight: beta), seed: seed, file: file, line: line)
+        }
+    }
 }
