@@ -17,7 +17,8 @@ public enum AtomicFile {
         case anything
         /// Only a file that starts like a safetensors file (an 8-byte header length and a JSON object).
         case weightsOnly
-        /// Only a picture: a PNG, or an SVG (an XML or `<svg` start).
+        /// Only a picture: a PNG, an SVG (an XML or `<svg` start), or IDX data, plain or gzipped
+        /// (pictures written as `.idx` / `.idx.gz`).
         case pictureOnly
     }
 
@@ -140,8 +141,8 @@ public enum AtomicFile {
             if looksLikeWeights(path) { return nil }
             kind = "a weights file"
         case .pictureOnly:
-            if startsWith(path, pngSignature) || looksLikeSVG(path) { return nil }
-            kind = "a PNG or SVG picture"
+            if startsWith(path, pngSignature) || looksLikeSVG(path) || looksLikeIDX(path) { return nil }
+            kind = "a PNG or SVG picture or IDX images"
         }
         return isLink ? "is a symbolic link to a file that is not \(kind)" : "is a file that is not \(kind)"
     }
@@ -163,6 +164,14 @@ public enum AtomicFile {
         guard let bytes = head(path, count: 256) else { return false }
         let text = String(decoding: bytes, as: UTF8.self).drop { $0.isWhitespace }
         return text.hasPrefix("<?xml") || text.hasPrefix("<svg")
+    }
+
+    /// A file that starts with an IDX magic number of unsigned bytes (`00 00 08 0D`, D of 1 to 4
+    /// dimensions), or a gzip stream whose first inflated bytes do.
+    private static func looksLikeIDX(_ path: String) -> Bool {
+        guard var bytes = head(path, count: 4096) else { return false }
+        if bytes.starts(with: [0x1F, 0x8B]) { bytes = GzipPeek.head(bytes, count: 4) }
+        return bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0x08 && (1 ... 4).contains(bytes[3])
     }
 
     private static func startsWith(_ path: String, _ prefix: [UInt8]) -> Bool {

@@ -21,6 +21,8 @@ public struct TilePicture: Sendable {
     public var columnCaption: String?
     /// A line over the row labels, e.g. "z2 ↑".
     public var rowCaption: String?
+    /// The images an `.idx` output holds when they are not the tiles (nil: the tiles): `ImageStack`.
+    public var dataImages: ImageStack?
 
     public init(title: String, rows: Int, columns: Int, tileWidth: Int = ImageSet.side, tileHeight: Int = ImageSet.side,
                 tiles: [UInt8], rowLabels: [String] = [], columnLabels: [String] = [],

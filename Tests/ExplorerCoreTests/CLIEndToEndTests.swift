@@ -1,7 +1,7 @@
 import ExplorerCore
 import Foundation
-import LetterData
 import Pictures
+@testable import LetterData
 import VAE
 import XCTest
 
@@ -152,9 +152,51 @@ final class CLIEndToEndTests: XCTestCase {
         for bad in ["g.jpg", "g", "g.png.gz"] {
             let run = try ExplorerBinary.run(["grid", "--weights", weights, "--out", folder + "/" + bad])
             XCTAssertEqual(run.status, 64, run.stderr)
-            XCTAssertEqual(run.stderr, "Error: \(folder)/\(bad): pictures are written as .png or .svg; the format follows the file name's extension\n")
+            XCTAssertEqual(run.stderr, "Error: \(folder)/\(bad): pictures are written as .png or .svg, or as image data in .idx or .idx.gz; the format follows the file name's extension\n")
             XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/" + bad))
         }
+    }
+
+    /// Pictures as data: each picture command writes `.idx` and `.idx.gz` holding the images it decodes
+    /// (or shows), upright, in reading order, which the data reader reads back.
+    func testEveryPictureCommandWritesItsImagesAsIDX() throws {
+        let weights = try TestModels.weightsFile(latentDim: 2)
+        let inference = Inference(model: try WeightsFile.load(weights).model)
+        func readBack(_ path: String) throws -> (count: Int, pixels: [UInt8]) {
+            let bytes = try written(path)
+            return try IDXReader.parseImages(FileBytes.isGzip(bytes) ? try FileBytes.inflateGzip(bytes, path: path) : bytes,
+                                             path: path, transposed: false)
+        }
+        for name in ["g.idx", "g.IDX.gz"] {
+            let out = folder + "/" + name
+            let run = try ExplorerBinary.run(["grid", "--weights", weights, "--size", "3", "--range", "2", "--out", out])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertTrue(run.stdout.contains("IDX, 9 images of 28x28"), run.stdout)
+            let points: [Float] = [-2, 2, 0, 2, 2, 2, -2, 0, 0, 0, 2, 0, -2, -2, 0, -2, 2, -2]
+            XCTAssertEqual(try readBack(out).pixels, TilePicture.greyValues(inference.decodeBatch(points)), name)
+            // Run again: a save replaces its own earlier output.
+            XCTAssertEqual(try ExplorerBinary.run(["grid", "--weights", weights, "--size", "3", "--out", out]).status, 0)
+        }
+        let strip = folder + "/s.idx.gz"
+        XCTAssertEqual(try ExplorerBinary.run(["interpolate", "--weights", weights, "--from=-2,0", "--to", "2,1", "--steps", "5",
+                                               "--out", strip]).status, 0)
+        XCTAssertEqual(try readBack(strip).pixels,
+                       TilePicture.greyValues(inference.decodeBatch(LatentPaths.interpolation(from: [-2, 0], to: [2, 1], steps: 5))))
+        let sweep = folder + "/t.idx"
+        XCTAssertEqual(try ExplorerBinary.run(["traverse", "--weights", weights, "--steps", "3", "--out", sweep]).status, 0)
+        XCTAssertEqual(try readBack(sweep).count, 6, "2 dimensions x 3 steps")
+        let sheet = folder + "/samples.idx"
+        XCTAssertEqual(try ExplorerBinary.run(["samples", "--data", "synthetic", "--per-class", "2", "--split", "test", "--out", sheet]).status, 0)
+        let samples = try readBack(sheet)
+        XCTAssertEqual(samples.count, 52, "26 classes x 2")
+        XCTAssertEqual(samples.pixels.count, 52 * ImageSet.pixelCount)
+        XCTAssertTrue((0 ..< 52).allSatisfy { samples.pixels[$0 * ImageSet.pixelCount ..< ($0 + 1) * ImageSet.pixelCount].contains { $0 > 128 } },
+                      "every image holds ink")
+        // A file of another kind is not replaced.
+        try Data("notes".utf8).write(to: URL(fileURLWithPath: folder + "/notes.idx"))
+        let refused = try ExplorerBinary.run(["grid", "--weights", weights, "--size", "2", "--out", folder + "/notes.idx"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertEqual(try written(folder + "/notes.idx"), Array("notes".utf8))
     }
 
     func testBadPointsAreOneLineErrors() throws {

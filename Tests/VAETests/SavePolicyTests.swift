@@ -35,6 +35,20 @@ final class SavePolicyTests: XCTestCase {
         try AtomicFile.write([1], to: folder + "/picture.svg", replacing: .pictureOnly)
     }
 
+    /// Pictures written as data (`.idx`, `.idx.gz`) replace IDX files, plain or gzipped, and nothing else.
+    func testAPictureSaveReplacesIDXImagesButNotOtherGzipFiles() throws {
+        let folder = folder()
+        let idx = try IDXWriter.images([7], count: 1, rows: 1, columns: 1)
+        try AtomicFile.write(idx, to: folder + "/g.idx")
+        try AtomicFile.write(IDXWriter.gzip(idx), to: folder + "/g.idx.gz")
+        try AtomicFile.write(IDXWriter.gzip(Array("notes\n".utf8)), to: folder + "/notes.gz")
+        try AtomicFile.write(idx, to: folder + "/g.idx", replacing: .pictureOnly)
+        try AtomicFile.write(idx, to: folder + "/g.idx.gz", replacing: .pictureOnly)
+        XCTAssertThrowsError(try AtomicFile.write(idx, to: folder + "/notes.gz", replacing: .pictureOnly)) {
+            XCTAssertEqual("\($0)", "not saving \(folder)/notes.gz: it is a file that is not a PNG or SVG picture or IDX images; name another file, or give --force to replace it")
+        }
+    }
+
     func testAKilledSavesTemporaryFileIsRemovedByTheNextSave() throws {
         let folder = folder()
         let target = folder + "/model.safetensors"

@@ -6,7 +6,7 @@ import Pictures
 /// The options every picture command shares: where to write (the format follows the extension) and
 /// how large.
 struct PictureOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: ArgumentHelp("The picture to write: a .png, or an .svg (vector tiles, crisp at any size).",
+    @Option(name: .shortAndLong, help: ArgumentHelp("The picture to write: a .png, an .svg (vector tiles, crisp at any size), or .idx / .idx.gz (the images as MNIST-style IDX data, upright, in reading order).",
                                                     valueName: "file"))
     var out: String
 
@@ -14,7 +14,7 @@ struct PictureOptions: ParsableArguments {
                                valueName: "n"))
     var scale: Int?
 
-    @Flag(help: "Replace --out even when it holds something other than a PNG or SVG picture.") var force = false
+    @Flag(help: "Replace --out even when it holds something other than a picture (PNG, SVG) or IDX images.") var force = false
 
     static let scaleRange = 1 ... 16
 
@@ -32,14 +32,19 @@ struct PictureOptions: ParsableArguments {
     /// The last part of a path, for picture titles.
     static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 
-    /// Encodes and writes `picture` atomically; returns how big it came out, e.g. "612x644 pixels".
+    /// Encodes and writes `picture` atomically; returns how big it came out, e.g. "612x644 pixels", or
+    /// "IDX, 400 images of 28x28".
     func write(_ picture: TilePicture, defaultScale: Int = 2) throws -> String {
         let format = PictureFormat(path: out) ?? .png
         let scale = self.scale ?? defaultScale
         let layout = picture.layout
         if let problem = format.sizeProblem(picture, scale: scale) { throw CLIError(problem) }
         try StatusLine.run("Writing \(out)…") {
-            try CLIError.wrap { try AtomicFile.write(format.encode(picture, scale: scale), to: out, replacing: force ? .anything : .pictureOnly) }
+            try CLIError.wrap { try AtomicFile.write(try format.encode(picture, scale: scale), to: out, replacing: force ? .anything : .pictureOnly) }
+        }
+        if format.isImageData {
+            let images = picture.images
+            return "\(format == .idx ? "IDX" : "gzipped IDX"), \(images.count) images of \(images.width)x\(images.height)"
         }
         let size = "\(layout.width * scale)x\(layout.height * scale)"
         return format == .svg ? "SVG, \(size) at scale \(scale)" : "\(size) pixels"
