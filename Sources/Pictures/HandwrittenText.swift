@@ -43,7 +43,7 @@ public struct HandwrittenText: Sendable, Equatable {
     }
 
     /// The class named `character`, else the class named by its other case.
-    static func classIndex(of character: Character, in classNames: [String]) -> Int? {
+    public static func classIndex(of character: Character, in classNames: [String]) -> Int? {
         let name = String(character)
         if let exact = classNames.firstIndex(of: name) { return exact }
         for folded in [name.lowercased(), name.uppercased()] where folded != name {

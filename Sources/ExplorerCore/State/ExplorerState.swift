@@ -53,11 +53,17 @@ public struct ExplorerState: Equatable, Sendable {
     public var trainingExpanded = false
     /// A question on the status line that the next key answers (replace a file, quit unsaved).
     public internal(set) var prompt: Prompt?
+    /// A conditional model's style plane: the letter its tiles draw (nil for an unconditional model).
+    public internal(set) var style: StylePlane?
+    /// The word line, `w`, written in the style at the cursor (`WordLine.swift`).
+    public internal(set) var wordLine = WordLine()
 
-    public init(catalog: ClassCatalog, latentDim: Int = 2) {
+    /// `styleClasses`: a conditional model's class names (its plane is a style plane); nil otherwise.
+    public init(catalog: ClassCatalog, latentDim: Int = 2, styleClasses: [String]? = nil) {
         precondition(latentDim >= 1, "a latent space has at least one dimension")
         self.catalog = catalog
         self.latentDim = latentDim
+        style = styleClasses.flatMap { $0.isEmpty ? nil : StylePlane(classNames: $0) }
         yDimension = latentDim > 1 ? 1 : nil
         anchor = [Float](repeating: 0, count: latentDim)
     }
@@ -70,7 +76,8 @@ public struct ExplorerState: Equatable, Sendable {
 
     /// The panes for a terminal of `width` x `height` with what this state shows.
     public func layout(width: Int, height: Int) -> Layout? {
-        Layout(width: width, height: height, showsStrip: showsInterpolation && pointA != nil, trainingExpanded: trainingExpanded)
+        Layout(width: width, height: height, showsStrip: showsInterpolation && pointA != nil || wordLine.isShown,
+               trainingExpanded: trainingExpanded)
     }
 
     /// The tile size on a plane pane whose inside is `area`: the chosen one (made smaller if it does
@@ -99,6 +106,7 @@ public struct ExplorerState: Equatable, Sendable {
             // Too small to show anything but a notice: only quitting works.
             return key == .character("q") ? .quit : .none
         }
+        if let action = applyStyleKey(key) { return action }
         switch (mode, key) {
         case (_, .character("?")): showsHelp = true
         case (_, .character("{")): return .scaleKLWeight(0.5)
