@@ -20,7 +20,10 @@ struct BrowsePanel {
         buffer.put("\(state.catalog.singleItemNoun) \(state.browseItem + 1) of \(entry.testIndices.count) · test #\(facts.testSourceIndices[index])",
                    x: inside.x + 1, y: inside.y, limit: inside.width - 1)
         let code = facts.testCode(index)
-        let codeText = state.latentDim <= 2
+        // A conditional model's code is the letter's style, encoded with its label.
+        let codeText = state.style != nil && state.latentDim <= 2
+            ? "style (" + code.map { Format.signed($0) }.joined(separator: ", ") + ") of '\(entry.name)'"
+            : state.latentDim <= 2
             ? "mean (" + code.map { Format.signed($0) }.joined(separator: ", ") + ")"
             : "mean " + Format.codeLines(code, dimensions: Array(code.indices), width: inside.width - 6, lines: 1).joined()
         buffer.put(codeText, x: inside.x + 1, y: inside.y + 1, limit: inside.width - 1)

@@ -49,7 +49,9 @@ public struct ExplorerRenderer {
         } else {
             PlanePane(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: layout.plane)
         }
-        if let strip = layout.strip {
+        if let strip = layout.strip, state.wordLine.isShown {
+            WordLinePane(state: state, decoded: tiles.word, capabilities: capabilities).draw(into: &buffer, rect: strip)
+        } else if let strip = layout.strip {
             InterpolationPane(state: state, facts: facts, decoded: tiles.strip, capabilities: capabilities).draw(into: &buffer, rect: strip)
         }
         SidePane(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: layout.side)
@@ -68,17 +70,19 @@ public struct ExplorerRenderer {
         switch state.prompt {
         case .replaceFile: return "y replace the file  ·  n keep it"
         case .unsavedTraining: return "s save and quit  ·  d discard and quit  ·  c or Esc cancel"
-        case nil: return keyLine(for: state.mode, width: width)
+        case nil where state.wordLine.isEditing:
+            return "type letters and spaces  ·  Backspace erases  ·  arrows move the style  ·  Enter keeps  ·  Esc closes"
+        case nil: return keyLine(for: state.mode, width: width, stylePlane: state.style != nil)
         }
     }
 
     /// The keys of a mode, as many as fit in `width`; "? help" always shows.
-    static func keyLine(for mode: ExplorerState.Mode, width: Int) -> String {
+    static func keyLine(for mode: ExplorerState.Mode, width: Int, stylePlane: Bool = false) -> String {
         let keys: [String]
         let last: String
         switch mode {
         case .plane:
-            keys = ["←↑↓→ move", "+/- zoom", "b browse", "t train", "s save", "< > tiles", "x y axes", "p PCA", "o scatter",
+            keys = (stylePlane ? ["' letter", "n N next", "w word"] : []) + ["←↑↓→ move", "+/- zoom", "b browse", "t train", "s save", "< > tiles", "x y axes", "p PCA", "o scatter",
                     "m i strip", "v traverse", "0 reset"]
             last = "? help  q quit"
         case .browse:
@@ -115,6 +119,8 @@ struct HelpOverlay {
         "  { / }                 halve / double β, the KL weight of training",
         "  Tab (with --compare)  focus the next model: browse, t, s act on it",
         "  Esc / q               step back (traversal, strip, browse) / quit",
+        "  ' then a letter, n N  (conditional VAE) the letter the style plane draws",
+        "  w                     (conditional VAE) write a word in the cursor's style",
         "Browsing",
         "  a key (letter, digit) choose that class;  [ ]  previous / next",
         "  arrows                previous / next test letter of the class",

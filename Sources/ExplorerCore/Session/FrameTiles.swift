@@ -18,6 +18,10 @@ public struct FrameTiles: Sendable {
     public var vote: (label: Int, votes: Int, of: Int)?
     /// While browsing: the browsed letter's reconstruction.
     public var reconstruction: [Float]?
+    /// A conditional model: every class decoded at the cursor's style code (`StylePanel`).
+    public var alphabet: [Float]?
+    /// The word line's letters decoded at the cursor's style code (`WordLinePane`).
+    public var word: [Float]?
 
     public init() {}
 }
