@@ -25,8 +25,9 @@ public enum LatentGridImage {
     }
 
     /// The decoded images of the grid, row by row from the top (y = +range) and left to right, each of
-    /// `ImageSet.pixelCount` probabilities, with the x and y coordinates of the columns and rows.
-    public static func decode(_ inference: Inference, size: Int, range: Float, plane: Plane? = nil)
+    /// `ImageSet.pixelCount` probabilities, with the x and y coordinates of the columns and rows. A
+    /// conditional model draws class `letter` at every point (its plane holds the style).
+    public static func decode(_ inference: Inference, size: Int, range: Float, plane: Plane? = nil, letter: Int32? = nil)
         -> (rows: Int, columns: Int, decoded: [Float], xValues: [Float], yValues: [Float]) {
         let latentDim = inference.configuration.latentDim
         let plane = plane ?? .standard(latentDim: latentDim)
@@ -43,7 +44,7 @@ public enum LatentGridImage {
                 points += point
             }
         }
-        return (rows, size, inference.decodeBatch(points), xValues, yValues)
+        return (rows, size, inference.decodeBatch(points, classes: letter.map { [Int32](repeating: $0, count: rows * size) }), xValues, yValues)
     }
 
     /// Rows of the grid: `size`, or one for a 1-D latent space.

@@ -28,6 +28,10 @@ struct CLIError: Error, CustomStringConvertible {
             throw CLIError(error.description)
         } catch let error as PictureTooLarge {
             throw CLIError(error.description)
+        } catch let error as IDXWriteError {
+            throw CLIError(error.description)
+        } catch let error as HandwrittenText.Refusal {
+            throw CLIError(error.description)
         }
     }
 }

@@ -10,7 +10,8 @@ struct GridCommand: ParsableCommand {
         discussion: """
             The plane is that of two latent dimensions (--dims, numbered from 1), with the others held at 0 \
             or at the code (or test letter) given with --at. A 1-D model gives one row. The picture has a title, \
-            the x values under the columns and the y values beside the rows; --out ending in .svg writes vector tiles.
+            the x values under the columns and the y values beside the rows; --out ending in .svg writes vector tiles. \
+            A conditional VAE's plane holds the style: it draws one letter (--letter) in the style of each point.
             """)
 
     @Option(help: ArgumentHelp("The weights to draw.", valueName: "file")) var weights: String
@@ -23,6 +24,7 @@ struct GridCommand: ParsableCommand {
                                valueName: "code|index"))
     var at: LatentPoint?
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var letterOption: LetterOption
 
     func validate() throws {
         try OptionRanges.check(size, in: OptionRanges.gridSize, "--size")
@@ -47,6 +49,7 @@ struct GridCommand: ParsableCommand {
             (plane.xDimension, plane.yDimension) = (dims.x - 1, dims.y - 1)
         }
         let inference = Inference(model: model)
+        let letter = try letterOption.classIndex(for: model, weights: weights)
         var anchorName = "the origin"
         if let at {
             var resolver = LatentPointResolver(inference: inference, latentDim: latentDim, dataOptions: dataOptions)
@@ -57,18 +60,20 @@ struct GridCommand: ParsableCommand {
         let geometry = model.configuration.geometry
         try CLIError.wrap { try DecodedSheet.check(cells: count, geometry: geometry) }
         let grid = StatusLine.run("Decoding \(count) \(noun.plural)…") {
-            LatentGridImage.decode(inference, size: size, range: range, plane: plane)
+            LatentGridImage.decode(inference, size: size, range: range, plane: plane, letter: letter?.index)
         }
         let x = "z\(plane.xDimension + 1)", y = plane.yDimension.map { "z\($0 + 1)" }
         let others = latentDim > 2 ? ", the other dimensions at \(anchorName)" : ""
         let axes = y.map { "\(x) across, \($0) up" } ?? x
-        let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): \(noun.plural) decoded, \(axes)\(others)", rows: grid.rows, columns: grid.columns,
+        let drawn = letter.map { "'\($0.name)' in every style" } ?? "\(noun.plural) decoded"
+        let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): \(drawn), \(axes)\(others)", rows: grid.rows, columns: grid.columns,
                                   tileWidth: geometry.width, tileHeight: geometry.height,
                                   tiles: TilePicture.greyValues(grid.decoded, geometry: geometry),
                                   rowLabels: grid.yValues.map(TilePicture.label), columnLabels: grid.xValues.map(TilePicture.label),
                                   columnCaption: x + " →", rowCaption: y.map { $0 + " ↑" })
         let written = try self.picture.write(picture)
         let described = y.map { "dims \(plane.xDimension + 1),\($0.dropFirst())" } ?? "dim 1"
-        print("Wrote \(grid.columns)x\(grid.rows) \(noun.plural) over [-\(range), \(range)] of \(described) to \(self.picture.out) (\(written))")
+        let what = letter.map { "letters '\($0.name)'" } ?? noun.plural
+        print("Wrote \(grid.columns)x\(grid.rows) \(what) over [-\(range), \(range)] of \(described) to \(self.picture.out) (\(written))")
     }
 }

@@ -22,6 +22,7 @@ struct InterpolateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where the strip ends: a latent code or a test-letter index.", valueName: "point")) var to: LatentPoint
     @Option(help: "Letters in the strip, both ends included.") var steps = 10
     @OptionGroup var picture: PictureOptions
+    @OptionGroup var letterOption: LetterOption
 
     static let stepRange = 2 ... 200
     /// One row of letters is small at scale 2; 4 makes each letter 112 pixels tall.
@@ -34,14 +35,16 @@ struct InterpolateCommand: ParsableCommand {
     func run() throws {
         let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
         let inference = Inference(model: model)
+        let letter = try letterOption.classIndex(for: model, weights: weights)
         var resolver = LatentPointResolver(inference: inference, latentDim: model.latentDim, dataOptions: dataOptions)
         let start = try resolver.code(from, option: "--from"), end = try resolver.code(to, option: "--to")
         let noun = ImageNoun(classNames: metadata.classes, datasetName: metadata.dataset)
         let geometry = model.configuration.geometry
         try CLIError.wrap { try DecodedSheet.check(cells: steps, geometry: geometry) }
-        let decoded = inference.decodeBatch(LatentPaths.interpolation(from: start.code, to: end.code, steps: steps))
+        let decoded = inference.decodeBatch(LatentPaths.interpolation(from: start.code, to: end.code, steps: steps),
+                                             classes: letter.map { [Int32](repeating: $0.index, count: steps) })
         let positions = (0 ..< steps).map { Float($0) / Float(steps - 1) }
-        let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): from \(start.name) to \(end.name)", rows: 1, columns: steps,
+        let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): \(letter.map { "'\($0.name)' " } ?? "")from \(start.name) to \(end.name)", rows: 1, columns: steps,
                                   tileWidth: geometry.width, tileHeight: geometry.height,
                                   tiles: TilePicture.greyValues(decoded, geometry: geometry), columnLabels: positions.map(TilePicture.label),
                                   columnCaption: "t →")

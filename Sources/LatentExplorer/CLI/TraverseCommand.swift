@@ -25,6 +25,7 @@ struct TraverseCommand: ParsableCommand {
     @Option(help: "Letters per row, both ends included.") var steps = 11
     @Option(help: "Each dimension runs from -range to range.") var range: Float = 3
     @OptionGroup var picture: PictureOptions
+    @OptionGroup var letterOption: LetterOption
 
     static let stepRange = OptionRanges.pathSteps
 
@@ -44,6 +45,7 @@ struct TraverseCommand: ParsableCommand {
         let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
         let latentDim = model.latentDim
         let inference = Inference(model: model)
+        let letter = try letterOption.classIndex(for: model, weights: weights)
         var resolver = LatentPointResolver(inference: inference, latentDim: latentDim, dataOptions: dataOptions)
         let base = try at.map { try resolver.code($0, option: "--at") } ?? (code: [Float](repeating: 0, count: latentDim), name: "the origin")
         let rows = dims.flatMap(parse).map { $0.map { $0 - 1 } } ?? Array(0 ..< latentDim)
@@ -55,7 +57,9 @@ struct TraverseCommand: ParsableCommand {
         try CLIError.wrap { try DecodedSheet.check(cells: rows.count * steps, geometry: geometry) }
         var points: [Float] = []
         for dimension in rows { points += LatentPaths.traversal(of: base.code, dimension: dimension, range: range, steps: steps) }
-        let decoded = StatusLine.run("Decoding \(rows.count * steps) \(noun.plural)…") { inference.decodeBatch(points) }
+        let decoded = StatusLine.run("Decoding \(rows.count * steps) \(noun.plural)…") {
+            inference.decodeBatch(points, classes: letter.map { [Int32](repeating: $0.index, count: rows.count * steps) })
+        }
         // The swept values, in units of the prior's σ = 1.
         let values = (0 ..< steps).map { LatentPaths.sweepValue($0, of: steps, range: range) }
         var rowLabels = rows.map { "z\($0 + 1)" }
@@ -68,7 +72,7 @@ struct TraverseCommand: ParsableCommand {
             spreadNote = "; σ of the \(test.images.count) test \(testNoun.plural)' codes: "
                 + rows.map { "z\($0 + 1) \(String(format: "%.2f", spread[$0]))" }.joined(separator: ", ")
         }
-        let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): each dimension swept at \(base.name)",
+        let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): \(letter.map { "'\($0.name)', " } ?? "")each dimension swept at \(base.name)",
                                   rows: rows.count, columns: steps, tileWidth: geometry.width, tileHeight: geometry.height,
                                   tiles: TilePicture.greyValues(decoded, geometry: geometry),
                                   rowLabels: rowLabels,
