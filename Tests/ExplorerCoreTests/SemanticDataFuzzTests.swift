@@ -157,7 +157,7 @@ final class SemanticDataFuzzTests: XCTestCase {
                                                       validationFraction: [0, 0.1, 0.5][uniform(&random, 0 ... 2)], seed: random.next(),
                                                       snapshotInterval: 0, progressInterval: 1_000)
             _ = Trainer(model: model, dataset: dataset, configuration: configuration).run()
-            _ = Evaluation.run(model: model, dataset: dataset, k: uniform(&random, 1 ... 10))
+            _ = try Evaluation.run(model: model, dataset: dataset, k: uniform(&random, 1 ... 10))
             trained += 1
         }
         print("semantic data fuzz: \(cases) cases (seed \(seed)): \(loaded) loaded (\(trained) trained and scored, \(refusedEmpty) with an empty split), \(refused) refused, 0 traps")

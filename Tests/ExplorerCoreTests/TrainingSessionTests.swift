@@ -44,6 +44,23 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertFalse(session.isActive)
     }
 
+    /// A conditional model trains in the explorer's background too: the labels reach its batches, and
+    /// its snapshots keep its class names. One whose classes the data lacks stops in one line.
+    func testAConditionalModelTrainsInTheBackground() throws {
+        let session = makeSession()
+        let model = VAEModel(configuration: ModelConfiguration.cvae(hiddenSize: 16), seed: 1)
+        session.toggle(model: model)
+        let snapshot = try XCTUnwrap(poll(session) { $0.epochs.count >= 2 })
+        let trained = try snapshot.makeModel()
+        XCTAssertEqual(trained.classNames, model.classNames)
+        XCTAssertNotEqual(trained.tensors(), model.tensors())
+        session.stopAndWait()
+
+        let digitsOnly = makeSession()
+        digitsOnly.toggle(model: VAEModel(configuration: ModelConfiguration.cvae(hiddenSize: 16, classCount: 2), classNames: ["0", "1"]))
+        poll(digitsOnly) { if case .finished(let message) = $0.phase { return message.contains("not one of the conditional model's classes") } else { return false } }
+    }
+
     /// `{` and `}` halve and double β: before a run it is the run's β; during one the trainer takes it
     /// between batches (its progress reports it); below 1/64 it goes to 0 and comes back.
     func testTheKLWeightIsHalvedAndDoubledBeforeAndDuringARun() {

@@ -52,9 +52,9 @@ final class DegenerateDataTests: XCTestCase {
         assertTrainsToFiniteWeights(dataset(train: few, test: few), batchSize: 1_000)
     }
 
-    func testEvaluationWithFewerTrainingCodesThanNeighbours() {
+    func testEvaluationWithFewerTrainingCodesThanNeighbours() throws {
         let two = images(2) { image, offset in UInt8((image * 100 + offset) % 256) }
-        let result = Evaluation.run(model: VAEModel(configuration: configuration, seed: 1), dataset: dataset(train: two, test: two), k: 5)
+        let result = try Evaluation.run(model: VAEModel(configuration: configuration, seed: 1), dataset: dataset(train: two, test: two), k: 5)
         XCTAssertTrue(result.loss.total.isFinite)
         XCTAssertTrue((0 ... 1).contains(result.knnAccuracy))
         XCTAssertEqual(result.testCount, 2)

@@ -41,6 +41,11 @@ enum GradientCheck {
         step.input.assign((0 ..< batch * n).map { _ in g.nextUniform() })
         step.noise.rows = batch
         step.noise.assign((0 ..< batch * l).map { _ in g.nextGaussian() })
+        // A conditional model's rows get distinct classes where there are enough, so the one-hot
+        // columns of both hidden layers carry gradient (a class no row has has none to check).
+        if configuration.isConditional {
+            step.setClasses((0 ..< batch).map { Int32(($0 * 2 + Int(seed)) % configuration.classCount) })
+        }
         func loss() -> Float { Float(objective.value(of: step.forward(sampleNoise: false, using: &g)) / Double(batch)) }
         _ = step.forward(sampleNoise: false, using: &g, computeGradients: true)
         step.backward()

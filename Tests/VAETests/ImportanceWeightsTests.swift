@@ -24,7 +24,7 @@ final class ImportanceWeightsTests: XCTestCase {
         let dz = (upper - lower) / Double(points - 1)
         let z = Matrix(rows: points, columns: 1, values: (0 ..< points).map { Float(lower + Double($0) * dz) })
         let logits = Matrix(rows: points, columns: configuration.inputSize)
-        model.network.makeBatchPass(batchCapacity: points, pool: .default).decode(z, logits: logits)
+        model.network.makeBatchPass(batchCapacity: points, pool: .default).decode(z, classes: nil, logits: logits)
         return inputs.map { x in
             let targets = Matrix(rows: 1, columns: x.count, values: x)
             let terms = (0 ..< points).map { i -> Double in

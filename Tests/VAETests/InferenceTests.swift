@@ -49,16 +49,23 @@ final class InferenceTests: XCTestCase {
         var g = SeededGenerator(seed: seed + 1)
         let points = (0 ..< count * l).map { _ in g.nextGaussian() * 2 }
 
+        // A conditional model's points take the classes in turn, as one-hot rows for the batch pass.
+        let c = configuration.classCount
+        let classes: [Int32]? = c > 0 ? (0 ..< count).map { Int32($0 % c) } : nil
+        let oneHot = classes.map { classes in
+            Matrix(rows: count, columns: c, values: (0 ..< count * c).map { $0 % c == Int(classes[$0 / c]) ? 1 : 0 })
+        }
+
         let pass = model.network.makeBatchPass(batchCapacity: count, pool: .default)
         let z = Matrix(rows: count, columns: l, values: points)
         let logits = Matrix(rows: count, columns: n)
-        pass.decode(z, logits: logits)
+        pass.decode(z, classes: oneHot, logits: logits)
         let expected = logits.values.map { 1 / (1 + exp(-Double($0))) }
 
-        let parallel = inference.decodeBatch(points)
-        let serial = inference.decodeBatch(Array(points[0 ..< 3 * l]))
+        let parallel = inference.decodeBatch(points, classes: classes)
+        let serial = inference.decodeBatch(Array(points[0 ..< 3 * l]), classes: classes.map { Array($0[0 ..< 3]) })
         for p in 0 ..< count {
-            let single = inference.decode(Array(points[p * l ..< (p + 1) * l]))
+            let single = inference.decode(Array(points[p * l ..< (p + 1) * l]), class: classes?[p])
             for i in 0 ..< n {
                 let want = expected[p * n + i]
                 XCTAssertEqual(Double(single[i]), want, accuracy: 1e-5, "point \(p) pixel \(i)", file: file, line: line)

@@ -7,8 +7,15 @@ final class PointDecoderSnapshotTests: XCTestCase {
     private func decode(_ decoder: any PointDecoder, _ points: [Float], _ configuration: ModelConfiguration) -> [Float] {
         let count = points.count / configuration.latentDim
         var pixels = [Float](repeating: 0, count: count * configuration.inputSize)
+        // A conditional decoder gets the classes in turn.
+        let classes = (0 ..< count).map { Int32($0 % max(configuration.classCount, 1)) }
         points.withUnsafeBufferPointer { p in
-            pixels.withUnsafeMutableBufferPointer { decoder.decode(p.baseAddress!, count: count, into: $0.baseAddress!) }
+            classes.withUnsafeBufferPointer { c in
+                pixels.withUnsafeMutableBufferPointer {
+                    decoder.decode(p.baseAddress!, classes: configuration.isConditional ? c.baseAddress! : nil, count: count,
+                                   into: $0.baseAddress!)
+                }
+            }
         }
         return pixels
     }

@@ -228,6 +228,7 @@ private final class TrainingRun {
             do {
                 let dataset = try loadData()
                 guard !control.isStopped else { return }   // stopped while the data loaded: no training
+                _ = try ClassMap(model: model, dataset: dataset)   // a conditional model must know the data's classes
                 Trainer(model: model, dataset: dataset, configuration: configuration, codeImages: codeImages,
                         channel: channel, control: control, pool: pool).run()
             } catch {

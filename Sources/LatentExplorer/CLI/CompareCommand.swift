@@ -75,12 +75,13 @@ struct CompareCommand: ParsableCommand {
         }
         var rows: [ComparisonOutput.Row] = []
         for (index, entry) in loaded.enumerated() {
-            let ownReport = LatentSpaceReport.measure(model: entry.model, dataset: try scored(on: own[index]),
-                                                      importanceSamples: importanceSamples, k: k)
-            let sharedReport = separate
-                ? LatentSpaceReport.measure(model: entry.model, dataset: try scored(on: sharedNames),
-                                            importanceSamples: importanceSamples, k: k)
-                : ownReport
+            let (ownData, sharedData) = (try scored(on: own[index]), separate ? try scored(on: sharedNames) : nil)
+            let ownReport = try CLIError.wrap {
+                try LatentSpaceReport.measure(model: entry.model, dataset: ownData, importanceSamples: importanceSamples, k: k)
+            }
+            let sharedReport = try sharedData.map { data in
+                try CLIError.wrap { try LatentSpaceReport.measure(model: entry.model, dataset: data, importanceSamples: importanceSamples, k: k) }
+            } ?? ownReport
             rows.append(ComparisonOutput.Row(path: weights[index], model: entry.model, metadata: entry.metadata,
                                              own: ownReport, shared: sharedReport))
         }

@@ -31,8 +31,8 @@ struct EvalCommand: ParsableCommand {
         let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
         let dataset = try dataOptions.load()
         try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
-        let result = StatusLine.run("Scoring \(dataset.test.count) test images (ELBO and \(k)-NN)…") {
-            Evaluation.run(model: model, dataset: dataset, k: k, importanceSamples: importanceSamples)
+        let result = try StatusLine.run("Scoring \(dataset.test.count) test images (ELBO and \(k)-NN)…") {
+            try CLIError.wrap { try Evaluation.run(model: model, dataset: dataset, k: k, importanceSamples: importanceSamples) }
         }
         let trainedBeta = VAEObjective.format(metadata.objective.klWeight)
         if json {

@@ -49,16 +49,15 @@ struct TrainCommand: ParsableCommand {
     private var objective: VAEObjective { VAEObjective(klWeight: beta) }
 
     func run() throws {
-        let model: VAEModel
-        if let weights {
-            model = try CLIError.wrap { try WeightsFile.load(weights).model }
-        } else {
-            model = VAEModel(configuration: modelOptions.configuration, seed: seed)
-        }
+        let loaded = try weights.map { path in try CLIError.wrap { try WeightsFile.load(path).model } }
         // Before the data is loaded: a model of other images is refused at once, naming both sizes.
-        try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
-        try checkWritable(out, parameterCount: model.parameterCount)
+        let requested = loaded?.configuration ?? modelOptions.configuration
+        try CLIError.wrap { try requested.checkFits(ImageSet.geometry) }
+        try checkWritable(out, parameterCount: loaded?.parameterCount ?? requested.parameterCount ?? 0)
         let dataset = try dataOptions.load()
+        let model = try loaded ?? newModel(requested, classesOf: dataset)
+        // A conditional model reads each image's class: the data's classes must be among its own.
+        _ = try CLIError.wrap { try ClassMap(model: model, dataset: dataset) }
         print("Training \(model.configuration) (\(model.parameterCount) parameters) on \(dataset.name): \(dataset.train.count) train, \(dataset.test.count) test images, \(dataset.labelsPresent.count) classes")
         if let note = dataset.note { print("Note: \(note)") }
         if objective != .elbo {
@@ -107,9 +106,11 @@ struct TrainCommand: ParsableCommand {
         guard model.tensors().values.allSatisfy({ $0.values.allSatisfy(\.isFinite) }) else {
             throw CLIError("the weights hold NaN or infinite values; nothing saved, \(out) is as it was")
         }
-        let test = Inference(model: model).negativeELBO(dataset.test, seed: 0)
-        print(String(format: "Test neg ELBO %.2f nats per image (reconstruction %.2f + KL %.2f, β = 1) on %d test images",
-                     test.total, test.reconstruction, test.kl, dataset.test.count))
+        let testClasses = trainer.classMap.indices(of: dataset.test)
+        let test = Inference(model: model).negativeELBO(dataset.test, classes: testClasses, seed: 0)
+        let bounded = model.isConditional ? "; it bounds -log p(x | class)" : ""
+        print(String(format: "Test neg ELBO %.2f nats per image (reconstruction %.2f + KL %.2f, β = 1) on %d test images%@",
+                     test.total, test.reconstruction, test.kl, dataset.test.count, bounded))
         // A class filter is named in the data set's description and kept on its own for programs.
         let classFilter = dataOptions.letters.flatMap { $0.isEmpty ? nil : $0 }
         let metadata = ModelMetadata(
@@ -128,6 +129,21 @@ struct TrainCommand: ParsableCommand {
         }
         print("Saved the weights of epoch \(outcome.bestEpoch) to \(out)")
         if let stopMessage { throw CLIError(stopMessage) }
+    }
+
+    /// A fresh model of `configuration`; a conditional one is conditioned on the data's classes, in label
+    /// order (their count is its `class_count`, which `--setting` may state but not contradict).
+    private func newModel(_ configuration: ModelConfiguration, classesOf dataset: LabelledDataset) throws -> VAEModel {
+        guard configuration.isConditional else { return VAEModel(configuration: configuration, seed: seed) }
+        let names = dataset.labelsPresent.map(dataset.className)
+        var conditioned = configuration
+        conditioned.settings[ArchitectureSetting.classCountKey] = [names.count]
+        let stated = modelOptions.settings.contains { $0.hasPrefix(ArchitectureSetting.classCountKey + "=") }
+        if stated && configuration.classCount != names.count {
+            throw CLIError("--setting \(ArchitectureSetting.classCountKey)=\(configuration.classCount): the data has \(names.count) classes, and a conditional model has one input per class")
+        }
+        try CLIError.wrap { try conditioned.validate() }
+        return VAEModel(configuration: conditioned, seed: seed, classNames: names)
     }
 
     /// What chose the weights, for the metadata.

@@ -29,20 +29,27 @@ public struct LatentSpaceReport: Sendable {
     /// The test codes (`[testCount, latentDim]`, posterior means) and their labels, for pictures.
     public var testCodes: [Float]
     public var testLabels: [Int]
+    /// A conditional model's marginal bound on log p(x) and generative classifier (its `loss` and
+    /// `logLikelihoodBound` then bound -log p(x | y)); nil for an unconditional model.
+    public var conditional: ConditionalScores?
 
     public var knnAccuracy: Double { confusion.accuracy }
 
-    /// Scores `model` on `dataset` (train codes are the k-NN references, test codes the queries).
+    /// Scores `model` on `dataset` (train codes are the k-NN references, test codes the queries; a
+    /// conditional model encodes each image with its class). Throws `ModelError.unknownClass` when a
+    /// conditional model lacks one of the data's classes.
     public static func measure(model: VAEModel, dataset: LabelledDataset, importanceSamples: Int = 1,
-                               k: Int = NearestNeighbours.defaultK) -> LatentSpaceReport {
+                               k: Int = NearestNeighbours.defaultK) throws -> LatentSpaceReport {
         let inference = Inference(model: model)
         let dimension = model.latentDim
-        let loss = inference.negativeELBO(dataset.test, seed: 0)
+        let classMap = try ClassMap(model: model, dataset: dataset)
+        let testClasses = classMap.indices(of: dataset.test)
+        let loss = inference.negativeELBO(dataset.test, classes: testClasses, seed: 0)
         let bound = importanceSamples > 1
-            ? inference.importanceWeightedBound(dataset.test, samples: importanceSamples, seed: 0) : -loss.total
-        let testCodes = inference.encodeMeans(dataset.test)
-        let reference = NearestNeighbours(codes: inference.encodeMeans(dataset.train), labels: dataset.train.labels,
-                                          dimension: dimension)
+            ? inference.importanceWeightedBound(dataset.test, classes: testClasses, samples: importanceSamples, seed: 0) : -loss.total
+        let testCodes = inference.encodeMeans(dataset.test, classes: testClasses)
+        let reference = NearestNeighbours(codes: inference.encodeMeans(dataset.train, classes: classMap.indices(of: dataset.train)),
+                                          labels: dataset.train.labels, dimension: dimension)
         let predicted = reference.predictions(queries: testCodes, k: k)
         let labels = dataset.test.labels
         return LatentSpaceReport(
@@ -53,6 +60,9 @@ public struct LatentSpaceReport: Sendable {
             crowding: ClassSeparation.crowding(codes: testCodes, labels: labels, dimension: dimension),
             silhouette: ClassSeparation.silhouette(codes: testCodes, labels: labels, dimension: dimension),
             spreadRatio: ClassSeparation.spreadRatio(codes: testCodes, labels: labels, dimension: dimension),
-            testCodes: testCodes, testLabels: labels)
+            testCodes: testCodes, testLabels: labels,
+            conditional: model.isConditional && !labels.isEmpty
+                ? ConditionalScores.measure(inference: inference, classMap: classMap, images: dataset.test, importanceSamples: importanceSamples)
+                : nil)
     }
 }

@@ -15,19 +15,20 @@ import Glibc
 /// Log weights of real images are around -100 to -300 nats, so exp(log w) would underflow Float and
 /// Double alike: the sum is taken after subtracting the largest (log-sum-exp).
 extension TrainingStep {
-    /// L_K for each `input` row, in nats (higher is better): encodes once, then draws K noise samples
+    /// L_K for each `input` row (for a conditional model, the bound on log p(x | y) for the `classes`
+    /// loaded), in nats (higher is better): encodes once, then draws K noise samples
     /// from `generator` and decodes each. Leaves `noise`, `z` and `logits` holding the last sample.
     public func importanceWeightedBounds(samples: Int, using generator: inout SeededGenerator) -> [Double] {
         precondition(samples >= 1, "at least one sample")
         let batch = input.rows
         let (n, l) = (input.columns, mean.columns)
-        pass.encode(input, mean: mean, logVariance: logVariance)
+        pass.encode(input, classes: classes, mean: mean, logVariance: logVariance)
         noise.rows = batch
         var logWeights = [Double](repeating: 0, count: samples * batch)   // [K, B]
         for k in 0 ..< samples {
             for i in 0 ..< noise.count { noise.storage[i] = generator.nextGaussian() }
             VAEModel.reparameterize(mean: mean, logVariance: logVariance, noise: noise, into: z)
-            pass.decode(z, logits: logits)
+            pass.decode(z, classes: classes, logits: logits)
             for row in 0 ..< batch {
                 let logLikelihood: Double
                 switch objective.likelihood {

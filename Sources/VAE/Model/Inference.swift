@@ -23,40 +23,49 @@ public final class Inference {
         batchDecoder = BatchDecoder(decoder: model.network.makePointDecoder(), configuration: model.configuration)
     }
 
-    /// Pixel probabilities in [0, 1] (`inputSize` of them) for one latent point of `latentDim` coordinates.
-    public func decode(_ point: [Float]) -> [Float] {
+    /// Pixel probabilities in [0, 1] (`inputSize` of them) for one latent point of `latentDim` coordinates
+    /// (and, for a conditional model, class index `classIndex`; nil for an unconditional one).
+    public func decode(_ point: [Float], class classIndex: Int32? = nil) -> [Float] {
         precondition(point.count == configuration.latentDim, "latent point must have \(configuration.latentDim) coordinates")
-        return batchDecoder.decodeBatch(point)
+        return batchDecoder.decodeBatch(point, classes: classIndex.map { [$0] })
     }
 
     /// Decodes many latent points at once (`points.count / latentDim` of them): row r of the result holds
-    /// the `inputSize` pixel probabilities of point r. Large batches are split over two threads.
-    public func decodeBatch(_ points: [Float]) -> [Float] { batchDecoder.decodeBatch(points) }
+    /// the `inputSize` pixel probabilities of point r, of class `classes[r]` for a conditional model.
+    /// Large batches are split over two threads.
+    public func decodeBatch(_ points: [Float], classes: [Int32]? = nil) -> [Float] {
+        batchDecoder.decodeBatch(points, classes: classes)
+    }
+
+    // Every entry point below that reads images takes `classes`: for a conditional model the class index
+    // of each image (`ClassMap.indices(of:)`), so codes and scores are those of q(z | x, y) and
+    // p(x | y); nil for an unconditional model.
 
     /// Latent means of every image in `images`: `[count, latentDim]` row-major.
-    public func encodeMeans(_ images: ImageSet, batchSize requested: Int = 512) -> [Float] {
+    public func encodeMeans(_ images: ImageSet, classes: [Int32]? = nil, batchSize requested: Int = 512) -> [Float] {
         let l = configuration.latentDim
         let step = workspace(requested)
         let batchSize = min(requested, step.batchCapacity)
         var codes = [Float](repeating: 0, count: images.count * l)
         for start in stride(from: 0, to: images.count, by: batchSize) {
             let end = min(start + batchSize, images.count)
-            step.loadBatch(images, indices: Array(start ..< end)[...])
+            step.loadBatch(images, classes: classes, indices: Array(start ..< end)[...])
             step.encodeMeans()
             for i in 0 ..< step.mean.count { codes[start * l + i] = step.mean.storage[i] }
         }
         return codes
     }
 
-    /// The loss per image: one sample of z per image with a fixed seed, as the reference does.
-    public func negativeELBO(_ images: ImageSet, seed: UInt64 = 0, batchSize requested: Int = 512) -> LossParts {
+    /// The loss per image: one sample of z per image with a fixed seed, as the reference does. For a
+    /// conditional model it bounds -log p(x | y), not -log p(x).
+    public func negativeELBO(_ images: ImageSet, classes: [Int32]? = nil, seed: UInt64 = 0, batchSize requested: Int = 512) -> LossParts {
         guard images.count > 0 else { return LossParts() }
         let step = workspace(requested)
         let batchSize = min(requested, step.batchCapacity)
         var generator = SeededGenerator(seed: seed)
         var total = LossParts()
         for start in stride(from: 0, to: images.count, by: batchSize) {
-            step.loadBatch(images, indices: Array(start ..< min(start + batchSize, images.count))[...])
+            step.loadBatch(images, classes: classes, indices: Array(start ..< min(start + batchSize, images.count))[...])
             total = total + step.forward(using: &generator)
         }
         return total.scaled(by: 1 / Double(images.count))
@@ -65,20 +74,22 @@ public final class Inference {
     /// The importance-weighted bound on log p(x) per image, averaged over `images` (nats; its negative
     /// is an upper bound on the negative log-likelihood, tighter than the negative ELBO for K > 1).
     /// `samples` (K) draws of z per image, with a fixed seed. See `importanceWeightedBounds`.
-    public func importanceWeightedBound(_ images: ImageSet, samples: Int, seed: UInt64 = 0, batchSize: Int = 128) -> Double {
+    public func importanceWeightedBound(_ images: ImageSet, classes: [Int32]? = nil, samples: Int, seed: UInt64 = 0,
+                                        batchSize: Int = 128) -> Double {
         guard images.count > 0 else { return 0 }
         let step = workspace(batchSize)
         let batchSize = step.batchCapacity
         var generator = SeededGenerator(seed: seed)
         var total: Double = 0
         for start in stride(from: 0, to: images.count, by: batchSize) {
-            step.loadBatch(images, indices: Array(start ..< min(start + batchSize, images.count))[...])
+            step.loadBatch(images, classes: classes, indices: Array(start ..< min(start + batchSize, images.count))[...])
             total += step.importanceWeightedBounds(samples: samples, using: &generator).reduce(0, +)
         }
         return total / Double(images.count)
     }
 
-    private func workspace(_ requested: Int) -> TrainingStep {
+    /// A batch workspace of at least `requested` rows (within the memory budget), made once and reused.
+    func workspace(_ requested: Int) -> TrainingStep {
         let batchSize = min(requested, configuration.largestBatch)
         if let w = batchWorkspace, w.batchCapacity >= batchSize { return w }
         let w = TrainingStep(model: model, batchCapacity: batchSize, pool: pool)

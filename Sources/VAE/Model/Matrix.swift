@@ -54,4 +54,22 @@ public final class Matrix {
         precondition(values.count == count, "values must fill the matrix")
         values.withUnsafeBufferPointer { storage.update(from: $0.baseAddress!, count: values.count) }
     }
+
+    /// Rows of [a, b]: row r is a's row r followed by b's (`columns` = a's + b's), e.g. an image and
+    /// its one-hot class for a conditional encoder.
+    public func joinColumns(_ a: Matrix, _ b: Matrix) {
+        precondition(a.rows == b.rows && a.columns + b.columns == columns, "joined widths must add up")
+        rows = a.rows
+        for r in 0 ..< rows {
+            (storage + r * columns).update(from: a.storage + r * a.columns, count: a.columns)
+            (storage + r * columns + a.columns).update(from: b.storage + r * b.columns, count: b.columns)
+        }
+    }
+
+    /// The first `columns` of each row of `wider` (the inverse of `joinColumns` for its left part).
+    public func copyColumns(of wider: Matrix) {
+        precondition(wider.columns >= columns, "the source must be at least as wide")
+        rows = wider.rows
+        for r in 0 ..< rows { (storage + r * columns).update(from: wider.storage + r * wider.columns, count: columns) }
+    }
 }

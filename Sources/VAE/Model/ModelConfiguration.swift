@@ -17,6 +17,10 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     /// copies (weights, gradients, Adam's two moments), so a model stays well within the 1 GB the
     /// program may use whatever a file declares.
     public static let maximumParameterCount = 32 << 20
+    /// The most classes a conditional model may be conditioned on: EMNIST's largest split (byclass)
+    /// has 62; the cap keeps a file's one-hot width, and the generative classifier's C passes per
+    /// image, bounded whatever its metadata says.
+    public static let maximumClassCount = 256
 
     /// The architecture's name (`VAEArchitecture.name`): "mlp", "conv", ...
     public private(set) var kind: String
@@ -56,6 +60,14 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     public func value(of setting: ArchitectureSetting) -> Int {
         self[setting].first ?? setting.defaultValues[0]
     }
+
+    /// The classes C a conditional model's encoder and decoder read as a one-hot vector (its
+    /// `class_count` setting, `ArchitectureSetting.classCountKey`); 0 for an unconditional model, whose
+    /// architecture has no such setting.
+    public var classCount: Int { settings[ArchitectureSetting.classCountKey]?.first ?? 0 }
+
+    /// Whether the model is conditioned on a class: p(x | z, y) and q(z | x, y).
+    public var isConditional: Bool { classCount > 0 }
 
     /// Side of the square image, when the geometry is a square of one channel.
     public var imageSide: Int? {
@@ -100,6 +112,13 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     /// latent buffers of `TrainingStep` and the architecture's batch pass), for sizing batches.
     public var activationValuesPerImage: Int {
         architecture.layerTable(for: self).activationValuesPerImage(inputSize: inputSize, latentDim: latentDim)
+            + conditioningValuesPerImage
+    }
+
+    /// A conditional model's extra floats per image: `TrainingStep`'s one-hot classes `[B, C]`, and the
+    /// concatenated inputs its batch pass keeps: [x, y] `[B, N + C]`, [z, y] and its gradient `[B, L + C]`.
+    private var conditioningValuesPerImage: Int {
+        isConditional ? classCount + (inputSize + classCount) + 2 * (latentDim + classCount) : 0
     }
 
     /// The most activation memory one batch may take: with the model itself (at most 512 MB while
@@ -113,7 +132,7 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
 
     /// Weights and biases of a model of this shape (nil when the count overflows); the configuration's
     /// sizes must already be in their ranges.
-    var parameterCount: Int? {
+    public var parameterCount: Int? {
         var total = 0
         for (_, shape) in VAEModel.parameterShapes(for: self) {
             guard let bytes = SafeTensors.byteCount(of: shape) else { return nil }
@@ -138,6 +157,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case unexpectedTensor(String)
     case shapeMismatch(String, expected: [Int], found: [Int])
     case geometryMismatch(model: ImageGeometry, inputSize: Int, data: ImageGeometry)
+    /// A data set's class that a conditional model was not trained on (it has no one-hot input for it).
+    case unknownClass(String, modelClasses: [String])
 
     public var description: String {
         switch self {
@@ -148,6 +169,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
             return "tensor \(TextSanitizer.quoted(name)) has shape \(found), expected \(expected)"
         case .geometryMismatch(let model, let inputSize, let data):
             return "the model takes \(model) images (\(inputSize) values), the data has \(data.sizeDescription)"
+        case .unknownClass(let name, let classes):
+            return "the data's class \(TextSanitizer.quoted(name)) is not one of the conditional model's classes (\(TextSanitizer.clean(classes.joined(separator: " "), limit: 400)))"
         }
     }
 }

@@ -11,6 +11,7 @@ import Glibc
 /// Buffers, with B rows in the batch, N pixels (784) and L latent dimensions:
 ///
 ///     input               [B, N]   x, pixels in [0, 1]
+///     classes             [B, C]   a conditional model's y, one-hot (nil for an unconditional model)
 ///     mean, logVariance   [B, L]   the encoder's q(z|x)
 ///     noise               [B, L]   eps ~ N(0, I)
 ///     z                   [B, L]   mean + exp(logVariance / 2) * noise
@@ -34,6 +35,9 @@ public final class TrainingStep {
     public let pool: ComputePool
 
     public let input: Matrix
+    /// The one-hot class of each `input` row, for a conditional model (`ModelConfiguration.classCount`
+    /// C > 0): what its encoder and decoder read beside x and z. Nil for an unconditional model.
+    public let classes: Matrix?
     public let mean: Matrix
     public let logVariance: Matrix
     /// The standard normal noise of the reparameterisation; `forward` fills it unless told not to.
@@ -55,15 +59,22 @@ public final class TrainingStep {
         let (n, l) = (model.configuration.inputSize, model.configuration.latentDim)
         func m(_ columns: Int) -> Matrix { Matrix(rows: batchCapacity, columns: columns) }
         input = m(n); logits = m(n); logitsGradient = m(n)
+        let c = model.configuration.classCount
+        classes = c > 0 ? m(c) : nil
         mean = m(l); logVariance = m(l); noise = m(l); z = m(l)
         zGradient = m(l); meanGradient = m(l); logVarianceGradient = m(l)
     }
 
-    /// Copies images `indices` of `images` into `input` as floats in [0, 1]. The model must take the data's
+    /// Copies images `indices` of `images` into `input` as floats in [0, 1], and for a conditional model
+    /// their classes into `classes`: `imageClasses[i]` is image i's class index in the model's order
+    /// (`ClassMap.indices(of:)`), nil for an unconditional model. The model must take the data's
     /// images (`ModelConfiguration.checkFits(ImageSet.geometry)`, which every command checks first): the
     /// rows written are `inputSize` wide, so a model of another size would write past them.
-    public func loadBatch(_ images: ImageSet, indices: ArraySlice<Int>) {
+    public func loadBatch(_ images: ImageSet, classes imageClasses: [Int32]? = nil, indices: ArraySlice<Int>) {
         precondition(indices.count <= batchCapacity)
+        precondition((imageClasses != nil) == (classes != nil),
+                     classes != nil ? "a conditional model needs the images' classes" : "an unconditional model takes no classes")
+        precondition(imageClasses.map { $0.count == images.count } ?? true, "one class per image")
         precondition(model.configuration.inputSize == ImageSet.pixelCount && input.columns == ImageSet.pixelCount,
                      "the model takes \(model.configuration.inputSize) values, the images have \(ImageSet.pixelCount)")
         precondition(indices.allSatisfy { $0 >= 0 && $0 < images.count }, "image indices within the set")
@@ -74,11 +85,25 @@ public final class TrainingStep {
                 lx_bytes_to_unit_floats(bytes.baseAddress! + index * n, input.storage + row * n, n)
             }
         }
+        if let imageClasses { setClasses(indices.map { imageClasses[$0] }) }
+    }
+
+    /// Sets the one-hot class of each `input` row: row r gets class `rowClasses[r]` (0..<C). Scoring an
+    /// image under every class in turn (the generative classifier) sets them without reloading pixels.
+    public func setClasses(_ rowClasses: [Int32]) {
+        guard let classes else { preconditionFailure("an unconditional model takes no classes") }
+        precondition(rowClasses.count == input.rows, "one class per row")
+        classes.rows = input.rows
+        classes.fill(0)
+        for (row, y) in rowClasses.enumerated() {
+            precondition(y >= 0 && Int(y) < classes.columns, "class index \(y) outside 0..<\(classes.columns)")
+            classes[row, Int(y)] = 1
+        }
     }
 
     /// The latent means of the `input` rows, in `mean` (no sampling, no decoder).
     public func encodeMeans() {
-        pass.encode(input, mean: mean, logVariance: logVariance)
+        pass.encode(input, classes: classes, mean: mean, logVariance: logVariance)
     }
 
     /// Forward pass over the `input` rows: the summed loss parts of the batch (not yet divided by B,
@@ -88,11 +113,11 @@ public final class TrainingStep {
     public func forward(sampleNoise: Bool = true, using generator: inout SeededGenerator,
                         computeGradients: Bool = false) -> LossParts {
         let batch = input.rows
-        pass.encode(input, mean: mean, logVariance: logVariance)
+        pass.encode(input, classes: classes, mean: mean, logVariance: logVariance)
         noise.rows = batch
         if sampleNoise { for i in 0 ..< noise.count { noise.storage[i] = generator.nextGaussian() } }
         VAEModel.reparameterize(mean: mean, logVariance: logVariance, noise: noise, into: z)
-        pass.decode(z, logits: logits)
+        pass.decode(z, classes: classes, logits: logits)
         let reconstruction: Double
         switch objective.likelihood {
         case .bernoulli:

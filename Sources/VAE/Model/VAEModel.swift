@@ -17,12 +17,26 @@ public final class VAEModel {
     public let configuration: ModelConfiguration
     /// The architecture's layers; only `TrainingStep` and `Inference` drive it.
     public let network: any VAENetwork
+    /// A conditional model's class names in the order of its one-hot inputs (class index y names
+    /// `classNames[y]`; weight files keep them as `classes`); empty for an unconditional model.
+    /// `ClassMap` matches a data set's labels to them by name.
+    public var classNames: [String] {
+        didSet { precondition(classNames.count == configuration.classCount, "one name per class") }
+    }
+
+    /// Whether the model is conditioned on a class (`ModelConfiguration.isConditional`).
+    public var isConditional: Bool { configuration.isConditional }
+    /// The classes C it is conditioned on; 0 for an unconditional model.
+    public var classCount: Int { configuration.classCount }
 
     /// A model with PyTorch's default initialisation, reproducible for `seed`. The configuration must be
-    /// valid (`ModelConfiguration.validate()`: check user input with it first).
-    public init(configuration: ModelConfiguration = ModelConfiguration(), seed: UInt64 = 0) {
+    /// valid (`ModelConfiguration.validate()`: check user input with it first). A conditional model's
+    /// classes are `classNames` (one per class), or `ClassMap.defaultNames` when nil.
+    public init(configuration: ModelConfiguration = ModelConfiguration(), seed: UInt64 = 0, classNames: [String]? = nil) {
         do { try configuration.validate() } catch { preconditionFailure("\(error)") }
         self.configuration = configuration
+        self.classNames = classNames ?? ClassMap.defaultNames(count: configuration.classCount)
+        precondition(self.classNames.count == configuration.classCount, "one name per class")
         network = configuration.architecture.init(configuration: configuration)
         var generator = SeededGenerator(seed: seed)
         network.initialize(using: &generator)
@@ -39,9 +53,12 @@ public final class VAEModel {
     /// them (loading then names the difference).
     public static func inferConfiguration(from shapes: [String: [Int]]) -> ModelConfiguration? {
         let candidates = Architectures.all.compactMap { $0.inferConfiguration(from: shapes) }
+        // Names alone do not tell the MLP from the conditional VAE (same modules, C more inputs): the
+        // exact candidate has every shape too.
         let exact = candidates.first { candidate in
             guard (try? candidate.validate()) != nil else { return false }
-            return Set(parameterShapes(for: candidate).map(\.name)) == Set(shapes.keys)
+            let expected = parameterShapes(for: candidate)
+            return expected.count == shapes.count && expected.allSatisfy { shapes[$0.name] == $0.shape }
         }
         return exact ?? candidates.first
     }
@@ -86,7 +103,7 @@ public final class VAEModel {
     /// (`sending`: the copy may move to another thread). The weights cross as value arrays.
     public func copy() -> sending VAEModel {
         let weights = parameters.map(\.value.values)   // value arrays: the twin never touches ours
-        let twin = VAEModel(configuration: configuration)
+        let twin = VAEModel(configuration: configuration, classNames: classNames)
         for (parameter, values) in zip(twin.parameters, weights) { parameter.value.assign(values) }
         return twin
     }

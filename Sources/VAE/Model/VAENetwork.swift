@@ -46,11 +46,17 @@ public protocol VAENetwork: AnyObject {
 
 /// The mini-batch passes of one network. Each pass keeps the activations its backward needs, so a
 /// backward follows the forward of the same batch. Matrices have one row per image, row-major.
+///
+/// `classes` is what a conditional network (`ModelConfiguration.classCount` C > 0) is conditioned on:
+/// each row's class as a one-hot row `[B, C]`, the same matrix for the encoder and the decoder of one
+/// batch. An unconditional network is given nil. The labels are inputs, not parameters: no gradient
+/// flows to them.
 public protocol NetworkBatchPass: AnyObject {
-    /// x `[B, N]` -> mean `[B, L]`, logVariance `[B, L]`.
-    func encode(_ x: Matrix, mean: Matrix, logVariance: Matrix)
-    /// z `[B, L]` -> logits `[B, N]` (pixel probabilities are sigmoid(logits)).
-    func decode(_ z: Matrix, logits: Matrix)
+    /// x `[B, N]` (and classes `[B, C]`) -> mean `[B, L]`, logVariance `[B, L]`: q(z | x) or q(z | x, y).
+    func encode(_ x: Matrix, classes: Matrix?, mean: Matrix, logVariance: Matrix)
+    /// z `[B, L]` (and classes `[B, C]`) -> logits `[B, N]` (pixel probabilities are sigmoid(logits)):
+    /// p(x | z) or p(x | z, y).
+    func decode(_ z: Matrix, classes: Matrix?, logits: Matrix)
     /// After `decode`: sets the decoder's parameter gradients from dL/dlogits `[B, N]` (which it may
     /// overwrite) and writes dL/dz `[B, L]` into `zGradient`.
     func decodeBackward(logitsGradient: Matrix, zGradient: Matrix)
@@ -60,6 +66,16 @@ public protocol NetworkBatchPass: AnyObject {
 
 /// Decodes latent points to pixel probabilities without BLAS.
 public protocol PointDecoder: AnyObject, Sendable {
-    /// `count` points `[count, L]` -> pixel probabilities `[count, N]`. Thread-safe.
-    func decode(_ points: UnsafePointer<Float>, count: Int, into pixels: UnsafeMutablePointer<Float>)
+    /// `count` points `[count, L]` -> pixel probabilities `[count, N]`. Thread-safe. `classes` holds one
+    /// class index in 0..<C per point for a conditional model (a conditional model given nil, or an
+    /// unconditional one given classes, is a programming error caught by a precondition).
+    func decode(_ points: UnsafePointer<Float>, classes: UnsafePointer<Int32>?, count: Int,
+                into pixels: UnsafeMutablePointer<Float>)
+}
+
+extension PointDecoder {
+    /// An unconditional model's decode: no classes.
+    public func decode(_ points: UnsafePointer<Float>, count: Int, into pixels: UnsafeMutablePointer<Float>) {
+        decode(points, classes: nil, count: count, into: pixels)
+    }
 }

@@ -3,7 +3,7 @@ import LetterData
 /// The scores `eval` reports for a model on a data set.
 public struct Evaluation: Sendable {
     /// Test negative ELBO per image (β = 1, whatever β the model was trained with), one z sample per
-    /// image with seed 0.
+    /// image with seed 0. A conditional model's bounds -log p(x | y), each image with its own class.
     public var loss: LossParts
     /// Samples per image of the importance-weighted bound (1: the bound is the ELBO itself).
     public var importanceSamples: Int
@@ -13,20 +13,31 @@ public struct Evaluation: Sendable {
     /// k-NN accuracy on latent means: train codes are the reference, test codes the queries.
     public var knnAccuracy: Double
     public var testCount: Int
+    /// A conditional model's marginal bound on log p(x) and generative classifier; nil for an
+    /// unconditional model.
+    public var conditional: ConditionalScores?
 
     /// The largest K `eval --importance-samples` accepts: each sample decodes the whole test split once.
     public static let maximumImportanceSamples = 10_000
 
+    /// Scores `model` on `dataset`'s test split; throws `ModelError.unknownClass` when a conditional
+    /// model lacks one of the data's classes.
     public static func run(model: VAEModel, dataset: LabelledDataset, k: Int = NearestNeighbours.defaultK,
-                           importanceSamples: Int = 1) -> Evaluation {
+                           importanceSamples: Int = 1) throws -> Evaluation {
         let inference = Inference(model: model)
-        let loss = inference.negativeELBO(dataset.test, seed: 0)
+        let classMap = try ClassMap(model: model, dataset: dataset)
+        let (trainClasses, testClasses) = (classMap.indices(of: dataset.train), classMap.indices(of: dataset.test))
+        let loss = inference.negativeELBO(dataset.test, classes: testClasses, seed: 0)
         let bound = importanceSamples > 1
-            ? inference.importanceWeightedBound(dataset.test, samples: importanceSamples, seed: 0) : -loss.total
-        let reference = NearestNeighbours(codes: inference.encodeMeans(dataset.train), labels: dataset.train.labels,
+            ? inference.importanceWeightedBound(dataset.test, classes: testClasses, samples: importanceSamples, seed: 0) : -loss.total
+        let reference = NearestNeighbours(codes: inference.encodeMeans(dataset.train, classes: trainClasses), labels: dataset.train.labels,
                                           dimension: model.latentDim)
-        let accuracy = reference.accuracy(queries: inference.encodeMeans(dataset.test), expected: dataset.test.labels, k: k)
+        let accuracy = reference.accuracy(queries: inference.encodeMeans(dataset.test, classes: testClasses),
+                                          expected: dataset.test.labels, k: k)
+        let conditional = model.isConditional && dataset.test.count > 0
+            ? ConditionalScores.measure(inference: inference, classMap: classMap, images: dataset.test, importanceSamples: importanceSamples)
+            : nil
         return Evaluation(loss: loss, importanceSamples: importanceSamples, logLikelihoodBound: bound,
-                          knnAccuracy: accuracy, testCount: dataset.test.count)
+                          knnAccuracy: accuracy, testCount: dataset.test.count, conditional: conditional)
     }
 }

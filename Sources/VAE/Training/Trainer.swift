@@ -33,6 +33,12 @@ public final class Trainer {
     public static let codesInterval = 5.0
     private var lastCodes = Date.distantPast
 
+    /// The class index of each image for a conditional model (`ClassMap`): the labels travel with the
+    /// images into every batch, validation pass and code snapshot. Empty for an unconditional model.
+    public let classMap: ClassMap
+
+    /// The data's classes must be among a conditional model's (`ClassMap(model:dataset:)`, which callers
+    /// check first to report the mismatch in one line).
     /// `channel` and `control` may be made by the caller first, to keep them once the trainer has
     /// moved to another thread; `pool` is `ComputePool.default` unless the caller chose a thread count.
     public init(model: VAEModel, dataset: LabelledDataset, configuration: TrainingConfiguration, codeImages: ImageSet? = nil,
@@ -45,13 +51,16 @@ public final class Trainer {
         self.channel = channel
         self.control = control
         self.pool = pool
+        do { classMap = try ClassMap(model: model, dataset: dataset) } catch {
+            preconditionFailure("\(error) (check ClassMap(model:dataset:) before training)")
+        }
     }
 
     /// A snapshot of the model's weights, with codes when `withCodes` or when they are due.
     private func snapshot(epoch: Int, withCodes: Bool, encoder: Inference) -> ModelSnapshot {
         var codes: [Float]?
         if let codeImages, withCodes || Date().timeIntervalSince(lastCodes) >= Self.codesInterval {
-            codes = encoder.encodeMeans(codeImages)
+            codes = encoder.encodeMeans(codeImages, classes: classMap.indices(of: codeImages))
             lastCodes = Date()
         }
         return ModelSnapshot(model, epoch: epoch, codes: codes)
@@ -93,6 +102,7 @@ public final class Trainer {
         let evaluator = Inference(model: model, pool: pool)
         var generator = SeededGenerator(seed: config.seed)
         var order = Array(0 ..< train.count)
+        let (trainClasses, validationClasses) = (classMap.indices(of: train), classMap.indices(of: validation))
 
         var best = model.tensors()
         var bestEpoch = 0
@@ -119,7 +129,7 @@ public final class Trainer {
                 if !keepGoing { return finish(.stoppedByUser, epochsRun: epoch - 1) }
                 if let beta = control.takeKLWeight() { step.objective.klWeight = beta }
                 let indices = order[batch * batchSize ..< min((batch + 1) * batchSize, train.count)]
-                step.loadBatch(train, indices: indices)
+                step.loadBatch(train, classes: trainClasses, indices: indices)
                 let loss = step.forward(using: &generator, computeGradients: true)
                 guard loss.total.isFinite else {
                     return finish(.diverged("loss became \(loss.total) in epoch \(epoch), batch \(batch + 1); kept the weights of epoch \(bestEpoch)"),
@@ -147,7 +157,7 @@ public final class Trainer {
             let seconds = Date().timeIntervalSince(epochStart)
             var epochValidation: LossParts?
             if validates {
-                let loss = evaluator.negativeELBO(validation, seed: 0)
+                let loss = evaluator.negativeELBO(validation, classes: validationClasses, seed: 0)
                 guard loss.total.isFinite else {
                     return finish(.diverged("validation loss became \(loss.total) in epoch \(epoch); kept the weights of epoch \(bestEpoch)"),
                                   epochsRun: epoch)

@@ -68,22 +68,27 @@ public struct ModelSnapshot: Sendable {
     /// The latent means of the trainer's `codeImages` under these weights, `[count, latentDim]`, when
     /// the trainer encoded them for this snapshot (nil otherwise).
     public var codes: [Float]?
+    /// A conditional model's class names (`VAEModel.classNames`); nil takes `ClassMap.defaultNames`.
+    public var classNames: [String]?
 
-    public init(configuration: ModelConfiguration, tensors: [String: Tensor], epoch: Int, codes: [Float]? = nil) {
+    public init(configuration: ModelConfiguration, tensors: [String: Tensor], epoch: Int, codes: [Float]? = nil,
+                classNames: [String]? = nil) {
         self.configuration = configuration
         self.tensors = tensors
         self.epoch = epoch
         self.codes = codes
+        self.classNames = classNames
     }
 
     /// A snapshot of `model`'s weights as they are now.
     public init(_ model: VAEModel, epoch: Int, codes: [Float]? = nil) {
-        self.init(configuration: model.configuration, tensors: model.tensors(), epoch: epoch, codes: codes)
+        self.init(configuration: model.configuration, tensors: model.tensors(), epoch: epoch, codes: codes,
+                  classNames: model.isConditional ? model.classNames : nil)
     }
 
     /// A model holding these weights.
     public func makeModel() throws -> VAEModel {
-        let model = VAEModel(configuration: configuration)
+        let model = VAEModel(configuration: configuration, classNames: classNames)
         try model.load(tensors)
         return model
     }

@@ -15,6 +15,8 @@ public enum WeightsFile {
     public static func save(_ model: VAEModel, metadata: ModelMetadata, to path: String, force: Bool = false) throws {
         var stamped = metadata
         stamped.configuration = model.configuration
+        // A conditional model's classes are its one-hot inputs' names, in their order: the model's own.
+        if model.isConditional { stamped.classes = model.classNames }
         let bytes = SafeTensors.encode(model.tensors(), metadata: stamped.strings)
         try AtomicFile.write(bytes, to: path, replacing: force ? .anything : .weightsOnly)
     }
@@ -68,10 +70,22 @@ public enum WeightsFile {
             let bad = tensors[entry.name]!.values.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
             if bad > 0 { throw WeightsError.nonFinite(path: path, tensor: entry.name, count: bad) }
         }
-        let model = VAEModel(configuration: configuration)
+        var metadata = ModelMetadata(strings: strings, configuration: configuration)
+        // A conditional model's one-hot inputs are named by the file's classes, one per class; a file
+        // without them (saved from PyTorch) gets `ClassMap.defaultNames`.
+        var classNames: [String]?
+        if configuration.isConditional {
+            if metadata.classes.isEmpty {
+                metadata.classes = ClassMap.defaultNames(count: configuration.classCount)
+            } else if metadata.classes.count != configuration.classCount {
+                throw incompatible("\(source) \(configuration), but it names \(metadata.classes.count) classes for its \(configuration.classCount) one-hot inputs")
+            }
+            classNames = metadata.classes
+        }
+        let model = VAEModel(configuration: configuration, classNames: classNames)
         do { try model.load(tensors) } catch let error as ModelError {
             throw incompatible("\(source) \(configuration), but \(error.description)")
         }
-        return (model, ModelMetadata(strings: strings, configuration: configuration))
+        return (model, metadata)
     }
 }

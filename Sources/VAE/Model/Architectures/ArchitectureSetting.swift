@@ -18,6 +18,10 @@ public struct ArchitectureSetting: Sendable, Hashable {
     /// and the one `--hidden-size` sets, so every architecture with such a width uses it.
     public static let hiddenSizeKey = "hidden_size"
 
+    /// The key of a conditional architecture's class count C (`ModelConfiguration.classCount`): the
+    /// width of the one-hot class its encoder and decoder read. Its presence makes a model conditional.
+    public static let classCountKey = "class_count"
+
     /// How many values the setting holds: as many as its default.
     public var count: Int { defaultValues.count }
 

@@ -8,6 +8,7 @@ public enum Architectures {
         MLPNetwork.self,
         ConvNetwork.self,
         DeepMLPNetwork.self,
+        CVAENetwork.self,
     ]
 
     /// The architecture called `name` on the command line and in weight files, or nil.

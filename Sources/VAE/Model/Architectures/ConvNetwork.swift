@@ -155,7 +155,8 @@ public final class ConvNetwork: VAEArchitecture {
             workspace = LayerWorkspace(threads: pool.threadCount, floatsPerThread: scratch.max()!)
         }
 
-        func encode(_ x: Matrix, mean: Matrix, logVariance: Matrix) {
+        func encode(_ x: Matrix, classes: Matrix?, mean: Matrix, logVariance: Matrix) {
+            precondition(classes == nil, "an unconditional network takes no classes")
             network.conv1.forward(x, into: conv1Out, workspace: workspace, pool: pool)
             network.conv2.forward(conv1Out, into: conv2Out, workspace: workspace, pool: pool)
             network.encoderHidden.forward(conv2Out, into: hidden, pool: pool)
@@ -163,7 +164,8 @@ public final class ConvNetwork: VAEArchitecture {
             (input, self.mean, self.logVariance) = (x, mean, logVariance)
         }
 
-        func decode(_ z: Matrix, logits: Matrix) {
+        func decode(_ z: Matrix, classes: Matrix?, logits: Matrix) {
+            precondition(classes == nil, "an unconditional network takes no classes")
             network.decoderHidden.forward(z, into: decoderHidden, pool: pool)
             network.decoderExpand.forward(decoderHidden, into: expanded, pool: pool)
             network.deconv1.forward(expanded, into: deconv1Out, workspace: workspace, pool: pool)
@@ -224,7 +226,9 @@ final class ConvPointDecoder: PointDecoder, @unchecked Sendable {
                                  + network.deconv1.parameters + network.deconv2.parameters, to: copies)
     }
 
-    func decode(_ points: UnsafePointer<Float>, count: Int, into pixels: UnsafeMutablePointer<Float>) {
+    func decode(_ points: UnsafePointer<Float>, classes: UnsafePointer<Int32>?, count: Int,
+                into pixels: UnsafeMutablePointer<Float>) {
+        precondition(classes == nil, "an unconditional decoder takes no classes")
         let n = self
         let l = n.configuration.latentDim
         let chunk = min(Self.chunk, count)

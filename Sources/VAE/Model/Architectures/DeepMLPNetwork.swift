@@ -96,14 +96,16 @@ public final class DeepMLPNetwork: VAEArchitecture {
             (decoderHidden2, decoderHidden2Gradient) = (m(n.decoderHidden2), m(n.decoderHidden2))
         }
 
-        func encode(_ x: Matrix, mean: Matrix, logVariance: Matrix) {
+        func encode(_ x: Matrix, classes: Matrix?, mean: Matrix, logVariance: Matrix) {
+            precondition(classes == nil, "an unconditional network takes no classes")
             network.encoderHidden1.forward(x, into: hidden1, pool: pool)
             network.encoderHidden2.forward(hidden1, into: hidden2, pool: pool)
             network.heads.forward(hidden2, mean: mean, logVariance: logVariance, pool: pool)
             (input, self.mean, self.logVariance) = (x, mean, logVariance)
         }
 
-        func decode(_ z: Matrix, logits: Matrix) {
+        func decode(_ z: Matrix, classes: Matrix?, logits: Matrix) {
+            precondition(classes == nil, "an unconditional network takes no classes")
             network.decoderHidden1.forward(z, into: decoderHidden1, pool: pool)
             network.decoderHidden2.forward(decoderHidden1, into: decoderHidden2, pool: pool)
             network.decoderOutput.forward(decoderHidden2, into: logits, pool: pool)
@@ -151,7 +153,9 @@ final class DeepMLPPointDecoder: PointDecoder, @unchecked Sendable {
         (l, n) = (network.configuration.latentDim, network.configuration.inputSize)
     }
 
-    func decode(_ points: UnsafePointer<Float>, count: Int, into pixels: UnsafeMutablePointer<Float>) {
+    func decode(_ points: UnsafePointer<Float>, classes: UnsafePointer<Int32>?, count: Int,
+                into pixels: UnsafeMutablePointer<Float>) {
+        precondition(classes == nil, "an unconditional decoder takes no classes")
         let chunk = min(Self.chunk, count)
         // g2 [chunk, H2] then g1 [chunk, H1].
         let (first, second) = (layers[0].outputSize * chunk, layers[1].outputSize * chunk)

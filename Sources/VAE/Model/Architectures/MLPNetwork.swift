@@ -56,7 +56,9 @@ public final class MLPNetwork: VAEArchitecture {
         BatchPass(network: self, batchCapacity: batchCapacity, pool: pool)
     }
 
-    public func makePointDecoder() -> any PointDecoder { MLPPointDecoder(network: self) }
+    public func makePointDecoder() -> any PointDecoder {
+        MLPPointDecoder(hidden: decoderHidden, output: decoderOutput, latentDim: configuration.latentDim, classCount: 0)
+    }
 
     /// Sizes from the first encoder layer `[H, N]` and the mean head `[L, H]`.
     public static func inferConfiguration(from shapes: [String: [Int]]) -> ModelConfiguration? {
@@ -88,13 +90,15 @@ public final class MLPNetwork: VAEArchitecture {
             decoderHiddenGradient = Matrix(rows: batchCapacity, columns: h)
         }
 
-        func encode(_ x: Matrix, mean: Matrix, logVariance: Matrix) {
+        func encode(_ x: Matrix, classes: Matrix?, mean: Matrix, logVariance: Matrix) {
+            precondition(classes == nil, "an unconditional network takes no classes")
             network.encoderHidden.forward(x, into: hidden, pool: pool)
             network.heads.forward(hidden, mean: mean, logVariance: logVariance, pool: pool)
             (input, self.mean, self.logVariance) = (x, mean, logVariance)
         }
 
-        func decode(_ z: Matrix, logits: Matrix) {
+        func decode(_ z: Matrix, classes: Matrix?, logits: Matrix) {
+            precondition(classes == nil, "an unconditional network takes no classes")
             network.decoderHidden.forward(z, into: decoderHidden, pool: pool)
             network.decoderOutput.forward(decoderHidden, into: logits, pool: pool)
             (self.z, self.logits) = (z, logits)
@@ -118,36 +122,47 @@ public final class MLPNetwork: VAEArchitecture {
     }
 }
 
-/// The MLP decoder without BLAS. The output layer's weight is kept transposed, `[H, N]`, so a point
-/// decodes as the sum of the rows whose hidden unit is active: ReLU leaves about half of them at zero,
-/// which halves the work. Batches go through a register-blocked kernel that reuses each loaded row for
-/// several points.
+/// The MLP decoder without BLAS, for the MLP and its class-conditional twin (`CVAENetwork`). The output
+/// layer's weight is kept transposed, `[H, N]`, so a point decodes as the sum of the rows whose hidden
+/// unit is active: ReLU leaves about half of them at zero, which halves the work. Batches go through a
+/// register-blocked kernel that reuses each loaded row for several points.
+///
+/// A conditional decoder's hidden layer reads [z, onehot(y)] `[L + C]`: Wd1 [z, onehot(y)] + bd1 =
+/// Wd1[:, :L] z + (bd1 + Wd1[:, L + y]), so each class's bias row is summed once here and the one-hot
+/// product costs nothing per point.
 final class MLPPointDecoder: PointDecoder {
-    private let (n, h, l): (Int, Int, Int)
-    private let hiddenWeight: [Float]       // Wd1 [H, L]
-    private let hiddenBias: [Float]         // bd1 [H]
+    private let (n, h, l, c): (Int, Int, Int, Int)   // pixels, hidden, latent, classes (0: unconditional)
+    private let hiddenWeight: [Float]       // Wd1's latent columns [H, L]
+    private let hiddenBiases: [Float]       // bd1 [H], or with a class, bd1 + Wd1[:, L + y] for each y: [C, H]
     private let outputBias: [Float]         // bd2 [N]
     private let outputRows: [Float]         // Wd2 transposed, [H, N]
 
-    init(network: MLPNetwork) {
-        let c = network.configuration
-        (n, h, l) = (c.inputSize, network.decoderHidden.outputSize, c.latentDim)
-        hiddenWeight = network.decoderHidden.weight.value.values
-        hiddenBias = network.decoderHidden.bias.value.values
-        outputBias = network.decoderOutput.bias.value.values
-        let w = network.decoderOutput.weight.value.storage   // [N, H]
-        var rows = [Float](repeating: 0, count: h * n)
-        for i in 0 ..< n { for j in 0 ..< h { rows[j * n + i] = w[i * h + j] } }
+    /// The decoder of `hidden` (`[H, L + classCount]`) and `output` (`[N, H]`).
+    init(hidden: Dense, output: Dense, latentDim: Int, classCount: Int) {
+        let (h, l, c) = (hidden.outputSize, latentDim, classCount)
+        (n, self.h, self.l, self.c) = (output.outputSize, h, l, c)
+        precondition(hidden.inputSize == l + c, "the decoder's hidden layer reads the latent point and the one-hot class")
+        let (wd1, bd1, width) = (hidden.weight.value.values, hidden.bias.value.values, l + c)
+        hiddenWeight = (0 ..< h).flatMap { j in wd1[j * width ..< j * width + l] }
+        hiddenBiases = c == 0 ? bd1 : (0 ..< c).flatMap { y in (0 ..< h).map { j in bd1[j] + wd1[j * width + l + y] } }
+        outputBias = output.bias.value.values
+        let w = output.weight.value.storage   // [N, H]
+        var rows = [Float](repeating: 0, count: h * output.outputSize)
+        for i in 0 ..< output.outputSize { for j in 0 ..< h { rows[j * output.outputSize + i] = w[i * h + j] } }
         outputRows = rows
     }
 
-    func decode(_ points: UnsafePointer<Float>, count: Int, into pixels: UnsafeMutablePointer<Float>) {
+    func decode(_ points: UnsafePointer<Float>, classes: UnsafePointer<Int32>?, count: Int,
+                into pixels: UnsafeMutablePointer<Float>) {
+        precondition((classes != nil) == (c > 0), c > 0 ? "a conditional decoder needs a class per point" : "an unconditional decoder takes no classes")
         guard count > 0 else { return }
         let hidden = UnsafeMutablePointer<Float>.allocate(capacity: count * h)   // [count, H]
         defer { hidden.deallocate() }
         for p in 0 ..< count {
+            let y = classes.map { Int($0[p]) } ?? 0
+            precondition(c == 0 || (0 ..< c).contains(y), "class index \(y) outside 0..<\(c)")
             for j in 0 ..< h {
-                var s = hiddenBias[j]
+                var s = hiddenBiases[y * h + j]
                 for k in 0 ..< l { s += hiddenWeight[j * l + k] * points[p * l + k] }
                 hidden[p * h + j] = max(s, 0)
             }
