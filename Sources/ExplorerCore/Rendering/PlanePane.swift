@@ -44,8 +44,9 @@ struct PlanePane {
         func percent(_ share: Float) -> String { share.isFinite ? " (\(Int((share.unitClamped * 100).rounded()))%)" : " (?%)" }
         let xName = plane.xLabel + (plane.explainedVariance.map { percent($0.x) } ?? "")
         let yName = plane.yLabel + (plane.explainedVariance.map { percent($0.y) } ?? "")
-        let name = state.style.map { "Style plane of '\($0.letterName)'" } ?? (state.showsPrincipalPlane ? "PCA plane" : "Latent plane")
-        var fields = [state.showsPrincipalPlane && state.style != nil ? name + " (PCA)" : name,
+        let style = facts.isConditional ? state.style : nil
+        let name = style.map { "Style plane of '\($0.letterName)'" } ?? (state.showsPrincipalPlane ? "PCA plane" : "Latent plane")
+        var fields = [state.showsPrincipalPlane && style != nil ? name + " (PCA)" : name,
                       "x \(xName) \(span(geometry.left, geometry.right))", "y \(yName) \(span(geometry.bottom, geometry.top))"]
         if state.showsPrincipalPlane {
             if state.isAnchored { fields.append("through \(state.anchorName)") }

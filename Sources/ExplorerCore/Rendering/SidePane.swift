@@ -12,7 +12,7 @@ struct SidePane {
     func draw(into buffer: inout CellBuffer, rect: Rect) {
         buffer.fill(rect)
         switch state.mode {
-        case .plane where state.style != nil: StylePanel(state: state, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: rect)
+        case .plane where state.style != nil && facts.isConditional: StylePanel(state: state, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: rect)
         case .plane: CursorPanel(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: rect)
         case .browse: BrowsePanel(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: rect)
         }

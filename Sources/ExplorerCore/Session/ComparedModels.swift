@@ -29,6 +29,8 @@ public final class ComparedModels {
 
     public let entries: [Entry]
     public private(set) var focus = 0
+    /// The style plane's letter last chosen on a conditional model, kept while the focus is on a plain one.
+    private var lastStyle: StylePlane?
     /// Crowding of each view's test codes, with the codes version it was measured on.
     private var crowdingCache: [Int: (codesVersion: Int, value: Double)] = [:]
     /// The crowding of a pane is measured on at most this many of its test codes (it is O(n²)).
@@ -64,6 +66,7 @@ public final class ComparedModels {
     /// Tab: the next model takes the focus; returns its state, carried over from the old focus's.
     public func moveFocus(from state: ExplorerState) -> ExplorerState {
         let next = (focus + 1) % entries.count
+        if let style = state.style { lastStyle = style }
         let carried = paneState(next, from: state)
         focus = next
         return carried
@@ -73,9 +76,12 @@ public final class ComparedModels {
     public func paneState(_ index: Int, from state: ExplorerState) -> ExplorerState {
         guard index != focus else { return state }
         let view = entries[index].view
+        // Every pane carries the style plane's letter (the one chosen last); a plain model's pane ignores it.
+        let style = (state.style ?? lastStyle).map { StylePlane(classNames: view.isConditional ? view.classNames : $0.classNames, letter: $0.letter) }
         if sharesCoordinates {
             var s = state
             s.setPrincipalPlane(view.principalPlane)
+            s.style = style
             return s
         }
         var s = ExplorerState(catalog: state.catalog, latentDim: view.latentDim)
@@ -88,6 +94,7 @@ public final class ComparedModels {
         s.browseItem = state.browseItem
         s.setPrincipalPlane(view.principalPlane)
         s.showsPrincipalPlane = s.principalPlane != nil
+        s.style = style
         return s
     }
 

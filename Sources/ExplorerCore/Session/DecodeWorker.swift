@@ -14,18 +14,22 @@ import VAE
 final class DecodeWorker: @unchecked Sendable {
     struct Request: Sendable {
         var points: [Float]
+        /// A conditional model's class per point (nil for an unconditional one).
+        var classes: [Int32]? = nil
         var version: Int
         var decoder: BatchDecoder
     }
 
     struct Result: Sendable {
         var points: [Float]
+        var classes: [Int32]? = nil
         var version: Int
         var pixels: [Float]
     }
 
-    /// Cheap, cursor-bound work first: the strip, then the grid, then the traversal.
-    private static let order: [ModelView.DecodeSlot] = [.strip, .grid, .traversal]
+    /// Cheap, cursor-bound work first: the strip, the word line and the alphabet, then the grid, then
+    /// the traversal.
+    private static let order: [ModelView.DecodeSlot] = [.strip, .word, .alphabet, .grid, .traversal]
 
     private let lock = NSLock()
     private var pending: [ModelView.DecodeSlot: Request] = [:]
@@ -37,7 +41,8 @@ final class DecodeWorker: @unchecked Sendable {
     /// Asks for `request` in `slot`, unless it is already pending.
     func submit(_ request: Request, slot: ModelView.DecodeSlot) {
         lock.withLock {
-            if let waiting = pending[slot], waiting.version == request.version, waiting.points == request.points { return }
+            if let waiting = pending[slot], waiting.version == request.version, waiting.points == request.points,
+               waiting.classes == request.classes { return }
             pending[slot] = request
             guard !running else { return }
             running = true
@@ -78,9 +83,9 @@ final class DecodeWorker: @unchecked Sendable {
                 return (slot, pending.removeValue(forKey: slot)!)
             }
             guard let (slot, request) = next else { return }
-            let pixels = request.points.isEmpty ? [] : request.decoder.decodeBatch(request.points)
+            let pixels = request.points.isEmpty ? [] : request.decoder.decodeBatch(request.points, classes: request.classes)
             lock.withLock {
-                results[slot] = Result(points: request.points, version: request.version, pixels: pixels)
+                results[slot] = Result(points: request.points, classes: request.classes, version: request.version, pixels: pixels)
                 freshResults = true
             }
         }

@@ -21,7 +21,10 @@ public final class ExplorerController {
         self.view = compared?.focused.view ?? view
         self.compared = compared
         self.message = message
-        state = ExplorerState(catalog: catalog, latentDim: self.view.latentDim)
+        // The style plane's letter belongs to the state when any shown model is conditional (comparing a
+        // plain VAE with a CVAE, ' and n pick the CVAE pane's letter whichever pane has the focus).
+        let conditional = ([self.view] + (compared?.entries.map(\.view) ?? [])).first { $0.isConditional }
+        state = ExplorerState(catalog: catalog, latentDim: self.view.latentDim, styleClasses: conditional?.classNames)
         state.setPrincipalPlane(self.view.principalPlane)
         if let compared { state = compared.initialState(state) }
     }
@@ -120,6 +123,8 @@ public final class ExplorerController {
         let name = "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])"
         state.anchor(at: view.testCode(index), name: name)
         state.centre = state.cursor
+        // A style plane starts on that letter, drawn in its own style.
+        if let letter = view.testClass(index) { state.selectLetter(Int(letter)) }
         // With an even number of tiles across (or down), the centre lies between two: move the view half
         // a tile so the cursor's tile is whole and framed, rather than the cursor sitting on a corner.
         if let layout = state.layout(on: screen) {
@@ -127,7 +132,8 @@ public final class ExplorerController {
             if geometry.columns % 2 == 0 { state.centre.x += geometry.cellSize / 2 }
             if geometry.rows % 2 == 0 { state.centre.y -= geometry.cellSize / 2 }
         }
-        message = "Start: test \(name), a clear example · 0 goes to the origin"
+        message = state.style.map { "Start: '\($0.letterName)' in the style of test \(name) · ' picks a letter, w writes a word · 0 goes to the origin" }
+            ?? "Start: test \(name), a clear example · 0 goes to the origin"
     }
 
     /// After the view re-encoded its codes: the principal plane moves with them.

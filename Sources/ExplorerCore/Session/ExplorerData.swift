@@ -9,6 +9,8 @@ public struct ExplorerData: Sendable {
     public let testSourceIndices: [Int]
     public let reference: ImageSet
     public let catalog: ClassCatalog
+    /// The names of the letters' labels: a conditional model's classes are matched to them.
+    public let classNames: [Int: String]
     /// Whether the test images are real handwriting (a data set folder, not generated or mixed).
     public var testImagesAreReal = false
 
@@ -36,11 +38,18 @@ public struct ExplorerData: Sendable {
     /// the test letters, then the reference letters.
     public var codeImages: ImageSet { ImageSet.concatenating([test, reference]) }
 
+    /// Throws `ModelError.unknownClass` in one line when `model` is conditional and lacks a class of
+    /// these letters (it has no one-hot input for it): check before making a `ModelView`.
+    public func checkClasses(of model: VAEModel) throws {
+        _ = try ClassMap(model: model, dataset: LabelledDataset(name: "explorer", train: reference, test: test, classNames: classNames))
+    }
+
     /// Sets made elsewhere (the synthetic generator makes balanced sets itself).
     public init(test: ImageSet, testSourceIndices: [Int]? = nil, reference: ImageSet, classNames: [Int: String], name: String) {
         self.test = test
         self.testSourceIndices = testSourceIndices ?? Array(0 ..< test.count)
         self.reference = reference
+        self.classNames = classNames
         catalog = ClassCatalog(dataset: LabelledDataset(name: name, train: reference, test: test, classNames: classNames))
     }
 }

@@ -6,18 +6,29 @@ public enum FramePreparation {
     /// into `--compare` panes, which `comparedPanes` prepares).
     public static func tiles(state: ExplorerState, view: ModelView, layout: Layout, comparing: Bool = false) -> FrameTiles {
         var tiles = FrameTiles()
+        // A conditional model draws the style plane's letter everywhere but in the alphabet and the word.
+        let letter = letter(state, view)
+        func classes(_ points: [Float]) -> [Int32]? { view.classes(letter, count: points.count / view.latentDim) }
         if state.showsTraversal {
-            tiles.traversal = view.decodeBatch(TraversalPane.points(state: state, facts: view, rect: layout.plane), slot: .traversal)
+            let points = TraversalPane.points(state: state, facts: view, rect: layout.plane)
+            tiles.traversal = view.decodeBatch(points, slot: .traversal, classes: classes(points))
         } else if !comparing {
             planeTiles(state: state, view: view, rect: layout.plane, into: &tiles)
         }
-        if let strip = layout.strip, let points = InterpolationPane.points(state: state, facts: view, rect: strip) {
-            tiles.strip = view.decodeBatch(points, slot: .strip)
+        if let strip = layout.strip, state.wordLine.isShown {
+            if let word = WordLinePane.points(state: state, rect: strip), view.isConditional {
+                tiles.word = view.decodeBatch(word.points, slot: .word, classes: word.classes)
+            }
+        } else if let strip = layout.strip, let points = InterpolationPane.points(state: state, facts: view, rect: strip) {
+            tiles.strip = view.decodeBatch(points, slot: .strip, classes: classes(points))
         }
         switch state.mode {
         case .plane:
             let point = state.cursorPoint
-            tiles.cursorLetter = view.decode(point)
+            if view.isConditional, let alphabet = StylePanel.points(state: state) {
+                tiles.alphabet = view.decodeBatch(alphabet.points, slot: .alphabet, classes: alphabet.classes)
+            }
+            tiles.cursorLetter = view.decode(point, letter: letter)
             tiles.nearest = view.nearestTestLetter(point)
             tiles.vote = view.classVote(point)
         case .browse:
@@ -42,7 +53,13 @@ public enum FramePreparation {
         if state.showsScatter {
             tiles.scatter = view.projectedTestCodes(on: state.plane)
         } else {
-            tiles.grid = view.decodeGrid(PlaneGeometry(area: rect.interior, state: state), plane: state.plane)
+            tiles.grid = view.decodeGrid(PlaneGeometry(area: rect.interior, state: state), plane: state.plane, letter: letter(state, view))
         }
+    }
+
+    /// The class a conditional view draws: the style plane's letter (nil for an unconditional view).
+    private static func letter(_ state: ExplorerState, _ view: ModelView) -> Int32? {
+        guard view.isConditional else { return nil }
+        return Int32(state.style?.letter ?? 0)
     }
 }

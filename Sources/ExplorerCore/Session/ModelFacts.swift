@@ -16,6 +16,8 @@ public protocol ModelFacts: AnyObject {
     func testCode(_ index: Int) -> [Float]
     /// Test image `index` as floats in [0, 1].
     func testImage(_ index: Int) -> [Float]
+    /// Whether the model is told the letter (its plane is a style plane).
+    var isConditional: Bool { get }
 }
 
 extension ModelView: ModelFacts {}

@@ -29,24 +29,39 @@ public final class ModelView {
     /// Bumped whenever the codes are re-encoded.
     public private(set) var codesVersion = 0
     private var classifier: NearestNeighbours?
-    private var decodeCaches: [DecodeSlot: (key: [Float], version: Int, pixels: [Float])] = [:]
+    private var decodeCaches: [DecodeSlot: (key: [Float], classes: [Int32]?, version: Int, pixels: [Float])] = [:]
     /// Decodes batches off the UI thread when the view was made with `decodesInBackground`.
     private let worker: DecodeWorker?
     private var projectionCache: (plane: LatentPlane, codesVersion: Int, points: [Float])?
     // The side pane's answers for the last point asked about.
-    private var lastDecode: (point: [Float], version: Int, pixels: [Float])?
+    private var lastDecode: (point: [Float], letter: Int32?, version: Int, pixels: [Float])?
     private var lastVote: (point: [Float], codesVersion: Int, vote: (label: Int, votes: Int, of: Int)?)?
     private var lastNearest: (point: [Float], codesVersion: Int, hit: (index: Int, distance: Float)?)?
 
     /// The users of cached batch decodes: each keeps its newest batch.
-    public enum DecodeSlot: Hashable, Sendable { case grid, strip, traversal }
+    public enum DecodeSlot: Hashable, Sendable { case grid, strip, traversal, word, alphabet }
+
+    /// A conditional model's class index of each test and reference letter (nil for an unconditional
+    /// model): its codes are those of q(z | x, y), each letter encoded with its own label.
+    private let testClasses: [Int32]?
+    private let referenceClasses: [Int32]?
 
     /// `reference` are labelled images whose codes the nearest-class kNN votes with. With
     /// `decodesInBackground`, batches (grid, strip, traversal) are decoded on a worker thread and
     /// `decodeBatch` answers at once with what it has (see there); otherwise it decodes before answering.
+    ///
+    /// `classNames` name the letters' labels: a conditional model's classes are matched to them by name
+    /// (`ClassMap`), so it must have a class for every label (check with `ClassMap` first: a model
+    /// lacking one is a programming error here).
     public init(model: VAEModel, test: ImageSet, reference: ImageSet, testSourceIndices: [Int]? = nil,
-                testImagesAreReal: Bool = false, decodesInBackground: Bool = false) {
+                testImagesAreReal: Bool = false, decodesInBackground: Bool = false,
+                classNames: [Int: String] = LabelledDataset.letterClassNames) {
         precondition(testSourceIndices.map { $0.count == test.count } ?? true, "one source index per test image")
+        let letters = LabelledDataset(name: "explorer", train: reference, test: test, classNames: classNames)
+        let map: ClassMap
+        do { map = try ClassMap(model: model, dataset: letters) } catch { preconditionFailure("\(error)") }
+        testClasses = map.indices(of: test)
+        referenceClasses = map.indices(of: reference)
         worker = decodesInBackground ? DecodeWorker() : nil
         self.model = model
         inference = Inference(model: model)
@@ -59,6 +74,13 @@ public final class ModelView {
 
     /// The size of the latent space: read here and nowhere else in the explorer.
     public var latentDim: Int { model.latentDim }
+
+    /// Whether the model is conditioned on the letter (its plane holds the style), and its classes.
+    public var isConditional: Bool { model.isConditional }
+    public var classNames: [String] { model.classNames }
+
+    /// The class index of test letter `index` for a conditional model (nil for an unconditional one).
+    public func testClass(_ index: Int) -> Int32? { testClasses?[index] }
 
     /// Takes new weights (a training snapshot). Codes are re-encoded only when asked, as that is the
     /// costly part (`refreshCodes`).
@@ -81,7 +103,8 @@ public final class ModelView {
     /// Re-encodes the test and reference letters with the current weights, and finds the principal
     /// components and the spread of the new codes.
     public func refreshCodes() {
-        adoptCodes(test: inference.encodeMeans(test), reference: inference.encodeMeans(reference))
+        adoptCodes(test: inference.encodeMeans(test, classes: testClasses),
+                   reference: inference.encodeMeans(reference, classes: referenceClasses))
     }
 
     private func adoptCodes(test testCodes: [Float], reference referenceCodes: [Float]) {
@@ -107,13 +130,25 @@ public final class ModelView {
 
     public func spread(_ dimension: Int) -> Float { codeSpread.indices.contains(dimension) ? codeSpread[dimension] : 0 }
 
-    /// 784 pixel probabilities at a latent point. The last answer is kept: frames redrawn for training
-    /// progress ask again for the same point.
-    public func decode(_ point: [Float]) -> [Float] {
-        if let last = lastDecode, last.version == version, last.point == point { return last.pixels }
-        let pixels = inference.decode(point)
-        lastDecode = (point, version, pixels)
+    /// 784 pixel probabilities at a latent point (of class `letter` for a conditional model, which
+    /// needs one). The last answer is kept: frames redrawn for training progress ask again for the same point.
+    public func decode(_ point: [Float], letter: Int32? = nil) -> [Float] {
+        let letter = conditioning(letter)
+        if let last = lastDecode, last.version == version, last.point == point, last.letter == letter { return last.pixels }
+        let pixels = inference.decode(point, class: letter)
+        lastDecode = (point, letter, version, pixels)
         return pixels
+    }
+
+    /// The class to decode with: `letter` for a conditional model (the first class when none is given),
+    /// nil for an unconditional one, which ignores it.
+    private func conditioning(_ letter: Int32?) -> Int32? {
+        isConditional ? (letter ?? 0) : nil
+    }
+
+    /// `count` points of class `letter` (nil for an unconditional model).
+    public func classes(_ letter: Int32?, count: Int) -> [Int32]? {
+        conditioning(letter).map { [Int32](repeating: $0, count: count) }
     }
 
     /// Decodes `points` (`[count, latentDim]`), reusing the slot's last result when the points and
@@ -122,16 +157,20 @@ public final class ModelView {
     /// Decoding in the background, the answer is the slot's newest result: exact when it is for these
     /// points and weights; else, while the worker decodes them, the previous result if it holds as many
     /// letters (the picture catches up a moment later), or nil (nothing to show yet).
-    public func decodeBatch(_ points: [Float], slot: DecodeSlot) -> [Float]? {
+    ///
+    /// A conditional model decodes point r as class `classes[r]` (one per point; all of the first class
+    /// when nil); an unconditional one ignores `classes`.
+    public func decodeBatch(_ points: [Float], slot: DecodeSlot, classes: [Int32]? = nil) -> [Float]? {
+        let classes = isConditional ? (classes ?? self.classes(0, count: points.count / latentDim)) : nil
         guard let worker else {
-            if let cache = decodeCaches[slot], cache.version == version, cache.key == points { return cache.pixels }
-            let pixels = points.isEmpty ? [] : inference.decodeBatch(points)
-            decodeCaches[slot] = (points, version, pixels)
+            if let cache = decodeCaches[slot], cache.version == version, cache.key == points, cache.classes == classes { return cache.pixels }
+            let pixels = points.isEmpty ? [] : inference.decodeBatch(points, classes: classes)
+            decodeCaches[slot] = (points, classes, version, pixels)
             return pixels
         }
         let result = worker.result(slot)
-        if let result, result.version == version, result.points == points { return result.pixels }
-        worker.submit(DecodeWorker.Request(points: points, version: version, decoder: inference.batchDecoder), slot: slot)
+        if let result, result.version == version, result.points == points, result.classes == classes { return result.pixels }
+        worker.submit(DecodeWorker.Request(points: points, classes: classes, version: version, decoder: inference.batchDecoder), slot: slot)
         let wanted = points.count / latentDim * model.configuration.inputSize
         return result.flatMap { $0.pixels.count == wanted ? $0.pixels : nil }
     }
@@ -149,13 +188,14 @@ public final class ModelView {
     /// Waits for the background decodes asked for so far.
     public func waitForDecodes() { worker?.waitUntilIdle() }
 
-    /// The decoded small letters of the whole grid, `[rows * columns, 784]` (nil: not decoded yet).
-    public func decodeGrid(_ geometry: PlaneGeometry, plane: LatentPlane) -> [Float]? {
+    /// The decoded small letters of the whole grid, `[rows * columns, 784]` (nil: not decoded yet); a
+    /// conditional model draws class `letter` in every tile.
+    public func decodeGrid(_ geometry: PlaneGeometry, plane: LatentPlane, letter: Int32? = nil) -> [Float]? {
         let centres = geometry.cellCentres
         var points: [Float] = []
         points.reserveCapacity(centres.count / 2 * latentDim)
         for i in stride(from: 0, to: centres.count, by: 2) { points += plane.point((centres[i], centres[i + 1])) }
-        return decodeBatch(points, slot: .grid)
+        return decodeBatch(points, slot: .grid, classes: classes(letter, count: centres.count / 2))
     }
 
     /// The class the kNN over reference codes gives a latent point.
@@ -202,9 +242,10 @@ public final class ModelView {
         test.image(index).map { Float($0) / 255 }
     }
 
-    /// The reconstruction of test image `index`: decoder applied to its latent mean.
+    /// The reconstruction of test image `index`: decoder applied to its latent mean (and, for a
+    /// conditional model, told its label).
     public func reconstruction(_ index: Int) -> [Float] {
-        decode(testCode(index))
+        decode(testCode(index), letter: testClass(index))
     }
 
     /// The standard deviation of each dimension of `codes` (`[count, dimension]`).

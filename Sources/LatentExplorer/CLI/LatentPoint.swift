@@ -61,9 +61,20 @@ struct LatentPointResolver {
             }
             try CLIError.wrap { try inference.configuration.checkFits(ImageSet.geometry) }
             let label = images.labels[index]
-            return (inference.encodeMeans(images.subset([index])),
+            let letter = images.subset([index])
+            return (inference.encodeMeans(letter, classes: try classes(of: letter, classNames: classNames)),
                     "test \(noun.singular) #\(index) ('\(classNames[label] ?? String(label))')")
         }
+    }
+
+    /// A conditional model's class index of each of `images` (nil for an unconditional model): its codes
+    /// are q(z | x, y), each image encoded with its label. Refuses a label the model has no class for.
+    func classes(of images: ImageSet, classNames: [Int: String]) throws -> [Int32]? {
+        guard inference.model.isConditional else { return nil }
+        let map = try CLIError.wrap {
+            try ClassMap(model: inference.model, dataset: LabelledDataset(name: "test", train: images, test: images, classNames: classNames))
+        }
+        return map.indices(of: images)
     }
 
     /// Whether a data set is named (--data, or EMNIST_DIR), so that test-letter indices mean something.

@@ -66,7 +66,8 @@ struct TraverseCommand: ParsableCommand {
         var spreadNote = ""
         if let test = try resolver.namedTestSet() {
             let testNoun = ImageNoun(classNames: Array(test.classNames.values))
-            let codes = StatusLine.run("Encoding \(test.images.count) test \(testNoun.plural)…") { inference.encodeMeans(test.images) }
+            let classes = try resolver.classes(of: test.images, classNames: test.classNames)
+            let codes = StatusLine.run("Encoding \(test.images.count) test \(testNoun.plural)…") { inference.encodeMeans(test.images, classes: classes) }
             let spread = Self.standardDeviations(codes, latentDim: latentDim)
             rowLabels = rows.map { "z\($0 + 1) σ=\(TilePicture.label(spread[$0]))" }
             spreadNote = "; σ of the \(test.images.count) test \(testNoun.plural)' codes: "

@@ -135,6 +135,7 @@ struct ExploreCommand: ParsableCommand {
         } else if message.isEmpty, let note = classes.note {
             message = note
         }
+        try CLIError.wrap { try data.checkClasses(of: model) }
         let testField = "test \(data.catalog.itemNoun): \(dataName)"
         // Display order: model, weights file, what it was trained on, the test data. Kept first: the
         // weights file, the test data, the model; the training history goes first when room is short.
@@ -144,6 +145,7 @@ struct ExploreCommand: ParsableCommand {
         let compared = try compare.map { path -> ExplorerApp.ComparedSetup in
             let (other, otherMetadata) = try CLIError.wrap { try WeightsFile.load(path) }
             try CLIError.wrap { try other.configuration.checkFits(ImageSet.geometry) }
+            try CLIError.wrap { try data.checkClasses(of: other) }
             var own = configuration
             own.objective = otherMetadata.objective
             return ExplorerApp.ComparedSetup(model: other, metadata: otherMetadata, path: path,

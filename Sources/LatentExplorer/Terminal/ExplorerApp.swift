@@ -56,7 +56,7 @@ final class ExplorerApp {
         let data = setup.data
         func makeView(_ model: VAEModel) -> ModelView {
             ModelView(model: model, test: data.test, reference: data.reference, testSourceIndices: data.testSourceIndices,
-                      testImagesAreReal: data.testImagesAreReal, decodesInBackground: true)
+                      testImagesAreReal: data.testImagesAreReal, decodesInBackground: true, classNames: data.classNames)
         }
         views = [makeView(setup.model)] + setup.compared.map { makeView($0.model) }
         sessions = [setup.training] + setup.compared.map(\.training)
