@@ -11,7 +11,7 @@ final class StylePlaneRenderingTests: XCTestCase {
 
     private func view() -> (ModelView, ClassCatalog) {
         let test = SyntheticLetters.makeImageSet(count: 52, seed: 3)
-        let view = ModelView(model: VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16), seed: 1), test: test,
+        let view = ModelView(model: VAEModel(configuration: ModelConfiguration.cvae(hiddenSize: 16), seed: 1), test: test,
                              reference: SyntheticLetters.makeImageSet(count: 52, seed: 4))
         let catalog = ClassCatalog(dataset: LabelledDataset(name: "t", train: test, test: test, classNames: LabelledDataset.letterClassNames))
         return (view, catalog)
@@ -53,6 +53,18 @@ final class StylePlaneRenderingTests: XCTestCase {
             let blankSide = render(state, view, tiles: FrameTiles(), width: width, height: height)
             XCTAssertNotEqual(frame.text, blankSide.text)
         }
+    }
+
+    /// A plain model's side pane and title stay its own, even when the state carries a letter (comparing
+    /// it with a conditional model).
+    func testAPlainModelIgnoresTheStylePlanesLetter() {
+        let test = SyntheticLetters.makeImageSet(count: 52, seed: 3)
+        let plain = ModelView(model: VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16), seed: 1), test: test, reference: test)
+        let (_, catalog) = view()
+        let text = render(ExplorerState(catalog: catalog, styleClasses: letters), plain, tiles: FrameTiles()).text
+        XCTAssertFalse(text.contains("Style plane"), text)
+        XCTAssertFalse(text.contains("Alphabet in this style"), text)
+        XCTAssertTrue(text.contains("Decoded at cursor"), text)
     }
 
     func testTheScatterSaysWhyClassesOverlap() {

@@ -18,12 +18,13 @@ struct StylePanel {
         return (Array(Array(repeating: code, count: style.classNames.count).joined()), style.classNames.indices.map { Int32($0) })
     }
 
-    /// The largest letter tile (in cells, two pixels a cell vertically, one-cell gaps across) at which
-    /// `count` letters fit `width` x `height`: columns per row and the tile's size.
+    /// The largest letter tile (in cells, two pixels a cell vertically) at which `count` letters fit
+    /// `width` x `height`: columns per row and the tile's size. Tiles abut: a decoded letter's own
+    /// margin (a sixth of its side) keeps neighbours apart.
     static func alphabetTiles(count: Int, width: Int, height: Int) -> (perRow: Int, width: Int, height: Int)? {
         for tileHeight in stride(from: ImageSet.side / 2, through: 2, by: -1) {
             let tileWidth = 2 * tileHeight - 1
-            let perRow = (width + 1) / (tileWidth + 1)
+            let perRow = width / tileWidth
             guard perRow > 0 else { continue }
             let rows = (count + perRow - 1) / perRow
             if rows * tileHeight <= height { return (perRow, tileWidth, tileHeight) }
@@ -47,11 +48,11 @@ struct StylePanel {
         var y = top
         if let grid = Self.alphabetTiles(count: style.classNames.count, width: inside.width, height: inside.y + inside.height - top - notes.count),
            let decoded = tiles.alphabet, decoded.count == style.classNames.count * ImageSet.pixelCount {
-            let used = grid.perRow * (grid.width + 1) - 1
+            let used = grid.perRow * grid.width
             let x0 = inside.x + max(0, (inside.width - used) / 2)
             for index in style.classNames.indices {
                 let image = Array(decoded[index * ImageSet.pixelCount ..< (index + 1) * ImageSet.pixelCount])
-                let tile = Rect(x: x0 + index % grid.perRow * (grid.width + 1), y: top + index / grid.perRow * grid.height,
+                let tile = Rect(x: x0 + index % grid.perRow * grid.width, y: top + index / grid.perRow * grid.height,
                                 width: grid.width, height: grid.height)
                 PixelArt.draw(image, side: ImageSet.side, into: &buffer, rect: tile, style: capabilities.pixels)
             }

@@ -138,10 +138,12 @@ public final class ComparedModels {
         return value
     }
 
-    /// A pane's heading: the focus marker, the letter of the pane, the name and figures.
-    public func heading(_ index: Int) -> String {
+    /// A pane's heading: the focus marker, the letter of the pane, the name (and, for a conditional
+    /// model, the letter its style plane draws: `drawing`) and figures.
+    public func heading(_ index: Int, drawing: String? = nil) -> String {
         let marker = index == focus ? "▶" : " "
         let letter = String(UnicodeScalar(UInt8(65 + index)))
-        return "\(marker)\(letter) \(entries[index].name) · crowding \(String(format: "%.2f", crowding(index))) · \(entries[index].summary)"
+        let drawn = entries[index].view.isConditional ? drawing.map { " style of '\($0)'" } ?? "" : ""
+        return "\(marker)\(letter) \(entries[index].name)\(drawn) · crowding \(String(format: "%.2f", crowding(index))) · \(entries[index].summary)"
     }
 }

@@ -44,7 +44,7 @@ public enum FramePreparation {
             let paneState = compared.paneState(index, from: state)
             var tiles = FrameTiles()
             planeTiles(state: paneState, view: view, rect: paneRect, into: &tiles)
-            return ComparedPane(state: paneState, facts: view, tiles: tiles, heading: compared.heading(index))
+            return ComparedPane(state: paneState, facts: view, tiles: tiles, heading: compared.heading(index, drawing: paneState.style?.letterName))
         }
     }
 
