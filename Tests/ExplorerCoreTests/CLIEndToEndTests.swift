@@ -199,6 +199,45 @@ final class CLIEndToEndTests: XCTestCase {
         XCTAssertEqual(try written(folder + "/notes.idx"), Array("notes".utf8))
     }
 
+    /// `write`: each character decoded with its class at one style code; `.idx` holds those letters in
+    /// reading order; characters outside the classes, and a plain model, are refused in one line.
+    /// `grid --letter` draws a conditional model's plane of one letter.
+    func testWriteAndGridLetterWithAConditionalModel() throws {
+        let weights = try TestModels.weightsFile(ModelConfiguration.cvae(hiddenSize: TestModels.mlpHiddenSize, latentDim: 2))
+        let inference = Inference(model: try WeightsFile.load(weights).model)
+        let out = folder + "/words.idx"
+        let run = try ExplorerBinary.run(["write", "Hi yo\\nb", "--weights", weights, "--style=-1,0.5", "--out", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("Wrote 5 letters in 2 lines in the style (-1, 0.5)"), run.stdout)
+        let classes: [Int32] = [7, 8, 24, 14, 1]   // h i y o b: 'H' folded to 'h', the space a gap
+        let expected = TilePicture.greyValues(inference.decodeBatch(Array([[Float]](repeating: [-1, 0.5], count: 5).joined()), classes: classes))
+        let read = try IDXReader.parseImages(try written(out), path: out, transposed: false)
+        XCTAssertEqual(read.count, 5)
+        XCTAssertEqual(read.pixels, expected)
+        let png = folder + "/words.png"
+        XCTAssertEqual(try ExplorerBinary.run(["write", "hello world", "--weights", weights, "--out", png]).status, 0)
+        XCTAssertEqual(Array(try written(png).prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+
+        let refused = try ExplorerBinary.run(["write", "hi!", "--weights", weights, "--out", png])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.hasPrefix("Error: cannot write '!': the model has no class for it; it writes a b c"), refused.stderr)
+        XCTAssertEqual(refused.stderr.filter { $0 == "\n" }.count, 1, "one line")
+        let plain = try ExplorerBinary.run(["write", "hi", "--weights", try TestModels.weightsFile(latentDim: 2), "--out", png])
+        XCTAssertEqual(plain.status, 1)
+        XCTAssertTrue(plain.stderr.contains("is an unconditional model (mlp)"), plain.stderr)
+
+        let grid = folder + "/grid.idx"
+        let gridRun = try ExplorerBinary.run(["grid", "--weights", weights, "--letter", "Q", "--size", "2", "--range", "1", "--out", grid])
+        XCTAssertEqual(gridRun.status, 0, gridRun.stderr)
+        XCTAssertTrue(gridRun.stdout.contains("letters 'q'"), gridRun.stdout)
+        let points: [Float] = [-1, 1, 1, 1, -1, -1, 1, -1]
+        XCTAssertEqual(try IDXReader.parseImages(try written(grid), path: grid, transposed: false).pixels,
+                       TilePicture.greyValues(inference.decodeBatch(points, classes: [16, 16, 16, 16])))
+        let letterOnPlain = try ExplorerBinary.run(["grid", "--weights", try TestModels.weightsFile(latentDim: 2), "--letter", "q", "--out", grid])
+        XCTAssertEqual(letterOnPlain.status, 1)
+        XCTAssertTrue(letterOnPlain.stderr.contains("--letter:"), letterOnPlain.stderr)
+    }
+
     func testBadPointsAreOneLineErrors() throws {
         let weights = try TestModels.weightsFile(latentDim: 2)
         let out = folder + "/x.png"
