@@ -2,6 +2,7 @@ import ExplorerCore
 import Foundation
 import LetterData
 import Support
+import VAE
 import XCTest
 
 /// Random key, mouse and resize sequences fed to the explorer core, with frames rendered along the
@@ -22,19 +23,20 @@ final class ExplorerFuzzTests: XCTestCase {
         ProcessInfo.processInfo.environment["LATENT_EXPLORER_FUZZ_SEED"].flatMap { UInt64($0) } ?? Self.seed
     }
 
-    /// One view per model (MLPs of each latent size, a conv model), shared by the cases (each case
-    /// gets a fresh controller).
+    /// One view per model (MLPs of each latent size, a conv model, and a conditional VAE, whose plane is
+    /// a style plane with its word line), shared by the cases (each case gets a fresh controller).
     private func makeViews() -> [ModelView] {
         let configurations = TestModels.latentSizes.map(TestModels.mlpConfiguration) + [TestModels.convConfiguration(latentDim: 16)]
-        return configurations.map { configuration in
-            ModelView(model: TestModels.trainedModel(configuration), test: SyntheticLetters.makeImageSet(count: 78, seed: 9),
+        let models = configurations.map(TestModels.trainedModel) + [VAEModel(configuration: ModelConfiguration.cvae(hiddenSize: 16), seed: 5)]
+        return models.map { model in
+            ModelView(model: model, test: SyntheticLetters.makeImageSet(count: 78, seed: 9),
                       reference: SyntheticLetters.makeImageSet(count: 52, seed: 10))
         }
     }
 
     private static let keys: [Key] = [
         .up, .down, .left, .right, .bigUp, .bigDown, .bigLeft, .bigRight, .enter, .tab, .escape,
-    ] + "xyp0mivoOb[]+-=_hjklHJKLMIVXYPTStsq?aez9 é<>cdnyY".map { Key.character($0) }
+    ] + "xyp0mivoOb[]+-=_hjklHJKLMIVXYPTStsq?aez9 é<>cdnyY'wN\u{7F}".map { Key.character($0) }
 
     func testRandomInputSequencesNeverCrashAndFramesFitTheScreen() {
         var generator = SeededGenerator(seed: seed)
