@@ -103,4 +103,33 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("none.safetensors"), missing.stderr)
     }
+
+    /// A conditional model's scores say what they bound: compare gives its marginal -log p(x) (starred)
+    /// and the generative classifier beside 5-NN, and eval --json names both; a plain model has neither.
+    func testAConditionalModelsScoresSayWhatTheyAre() throws {
+        let cvae = try TestModels.weightsFile(ModelConfiguration.cvae(hiddenSize: TestModels.mlpHiddenSize, latentDim: 2))
+        let plain = try TestModels.weightsFile(latentDim: 2)
+        let table = try ExplorerBinary.run(["compare", plain, cvae, "--data", folder + "/data", "--importance-samples", "2"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.contains("gen.cl"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("neg ELBO bounds -log p(x | class)"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("p(y) uniform over the model's 26 classes"), table.stdout)
+
+        let json = try ExplorerBinary.run(["compare", plain, cvae, "--data", folder + "/data", "--importance-samples", "2", "--json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let own = try XCTUnwrap(object["models"] as? [[String: Any]]).map { $0["own"] as! [String: Any] }
+        XCTAssertNil(own[0]["generative_class_accuracy"])
+        let accuracy = try XCTUnwrap(own[1]["generative_class_accuracy"] as? Double)
+        XCTAssertTrue((0 ... 1).contains(accuracy))
+        XCTAssertEqual(own[1]["neg_elbo_bounds"] as? String, "-log p(x|y)")
+        XCTAssertNotNil(own[1]["marginal_nll_bound"] as? Double)
+
+        let eval = try ExplorerBinary.run(["eval", "--weights", cvae, "--data", folder + "/data", "--json"])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        let scores = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(scores["generative_class_accuracy"] as? Double, accuracy, "eval and compare classify alike")
+        XCTAssertEqual(scores["class_importance_samples"] as? Int, ConditionalScores.minimumImportanceSamples)
+        XCTAssertEqual(scores["class_prior"] as? String, "uniform over the model's 26 classes")
+    }
 }

@@ -62,6 +62,9 @@ final class PyTorchEquivalenceTests: XCTestCase {
         step.input.assign(x.values)
         step.noise.rows = batch
         step.noise.assign(noise.values)
+        if configuration.isConditional {   // the batch's classes, stored as float32 indices
+            step.setClasses(try XCTUnwrap(tensors["batch.classes"]).values.map { Int32($0) })
+        }
         var unused = SeededGenerator(seed: 0)
         try assertLoss(step.forward(sampleNoise: false, using: &unused, computeGradients: true), metadata, prefix: "loss")
         step.backward()
@@ -86,6 +89,12 @@ final class PyTorchEquivalenceTests: XCTestCase {
 
     func testAnMLPTrainingStepGivesPyTorchsLossGradientsAndAdamStep() throws {
         try checkTrainingStep(MLPNetwork.name)
+    }
+
+    /// The conditional VAE, including the one-hot columns of both hidden layers (a class absent from the
+    /// batch has a zero gradient there on both sides).
+    func testACVAETrainingStepGivesPyTorchsLossGradientsAndAdamStep() throws {
+        try checkTrainingStep(CVAENetwork.name)
     }
 
     private struct SplitCase: Decodable {

@@ -25,17 +25,22 @@ final class PyTorchInteropTests: XCTestCase {
         let metadata = try SafeTensors.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))).metadata
         let (n, l) = (expected.inputSize, expected.latentDim)
 
+        // A conditional model's images and points come with their classes (fixture_classes, fixture_z_classes).
+        func classes(_ key: String) throws -> [Int32]? {
+            expected.isConditional ? try floats(metadata, key).map { Int32($0) } : nil
+        }
         let x = try floats(metadata, "fixture_x")
         let step = TrainingStep(model: model, batchCapacity: x.count / n, pool: .default)
         step.input.rows = x.count / n
         step.input.assign(x)
+        if let imageClasses = try classes("fixture_classes") { step.setClasses(imageClasses) }
         step.encodeMeans()
         for (ours, theirs) in zip(step.mean.values, try floats(metadata, "fixture_mean")) { XCTAssertEqual(ours, theirs, accuracy: 1e-5) }
         for (ours, theirs) in zip(step.logVariance.values, try floats(metadata, "fixture_logvar")) { XCTAssertEqual(ours, theirs, accuracy: 1e-5) }
 
         let z = try floats(metadata, "fixture_z")
         XCTAssertEqual(z.count % l, 0)
-        let pixels = Inference(model: model).decodeBatch(z)
+        let pixels = Inference(model: model).decodeBatch(z, classes: try classes("fixture_z_classes"))
         let expectedPixels = try floats(metadata, "fixture_pixels")
         XCTAssertEqual(pixels.count, expectedPixels.count)
         for (ours, theirs) in zip(pixels, expectedPixels) { XCTAssertEqual(ours, theirs, accuracy: 1e-5) }
@@ -47,6 +52,10 @@ final class PyTorchInteropTests: XCTestCase {
 
     func testAnMLPVAESavedByPyTorchGivesPyTorchsOutputs() throws {
         try checkAgainstPyTorch("mlp", expected: ModelConfiguration.mlp(inputSize: 12, hiddenSize: 6, latentDim: 3))
+    }
+
+    func testACVAESavedByPyTorchGivesPyTorchsOutputsForEachClass() throws {
+        try checkAgainstPyTorch("cvae", expected: ModelConfiguration.cvae(inputSize: 12, hiddenSize: 6, latentDim: 3, classCount: 4))
     }
 
     /// Ours, saved and read back, keeps PyTorch's names and shapes exactly (what `load_state_dict` checks).

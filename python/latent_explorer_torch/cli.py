@@ -16,7 +16,7 @@ import sys
 
 import torch
 
-from . import __version__, data, distributed, models, weights
+from . import __version__, classes, data, distributed, models, weights
 from .evaluation import negative_elbo
 from .training import TrainingOptions, train
 
@@ -110,12 +110,22 @@ def check_train_options(args, context):
 def run_train(args, context):
     check_train_options(args, context)
     dataset = data.load_selected(args.data, args.emnist_split, args.letters)
+    names = []
     if args.init:
-        model, _ = weights.load(args.init)
+        model, meta = weights.load(args.init)
+        names = classes.names_of(model, meta)
     else:
         try:
             settings = parse_settings(args.setting)
             config = models.ModelConfiguration.make(args.arch, args.latent_dim, args.hidden_size, settings=settings)
+            if config.class_count:
+                # A fresh conditional model is conditioned on the data's classes, in label order.
+                names = [dataset.class_name(label) for label in dataset.labels_present]
+                if models.CLASS_COUNT_KEY in settings and config.class_count != len(names):
+                    raise ValueError(f"--setting {models.CLASS_COUNT_KEY}={config.class_count}: the data has {len(names)} classes, "
+                                     "and a conditional model has one input per class")
+                config = models.ModelConfiguration.make(args.arch, args.latent_dim, args.hidden_size,
+                                                        settings={**settings, models.CLASS_COUNT_KEY: (len(names),)})
             config.validate()
         except ValueError as error:
             raise UsageError(str(error)) from None
@@ -130,14 +140,18 @@ def run_train(args, context):
         f"{args.batch_size // context.world} images per process per step")
     options = TrainingOptions(args.epochs, args.batch_size, args.learning_rate, args.patience,
                               args.validation_split, args.seed, args.beta)
-    outcome = train(model, dataset.train, options, context, log)
+    class_of = (lambda labels: classes.indices(labels, dataset, names)) if names else None
+    if class_of:
+        class_of(dataset.train.labels)  # a class the model lacks is refused before training
+    outcome = train(model, dataset.train, options, context, log, class_of)
     if outcome.best_epoch == 0:
         raise RuntimeError(f"training stopped: {outcome.reason}; nothing saved")
-    test = negative_elbo(model, dataset.test, context)
+    test = negative_elbo(model, dataset.test, context, classes=class_of(dataset.test.labels) if class_of else None)
     log(f"Test neg ELBO {sum(test):.2f} nats per image (reconstruction {test[0]:.2f} + KL {test[1]:.2f}) on {len(dataset.test)} test images")
     if context.is_main:
         meta = weights.metadata(
-            config, dataset=dataset.name, classes=weights.class_list(dataset.class_name(l) for l in dataset.labels_present),
+            config, dataset=dataset.name,
+            classes=weights.class_list(names or (dataset.class_name(l) for l in dataset.labels_present)),
             class_filter=args.letters or None, epochs=str(outcome.best_epoch),
             selected_on="validation" if outcome.best_validation else "last_epoch",
             validation_set=(f"{round(args.validation_split * 100)}% of each class of the training split, seed {args.seed}"
@@ -158,13 +172,14 @@ def run_train(args, context):
 def run_eval(args, context):
     if args.data is None:
         raise UsageError("--data is required (or set EMNIST_DIR)")
-    model, _ = weights.load(args.weights)
+    model, meta = weights.load(args.weights)
     dataset = data.load_selected(args.data, args.emnist_split, args.letters)
     config = models.configuration_of(model)
     if config.input_size != data.PIXELS:
         raise RuntimeError(f"{args.weights} expects {config.input_size} inputs, the data has {data.PIXELS} pixels")
     model.to(context.device)
-    reconstruction, kl = negative_elbo(model, dataset.test, context)
+    names = classes.names_of(model, meta)
+    reconstruction, kl = negative_elbo(model, dataset.test, context, classes=classes.indices(dataset.test.labels, dataset, names))
     if not context.is_main:
         return
     if args.json:
@@ -173,7 +188,8 @@ def run_eval(args, context):
     else:
         print(f"data set:  {dataset.name} ({len(dataset.train)} train, {len(dataset.test)} test images)")
         print(f"model:     {config}")
-        print(f"neg ELBO:  {reconstruction + kl:.2f} nats per image (reconstruction {reconstruction:.2f} + KL {kl:.2f})")
+        bounds = "; it bounds -log p(x | class)" if names else ""
+        print(f"neg ELBO:  {reconstruction + kl:.2f} nats per image (reconstruction {reconstruction:.2f} + KL {kl:.2f}){bounds}")
 
 
 def main(argv=None):

@@ -22,9 +22,10 @@ def to_unit(pixels, device):
 
 
 @torch.no_grad()
-def negative_elbo(model, images, context, noise=None):
+def negative_elbo(model, images, context, noise=None, classes=None):
     """(reconstruction, kl) per image over `images`, each rank scoring an equal share of the images and
-    the sums added over all ranks, so every rank gets the same figures."""
+    the sums added over all ranks, so every rank gets the same figures. A conditional model's `classes`
+    (int64 [len(images)], `classes.indices`) go with the images; its figure bounds -log p(x | y)."""
     count = len(images)
     if count == 0:
         return 0.0, 0.0
@@ -39,7 +40,8 @@ def negative_elbo(model, images, context, noise=None):
         last = min(first + EVAL_BATCH, end)
         x = to_unit(images.pixels[first:last], context.device)
         eps = torch.as_tensor(np.ascontiguousarray(noise[first:last])).to(context.device)
-        r, k = loss_parts(model, x, eps)
+        y = None if classes is None else torch.as_tensor(classes[first:last]).to(context.device)
+        r, k = loss_parts(model, x, eps, y)
         reconstruction += float(r)
         kl += float(k)
     model.train(was_training)

@@ -10,6 +10,10 @@ code here still writes what is committed.
   eps), `grad.<name>` (d(batch-mean loss)/d(parameter)) and `after.<name>` (the parameters after one
   Adam step, lr 1e-3, PyTorch's defaults); metadata `loss_reconstruction`, `loss_kl` (summed over the
   batch, before the step) and `after_reconstruction`, `after_kl` (the same batch and noise, after it).
+- `torch-cvae.safetensors` and `torch-step-cvae.safetensors`: the same for the conditional VAE, whose
+  inputs also have classes: metadata `fixture_classes` (of the images) and `fixture_z_classes` (of the
+  latent points), tensor `batch.classes` [B] (class indices as float32). Made from a seed of their
+  own, so that adding them left the other fixtures as they were.
 - `torch-split.json` (`PyTorchEquivalenceTests`): labels, a held-out fraction and a seed, with the
   indices `swift_random.stratified_split` holds out and the first draws of `swift_random.gaussians`:
   the Swift trainer must hold out the same images and draw the same noise.
@@ -21,10 +25,12 @@ import numpy as np
 import torch
 from safetensors.torch import save_file
 
-from .models import ConvVAE, MLPVAE, loss_parts
+from .models import CVAE, ConvVAE, MLPVAE, loss_parts
 from .swift_random import gaussians, stratified_split
 
 INTEROP_SEED, STEP_SEED = 0, 1
+CONDITIONAL_SEED = 2
+CONDITIONAL_CLASSES = 4
 STEP_BATCH = 4
 STEP_LEARNING_RATE = 1e-3
 WEIGHT_RANGE = 0.5  # larger than PyTorch's initial weights, so that every path matters
@@ -33,6 +39,11 @@ SPLIT_CASE = dict(seed=3, fraction=0.1, class_sizes=[1, 5, 15, 25, 40, 7, 64], g
 
 def small_models():
     return [("conv", ConvVAE(z=2, h=5, side=8, channels=(2, 3)), 64), ("mlp", MLPVAE(z=3, h=6, n=12), 12)]
+
+
+def conditional_model():
+    """The small conditional model of the cvae fixtures: 12 pixels, 6 hidden, 3 latent, 4 classes."""
+    return CVAE(z=3, h=6, n=12, c=CONDITIONAL_CLASSES)
 
 
 def _tensors(model, prefix=""):
@@ -56,17 +67,53 @@ def write_interop(folder):
         save_file(_tensors(model), os.path.join(folder, f"torch-{name}.safetensors"), metadata=meta)
 
 
-def training_step(model, x, noise, learning_rate=STEP_LEARNING_RATE):
+def write_conditional(folder):
+    """The cvae's interop and training-step fixtures, from `CONDITIONAL_SEED`."""
+    torch.manual_seed(CONDITIONAL_SEED)
+    model = conditional_model()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.uniform_(-0.6, 0.6)
+        x = torch.rand(2, 12)
+        classes = torch.tensor([3, 1])
+        mean, logvar = model.encode(x, classes)
+        z = torch.randn(3, 3)
+        z_classes = torch.tensor([0, 2, 3])
+        pixels = torch.sigmoid(model.decode(z, z_classes))
+    meta = {"fixture_x": json.dumps(x.flatten().tolist()), "fixture_classes": json.dumps(classes.tolist()),
+            "fixture_mean": json.dumps(mean.flatten().tolist()), "fixture_logvar": json.dumps(logvar.flatten().tolist()),
+            "fixture_z": json.dumps(z.flatten().tolist()), "fixture_z_classes": json.dumps(z_classes.tolist()),
+            "fixture_pixels": json.dumps(pixels.flatten().tolist()), "made_by": f"torch {torch.__version__}"}
+    save_file(_tensors(model), os.path.join(folder, "torch-cvae.safetensors"), metadata=meta)
+
+    with torch.no_grad():
+        for p in model.parameters():
+            p.uniform_(-WEIGHT_RANGE, WEIGHT_RANGE)
+    x = torch.rand(STEP_BATCH, 12)
+    noise = torch.randn(STEP_BATCH, 3)
+    batch_classes = torch.tensor([2, 0, 3, 2])  # one class twice, one never: its columns get no gradient
+    tensors = _tensors(model, "weights.")
+    tensors.update({"batch.x": x, "batch.noise": noise, "batch.classes": batch_classes.to(torch.float32)})
+    before, gradients, after = training_step(model, x, noise, classes=batch_classes)
+    tensors.update({f"grad.{k}": v.contiguous() for k, v in gradients.items()})
+    tensors.update(_tensors(model, "after."))
+    meta = {"loss_reconstruction": repr(before[0]), "loss_kl": repr(before[1]),
+            "after_reconstruction": repr(after[0]), "after_kl": repr(after[1]),
+            "learning_rate": repr(STEP_LEARNING_RATE), "made_by": f"torch {torch.__version__}"}
+    save_file(tensors, os.path.join(folder, "torch-step-cvae.safetensors"), metadata=meta)
+
+
+def training_step(model, x, noise, learning_rate=STEP_LEARNING_RATE, classes=None):
     """One step of the training loop on `model`: the loss parts before, the gradients, then one Adam
-    step, and the loss parts of the same batch and noise after it."""
-    reconstruction, kl = loss_parts(model, x, noise)
+    step, and the loss parts of the same batch and noise after it (`classes`: a conditional model's)."""
+    reconstruction, kl = loss_parts(model, x, noise, classes)
     model.zero_grad()
     ((reconstruction + kl) / x.shape[0]).backward()
     gradients = {name: p.grad.detach().clone() for name, p in model.named_parameters()}
     optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
     optimizer.step()
     with torch.no_grad():
-        after = loss_parts(model, x, noise)
+        after = loss_parts(model, x, noise, classes)
     return (float(reconstruction.detach()), float(kl.detach())), gradients, tuple(float(v) for v in after)
 
 
@@ -110,4 +157,5 @@ def write_all(folder):
     os.makedirs(folder, exist_ok=True)
     write_interop(folder)
     write_steps(folder)
+    write_conditional(folder)
     write_split(folder)

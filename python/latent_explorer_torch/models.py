@@ -7,7 +7,9 @@ program names every tensor after the module holding it, in PyTorch's layouts (`n
 Swift program's too (uniform in +-1/sqrt(fan_in) for weights and biases).
 
 Every model maps images x [B, N] with pixels in [0, 1] to (mean, logvar) [B, L] and latent points
-z [B, L] to logits [B, N]; sigmoid(logits) are pixel probabilities.
+z [B, L] to logits [B, N]; sigmoid(logits) are pixel probabilities. A conditional model (`CVAE`,
+`class_count` C > 0) also reads each image's class, int64 indices [B] in 0..C-1 in the order of the
+weight file's `classes`: `encode(x, classes)`, `decode(z, classes)`.
 """
 from dataclasses import dataclass, field
 
@@ -17,6 +19,9 @@ from torch import nn
 
 LATENT_DIMENSIONS = range(1, 65)  # as ModelConfiguration.latentDimensions
 MAXIMUM_HIDDEN_SIZE = 8192  # as ModelConfiguration.maximumHiddenSize
+MAXIMUM_CLASS_COUNT = 256  # as ModelConfiguration.maximumClassCount
+CLASS_COUNT_KEY = "class_count"  # as ArchitectureSetting.classCountKey
+LETTER_CLASSES = 26  # the cvae's default class count: the EMNIST letters a...z
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,11 @@ class ModelConfiguration:
         return dict(self.settings)[key]
 
     @property
+    def class_count(self):
+        """C of a conditional model (its class_count setting), 0 for an unconditional one."""
+        return dict(self.settings).get(CLASS_COUNT_KEY, (0,))[0]
+
+    @property
     def side(self):
         """The side of the square image, or None."""
         side = round(self.input_size ** 0.5)
@@ -116,9 +126,10 @@ class VAE(nn.Module):
 
     NAME = ""
     SETTINGS = ()
+    class_count = 0  # C of a conditional model; 0: encode(x) and decode(z) read no classes
 
-    def forward(self, x, noise):
-        return loss_parts(self, x, noise)
+    def forward(self, x, noise, classes=None):
+        return loss_parts(self, x, noise, classes)
 
     @classmethod
     def check(cls, config):
@@ -280,7 +291,64 @@ class DeepMLPVAE(VAE):
         return d.output(F.relu(d.hidden2(F.relu(d.hidden1(z)))))
 
 
-ARCHITECTURES = {cls.NAME: cls for cls in (MLPVAE, ConvVAE, DeepMLPVAE)}
+class CVAE(VAE):
+    """The conditional VAE (CVAENetwork.swift): the MLP with the one-hot class y [C] joined to both inputs,
+
+        encoder: [x, onehot(y)] [N + C] -> hidden ReLU [H] -> (mean, logvar) [L]
+        decoder: [z, onehot(y)] [L + C] -> hidden ReLU [H] -> output [N] logits
+
+    Its negative ELBO bounds -log p(x | y).
+    """
+
+    NAME = "cvae"
+    SETTINGS = (Setting("hidden_size", (512,), 1, MAXIMUM_HIDDEN_SIZE),
+                Setting(CLASS_COUNT_KEY, (LETTER_CLASSES,), 1, MAXIMUM_CLASS_COUNT))
+
+    def __init__(self, z=2, h=512, n=784, c=LETTER_CLASSES):
+        super().__init__()
+        self.class_count = c
+        self.encoder = nn.ModuleDict(dict(hidden=nn.Linear(n + c, h), mean=nn.Linear(h, z), logvar=nn.Linear(h, z)))
+        self.decoder = nn.ModuleDict(dict(hidden=nn.Linear(z + c, h), output=nn.Linear(h, n)))
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(z=config.latent_dim, h=config["hidden_size"][0], n=config.input_size, c=config.class_count)
+
+    def configuration(self):
+        e, c = self.encoder, self.class_count
+        return ModelConfiguration.make(self.NAME, e.mean.out_features, e.hidden.out_features, e.hidden.in_features - c,
+                                       settings={CLASS_COUNT_KEY: (c,)})
+
+    @classmethod
+    def infer(cls, shapes):
+        """N from the output layer, C from the C more inputs both hidden layers read; None unless C > 0."""
+        names = ("encoder.hidden.weight", "encoder.mean.weight", "decoder.hidden.weight", "decoder.output.weight")
+        if not all(name in shapes for name in names):
+            return None
+        hidden, mean, decoder, output = (shapes[name] for name in names)
+        n, z = output[0], mean[0]
+        c = hidden[1] - n
+        if c <= 0 or decoder[1] - z != c:
+            return None
+        return ModelConfiguration.make(cls.NAME, z, hidden[0], n, settings={CLASS_COUNT_KEY: (c,)})
+
+    @classmethod
+    def describe(cls, config):
+        h, n, c = config["hidden_size"][0], config.input_size, config.class_count
+        return f"cvae {n}+{c}-{h}-{config.latent_dim}+{c}-{h}-{n}"
+
+    def one_hot(self, classes):
+        return F.one_hot(classes.long(), self.class_count).to(torch.float32)
+
+    def encode(self, x, classes):
+        h = F.relu(self.encoder.hidden(torch.cat([x, self.one_hot(classes).to(x.device)], 1)))
+        return self.encoder.mean(h), self.encoder.logvar(h)
+
+    def decode(self, z, classes):
+        return self.decoder.output(F.relu(self.decoder.hidden(torch.cat([z, self.one_hot(classes).to(z.device)], 1))))
+
+
+ARCHITECTURES = {cls.NAME: cls for cls in (MLPVAE, ConvVAE, DeepMLPVAE, CVAE)}
 
 
 def build(config: ModelConfiguration) -> nn.Module:
@@ -315,8 +383,9 @@ def configuration_from_shapes(shapes):
     return candidates[0] if candidates else None
 
 
-def loss_parts(model, x, noise):
-    """The VAE's loss of a batch, summed over its images, as (reconstruction, kl) scalars:
+def loss_parts(model, x, noise, classes=None):
+    """The VAE's loss of a batch, summed over its images, as (reconstruction, kl) scalars (`classes` [B],
+    the class indices of a conditional model's images; None for an unconditional model):
 
         z              = mean + exp(logvar / 2) * noise                      (reparameterisation)
         reconstruction = sum over pixels of BCE(sigmoid(logits), x)          (Bernoulli likelihood, from logits)
@@ -324,9 +393,12 @@ def loss_parts(model, x, noise):
 
     x [B, N] in [0, 1], noise [B, L] ~ N(0, I). The training objective is (reconstruction + beta kl) / B.
     """
-    mean, logvar = model.encode(x)
+    given = () if classes is None else (classes,)
+    if len(given) != (1 if model.class_count else 0):
+        raise ValueError("a conditional model needs the classes" if model.class_count else "an unconditional model takes no classes")
+    mean, logvar = model.encode(x, *given)
     z = mean + torch.exp(0.5 * logvar) * noise
-    logits = model.decode(z)
+    logits = model.decode(z, *given)
     reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
     kl = -0.5 * torch.sum(1 + logvar - mean.pow(2) - logvar.exp())
     return reconstruction, kl

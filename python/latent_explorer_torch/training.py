@@ -71,8 +71,12 @@ def split_for_validation(train, fraction, seed):
     return train.subset(kept), train.subset(held_out)
 
 
-def train(model, images, options: TrainingOptions, context, log=print):
-    """Trains `model` (already on `context.device`) on `images`; on return it holds the chosen weights."""
+def train(model, images, options: TrainingOptions, context, log=print, class_of=None):
+    """Trains `model` (already on `context.device`) on `images`; on return it holds the chosen weights.
+    A conditional model needs `class_of`: labels -> class indices (`classes.indices` bound to its names),
+    so each batch and the validation pass carry the images' classes."""
+    if bool(model.class_count) != (class_of is not None):
+        raise ValueError("a conditional model trains with its classes, an unconditional one without")
     train_set, validation_set = split_for_validation(images, options.validation_fraction, options.seed)
     count = len(train_set)
     if count == 0:
@@ -90,6 +94,8 @@ def train(model, images, options: TrainingOptions, context, log=print):
                                  seed=options.seed, drop_last=False)
     noise_generator = torch.Generator().manual_seed(options.seed)
     pixels = torch.as_tensor(train_set.pixels).to(context.device)  # uint8, converted a batch at a time
+    train_classes = None if class_of is None else torch.as_tensor(class_of(train_set.labels)).to(context.device)
+    validation_classes = None if class_of is None else class_of(validation_set.labels)
 
     outcome = Outcome("completed", 0, train_count=count, validation_count=len(validation_set))
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -106,7 +112,8 @@ def train(model, images, options: TrainingOptions, context, log=print):
             # The noise of the whole global step, the same on every rank; this rank's rows are every world-th.
             noise = torch.randn(rows * context.world, latent, generator=noise_generator)[context.rank::context.world]
             x = pixels[indices].to(torch.float32) / 255
-            reconstruction, kl = network(x, noise.to(context.device))
+            y = None if train_classes is None else train_classes[indices]
+            reconstruction, kl = network(x, noise.to(context.device), y)
             objective = (reconstruction + options.beta * kl) / rows
             optimizer.zero_grad(set_to_none=True)
             objective.backward()
@@ -124,7 +131,7 @@ def train(model, images, options: TrainingOptions, context, log=print):
             break
         validation = None
         if len(validation_set):
-            validation = negative_elbo(model, validation_set, context, validation_noise)
+            validation = negative_elbo(model, validation_set, context, validation_noise, validation_classes)
             if not math.isfinite(sum(validation)):
                 outcome.reason = f"diverged: the validation loss became {sum(validation)} in epoch {epoch}; kept the weights of epoch {outcome.best_epoch}"
                 break

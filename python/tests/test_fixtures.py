@@ -20,15 +20,16 @@ def committed(name):
         return load_file(path), f.metadata()
 
 
-@pytest.mark.parametrize("name", ["conv", "mlp"])
+@pytest.mark.parametrize("name", ["conv", "mlp", "cvae"])
 def test_the_training_step_fixture_is_what_pytorch_computes(name):
     tensors, meta = committed(f"torch-step-{name}.safetensors")
     state = {k[len("weights."):]: v for k, v in tensors.items() if k.startswith("weights.")}
     config = weights.configuration_from_shapes({k: list(v.shape) for k, v in state.items()}, name)
     model = build(config)
     model.load_state_dict(state)
+    classes = tensors["batch.classes"].long() if "batch.classes" in tensors else None
     before, gradients, after = fixtures.training_step(model, tensors["batch.x"], tensors["batch.noise"],
-                                                      float(meta["learning_rate"]))
+                                                      float(meta["learning_rate"]), classes)
     assert before == pytest.approx((float(meta["loss_reconstruction"]), float(meta["loss_kl"])), rel=1e-5)
     assert after == pytest.approx((float(meta["after_reconstruction"]), float(meta["after_kl"])), rel=1e-5)
     for parameter, gradient in gradients.items():
@@ -40,12 +41,13 @@ def test_the_training_step_fixture_is_what_pytorch_computes(name):
 
 def test_regenerated_fixtures_match_the_committed_ones(tmp_path):
     fixtures.write_all(str(tmp_path))
-    for name in ["torch-conv.safetensors", "torch-mlp.safetensors", "torch-step-conv.safetensors", "torch-step-mlp.safetensors"]:
+    for name in ["torch-conv.safetensors", "torch-mlp.safetensors", "torch-cvae.safetensors", "torch-step-conv.safetensors",
+                 "torch-step-mlp.safetensors", "torch-step-cvae.safetensors"]:
         ours, theirs = load_file(str(tmp_path / name)), load_file(os.path.join(FIXTURES, name))
         assert ours.keys() == theirs.keys(), name
         for key in ours:
             assert torch.allclose(ours[key], theirs[key], rtol=1e-5, atol=1e-6), f"{name}: {key}"
-    for name in ["torch-conv.safetensors", "torch-mlp.safetensors"]:
+    for name in ["torch-conv.safetensors", "torch-mlp.safetensors", "torch-cvae.safetensors"]:
         with safe_open(str(tmp_path / name), "pt") as f:
             ours = f.metadata()
         _, theirs = committed(name)

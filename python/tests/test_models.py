@@ -12,12 +12,15 @@ from latent_explorer_torch import models, weights
 from test_cli import swift_binary, torch_cli
 
 NAMES = sorted(models.ARCHITECTURES)
+SMALL_MNIST_CLASSES = 10  # conftest.small_mnist's: a conditional model trained on it has one input per class
 
 
 def small(name, latent_dim=3):
-    """Each setting a little above its lowest value: not the default, and quick to build."""
+    """Each setting a little above its lowest value: not the default, and quick to build (a class count
+    is small_mnist's, which training a conditional model on it requires)."""
     cls = models.ARCHITECTURES[name]
-    settings = {s.key: tuple(s.low + 3 for _ in s.default) for s in cls.SETTINGS}
+    settings = {s.key: tuple(SMALL_MNIST_CLASSES if s.key == models.CLASS_COUNT_KEY else s.low + 3 for _ in s.default)
+                for s in cls.SETTINGS}
     return models.ModelConfiguration.make(name, latent_dim, settings=settings)
 
 

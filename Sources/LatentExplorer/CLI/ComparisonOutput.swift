@@ -80,22 +80,31 @@ struct ComparisonOutput {
             let nameWidth = max(5, rows.map(\.name.count).max() ?? 5)
             let kindWidth = max(5, rows.map(\.kind.count).max() ?? 5)
             let header = "model".padding(nameWidth) + "  " + "kind".padding(kindWidth) + "  " + "classes".padding(16)
-                + "  test   neg ELBO (rec + KL)        NLL ≤    active  \(k)-NN    crowd   sil     spread"
+                + "  test   neg ELBO (rec + KL)        NLL ≤    active  \(k)-NN    gen.cl  crowd   sil     spread"
             lines.append(header)
             for row in rows {
                 let r = pick(row)
                 let elbo = r.loss.total.isFinite
                     ? String(format: "%.2f (%.2f + %.2f)", r.loss.total, r.loss.reconstruction, r.loss.kl) : ScoreText.words(r.loss.total)
-                let nll = importanceSamples > 1 ? ScoreText.formatted(-r.logLikelihoodBound, "%.2f") : "-"
+                // A conditional model's comparable figure is its marginal -log p(x), always measured (starred).
+                let nll = r.conditional.map { ScoreText.formatted(-$0.marginalLogLikelihoodBound, "%.2f") + "*" }
+                    ?? (importanceSamples > 1 ? ScoreText.formatted(-r.logLikelihoodBound, "%.2f") : "-")
+                let generative = r.conditional.map { ScoreText.formatted($0.classifierAccuracy, "%.3f") } ?? "-"
                 lines.append(row.name.padding(nameWidth) + "  " + row.kind.padding(kindWidth) + "  "
                     + classList(r.classes).padding(16) + "  " + String(r.testCount).padding(5) + "  " + elbo.padding(25)
                     + "  " + nll.padding(7) + "  " + "\(r.activeUnits)/\(r.latentDim)".padding(6)
-                    + "  " + ScoreText.formatted(r.knnAccuracy, "%.3f").padding(6) + "  " + ScoreText.formatted(r.crowding, "%.3f").padding(6)
+                    + "  " + ScoreText.formatted(r.knnAccuracy, "%.3f").padding(6) + "  " + generative.padding(6)
+                    + "  " + ScoreText.formatted(r.crowding, "%.3f").padding(6)
                     + "  " + ScoreText.formatted(r.silhouette, "%+.3f").padding(6)
                     + "  " + ScoreText.formatted(r.spreadRatio, "%.2f"))
             }
             for row in rows {
                 let r = pick(row)
+                if let c = r.conditional {
+                    lines.append("  \(row.name): conditional, so its neg ELBO bounds -log p(x | class) (each test image with its own class); "
+                        + "NLL ≤* is -log Σ_y p(y) p(x | y), p(y) \(c.prior), each p(x | y) from the importance-weighted bound (K = \(c.importanceSamples)); "
+                        + "gen.cl is the generative classifier, argmax_y of that bound on log p(x | y)")
+                }
                 lines.append("  \(row.name): most confused \(confusedPairs(r))")
                 let perClass = r.classes.map { "\(dataset.className($0)) \(String(format: "%.2f", r.confusion.accuracy(of: $0)))" }
                 lines.append("    \(k)-NN by class: " + perClass.joined(separator: ", "))
@@ -118,6 +127,18 @@ struct ComparisonOutput {
     }
 
     private func object(_ r: LatentSpaceReport) -> [String: Any] {
+        var object = plainObject(r)
+        if let c = r.conditional {
+            object["neg_elbo_bounds"] = "-log p(x|y)"
+            object["marginal_nll_bound"] = ScoreText.json(-c.marginalLogLikelihoodBound)
+            object["class_prior"] = c.prior
+            object["class_importance_samples"] = c.importanceSamples
+            object["generative_class_accuracy"] = ScoreText.json(c.classifierAccuracy)
+        }
+        return object
+    }
+
+    private func plainObject(_ r: LatentSpaceReport) -> [String: Any] {
         [
             "classes": names(r.classes), "test_count": r.testCount,
             // A model whose weights overflow scores NaN or infinity: said in words (`ScoreText`).

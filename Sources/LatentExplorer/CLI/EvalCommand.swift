@@ -12,6 +12,13 @@ struct EvalCommand: ParsableCommand {
             Prints the test negative ELBO per image in nats (one sample of z per image, fixed seed) with its \
             reconstruction and KL parts, and the accuracy of a 5-nearest-neighbour classifier on the latent \
             means (train codes as reference, test codes as queries). The negative ELBO is the true one             (β = 1) whatever β the model was trained with. With --importance-samples K > 1 it also prints             the importance-weighted bound log p(x) ≥ log mean_k p(x, z_k) / q(z_k|x) (Burda et al. 2015):             its negative estimates the negative log-likelihood from above, tighter than the negative ELBO.
+
+            A conditional model (cvae) is scored with each test image's own class, so its negative ELBO bounds \
+            -log p(x | class), not -log p(x). It also prints -log p(x) ≤ -log Σ_y p(y) exp(L_K(x | y)), with \
+            each log p(x | y) from the importance-weighted bound (K = --importance-samples, at least \
+            \(ConditionalScores.minimumImportanceSamples)) and p(y) uniform over the model's classes, which \
+            compares with a plain VAE's NLL estimate; and the accuracy of the generative classifier, \
+            argmax_y of that bound on log p(x | y).
             """)
 
     @OptionGroup var dataOptions: DataOptions
@@ -19,7 +26,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Neighbours that vote in the classifier.") var k = NearestNeighbours.defaultK
     @Option(help: ArgumentHelp("Samples of z per image for the importance-weighted bound (1: the ELBO).", valueName: "K"))
     var importanceSamples = 1
-    @Flag(help: "Print one JSON object (neg_elbo, reconstruction, kl, importance_samples, nll_bound, knn_accuracy, test_count, kl_weight_trained).")
+    @Flag(help: "Print one JSON object (neg_elbo, reconstruction, kl, importance_samples, nll_bound, knn_accuracy, test_count, kl_weight_trained; for a cvae also neg_elbo_bounds, marginal_nll_bound, class_prior, class_importance_samples, generative_class_accuracy).")
     var json = false
 
     func validate() throws {
@@ -45,6 +52,13 @@ struct EvalCommand: ParsableCommand {
                 "kl_weight_trained": metadata.objective.klWeight,
             ]
             if let note = dataset.note { object["data_note"] = note }
+            if let scores = result.conditional {
+                object["neg_elbo_bounds"] = "-log p(x|y)"
+                object["marginal_nll_bound"] = number(-scores.marginalLogLikelihoodBound)
+                object["class_prior"] = scores.prior
+                object["class_importance_samples"] = scores.importanceSamples
+                object["generative_class_accuracy"] = number(scores.classifierAccuracy)
+            }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
@@ -53,10 +67,20 @@ struct EvalCommand: ParsableCommand {
             if let note = dataset.note { print("note:            \(TextSanitizer.clean(note))") }
             let shown = ScoreText.formatted
             print("neg ELBO:        \(shown(result.loss.total, "%.2f")) nats per image (reconstruction \(shown(result.loss.reconstruction, "%.2f")) + KL \(shown(result.loss.kl, "%.2f")); β = 1, trained with β = \(trainedBeta))")
-            if result.importanceSamples > 1 {
-                print("NLL estimate:    \(shown(-result.logLikelihoodBound, "%.2f")) nats per image (importance-weighted bound, K = \(result.importanceSamples): -log p(x) ≤ this)")
+            let given = result.conditional == nil ? "" : " | class"
+            if result.conditional != nil {
+                print("                 a bound on -log p(x | class): each test image is scored with its own class")
             }
-            print("\(k)-NN accuracy:  \(shown(result.knnAccuracy, "%.4f")) on latent means")
+            if result.importanceSamples > 1 {
+                print("NLL estimate:    \(shown(-result.logLikelihoodBound, "%.2f")) nats per image (importance-weighted bound, K = \(result.importanceSamples): -log p(x\(given)) ≤ this)")
+            }
+            if let scores = result.conditional {
+                print("-log p(x) ≤      \(shown(-scores.marginalLogLikelihoodBound, "%.2f")) nats per image (-log Σ_y p(y) p(x | y), p(y) \(scores.prior), each p(x | y) from the importance-weighted bound, K = \(scores.importanceSamples)): compare with a plain VAE's")
+            }
+            print("\(k)-NN accuracy:  \(shown(result.knnAccuracy, "%.4f")) on latent means\(result.conditional == nil ? "" : " (style codes, each encoded with its class)")")
+            if let scores = result.conditional {
+                print("generative classifier accuracy: \(shown(scores.classifierAccuracy, "%.4f")) (argmax over classes y of the bound on log p(x | y))")
+            }
         }
     }
 }
