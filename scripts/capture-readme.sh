@@ -3,6 +3,8 @@
 # is driven in a private tmux server at 120x40, captured once as text (NO_COLOR=1) and once in colour
 # (TERM=xterm-256color, turned into SVG by scripts/ansi-to-svg.py).
 # Usage: scripts/capture-readme.sh [binary]   (default .build/release/latent-explorer)
+#   CAPTURE_ONLY=style-plane redraws only that capture; CAPTURE_SETTLE_SECONDS (default 3) waits longer
+#   for a debug build.
 # Writes docs/captures/<name>.txt and docs/<picture>.svg, the files the pages show and link.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,11 +14,12 @@ command -v tmux >/dev/null || { echo "error: tmux is not installed" >&2; exit 1;
 
 socket="latent-explorer-captures-$$"
 trap 'tmux -L "$socket" kill-server 2>/dev/null || true' EXIT
-settle_seconds=3   # the synthetic test letters are made and encoded at start; decodes finish after keys
+settle_seconds="${CAPTURE_SETTLE_SECONDS:-3}"   # the synthetic test letters are made and encoded at start; decodes finish after keys
 
 # capture NAME SVG KEYS... : opens the explorer with $ARGUMENTS, presses KEYS, captures the screen.
 capture() {
     local name="$1" svg="$2"; shift 2
+    [[ -n "${CAPTURE_ONLY:-}" && "$name" != "$CAPTURE_ONLY" ]] && return 0
     for mode in text colour; do
         tmux -L "$socket" kill-server 2>/dev/null || true
         sleep 0.5   # let the last server go before the next starts on the same socket
@@ -46,3 +49,8 @@ ARGUMENTS="--weights Weights/letters-16d.safetensors"
 capture scatter explorer-scatter.svg 0 p o b e
 capture browse explorer-browse.svg 0 p o b e Right
 capture traversal explorer-traversal.svg 0 p b h Enter v
+# The conditional VAE's style plane of 'g' at the origin's style, with a word written in it.
+if [[ -f Weights/letters-cvae-2d.safetensors ]]; then
+    ARGUMENTS="--weights Weights/letters-cvae-2d.safetensors"
+    capture style-plane explorer-style-plane.svg 0 "'" g w h e l l o Space w o r l d Enter
+fi
