@@ -95,6 +95,9 @@ final class StylePlaneRenderingTests: XCTestCase {
             }
         }
         XCTAssertEqual((0 ..< 6).map(inked), [true, true, false, true, true, false])
-        XCTAssertTrue(lines(frame).last!.contains("Enter keeps"), "the key line says how to finish")
+        XCTAssertTrue(lines(frame).last!.contains("Enter keeps  ·  Esc closes"), "the key line says how to finish")
+        let narrow = lines(render(state, view, tiles: tiles, width: 80, height: 24)).last!
+        XCTAssertTrue(narrow.trimmingCharacters(in: .whitespaces).hasSuffix("Esc closes"), narrow)
+        XCTAssertLessThanOrEqual(narrow.trimmingCharacters(in: .whitespaces).count, 78, narrow)
     }
 }

@@ -71,7 +71,12 @@ public struct ExplorerRenderer {
         case .replaceFile: return "y replace the file  ·  n keep it"
         case .unsavedTraining: return "s save and quit  ·  d discard and quit  ·  c or Esc cancel"
         case nil where state.wordLine.isEditing:
-            return "type letters and spaces  ·  Backspace erases  ·  arrows move the style  ·  Enter keeps  ·  Esc closes"
+            // As many as fit, the way out always.
+            var line = ""
+            for key in ["type a word", "Backspace erases", "arrows move the style", "Enter keeps"] where line.count + key.count + 15 <= width {
+                line += key + "  ·  "
+            }
+            return line + "Esc closes"
         case nil: return keyLine(for: state.mode, width: width, stylePlane: state.style != nil)
         }
     }
