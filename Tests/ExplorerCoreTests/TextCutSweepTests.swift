@@ -1,5 +1,6 @@
 @testable import ExplorerCore
 import LetterData
+import VAE
 import XCTest
 
 /// Every width from 80 to 250 columns, at 24, 40 and 60 rows: the title bar, the panes' titles, the side
@@ -21,6 +22,21 @@ final class TextCutSweepTests: XCTestCase {
         _ = controller.handle(.resize(width: 120, height: 40))
         // Anchored at a browsed letter (the side pane lists the hidden dimensions), point A marked, the strip open.
         for key: Key in [.character("b"), .character("e"), .enter, .character("b"), .character("M"), .tab, .character("i")] {
+            _ = controller.handle(.key(key))
+        }
+        return controller
+    }
+
+    /// A conditional VAE's style plane of 'e', with the scatter (its note on overlapping classes) and a
+    /// word kept on the word line.
+    private func makeStyleController() -> ExplorerController {
+        let view = ModelView(model: VAEModel(configuration: ModelConfiguration.cvae(hiddenSize: 16), seed: 1), test: Self.test,
+                             reference: SyntheticLetters.makeImageSet(count: 52, seed: 4))
+        let data = ExplorerData(test: Self.test, reference: view.reference, classNames: LabelledDataset.letterClassNames, name: "t")
+        let controller = ExplorerController(view: view, catalog: data.catalog)
+        _ = controller.handle(.resize(width: 120, height: 40))
+        for key: Key in [.character("'"), .character("e"), .character("o"), .character("w")] + "hello world".map({ Key.character($0) })
+            + [.enter] {
             _ = controller.handle(.key(key))
         }
         return controller
@@ -93,8 +109,8 @@ final class TextCutSweepTests: XCTestCase {
     }
 
     func testNoWordIsCutWithoutAnEllipsisAtAnyWidth() throws {
-        for mode in ["plane", "browse"] {
-            let controller = makeController()
+        for mode in ["plane", "browse", "style plane"] {
+            let controller = mode == "style plane" ? makeStyleController() : makeController()
             if mode == "browse" { _ = controller.handle(.key(.tab)) }
             let vocabulary = try vocabulary(controller)
             var failures: [String] = []
