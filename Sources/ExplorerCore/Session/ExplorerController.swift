@@ -84,6 +84,8 @@ public final class ExplorerController {
             if let index = state.selectedTestIndex, let entry = state.selectedClass {
                 let name = "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])"
                 state.anchor(at: view.testCode(index), name: name)
+                // A style plane then draws the browsed letter's class, in its own style under the cursor.
+                if let letter = view.testClass(index) { state.selectLetter(Int(letter)) }
                 state.keepCursorInView(on: screen)
                 if state.showsPrincipalPlane {
                     message = "The PCA plane passes through \(name); 0 resets it"
@@ -154,7 +156,9 @@ public final class ExplorerController {
         var panes: [ComparedPane]?
         if let layout = state.layout(width: width, height: height) {
             let comparing = compared != nil && !state.showsTraversal
-            tiles = FramePreparation.tiles(state: state, view: view, layout: layout, comparing: comparing)
+            // The word line is written by a conditional model: the focused one, else the compared one.
+            let writer = ([view] + (compared?.entries.map(\.view) ?? [])).first { $0.isConditional }
+            tiles = FramePreparation.tiles(state: state, view: view, layout: layout, comparing: comparing, writer: writer)
             if comparing, let compared { panes = FramePreparation.comparedPanes(compared, state: state, rect: layout.plane) }
         }
         return renderer.render(width: width, height: height, state: state, facts: view, tiles: tiles, training: training,

@@ -4,7 +4,10 @@
 public enum FramePreparation {
     /// The tiles of the focused view for a frame of `layout` (the plane's only when it is not split
     /// into `--compare` panes, which `comparedPanes` prepares).
-    public static func tiles(state: ExplorerState, view: ModelView, layout: Layout, comparing: Bool = false) -> FrameTiles {
+    /// `writer` writes the word line (a conditional view: `view` itself, or, comparing a plain model
+    /// with a conditional one, the conditional one).
+    public static func tiles(state: ExplorerState, view: ModelView, layout: Layout, comparing: Bool = false,
+                             writer: ModelView? = nil) -> FrameTiles {
         var tiles = FrameTiles()
         // A conditional model draws the style plane's letter everywhere but in the alphabet and the word.
         let letter = letter(state, view)
@@ -16,8 +19,9 @@ public enum FramePreparation {
             planeTiles(state: state, view: view, rect: layout.plane, into: &tiles)
         }
         if let strip = layout.strip, state.wordLine.isShown {
-            if let word = WordLinePane.points(state: state, rect: strip), view.isConditional {
-                tiles.word = view.decodeBatch(word.points, slot: .word, classes: word.classes)
+            let writer = writer ?? view
+            if let word = WordLinePane.points(state: state, rect: strip), writer.isConditional, writer.latentDim == state.latentDim {
+                tiles.word = writer.decodeBatch(word.points, slot: .word, classes: word.classes)
             }
         } else if let strip = layout.strip, let points = InterpolationPane.points(state: state, facts: view, rect: strip) {
             tiles.strip = view.decodeBatch(points, slot: .strip, classes: classes(points))
