@@ -24,7 +24,7 @@ extension ExplorerState {
             return .notice("Word line closed; w opens it again with the same text")
         case .enter:
             wordLine.isEditing = false
-            return .notice("The word stays, written in the style at the cursor; w edits it, Esc (w then Esc) closes it")
+            return .notice("The word stays, written in the style at the cursor; w edits it, Esc closes it")
         case .character("\u{7F}"), .character("\u{08}"):
             if !wordLine.text.isEmpty { wordLine.text.removeLast() }
             return ExplorerAction.none
