@@ -64,4 +64,14 @@ final class ComparedModelsTests: XCTestCase {
         XCTAssertEqual(controller.state.latentDim, 16)
         XCTAssertTrue(controller.state.showsPrincipalPlane)
     }
+
+    /// A conditional model's score bounds -log p(x | y): its heading says so, beside a plain model's -ELBO.
+    func testTheHeadingSaysWhatAConditionalModelsScoreBounds() {
+        let loss = LossParts(reconstruction: 190, kl: 3)
+        for (configuration, expected) in [(ModelConfiguration.mlp(hiddenSize: 8), "mlp z=2 β 1 · -ELBO 193.0"),
+                                          (ModelConfiguration.cvae(hiddenSize: 8), "cvae z=2 β 1 · -ELBO(x|y) 193.0")] {
+            let model = VAEModel(configuration: configuration, seed: 1)
+            XCTAssertEqual(ComparedModels.summary(model, ModelMetadata(configuration: configuration, testLoss: loss)), expected)
+        }
+    }
 }

@@ -147,3 +147,14 @@ public final class ComparedModels {
         return "\(marker)\(letter) \(entries[index].name)\(drawn) · crowding \(String(format: "%.2f", crowding(index))) · \(entries[index].summary)"
     }
 }
+
+extension ComparedModels {
+    /// "mlp z=2 β 1 · -ELBO 221.9" (the file's test score): what a compared pane's heading says of its
+    /// model. A conditional model's negative ELBO bounds -log p(x | y), not -log p(x): it is written
+    /// `-ELBO(x|y)` so that it is not read as comparable with a plain model's beside it.
+    public static func summary(_ model: VAEModel, _ metadata: ModelMetadata) -> String {
+        let kind = "\(model.configuration.kind) z=\(model.latentDim) β \(VAEObjective.format(metadata.objective.klWeight))"
+        let score = model.isConditional ? " · -ELBO(x|y) %.1f" : " · -ELBO %.1f"
+        return metadata.testLoss.map { kind + String(format: score, $0.total) } ?? kind
+    }
+}

@@ -84,8 +84,7 @@ final class ExplorerApp {
 
     /// "mlp z=2 β 1 · -ELBO 221.9" (the file's test score): what a compared pane's heading says of its model.
     static func summary(_ model: VAEModel, _ metadata: ModelMetadata) -> String {
-        let kind = "\(model.configuration.kind) z=\(model.latentDim) β \(VAEObjective.format(metadata.objective.klWeight))"
-        return metadata.testLoss.map { kind + String(format: " · -ELBO %.1f", $0.total) } ?? kind
+        ComparedModels.summary(model, metadata)
     }
 
     /// The focused model's index (0 without `--compare`), its view and its training.
