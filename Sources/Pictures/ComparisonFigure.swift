@@ -19,11 +19,14 @@ public struct ComparisonFigure {
         public var points: [Float]
         public var labels: [Int]
 
-        /// Decodes the grid of `model` over [-range, range]² of `plane` and projects `codes` on it.
+        /// Decodes the grid of `model` over [-range, range]² of `plane` and projects `codes` on it. A
+        /// conditional model's grid is its style plane of class `letter` (default: its first class),
+        /// which a line under the title names.
         public init(title: String, lines: [String], model: VAEModel, plane: PlaneProjection, range: Float,
-                    codes: [Float], labels: [Int], gridCells: Int = ComparisonFigure.gridCells) {
+                    codes: [Float], labels: [Int], gridCells: Int = ComparisonFigure.gridCells, letter: Int32? = nil) {
             self.title = title
-            self.lines = lines
+            let letter: Int32? = model.isConditional ? (letter ?? 0) : nil
+            self.lines = lines + (letter.map { ["grid: the style plane of '\(model.classNames[Int($0)])'"] } ?? [])
             self.gridCells = gridCells
             self.labels = labels
             points = plane.project(codes)
@@ -36,7 +39,7 @@ public struct ComparisonFigure {
                     latent += plane.point(x: x, y: y)
                 }
             }
-            let decoded = Inference(model: model).decodeBatch(latent)
+            let decoded = Inference(model: model).decodeBatch(latent, classes: letter.map { [Int32](repeating: $0, count: gridCells * gridCells) })
             let side = gridCells * ImageSet.side, cell = ImageSet.side
             var pixels = [UInt8](repeating: 0, count: side * side)
             for index in 0 ..< gridCells * gridCells {
