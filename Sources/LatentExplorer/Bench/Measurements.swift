@@ -29,7 +29,15 @@ enum Measurements {
     static func trainingWindows(_ configuration: ModelConfiguration, _ train: ImageSet, batchSize: Int,
                                 windows: Int, pool: ComputePool) -> [Double] {
         let dataset = LabelledDataset(name: "bench", train: train, test: train.prefix(0), classNames: [:])
-        let trainer = Trainer(model: VAEModel(configuration: configuration, seed: 0), dataset: dataset,
+        // A conditional model is conditioned on the images' own labels, named as the data set names them.
+        var configuration = configuration
+        var classNames: [String]?
+        if configuration.isConditional {
+            let labels = dataset.labelsPresent
+            configuration.settings[ArchitectureSetting.classCountKey] = [labels.count]
+            classNames = labels.map(dataset.className)
+        }
+        let trainer = Trainer(model: VAEModel(configuration: configuration, seed: 0, classNames: classNames), dataset: dataset,
                               configuration: TrainingConfiguration(epochs: windows + 1, batchSize: batchSize,
                                                                    validationFraction: 0, snapshotInterval: 0,
                                                                    progressInterval: 1),
