@@ -5,6 +5,7 @@ same validation images and scores with the same reparameterisation noise as the 
 - `shuffle`: the Swift standard library's `MutableCollection.shuffle(using:)`, a forward Fisher-Yates
   whose draws are `Int.random(in: 0 ..< amount)`, i.e. Lemire's multiply-high `next(upperBound:)`.
 - `stratified_split`: `ImageSet.stratifiedSplit(heldOutFraction:seed:)`.
+- `test_partition`: `TestPartition` (held-out, validation and rest of a real test split).
 - `gaussians`: `SeededGenerator.nextGaussian()` (Box-Muller in float32), the noise of `Inference.negativeELBO`.
 
 The fixture test (`Tests/VAETests/PyTorchEquivalenceTests.swift`) checks the split and the noise
@@ -34,6 +35,14 @@ class SeededGenerator:
             z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
             state.append(z ^ (z >> 31))
         self.s = state
+
+    # 2^64 / phi, odd (`SeededGenerator.streamMultiplier`): spreads neighbouring seeds apart.
+    STREAM_MULTIPLIER = 0x9E3779B97F4A7C15
+
+    @classmethod
+    def stream(cls, seed: int, stream: int):
+        """`SeededGenerator(seed:stream:)`: seed * multiplier + stream, wrapping."""
+        return cls((seed * cls.STREAM_MULTIPLIER + stream) & MASK)
 
     def next(self) -> int:
         s0, s1, s2, s3 = self.s
@@ -96,3 +105,28 @@ def gaussians(seed: int, count: int) -> np.ndarray:
     u2 = uniforms[1::2]
     two_pi = np.float32(2) * SWIFT_FLOAT_PI
     return (np.sqrt(np.float32(-2) * np.log(u1)) * np.cos(two_pi * u2)).astype(np.float32)
+
+
+# TestPartition's fractions and seed (Sources/LetterData/TestPartition.swift).
+PARTITION_HELD_OUT, PARTITION_VALIDATION, PARTITION_SEED = 0.25, 0.10, 11_2025
+
+
+def test_partition(labels, held_out_fraction=PARTITION_HELD_OUT, validation_fraction=PARTITION_VALIDATION,
+                   seed=PARTITION_SEED):
+    """(held_out, validation, rest) ascending index arrays of a real test split, as `TestPartition`: per
+    class, a Fisher-Yates shuffle (backwards, draws `next() % (i + 1)`) from the class's own stream, then
+    a quarter rounded up held out and a tenth rounded down validating."""
+    labels = np.asarray(labels)
+    parts = ([], [], [])
+    for label in sorted(set(labels.tolist())):
+        members = np.flatnonzero(labels == label).tolist()
+        generator = SeededGenerator.stream(seed, int(label))
+        for i in range(len(members) - 1, 0, -1):
+            j = generator.next() % (i + 1)
+            members[i], members[j] = members[j], members[i]
+        held = int(np.ceil(len(members) * held_out_fraction))
+        validating = min(int(len(members) * validation_fraction), len(members) - held)
+        parts[0].extend(members[:held])
+        parts[1].extend(members[held:held + validating])
+        parts[2].extend(members[held + validating:])
+    return tuple(np.array(sorted(part), dtype=np.int64) for part in parts)

@@ -1,0 +1,208 @@
+"""How legible a VAE's decoded letters are, read by a letter classifier that owes nothing to the VAEs.
+
+    python -m latent_explorer_torch.legibility --data REAL --plain W.safetensors --cvae C.safetensors [--json OUT]
+
+1. The reader: a small CNN (`LetterCNN`) trained on real EMNIST letters only, never on a decoded or a
+   synthetic one: the real training split and the part of the real test split the VAEs may train on
+   (`TestPartition`'s rest), its epoch chosen on the validation part, and its accuracy reported on the
+   held-out part, which neither it nor the shipped VAEs ever trained on or watched.
+2. The plain 2-D model's plane: 21 x 21 latent points at the prior's quantiles (z = Phi^-1((i + 1/2) / 21)
+   on each axis), decoded to pixel probabilities; a tile is legible when the reader gives some letter at
+   least 50 %, and a letter appears when it is the reading of at least one legible tile.
+3. The conditional model's style plane: the same 441 points decoded once for each of its classes; the
+   share of tiles the reader reads as the intended letter (its top class), overall and per letter, and
+   the share read so with at least 50 %.
+
+Decoding uses the PyTorch twin of each model (`models.py`), which the fixtures pin to the Swift decoder.
+"""
+import argparse
+import json
+import sys
+from statistics import NormalDist
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import classes, data, weights
+from .swift_random import test_partition
+
+GRID = 21  # tiles a side: the plane's 441 points
+LEGIBLE = 0.5  # a tile is legible when the reader gives some letter at least this probability
+SHIFT = 2  # the reader's training letters move by up to this many pixels each way (handwriting is not centred alike)
+EPOCHS, BATCH, LEARNING_RATE = 12, 64, 1e-3
+
+
+class LetterCNN(nn.Module):
+    """28x28 -> conv 3x3 16 ReLU -> max-pool 2 -> conv 3x3 32 ReLU -> max-pool 2 -> 128 ReLU -> dropout -> C logits
+    (small enough to train in minutes on two shared cores)."""
+
+    def __init__(self, classes_count):
+        super().__init__()
+        self.conv1, self.conv2 = nn.Conv2d(1, 16, 3, padding=1), nn.Conv2d(16, 32, 3, padding=1)
+        self.hidden, self.output = nn.Linear(32 * 7 * 7, 128), nn.Linear(128, classes_count)
+        self.dropout = nn.Dropout(0.3)
+
+    def forward(self, x):
+        h = F.max_pool2d(F.relu(self.conv1(x.view(-1, 1, 28, 28))), 2)
+        h = F.max_pool2d(F.relu(self.conv2(h)), 2)
+        return self.output(self.dropout(F.relu(self.hidden(h.flatten(1)))))
+
+
+def unit(pixels):
+    return torch.as_tensor(pixels, dtype=torch.float32) / 255
+
+
+def shifted(x, generator):
+    """Each image moved by a random whole number of pixels in -SHIFT..SHIFT on each axis (zeros fill in)."""
+    count, side = x.shape[0], 28
+    padded = F.pad(x.view(count, side, side), (SHIFT,) * 4)               # [B, 28 + 2 SHIFT, 28 + 2 SHIFT]
+    offsets = torch.randint(0, 2 * SHIFT + 1, (count, 2), generator=generator)
+    rows = offsets[:, :1] + torch.arange(side)                            # [B, 28]
+    columns = offsets[:, 1:] + torch.arange(side)                         # [B, 28]
+    picked = padded[torch.arange(count)[:, None], rows]                   # [B, 28, 28 + 2 SHIFT]
+    return picked[torch.arange(count)[:, None, None], torch.arange(side)[None, :, None], columns[:, None, :]].unsqueeze(1)
+
+
+@torch.no_grad()
+def probabilities(reader, x):
+    reader.eval()
+    return torch.cat([F.softmax(reader(x[i:i + 1024]), 1) for i in range(0, len(x), 1024)])
+
+
+def train_reader(train_x, train_y, validation_x, validation_y, classes_count, seed, log):
+    """The reader of the epoch with the best validation accuracy."""
+    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
+    reader = LetterCNN(classes_count)
+    optimizer = torch.optim.Adam(reader.parameters(), lr=LEARNING_RATE)
+    best, best_state = -1.0, None
+    for epoch in range(1, EPOCHS + 1):
+        reader.train()
+        order = torch.randperm(len(train_x), generator=generator)
+        for first in range(0, len(order), BATCH):
+            batch = order[first:first + BATCH]
+            loss = F.cross_entropy(reader(shifted(train_x[batch], generator)), train_y[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        accuracy = float((probabilities(reader, validation_x).argmax(1) == validation_y).float().mean())
+        if accuracy > best:
+            best, best_state = accuracy, {k: v.clone() for k, v in reader.state_dict().items()}
+        log(f"reader epoch {epoch}/{EPOCHS}: validation accuracy {accuracy:.4f}")
+    reader.load_state_dict(best_state)
+    return reader, best
+
+
+def quantile_grid():
+    """[GRID * GRID, 2] latent points: rows top (high z2) to bottom, columns left to right."""
+    q = [NormalDist().inv_cdf((i + 0.5) / GRID) for i in range(GRID)]
+    return torch.tensor([[x, y] for y in reversed(q) for x in q], dtype=torch.float32)
+
+
+@torch.no_grad()
+def decode(model, points, class_index=None):
+    model.eval()
+    if class_index is None:
+        return torch.sigmoid(model.decode(points))
+    return torch.sigmoid(model.decode(points, torch.full((len(points),), class_index, dtype=torch.long)))
+
+
+def measure(args, log):
+    dataset = data.load(args.data)
+    labels = sorted(dataset.class_names)  # the reader's class i is labels[i]
+    names = [dataset.class_name(label) for label in labels]
+    index_of_label = {label: i for i, label in enumerate(labels)}
+    held_out, validation, rest = test_partition(dataset.test.labels)
+
+    def tensors(images):
+        return unit(images.pixels), torch.tensor([index_of_label[int(v)] for v in images.labels])
+
+    train_x, train_y = tensors(dataset.train)
+    rest_x, rest_y = tensors(dataset.test.subset(rest))
+    validation_x, validation_y = tensors(dataset.test.subset(validation))
+    test_x, test_y = tensors(dataset.test.subset(held_out))
+    reader, validation_accuracy = train_reader(torch.cat([train_x, rest_x]), torch.cat([train_y, rest_y]),
+                                               validation_x, validation_y, len(labels), args.seed, log)
+    read = probabilities(reader, test_x).argmax(1)
+    per_class = {names[c]: (int((read[test_y == c] == c).sum()), int((test_y == c).sum())) for c in range(len(labels))}
+    result = {"reader": {"train_letters": len(train_x) + len(rest_x), "validation_letters": len(validation_x),
+                         "held_out_letters": len(test_x), "validation_accuracy": validation_accuracy,
+                         "held_out_accuracy": float((read == test_y).float().mean()),
+                         "held_out_by_letter": {n: {"right": r, "of": t} for n, (r, t) in per_class.items()}}}
+    points = quantile_grid()
+
+    plain, _ = weights.load(args.plain)
+    p = probabilities(reader, decode(plain, points))
+    confident, letter = p.max(1)
+    legible = confident >= LEGIBLE
+    seen = sorted({names[int(c)] for c in letter[legible]})
+    result["plain"] = {"weights": args.plain, "tiles": len(points), "legible_share": float(legible.float().mean()),
+                       "letters_appearing": len(seen), "letters": "".join(seen),
+                       "missing": "".join(n for n in names if n not in seen)}
+
+    cvae, meta = weights.load(args.cvae)
+    model_names = classes.names_of(cvae, meta)
+    by_letter = {}
+    for y, name in enumerate(model_names):
+        if name not in names:
+            continue
+        p = probabilities(reader, decode(cvae, points, y))
+        confident, letter = p.max(1)
+        intended = letter == names.index(name)
+        by_letter[name] = {"read_as_intended": float(intended.float().mean()),
+                           "read_as_intended_at_least_half_sure": float((intended & (confident >= LEGIBLE)).float().mean())}
+    result["cvae"] = {"weights": args.cvae, "tiles_per_letter": len(points), "letters": len(by_letter),
+                      "read_as_intended": float(np.mean([v["read_as_intended"] for v in by_letter.values()])),
+                      "read_as_intended_at_least_half_sure": float(np.mean([v["read_as_intended_at_least_half_sure"]
+                                                                            for v in by_letter.values()])),
+                      "worst_letter": min(by_letter, key=lambda n: by_letter[n]["read_as_intended"]),
+                      "by_letter": by_letter}
+    return result
+
+
+def table(result):
+    """The figures as the Markdown of docs/experiments.md."""
+    r, plain, cvae = result["reader"], result["plain"], result["cvae"]
+    lines = [f"Reader: {r['held_out_accuracy']:.3f} right on {r['held_out_letters']} held-out real letters "
+             f"(validation {r['validation_accuracy']:.3f} on {r['validation_letters']}; trained on {r['train_letters']} real letters).",
+             "",
+             f"Plain 2-D model: {plain['legible_share']:.1%} of {plain['tiles']} tiles legible; "
+             f"{plain['letters_appearing']} of 26 letters appear ({plain['letters']}); never: {plain['missing'] or 'none'}.",
+             "",
+             f"CVAE: {cvae['read_as_intended']:.1%} of {cvae['letters']} x {cvae['tiles_per_letter']} tiles read as the intended letter "
+             f"({cvae['read_as_intended_at_least_half_sure']:.1%} with the reader at least 50 % sure); worst letter {cvae['worst_letter']}.",
+             "",
+             "| letter | CVAE tiles read as it | ... at least 50 % sure | reader on held-out real letters |",
+             "|---|---|---|---|"]
+    for name, v in cvae["by_letter"].items():
+        held = r["held_out_by_letter"].get(name, {"right": 0, "of": 0})
+        lines.append(f"| {name} | {v['read_as_intended']:.1%} | {v['read_as_intended_at_least_half_sure']:.1%} | "
+                     f"{held['right']}/{held['of']} |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m latent_explorer_torch.legibility", description=__doc__.split("\n")[0])
+    parser.add_argument("--data", required=True, help="a folder of real EMNIST letters")
+    parser.add_argument("--plain", required=True, help="the plain 2-D model's weights")
+    parser.add_argument("--cvae", required=True, help="the conditional 2-D model's weights")
+    parser.add_argument("--seed", type=int, default=0, help="the reader's initialisation, shuffling and shifts")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    try:
+        result = measure(args, lambda line: print(line, file=sys.stderr, flush=True))
+    except (data.DataError, weights.WeightsError) as error:
+        print(f"legibility: error: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
+    print(table(result))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=1, sort_keys=True)
+            f.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Measures how legible the shipped 2-D models' planes are (docs/experiments.md, "Legibility"):
+#   1. python -m latent_explorer_torch.legibility: trains a small CNN letter reader on real letters only
+#      (never a synthetic or a decoded one), reports its accuracy on the held-out real letters, and reads
+#      the plain model's 21x21 plane and the CVAE's 26 style planes at the prior's quantiles;
+#   2. latent-explorer eval: the CVAE's generative classifier on the same held-out real letters.
+#
+# Usage: scripts/measure-legibility.sh [--real DIR] [--plain W] [--cvae W] [--seed N] [--json FILE]
+# REAL defaults to $LATENT_EXPLORER_DATA (the partial EMNIST letters, docs/data.md). The Python
+# package's venv is scripts/test-python.sh's (.build/python-venv), made here when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+real=${LATENT_EXPLORER_DATA:-}
+plain=Weights/default.safetensors
+cvae=Weights/letters-cvae-2d.safetensors
+seed=0
+json=
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --real) real="$2"; shift 2 ;;
+        --plain) plain="$2"; shift 2 ;;
+        --cvae) cvae="$2"; shift 2 ;;
+        --seed) seed="$2"; shift 2 ;;
+        --json) json="$2"; shift 2 ;;
+        *) echo "unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
+    esac
+done
+[[ -n "$real" ]] || { echo "$0: no real letters: give --real DIR or set LATENT_EXPLORER_DATA (see docs/data.md)" >&2; exit 2; }
+
+venv="${LATENT_EXPLORER_VENV:-.build/python-venv}"
+if [[ ! -x "$venv/bin/python" ]]; then python3 -m venv "$venv"; fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r python/requirements-test.txt
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps ./python
+
+echo "== the reader, the plain plane ($plain) and the style planes ($cvae)"
+"$venv/bin/python" -m latent_explorer_torch.legibility --data "$real" --plain "$plain" --cvae "$cvae" --seed "$seed" \
+    ${json:+--json "$json"}
+swift build -c release
+echo "== the generative classifier on the held-out real letters"
+.build/release/latent-explorer eval --weights "$cvae" --data "$real" --test-split heldout
