@@ -39,7 +39,9 @@ struct LatentExplorerCommand: ParsableCommand {
             if code == .success {
                 if !message.isEmpty { print(message) }   // --help, --version: our own text
             } else if !message.isEmpty {
-                let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { TextSanitizer.clean(String($0)) }
+                // The error line is capped (TextSanitizer.messageLimit): it may list what a file holds.
+                var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { TextSanitizer.clean(String($0)) }
+                lines[0] = TextSanitizer.capped(lines[0])
                 FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
             Foundation.exit(code.rawValue)

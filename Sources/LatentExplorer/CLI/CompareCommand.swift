@@ -2,6 +2,7 @@ import ArgumentParser
 import ExplorerCore
 import Foundation
 import LetterData
+import Support
 import VAE
 
 struct CompareCommand: ParsableCommand {
@@ -59,7 +60,7 @@ struct CompareCommand: ParsableCommand {
             guard !entry.metadata.classes.isEmpty else { return dataset.labelsPresent.map(dataset.className) }
             let mine = entry.metadata.classes.filter(available.contains)
             guard !mine.isEmpty else {
-                throw CLIError("\(path) was trained on \(entry.metadata.classes.joined(separator: " ")), none of which \(dataset.name) holds")
+                throw CLIError("\(path) was trained on \(TextSanitizer.list(entry.metadata.classes, separator: " ", limit: 200)), none of which \(dataset.name) holds")
             }
             return mine
         }

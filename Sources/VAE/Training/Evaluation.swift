@@ -15,7 +15,7 @@ public struct Evaluation: Sendable {
     public var testCount: Int
 
     /// The largest K `eval --importance-samples` accepts: each sample decodes the whole test split once.
-    public static let maximumImportanceSamples = 10_000
+    public static let maximumImportanceSamples = Contract.shared.importanceSamples.upperBound
 
     public static func run(model: VAEModel, dataset: LabelledDataset, k: Int = NearestNeighbours.defaultK,
                            importanceSamples: Int = 1) -> Evaluation {

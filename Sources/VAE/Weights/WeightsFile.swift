@@ -55,8 +55,12 @@ public enum WeightsFile {
             throw incompatible("it has no LatentExplorer metadata, and its tensors are not a known architecture (mlp: encoder.hidden.weight, conv: encoder.conv1.weight, ...)")
         }
         let source = declared ? "its metadata describes" : "its tensor names suggest"
+        // Validated before it is described: describing reads every setting value the architecture
+        // declares, which a file may not hold (a deep-mlp with one hidden size).
+        do { try configuration.validate() } catch let error as ModelError {
+            throw incompatible("\(source) an \(error.description)")
+        }
         do {
-            try configuration.validate()
             try VAEModel.checkTensors(layout.shapes, match: configuration)   // before reading or allocating the tensors
         } catch let error as ModelError {
             throw incompatible("\(source) \(configuration), but \(error.description)")
