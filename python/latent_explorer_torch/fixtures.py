@@ -10,10 +10,15 @@ code here still writes what is committed.
   eps), `grad.<name>` (d(batch-mean loss)/d(parameter)) and `after.<name>` (the parameters after one
   Adam step, lr 1e-3, PyTorch's defaults); metadata `loss_reconstruction`, `loss_kl` (summed over the
   batch, before the step) and `after_reconstruction`, `after_kl` (the same batch and noise, after it).
+- `torch-{conv,mlp}-{f16,bf16,f64}.safetensors` (`PyTorchInteropTests`): the interop models as PyTorch
+  saves them after `model.half()`, `model.bfloat16()` and `model.double()`, with the outputs of those
+  weights (rounded to the dtype) computed in F32 in the metadata: the Swift program converts each dtype
+  to F32 at load and must give these outputs.
 - `torch-split.json` (`PyTorchEquivalenceTests`): labels, a held-out fraction and a seed, with the
   indices `swift_random.stratified_split` holds out and the first draws of `swift_random.gaussians`:
   the Swift trainer must hold out the same images and draw the same noise.
 """
+import copy
 import json
 import os
 
@@ -54,6 +59,31 @@ def write_interop(folder):
                 "fixture_logvar": json.dumps(logvar.flatten().tolist()), "fixture_z": json.dumps(z.flatten().tolist()),
                 "fixture_pixels": json.dumps(pixels.flatten().tolist()), "made_by": f"torch {torch.__version__}"}
         save_file(_tensors(model), os.path.join(folder, f"torch-{name}.safetensors"), metadata=meta)
+
+
+DTYPES = {"f16": torch.float16, "bf16": torch.bfloat16, "f64": torch.float64}
+
+
+def write_dtypes(folder):
+    """The interop models saved in each floating-point dtype PyTorch writes, with the outputs of the
+    rounded weights (computed in F32, as the Swift program computes after converting at load)."""
+    torch.manual_seed(INTEROP_SEED)
+    for name, model, n in small_models():
+        with torch.no_grad():
+            for p in model.parameters():
+                p.uniform_(-0.6, 0.6)
+            x = torch.rand(2, n)
+            z = torch.randn(3, model.encoder.mean.out_features)
+            for suffix, dtype in DTYPES.items():
+                saved = {k: v.to(dtype).contiguous() for k, v in model.state_dict().items()}
+                rounded = copy.deepcopy(model)  # not a new module: its initialisation would draw from the seed
+                rounded.load_state_dict({k: v.to(torch.float32) for k, v in saved.items()})
+                mean, logvar = rounded.encode(x)
+                pixels = torch.sigmoid(rounded.decode(z))
+                meta = {"fixture_x": json.dumps(x.flatten().tolist()), "fixture_mean": json.dumps(mean.flatten().tolist()),
+                        "fixture_logvar": json.dumps(logvar.flatten().tolist()), "fixture_z": json.dumps(z.flatten().tolist()),
+                        "fixture_pixels": json.dumps(pixels.flatten().tolist()), "made_by": f"torch {torch.__version__}"}
+                save_file(saved, os.path.join(folder, f"torch-{name}-{suffix}.safetensors"), metadata=meta)
 
 
 def training_step(model, x, noise, learning_rate=STEP_LEARNING_RATE):
@@ -109,5 +139,6 @@ def write_split(folder):
 def write_all(folder):
     os.makedirs(folder, exist_ok=True)
     write_interop(folder)
+    write_dtypes(folder)
     write_steps(folder)
     write_split(folder)

@@ -20,9 +20,9 @@ public enum WeightsFile {
     }
 
     /// The largest weight file read: the largest model the configurations allow
-    /// (`ModelConfiguration.maximumParameterCount` F32 values) and a generous header. A larger file is
-    /// refused from its size alone.
-    static let maximumSize = ModelConfiguration.maximumParameterCount * SafeTensors.bytesPerElement + SafeTensors.maximumHeaderLength
+    /// (`ModelConfiguration.maximumParameterCount` values of the widest dtype read, F64) and a generous
+    /// header. A larger file is refused from its size alone.
+    static let maximumSize = ModelConfiguration.maximumParameterCount * SafeTensorsDType.largestSize + SafeTensors.maximumHeaderLength
 
     /// Reads the header first and the tensors only when the header describes a model this program can
     /// build: a large file that is not one costs its header, never its size.
