@@ -38,12 +38,10 @@ struct CompareCommand: ParsableCommand {
 
     func validate() throws {
         guard Self.modelCounts.contains(weights.count) else { throw ValidationError("compare takes 1 to 4 weight files") }
-        guard (1 ... Evaluation.maximumImportanceSamples).contains(importanceSamples) else {
-            throw ValidationError("--importance-samples must be between 1 and \(Evaluation.maximumImportanceSamples)")
-        }
-        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
-        guard pairs >= 0 else { throw ValidationError("--pairs must be 0 or more") }
-        if let range { guard range > 0 && range.isFinite else { throw ValidationError("--range must be positive") } }
+        try OptionRanges.check(importanceSamples, in: OptionRanges.importanceSamples, "--importance-samples")
+        try OptionRanges.check(k, in: OptionRanges.neighbours, "--k")
+        try OptionRanges.check(pairs, in: OptionRanges.confusedPairs, "--pairs")
+        if let range { try OptionRanges.check(range, in: OptionRanges.latentRange, "--range") }
         if let out {
             guard ComparisonOutput.Format(path: out) != nil else { throw ValidationError("--out must name a .svg or .png file") }
         }

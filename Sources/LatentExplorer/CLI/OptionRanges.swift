@@ -1,4 +1,5 @@
 import ArgumentParser
+import VAE
 
 /// The range of every number a command takes, named once: a value outside is refused before anything
 /// runs, with one line and exit status 64. The upper bounds keep time and memory within what the
@@ -7,7 +8,11 @@ enum OptionRanges {
     static let epochs = 1 ... 1_000_000
     static let batchSize = 1 ... 4_096
     static let patience = 1 ... 1_000_000
-    static let neighbours = 1 ... 1_000
+    /// `--k` and `--importance-samples` are in contract/limits.json: the PyTorch package takes them too.
+    static let neighbours = Contract.shared.neighbours
+    static let importanceSamples = Contract.shared.importanceSamples
+    /// Most confused pairs listed per model: more than a few hundred is no longer a summary.
+    static let confusedPairs = 0 ... 1_000
     static let syntheticCount = 26 ... 200_000
     static let shownTestCount = 26 ... 20_000
     static let gridSize = 1 ... 200
