@@ -6,21 +6,23 @@ and score weight files as the Swift program does.
     latent-explorer-torch eval --weights F.safetensors --data DIR
     latent-explorer-torch fixture DIR      (writes the test fixtures under Tests/VAETests/Fixtures)
 
-Errors are one line on stderr and exit 1; usage errors exit 64.
+Errors are one line on stderr and exit 1; usage errors exit 64; an interrupt exits 130. `main` has a
+top-level handler: whatever goes wrong, the user reads one line, never a traceback.
 """
 import argparse
 import datetime
 import json
+import math
 import os
 import sys
 
 import torch
 
-from . import __version__, data, distributed, models, weights
+from . import __version__, contract, data, distributed, models, weights
 from .evaluation import negative_elbo
 from .training import TrainingOptions, train
 
-EXIT_FAILURE, EXIT_USAGE = 1, 64
+EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 1, 64, 130
 PROGRAM = "latent-explorer-torch"
 
 
@@ -35,6 +37,19 @@ class Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
+def score_json(value):
+    """A score for strict JSON: the number, or its words when it is not finite (JSON has no NaN or
+    infinity), as the Swift program's `ScoreText.json`."""
+    value = float(value)
+    if math.isfinite(value):
+        return value
+    return "not a number (NaN)" if math.isnan(value) else ("infinite" if value > 0 else "minus infinity")
+
+
+def score_text(value, digits=2):
+    return f"{value:.{digits}f}" if math.isfinite(value) else score_json(value)
+
+
 def add_data_options(parser):
     parser.add_argument("--data", metavar="DIR", default=os.environ.get("EMNIST_DIR") or None,
                         help="a data set folder: EMNIST (IDX or CSV), MNIST or Fashion-MNIST (default: $EMNIST_DIR)")
@@ -46,7 +61,7 @@ def add_data_options(parser):
 def build_parser():
     parser = Parser(prog=PROGRAM, description="Train LatentExplorer's VAEs with PyTorch, on one process or many (torchrun).")
     parser.add_argument("--version", action="version", version=f"{PROGRAM} {__version__} (torch {torch.__version__})")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="{train,eval,fixture}")
 
     t = commands.add_parser("train", help="train a VAE and save it as a LatentExplorer weight file",
                             description="Train a VAE; under torchrun, on every process (DistributedDataParallel).")
@@ -76,6 +91,11 @@ def build_parser():
 
     f = commands.add_parser("fixture", help="write the PyTorch fixtures the Swift tests read")
     f.add_argument("folder", help="e.g. Tests/VAETests/Fixtures")
+
+    # Hidden: one JSON verdict per weight file, for the differential tests with the Swift program.
+    c = commands.add_parser("check-weights")
+    c.add_argument("files", nargs="*")
+    c.add_argument("--list", action="store_true", help="the files list one path per line")
     return parser
 
 
@@ -158,39 +178,68 @@ def run_train(args, context):
 def run_eval(args, context):
     if args.data is None:
         raise UsageError("--data is required (or set EMNIST_DIR)")
-    model, _ = weights.load(args.weights)
+    model, meta, config = weights.load_with_configuration(args.weights)
     dataset = data.load_selected(args.data, args.emnist_split, args.letters)
-    config = models.configuration_of(model)
-    if config.input_size != data.PIXELS:
-        raise RuntimeError(f"{args.weights} expects {config.input_size} inputs, the data has {data.PIXELS} pixels")
+    if config.image_geometry != (28, 28, 1) or config.input_size != data.PIXELS:
+        height, width, channels = config.image_geometry
+        raise RuntimeError(f"the model takes {height}x{width}{'' if channels == 1 else f'x{channels}'} images "
+                           f"({config.input_size} values), the data has 28x28 images ({data.PIXELS} values)")
     model.to(context.device)
     reconstruction, kl = negative_elbo(model, dataset.test, context)
     if not context.is_main:
         return
     if args.json:
-        print(json.dumps({"neg_elbo": reconstruction + kl, "reconstruction": reconstruction, "kl": kl,
-                          "test_count": len(dataset.test)}, sort_keys=True))
+        scores = {"neg_elbo": reconstruction + kl, "reconstruction": reconstruction, "kl": kl}
+        print(json.dumps({**{key: score_json(value) for key, value in scores.items()}, "test_count": len(dataset.test)},
+                         sort_keys=True, allow_nan=False))
     else:
         print(f"data set:  {dataset.name} ({len(dataset.train)} train, {len(dataset.test)} test images)")
         print(f"model:     {config}")
-        print(f"neg ELBO:  {reconstruction + kl:.2f} nats per image (reconstruction {reconstruction:.2f} + KL {kl:.2f})")
+        print(f"neg ELBO:  {score_text(reconstruction + kl)} nats per image "
+              f"(reconstruction {score_text(reconstruction)} + KL {score_text(kl)})")
+
+
+def one_line(error):
+    """The first line of an error's message (its type when it has none), cleaned and capped."""
+    text = str(error).strip()
+    line = text.splitlines()[0] if text else type(error).__name__
+    return contract.capped("".join(ch if ch.isprintable() else f"\\u{{{ord(ch):x}}}" for ch in line))
+
+
+def fail(message, code):
+    print(f"{PROGRAM}: error: {message}", file=sys.stderr)
+    return code
 
 
 def main(argv=None):
+    """The command line, inside the top-level handler: a usage error exits 64, refused input and any
+    other error 1, an interrupt 130, each with one line on stderr."""
+    try:
+        return run(argv)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        return fail("interrupted", EXIT_INTERRUPTED)
+    except UsageError as error:
+        return fail(one_line(error), EXIT_USAGE)
+    except (data.DataError, weights.WeightsError, RuntimeError, OSError, ValueError) as error:
+        return fail(one_line(error), EXIT_FAILURE)
+    except Exception as error:  # a bug: still one line, with the type, never a traceback
+        return fail(f"{type(error).__name__}: {one_line(error)}", EXIT_FAILURE)
+
+
+def run(argv=None):
     args = build_parser().parse_args(argv)
     if args.command == "fixture":
         from .fixtures import write_all
         write_all(args.folder)
         return 0
+    if args.command == "check-weights":
+        from .check import run_batch
+        return run_batch(args.files, sys.stdout, listed=args.list)
     context = distributed.start()
     try:
         (run_train if args.command == "train" else run_eval)(args, context)
         return 0
-    except UsageError as error:
-        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except (data.DataError, weights.WeightsError, RuntimeError, OSError) as error:
-        print(f"{PROGRAM}: error: {str(error).splitlines()[0] if str(error) else type(error).__name__}", file=sys.stderr)
-        return EXIT_FAILURE
     finally:
         distributed.stop(context)
