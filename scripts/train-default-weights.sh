@@ -45,7 +45,8 @@ for model in "default 2" "letters-16d 16"; do
     out="$weights/$name.safetensors"
     echo "== training $out (mlp, $latent latent dimensions)"
     "$bin" train --data "synthetic+$real" --train-on-real-test --real-repeat "$repeat" --test-split heldout \
-        --latent-dim "$latent" --epochs "$epochs" --patience "$patience" --seed "$seed" --out "$out"
+        --latent-dim "$latent" --epochs "$epochs" --patience "$patience" --seed "$seed" --out "$out" \
+        --force   # replacing the shipped weights is the point of this script (train refuses Weights/ otherwise)
     echo "== $out on real letters it never saw (held-out part of the real test split; 5-NN references: the real training letters)"
     "$bin" eval --weights "$out" --data "$real" --test-split heldout
     echo "== $out on the synthetic test letters"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileFormats
 import Foundation
 import Support
 import VAE
@@ -26,6 +27,8 @@ struct LatentExplorerCommand: ParsableCommand {
     /// escape sequence.
     static func main() {
         BLASKernelSelection.reexecuteWithBestKernels()
+        // Every output's write policy (WritePolicy.output) keeps out of the shipped Weights/ without --force.
+        WritePolicy.protect(ExploreCommand.shippedWeightsFolders())
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)

@@ -1,6 +1,10 @@
+import FileFormats
 /// The file format of a picture, taken from the output path's extension.
 public enum PictureFormat: String, Sendable, CaseIterable {
     case png, svg
+
+    /// The kind of file a picture of this format is, for the write policy (a PNG replaces only a PNG).
+    public var outputKind: OutputKind { self == .png ? .png : .svg }
 
     /// The format `path` names (case-insensitive), or nil for any other extension.
     public init?(path: String) {

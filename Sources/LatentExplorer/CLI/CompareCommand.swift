@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExplorerCore
+import FileFormats
 import Foundation
 import LetterData
 import Support
@@ -31,6 +32,8 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.") var json = false
     @Option(name: .shortAndLong, help: ArgumentHelp("Draw the grids and scatters to this file (.svg or .png).", valueName: "file"))
     var out: String?
+    @Flag(help: "Replace --out even when it holds something other than a picture of its format, or lies in the shipped Weights/.")
+    var force = false
     @Option(help: ArgumentHelp("Half-width of the plane drawn (default: what holds 98% of every model's codes).", valueName: "R"))
     var range: Float?
 
@@ -43,7 +46,9 @@ struct CompareCommand: ParsableCommand {
         try OptionRanges.check(pairs, in: OptionRanges.confusedPairs, "--pairs")
         if let range { try OptionRanges.check(range, in: OptionRanges.latentRange, "--range") }
         if let out {
-            guard ComparisonOutput.Format(path: out) != nil else { throw ValidationError("--out must name a .svg or .png file") }
+            guard let format = ComparisonOutput.Format(path: out) else { throw ValidationError("--out must name a .svg or .png file") }
+            // Before the models are scored: a figure that could not be written is refused now.
+            try CLIError.wrap { try AtomicFile.checkWritable(out, bytes: 0, policy: .output(format.outputKind, force: force)) }
         }
     }
 
@@ -91,7 +96,7 @@ struct CompareCommand: ParsableCommand {
             print(output.table())
         }
         if let out {
-            let (range, written) = try output.writeFigure(to: out, range: range)
+            let (range, written) = try output.writeFigure(to: out, range: range, force: force)
             if !json { print("Wrote \(written) to \(out): each model's grid and test codes over [-\(String(format: "%.2g", range)), \(String(format: "%.2g", range))]²") }
         }
     }

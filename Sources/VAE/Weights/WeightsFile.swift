@@ -11,12 +11,13 @@ import LetterData
 public enum WeightsFile {
     /// Writes atomically: a temporary file in the same folder, renamed over `path` when complete,
     /// so an interrupted or failed save never destroys the model that was there. A `path` that holds
-    /// something other than a weights file is replaced only with `force` (`AtomicFile.Replacing`).
+    /// something other than a weights file, or lies in the shipped Weights/, is written only with `force`
+    /// (`WritePolicy`).
     public static func save(_ model: VAEModel, metadata: ModelMetadata, to path: String, force: Bool = false) throws {
         var stamped = metadata
         stamped.configuration = model.configuration
         let bytes = SafeTensors.encode(model.tensors(), metadata: stamped.strings)
-        try AtomicFile.write(bytes, to: path, replacing: force ? .anything : .weightsOnly)
+        try AtomicFile.write(bytes, to: path, policy: .output(.weights, force: force))
     }
 
     /// The largest weight file read: the largest model the configurations allow
