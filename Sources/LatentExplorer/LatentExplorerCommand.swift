@@ -14,7 +14,8 @@ struct LatentExplorerCommand: ParsableCommand {
             synthetic letters. Data sets: a folder with the EMNIST letters (gzip IDX or CSV), MNIST or \
             Fashion-MNIST, named by --data or the environment variable EMNIST_DIR; --data synthetic uses \
             the built-in generator.
-            """,
+
+            """ + OptionRanges.helpTable,
         version: "0.1.0",
         subcommands: [ExploreCommand.self, TrainCommand.self, EvalCommand.self, GridCommand.self, InterpolateCommand.self, TraverseCommand.self,
                       SamplesCommand.self, StatsCommand.self, CompareCommand.self, BenchCommand.self, CheckWeightsCommand.self],

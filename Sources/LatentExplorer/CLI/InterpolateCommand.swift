@@ -23,7 +23,7 @@ struct InterpolateCommand: ParsableCommand {
     @Option(help: "Letters in the strip, both ends included.") var steps = 10
     @OptionGroup var picture: PictureOptions
 
-    static let stepRange = 2 ... 200
+    static let stepRange = OptionRanges.pathSteps
     /// One row of letters is small at scale 2; 4 makes each letter 112 pixels tall.
     static let defaultScale = 4
 

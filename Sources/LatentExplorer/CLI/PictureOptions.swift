@@ -16,7 +16,7 @@ struct PictureOptions: ParsableArguments {
 
     @Flag(help: "Replace --out even when it holds something other than a picture of its format, or lies in the shipped Weights/.") var force = false
 
-    static let scaleRange = 1 ... 16
+    static let scaleRange = OptionRanges.scale
 
     func validate() throws {
         if PictureFormat(path: out) == nil {

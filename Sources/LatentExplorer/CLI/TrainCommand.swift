@@ -39,7 +39,9 @@ struct TrainCommand: ParsableCommand {
         try OptionRanges.check(batchSize, in: OptionRanges.batchSize, "--batch-size")
         try OptionRanges.check(learningRate, in: OptionRanges.learningRate, "--learning-rate")
         try OptionRanges.check(patience, in: OptionRanges.patience, "--patience")
-        guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1)") }
+        guard OptionRanges.validationSplit.contains(validationSplit) else {
+            throw ValidationError("--validation-split must be at least 0 and below 1, not \(validationSplit)")
+        }
         let range = VAEObjective.klWeightRange
         guard beta.isFinite && range.contains(beta) else {
             throw ValidationError("--beta must be between \(VAEObjective.format(range.lowerBound)) and \(VAEObjective.format(range.upperBound))")
