@@ -83,6 +83,7 @@ def build_parser():
     t.add_argument("--beta", type=float, default=1.0, help="weight of the KL term in the objective (default 1)")
     t.add_argument("--init", metavar="FILE", help="start from these weights (e.g. written by latent-explorer train); --arch and sizes are then theirs")
     t.add_argument("--out", "-o", metavar="FILE", required=True, help="where to write the weights")
+    t.add_argument("--force", action="store_true", help="replace --out even when it holds something other than a weights file")
 
     e = commands.add_parser("eval", help="score a weight file on a data set's test split, as latent-explorer eval does")
     add_data_options(e)
@@ -122,6 +123,7 @@ def check_train_options(args, context):
         raise UsageError("--beta must not be negative")
     if args.batch_size < context.world or args.batch_size % context.world:
         raise UsageError(f"--batch-size {args.batch_size} must be a multiple of the {context.world} processes")
+    weights.check_replaceable(args.out, args.force)  # before training, not after
     folder = os.path.dirname(os.path.abspath(args.out))
     if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
         raise weights.WeightsError(f"{args.out}: cannot write in {folder}")
@@ -168,7 +170,7 @@ def run_train(args, context):
         if outcome.best_validation:
             meta.update(weights.loss_strings("validation", *outcome.best_validation))
         meta.update(weights.loss_strings("test", *test))
-        weights.save_atomically(model, meta, args.out)
+        weights.save_atomically(model, meta, args.out, force=args.force)
         log(f"Saved the weights of epoch {outcome.best_epoch} to {args.out} ({outcome.reason})")
     context.barrier()
     if outcome.reason.startswith("diverged"):

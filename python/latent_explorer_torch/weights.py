@@ -323,8 +323,31 @@ def load_with_configuration(path):
     return model, meta, config
 
 
-def save_atomically(model, meta, path):
-    """Writes the model's state dict with `meta` to a temporary file beside `path`, then renames it."""
+def looks_like_weights(path):
+    """Whether the file at `path` may be replaced by a weights save, as the Swift `OutputKind.weights`
+    recognises it: empty, or an 8-byte little-endian length under 100 MB followed by "{"."""
+    with open(path, "rb") as f:
+        head = f.read(9)
+    return not head or (len(head) == 9 and int.from_bytes(head[:8], "little") <= MAXIMUM_HEADER_LENGTH and head[8:] == b"{")
+
+
+def check_replaceable(path, force=False):
+    """Raises WeightsError unless a weights save may write `path`: a new file, a weights file (a symbolic
+    link is judged by what it points to), or anything with `force` (the Swift program's write policy)."""
+    if force or not os.path.lexists(path):
+        return
+    target = os.path.realpath(path)
+    if os.path.isdir(target):
+        raise WeightsError(f"cannot save {path}: it is a folder; name a file in it")
+    if os.path.exists(target) and not looks_like_weights(target):
+        what = "a symbolic link to a file" if os.path.islink(path) else "a file"
+        raise WeightsError(f"not saving {path}: it is {what} that is not a weights file; name another file, or give --force to replace it")
+
+
+def save_atomically(model, meta, path, force=False):
+    """Writes the model's state dict with `meta` to a temporary file beside `path`, then renames it;
+    replaces only a weights file unless `force` (`check_replaceable`)."""
+    check_replaceable(path, force)
     tensors = {name: tensor.detach().to("cpu", torch.float32).contiguous() for name, tensor in model.state_dict().items()}
     data = save(tensors, metadata=meta)
     folder = os.path.dirname(os.path.abspath(path))

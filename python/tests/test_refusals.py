@@ -138,3 +138,21 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, capsys):
 def test_usage_errors_exit_64_without_a_traceback():
     run = torch_cli("eval", "--weights")
     assert run.returncode == 64 and "Traceback" not in run.stderr
+
+
+def test_train_replaces_only_a_weights_file_unless_forced(tmp_path, small_mnist):
+    notes = tmp_path / "notes.safetensors"
+    notes.write_text("my notes\n")
+    run = torch_cli("train", "--data", small_mnist, "--epochs", "1", "--hidden-size", "8", "--out", str(notes))
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "it is a file that is not a weights file; name another file, or give --force" in run.stderr
+    assert notes.read_text() == "my notes\n"
+    link = tmp_path / "link.safetensors"
+    link.symlink_to(notes)
+    with pytest.raises(weights.WeightsError, match="it is a symbolic link to a file that is not a weights file"):
+        weights.check_replaceable(str(link))
+    config, model = small(hidden_size=(8,))
+    existing = write(tmp_path / "model.safetensors", model, weights.metadata(config))
+    weights.check_replaceable(existing)
+    weights.save_atomically(model, weights.metadata(config), str(notes), force=True)
+    assert weights.looks_like_weights(str(notes))
