@@ -114,13 +114,33 @@ def parse_settings(items):
     return settings
 
 
+# Every numeric option of `train` with its range, in one table (the Swift program's `OptionRanges.table`;
+# the shared ones from contract/limits.json): (low, high, whether high is excluded). A value outside,
+# or NaN, is a usage error (exit 64). test_refusals.py walks it with 0, -1, max + 1, 2^63 and NaN.
+TRAIN_RANGES = {
+    "epochs": (*contract.EPOCHS, False), "batch_size": (*contract.BATCH_SIZE, False),
+    "patience": (*contract.PATIENCE, False), "learning_rate": (*contract.LEARNING_RATE, False),
+    "validation_split": (0, 1, True), "beta": (*contract.KL_WEIGHT, False), "latent_dim": (*contract.LATENT_DIM, False),
+    "hidden_size": (1, contract.MAXIMUM_HIDDEN_SIZE, False), "seed": (0, (1 << 64) - 1, False),
+}
+
+
+def check_ranges(args, ranges):
+    """Raises UsageError naming the first option of `ranges` outside its range (NaN is outside every one)."""
+    for name, (low, high, open_high) in ranges.items():
+        value = getattr(args, name)
+        if value is None:
+            continue
+        inside = low <= value < high if open_high else low <= value <= high  # False for NaN
+        if not inside:
+            option = "--" + name.replace("_", "-")
+            raise UsageError(f"{option} must be between {low:g} and {high:g}{' (excluded)' if open_high else ''}, not {value:g}")
+
+
 def check_train_options(args, context):
     if args.data is None:
         raise UsageError("--data is required (or set EMNIST_DIR)")
-    if args.epochs < 1 or args.patience < 1 or args.learning_rate <= 0 or not 0 <= args.validation_split < 1:
-        raise UsageError("--epochs and --patience must be at least 1, --learning-rate positive, --validation-split in [0, 1)")
-    if args.beta < 0:
-        raise UsageError("--beta must not be negative")
+    check_ranges(args, TRAIN_RANGES)
     if args.batch_size < context.world or args.batch_size % context.world:
         raise UsageError(f"--batch-size {args.batch_size} must be a multiple of the {context.world} processes")
     weights.check_replaceable(args.out, args.force)  # before training, not after

@@ -25,6 +25,10 @@ SETTINGS = {arch: {key: (tuple(value["default"]), _range(value["range"])) for ke
             for arch, settings in _DATA["architectures"].items()}
 NEIGHBOURS = _range(_DATA["options"]["k"])
 IMPORTANCE_SAMPLES = _range(_DATA["options"]["importance_samples"])
+EPOCHS = _range(_DATA["options"]["epochs"])
+BATCH_SIZE = _range(_DATA["options"]["batch_size"])
+PATIENCE = _range(_DATA["options"]["patience"])
+LEARNING_RATE = _range(_DATA["options"]["learning_rate"])
 MESSAGE_LIMIT = _DATA["message_limit"]
 
 

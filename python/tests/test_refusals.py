@@ -156,3 +156,28 @@ def test_train_replaces_only_a_weights_file_unless_forced(tmp_path, small_mnist)
     weights.check_replaceable(existing)
     weights.save_atomically(model, weights.metadata(config), str(notes), force=True)
     assert weights.looks_like_weights(str(notes))
+
+
+def test_every_numeric_option_of_train_is_refused_outside_its_range(tmp_path):
+    """Every numeric option of `train` (taken from the parser: an option without a range in
+    TRAIN_RANGES fails) given 0, -1, its maximum + 1, 2^63 and NaN: exit 64 in one line."""
+    parser = cli.build_parser()
+    train = next(action for action in parser._subparsers._group_actions[0].choices.values() if action.prog.endswith(" train"))
+    numeric = {a.dest for a in train._actions if a.type in (int, float)}
+    assert numeric == set(cli.TRAIN_RANGES), "a numeric option of train without a range in TRAIN_RANGES"
+    runs = 0
+    for name, (low, high, open_high) in cli.TRAIN_RANGES.items():
+        integer = next(a for a in train._actions if a.dest == name).type is int
+        for value in (0, -1, high if open_high else high + 1, 2 ** 63, float("nan")):
+            inside = (low <= value < high if open_high else low <= value <= high)
+            if inside or (integer and isinstance(value, float)):
+                continue  # an integer option refuses "nan" at parsing: argparse's own exit 64
+            option = "--" + name.replace("_", "-")
+            text = repr(value) if isinstance(value, float) else str(value)
+            code = cli.main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m.safetensors"), option, text])
+            assert code == 64, f"{option} {text}"
+            runs += 1
+    assert runs >= 25
+    with pytest.raises(SystemExit) as parse_error:
+        cli.main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m"), "--epochs", "nan"])
+    assert parse_error.value.code == 64

@@ -6,9 +6,10 @@ import VAE
 /// runs, with one line and exit status 64. The upper bounds keep time and memory within what the
 /// program promises (no input takes it past 1 GB): e.g. 200,000 synthetic letters are 157 MB of pixels.
 enum OptionRanges {
-    static let epochs = 1 ... 1_000_000
-    static let batchSize = 1 ... 4_096
-    static let patience = 1 ... 1_000_000
+    /// The training options both programs' `train` take are in contract/limits.json.
+    static let epochs = Contract.shared.epochs
+    static let batchSize = Contract.shared.batchSize
+    static let patience = Contract.shared.patience
     /// `--k` and `--importance-samples` are in contract/limits.json: the PyTorch package takes them too.
     static let neighbours = Contract.shared.neighbours
     static let importanceSamples = Contract.shared.importanceSamples
@@ -20,7 +21,7 @@ enum OptionRanges {
     static let pathSteps = 2 ... 200
     /// Half-width of the latent square or segment drawn; codes far outside ±10 decode to noise anyway.
     static let latentRange: ClosedRange<Float> = 0.001 ... 1_000
-    static let learningRate: ClosedRange<Float> = 1e-9 ... 10
+    static let learningRate = Contract.shared.learningRate
     static let threads = 1 ... 64
     static let benchImages = 128 ... 200_000
     static let benchRuns = 1 ... 100

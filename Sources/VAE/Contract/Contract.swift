@@ -31,6 +31,10 @@ public struct Contract: Sendable {
     public let neighbours: ClosedRange<Int>
     /// `--importance-samples` of compare.
     public let importanceSamples: ClosedRange<Int>
+    /// The training options both programs' `train` take: `--epochs`, `--batch-size`, `--patience`.
+    public let epochs: ClosedRange<Int>, batchSize: ClosedRange<Int>, patience: ClosedRange<Int>
+    /// `--learning-rate`.
+    public let learningRate: ClosedRange<Float>
     /// The most characters of a message line built from what a file holds.
     public let messageLimit: Int
 
@@ -87,6 +91,12 @@ public struct Contract: Sendable {
         self.settings = settings
         neighbours = try range("options.k")
         importanceSamples = try range("options.importance_samples")
+        epochs = try range("options.epochs")
+        batchSize = try range("options.batch_size")
+        patience = try range("options.patience")
+        let rate = try value("options.learning_rate", [Double].self)
+        guard rate.count == 2, rate[0] <= rate[1] else { throw Malformed(description: "options.learning_rate is not a [low, high] pair") }
+        learningRate = Float(rate[0]) ... Float(rate[1])
         messageLimit = try value("message_limit", Int.self)
     }
 

@@ -20,7 +20,11 @@ extension Contract {
   },
   "options": {
     "k": [1, 1000],
-    "importance_samples": [1, 10000]
+    "importance_samples": [1, 10000],
+    "epochs": [1, 1000000],
+    "batch_size": [1, 4096],
+    "patience": [1, 1000000],
+    "learning_rate": [1e-9, 10]
   },
   "message_limit": 300
 }
