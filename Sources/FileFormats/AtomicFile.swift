@@ -6,34 +6,22 @@ import Foundation
 /// temporary file is removed and the old file is untouched. A symbolic link is followed, so the file
 /// it points to is replaced, and the new file keeps the old one's permissions.
 ///
-/// What may be replaced is the caller's `Replacing` policy: a weights save replaces only a weights file
-/// (never a README, a configuration file or whatever a symbolic link points to) unless forced. A save
+/// What may be replaced, and where, is the caller's `WritePolicy`: a weights save replaces only a weights
+/// file (never a README, a configuration file or whatever a symbolic link points to) and never writes
+/// into the shipped Weights/ unless forced. A save
 /// also removes the temporary files earlier saves of the same target left behind when their process
 /// was killed (`.NAME.tmp-PID-N` whose process no longer runs).
 public enum AtomicFile {
-    /// Which existing files a save may replace.
-    public enum Replacing: Sendable {
-        /// Any regular file (`--force`).
-        case anything
-        /// Only a file that starts like a safetensors file (an 8-byte header length and a JSON object).
-        case weightsOnly
-        /// Only a picture: a PNG, an SVG (an XML or `<svg` start), or IDX data, plain or gzipped
-        /// (pictures written as `.idx` / `.idx.gz`).
-        case pictureOnly
-    }
-
-    public static func write(_ bytes: [UInt8], to path: String, replacing: Replacing = .anything) throws {
-        try write(bytes, to: path, replacing: replacing, using: .system)
+    public static func write(_ bytes: [UInt8], to path: String, policy: WritePolicy = .anything) throws {
+        try write(bytes, to: path, policy: policy, using: .system)
     }
 
     /// Checks, before a long computation, that a file of `bytes` bytes could be saved at `path` now:
     /// the folder exists and accepts a new file (a probe is created and removed), the path is not a
     /// folder or a device, and the disk has room. `path` itself is not touched.
-    public static func checkWritable(_ path: String, bytes: Int, replacing: Replacing = .anything) throws {
+    public static func checkWritable(_ path: String, bytes: Int, policy: WritePolicy = .anything) throws {
         let target = try resolve(path)
-        if target.mode != nil, let what = refusal(target.path, replacing: replacing, isLink: target.path != path) {
-            throw FileWriteError.wouldReplace(path: path, what: what)
-        }
+        try check(path, target: target, policy: policy)
         let probe = temporaryPath(for: target.path)
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
@@ -64,11 +52,9 @@ public enum AtomicFile {
         static let system = SystemCalls()
     }
 
-    static func write(_ bytes: [UInt8], to path: String, replacing: Replacing = .anything, using calls: SystemCalls) throws {
+    static func write(_ bytes: [UInt8], to path: String, policy: WritePolicy = .anything, using calls: SystemCalls) throws {
         let target = try resolve(path)
-        if target.mode != nil, let what = refusal(target.path, replacing: replacing, isLink: target.path != path) {
-            throw FileWriteError.wouldReplace(path: path, what: what)
-        }
+        try check(path, target: target, policy: policy)
         removeStaleTemporaryFiles(for: target.path)
         let temporary = temporaryPath(for: target.path)
         pending.insert(temporary)   // before it exists, so that an exit at any moment can remove it
@@ -132,22 +118,13 @@ public enum AtomicFile {
         return (resolved, folderPath, status.st_mode & 0o7777)
     }
 
-    /// Why the existing file at `path` must not be replaced under `policy` (nil: it may be).
-    private static func refusal(_ path: String, replacing policy: Replacing, isLink: Bool) -> String? {
-        let kind: String
-        switch policy {
-        case .anything: return nil
-        case .weightsOnly:
-            if looksLikeWeights(path) { return nil }
-            kind = "a weights file"
-        case .pictureOnly:
-            if startsWith(path, pngSignature) || looksLikeSVG(path) || looksLikeIDX(path) { return nil }
-            kind = "a PNG or SVG picture or IDX images"
+    /// Throws unless `policy` lets a save of `path` (resolved to `target`) go ahead.
+    private static func check(_ path: String, target: (path: String, folder: String, mode: mode_t?), policy: WritePolicy) throws {
+        if let why = policy.refusal(target: target.path, exists: target.mode != nil, isLink: target.path != path,
+                                    head: { head(target.path, count: OutputKind.headLength) }) {
+            throw FileWriteError.refused(path: path, why: why)
         }
-        return isLink ? "is a symbolic link to a file that is not \(kind)" : "is a file that is not \(kind)"
     }
-
-    private static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// The first bytes of `path` (at most `count`), or nil when it cannot be read.
     private static func head(_ path: String, count: Int) -> [UInt8]? {
@@ -157,35 +134,6 @@ public enum AtomicFile {
         var buffer = [UInt8](repeating: 0, count: count)
         let got = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress!, count) }
         return got >= 0 ? Array(buffer.prefix(got)) : nil
-    }
-
-    /// A file that starts (after blanks) like an SVG document: `<?xml` or `<svg`.
-    private static func looksLikeSVG(_ path: String) -> Bool {
-        guard let bytes = head(path, count: 256) else { return false }
-        let text = String(decoding: bytes, as: UTF8.self).drop { $0.isWhitespace }
-        return text.hasPrefix("<?xml") || text.hasPrefix("<svg")
-    }
-
-    /// A file that starts with an IDX magic number of unsigned bytes (`00 00 08 0D`, D of 1 to 4
-    /// dimensions), or a gzip stream whose first inflated bytes do.
-    private static func looksLikeIDX(_ path: String) -> Bool {
-        guard var bytes = head(path, count: 4096) else { return false }
-        if bytes.starts(with: [0x1F, 0x8B]) { bytes = GzipPeek.head(bytes, count: 4) }
-        return bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0x08 && (1 ... 4).contains(bytes[3])
-    }
-
-    private static func startsWith(_ path: String, _ prefix: [UInt8]) -> Bool {
-        head(path, count: prefix.count) == prefix
-    }
-
-    /// An empty file, or an 8-byte little-endian length below 100 MB followed by "{": a safetensors file
-    /// (this program's, PyTorch's), or one an interrupted copy left empty.
-    private static func looksLikeWeights(_ path: String) -> Bool {
-        guard let bytes = head(path, count: 9) else { return false }
-        if bytes.isEmpty { return true }
-        guard bytes.count == 9 else { return false }
-        let length = bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-        return length <= 100_000_000 && bytes[8] == UInt8(ascii: "{")
     }
 
     /// Removes `.NAME.tmp-PID-N` files beside `target` whose process is gone: what a save killed

@@ -18,9 +18,16 @@ public enum FileWriteError: Error, Equatable, CustomStringConvertible {
     case diskFull(path: String, neededBytes: Int?, availableBytes: Int?)
     /// Any other failure of the system call named in `operation`.
     case failed(path: String, operation: String, reason: String)
-    /// The path (or the file a symbolic link there points to) holds something this save must not
-    /// replace without `--force`: `what` says what it is.
-    case wouldReplace(path: String, what: String)
+    /// The write policy refuses the save without `--force` (`WritePolicy`).
+    case refused(path: String, why: Refusal)
+
+    /// Why `WritePolicy` refuses a save.
+    public enum Refusal: Sendable, Equatable {
+        /// The path holds (or a symbolic link there points to) a file not of the kind being written.
+        case otherKind(String, isLink: Bool)
+        /// The file would go into a protected folder (named), e.g. the shipped Weights/.
+        case protectedFolder(String)
+    }
 
     public var description: String { TextSanitizer.clean(rawDescription) }
 
@@ -43,8 +50,11 @@ public enum FileWriteError: Error, Equatable, CustomStringConvertible {
             return "cannot save \(path): the disk is full"
         case .failed(let path, let operation, let reason):
             return "cannot save \(path): \(operation) failed (\(reason))"
-        case .wouldReplace(let path, let what):
+        case .refused(let path, .otherKind(let kind, let isLink)):
+            let what = isLink ? "is a symbolic link to a file that is not \(kind)" : "is a file that is not \(kind)"
             return "not saving \(path): it \(what); name another file, or give --force to replace it"
+        case .refused(let path, .protectedFolder(let folder)):
+            return "not saving \(path): it is in \(folder)/, which holds the shipped weights; name a file elsewhere, or give --force to write there"
         }
     }
 

@@ -4,7 +4,7 @@ import Support
 /// The safetensors format: an 8-byte little-endian header length N, N bytes of JSON, then the raw
 /// tensor bytes. The JSON maps each tensor name to `{"dtype", "shape", "data_offsets": [begin, end]}`
 /// (offsets relative to the data after the header) and may hold `"__metadata__": {String: String}`.
-/// Only little-endian F32 tensors are written and read here.
+/// F32 tensors are written; F32, F16, BF16 and F64 are read, converted to F32 (`SafeTensorsDType`).
 public enum SafeTensors {
     public static func encode(_ tensors: [String: Tensor], metadata: [String: String]) -> [UInt8] {
         var header = "{"
@@ -41,7 +41,7 @@ public enum SafeTensors {
     /// shape and byte range within the data section (which starts `dataStart` bytes into the file).
     public struct Layout: Sendable {
         public var metadata: [String: String]
-        public var entries: [(name: String, shape: [Int], begin: Int, end: Int)]
+        public var entries: [(name: String, shape: [Int], begin: Int, end: Int, dtype: SafeTensorsDType)]
         public var dataStart: Int
         public var dataLength: Int
 
@@ -87,7 +87,7 @@ public enum SafeTensors {
         guard case .object(let members) = parsed else { throw fail("header is \(parsed.kind), not a JSON object") }
 
         var metadata: [String: String] = [:]
-        var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
+        var entries: [(name: String, shape: [Int], begin: Int, end: Int, dtype: SafeTensorsDType)] = []
         for (name, value) in members {
             let quotedName = TextSanitizer.quoted(name, limit: 60)
             if name == "__metadata__" {
@@ -106,8 +106,8 @@ public enum SafeTensors {
                 return found.value
             }
             guard case .string(let dtype) = try field("dtype") else { throw fail("tensor \(quotedName) has a dtype that is not a string") }
-            guard dtype == "F32" else {
-                throw fail("tensor \(quotedName) has dtype \(TextSanitizer.quoted(dtype, limit: 24)); only F32 is supported")
+            guard let elementType = SafeTensorsDType(rawValue: dtype) else {
+                throw fail("tensor \(quotedName) has \(SafeTensorsDType.refusal(dtype) ?? dtype)")
             }
             guard let shape = counts(try field("shape")) else {
                 throw fail("tensor \(quotedName) has a shape that is not a list of non-negative 64-bit integers")
@@ -119,13 +119,13 @@ public enum SafeTensors {
             guard begin <= end, end <= dataLength else {
                 throw fail("tensor \(quotedName) data_offsets [\(begin), \(end)] are outside the \(dataLength) data bytes")
             }
-            guard let byteCount = self.byteCount(of: shape) else {
+            guard let byteCount = self.byteCount(of: shape, elementSize: elementType.size) else {
                 throw fail("tensor \(quotedName) has shape \(describe(shape)), too large for any file")
             }
             guard end - begin == byteCount else {
-                throw fail("tensor \(quotedName) holds \(end - begin) bytes but shape \(describe(shape)) of F32 needs \(byteCount)")
+                throw fail("tensor \(quotedName) holds \(end - begin) bytes but shape \(describe(shape)) of \(dtype) needs \(byteCount)")
             }
-            entries.append((name, shape, begin, end))
+            entries.append((name, shape, begin, end, elementType))
         }
 
         // The tensors must cover the data section exactly, one after another.
@@ -151,13 +151,11 @@ public enum SafeTensors {
         precondition(data.count == layout.dataLength, "the data section must be the header's")
         var tensors: [String: Tensor] = [:]
         for entry in layout.entries {
-            let elements = (entry.end - entry.begin) / bytesPerElement
+            let size = entry.dtype.size
+            let elements = (entry.end - entry.begin) / size
             let values = [Float](unsafeUninitializedCapacity: elements) { buffer, initialized in
                 data.withUnsafeBytes { raw in
-                    for i in 0 ..< elements {
-                        let bits = raw.loadUnaligned(fromByteOffset: entry.begin + bytesPerElement * i, as: UInt32.self)
-                        buffer[i] = Float(bitPattern: UInt32(littleEndian: bits))
-                    }
+                    for i in 0 ..< elements { buffer[i] = entry.dtype.value(raw, at: entry.begin + size * i) }
                 }
                 initialized = elements
             }
@@ -186,9 +184,10 @@ public enum SafeTensors {
         return out
     }
 
-    /// Bytes an F32 tensor of `shape` occupies, or nil when the product overflows.
-    public static func byteCount(of shape: [Int]) -> Int? {
-        var product = bytesPerElement
+    /// Bytes a tensor of `shape` occupies (F32 unless `elementSize` says otherwise), or nil when the
+    /// product overflows.
+    public static func byteCount(of shape: [Int], elementSize: Int = bytesPerElement) -> Int? {
+        var product = elementSize
         for dimension in shape {
             let (next, overflow) = product.multipliedReportingOverflow(by: dimension)
             guard !overflow else { return nil }

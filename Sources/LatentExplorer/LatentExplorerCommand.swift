@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileFormats
 import Foundation
 import Support
 import VAE
@@ -13,10 +14,12 @@ struct LatentExplorerCommand: ParsableCommand {
             synthetic letters. Data sets: a folder with the EMNIST letters (gzip IDX or CSV), MNIST or \
             Fashion-MNIST, named by --data or the environment variable EMNIST_DIR; --data synthetic uses \
             the built-in generator.
-            """,
+
+            """ + OptionRanges.helpTable,
         version: "0.1.0",
         subcommands: [ExploreCommand.self, TrainCommand.self, EvalCommand.self, GridCommand.self, InterpolateCommand.self, TraverseCommand.self,
-                      SamplesCommand.self, WriteCommand.self, StatsCommand.self, CompareCommand.self, BenchCommand.self],
+                      SamplesCommand.self, WriteCommand.self, StatsCommand.self, CompareCommand.self, BenchCommand.self,
+                      CheckWeightsCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
 
@@ -26,6 +29,8 @@ struct LatentExplorerCommand: ParsableCommand {
     /// escape sequence.
     static func main() {
         BLASKernelSelection.reexecuteWithBestKernels()
+        // Every output's write policy (WritePolicy.output) keeps out of the shipped Weights/ without --force.
+        WritePolicy.protect(ExploreCommand.shippedWeightsFolders())
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)
@@ -39,7 +44,9 @@ struct LatentExplorerCommand: ParsableCommand {
             if code == .success {
                 if !message.isEmpty { print(message) }   // --help, --version: our own text
             } else if !message.isEmpty {
-                let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { TextSanitizer.clean(String($0)) }
+                // The error line is capped (TextSanitizer.messageLimit): it may list what a file holds.
+                var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { TextSanitizer.clean(String($0)) }
+                lines[0] = TextSanitizer.capped(lines[0])
                 FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
             Foundation.exit(code.rawValue)

@@ -1,3 +1,5 @@
+import Support
+
 /// Display names of the classes of the data sets the loader knows.
 enum ClassNames {
     static let digits: [Int: String] = Dictionary(uniqueKeysWithValues: (0 ... 9).map { ($0, String($0)) })
@@ -15,6 +17,16 @@ enum ClassNames {
     /// A mapping file is one short line per class: 64 KB holds thousands of them.
     static let maximumMappingBytes = 64 << 10
 
+    /// Throws `DataError.labelOutsideClasses` at the first image of `set` whose label `names` does not
+    /// name, giving its record number (from 1) in `path`.
+    static func checkLabels(_ set: ImageSet, in names: [Int: String], path: String) throws {
+        guard let index = set.labels.firstIndex(where: { names[$0] == nil }) else { return }
+        let labels = names.keys.sorted()
+        let known = labels.count == (labels.last! - labels.first! + 1) ? "\(labels.first!)...\(labels.last!)"
+            : TextSanitizer.list(labels.map(String.init), limit: 120)
+        throw DataError.labelOutsideClasses(path: path, record: index + 1, label: set.labels[index], classes: "labels " + known)
+    }
+
     static func readMapping(_ path: String) throws -> [Int: String] {
         try parseMapping(FileBytes.read(path, limit: maximumMappingBytes), path: path)
     }
@@ -25,6 +37,7 @@ enum ClassNames {
     static func parseMapping(_ bytes: [UInt8], path: String) throws -> [Int: String] {
         let text = String(decoding: bytes[ByteOrderMarks.end(of: bytes)...], as: UTF8.self)
         var names: [Int: String] = [:]
+        var codes: [UInt32: Int] = [:]   // each character code's label: a code names one class only
         // Lines split on scalars, not Characters: Swift reads "\r\n" as one Character, which is neither "\r" nor "\n".
         for (index, line) in Self.lines(text.unicodeScalars).enumerated() {
             func fail(_ reason: String) -> DataError { .badMapping(path: path, line: index + 1, reason: reason) }
@@ -41,6 +54,10 @@ enum ClassNames {
                       !scalar.properties.generalCategory.isControlOrSeparator else {
                     throw fail("\(DataError.quoted(field.unicodeScalars)) is not the code of a printable character")
                 }
+                if let other = codes[code], other != label {
+                    throw fail("character code \(code) ('\(Character(scalar))') is label \(other)'s already; two classes would have one name")
+                }
+                codes[code] = label
                 characters.append(Character(scalar))
             }
             let lower = characters.first { $0.isLowercase } ?? characters[0]

@@ -16,6 +16,9 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case badCSVRow(path: String, line: Int, reason: String)
     case badMapping(path: String, line: Int, reason: String)
     case unknownClass(String, available: [String])
+    /// A label (of image `record`, counted from 1) that the data set's classes do not name: it would
+    /// become a class of its own, named by its number, and be saved into a model.
+    case labelOutsideClasses(path: String, record: Int, label: Int, classes: String)
     case empty(String)
 
     public var description: String {
@@ -49,7 +52,9 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case .badMapping(let path, let line, let reason):
             return "\(path):\(line): \(reason) (expected 'label code [code ...]' with decimal character codes)"
         case .unknownClass(let name, let available):
-            return "no class named \(TextSanitizer.quoted(name)) in this data set (classes: \(TextSanitizer.clean(available.joined(separator: " "), limit: 400)))"
+            return "no class named \(TextSanitizer.quoted(name)) in this data set (classes: \(TextSanitizer.list(available, separator: " ", limit: 200)))"
+        case .labelOutsideClasses(let path, let record, let label, let classes):
+            return "\(path): record \(record) has label \(label), which is not one of the data set's classes (\(classes))"
         case .empty(let what):
             return "\(what) holds no images"
         }

@@ -34,12 +34,16 @@ public enum DatasetLoader {
                 let (train, test) = try loadSplits({ try idxSet(files[0], labels: files[1], transposed: true) },
                                                    { try idxSet(files[2], labels: files[3], transposed: true) },
                                                    together: try loadsTogether(files[0], files[2]))
+                try ClassNames.checkLabels(train, in: classNames, path: files[1])
+                try ClassNames.checkLabels(test, in: classNames, path: files[3])
                 return LabelledDataset(name: "emnist-\(split.rawValue) (idx)", train: train, test: test, classNames: classNames)
             }
             if let trainCSV = existing(prefix + "train.csv") {
                 let testCSV = try required(prefix + "test.csv")
                 let classNames = try names()
                 let (train, test) = try loadSplits({ try CSVReader.read(trainCSV) }, { try CSVReader.read(testCSV) }, together: false)
+                try ClassNames.checkLabels(train, in: classNames, path: trainCSV)
+                try ClassNames.checkLabels(test, in: classNames, path: testCSV)
                 return LabelledDataset(name: "emnist-\(split.rawValue) (csv)", train: train, test: test, classNames: classNames)
             }
         }
@@ -52,12 +56,16 @@ public enum DatasetLoader {
             let (train, test) = try loadSplits({ try idxSet(files[0], labels: files[1], transposed: false) },
                                                { try idxSet(files[2], labels: files[3], transposed: false) },
                                                together: try loadsTogether(files[0], files[2]))
+            try ClassNames.checkLabels(train, in: mnistClasses, path: files[1])
+            try ClassNames.checkLabels(test, in: mnistClasses, path: files[3])
             return LabelledDataset(name: mnistName, train: train, test: test, classNames: mnistClasses)
         }
         // Only the test split (MNIST's training images are not always to be had): an empty training
         // split, which `DataSelection` fills from the test split's trainable part.
         if let testImages = existing("t10k-images-idx3-ubyte") {
-            let test = try idxSet(testImages, labels: required("t10k-labels-idx1-ubyte"), transposed: false)
+            let labels = try required("t10k-labels-idx1-ubyte")
+            let test = try idxSet(testImages, labels: labels, transposed: false)
+            try ClassNames.checkLabels(test, in: mnistClasses, path: labels)
             return LabelledDataset(name: mnistName, train: ImageSet(pixels: [], labels: []), test: test,
                                    classNames: mnistClasses)
         }

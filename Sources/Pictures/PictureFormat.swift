@@ -9,6 +9,16 @@ public enum PictureFormat: String, Sendable, CaseIterable {
     /// The same, gzip-compressed, as MNIST's and EMNIST's downloads are.
     case idxGzip = "idx.gz"
 
+    /// The kind of file a picture of this format is, for the write policy (a PNG replaces only a PNG).
+    public var outputKind: OutputKind {
+        switch self {
+        case .png: return .png
+        case .svg: return .svg
+        case .idx: return .idx
+        case .idxGzip: return .gzip
+        }
+    }
+
     /// The format `path` names (case-insensitive), or nil for any other extension.
     public init?(path: String) {
         let name = (path.split(separator: "/").last.map(String.init) ?? path).lowercased()

@@ -43,6 +43,33 @@ public enum TextSanitizer {
 
     public static func quoted(_ text: String, limit: Int = 60) -> String { quoted(text.unicodeScalars, limit: limit) }
 
+    /// The most characters of one message line built from what a file holds: a model naming 10,000
+    /// classes must not make a 59,000-character line (contract/limits.json's `message_limit`).
+    public static let messageLimit = 300
+
+    /// `items` joined by `separator`, cleaned, stopping before the line would pass `limit` characters
+    /// with "… and N more" (N items left out).
+    public static func list(_ items: [String], separator: String = ", ", limit: Int = messageLimit) -> String {
+        var out = ""
+        for (index, item) in items.enumerated() {
+            let piece = (index == 0 ? "" : separator) + clean(item, limit: limit)
+            let remaining = items.count - index
+            if out.count + piece.count > limit - (remaining > 1 ? 16 : 0) && index > 0 {
+                return out + "… and \(remaining) more"
+            }
+            out += piece
+        }
+        return out
+    }
+
+    /// `line` cut to `limit` characters with "… and N more characters": the last guard, applied to every
+    /// error line the program prints.
+    public static func capped(_ line: String, limit: Int = messageLimit) -> String {
+        let count = line.count
+        guard count > limit else { return line }
+        return String(line.prefix(limit)) + "… and \(count - limit) more characters"
+    }
+
     /// Bytes of a file quoted as text (invalid UTF-8 shows as U+FFFD).
     public static func quoted(bytes: some Collection<UInt8>, limit: Int = 24) -> String {
         quoted(String(decoding: bytes.prefix(limit * 4), as: UTF8.self).unicodeScalars, limit: limit)

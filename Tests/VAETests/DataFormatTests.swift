@@ -24,7 +24,7 @@ final class DataFormatTests: XCTestCase {
                 pixels.append(UInt8(value % 256))
             }
         }
-        return ImageSet(pixels: pixels, labels: [1, 5, 26])
+        return ImageSet(pixels: pixels, labels: [1, 5, 9])   // letters a, e, i; digits 1, 5, 9
     }()
 
     private func writeSplits(_ prefix: String, gzip: Bool, transposed: Bool, testPrefix: String? = nil) throws {
@@ -76,11 +76,49 @@ final class DataFormatTests: XCTestCase {
         let crlf = String(decoding: try FileBytes.read(folder + "/emnist-letters-train.csv"), as: UTF8.self)
             .replacingOccurrences(of: "\n", with: "\r\n")
         try Array(crlf.utf8.dropLast(2)).write(to: folder + "/emnist-letters-test.csv")   // no final newline
-        try Array("1 65 97\n5 69 101\n26 90 122\n".utf8).write(to: folder + "/emnist-letters-mapping.txt")
+        try Array("1 65 97\n5 69 101\n9 73 105\n26 90 122\n".utf8).write(to: folder + "/emnist-letters-mapping.txt")
         let dataset = try DatasetLoader.load(directory: folder)
         assertLoadedUpright(dataset, name: "emnist-letters (csv)")
         XCTAssertEqual(dataset.test.pixels, sample.pixels)
-        XCTAssertEqual(dataset.classNames, [1: "a", 5: "e", 26: "z"])
+        XCTAssertEqual(dataset.classNames, [1: "a", 5: "e", 9: "i", 26: "z"])
+    }
+
+    /// A label the mapping (or the set's own classes) does not name used to become a class named by
+    /// its number, saved into the model: it is refused with the file and the record.
+    func testLabelsOutsideTheClassesAreRefusedWithTheirRecord() throws {
+        let odd = ImageSet(pixels: sample.pixels, labels: [1, 200, 5])
+        try DatasetWriter.writeCSV(odd, path: folder + "/emnist-letters-train.csv")
+        try DatasetWriter.writeCSV(sample, path: folder + "/emnist-letters-test.csv")
+        XCTAssertThrowsError(try DatasetLoader.load(directory: folder)) {
+            XCTAssertEqual("\($0)", "\(folder)/emnist-letters-train.csv: record 2 has label 200, which is not one of the data set's classes (labels 1...26)")
+        }
+        try Array("1 65 97\n5 69 101\n".utf8).write(to: folder + "/emnist-letters-mapping.txt")
+        try DatasetWriter.writeCSV(sample, path: folder + "/emnist-letters-train.csv")
+        XCTAssertThrowsError(try DatasetLoader.load(directory: folder)) {
+            XCTAssertTrue("\($0)".contains("record 3 has label 9, which is not one of the data set's classes (labels 1, 5)"), "\($0)")
+        }
+        try FileManager.default.removeItem(atPath: folder + "/emnist-letters-mapping.txt")
+        try FileManager.default.removeItem(atPath: folder + "/emnist-letters-train.csv")
+        try FileManager.default.removeItem(atPath: folder + "/emnist-letters-test.csv")
+        // MNIST's IDX files: digits 0...9.
+        try DatasetWriter.writeIDX(sample, imagesPath: folder + "/train-images-idx3-ubyte", labelsPath: folder + "/train-labels-idx1-ubyte",
+                                   gzip: false, transposed: false)
+        try DatasetWriter.writeIDX(ImageSet(pixels: sample.pixels, labels: [0, 1, 10]), imagesPath: folder + "/t10k-images-idx3-ubyte",
+                                   labelsPath: folder + "/t10k-labels-idx1-ubyte", gzip: false, transposed: false)
+        XCTAssertThrowsError(try DatasetLoader.load(directory: folder)) {
+            XCTAssertEqual("\($0)", "\(folder)/t10k-labels-idx1-ubyte: record 3 has label 10, which is not one of the data set's classes (labels 0...9)")
+        }
+    }
+
+    /// Two labels sharing a character code would make two classes of one name (two classes "a").
+    func testAMappingThatGivesOneCodeToTwoLabelsIsRefused() throws {
+        let path = folder + "/m.txt"
+        XCTAssertThrowsError(try ClassNames.parseMapping(Array("1 65 97\n2 66 98\n3 65 97\n".utf8), path: path)) {
+            XCTAssertEqual("\($0)", "\(path):3: character code 65 ('A') is label 1's already; two classes would have one name (expected 'label code [code ...]' with decimal character codes)")
+        }
+        XCTAssertThrowsError(try ClassNames.parseMapping(Array("1 65 97\n2 97\n".utf8), path: path))
+        XCTAssertEqual(try ClassNames.parseMapping(Array("1 65 97\n2 66 98 98\n".utf8), path: path), [1: "a", 2: "b"],
+                       "a code repeated within its own line names one class")
     }
 
     // MARK: malformed input

@@ -58,6 +58,29 @@ final class PyTorchInteropTests: XCTestCase {
         try checkAgainstPyTorch("cvae", expected: ModelConfiguration.cvae(inputSize: 12, hiddenSize: 6, latentDim: 3, classCount: 4))
     }
 
+    /// `model.half()`, `model.bfloat16()` and `model.double()` files PyTorch saved open here, converted to
+    /// F32 at load: the weights are the F32 file's within the dtype's precision, and the outputs are
+    /// PyTorch's outputs of the rounded weights.
+    func testFilesPyTorchSavesInF16BF16AndF64GivePyTorchsOutputs() throws {
+        let configurations = ["conv": ModelConfiguration.conv(inputSize: 64, hiddenSize: 5, latentDim: 2, channels: [2, 3]),
+                              "mlp": ModelConfiguration.mlp(inputSize: 12, hiddenSize: 6, latentDim: 3)]
+        // Relative rounding of each dtype: 11 and 8 significant bits; F64 from F32 weights is exact.
+        let precision: [String: Float] = ["f16": 1.0 / 2048, "bf16": 1.0 / 256, "f64": 0]
+        for (name, configuration) in configurations.sorted(by: { $0.key < $1.key }) {
+            let reference = try WeightsFile.load(Self.fixtures.appendingPathComponent("torch-\(name).safetensors").path).model.tensors()
+            for (suffix, relative) in precision.sorted(by: { $0.key < $1.key }) {
+                try checkAgainstPyTorch("\(name)-\(suffix)", expected: configuration)
+                let converted = try WeightsFile.load(Self.fixtures.appendingPathComponent("torch-\(name)-\(suffix).safetensors").path).model.tensors()
+                XCTAssertEqual(Set(converted.keys), Set(reference.keys))
+                for (tensor, values) in reference {
+                    for (ours, exact) in zip(converted[tensor]!.values, values.values) {
+                        XCTAssertEqual(ours, exact, accuracy: abs(exact) * relative + 1e-7, "\(name)-\(suffix) \(tensor)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Ours, saved and read back, keeps PyTorch's names and shapes exactly (what `load_state_dict` checks).
     func testOurFilesUseTheLayoutPyTorchWrote() throws {
         let path = Self.fixtures.appendingPathComponent("torch-conv.safetensors").path

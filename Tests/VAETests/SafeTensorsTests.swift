@@ -35,7 +35,14 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(reason(withHeader("not json")), "f is not a safetensors file: its header does not start with a JSON object")
         XCTAssertEqual(reason(withHeader("{not json")), "f is not a valid safetensors file: header is not valid JSON: expected a key string, found 'n' at byte 9")
         XCTAssertTrue(reason(withHeader("[1, 2]"))?.contains("is not a safetensors file: its header does not start with a JSON object") ?? false)
-        XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}"#))?.contains("only F32") ?? false)
+        XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F16","shape":[2],"data_offsets":[0,8]}}"#))?.contains("of F16 needs 4") ?? false)
+        XCTAssertNil(reason(withHeader(#"{"x":{"dtype":"BF16","shape":[4],"data_offsets":[0,8]}}"#)))
+        XCTAssertNil(reason(withHeader(#"{"x":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}}"#)))
+        for integer in ["I64", "I32", "I8", "U8", "BOOL"] {
+            XCTAssertEqual(reason(withHeader(#"{"x":{"dtype":"\#(integer)","shape":[0],"data_offsets":[0,8]}}"#)),
+                           "f is not a valid safetensors file: tensor 'x' has dtype \(integer), an integer type: weights must be floating point (F32, F16, BF16, F64)")
+        }
+        XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"Q4","shape":[2],"data_offsets":[0,8]}}"#))?.contains("dtype 'Q4', which this program does not read") ?? false)
         XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#))?.contains("needs 12") ?? false)
         XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#))?.contains("outside") ?? false)
         XCTAssertTrue(reason(withHeader(#"{"x":{"dtype":"F32","shape":[2]}}"#))?.contains("lacks") ?? false)

@@ -13,26 +13,70 @@ final class SavePolicyTests: XCTestCase {
         let folder = folder()
         let readme = folder + "/README.md"
         try Data("# notes\n".utf8).write(to: URL(fileURLWithPath: readme))
-        XCTAssertThrowsError(try AtomicFile.write(weights, to: readme, replacing: .weightsOnly)) {
+        XCTAssertThrowsError(try AtomicFile.write(weights, to: readme, policy: .output(.weights, force: false))) {
             XCTAssertEqual("\($0)", "not saving \(readme): it is a file that is not a weights file; name another file, or give --force to replace it")
         }
-        XCTAssertThrowsError(try AtomicFile.checkWritable(readme, bytes: 10, replacing: .weightsOnly))
+        XCTAssertThrowsError(try AtomicFile.checkWritable(readme, bytes: 10, policy: .output(.weights, force: false)))
         XCTAssertEqual(try String(contentsOfFile: readme, encoding: .utf8), "# notes\n")
         // Through a symbolic link: the file it points to is what counts.
         try FileManager.default.createSymbolicLink(atPath: folder + "/model.safetensors", withDestinationPath: "README.md")
-        XCTAssertThrowsError(try AtomicFile.write(weights, to: folder + "/model.safetensors", replacing: .weightsOnly)) {
+        XCTAssertThrowsError(try AtomicFile.write(weights, to: folder + "/model.safetensors", policy: .output(.weights, force: false))) {
             XCTAssertTrue("\($0)".contains("it is a symbolic link to a file that is not a weights file"), "\($0)")
         }
         XCTAssertEqual(try String(contentsOfFile: readme, encoding: .utf8), "# notes\n")
         // A weights file, a new file and --force are fine.
-        try AtomicFile.write(weights, to: folder + "/new.safetensors", replacing: .weightsOnly)
-        try AtomicFile.write(weights, to: folder + "/new.safetensors", replacing: .weightsOnly)
-        try AtomicFile.write(weights, to: readme, replacing: .anything)
+        try AtomicFile.write(weights, to: folder + "/new.safetensors", policy: .output(.weights, force: false))
+        try AtomicFile.write(weights, to: folder + "/new.safetensors", policy: .output(.weights, force: false))
+        try AtomicFile.write(weights, to: readme, policy: .anything)
         XCTAssertEqual(FileManager.default.contents(atPath: readme).map { [UInt8]($0) }, weights)
-        // A picture's save replaces only a picture.
-        XCTAssertThrowsError(try AtomicFile.write([1], to: folder + "/new.safetensors", replacing: .pictureOnly))
+        // A picture's save replaces only a picture of its format.
+        XCTAssertThrowsError(try AtomicFile.write([1], to: folder + "/new.safetensors", policy: .output(.png, force: false)))
         try AtomicFile.write(Array("<?xml version=\"1.0\"?><svg/>".utf8), to: folder + "/picture.svg")
-        try AtomicFile.write([1], to: folder + "/picture.svg", replacing: .pictureOnly)
+        try AtomicFile.write([1], to: folder + "/picture.svg", policy: .output(.svg, force: false))
+        XCTAssertThrowsError(try AtomicFile.write([1], to: folder + "/picture.svg", policy: .output(.png, force: false)))
+    }
+
+    /// Each kind is recognised by its content, and only its own (an empty file holds nothing to lose).
+    func testEachOutputKindRecognisesOnlyItsOwnFiles() {
+        var idxHeader: [UInt8] = [0, 0, 8, 3]
+        idxHeader += [0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28]
+        let samples: [OutputKind: [UInt8]] = [
+            .weights: weights, .png: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0],
+            .svg: Array("\u{FEFF}  <svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8), .idx: idxHeader, .gzip: [0x1F, 0x8B, 8, 0, 0],
+        ]
+        let others: [[UInt8]] = [Array("# README\n".utf8), Array("label,pixels\n".utf8), [0, 0, 0, 0]]
+        for kind in OutputKind.allCases {
+            XCTAssertTrue(kind.recognises([]), "\(kind): an empty file")
+            for (sampleKind, bytes) in samples { XCTAssertEqual(kind.recognises(bytes), sampleKind == kind, "\(kind) on a \(sampleKind) file") }
+            for bytes in others { XCTAssertFalse(kind.recognises(bytes), "\(kind) on \(bytes.prefix(8))") }
+        }
+    }
+
+    /// Nothing is written into a protected folder (the shipped Weights/) without force: not by its path,
+    /// a relative path, a symbolic link to a file in it, or a path through a symbolic link to it.
+    func testNothingIsWrittenIntoAProtectedFolderWithoutForce() throws {
+        let root = folder()
+        let shipped = root + "/Weights"
+        try FileManager.default.createDirectory(atPath: shipped, withIntermediateDirectories: true)
+        try AtomicFile.write(weights, to: shipped + "/default.safetensors")
+        try FileManager.default.createSymbolicLink(atPath: root + "/link.safetensors", withDestinationPath: "Weights/default.safetensors")
+        try FileManager.default.createSymbolicLink(atPath: root + "/folder-link", withDestinationPath: shipped)
+        let policy = WritePolicy(kind: .weights, force: false, protectedFolders: [shipped])
+        let other = SafeTensors.encode(["y": Tensor(shape: [1], values: [2])], metadata: [:])
+        for path in [shipped + "/default.safetensors", shipped + "/new.safetensors", root + "/link.safetensors",
+                     root + "/folder-link/default.safetensors", root + "/folder-link/../Weights/new.safetensors"] {
+            XCTAssertThrowsError(try AtomicFile.write(other, to: path, policy: policy), path) {
+                XCTAssertEqual("\($0)", "not saving \(path): it is in Weights/, which holds the shipped weights; name a file elsewhere, or give --force to write there")
+            }
+            XCTAssertThrowsError(try AtomicFile.checkWritable(path, bytes: 10, policy: policy), path)
+        }
+        XCTAssertEqual(FileManager.default.contents(atPath: shipped + "/default.safetensors").map { [UInt8]($0) }, weights)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: shipped + "/new.safetensors"))
+        try AtomicFile.write(other, to: root + "/elsewhere.safetensors", policy: policy)
+        var forced = policy
+        forced.force = true
+        try AtomicFile.write(other, to: root + "/link.safetensors", policy: forced)
+        XCTAssertEqual(FileManager.default.contents(atPath: shipped + "/default.safetensors").map { [UInt8]($0) }, other)
     }
 
     /// Pictures written as data (`.idx`, `.idx.gz`) replace IDX files, plain or gzipped, and nothing else.
@@ -61,7 +105,7 @@ final class SavePolicyTests: XCTestCase {
         let running = folder + "/.model.safetensors.tmp-1-1"   // init runs: never removed
         let other = folder + "/.other.safetensors.tmp-\(child.processIdentifier)-1"
         for path in [stale, running, other] { _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3])) }
-        try AtomicFile.write(weights, to: target, replacing: .weightsOnly)
+        try AtomicFile.write(weights, to: target, policy: .output(.weights, force: false))
         XCTAssertFalse(FileManager.default.fileExists(atPath: stale))
         XCTAssertTrue(FileManager.default.fileExists(atPath: running))
         XCTAssertTrue(FileManager.default.fileExists(atPath: other))

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 @testable import FileFormats
+import Support
 @testable import VAE
 
 /// Weight files: the model and its metadata round-trip, the configuration in the metadata is read back
@@ -89,6 +90,49 @@ final class WeightsFileTests: XCTestCase {
         strings["hidden_size"] = "100000"
         try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
         XCTAssertTrue(loadError(path).contains("hidden size 100000 is outside 1...8192"), loadError(path))
+    }
+
+    /// A deep-mlp file whose hidden_sizes holds one or three values used to trap while its error message
+    /// described the model (before it was validated).
+    func testSettingsWithTheWrongNumberOfValuesAreRefusedBeforeTheModelIsDescribed() throws {
+        let configuration = ModelConfiguration(DeepMLPNetwork.self, inputSize: 784, latentDim: 2,
+                                               settings: [DeepMLPNetwork.hiddenSizes.key: [16, 8]])
+        let model = VAEModel(configuration: configuration, seed: 1)
+        let path = temporaryPath("deep.safetensors")
+        var strings = ModelMetadata(configuration: configuration).strings
+        for (values, shown) in [("32", "32"), ("32,16,8", "32,16,8"), ("", nil)] {
+            strings["hidden_sizes"] = values
+            try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
+            let error = loadError(path)
+            if let shown {
+                XCTAssertTrue(error.contains("its metadata describes an invalid model: hidden sizes needs 2 values, not \(shown)"), error)
+            } else {
+                XCTAssertTrue(error.contains("hidden_sizes '' is not a list of numbers"), error)
+            }
+        }
+        // 10,000 values: the line stays short and says how many were left out.
+        strings["hidden_sizes"] = Array(repeating: "7", count: 10_000).joined(separator: ",")
+        try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
+        let error = loadError(path)
+        XCTAssertLessThan(error.count, 2 * TextSanitizer.messageLimit, error)
+        XCTAssertTrue(error.contains("more"), error)
+        // A configuration with too few values describes itself by its kind alone instead of trapping.
+        let unvalidated = ModelConfiguration(DeepMLPNetwork.self, inputSize: 784, latentDim: 2, settings: [DeepMLPNetwork.hiddenSizes.key: [5]])
+        XCTAssertEqual(unvalidated.description, "deep-mlp")
+        XCTAssertThrowsError(try unvalidated.validate())
+    }
+
+    func testFormatVersionsBelowOneAreNotVersions() throws {
+        let model = VAEModel(configuration: small, seed: 1)
+        let path = temporaryPath("old.safetensors")
+        var strings = ModelMetadata(configuration: small).strings
+        for version in ["0", "-1", "-9223372036854775808"] {
+            strings["format_version"] = version
+            try AtomicFile.write(SafeTensors.encode(model.tensors(), metadata: strings), to: path)
+            let error = loadError(path)
+            XCTAssertTrue(error.contains("format version \(version) is not a version (versions start at 1)"), error)
+            XCTAssertFalse(error.contains("newer"), error)
+        }
     }
 
     func testNewerFormatVersionsAndUnknownArchitecturesAreRefusedClearly() throws {

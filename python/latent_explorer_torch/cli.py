@@ -6,21 +6,23 @@ and score weight files as the Swift program does.
     latent-explorer-torch eval --weights F.safetensors --data DIR
     latent-explorer-torch fixture DIR      (writes the test fixtures under Tests/VAETests/Fixtures)
 
-Errors are one line on stderr and exit 1; usage errors exit 64.
+Errors are one line on stderr and exit 1; usage errors exit 64; an interrupt exits 130. `main` has a
+top-level handler: whatever goes wrong, the user reads one line, never a traceback.
 """
 import argparse
 import datetime
 import json
+import math
 import os
 import sys
 
 import torch
 
-from . import __version__, classes, data, distributed, models, weights
+from . import __version__, classes, contract, data, distributed, models, weights
 from .evaluation import negative_elbo
 from .training import TrainingOptions, train
 
-EXIT_FAILURE, EXIT_USAGE = 1, 64
+EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 1, 64, 130
 PROGRAM = "latent-explorer-torch"
 
 
@@ -35,6 +37,19 @@ class Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
+def score_json(value):
+    """A score for strict JSON: the number, or its words when it is not finite (JSON has no NaN or
+    infinity), as the Swift program's `ScoreText.json`."""
+    value = float(value)
+    if math.isfinite(value):
+        return value
+    return "not a number (NaN)" if math.isnan(value) else ("infinite" if value > 0 else "minus infinity")
+
+
+def score_text(value, digits=2):
+    return f"{value:.{digits}f}" if math.isfinite(value) else score_json(value)
+
+
 def add_data_options(parser):
     parser.add_argument("--data", metavar="DIR", default=os.environ.get("EMNIST_DIR") or None,
                         help="a data set folder: EMNIST (IDX or CSV), MNIST or Fashion-MNIST (default: $EMNIST_DIR)")
@@ -46,7 +61,7 @@ def add_data_options(parser):
 def build_parser():
     parser = Parser(prog=PROGRAM, description="Train LatentExplorer's VAEs with PyTorch, on one process or many (torchrun).")
     parser.add_argument("--version", action="version", version=f"{PROGRAM} {__version__} (torch {torch.__version__})")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="{train,eval,fixture}")
 
     t = commands.add_parser("train", help="train a VAE and save it as a LatentExplorer weight file",
                             description="Train a VAE; under torchrun, on every process (DistributedDataParallel).")
@@ -68,6 +83,7 @@ def build_parser():
     t.add_argument("--beta", type=float, default=1.0, help="weight of the KL term in the objective (default 1)")
     t.add_argument("--init", metavar="FILE", help="start from these weights (e.g. written by latent-explorer train); --arch and sizes are then theirs")
     t.add_argument("--out", "-o", metavar="FILE", required=True, help="where to write the weights")
+    t.add_argument("--force", action="store_true", help="replace --out even when it holds something other than a weights file")
 
     e = commands.add_parser("eval", help="score a weight file on a data set's test split, as latent-explorer eval does")
     add_data_options(e)
@@ -76,6 +92,11 @@ def build_parser():
 
     f = commands.add_parser("fixture", help="write the PyTorch fixtures the Swift tests read")
     f.add_argument("folder", help="e.g. Tests/VAETests/Fixtures")
+
+    # Hidden: one JSON verdict per weight file, for the differential tests with the Swift program.
+    c = commands.add_parser("check-weights")
+    c.add_argument("files", nargs="*")
+    c.add_argument("--list", action="store_true", help="the files list one path per line")
     return parser
 
 
@@ -93,15 +114,36 @@ def parse_settings(items):
     return settings
 
 
+# Every numeric option of `train` with its range, in one table (the Swift program's `OptionRanges.table`;
+# the shared ones from contract/limits.json): (low, high, whether high is excluded). A value outside,
+# or NaN, is a usage error (exit 64). test_refusals.py walks it with 0, -1, max + 1, 2^63 and NaN.
+TRAIN_RANGES = {
+    "epochs": (*contract.EPOCHS, False), "batch_size": (*contract.BATCH_SIZE, False),
+    "patience": (*contract.PATIENCE, False), "learning_rate": (*contract.LEARNING_RATE, False),
+    "validation_split": (0, 1, True), "beta": (*contract.KL_WEIGHT, False), "latent_dim": (*contract.LATENT_DIM, False),
+    "hidden_size": (1, contract.MAXIMUM_HIDDEN_SIZE, False), "seed": (0, (1 << 64) - 1, False),
+}
+
+
+def check_ranges(args, ranges):
+    """Raises UsageError naming the first option of `ranges` outside its range (NaN is outside every one)."""
+    for name, (low, high, open_high) in ranges.items():
+        value = getattr(args, name)
+        if value is None:
+            continue
+        inside = low <= value < high if open_high else low <= value <= high  # False for NaN
+        if not inside:
+            option = "--" + name.replace("_", "-")
+            raise UsageError(f"{option} must be between {low:g} and {high:g}{' (excluded)' if open_high else ''}, not {value:g}")
+
+
 def check_train_options(args, context):
     if args.data is None:
         raise UsageError("--data is required (or set EMNIST_DIR)")
-    if args.epochs < 1 or args.patience < 1 or args.learning_rate <= 0 or not 0 <= args.validation_split < 1:
-        raise UsageError("--epochs and --patience must be at least 1, --learning-rate positive, --validation-split in [0, 1)")
-    if args.beta < 0:
-        raise UsageError("--beta must not be negative")
+    check_ranges(args, TRAIN_RANGES)
     if args.batch_size < context.world or args.batch_size % context.world:
         raise UsageError(f"--batch-size {args.batch_size} must be a multiple of the {context.world} processes")
+    weights.check_replaceable(args.out, args.force)  # before training, not after
     folder = os.path.dirname(os.path.abspath(args.out))
     if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
         raise weights.WeightsError(f"{args.out}: cannot write in {folder}")
@@ -162,7 +204,7 @@ def run_train(args, context):
         if outcome.best_validation:
             meta.update(weights.loss_strings("validation", *outcome.best_validation))
         meta.update(weights.loss_strings("test", *test))
-        weights.save_atomically(model, meta, args.out)
+        weights.save_atomically(model, meta, args.out, force=args.force)
         log(f"Saved the weights of epoch {outcome.best_epoch} to {args.out} ({outcome.reason})")
     context.barrier()
     if outcome.reason.startswith("diverged"):
@@ -172,41 +214,70 @@ def run_train(args, context):
 def run_eval(args, context):
     if args.data is None:
         raise UsageError("--data is required (or set EMNIST_DIR)")
-    model, meta = weights.load(args.weights)
+    model, meta, config = weights.load_with_configuration(args.weights)
     dataset = data.load_selected(args.data, args.emnist_split, args.letters)
-    config = models.configuration_of(model)
-    if config.input_size != data.PIXELS:
-        raise RuntimeError(f"{args.weights} expects {config.input_size} inputs, the data has {data.PIXELS} pixels")
+    if config.image_geometry != (28, 28, 1) or config.input_size != data.PIXELS:
+        height, width, channels = config.image_geometry
+        raise RuntimeError(f"the model takes {height}x{width}{'' if channels == 1 else f'x{channels}'} images "
+                           f"({config.input_size} values), the data has 28x28 images ({data.PIXELS} values)")
     model.to(context.device)
     names = classes.names_of(model, meta)
     reconstruction, kl = negative_elbo(model, dataset.test, context, classes=classes.indices(dataset.test.labels, dataset, names))
     if not context.is_main:
         return
     if args.json:
-        print(json.dumps({"neg_elbo": reconstruction + kl, "reconstruction": reconstruction, "kl": kl,
-                          "test_count": len(dataset.test)}, sort_keys=True))
+        scores = {"neg_elbo": reconstruction + kl, "reconstruction": reconstruction, "kl": kl}
+        print(json.dumps({**{key: score_json(value) for key, value in scores.items()}, "test_count": len(dataset.test)},
+                         sort_keys=True, allow_nan=False))
     else:
         print(f"data set:  {dataset.name} ({len(dataset.train)} train, {len(dataset.test)} test images)")
         print(f"model:     {config}")
         bounds = "; it bounds -log p(x | class)" if names else ""
-        print(f"neg ELBO:  {reconstruction + kl:.2f} nats per image (reconstruction {reconstruction:.2f} + KL {kl:.2f}){bounds}")
+        print(f"neg ELBO:  {score_text(reconstruction + kl)} nats per image "
+              f"(reconstruction {score_text(reconstruction)} + KL {score_text(kl)}){bounds}")
+
+
+def one_line(error):
+    """The first line of an error's message (its type when it has none), cleaned and capped."""
+    text = str(error).strip()
+    line = text.splitlines()[0] if text else type(error).__name__
+    return contract.capped("".join(ch if ch.isprintable() else f"\\u{{{ord(ch):x}}}" for ch in line))
+
+
+def fail(message, code):
+    print(f"{PROGRAM}: error: {message}", file=sys.stderr)
+    return code
 
 
 def main(argv=None):
+    """The command line, inside the top-level handler: a usage error exits 64, refused input and any
+    other error 1, an interrupt 130, each with one line on stderr."""
+    try:
+        return run(argv)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        return fail("interrupted", EXIT_INTERRUPTED)
+    except UsageError as error:
+        return fail(one_line(error), EXIT_USAGE)
+    except (data.DataError, weights.WeightsError, RuntimeError, OSError, ValueError) as error:
+        return fail(one_line(error), EXIT_FAILURE)
+    except Exception as error:  # a bug: still one line, with the type, never a traceback
+        return fail(f"{type(error).__name__}: {one_line(error)}", EXIT_FAILURE)
+
+
+def run(argv=None):
     args = build_parser().parse_args(argv)
     if args.command == "fixture":
         from .fixtures import write_all
         write_all(args.folder)
         return 0
+    if args.command == "check-weights":
+        from .check import run_batch
+        return run_batch(args.files, sys.stdout, listed=args.list)
     context = distributed.start()
     try:
         (run_train if args.command == "train" else run_eval)(args, context)
         return 0
-    except UsageError as error:
-        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except (data.DataError, weights.WeightsError, RuntimeError, OSError) as error:
-        print(f"{PROGRAM}: error: {str(error).splitlines()[0] if str(error) else type(error).__name__}", file=sys.stderr)
-        return EXIT_FAILURE
     finally:
         distributed.stop(context)

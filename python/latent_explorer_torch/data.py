@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import contract
+
 SIDE = 28
 PIXELS = SIDE * SIDE
 IMAGES_MAGIC = 0x00000803
@@ -220,7 +222,7 @@ def parse_mapping(data, path):
     """`emnist-<split>-mapping.txt`: lines `label code [code ...]`; a class is named by its lower-case
     letter when there is one, else by its first character."""
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
-    names = {}
+    names, codes = {}, {}
     for number, line in enumerate(text.split("\n"), 1):
         fields = line.replace("\t", " ").replace("\r", " ").split()
         if not fields:
@@ -238,10 +240,28 @@ def parse_mapping(data, path):
             raise DataError(f"{path}: line {number}: a character code is not a number") from None
         if not all(c.isprintable() and not c.isspace() for c in characters):
             raise DataError(f"{path}: line {number}: a character code is not the code of a printable character")
+        for c in characters:
+            if codes.setdefault(ord(c), label) != label:
+                raise DataError(f"{path}: line {number}: character code {ord(c)} ('{c}') is label {codes[ord(c)]}'s already; "
+                                "two classes would have one name")
         names[label] = next((c for c in characters if c.islower()), characters[0])
     if not names:
         raise DataError(f"{path}: line 1: the file names no classes")
     return names
+
+
+def check_labels(images, names, path):
+    """Raises DataError at the first image whose label `names` does not name, with its record number
+    (from 1): it would otherwise become a class named by its number, saved into the model."""
+    known = np.isin(images.labels, np.fromiter(names, dtype=np.int64))
+    if known.all():
+        return
+    record = int(np.argmin(known))
+    labels = sorted(names)
+    described = (f"{labels[0]}...{labels[-1]}" if labels[-1] - labels[0] + 1 == len(labels)
+                 else contract.listed(labels, limit=120))
+    raise DataError(f"{path}: record {record + 1} has label {int(images.labels[record])}, "
+                    f"which is not one of the data set's classes (labels {described})")
 
 
 def default_class_names(split):
@@ -286,24 +306,33 @@ def load(directory, emnist_split=None) -> LabelledDataset:
 
         train_images = existing(prefix + "train-images-idx3-ubyte")
         if train_images:
-            train = _idx_set(train_images, required(prefix + "train-labels-idx1-ubyte"), True)
-            test = _idx_set(required(prefix + "test-images-idx3-ubyte"), required(prefix + "test-labels-idx1-ubyte"), True)
-            return LabelledDataset(f"emnist-{split} (idx)", train, test, names())
+            labels = required(prefix + "train-labels-idx1-ubyte"), required(prefix + "test-labels-idx1-ubyte")
+            train = _idx_set(train_images, labels[0], True)
+            test = _idx_set(required(prefix + "test-images-idx3-ubyte"), labels[1], True)
+            return checked(LabelledDataset(f"emnist-{split} (idx)", train, test, names()), labels)
         train_csv = existing(prefix + "train.csv")
         if train_csv:
             test_csv = required(prefix + "test.csv")
             train, test = (parse_csv(_read_bytes(p), p) for p in (train_csv, test_csv))
-            return LabelledDataset(f"emnist-{split} (csv)", train, test, names())
+            return checked(LabelledDataset(f"emnist-{split} (csv)", train, test, names()), (train_csv, test_csv))
     if emnist_split:
         raise DataError(f"{os.path.join(directory, f'emnist-{emnist_split}-train-images-idx3-ubyte')}: no such file")
     train_images = existing("train-images-idx3-ubyte")
     if train_images:
-        train = _idx_set(train_images, required("train-labels-idx1-ubyte"), False)
-        test = _idx_set(required("t10k-images-idx3-ubyte"), required("t10k-labels-idx1-ubyte"), False)
+        labels = required("train-labels-idx1-ubyte"), required("t10k-labels-idx1-ubyte")
+        train = _idx_set(train_images, labels[0], False)
+        test = _idx_set(required("t10k-images-idx3-ubyte"), labels[1], False)
         fashion = "fashion" in directory.lower()
         class_names = dict(enumerate(FASHION_NAMES)) if fashion else default_class_names("mnist")
-        return LabelledDataset("fashion-mnist" if fashion else "mnist", train, test, class_names)
+        return checked(LabelledDataset("fashion-mnist" if fashion else "mnist", train, test, class_names), labels)
     raise DataError(f"{directory}: no EMNIST (IDX or CSV), MNIST or Fashion-MNIST files found")
+
+
+def checked(dataset, label_files):
+    """`dataset`, once every label of its splits is one of its classes (`check_labels`)."""
+    check_labels(dataset.train, dataset.class_names, label_files[0])
+    check_labels(dataset.test, dataset.class_names, label_files[1])
+    return dataset
 
 
 def load_selected(directory, emnist_split=None, letters=None) -> LabelledDataset:

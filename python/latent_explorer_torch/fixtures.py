@@ -14,10 +14,15 @@ code here still writes what is committed.
   inputs also have classes: metadata `fixture_classes` (of the images) and `fixture_z_classes` (of the
   latent points), tensor `batch.classes` [B] (class indices as float32). Made from a seed of their
   own, so that adding them left the other fixtures as they were.
+- `torch-{conv,mlp}-{f16,bf16,f64}.safetensors` (`PyTorchInteropTests`): the interop models as PyTorch
+  saves them after `model.half()`, `model.bfloat16()` and `model.double()`, with the outputs of those
+  weights (rounded to the dtype) computed in F32 in the metadata: the Swift program converts each dtype
+  to F32 at load and must give these outputs.
 - `torch-split.json` (`PyTorchEquivalenceTests`): labels, a held-out fraction and a seed, with the
   indices `swift_random.stratified_split` holds out and the first draws of `swift_random.gaussians`:
   the Swift trainer must hold out the same images and draw the same noise.
 """
+import copy
 import json
 import os
 
@@ -103,6 +108,31 @@ def write_conditional(folder):
     save_file(tensors, os.path.join(folder, "torch-step-cvae.safetensors"), metadata=meta)
 
 
+DTYPES = {"f16": torch.float16, "bf16": torch.bfloat16, "f64": torch.float64}
+
+
+def write_dtypes(folder):
+    """The interop models saved in each floating-point dtype PyTorch writes, with the outputs of the
+    rounded weights (computed in F32, as the Swift program computes after converting at load)."""
+    torch.manual_seed(INTEROP_SEED)
+    for name, model, n in small_models():
+        with torch.no_grad():
+            for p in model.parameters():
+                p.uniform_(-0.6, 0.6)
+            x = torch.rand(2, n)
+            z = torch.randn(3, model.encoder.mean.out_features)
+            for suffix, dtype in DTYPES.items():
+                saved = {k: v.to(dtype).contiguous() for k, v in model.state_dict().items()}
+                rounded = copy.deepcopy(model)  # not a new module: its initialisation would draw from the seed
+                rounded.load_state_dict({k: v.to(torch.float32) for k, v in saved.items()})
+                mean, logvar = rounded.encode(x)
+                pixels = torch.sigmoid(rounded.decode(z))
+                meta = {"fixture_x": json.dumps(x.flatten().tolist()), "fixture_mean": json.dumps(mean.flatten().tolist()),
+                        "fixture_logvar": json.dumps(logvar.flatten().tolist()), "fixture_z": json.dumps(z.flatten().tolist()),
+                        "fixture_pixels": json.dumps(pixels.flatten().tolist()), "made_by": f"torch {torch.__version__}"}
+                save_file(saved, os.path.join(folder, f"torch-{name}-{suffix}.safetensors"), metadata=meta)
+
+
 def training_step(model, x, noise, learning_rate=STEP_LEARNING_RATE, classes=None):
     """One step of the training loop on `model`: the loss parts before, the gradients, then one Adam
     step, and the loss parts of the same batch and noise after it (`classes`: a conditional model's)."""
@@ -156,6 +186,7 @@ def write_split(folder):
 def write_all(folder):
     os.makedirs(folder, exist_ok=True)
     write_interop(folder)
+    write_dtypes(folder)
     write_steps(folder)
     write_conditional(folder)
     write_split(folder)

@@ -11,17 +11,20 @@ z [B, L] to logits [B, N]; sigmoid(logits) are pixel probabilities. A conditiona
 `class_count` C > 0) also reads each image's class, int64 indices [B] in 0..C-1 in the order of the
 weight file's `classes`: `encode(x, classes)`, `decode(z, classes)`.
 """
+import math
 from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-LATENT_DIMENSIONS = range(1, 65)  # as ModelConfiguration.latentDimensions
-MAXIMUM_HIDDEN_SIZE = 8192  # as ModelConfiguration.maximumHiddenSize
-MAXIMUM_CLASS_COUNT = 256  # as ModelConfiguration.maximumClassCount
+from . import contract
+
+LATENT_DIMENSIONS = range(contract.LATENT_DIM[0], contract.LATENT_DIM[1] + 1)  # contract/limits.json
+MAXIMUM_HIDDEN_SIZE = contract.MAXIMUM_HIDDEN_SIZE
 CLASS_COUNT_KEY = "class_count"  # as ArchitectureSetting.classCountKey
-LETTER_CLASSES = 26  # the cvae's default class count: the EMNIST letters a...z
+MAXIMUM_CLASS_COUNT = contract.SETTINGS["cvae"][CLASS_COUNT_KEY][1][1]  # as ModelConfiguration.maximumClassCount
+LETTER_CLASSES = contract.SETTINGS["cvae"][CLASS_COUNT_KEY][0][0]  # the cvae's default class count: the letters a...z
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,12 @@ class Setting:
     low: int
     high: int
 
+    @staticmethod
+    def declared(arch, key):
+        """The setting `key` of `arch` as contract/limits.json declares it."""
+        default, (low, high) = contract.SETTINGS[arch][key]
+        return Setting(key, default, low, high)
+
     def format_default(self):
         """The default as metadata and --setting write it: "32,64"."""
         return ",".join(map(str, self.default))
@@ -43,7 +52,7 @@ class Setting:
         words = self.key.replace("_", " ")
         if len(values) != len(self.default):
             raise ValueError(f"{words} needs {len(self.default)} value{'' if len(self.default) == 1 else 's'}, "
-                             f"not {','.join(map(str, values))}")
+                             f"not {contract.listed(values, separator=',') if values else 'none'}")
         for value in values:
             if not self.low <= value <= self.high:
                 raise ValueError(f"{words} {value} is outside {self.low}...{self.high}")
@@ -52,15 +61,18 @@ class Setting:
 @dataclass(frozen=True)
 class ModelConfiguration:
     """Which architecture, the sizes every architecture shares, and the architecture's own settings
-    (a tuple of (key, values) pairs, every declared key present): what a weight file's metadata declares."""
+    (a tuple of (key, values) pairs, every declared key present) and the images' geometry (height, width,
+    channels; None: inferred from the input size as the Swift `ImageGeometry.inferred`): what a weight
+    file's metadata declares."""
 
     arch: str = "mlp"
     input_size: int = 784
     latent_dim: int = 2
     settings: tuple = field(default=())
+    geometry: tuple = None
 
     @staticmethod
-    def make(arch="mlp", latent_dim=2, hidden_size=None, input_size=784, channels=None, settings=None):
+    def make(arch="mlp", latent_dim=2, hidden_size=None, input_size=784, channels=None, settings=None, geometry=None):
         """A configuration with the architecture's defaults for every setting not given; `hidden_size` and
         `channels` are shortcuts for those settings."""
         given = dict(settings or {})
@@ -71,7 +83,8 @@ class ModelConfiguration:
         cls = ARCHITECTURES.get(arch)
         merged = {s.key: s.default for s in cls.SETTINGS} if cls else {}
         merged.update({key: tuple(values) for key, values in given.items()})
-        return ModelConfiguration(arch, input_size, latent_dim, tuple(sorted(merged.items())))
+        return ModelConfiguration(arch, input_size, latent_dim, tuple(sorted(merged.items())),
+                                  tuple(geometry) if geometry is not None else None)
 
     def __getitem__(self, key):
         """The values of setting `key`."""
@@ -83,10 +96,29 @@ class ModelConfiguration:
         return dict(self.settings).get(CLASS_COUNT_KEY, (0,))[0]
 
     @property
+    def image_geometry(self):
+        """(height, width, channels): the declared geometry, or 28x28 for 784 inputs, a square for a
+        perfect square, otherwise one row (ImageGeometry.inferred)."""
+        if self.geometry is not None:
+            return self.geometry
+        n = self.input_size
+        if n == 784:
+            return (28, 28, 1)
+        side = round(max(0, n) ** 0.5)
+        return (side, side, 1) if side > 0 and side * side == n else (1, n, 1)
+
+    @property
     def side(self):
-        """The side of the square image, or None."""
-        side = round(self.input_size ** 0.5)
-        return side if side * side == self.input_size else None
+        """The side of the square one-channel image that holds the input size, or None."""
+        height, width, channels = self.image_geometry
+        return height if height == width and channels == 1 and height * width == self.input_size else None
+
+    def parameter_shapes(self):
+        """{name: shape} of a model of this configuration, built on PyTorch's meta device: no memory of
+        the model's size is allocated, so a file can be checked against it first."""
+        with torch.device("meta"):
+            model = self.architecture.from_config(self)
+        return {name: list(t.shape) for name, t in model.state_dict().items()}
 
     @property
     def architecture(self):
@@ -100,8 +132,16 @@ class ModelConfiguration:
         cls = self.architecture
         if self.latent_dim not in LATENT_DIMENSIONS:
             raise ValueError(f"latent size {self.latent_dim} is outside 1...64")
-        if self.input_size < 1:
-            raise ValueError("sizes must be positive")
+        low, high = contract.INPUT_SIZE
+        if not low <= self.input_size <= high:
+            raise ValueError(f"input size {self.input_size} is outside {low}...{high}")
+        for name, value in zip(("height", "width", "channels"), self.image_geometry):
+            low, high = contract.GEOMETRY[name]
+            if not low <= value <= high:
+                raise ValueError(f"the image {name} {value} is outside {low}...{high}")
+        height, width, channels = self.image_geometry
+        if height * width * channels != self.input_size:
+            raise ValueError(f"the image geometry {height}x{width}x{channels} does not hold the input size {self.input_size}")
         declared = {s.key for s in cls.SETTINGS}
         unknown = sorted(set(dict(self.settings)) - declared)
         if unknown:
@@ -109,9 +149,17 @@ class ModelConfiguration:
         for setting in cls.SETTINGS:
             setting.check(self[setting.key])
         cls.check(self)
+        parameters = sum(math.prod(shape) for shape in self.parameter_shapes().values())
+        if parameters > contract.MAXIMUM_PARAMETER_COUNT:
+            raise ValueError(f"{self} has more than {contract.MAXIMUM_PARAMETER_COUNT} parameters")
 
     def __str__(self):
-        return self.architecture.describe(self)
+        """The architecture's description; by its name alone while a setting has the wrong number of
+        values (a file not yet validated), since `describe` unpacks them."""
+        cls = ARCHITECTURES.get(self.arch)
+        if cls is None or any(len(dict(self.settings).get(s.key, ())) != len(s.default) for s in cls.SETTINGS):
+            return self.arch
+        return cls.describe(self)
 
 
 class VAE(nn.Module):
@@ -140,7 +188,7 @@ class MLPVAE(VAE):
     """encoder: x [N] -> hidden ReLU [H] -> (mean, logvar) [L]; decoder: z [L] -> hidden ReLU [H] -> logits [N]."""
 
     NAME = "mlp"
-    SETTINGS = (Setting("hidden_size", (512,), 1, MAXIMUM_HIDDEN_SIZE),)
+    SETTINGS = (Setting.declared("mlp", "hidden_size"),)
 
     @classmethod
     def from_config(cls, config):
@@ -152,9 +200,9 @@ class MLPVAE(VAE):
 
     @classmethod
     def infer(cls, shapes):
-        if "encoder.hidden.weight" not in shapes or "encoder.mean.weight" not in shapes:
+        hidden, mean = shapes.get("encoder.hidden.weight"), shapes.get("encoder.mean.weight")
+        if hidden is None or mean is None or len(hidden) != 2 or len(mean) != 2:
             return None
-        hidden, mean = shapes["encoder.hidden.weight"], shapes["encoder.mean.weight"]
         return ModelConfiguration.make(cls.NAME, mean[0], hidden[0], hidden[1])
 
     @classmethod
@@ -185,7 +233,7 @@ class ConvVAE(VAE):
     """
 
     NAME = "conv"
-    SETTINGS = (Setting("hidden_size", (128,), 1, MAXIMUM_HIDDEN_SIZE), Setting("channels", (32, 64), 1, 1024))
+    SETTINGS = (Setting.declared("conv", "hidden_size"), Setting.declared("conv", "channels"))
 
     @classmethod
     def check(cls, config):
@@ -206,10 +254,14 @@ class ConvVAE(VAE):
         names = ("encoder.conv1.weight", "encoder.conv2.weight", "encoder.hidden.weight", "encoder.mean.weight")
         if not all(name in shapes for name in names):
             return None
-        c1, c2 = shapes["encoder.conv1.weight"][0], shapes["encoder.conv2.weight"][0]
-        hidden, mean = shapes["encoder.hidden.weight"], shapes["encoder.mean.weight"]
-        side = 4 * round((hidden[1] // max(c2, 1)) ** 0.5)
-        return ModelConfiguration.make(cls.NAME, mean[0], hidden[0], side * side, (c1, c2))
+        conv1, conv2, hidden, mean = (shapes[name] for name in names)
+        if (len(conv1), len(conv2), len(hidden), len(mean)) != (4, 4, 2, 2) or conv2[0] <= 0 or hidden[1] % conv2[0]:
+            return None
+        quarter = round((hidden[1] // conv2[0]) ** 0.5)
+        if quarter * quarter * conv2[0] != hidden[1]:
+            return None
+        side = 4 * quarter
+        return ModelConfiguration.make(cls.NAME, mean[0], hidden[0], side * side, (conv1[0], conv2[0]))
 
     @classmethod
     def describe(cls, config):
@@ -249,7 +301,7 @@ class DeepMLPVAE(VAE):
     """
 
     NAME = "deep-mlp"
-    SETTINGS = (Setting("hidden_sizes", (512, 256), 1, MAXIMUM_HIDDEN_SIZE),)
+    SETTINGS = (Setting.declared("deep-mlp", "hidden_sizes"),)
 
     def __init__(self, z=2, hidden_sizes=(512, 256), n=784):
         super().__init__()
@@ -273,6 +325,8 @@ class DeepMLPVAE(VAE):
         if not all(name in shapes for name in names):
             return None
         hidden1, hidden2, mean = (shapes[name] for name in names)
+        if (len(hidden1), len(hidden2), len(mean)) != (2, 2, 2):
+            return None
         return ModelConfiguration.make(cls.NAME, mean[0], input_size=hidden1[1], settings={"hidden_sizes": (hidden1[0], hidden2[0])})
 
     @classmethod
@@ -301,8 +355,7 @@ class CVAE(VAE):
     """
 
     NAME = "cvae"
-    SETTINGS = (Setting("hidden_size", (512,), 1, MAXIMUM_HIDDEN_SIZE),
-                Setting(CLASS_COUNT_KEY, (LETTER_CLASSES,), 1, MAXIMUM_CLASS_COUNT))
+    SETTINGS = (Setting.declared("cvae", "hidden_size"), Setting.declared("cvae", CLASS_COUNT_KEY))
 
     def __init__(self, z=2, h=512, n=784, c=LETTER_CLASSES):
         super().__init__()
@@ -363,22 +416,16 @@ def configuration_of(model: nn.Module) -> ModelConfiguration:
 
 
 def configuration_from_shapes(shapes):
-    """The configuration of tensors without metadata: the architecture whose parameter names and shapes
-    are exactly the file's, or else the first that recognises some of them (loading names the difference)."""
-    candidates = []
-    for cls in ARCHITECTURES.values():
-        try:
-            config = cls.infer(shapes)
-        except (IndexError, ZeroDivisionError):  # a tensor of the right name with a shape no model has
-            config = None
-        if config is not None:
-            candidates.append(config)
+    """The configuration of tensors without metadata, as VAEModel.inferConfiguration: the first
+    architecture whose valid configuration has exactly the file's tensor names, or else the first that
+    recognises some of them (loading names the difference). Nothing of the model's size is allocated."""
+    candidates = [config for config in (cls.infer(shapes) for cls in ARCHITECTURES.values()) if config is not None]
     for config in candidates:
         try:
-            expected = {name: list(t.shape) for name, t in build(config).state_dict().items()}
+            config.validate()
         except ValueError:
             continue
-        if expected == {name: list(shape) for name, shape in shapes.items()}:
+        if set(config.parameter_shapes()) == set(shapes):
             return config
     return candidates[0] if candidates else None
 

@@ -140,3 +140,25 @@ def test_seeded_mutations_of_a_csv_file_give_images_or_one_line_errors():
             assert images.pixels.shape == (len(images.labels), 784) and images.pixels.dtype == np.uint8
         except data.DataError as error:
             assert "\n" not in str(error)
+
+
+def test_a_label_outside_the_classes_is_refused_with_its_record(tmp_path):
+    labels = np.array([0, 1, 10, 2])
+    folder = write_mnist_folder(str(tmp_path / "mnist"), blob_images(labels, 1), labels,
+                                blob_images(np.array([0, 1]), 2), np.array([0, 1]))
+    with pytest.raises(data.DataError, match=r"train-labels-idx1-ubyte.gz: record 3 has label 10, which is not one of the "
+                                             r"data set's classes \(labels 0\.\.\.9\)"):
+        data.load(folder)
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    rows = "\n".join(f"{label}," + ",".join(["0"] * 784) for label in (1, 200, 3))
+    (letters / "emnist-letters-train.csv").write_text(rows + "\n")
+    (letters / "emnist-letters-test.csv").write_text("1," + ",".join(["0"] * 784) + "\n")
+    with pytest.raises(data.DataError, match="emnist-letters-train.csv: record 2 has label 200"):
+        data.load(str(letters))
+
+
+def test_a_mapping_giving_one_code_to_two_labels_is_refused():
+    with pytest.raises(data.DataError, match=r"m.txt: line 3: character code 65 \('A'\) is label 1's already"):
+        data.parse_mapping(b"1 65 97\n2 66 98\n3 65 97\n", "m.txt")
+    assert data.parse_mapping(b"1 65 97\n2 66 98 98\n", "m.txt") == {1: "a", 2: "b"}

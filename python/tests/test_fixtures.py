@@ -55,3 +55,18 @@ def test_regenerated_fixtures_match_the_committed_ones(tmp_path):
             assert np.allclose(json.loads(ours[key]), json.loads(theirs[key]), atol=1e-6), f"{name}: {key}"
     with open(tmp_path / "torch-split.json") as a, open(os.path.join(FIXTURES, "torch-split.json")) as b:
         assert json.load(a) == json.load(b)
+
+
+@pytest.mark.parametrize("name", ["conv-f16", "conv-bf16", "conv-f64", "mlp-f16", "mlp-bf16", "mlp-f64"])
+def test_the_dtype_fixtures_are_what_pytorch_writes(name, tmp_path):
+    fixtures.write_dtypes(str(tmp_path))
+    tensors, meta = committed(f"torch-{name}.safetensors")
+    path = str(tmp_path / f"torch-{name}.safetensors")
+    with safe_open(path, "pt") as f:
+        fresh_meta = f.metadata()
+    fresh = load_file(path)
+    assert set(fresh) == set(tensors)
+    for key, value in fresh.items():
+        assert value.dtype == tensors[key].dtype and torch.equal(value, tensors[key]), key
+    for key in ("fixture_mean", "fixture_logvar", "fixture_pixels"):
+        assert json.loads(fresh_meta[key]) == pytest.approx(json.loads(meta[key]), abs=1e-6), key

@@ -18,7 +18,7 @@ public enum SaveReport {
         } catch {
             var detail = "\(error)"
             // The library's message starts with the path; the status line names it once.
-            for redundant in ["cannot save \(path): ", "could not save \(path): "] where detail.hasPrefix(redundant) {
+            for redundant in ["cannot save \(path): ", "could not save \(path): ", "not saving \(path): "] where detail.hasPrefix(redundant) {
                 detail.removeFirst(redundant.count)
             }
             return (oneLine("Could not save to \(path): \(detail)"), false)

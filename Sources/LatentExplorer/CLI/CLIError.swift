@@ -9,8 +9,9 @@ import VAE
 /// A one-line error for the user; ArgumentParser prints "Error: <message>" to stderr and exits non-zero.
 struct CLIError: Error, CustomStringConvertible {
     var description: String
-    /// The message passes `TextSanitizer`: it may quote file names and file contents.
-    init(_ message: String) { description = TextSanitizer.clean(message) }
+    /// The message passes `TextSanitizer`: it may quote file names and file contents, and is capped at
+    /// `TextSanitizer.messageLimit` characters.
+    init(_ message: String) { description = TextSanitizer.capped(TextSanitizer.clean(message)) }
 
     /// Runs `body`, turning the library's errors into one-line messages.
     static func wrap<T>(_ body: () throws -> T) throws -> T {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import ExplorerCore
+import FileFormats
 import Foundation
 import LetterData
+import Support
 import VAE
 
 struct CompareCommand: ParsableCommand {
@@ -30,6 +32,8 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.") var json = false
     @Option(name: .shortAndLong, help: ArgumentHelp("Draw the grids and scatters to this file (.svg or .png).", valueName: "file"))
     var out: String?
+    @Flag(help: "Replace --out even when it holds something other than a picture of its format, or lies in the shipped Weights/.")
+    var force = false
     @Option(help: ArgumentHelp("Half-width of the plane drawn (default: what holds 98% of every model's codes).", valueName: "R"))
     var range: Float?
 
@@ -37,14 +41,14 @@ struct CompareCommand: ParsableCommand {
 
     func validate() throws {
         guard Self.modelCounts.contains(weights.count) else { throw ValidationError("compare takes 1 to 4 weight files") }
-        guard (1 ... Evaluation.maximumImportanceSamples).contains(importanceSamples) else {
-            throw ValidationError("--importance-samples must be between 1 and \(Evaluation.maximumImportanceSamples)")
-        }
-        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
-        guard pairs >= 0 else { throw ValidationError("--pairs must be 0 or more") }
-        if let range { guard range > 0 && range.isFinite else { throw ValidationError("--range must be positive") } }
+        try OptionRanges.check(importanceSamples, in: OptionRanges.importanceSamples, "--importance-samples")
+        try OptionRanges.check(k, in: OptionRanges.neighbours, "--k")
+        try OptionRanges.check(pairs, in: OptionRanges.confusedPairs, "--pairs")
+        if let range { try OptionRanges.check(range, in: OptionRanges.latentRange, "--range") }
         if let out {
-            guard ComparisonOutput.Format(path: out) != nil else { throw ValidationError("--out must name a .svg or .png file") }
+            guard let format = ComparisonOutput.Format(path: out) else { throw ValidationError("--out must name a .svg or .png file") }
+            // Before the models are scored: a figure that could not be written is refused now.
+            try CLIError.wrap { try AtomicFile.checkWritable(out, bytes: 0, policy: .output(format.outputKind, force: force)) }
         }
     }
 
@@ -59,7 +63,7 @@ struct CompareCommand: ParsableCommand {
             guard !entry.metadata.classes.isEmpty else { return dataset.labelsPresent.map(dataset.className) }
             let mine = entry.metadata.classes.filter(available.contains)
             guard !mine.isEmpty else {
-                throw CLIError("\(path) was trained on \(entry.metadata.classes.joined(separator: " ")), none of which \(dataset.name) holds")
+                throw CLIError("\(path) was trained on \(TextSanitizer.list(entry.metadata.classes, separator: " ", limit: 200)), none of which \(dataset.name) holds")
             }
             return mine
         }
@@ -93,7 +97,7 @@ struct CompareCommand: ParsableCommand {
             print(output.table())
         }
         if let out {
-            let (range, written) = try output.writeFigure(to: out, range: range)
+            let (range, written) = try output.writeFigure(to: out, range: range, force: force)
             if !json { print("Wrote \(written) to \(out): each model's grid and test codes over [-\(String(format: "%.2g", range)), \(String(format: "%.2g", range))]²") }
         }
     }

@@ -33,6 +33,8 @@ struct ComparisonOutput {
 
     enum Format {
         case svg, png
+        /// The kind of file written, for the write policy.
+        var outputKind: OutputKind { self == .svg ? .svg : .png }
         init?(path: String) {
             switch (path as NSString).pathExtension.lowercased() {
             case "svg": self = .svg
@@ -169,7 +171,7 @@ struct ComparisonOutput {
     }
 
     /// Draws the figure on the shared classes; returns the plane's half-width and a description.
-    func writeFigure(to path: String, range requested: Float?) throws -> (Float, String) {
+    func writeFigure(to path: String, range requested: Float?, force: Bool) throws -> (Float, String) {
         let planes = rows.map { PlaneProjection(fitting: $0.shared.testCodes, dimension: $0.model.latentDim) }
         let range = requested ?? zip(rows, planes).map { PlaneProjection.range(of: $1.project($0.shared.testCodes)) }.max()!
         let panels = zip(rows, planes).map { row, plane -> ComparisonFigure.Panel in
@@ -192,7 +194,7 @@ struct ComparisonOutput {
         case .svg: Array(figure.svg().utf8)
         case .png: figure.png()
         }
-        try CLIError.wrap { try AtomicFile.write(bytes, to: path) }
+        try CLIError.wrap { try AtomicFile.write(bytes, to: path, policy: .output(format.outputKind, force: force)) }
         let what = rows.count == 1 ? "the grid and scatter" : "\(rows.count) grids and scatters"
         return (range, "\(what) (\(figure.width)x\(figure.height) pixels)")
     }

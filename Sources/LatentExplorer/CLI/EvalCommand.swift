@@ -31,7 +31,7 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         try OptionRanges.check(k, in: OptionRanges.neighbours, "--k")
-        try OptionRanges.check(importanceSamples, in: 1 ... Evaluation.maximumImportanceSamples, "--importance-samples")
+        try OptionRanges.check(importanceSamples, in: OptionRanges.importanceSamples, "--importance-samples")
     }
 
     func run() throws {

@@ -24,7 +24,7 @@ struct InterpolateCommand: ParsableCommand {
     @OptionGroup var picture: PictureOptions
     @OptionGroup var letterOption: LetterOption
 
-    static let stepRange = 2 ... 200
+    static let stepRange = OptionRanges.pathSteps
     /// One row of letters is small at scale 2; 4 makes each letter 112 pixels tall.
     static let defaultScale = 4
 

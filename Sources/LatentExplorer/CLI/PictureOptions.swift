@@ -14,9 +14,9 @@ struct PictureOptions: ParsableArguments {
                                valueName: "n"))
     var scale: Int?
 
-    @Flag(help: "Replace --out even when it holds something other than a picture (PNG, SVG) or IDX images.") var force = false
+    @Flag(help: "Replace --out even when it holds something other than a file of its format (PNG, SVG, IDX, gzip), or lies in the shipped Weights/.") var force = false
 
-    static let scaleRange = 1 ... 16
+    static let scaleRange = OptionRanges.scale
 
     func validate() throws {
         if PictureFormat(path: out) == nil {
@@ -27,7 +27,12 @@ struct PictureOptions: ParsableArguments {
         if let scale, !Self.scaleRange.contains(scale) {
             throw ValidationError("--scale must be between \(Self.scaleRange.lowerBound) and \(Self.scaleRange.upperBound)")
         }
+        // Before any work: a picture that could not be written is refused now, not after it is drawn.
+        try CLIError.wrap { try AtomicFile.checkWritable(out, bytes: 0, policy: policy) }
     }
+
+    /// The write policy of --out: a picture of its format replaces only one of that format (`WritePolicy`).
+    var policy: WritePolicy { .output((PictureFormat(path: out) ?? .png).outputKind, force: force) }
 
     /// The last part of a path, for picture titles.
     static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
@@ -40,7 +45,7 @@ struct PictureOptions: ParsableArguments {
         let layout = picture.layout
         if let problem = format.sizeProblem(picture, scale: scale) { throw CLIError(problem) }
         try StatusLine.run("Writing \(out)…") {
-            try CLIError.wrap { try AtomicFile.write(try format.encode(picture, scale: scale), to: out, replacing: force ? .anything : .pictureOnly) }
+            try CLIError.wrap { try AtomicFile.write(format.encode(picture, scale: scale), to: out, policy: policy) }
         }
         if format.isImageData {
             let images = picture.images

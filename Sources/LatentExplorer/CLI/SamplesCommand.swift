@@ -16,7 +16,7 @@ struct SamplesCommand: ParsableCommand {
     func validate() throws {
         try OptionRanges.check(perClass, in: OptionRanges.perClass, "--per-class")
         guard ["train", "test"].contains(split) else { throw ValidationError("--split must be train or test") }
-        guard skip >= 0 else { throw ValidationError("--skip must not be negative") }
+        try OptionRanges.check(skip, in: OptionRanges.skip, "--skip")
     }
 
     func run() throws {

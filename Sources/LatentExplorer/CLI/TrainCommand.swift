@@ -32,14 +32,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Start from these weights instead of a fresh model (--arch and sizes are then theirs).",
                                valueName: "file")) var weights: String?
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to save the weights.", valueName: "file")) var out: String
-    @Flag(help: "Replace --out even when it holds something other than a weights file.") var force = false
+    @Flag(help: "Replace --out even when it holds something other than a weights file, or lies in the shipped Weights/.") var force = false
 
     func validate() throws {
         try OptionRanges.check(epochs, in: OptionRanges.epochs, "--epochs")
         try OptionRanges.check(batchSize, in: OptionRanges.batchSize, "--batch-size")
         try OptionRanges.check(learningRate, in: OptionRanges.learningRate, "--learning-rate")
         try OptionRanges.check(patience, in: OptionRanges.patience, "--patience")
-        guard validationSplit >= 0 && validationSplit < 1 else { throw ValidationError("--validation-split must be in [0, 1)") }
+        guard OptionRanges.validationSplit.contains(validationSplit) else {
+            throw ValidationError("--validation-split must be at least 0 and below 1, not \(validationSplit)")
+        }
         let range = VAEObjective.klWeightRange
         guard beta.isFinite && range.contains(beta) else {
             throw ValidationError("--beta must be between \(VAEObjective.format(range.lowerBound)) and \(VAEObjective.format(range.upperBound))")
@@ -156,6 +158,6 @@ struct TrainCommand: ParsableCommand {
     /// must exist and accept a new file, and the disk must have room for them.
     private func checkWritable(_ path: String, parameterCount: Int) throws {
         let headerAllowance = 64 << 10   // the JSON header and metadata are about 1 KB
-        try CLIError.wrap { try AtomicFile.checkWritable(path, bytes: parameterCount * 4 + headerAllowance, replacing: force ? .anything : .weightsOnly) }
+        try CLIError.wrap { try AtomicFile.checkWritable(path, bytes: parameterCount * 4 + headerAllowance, policy: .output(.weights, force: force)) }
     }
 }

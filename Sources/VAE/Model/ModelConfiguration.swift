@@ -6,21 +6,21 @@ import Support
 /// the latent size) and the architecture's own settings. Weight files carry it in their metadata, and a
 /// model is rebuilt from it before its tensors are loaded.
 public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringConvertible {
-    /// The latent sizes every architecture supports.
-    public static let latentDimensions = 1 ... 64
+    /// The latent sizes every architecture supports (contract/limits.json).
+    public static let latentDimensions = Contract.shared.latentDimensions
     /// Bounds that keep a model (weights, gradients and Adam's moments: 16 bytes a parameter) within
     /// a few GB, whatever a command line or a file's metadata asks for.
-    public static let maximumInputSize = 128 * 128
+    public static let maximumInputSize = Contract.shared.inputSizes.upperBound
     /// The widest dense layer an architecture's settings allow.
-    public static let maximumHiddenSize = 8_192
+    public static let maximumHiddenSize = Contract.shared.maximumHiddenSize
     /// The most parameters a model may have: 32 M floats are 128 MB of weights, and training keeps four
     /// copies (weights, gradients, Adam's two moments), so a model stays well within the 1 GB the
-    /// program may use whatever a file declares.
-    public static let maximumParameterCount = 32 << 20
-    /// The most classes a conditional model may be conditioned on: EMNIST's largest split (byclass)
-    /// has 62; the cap keeps a file's one-hot width, and the generative classifier's C passes per
-    /// image, bounded whatever its metadata says.
-    public static let maximumClassCount = 256
+    /// program may use whatever a file declares. (32 << 20, in contract/limits.json.)
+    public static let maximumParameterCount = Contract.shared.maximumParameterCount
+    /// The most classes a conditional model may be conditioned on (the cvae's `class_count` range in
+    /// contract/limits.json): EMNIST's largest split (byclass) has 62; the cap keeps a file's one-hot
+    /// width, and the generative classifier's C passes per image, bounded whatever its metadata says.
+    public static let maximumClassCount = Contract.shared.setting(CVAENetwork.name, ArchitectureSetting.classCountKey).range.upperBound
 
     /// The architecture's name (`VAEArchitecture.name`): "mlp", "conv", ...
     public private(set) var kind: String
@@ -93,6 +93,11 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
         guard (1 ... Self.maximumInputSize).contains(inputSize) else {
             throw fail("input size \(inputSize) is outside 1...\(Self.maximumInputSize)")
         }
+        let sides = Contract.shared.geometrySides
+        for (name, value, range) in [("height", geometry.height, sides.height), ("width", geometry.width, sides.width),
+                                     ("channels", geometry.channels, sides.channels)] where !range.contains(value) {
+            throw fail("the image \(name) \(value) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
         guard let values = geometry.valueCount, values == inputSize else {
             throw fail("the image geometry \(geometry) does not hold the input size \(inputSize)")
         }
@@ -143,9 +148,12 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
         return total
     }
 
-    /// The architecture's description, e.g. "mlp 784-512-16-512-784".
+    /// The architecture's description, e.g. "mlp 784-512-16-512-784". A configuration whose settings
+    /// do not have the counts the architecture declares (from a file not yet validated) is named by its
+    /// kind alone: `describe` may index every value it declares.
     public var description: String {
-        guard let architecture = Architectures.named(kind) else { return kind }
+        guard let architecture = Architectures.named(kind),
+              architecture.settings.allSatisfy({ self[$0].count == $0.count }) else { return kind }
         return architecture.describe(self)
     }
 }

@@ -23,7 +23,7 @@ public struct VAEObjective: Sendable, Equatable, CustomStringConvertible {
 
     /// The β values `train --beta` and the explorer accept: 0 turns the VAE into a plain autoencoder
     /// with noise; beyond 1000 the codes collapse onto the prior within a batch or two.
-    public static let klWeightRange: ClosedRange<Double> = 0 ... 1000
+    public static let klWeightRange: ClosedRange<Double> = Contract.shared.klWeights
 
     /// The true negative ELBO: Bernoulli pixels, β = 1.
     public static let elbo = VAEObjective()

@@ -18,7 +18,7 @@ public struct Evaluation: Sendable {
     public var conditional: ConditionalScores?
 
     /// The largest K `eval --importance-samples` accepts: each sample decodes the whole test split once.
-    public static let maximumImportanceSamples = 10_000
+    public static let maximumImportanceSamples = Contract.shared.importanceSamples.upperBound
 
     /// Scores `model` on `dataset`'s test split; throws `ModelError.unknownClass` when a conditional
     /// model lacks one of the data's classes.

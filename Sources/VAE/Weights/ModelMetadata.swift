@@ -65,9 +65,10 @@ public struct ModelMetadata: Sendable, Equatable {
         self.classFilter = classFilter
     }
 
-    static let formatName = "latent-explorer-vae"
-    /// The version written; files up to it are read.
-    static let formatVersion = 3
+    static let formatName = Contract.shared.formatName
+    /// The versions read (contract/limits.json); the last is the one written.
+    static let formatVersions = Contract.shared.formatVersions
+    static let formatVersion = formatVersions.upperBound
 
     var strings: [String: String] {
         var out: [String: String] = [
@@ -110,7 +111,11 @@ public struct ModelMetadata: Sendable, Equatable {
         guard let versionText = strings["format_version"], let version = Int(versionText) else {
             throw ModelError.invalidConfiguration("the metadata has no format_version")
         }
-        guard (1 ... formatVersion).contains(version) else {
+        guard version >= formatVersions.lowerBound else {
+            throw ModelError.invalidConfiguration(
+                "format version \(version) is not a version (versions start at \(formatVersions.lowerBound))")
+        }
+        guard version <= formatVersions.upperBound else {
             throw ModelError.invalidConfiguration(
                 "format version \(version) is newer than this program reads (up to \(formatVersion)); update LatentExplorer")
         }

@@ -11,20 +11,21 @@ import LetterData
 public enum WeightsFile {
     /// Writes atomically: a temporary file in the same folder, renamed over `path` when complete,
     /// so an interrupted or failed save never destroys the model that was there. A `path` that holds
-    /// something other than a weights file is replaced only with `force` (`AtomicFile.Replacing`).
+    /// something other than a weights file, or lies in the shipped Weights/, is written only with `force`
+    /// (`WritePolicy`).
     public static func save(_ model: VAEModel, metadata: ModelMetadata, to path: String, force: Bool = false) throws {
         var stamped = metadata
         stamped.configuration = model.configuration
         // A conditional model's classes are its one-hot inputs' names, in their order: the model's own.
         if model.isConditional { stamped.classes = model.classNames }
         let bytes = SafeTensors.encode(model.tensors(), metadata: stamped.strings)
-        try AtomicFile.write(bytes, to: path, replacing: force ? .anything : .weightsOnly)
+        try AtomicFile.write(bytes, to: path, policy: .output(.weights, force: force))
     }
 
     /// The largest weight file read: the largest model the configurations allow
-    /// (`ModelConfiguration.maximumParameterCount` F32 values) and a generous header. A larger file is
-    /// refused from its size alone.
-    static let maximumSize = ModelConfiguration.maximumParameterCount * SafeTensors.bytesPerElement + SafeTensors.maximumHeaderLength
+    /// (`ModelConfiguration.maximumParameterCount` values of the widest dtype read, F64) and a generous
+    /// header. A larger file is refused from its size alone.
+    static let maximumSize = ModelConfiguration.maximumParameterCount * SafeTensorsDType.largestSize + SafeTensors.maximumHeaderLength
 
     /// Reads the header first and the tensors only when the header describes a model this program can
     /// build: a large file that is not one costs its header, never its size.
@@ -57,8 +58,12 @@ public enum WeightsFile {
             throw incompatible("it has no LatentExplorer metadata, and its tensors are not a known architecture (mlp: encoder.hidden.weight, conv: encoder.conv1.weight, ...)")
         }
         let source = declared ? "its metadata describes" : "its tensor names suggest"
+        // Validated before it is described: describing reads every setting value the architecture
+        // declares, which a file may not hold (a deep-mlp with one hidden size).
+        do { try configuration.validate() } catch let error as ModelError {
+            throw incompatible("\(source) an \(error.description)")
+        }
         do {
-            try configuration.validate()
             try VAEModel.checkTensors(layout.shapes, match: configuration)   // before reading or allocating the tensors
         } catch let error as ModelError {
             throw incompatible("\(source) \(configuration), but \(error.description)")

@@ -1,3 +1,5 @@
+import Support
+
 /// One setting of an architecture, declared once in the architecture's file: the key it has in weight
 /// files' metadata and in `--setting key=value`, its help text, its default, and the values allowed.
 ///
@@ -21,6 +23,12 @@ public struct ArchitectureSetting: Sendable, Hashable {
     /// The key of a conditional architecture's class count C (`ModelConfiguration.classCount`): the
     /// width of the one-hot class its encoder and decoder read. Its presence makes a model conditional.
     public static let classCountKey = "class_count"
+
+    /// The setting `key` of `architecture` with the default and range contract/limits.json declares.
+    public init(key: String, help: String, of architecture: String) {
+        let declared = Contract.shared.setting(architecture, key)
+        self.init(key: key, help: help, defaultValues: declared.defaultValues, range: declared.range)
+    }
 
     /// How many values the setting holds: as many as its default.
     public var count: Int { defaultValues.count }
@@ -50,7 +58,8 @@ public struct ArchitectureSetting: Sendable, Hashable {
     public func check(_ values: [Int]) throws {
         let words = key.replacingOccurrences(of: "_", with: " ")
         guard values.count == count else {
-            throw ModelError.invalidConfiguration("\(words) needs \(count) value\(count == 1 ? "" : "s"), not \(Self.format(values))")
+            let given = values.isEmpty ? "none" : TextSanitizer.list(values.map(String.init), separator: ",")
+            throw ModelError.invalidConfiguration("\(words) needs \(count) value\(count == 1 ? "" : "s"), not \(given)")
         }
         if let outside = values.first(where: { !range.contains($0) }) {
             throw ModelError.invalidConfiguration("\(words) \(outside) is outside \(range.lowerBound)...\(range.upperBound)")

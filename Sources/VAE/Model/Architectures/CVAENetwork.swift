@@ -19,9 +19,11 @@ public final class CVAENetwork: VAEArchitecture {
     /// C, the classes the model is conditioned on: the letters a...z by default. `train` takes it from
     /// the data set's classes.
     public static let classCount = ArchitectureSetting(
-        key: ArchitectureSetting.classCountKey, help: "classes the encoder and decoder read as a one-hot vector",
-        defaultValues: [LabelledDataset.letterLabels.count], range: 1 ... ModelConfiguration.maximumClassCount)
-    public static let settings = [MLPNetwork.hiddenSize, classCount]
+        key: ArchitectureSetting.classCountKey, help: "classes the encoder and decoder read as a one-hot vector", of: name)
+    /// H, the width of the hidden layer on each side, as the MLP's.
+    public static let hiddenSize = ArchitectureSetting(key: ArchitectureSetting.hiddenSizeKey, help: "width of the hidden layer on each side",
+                                                       of: name)
+    public static let settings = [hiddenSize, classCount]
     public static let bench = BenchEntry(keyPrefix: "cvae_", images: LabelledDataset.emnistLettersCSVSizes.train,
                                          hasTorchReference: true)
 
@@ -41,13 +43,13 @@ public final class CVAENetwork: VAEArchitecture {
     }
 
     public static func layerTable(for c: ModelConfiguration) -> LayerTable {
-        let (n, h, l, classes) = (c.inputSize, c.value(of: MLPNetwork.hiddenSize), c.latentDim, c.value(of: classCount))
+        let (n, h, l, classes) = (c.inputSize, c.value(of: hiddenSize), c.latentDim, c.value(of: classCount))
         return LayerTable([.dense("encoder.hidden", n + classes, h, .relu)] + LayerTable.gaussianHeads(hiddenSize: h, latentDim: l)
                           + [.dense("decoder.hidden", l + classes, h, .relu), .dense("decoder.output", h, n, .identity)])
     }
 
     public static func describe(_ c: ModelConfiguration) -> String {
-        let h = c.value(of: MLPNetwork.hiddenSize)
+        let h = c.value(of: hiddenSize)
         return "cvae \(c.inputSize)+\(c.classCount)-\(h)-\(c.latentDim)+\(c.classCount)-\(h)-\(c.inputSize)"
     }
 
@@ -151,7 +153,7 @@ extension ModelConfiguration {
                             classCount: Int = CVAENetwork.classCount.defaultValues[0],
                             geometry: ImageGeometry? = nil) -> ModelConfiguration {
         var settings = [CVAENetwork.classCount.key: [classCount]]
-        if let hiddenSize { settings[MLPNetwork.hiddenSize.key] = [hiddenSize] }
+        if let hiddenSize { settings[Self.hiddenSize.key] = [hiddenSize] }
         return ModelConfiguration(CVAENetwork.self, inputSize: inputSize, latentDim: latentDim, settings: settings, geometry: geometry)
     }
 }

@@ -19,10 +19,10 @@ public final class ConvNetwork: VAEArchitecture {
     public static let summary = "two stride-2 convolutions and a dense layer each way (square images, side divisible by 4)"
     /// H, the dense layer after the convolutions.
     public static let hiddenSize = ArchitectureSetting(key: ArchitectureSetting.hiddenSizeKey, help: "width of the dense layer after the convolutions",
-                                                       defaultValues: [128], range: 1 ... ModelConfiguration.maximumHiddenSize)
+                                                       of: name)
     /// c1 and c2, the output channels of the two convolutions.
     public static let channels = ArchitectureSetting(key: "channels", help: "output channels of the two convolutions",
-                                                     defaultValues: [32, 64], range: 1 ... 1_024)
+                                                     of: name)
     public static let settings = [hiddenSize, channels]
     public static let bench = BenchEntry(keyPrefix: "conv_", images: 20_000, hasTorchReference: true)
 

@@ -16,7 +16,7 @@ public final class DeepMLPNetwork: VAEArchitecture {
     public static let summary = "784 -> 512 ReLU -> 256 ReLU -> latent, and back: the MLP with two hidden layers a side"
     /// H1 and H2: the encoder's widths from the image in; the decoder's are the same in reverse.
     public static let hiddenSizes = ArchitectureSetting(key: "hidden_sizes", help: "widths of the two hidden layers, from the image in",
-                                                        defaultValues: [512, 256], range: 1 ... ModelConfiguration.maximumHiddenSize)
+                                                        of: name)
     public static let settings = [hiddenSizes]
     public static let bench = BenchEntry(keyPrefix: "deep_mlp_", images: 20_000)
 

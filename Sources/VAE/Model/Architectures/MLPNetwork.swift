@@ -14,7 +14,7 @@ public final class MLPNetwork: VAEArchitecture {
     public static let summary = "784 -> hidden ReLU -> latent and back, as pytorch/examples vae"
     /// H, the width of the hidden layer on each side.
     public static let hiddenSize = ArchitectureSetting(key: ArchitectureSetting.hiddenSizeKey, help: "width of the hidden layer on each side",
-                                                       defaultValues: [512], range: 1 ... ModelConfiguration.maximumHiddenSize)
+                                                       of: name)
     public static let settings = [hiddenSize]
     public static let bench = BenchEntry(keyPrefix: "", images: LabelledDataset.emnistLettersCSVSizes.train, hasTorchReference: true)
 
