@@ -162,8 +162,14 @@ public struct TilePicture: Sendable {
         }
     }
 
-    /// A coordinate as a short label: at most two decimals, no trailing zeros, no "-0".
+    /// Coordinates this large or larger (in magnitude) are labelled in scientific notation: their
+    /// hundredths would not fit an Int, and no prior puts mass there anyway (a command line may ask).
+    static let plainLabelLimit: Float = 1e9
+
+    /// A coordinate as a short label: at most two decimals, no trailing zeros, no "-0"; a huge or
+    /// non-finite one in scientific notation ("1e+30", "nan").
     public static func label(_ value: Float) -> String {
+        guard abs(value) < plainLabelLimit else { return String(format: "%.2g", Double(value)) }
         let hundredths = Int((value * 100).rounded())
         if hundredths == 0 { return "0" }
         let sign = hundredths < 0 ? "-" : ""
