@@ -12,8 +12,9 @@ public enum OutputKind: String, Sendable, CaseIterable {
     case svg
     /// An IDX data file (images or labels): two zero bytes, the unsigned-byte type 0x08, 1...4 dimensions.
     case idx
-    /// A gzip stream (`.idx.gz`): its two magic bytes and the deflate method.
-    case gzip
+    /// Gzipped IDX data (`.idx.gz`): a gzip stream whose first inflated bytes are an IDX header. Any
+    /// other gzip file (compressed notes, a tarball) is not this kind, so a picture save never replaces it.
+    case idxGzip
 
     /// "a weights file", "a PNG picture": for the refusal.
     public var noun: String {
@@ -22,8 +23,13 @@ public enum OutputKind: String, Sendable, CaseIterable {
         case .png: return "a PNG picture"
         case .svg: return "an SVG picture"
         case .idx: return "an IDX data file"
-        case .gzip: return "a gzip file"
+        case .idxGzip: return "gzipped IDX data"
         }
+    }
+
+    /// An IDX magic number of unsigned bytes: two zero bytes, the type 0x08, 1...4 dimensions.
+    private static func isIDXHeader(_ head: [UInt8]) -> Bool {
+        head.count >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08 && (1 ... 4).contains(head[3])
     }
 
     /// Bytes read from the start of a file to recognise it.
@@ -46,9 +52,10 @@ public enum OutputKind: String, Sendable, CaseIterable {
             text = text.drop { $0.isWhitespace }
             return text.hasPrefix("<?xml") || text.hasPrefix("<svg")
         case .idx:
-            return head.count >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08 && (1 ... 4).contains(head[3])
-        case .gzip:
+            return Self.isIDXHeader(head)
+        case .idxGzip:
             return head.count >= 3 && head[0] == 0x1F && head[1] == 0x8B && head[2] == 8
+                && Self.isIDXHeader(GzipPeek.head(head, count: 4))
         }
     }
 }

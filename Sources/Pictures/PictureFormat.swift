@@ -15,7 +15,7 @@ public enum PictureFormat: String, Sendable, CaseIterable {
         case .png: return .png
         case .svg: return .svg
         case .idx: return .idx
-        case .idxGzip: return .gzip
+        case .idxGzip: return .idxGzip
         }
     }
 

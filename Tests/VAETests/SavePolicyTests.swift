@@ -42,9 +42,9 @@ final class SavePolicyTests: XCTestCase {
         idxHeader += [0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28]
         let samples: [OutputKind: [UInt8]] = [
             .weights: weights, .png: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0],
-            .svg: Array("\u{FEFF}  <svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8), .idx: idxHeader, .gzip: [0x1F, 0x8B, 8, 0, 0],
+            .svg: Array("\u{FEFF}  <svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8), .idx: idxHeader, .idxGzip: IDXWriter.gzip(idxHeader),
         ]
-        let others: [[UInt8]] = [Array("# README\n".utf8), Array("label,pixels\n".utf8), [0, 0, 0, 0]]
+        let others: [[UInt8]] = [Array("# README\n".utf8), Array("label,pixels\n".utf8), [0, 0, 0, 0], IDXWriter.gzip(Array("notes\n".utf8))]
         for kind in OutputKind.allCases {
             XCTAssertTrue(kind.recognises([]), "\(kind): an empty file")
             for (sampleKind, bytes) in samples { XCTAssertEqual(kind.recognises(bytes), sampleKind == kind, "\(kind) on a \(sampleKind) file") }
@@ -86,10 +86,11 @@ final class SavePolicyTests: XCTestCase {
         try AtomicFile.write(idx, to: folder + "/g.idx")
         try AtomicFile.write(IDXWriter.gzip(idx), to: folder + "/g.idx.gz")
         try AtomicFile.write(IDXWriter.gzip(Array("notes\n".utf8)), to: folder + "/notes.gz")
-        try AtomicFile.write(idx, to: folder + "/g.idx", replacing: .pictureOnly)
-        try AtomicFile.write(idx, to: folder + "/g.idx.gz", replacing: .pictureOnly)
-        XCTAssertThrowsError(try AtomicFile.write(idx, to: folder + "/notes.gz", replacing: .pictureOnly)) {
-            XCTAssertEqual("\($0)", "not saving \(folder)/notes.gz: it is a file that is not a PNG or SVG picture or IDX images; name another file, or give --force to replace it")
+        try AtomicFile.write(idx, to: folder + "/g.idx", policy: .output(.idx, force: false))
+        try AtomicFile.write(IDXWriter.gzip(idx), to: folder + "/g.idx.gz", policy: .output(.idxGzip, force: false))
+        XCTAssertThrowsError(try AtomicFile.write(IDXWriter.gzip(idx), to: folder + "/notes.gz",
+                                                  policy: .output(.idxGzip, force: false))) {
+            XCTAssertTrue("\($0)".contains("is a file that is not gzipped IDX data"), "\($0)")
         }
     }
 

@@ -153,7 +153,7 @@ extension ModelConfiguration {
                             classCount: Int = CVAENetwork.classCount.defaultValues[0],
                             geometry: ImageGeometry? = nil) -> ModelConfiguration {
         var settings = [CVAENetwork.classCount.key: [classCount]]
-        if let hiddenSize { settings[Self.hiddenSize.key] = [hiddenSize] }
+        if let hiddenSize { settings[CVAENetwork.hiddenSize.key] = [hiddenSize] }
         return ModelConfiguration(CVAENetwork.self, inputSize: inputSize, latentDim: latentDim, settings: settings, geometry: geometry)
     }
 }
