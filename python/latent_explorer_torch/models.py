@@ -417,15 +417,16 @@ def configuration_of(model: nn.Module) -> ModelConfiguration:
 
 def configuration_from_shapes(shapes):
     """The configuration of tensors without metadata, as VAEModel.inferConfiguration: the first
-    architecture whose valid configuration has exactly the file's tensor names, or else the first that
-    recognises some of them (loading names the difference). Nothing of the model's size is allocated."""
+    architecture whose valid configuration has exactly the file's tensor names and shapes (an MLP and a
+    CVAE share their names), or else the first that recognises some of them (loading names the
+    difference). Nothing of the model's size is allocated."""
     candidates = [config for config in (cls.infer(shapes) for cls in ARCHITECTURES.values()) if config is not None]
     for config in candidates:
         try:
             config.validate()
         except ValueError:
             continue
-        if set(config.parameter_shapes()) == set(shapes):
+        if config.parameter_shapes() == {name: list(shape) for name, shape in shapes.items()}:
             return config
     return candidates[0] if candidates else None
 
