@@ -48,6 +48,24 @@ public final class Inference {
         return codes
     }
 
+    /// The encoder's q(z|x) for every image in `images`: means and log-variances, each `[count, latentDim]` row-major.
+    public func encodeGaussians(_ images: ImageSet, batchSize requested: Int = 512) -> (mean: [Float], logVariance: [Float]) {
+        let l = configuration.latentDim
+        let step = workspace(requested)
+        let batchSize = min(requested, step.batchCapacity)
+        var means = [Float](repeating: 0, count: images.count * l), logVariances = means
+        for start in stride(from: 0, to: images.count, by: batchSize) {
+            let end = min(start + batchSize, images.count)
+            step.loadBatch(images, indices: Array(start ..< end)[...])
+            step.encodeMeans()
+            for i in 0 ..< (end - start) * l {
+                means[start * l + i] = step.mean.storage[i]
+                logVariances[start * l + i] = step.logVariance.storage[i]
+            }
+        }
+        return (means, logVariances)
+    }
+
     /// The loss per image: one sample of z per image with a fixed seed, as the reference does.
     public func negativeELBO(_ images: ImageSet, seed: UInt64 = 0, batchSize requested: Int = 512) -> LossParts {
         guard images.count > 0 else { return LossParts() }
