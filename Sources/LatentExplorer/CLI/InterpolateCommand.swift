@@ -32,7 +32,7 @@ struct InterpolateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
+        let (model, metadata) = try LoadedWeights.load(weights)
         let inference = Inference(model: model)
         var resolver = LatentPointResolver(inference: inference, latentDim: model.latentDim, dataOptions: dataOptions)
         let start = try resolver.code(from, option: "--from"), end = try resolver.code(to, option: "--to")

@@ -41,7 +41,7 @@ struct TraverseCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
+        let (model, metadata) = try LoadedWeights.load(weights)
         let latentDim = model.latentDim
         let inference = Inference(model: model)
         var resolver = LatentPointResolver(inference: inference, latentDim: latentDim, dataOptions: dataOptions)
