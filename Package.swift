@@ -78,7 +78,7 @@ let package = Package(
 
         // Fixtures/ holds small files written by PyTorch (latent-explorer-torch fixture, python/), read by path.
         // Helpers both test targets share (where the real letters are, temporary files).
-        .target(name: "TestSupport", dependencies: ["LetterData"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LetterData", "CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "VAETests",
                     dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "CKernels", "CZlib", "TestSupport"],
                     exclude: ["Fixtures"]),

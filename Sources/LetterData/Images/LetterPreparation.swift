@@ -69,8 +69,27 @@ public enum LetterPreparation {
         guard let frame = inkFrame(blurred, width: width, height: height) else { return nil }
 
         // The frame's longer side spans the 24 pixels inside the margins; the shorter is centred.
-        let content = Float(side - 2 * margin)
-        let scale = Float(max(frame.width, frame.height)) / content   // source pixels per output pixel
+        let out = resample(blurred, width: width, height: height, frame: frame, content: side - 2 * margin)
+        let peak = out.max() ?? 0
+        guard peak > 0 else { return nil }
+        return out.map { UInt8(max(0, min(255, ($0 / peak * 255).rounded()))) }
+    }
+
+    /// The whole picture as ink (white on black, like the data), shrunk to 28x28 keeping its aspect
+    /// ratio: how `encode --out` shows the input beside what was made of it.
+    public static func inkThumbnail(_ picture: RasterImage) -> [UInt8] {
+        let (paper, polarity) = paperLevel(picture)
+        let ink = inkLevels(picture, paper: paper, polarity: polarity)
+        let out = resample(ink, width: picture.width, height: picture.height,
+                           frame: (0, 0, picture.width, picture.height), content: side)
+        return out.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
+    }
+
+    /// `values` resampled to 28x28 so that `frame`'s longer side spans `content` pixels, centred; each
+    /// output pixel is the mean of up to 8x8 bilinear samples (an area average when shrinking).
+    static func resample(_ values: [Float], width: Int, height: Int, frame: (minX: Int, minY: Int, width: Int, height: Int),
+                         content: Int) -> [Float] {
+        let scale = Float(max(frame.width, frame.height)) / Float(content)   // source pixels per output pixel
         let centreX = Float(frame.minX) + Float(frame.width) / 2, centreY = Float(frame.minY) + Float(frame.height) / 2
         let samples = min(maximumSupersampling, max(1, Int(scale.rounded(.up))))
         var out = [Float](repeating: 0, count: side * side)
@@ -81,15 +100,13 @@ public enum LetterPreparation {
                     for sx in 0 ..< samples {
                         let ux = Float(ox) + (Float(sx) + 0.5) / Float(samples), uy = Float(oy) + (Float(sy) + 0.5) / Float(samples)
                         let x = centreX + (ux - Float(side) / 2) * scale, y = centreY + (uy - Float(side) / 2) * scale
-                        sum += bilinear(blurred, width: width, height: height, x: x - 0.5, y: y - 0.5)
+                        sum += bilinear(values, width: width, height: height, x: x - 0.5, y: y - 0.5)
                     }
                 }
                 out[oy * side + ox] = sum / Float(samples * samples)
             }
         }
-        let peak = out.max() ?? 0
-        guard peak > 0 else { return nil }
-        return out.map { UInt8(max(0, min(255, ($0 / peak * 255).rounded()))) }
+        return out
     }
 
     /// The paper's luminance (the median of the picture's border) and what it says of the ink.

@@ -5,26 +5,26 @@ import Foundation
 /// type, palettes and tRNS, Adam7 interlacing, APNG's animation chunks, and deliberately broken ones
 /// (a bad CRC, a header announcing a huge size, a truncated stream). Independent of `PNGEncoder` (which
 /// writes 8-bit grey and RGB only), so the reader is checked against a second writer.
-enum PNGTestFiles {
-    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+public enum PNGTestFiles {
+    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// PNG colour types and their channels per pixel.
-    static func channels(colourType: Int) -> Int { [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][colourType]! }
+    public static func channels(colourType: Int) -> Int { [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][colourType]! }
 
-    static func bigEndian(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
+    public static func bigEndian(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
 
-    static func chunk(_ type: String, _ data: [UInt8], corruptCRC: Bool = false) -> [UInt8] {
+    public static func chunk(_ type: String, _ data: [UInt8], corruptCRC: Bool = false) -> [UInt8] {
         let typeBytes = Array(type.utf8)
         var crc = (typeBytes + data).withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
         if corruptCRC { crc ^= 0xDEAD_BEEF }
         return bigEndian(UInt32(data.count)) + typeBytes + data + bigEndian(crc)
     }
 
-    static func header(width: UInt32, height: UInt32, bitDepth: Int, colourType: Int, interlaced: Bool = false) -> [UInt8] {
+    public static func header(width: UInt32, height: UInt32, bitDepth: Int, colourType: Int, interlaced: Bool = false) -> [UInt8] {
         bigEndian(width) + bigEndian(height) + [UInt8(bitDepth), UInt8(colourType), 0, 0, interlaced ? 1 : 0]
     }
 
-    static func deflate(_ bytes: [UInt8]) -> [UInt8] {
+    public static func deflate(_ bytes: [UInt8]) -> [UInt8] {
         var size = compressBound(uLong(bytes.count))
         var out = [UInt8](repeating: 0, count: Int(size))
         let status = bytes.withUnsafeBufferPointer { source in
@@ -36,7 +36,7 @@ enum PNGTestFiles {
 
     /// The scanlines (filter byte 0, then packed samples) of a `width x height` image whose samples
     /// (`channels` per pixel, each `0 ..< 2^bitDepth`) are given by `sample(x, y, channel)`.
-    static func scanlines(width: Int, height: Int, channels: Int, bitDepth: Int, xs: [Int]? = nil, ys: [Int]? = nil,
+    public static func scanlines(width: Int, height: Int, channels: Int, bitDepth: Int, xs: [Int]? = nil, ys: [Int]? = nil,
                           sample: (Int, Int, Int) -> Int) -> [UInt8] {
         let xs = xs ?? Array(0 ..< width), ys = ys ?? Array(0 ..< height)
         guard !xs.isEmpty else { return [] }
@@ -63,11 +63,11 @@ enum PNGTestFiles {
     }
 
     /// Adam7's seven passes: first column and row, column and row step.
-    static let adam7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+    public static let adam7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
 
     /// A whole PNG. `palette` (RGB triples) and `transparency` (the tRNS chunk's bytes) when given;
     /// `extraChunks` go before IDAT (e.g. APNG's acTL and fcTL).
-    static func png(width: Int, height: Int, bitDepth: Int, colourType: Int, interlaced: Bool = false,
+    public static func png(width: Int, height: Int, bitDepth: Int, colourType: Int, interlaced: Bool = false,
                     palette: [UInt8]? = nil, transparency: [UInt8]? = nil, extraChunks: [[UInt8]] = [],
                     sample: (Int, Int, Int) -> Int) -> [UInt8] {
         let c = channels(colourType: colourType)
@@ -92,13 +92,13 @@ enum PNGTestFiles {
     }
 
     /// An 8-bit grey PNG of `pixels` (`width * height` values).
-    static func grey(width: Int, height: Int, pixels: [UInt8]) -> [UInt8] {
+    public static func grey(width: Int, height: Int, pixels: [UInt8]) -> [UInt8] {
         png(width: width, height: height, bitDepth: 8, colourType: 0) { x, y, _ in Int(pixels[y * width + x]) }
     }
 
     /// The hostile corpus: name, bytes. Each must be refused in one line (or, for the APNG and
     /// 16-bit ones, read as the still image they also are) without allocating what the header claims.
-    static func hostileCorpus() -> [(name: String, bytes: [UInt8])] {
+    public static func hostileCorpus() -> [(name: String, bytes: [UInt8])] {
         let good = grey(width: 4, height: 4, pixels: (0 ..< 16).map { UInt8($0 * 16) })
         var badCRC = signature + chunk("IHDR", header(width: 4, height: 4, bitDepth: 8, colourType: 0), corruptCRC: true)
         badCRC += Array(good[33...])
