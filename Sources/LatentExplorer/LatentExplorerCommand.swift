@@ -16,7 +16,7 @@ struct LatentExplorerCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [ExploreCommand.self, TrainCommand.self, EvalCommand.self, GridCommand.self, InterpolateCommand.self, TraverseCommand.self,
-                      SamplesCommand.self, StatsCommand.self, CompareCommand.self, EncodeCommand.self, BenchCommand.self],
+                      SamplesCommand.self, StatsCommand.self, CompareCommand.self, EncodeCommand.self, ExportCommand.self, BenchCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
 
