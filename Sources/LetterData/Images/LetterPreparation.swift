@@ -93,17 +93,19 @@ public enum LetterPreparation {
         let centreX = Float(frame.minX) + Float(frame.width) / 2, centreY = Float(frame.minY) + Float(frame.height) / 2
         let samples = min(maximumSupersampling, max(1, Int(scale.rounded(.up))))
         var out = [Float](repeating: 0, count: side * side)
-        for oy in 0 ..< side {
-            for ox in 0 ..< side {
-                var sum: Float = 0
-                for sy in 0 ..< samples {
-                    for sx in 0 ..< samples {
-                        let ux = Float(ox) + (Float(sx) + 0.5) / Float(samples), uy = Float(oy) + (Float(sy) + 0.5) / Float(samples)
-                        let x = centreX + (ux - Float(side) / 2) * scale, y = centreY + (uy - Float(side) / 2) * scale
-                        sum += bilinear(values, width: width, height: height, x: x - 0.5, y: y - 0.5)
+        values.withUnsafeBufferPointer { v in
+            for oy in 0 ..< side {
+                for ox in 0 ..< side {
+                    var sum: Float = 0
+                    for sy in 0 ..< samples {
+                        for sx in 0 ..< samples {
+                            let ux = Float(ox) + (Float(sx) + 0.5) / Float(samples), uy = Float(oy) + (Float(sy) + 0.5) / Float(samples)
+                            let x = centreX + (ux - Float(side) / 2) * scale, y = centreY + (uy - Float(side) / 2) * scale
+                            sum += bilinear(v, width: width, height: height, x: x - 0.5, y: y - 0.5)
+                        }
                     }
+                    out[oy * side + ox] = sum / Float(samples * samples)
                 }
-                out[oy * side + ox] = sum / Float(samples * samples)
             }
         }
         return out
@@ -113,29 +115,42 @@ public enum LetterPreparation {
     static func paperLevel(_ picture: RasterImage) -> (paper: Float, polarity: Polarity) {
         let w = picture.width, h = picture.height
         let ring = max(1, min(w, h) / 20)
-        var border: [UInt8] = []
-        for y in 0 ..< h {
-            for x in 0 ..< w where x < ring || y < ring || x >= w - ring || y >= h - ring {
-                border.append(picture.luminance[y * w + x])
+        var histogram = [Int](repeating: 0, count: 256)
+        picture.luminance.withUnsafeBufferPointer { l in
+            for y in 0 ..< h {
+                for x in 0 ..< w where x < ring || y < ring || x >= w - ring || y >= h - ring { histogram[Int(l[y * w + x])] += 1 }
             }
         }
-        border.sort()
-        let paper = Float(border[border.count / 2]) / 255
+        let paper = Float(quantile(histogram, 0.5)) / 255
         return (paper, paper >= 0.5 ? .darkOnLight : .lightOnDark)
+    }
+
+    /// The luminance below which a `fraction` of the counted pixels lie, from a 256-bin histogram.
+    static func quantile(_ histogram: [Int], _ fraction: Double) -> Int {
+        let total = histogram.reduce(0, +)
+        let rank = Int(Double(total - 1) * fraction)
+        var seen = 0
+        for (level, count) in histogram.enumerated() {
+            seen += count
+            if seen > rank { return level }
+        }
+        return 255
     }
 
     /// Ink 0...1 per pixel: how far each pixel is from the paper towards the ink's level, clamped.
     static func inkLevels(_ picture: RasterImage, paper: Float, polarity: Polarity) -> [Float] {
-        let sorted = picture.luminance.sorted()
-        let k = Int(Double(sorted.count - 1) * inkQuantile)
-        let inkLuminance = Float(polarity == .darkOnLight ? sorted[k] : sorted[sorted.count - 1 - k]) / 255
+        var histogram = [Int](repeating: 0, count: 256)
+        picture.luminance.withUnsafeBufferPointer { l in for value in l { histogram[Int(value)] += 1 } }
+        let level = quantile(histogram, polarity == .darkOnLight ? inkQuantile : 1 - inkQuantile)
+        let inkLuminance = Float(level) / 255
         let contrast = polarity == .darkOnLight ? paper - inkLuminance : inkLuminance - paper
         guard contrast > 1.0 / 255 else { return [Float](repeating: 0, count: picture.luminance.count) }
-        return picture.luminance.map { value in
+        // ink = (paper - v) / contrast for dark ink, (v - paper) / contrast for light: one table for the 256 levels.
+        let table = (0 ..< 256).map { value -> Float in
             let v = Float(value) / 255
-            let ink = polarity == .darkOnLight ? (paper - v) / contrast : (v - paper) / contrast
-            return max(0, min(1, ink))
+            return max(0, min(1, (polarity == .darkOnLight ? paper - v : v - paper) / contrast))
         }
+        return picture.luminance.map { table[Int($0)] }
     }
 
     /// The bounding box of the pixels at least `frameThreshold`.
@@ -152,7 +167,7 @@ public enum LetterPreparation {
 
     /// The value at (x, y) in pixel-centre coordinates, interpolated; 0 outside the picture.
     @inline(__always)
-    static func bilinear(_ values: [Float], width: Int, height: Int, x: Float, y: Float) -> Float {
+    static func bilinear(_ values: UnsafeBufferPointer<Float>, width: Int, height: Int, x: Float, y: Float) -> Float {
         let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
         let fx = x - Float(x0), fy = y - Float(y0)
         func at(_ xx: Int, _ yy: Int) -> Float {
