@@ -65,7 +65,7 @@ struct EncodeCommand: ParsableCommand {
         if let out, !rows.isEmpty {
             let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): \(noun.plural) encoded and reconstructed",
                                       rows: rows.count, columns: 3, tiles: rows.flatMap(\.tiles),
-                                      rowLabels: rows.map(\.name), columnLabels: ["input", "28x28", "recon"])
+                                      rowLabels: rows.map(\.name), columnLabels: ["in", "prep", "out"])
             let options = try PictureOptions.parse(["--out", out] + (force ? ["--force"] : []))
             let written = try options.write(picture, defaultScale: 4)
             if !json { print("Wrote \(rows.count) \(rows.count == 1 ? "row" : "rows") to \(out) (\(written))") }
