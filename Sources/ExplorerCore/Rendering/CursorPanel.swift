@@ -33,6 +33,7 @@ struct CursorPanel {
         if let nearest {
             lines.append(("nearest #\(facts.testSourceIndices[nearest.index]), distance \(Format.fixed(nearest.distance))", style.muted))
         }
+        if let centres = centreLine(width: inside.width - 1) { lines.append((centres, style.muted)) }
         if state.pointA != nil { lines.append(("A: \(state.pointAName)", .plain)) }
         if state.showsPrincipalPlane {
             lines.append((state.isAnchored ? "PCA plane through \(state.anchorName)" : "plane: PCA of the test codes", style.muted))
@@ -59,6 +60,20 @@ struct CursorPanel {
         let name = className(vote.label)
         let long = "looks like: \(name) (\(vote.votes) of \(vote.of) nearest)"
         return long.count <= width ? long : "looks like: \(name) (\(vote.votes) of \(vote.of))"
+    }
+
+    /// How far the cursor is from each class's centre (its mean test code), nearest first, as many as
+    /// fit: "centres: a 0.42 o 0.88 e 1.10".
+    private func centreLine(width: Int) -> String? {
+        let distances = facts.classCentres.distances(from: state.cursorPoint)
+        guard !distances.isEmpty else { return nil }
+        var line = "centres:"
+        for (label, distance) in distances {
+            let part = " \(className(label)) \(Format.fixed(distance))"
+            guard line.count + part.count <= width else { break }
+            line += part
+        }
+        return line
     }
 
     private func className(_ label: Int) -> String {

@@ -53,6 +53,8 @@ public struct ExplorerState: Equatable, Sendable {
     public var trainingExpanded = false
     /// A question on the status line that the next key answers (replace a file, quit unsaved).
     public internal(set) var prompt: Prompt?
+    /// `g` was pressed: the next key names the class whose centre the cursor goes to.
+    public internal(set) var awaitsClassCentre = false
 
     public init(catalog: ClassCatalog, latentDim: Int = 2) {
         precondition(latentDim >= 1, "a latent space has at least one dimension")
@@ -99,8 +101,12 @@ public struct ExplorerState: Equatable, Sendable {
             // Too small to show anything but a notice: only quitting works.
             return key == .character("q") ? .quit : .none
         }
+        if awaitsClassCentre { return classCentre(for: key) }
         switch (mode, key) {
         case (_, .character("?")): showsHelp = true
+        case (.plane, .character("g")):
+            awaitsClassCentre = true
+            return .notice("g: type a \(catalog.singleItemNoun == "letter" ? "letter" : "class key") to go to its class's centre (Esc: stay)")
         case (_, .character("{")): return .scaleKLWeight(0.5)
         case (_, .character("}")): return .scaleKLWeight(2)
         case (.plane, .character("q")): return .quit
