@@ -33,18 +33,19 @@ final class ClassCentresTests: XCTestCase {
     }
 
     /// In a 16-D space the cursor's full code becomes the centre (the slice is anchored there), and the
-    /// side pane names that class first, at distance 0.
+    /// side pane names that class first, at distance 0 (on a terminal tall enough to leave it a row
+    /// below the anchor's values, which come first).
     func testTheCursorLandsOnTheCentreAndTheSidePaneSaysHowFar() throws {
         let view = ModelView(model: TestModels.mlp(latentDim: 16), test: Self.test, reference: SyntheticLetters.makeImageSet(count: 52, seed: 4))
         let data = ExplorerData(test: Self.test, reference: view.reference, classNames: LabelledDataset.letterClassNames, name: "t")
         let controller = ExplorerController(view: view, catalog: data.catalog)
-        _ = controller.handle(.resize(width: 120, height: 40))
+        _ = controller.handle(.resize(width: 120, height: 50))
         _ = controller.handle(.key(.character("g")))
         _ = controller.handle(.key(.character("e")))
         let centre = try XCTUnwrap(view.classCentres.centre(of: 5))
         for (a, b) in zip(controller.state.cursorPoint, centre) { XCTAssertEqual(a, b, accuracy: 1e-4) }
         let renderer = ExplorerRenderer(capabilities: TerminalCapabilities(pixels: .shades, colours: false, unicode: true), title: "test")
-        let text = controller.render(renderer, width: 120, height: 40, training: TrainingSession.Status(dataName: "synthetic")).text
+        let text = controller.render(renderer, width: 120, height: 50, training: TrainingSession.Status(dataName: "synthetic")).text
         XCTAssertTrue(text.contains("centres: e 0.00"), text)
         XCTAssertTrue(text.contains("the centre of 'e'"), text)
     }

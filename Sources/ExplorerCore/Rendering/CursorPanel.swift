@@ -33,7 +33,6 @@ struct CursorPanel {
         if let nearest {
             lines.append(("nearest #\(facts.testSourceIndices[nearest.index]), distance \(Format.fixed(nearest.distance))", style.muted))
         }
-        if let centres = centreLine(width: inside.width - 1) { lines.append((centres, style.muted)) }
         if state.pointA != nil { lines.append(("A: \(state.pointAName)", .plain)) }
         if state.showsPrincipalPlane {
             lines.append((state.isAnchored ? "PCA plane through \(state.anchorName)" : "plane: PCA of the test codes", style.muted))
@@ -46,10 +45,16 @@ struct CursorPanel {
         }
         if !state.showsPrincipalPlane && state.latentDim > 2 && state.isAnchored {
             let hidden = (0 ..< state.latentDim).filter { $0 != state.xDimension && $0 != state.yDimension }
-            for line in Format.codeLines(state.anchor, dimensions: hidden, width: inside.width - 2, lines: inside.y + inside.height - y) {
+            // One row stays for the class centres' line below, unless it is the only row left.
+            let rows = inside.y + inside.height - y
+            for line in Format.codeLines(state.anchor, dimensions: hidden, width: inside.width - 2, lines: rows > 1 ? rows - 1 : rows) {
                 buffer.put(line, x: inside.x + 2, y: y, limit: inside.width - 2)
                 y += 1
             }
+        }
+        // Last, where a row is left: how far the class centres are (g and a letter go to one).
+        if y < inside.y + inside.height, let centres = centreLine(width: inside.width - 1) {
+            buffer.put(centres, x: inside.x + 1, y: y, style: style.muted, limit: inside.width - 1)
         }
     }
 
