@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // The targets, lowest layer first; each depends only on targets listed before it (SwiftPM refuses cycles):
 //   Support        seeded PRNG, text sanitising for messages, parallel map, threads     -> (none)
-//   FileFormats    safetensors + Tensor, strict JSON, PNG encoder, atomic file writes   -> Support, CZlib
+//   FileFormats    safetensors + Tensor, strict JSON, PNG encoder, PNG/PNM image readers,
+//                  atomic file writes                                                   -> Support, CZlib, CPng
 //   LetterData     image sets and geometry, file reading (IDX/CSV/gzip, DataError), data selection,
 //                  dataset writer, the handwriting synthesiser, letter statistics       -> Support, FileFormats, CZlib
 //   VAE            model, training, analysis, compute pool, weight files of a model     -> Support, FileFormats, LetterData, CBLAS, CKernels
@@ -31,6 +32,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CPng", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         // Vectorised element-wise kernels (Adam, the loss), built per vector width and chosen at load time.
         // No compiler flags: a package using unsafeFlags cannot be another package's dependency. The kernels
@@ -41,8 +43,9 @@ let package = Package(
         // Small shared utilities: the seeded PRNG, text sanitising for one-line messages, parallel map.
         .target(name: "Support"),
 
-        // File formats that know no model or data set: safetensors, strict JSON, PNG, atomic writes.
-        .target(name: "FileFormats", dependencies: ["Support", "CZlib"]),
+        // File formats that know no model or data set: safetensors, strict JSON, PNG (written here, read
+        // through libpng), PGM/PBM, atomic writes.
+        .target(name: "FileFormats", dependencies: ["Support", "CZlib", "CPng"]),
 
         // Data sets: readers (IDX, CSV, gzip), selection and splits, the synthesiser, statistics.
         .target(name: "LetterData", dependencies: ["Support", "FileFormats", "CZlib"]),
@@ -75,7 +78,7 @@ let package = Package(
 
         // Fixtures/ holds small files written by PyTorch (latent-explorer-torch fixture, python/), read by path.
         // Helpers both test targets share (where the real letters are, temporary files).
-        .target(name: "TestSupport", dependencies: ["LetterData"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LetterData", "CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "VAETests",
                     dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures", "CKernels", "CZlib", "TestSupport"],
                     exclude: ["Fixtures"]),

@@ -5,7 +5,7 @@
 #                     python3-venv (scripts/test-python.sh)
 set -euo pipefail
 
-packages=(libopenblas-dev zlib1g-dev libncursesw5-dev pkg-config)
+packages=(libopenblas-dev zlib1g-dev libncursesw5-dev libpng-dev pkg-config)
 if [[ "${1:-}" == "--with-test-data" ]]; then
     packages+=(tmux dataset-fashion-mnist python3-venv)
 fi

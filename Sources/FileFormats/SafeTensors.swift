@@ -57,6 +57,9 @@ public enum SafeTensors {
         guard fileSize >= 8, first.count >= 8 else {
             throw WeightsError.notSafeTensors(path: path, reason: "it is \(fileSize) bytes, shorter than the 8-byte header length")
         }
+        if let kind = ForeignModelFile.kind(first) {
+            throw WeightsError.notSafeTensors(path: path, reason: "it is \(kind); convert it with: \(ForeignModelFile.convertCommand(path))")
+        }
         var headerLength: UInt64 = 0
         for (i, byte) in first.prefix(8).enumerated() { headerLength |= UInt64(byte) << (8 * UInt64(i)) }
         guard headerLength <= UInt64(fileSize - 8), headerLength <= UInt64(maximumHeaderLength) else {

@@ -85,8 +85,10 @@ public struct WritePolicy: Sendable {
     public static let anything = WritePolicy(kind: nil, force: true, protectedFolders: [])
 
     /// The policy of a user-facing output of `kind`: `force` from the command's `--force`, the protected
-    /// folders those the executable registered (`protect(_:)`).
-    public static func output(_ kind: OutputKind, force: Bool) -> WritePolicy {
+    /// folders those the executable registered (`protect(_:)`). A nil kind is for files of no kind listed
+    /// here (`export`'s TSV and pbtxt files) whose command has already refused to replace them without
+    /// `--force`: only the protected folders are checked.
+    public static func output(_ kind: OutputKind?, force: Bool) -> WritePolicy {
         WritePolicy(kind: kind, force: force, protectedFolders: registry.folders)
     }
 

@@ -18,8 +18,8 @@ struct LatentExplorerCommand: ParsableCommand {
             """ + OptionRanges.helpTable,
         version: "0.1.0",
         subcommands: [ExploreCommand.self, TrainCommand.self, EvalCommand.self, GridCommand.self, InterpolateCommand.self, TraverseCommand.self,
-                      SamplesCommand.self, WriteCommand.self, StatsCommand.self, CompareCommand.self, BenchCommand.self,
-                      CheckWeightsCommand.self],
+                      SamplesCommand.self, WriteCommand.self, StatsCommand.self, CompareCommand.self, EncodeCommand.self,
+                      ExportCommand.self, BenchCommand.self, CheckWeightsCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
 

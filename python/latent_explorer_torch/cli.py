@@ -4,6 +4,7 @@ and score weight files as the Swift program does.
     latent-explorer-torch train --data DIR --arch conv --latent-dim 16 --epochs N --out F.safetensors
     torchrun --nproc_per_node=2 -m latent_explorer_torch train --data DIR ... --out F.safetensors
     latent-explorer-torch eval --weights F.safetensors --data DIR
+    latent-explorer-torch convert IN --out OUT.safetensors   (a .pt state dict, pytorch/examples' VAE, a Keras .h5 MLP VAE)
     latent-explorer-torch fixture DIR      (writes the test fixtures under Tests/VAETests/Fixtures)
 
 Errors are one line on stderr and exit 1; usage errors exit 64; an interrupt exits 130. `main` has a
@@ -89,6 +90,11 @@ def build_parser():
     add_data_options(e)
     e.add_argument("--weights", metavar="FILE", required=True)
     e.add_argument("--json", action="store_true", help="print one JSON object (neg_elbo, reconstruction, kl, test_count)")
+
+    c = commands.add_parser("convert", help="write a model trained elsewhere (.pt state dict, pytorch/examples' VAE, Keras .h5 MLP VAE) as a LatentExplorer weight file")
+    c.add_argument("source", metavar="IN", help="the model file to read")
+    c.add_argument("--out", "-o", metavar="FILE", required=True, help="the .safetensors file to write")
+    c.add_argument("--force", action="store_true", help="replace --out if it exists")
 
     f = commands.add_parser("fixture", help="write the PyTorch fixtures the Swift tests read")
     f.add_argument("folder", help="e.g. Tests/VAETests/Fixtures")
@@ -275,6 +281,14 @@ def run(argv=None):
     if args.command == "check-weights":
         from .check import run_batch
         return run_batch(args.files, sys.stdout, listed=args.list)
+    if args.command == "convert":
+        from .convert import ConvertError, convert
+        try:
+            for line in convert(args.source, args.out, args.force):
+                print(line)
+        except ConvertError as error:  # refused input: one line, as any other (main's handler)
+            return fail(one_line(error), EXIT_FAILURE)
+        return 0
     context = distributed.start()
     try:
         (run_train if args.command == "train" else run_eval)(args, context)

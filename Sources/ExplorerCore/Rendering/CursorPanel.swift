@@ -45,10 +45,16 @@ struct CursorPanel {
         }
         if !state.showsPrincipalPlane && state.latentDim > 2 && state.isAnchored {
             let hidden = (0 ..< state.latentDim).filter { $0 != state.xDimension && $0 != state.yDimension }
-            for line in Format.codeLines(state.anchor, dimensions: hidden, width: inside.width - 2, lines: inside.y + inside.height - y) {
+            // One row stays for the class centres' line below, unless it is the only row left.
+            let rows = inside.y + inside.height - y
+            for line in Format.codeLines(state.anchor, dimensions: hidden, width: inside.width - 2, lines: rows > 1 ? rows - 1 : rows) {
                 buffer.put(line, x: inside.x + 2, y: y, limit: inside.width - 2)
                 y += 1
             }
+        }
+        // Last, where a row is left: how far the class centres are (g and a letter go to one).
+        if y < inside.y + inside.height, let centres = centreLine(width: inside.width - 1) {
+            buffer.put(centres, x: inside.x + 1, y: y, style: style.muted, limit: inside.width - 1)
         }
     }
 
@@ -59,6 +65,20 @@ struct CursorPanel {
         let name = className(vote.label)
         let long = "looks like: \(name) (\(vote.votes) of \(vote.of) nearest)"
         return long.count <= width ? long : "looks like: \(name) (\(vote.votes) of \(vote.of))"
+    }
+
+    /// How far the cursor is from each class's centre (its mean test code), nearest first, as many as
+    /// fit: "centres: a 0.42 o 0.88 e 1.10".
+    private func centreLine(width: Int) -> String? {
+        let distances = facts.classCentres.distances(from: state.cursorPoint)
+        guard !distances.isEmpty else { return nil }
+        var line = "centres:"
+        for (label, distance) in distances {
+            let part = " \(className(label)) \(Format.fixed(distance))"
+            guard line.count + part.count <= width else { break }
+            line += part
+        }
+        return line
     }
 
     private func className(_ label: Int) -> String {

@@ -119,6 +119,7 @@ struct HelpOverlay {
         "  0                     reset: others at 0, cursor at the origin",
         "  o                     scatter of the test codes, with a legend",
         "  m, then i             mark A at the cursor; strip from A to cursor",
+        "  g, then a letter      go to that class's centre (its mean test code)",
         "  v                     traversal: each dimension swept -3…3  [ ] scroll",
         "  b or Tab, t, s        browse;  train;  save to a new file",
         "  { / }                 halve / double β, the KL weight of training",

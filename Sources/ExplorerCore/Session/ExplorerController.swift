@@ -93,6 +93,14 @@ public final class ExplorerController {
                     message = "The other \(state.latentDim - 2) dimensions are held at \(name); 0 resets them"
                 }
             }
+        case .goToClassCentre(let label):
+            if let centre = view.classCentres.centre(of: label), let entry = state.catalog.entryIndex(ofLabel: label) {
+                let entry = state.catalog.entries[entry]
+                let name = "the centre of '\(entry.name)' (\(entry.testIndices.count) test \(state.catalog.itemNoun))"
+                state.anchor(at: centre, name: name)
+                state.keepCursorInView(on: screen)
+                message = "The cursor is at \(name)" + (state.latentDim > 2 && !state.showsPrincipalPlane ? ", the other dimensions held there; 0 resets" : "")
+            }
         case .markBrowsedLetter:
             if let index = state.selectedTestIndex, let entry = state.selectedClass {
                 state.markA(view.testCode(index), name: "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])")

@@ -14,6 +14,8 @@ public protocol ModelFacts: AnyObject {
     func spread(_ dimension: Int) -> Float
     /// Latent mean of test image `index`.
     func testCode(_ index: Int) -> [Float]
+    /// The mean test code of each class.
+    var classCentres: ClassCentres { get }
     /// Test image `index` as floats in [0, 1].
     func testImage(_ index: Int) -> [Float]
     /// Whether the model is told the letter (its plane is a style plane).

@@ -33,6 +33,7 @@ public final class ModelView {
     /// Decodes batches off the UI thread when the view was made with `decodesInBackground`.
     private let worker: DecodeWorker?
     private var projectionCache: (plane: LatentPlane, codesVersion: Int, points: [Float])?
+    private var centresCache: (codesVersion: Int, centres: ClassCentres)?
     // The side pane's answers for the last point asked about.
     private var lastDecode: (point: [Float], letter: Int32?, version: Int, pixels: [Float])?
     private var lastVote: (point: [Float], codesVersion: Int, vote: (label: Int, votes: Int, of: Int)?)?
@@ -215,6 +216,14 @@ public final class ModelView {
         let hit = NearestCode.find(point, in: testCodes, dimension: latentDim)
         lastNearest = (point, codesVersion, hit)
         return hit
+    }
+
+    /// The mean test code of each class, recomputed when the codes change.
+    public var classCentres: ClassCentres {
+        if let cache = centresCache, cache.codesVersion == codesVersion { return cache.centres }
+        let centres = ClassCentres(codes: testCodes, labels: test.labels, dimension: latentDim)
+        centresCache = (codesVersion, centres)
+        return centres
     }
 
     /// Latent mean of test image `index`.

@@ -57,6 +57,8 @@ public struct ExplorerState: Equatable, Sendable {
     public internal(set) var style: StylePlane?
     /// The word line, `w`, written in the style at the cursor (`WordLine.swift`).
     public internal(set) var wordLine = WordLine()
+    /// `g` was pressed: the next key names the class whose centre the cursor goes to.
+    public internal(set) var awaitsClassCentre = false
 
     /// `styleClasses`: a conditional model's class names (its plane is a style plane); nil otherwise.
     public init(catalog: ClassCatalog, latentDim: Int = 2, styleClasses: [String]? = nil) {
@@ -106,9 +108,13 @@ public struct ExplorerState: Equatable, Sendable {
             // Too small to show anything but a notice: only quitting works.
             return key == .character("q") ? .quit : .none
         }
+        if awaitsClassCentre { return classCentre(for: key) }
         if let action = applyStyleKey(key) { return action }
         switch (mode, key) {
         case (_, .character("?")): showsHelp = true
+        case (.plane, .character("g")):
+            awaitsClassCentre = true
+            return .notice("g: type a \(catalog.singleItemNoun == "letter" ? "letter" : "class key") to go to its class's centre (Esc: stay)")
         case (_, .character("{")): return .scaleKLWeight(0.5)
         case (_, .character("}")): return .scaleKLWeight(2)
         case (.plane, .character("q")): return .quit

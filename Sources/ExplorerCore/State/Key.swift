@@ -48,6 +48,8 @@ public enum ExplorerAction: Equatable, Sendable {
     case anchorAtBrowsedLetter
     /// `M` while browsing: the browsed letter's code becomes interpolation point A.
     case markBrowsedLetter
+    /// `g` and a letter: put the cursor on that class's centre, its mean test code (the label).
+    case goToClassCentre(label: Int)
     /// A one-line explanation for the status line (e.g. a class with no test letters).
     case notice(String)
     /// `{` and `}`: multiply the KL weight β of training by this factor (1/2 or 2).

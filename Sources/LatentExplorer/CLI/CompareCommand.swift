@@ -53,7 +53,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try weights.map { path in try CLIError.wrap { try WeightsFile.load(path) } }
+        let loaded = try weights.map { path in try LoadedWeights.load(path) }
         for model in loaded.map(\.model) { try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) } }
         let dataset = try dataOptions.load()
         let available = Set(dataset.labelsPresent.map(dataset.className))

@@ -35,7 +35,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
+        let (model, metadata) = try LoadedWeights.load(weights)
         let dataset = try dataOptions.load()
         try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
         let result = try StatusLine.run("Scoring \(dataset.test.count) test images (ELBO and \(k)-NN)…") {

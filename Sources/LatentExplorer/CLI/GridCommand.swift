@@ -39,7 +39,7 @@ struct GridCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
+        let (model, metadata) = try LoadedWeights.load(weights)
         let latentDim = model.latentDim
         var plane = LatentGridImage.Plane.standard(latentDim: latentDim)
         if latentDim > 1, let dims = parsedDims {

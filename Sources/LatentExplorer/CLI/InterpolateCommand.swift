@@ -33,7 +33,7 @@ struct InterpolateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
+        let (model, metadata) = try LoadedWeights.load(weights)
         let inference = Inference(model: model)
         let letter = try letterOption.classIndex(for: model, weights: weights)
         var resolver = LatentPointResolver(inference: inference, latentDim: model.latentDim, dataOptions: dataOptions)

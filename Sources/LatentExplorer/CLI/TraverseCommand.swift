@@ -42,7 +42,7 @@ struct TraverseCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (model, metadata) = try CLIError.wrap { try WeightsFile.load(weights) }
+        let (model, metadata) = try LoadedWeights.load(weights)
         let latentDim = model.latentDim
         let inference = Inference(model: model)
         let letter = try letterOption.classIndex(for: model, weights: weights)

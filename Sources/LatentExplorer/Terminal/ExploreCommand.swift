@@ -83,7 +83,7 @@ struct ExploreCommand: ParsableCommand {
             (model, metadata) = try CLIError.wrap { try WeightsFile.load(weightsPath) }
             try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
             weightsField = TextSanitizer.clean((weightsPath as NSString).lastPathComponent)
-            trainedField = TextSanitizer.clean("trained on \(metadata.dataset), \(metadata.epochs) epochs")
+            trainedField = TextSanitizer.clean(metadata.layoutNote ?? "trained on \(metadata.dataset), \(metadata.epochs) epochs")
         } else {
             model = VAEModel(seed: 0)
             metadata = ModelMetadata(configuration: model.configuration)

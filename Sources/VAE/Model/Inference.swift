@@ -43,17 +43,26 @@ public final class Inference {
 
     /// Latent means of every image in `images`: `[count, latentDim]` row-major.
     public func encodeMeans(_ images: ImageSet, classes: [Int32]? = nil, batchSize requested: Int = 512) -> [Float] {
+        encodeGaussians(images, classes: classes, batchSize: requested).mean
+    }
+
+    /// The encoder's q(z|x) (q(z|x, y) given `classes`) for every image in `images`: means and
+    /// log-variances, each `[count, latentDim]` row-major.
+    public func encodeGaussians(_ images: ImageSet, classes: [Int32]? = nil, batchSize requested: Int = 512) -> (mean: [Float], logVariance: [Float]) {
         let l = configuration.latentDim
         let step = workspace(requested)
         let batchSize = min(requested, step.batchCapacity)
-        var codes = [Float](repeating: 0, count: images.count * l)
+        var means = [Float](repeating: 0, count: images.count * l), logVariances = means
         for start in stride(from: 0, to: images.count, by: batchSize) {
             let end = min(start + batchSize, images.count)
             step.loadBatch(images, classes: classes, indices: Array(start ..< end)[...])
             step.encodeMeans()
-            for i in 0 ..< step.mean.count { codes[start * l + i] = step.mean.storage[i] }
+            for i in 0 ..< (end - start) * l {
+                means[start * l + i] = step.mean.storage[i]
+                logVariances[start * l + i] = step.logVariance.storage[i]
+            }
         }
-        return codes
+        return (means, logVariances)
     }
 
     /// The loss per image: one sample of z per image with a fixed seed, as the reference does. For a

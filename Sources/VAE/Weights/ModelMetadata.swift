@@ -45,6 +45,10 @@ public struct ModelMetadata: Sendable, Equatable {
     /// Free text when the images came from somewhere unusual (e.g. a test split trained on).
     public var dataNote: String?
 
+    /// How a file in another program's layout was read (e.g. pytorch/examples' `fc1`...`fc4`), said in
+    /// one line when it is opened; nil for our own files. Not written back: a saved model is in our layout.
+    public var layoutNote: String?
+
     /// The class filter the user gave (e.g. "aeiou" from `--letters aeiou`); nil when every class was used.
     public var classFilter: String?
 

@@ -42,8 +42,13 @@ public enum WeightsFile {
                                                         fileSize: file.size, path: path)
         let header = try reading { try file.read(offset: 8, count: headerLength) }
         guard header.count == headerLength else { throw WeightsError.malformed(path: path, reason: "the file shrank while being read") }
-        let layout = try SafeTensors.parseHeader(header, dataLength: file.size - 8 - headerLength, path: path)
+        var layout = try SafeTensors.parseHeader(header, dataLength: file.size - 8 - headerLength, path: path)
         let strings = layout.metadata
+        // pytorch/examples' VAE is our MLP under other names: renamed here, before the shapes are read.
+        let foreignLayout = !ModelMetadata.isOurs(strings) && PyTorchExamplesLayout.matches(layout.entries.map(\.name))
+        if foreignLayout {
+            layout.entries = layout.entries.map { (PyTorchExamplesLayout.renamed($0.name), $0.shape, $0.begin, $0.end, $0.dtype) }
+        }
         func incompatible(_ reason: String) -> WeightsError { .incompatible(path: path, reason: reason) }
 
         let configuration: ModelConfiguration
@@ -55,7 +60,7 @@ public enum WeightsFile {
         } else if let inferred = VAEModel.inferConfiguration(from: layout.shapes) {
             configuration = inferred
         } else {
-            throw incompatible("it has no LatentExplorer metadata, and its tensors are not a known architecture (mlp: encoder.hidden.weight, conv: encoder.conv1.weight, ...)")
+            throw incompatible("it has no LatentExplorer metadata, and its tensors are not a known architecture (mlp: encoder.hidden.weight, conv: encoder.conv1.weight, ..., or pytorch/examples' fc1, fc21, fc22, fc3, fc4)")
         }
         let source = declared ? "its metadata describes" : "its tensor names suggest"
         // Validated before it is described: describing reads every setting value the architecture
@@ -76,6 +81,7 @@ public enum WeightsFile {
             if bad > 0 { throw WeightsError.nonFinite(path: path, tensor: entry.name, count: bad) }
         }
         var metadata = ModelMetadata(strings: strings, configuration: configuration)
+        if foreignLayout { metadata.layoutNote = PyTorchExamplesLayout.note(configuration.description) }
         // A conditional model's one-hot inputs are named by the file's classes, one per class; a file
         // without them (saved from PyTorch) gets `ClassMap.defaultNames`.
         var classNames: [String]?

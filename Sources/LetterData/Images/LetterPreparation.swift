@@ -1,0 +1,180 @@
+import FileFormats
+
+/// A picture of one letter made into what the models were trained on: 28x28, upright, ink 255 on
+/// background 0, the way EMNIST made its letters from NIST's scanned forms (Cohen et al. 2017,
+/// "EMNIST: an extension of MNIST to handwritten letters", section II-A): a Gaussian blur, the region
+/// of the ink cut out, centred in a square frame that keeps its aspect ratio, a 2-pixel margin, and a
+/// resampling to 28x28 with the intensities stretched to the full range.
+///
+/// The one implementation: `encode` runs files through it and the explorer's draw mode its canvas.
+public enum LetterPreparation {
+    public static let side = ImageSet.side
+    /// Blank pixels between the ink's frame and the image's edge (EMNIST's 2-pixel border).
+    public static let margin = 2
+    /// EMNIST blurred NIST's 128x128 images with σ = 1 pixel: the blur here is σ = 1 per 128 pixels
+    /// of the picture's longer side, so a photo of any resolution is softened as much relative to its letter.
+    public static let blurSigmaPerSide: Float = 1.0 / 128
+    /// Below this σ (in pixels) a blur changes nothing visible and is skipped.
+    static let smallestBlur: Float = 0.3
+    /// Ink at least this strong (0...1, after the paper is taken out) counts towards the letter's
+    /// frame: it keeps faint shadows and the blur's halo from widening it.
+    public static let frameThreshold: Float = 0.2
+    /// Luminance quantiles that stand for the paper and for the ink: the median of the border is the
+    /// paper, the darkest (or lightest) percent of the picture is the ink, so one speck neither sets
+    /// the contrast nor is the letter.
+    static let inkQuantile = 0.01
+    /// Samples per output pixel side, at most, when the picture is shrunk: an area average over them
+    /// (`ceil(scale)` of them) keeps thin strokes from falling between the samples.
+    static let maximumSupersampling = 8
+
+    /// How a picture's ink was read.
+    public enum Polarity: String, Sendable {
+        /// Dark ink on light paper (a photo, a scan, a drawing on white): inverted.
+        case darkOnLight = "dark ink on light paper"
+        /// Light ink on a dark background, as the data sets store letters.
+        case lightOnDark = "light ink on dark"
+    }
+
+    /// The result: the 784 pixels a model takes, and what was done to get them.
+    public struct Prepared: Sendable, Equatable {
+        /// 28x28 bytes, row-major, 0 background and 255 ink.
+        public var pixels: [UInt8]
+        public var polarity: Polarity
+        /// A 28x28 light-on-dark picture is already a letter as the data sets store them: taken as it is.
+        public var takenAsIs: Bool
+        /// No pixel was ink enough to frame (an empty canvas, a blank page): `pixels` are all 0.
+        public var blank: Bool
+    }
+
+    /// Prepares a picture read from a file. Its polarity is read from its border (the paper); a
+    /// light-on-dark 28x28 picture is taken as it is, every other goes through the EMNIST steps.
+    public static func prepare(_ picture: RasterImage) -> Prepared {
+        let (paper, polarity) = paperLevel(picture)
+        if polarity == .lightOnDark, picture.width == side, picture.height == side {
+            return Prepared(pixels: picture.luminance, polarity: polarity, takenAsIs: true,
+                            blank: !picture.luminance.contains { Float($0) / 255 >= frameThreshold })
+        }
+        let ink = inkLevels(picture, paper: paper, polarity: polarity)
+        let pixels = prepare(ink: ink, width: picture.width, height: picture.height)
+        return Prepared(pixels: pixels ?? [UInt8](repeating: 0, count: side * side), polarity: polarity,
+                        takenAsIs: false, blank: pixels == nil)
+    }
+
+    /// The EMNIST steps on an ink map (`width * height` values, 0 no ink ... 1 full ink, row-major):
+    /// blur, frame, centre, margin, resample, stretch. Nil when nothing reaches `frameThreshold`.
+    public static func prepare(ink: [Float], width: Int, height: Int) -> [UInt8]? {
+        precondition(width > 0 && height > 0 && ink.count == width * height, "one ink value per pixel")
+        let sigma = Float(max(width, height)) * blurSigmaPerSide
+        let blurred = sigma >= smallestBlur ? GaussianBlur.apply(ink, width: width, height: height, sigma: sigma) : ink
+        guard let frame = inkFrame(blurred, width: width, height: height) else { return nil }
+
+        // The frame's longer side spans the 24 pixels inside the margins; the shorter is centred.
+        let out = resample(blurred, width: width, height: height, frame: frame, content: side - 2 * margin)
+        let peak = out.max() ?? 0
+        guard peak > 0 else { return nil }
+        return out.map { UInt8(max(0, min(255, ($0 / peak * 255).rounded()))) }
+    }
+
+    /// The whole picture as ink (white on black, like the data), shrunk to 28x28 keeping its aspect
+    /// ratio: how `encode --out` shows the input beside what was made of it.
+    public static func inkThumbnail(_ picture: RasterImage) -> [UInt8] {
+        let (paper, polarity) = paperLevel(picture)
+        let ink = inkLevels(picture, paper: paper, polarity: polarity)
+        let out = resample(ink, width: picture.width, height: picture.height,
+                           frame: (0, 0, picture.width, picture.height), content: side)
+        return out.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
+    }
+
+    /// `values` resampled to 28x28 so that `frame`'s longer side spans `content` pixels, centred; each
+    /// output pixel is the mean of up to 8x8 bilinear samples (an area average when shrinking).
+    static func resample(_ values: [Float], width: Int, height: Int, frame: (minX: Int, minY: Int, width: Int, height: Int),
+                         content: Int) -> [Float] {
+        let scale = Float(max(frame.width, frame.height)) / Float(content)   // source pixels per output pixel
+        let centreX = Float(frame.minX) + Float(frame.width) / 2, centreY = Float(frame.minY) + Float(frame.height) / 2
+        let samples = min(maximumSupersampling, max(1, Int(scale.rounded(.up))))
+        var out = [Float](repeating: 0, count: side * side)
+        values.withUnsafeBufferPointer { v in
+            for oy in 0 ..< side {
+                for ox in 0 ..< side {
+                    var sum: Float = 0
+                    for sy in 0 ..< samples {
+                        for sx in 0 ..< samples {
+                            let ux = Float(ox) + (Float(sx) + 0.5) / Float(samples), uy = Float(oy) + (Float(sy) + 0.5) / Float(samples)
+                            let x = centreX + (ux - Float(side) / 2) * scale, y = centreY + (uy - Float(side) / 2) * scale
+                            sum += bilinear(v, width: width, height: height, x: x - 0.5, y: y - 0.5)
+                        }
+                    }
+                    out[oy * side + ox] = sum / Float(samples * samples)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The paper's luminance (the median of the picture's border) and what it says of the ink.
+    static func paperLevel(_ picture: RasterImage) -> (paper: Float, polarity: Polarity) {
+        let w = picture.width, h = picture.height
+        let ring = max(1, min(w, h) / 20)
+        var histogram = [Int](repeating: 0, count: 256)
+        picture.luminance.withUnsafeBufferPointer { l in
+            for y in 0 ..< h {
+                for x in 0 ..< w where x < ring || y < ring || x >= w - ring || y >= h - ring { histogram[Int(l[y * w + x])] += 1 }
+            }
+        }
+        let paper = Float(quantile(histogram, 0.5)) / 255
+        return (paper, paper >= 0.5 ? .darkOnLight : .lightOnDark)
+    }
+
+    /// The luminance below which a `fraction` of the counted pixels lie, from a 256-bin histogram.
+    static func quantile(_ histogram: [Int], _ fraction: Double) -> Int {
+        let total = histogram.reduce(0, +)
+        let rank = Int(Double(total - 1) * fraction)
+        var seen = 0
+        for (level, count) in histogram.enumerated() {
+            seen += count
+            if seen > rank { return level }
+        }
+        return 255
+    }
+
+    /// Ink 0...1 per pixel: how far each pixel is from the paper towards the ink's level, clamped.
+    static func inkLevels(_ picture: RasterImage, paper: Float, polarity: Polarity) -> [Float] {
+        var histogram = [Int](repeating: 0, count: 256)
+        picture.luminance.withUnsafeBufferPointer { l in for value in l { histogram[Int(value)] += 1 } }
+        let level = quantile(histogram, polarity == .darkOnLight ? inkQuantile : 1 - inkQuantile)
+        let inkLuminance = Float(level) / 255
+        let contrast = polarity == .darkOnLight ? paper - inkLuminance : inkLuminance - paper
+        guard contrast > 1.0 / 255 else { return [Float](repeating: 0, count: picture.luminance.count) }
+        // ink = (paper - v) / contrast for dark ink, (v - paper) / contrast for light: one table for the 256 levels.
+        let table = (0 ..< 256).map { value -> Float in
+            let v = Float(value) / 255
+            return max(0, min(1, (polarity == .darkOnLight ? paper - v : v - paper) / contrast))
+        }
+        return picture.luminance.map { table[Int($0)] }
+    }
+
+    /// The bounding box of the pixels at least `frameThreshold`.
+    static func inkFrame(_ ink: [Float], width: Int, height: Int) -> (minX: Int, minY: Int, width: Int, height: Int)? {
+        var minX = width, minY = height, maxX = -1, maxY = -1
+        for y in 0 ..< height {
+            for x in 0 ..< width where ink[y * width + x] >= frameThreshold {
+                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+            }
+        }
+        guard maxX >= 0 else { return nil }
+        return (minX, minY, maxX - minX + 1, maxY - minY + 1)
+    }
+
+    /// The value at (x, y) in pixel-centre coordinates, interpolated; 0 outside the picture.
+    @inline(__always)
+    static func bilinear(_ values: UnsafeBufferPointer<Float>, width: Int, height: Int, x: Float, y: Float) -> Float {
+        let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
+        let fx = x - Float(x0), fy = y - Float(y0)
+        func at(_ xx: Int, _ yy: Int) -> Float {
+            xx >= 0 && yy >= 0 && xx < width && yy < height ? values[yy * width + xx] : 0
+        }
+        let top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx
+        let bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx
+        return top * (1 - fy) + bottom * fy
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import LetterData
+
+/// Reads one prepared letter with a model: its code (the encoder's mean and σ per dimension), the
+/// test letters whose codes are nearest, their vote as a verdict (`looks like: a (4 of 5)`), its
+/// negative ELBO and its reconstruction. `encode` and the explorer's draw mode share it.
+public final class LetterReader {
+    public let inference: Inference
+    /// The test letters' latent means, `[count, latentDim]`, and their labels.
+    public let reference: NearestNeighbours
+
+    /// How many nearest test letters are listed and vote: the k of `eval`'s classifier.
+    public static let neighbours = NearestNeighbours.defaultK
+
+    public struct Neighbour: Sendable, Equatable {
+        /// The test letter's index in the test split, its label and its code's Euclidean distance.
+        public var index: Int
+        public var label: Int
+        public var distance: Float
+    }
+
+    public struct Reading: Sendable {
+        public var mean: [Float]
+        public var sigma: [Float]
+        public var nearest: [Neighbour]
+        /// The majority label of `nearest`, with its votes of how many (nil without test letters).
+        public var verdict: (label: Int, votes: Int, of: Int)?
+        /// -ELBO of the prepared image in nats (one z sample, fixed seed, β = 1).
+        public var negativeELBO: Double
+        /// The decoder's pixel probabilities at `mean`.
+        public var reconstruction: [Float]
+    }
+
+    /// `testImages` are encoded once here (their means are the reference codes).
+    public init(inference: Inference, testImages: ImageSet) {
+        self.inference = inference
+        reference = NearestNeighbours(codes: inference.encodeMeans(testImages), labels: testImages.labels,
+                                      dimension: inference.configuration.latentDim)
+    }
+
+    public init(inference: Inference, reference: NearestNeighbours) {
+        self.inference = inference
+        self.reference = reference
+    }
+
+    /// Reads 784 prepared pixels (0 background, 255 ink).
+    public func read(_ pixels: [UInt8]) -> Reading {
+        let image = ImageSet(pixels: pixels, labels: [0])
+        let (mean, logVariance) = inference.encodeGaussians(image)
+        let sigma = logVariance.map { exp($0 / 2) }
+        let loss = inference.negativeELBO(image)
+        return Reading(mean: mean, sigma: sigma, nearest: nearest(mean), verdict: reference.vote(mean, k: Self.neighbours),
+                       negativeELBO: loss.total, reconstruction: inference.decode(mean))
+    }
+
+    /// The `neighbours` test codes nearest `code`, nearest first.
+    public func nearest(_ code: [Float], count: Int = LetterReader.neighbours) -> [Neighbour] {
+        let d = reference.dimension
+        var best: [Neighbour] = []
+        for i in 0 ..< reference.labels.count {
+            var distance: Float = 0
+            for j in 0 ..< d { let diff = reference.codes[i * d + j] - code[j]; distance += diff * diff }
+            if best.count < count || distance < best[best.count - 1].distance {
+                let slot = best.firstIndex { $0.distance > distance } ?? best.count
+                best.insert(Neighbour(index: i, label: reference.labels[i], distance: distance), at: slot)
+                if best.count > count { best.removeLast() }
+            }
+        }
+        return best.map { Neighbour(index: $0.index, label: $0.label, distance: $0.distance.squareRoot()) }
+    }
+}

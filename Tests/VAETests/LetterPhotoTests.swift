@@ -1,0 +1,98 @@
+import FileFormats
+import Foundation
+import LetterData
+import Support
+import TestSupport
+import XCTest
+@testable import VAE
+
+/// The done-when check, built from the real letters we have: held-out test letters rendered
+/// as photos (upscaled 5-8x, dark ink on light paper, random margins and offsets, a little blur and
+/// noise, RGB PNG) go through `encode`'s path (PNG reader, preparation, shipped model, 5 nearest) and
+/// should get the verdict their original 28x28 gets. Prints the agreement; asserts only a floor that
+/// catches a broken pipeline (the figure is reported, not tuned).
+///
+/// `LATENT_EXPLORER_PHOTOS_PER_CLASS` sets how many held-out letters of each class (default 2, about fifty photos; 0 for all).
+final class LetterPhotoTests: XCTestCase {
+    static let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Weights/letters-16d.safetensors").path
+    /// Well under what a working pipeline gives, well over chance (1/26): a floor, not the goal.
+    static let agreementFloor = 0.6
+
+    /// `pixels` (28x28, ink 255) as an RGB photo of dark ink on light paper.
+    static func photo(_ pixels: ArraySlice<UInt8>, using generator: inout SeededGenerator) -> (width: Int, height: Int, rgb: [UInt8]) {
+        let factor = Int.random(in: 5 ... 8, using: &generator)
+        let side = 28 * factor
+        let margins = (0 ..< 4).map { _ in Int(Double(side) * Double.random(in: 0.15 ... 1.0, using: &generator)) }
+        let width = side + margins[0] + margins[1], height = side + margins[2] + margins[3]
+        let letter = Array(pixels)
+        var ink = [Float](repeating: 0, count: width * height)
+        letter.withUnsafeBufferPointer { l in
+            ink.withUnsafeMutableBufferPointer { out in
+                func at(_ xx: Int, _ yy: Int) -> Float { xx >= 0 && yy >= 0 && xx < 28 && yy < 28 ? Float(l[yy * 28 + xx]) / 255 : 0 }
+                for y in 0 ..< side {
+                    for x in 0 ..< side {
+                        // Bilinear upscaling of the letter, pixel centres aligned.
+                        let sx = (Float(x) + 0.5) / Float(factor) - 0.5, sy = (Float(y) + 0.5) / Float(factor) - 0.5
+                        let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down)), fx = sx - Float(x0), fy = sy - Float(y0)
+                        let top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx, bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx
+                        out[(margins[2] + y) * width + margins[0] + x] = top * (1 - fy) + bottom * fy
+                    }
+                }
+            }
+        }
+        ink = GaussianBlur.apply(ink, width: width, height: height, sigma: Float.random(in: 0.5 ... 1.5, using: &generator))
+        let paper = (0 ..< 3).map { _ in Float.random(in: 195 ... 245, using: &generator) }
+        let pen = (0 ..< 3).map { _ in Float.random(in: 10 ... 80, using: &generator) }
+        // Sensor noise of ±6 levels from a small LCG seeded by the generator (cheap enough for every pixel).
+        var noise = UInt32(truncatingIfNeeded: generator.next())
+        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        rgb.withUnsafeMutableBufferPointer { out in
+            ink.withUnsafeBufferPointer { v in
+                for p in 0 ..< width * height {
+                    for c in 0 ..< 3 {
+                        noise = noise &* 1_664_525 &+ 1_013_904_223
+                        let jitter = Float(noise >> 24) / 255 * 12 - 6
+                        out[p * 3 + c] = UInt8(max(0, min(255, (paper[c] + (pen[c] - paper[c]) * v[p] + jitter).rounded())))
+                    }
+                }
+            }
+        }
+        return (width, height, rgb)
+    }
+
+    func testPhotosOfHeldOutLettersGetTheOriginalsVerdict() throws {
+        let folder = try RealDataFolder.letters()
+        let dataset = try DatasetLoader.load(directory: folder)
+        let (model, _) = try WeightsFile.load(Self.weights)
+        let partition = TestPartition(labels: dataset.test.labels)
+        // The nearest letters come from the test letters that are not held out: neither the photo nor its
+        // original finds itself among them.
+        let reference = dataset.test.subset(partition.validation + partition.rest)
+        let reader = LetterReader(inference: Inference(model: model), testImages: reference)
+        let perClass = Int(ProcessInfo.processInfo.environment["LATENT_EXPLORER_PHOTOS_PER_CLASS"] ?? "") ?? 2
+        var taken: [Int: Int] = [:]
+        var generator = SeededGenerator(seed: 27)
+        var agree = 0, total = 0, originalRight = 0, photoRight = 0
+        for index in partition.heldOut {
+            let label = dataset.test.labels[index]
+            if perClass > 0 && taken[label, default: 0] >= perClass { continue }
+            taken[label, default: 0] += 1
+            let original = reader.read(Array(dataset.test.image(index))).verdict?.label
+            let shot = Self.photo(dataset.test.image(index), using: &generator)
+            let picture = try LetterImageFile.decode(PNGEncoder.encodeRGB(width: shot.width, height: shot.height, pixels: shot.rgb), path: "photo.png")
+            let prepared = LetterPreparation.prepare(picture)
+            XCTAssertEqual(prepared.polarity, .darkOnLight)
+            let verdict = reader.read(prepared.pixels).verdict?.label
+            total += 1
+            if verdict == original { agree += 1 }
+            if original == label { originalRight += 1 }
+            if verdict == label { photoRight += 1 }
+        }
+        let share = Double(agree) / Double(total)
+        print(String(format: "letter photos: the photo's verdict equals the original 28x28's for %d of %d held-out letters (%.1f%%); "
+                     + "right letter: originals %d, photos %d (letters-16d, 5 nearest of %d test letters not held out)",
+                     agree, total, share * 100, originalRight, photoRight, reference.count))
+        XCTAssertGreaterThan(share, Self.agreementFloor)
+    }
+}
