@@ -87,6 +87,24 @@ final class ClassConditioningTests: XCTestCase {
         XCTAssertEqual(perClass.reduce(0, +) / 5, mean, accuracy: 1e-9)
     }
 
+    /// `encode`'s reader asks a conditional model for its own most likely class first, then encodes,
+    /// scores and reconstructs the image as that class (it stopped at the encoder's precondition).
+    func testTheLetterReaderReadsWithTheModelsOwnMostLikelyClass() {
+        let model = VAEModel(configuration: small, seed: 6)
+        let inference = Inference(model: model)
+        let test = images([1, 2, 3, 1], seed: 8)
+        let reader = LetterReader(inference: inference, testImages: test, testClasses: [0, 1, 2, 0])
+        let letter = images([1], seed: 9)
+        let reading = reader.read(letter.pixels)
+        let bounds = inference.classLogLikelihoods(letter, samples: LetterReader.classifierSamples)
+        let expected = Int32(bounds.indices.max { bounds[$0] < bounds[$1] }!)
+        XCTAssertEqual(reading.modelClass, expected)
+        XCTAssertEqual(reading.mean, inference.encodeMeans(letter, classes: [expected]))
+        XCTAssertEqual(reading.reconstruction, inference.decode(reading.mean, class: expected))
+        XCTAssertNil(LetterReader(inference: Inference(model: VAEModel(configuration: .mlp(hiddenSize: 8), seed: 1)),
+                                  testImages: test).read(letter.pixels).modelClass)
+    }
+
     /// The marginal is log Σ_y p(y) exp(bound_y) and the classifier its argmax, worked by hand.
     func testTheMarginalAndTheClassifierFollowTheirFormulas() {
         let bounds: [Double] = [-100, -102, -300,     // image 0: class 0 most likely

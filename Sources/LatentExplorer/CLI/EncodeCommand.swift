@@ -38,8 +38,10 @@ struct EncodeCommand: ParsableCommand {
         let (model, metadata) = try LoadedWeights.load(weights)
         try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
         let dataset = try dataOptions.load()
+        // A conditional model encodes the test letters with their classes, named as the model names them.
+        let classes = try CLIError.wrap { try ClassMap(model: model, dataset: dataset).indices(of: dataset.test) }
         let reader = StatusLine.run("Encoding \(dataset.test.count) test letters…") {
-            LetterReader(inference: Inference(model: model), testImages: dataset.test)
+            LetterReader(inference: Inference(model: model), testImages: dataset.test, testClasses: classes)
         }
         let noun = ImageNoun(classNames: metadata.classes, datasetName: metadata.dataset)
         var refused = 0
@@ -55,9 +57,9 @@ struct EncodeCommand: ParsableCommand {
             let prepared = LetterPreparation.prepare(picture)
             let reading = reader.read(prepared.pixels)
             if json {
-                try printJSON(jsonObject(path, picture, prepared, reading, dataset))
+                try printJSON(jsonObject(path, picture, prepared, reading, dataset, model.classNames))
             } else {
-                printText(path, picture, prepared, reading, dataset)
+                printText(path, picture, prepared, reading, dataset, model.classNames)
             }
             rows.append((PictureOptions.fileName(path), LetterPreparation.inkThumbnail(picture) + prepared.pixels
                          + TilePicture.greyValues(reading.reconstruction)))
@@ -73,14 +75,16 @@ struct EncodeCommand: ParsableCommand {
         if refused > 0 { throw ExitCode.failure }
     }
 
-    /// "a (4 of 5)", or a dash without test letters.
-    static func verdict(_ reading: LetterReader.Reading, _ dataset: LabelledDataset) -> String {
+    /// "a (4 of 5)", or a dash without test letters; a conditional model's own most likely class,
+    /// "a (the model's most likely class)".
+    static func verdict(_ reading: LetterReader.Reading, _ dataset: LabelledDataset, _ classNames: [String]) -> String {
+        if let y = reading.modelClass { return "\(TextSanitizer.clean(classNames[Int(y)])) (the model's most likely class)" }
         guard let v = reading.verdict else { return "–" }
         return "\(TextSanitizer.clean(dataset.className(v.label))) (\(v.votes) of \(v.of))"
     }
 
     private func printText(_ path: String, _ picture: RasterImage, _ prepared: LetterPreparation.Prepared,
-                           _ reading: LetterReader.Reading, _ dataset: LabelledDataset) {
+                           _ reading: LetterReader.Reading, _ dataset: LabelledDataset, _ classNames: [String]) {
         let how = prepared.takenAsIs ? "taken as it is" : prepared.polarity == .darkOnLight ? "inverted and prepared to 28x28" : "prepared to 28x28"
         print("\(TextSanitizer.clean(path)): \(picture.width)x\(picture.height), \(prepared.polarity.rawValue), \(how)\(prepared.blank ? " (no ink found: blank)" : "")")
         let code = zip(reading.mean, reading.sigma).enumerated().map { i, pair in
@@ -89,12 +93,12 @@ struct EncodeCommand: ParsableCommand {
         print("  code:       \(code.joined(separator: "  "))")
         let nearest = reading.nearest.map { "\(TextSanitizer.clean(dataset.className($0.label))) #\($0.index) (\(String(format: "%.2f", $0.distance)))" }
         print("  nearest:    \(nearest.joined(separator: ", "))")
-        print("  looks like: \(Self.verdict(reading, dataset))")
+        print("  looks like: \(Self.verdict(reading, dataset, classNames))")
         print("  neg ELBO:   \(ScoreText.formatted(reading.negativeELBO, "%.2f")) nats")
     }
 
     private func jsonObject(_ path: String, _ picture: RasterImage, _ prepared: LetterPreparation.Prepared,
-                            _ reading: LetterReader.Reading, _ dataset: LabelledDataset) -> [String: Any] {
+                            _ reading: LetterReader.Reading, _ dataset: LabelledDataset, _ classNames: [String]) -> [String: Any] {
         var object: [String: Any] = [
             "file": TextSanitizer.clean(path), "width": picture.width, "height": picture.height,
             "polarity": prepared.polarity == .darkOnLight ? "dark-on-light" : "light-on-dark",
@@ -104,7 +108,11 @@ struct EncodeCommand: ParsableCommand {
                                               "distance": ScoreText.json(Double($0.distance))] as [String: Any] },
             "neg_elbo": ScoreText.json(reading.negativeELBO),
         ]
-        if let v = reading.verdict { object["verdict"] = ["class": dataset.className(v.label), "label": v.label, "votes": v.votes, "of": v.of] }
+        if let y = reading.modelClass {
+            object["verdict"] = ["class": classNames[Int(y)], "by": "generative classifier"]
+        } else if let v = reading.verdict {
+            object["verdict"] = ["class": dataset.className(v.label), "label": v.label, "votes": v.votes, "of": v.of]
+        }
         return object
     }
 

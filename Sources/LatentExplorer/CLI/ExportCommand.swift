@@ -29,8 +29,10 @@ struct ExportCommand: ParsableCommand {
         guard dataset.test.count <= ProjectorExport.maximumCount else {
             throw CLIError("\(dataset.test.count) test letters are more than one sprite sheet holds (\(ProjectorExport.maximumCount)); choose fewer with --letters or --test-split")
         }
+        // A conditional model's codes are style codes, each encoded with its letter's class.
+        let classes = try CLIError.wrap { try ClassMap(model: model, dataset: dataset).indices(of: dataset.test) }
         try prepareFolder()
-        let codes = StatusLine.run("Encoding \(dataset.test.count) test letters…") { Inference(model: model).encodeMeans(dataset.test) }
+        let codes = StatusLine.run("Encoding \(dataset.test.count) test letters…") { Inference(model: model).encodeMeans(dataset.test, classes: classes) }
         let files = ProjectorExport.files(images: dataset.test, codes: codes, latentDim: model.latentDim,
                                           tensorName: "\(PictureOptions.fileName(weights)) latent means (\(TextSanitizer.clean(dataset.name)))",
                                           className: dataset.className)

@@ -4,6 +4,10 @@ import LetterData
 /// Reads one prepared letter with a model: its code (the encoder's mean and σ per dimension), the
 /// test letters whose codes are nearest, their vote as a verdict (`looks like: a (4 of 5)`), its
 /// negative ELBO and its reconstruction. `encode` and the explorer's draw mode share it.
+///
+/// A conditional model (a CVAE) needs a class to encode with: the reader first asks the model's own
+/// generative classifier (argmax_y of the bound on log p(x | y), uniform p(y)), then encodes the image
+/// as that class, so its code is a style code and its verdict is the model's own most likely class.
 public final class LetterReader {
     public let inference: Inference
     /// The test letters' latent means, `[count, latentDim]`, and their labels.
@@ -29,12 +33,20 @@ public final class LetterReader {
         public var negativeELBO: Double
         /// The decoder's pixel probabilities at `mean`.
         public var reconstruction: [Float]
+        /// A conditional model's own most likely class (its generative classifier), as which the image
+        /// was encoded, scored and reconstructed; nil for an unconditional model.
+        public var modelClass: Int32?
     }
 
-    /// `testImages` are encoded once here (their means are the reference codes).
-    public init(inference: Inference, testImages: ImageSet) {
+    /// Importance samples per class for the generative classifier of one drawn or encoded letter: C x K
+    /// decodes (26 x 64) take a few milliseconds, and K = 64 settles the argmax on real letters.
+    public static let classifierSamples = 64
+
+    /// `testImages` are encoded once here (their means are the reference codes); a conditional model
+    /// encodes each with its class index `testClasses` (`ClassMap.indices(of:)`).
+    public init(inference: Inference, testImages: ImageSet, testClasses: [Int32]? = nil) {
         self.inference = inference
-        reference = NearestNeighbours(codes: inference.encodeMeans(testImages), labels: testImages.labels,
+        reference = NearestNeighbours(codes: inference.encodeMeans(testImages, classes: testClasses), labels: testImages.labels,
                                       dimension: inference.configuration.latentDim)
     }
 
@@ -46,11 +58,18 @@ public final class LetterReader {
     /// Reads 784 prepared pixels (0 background, 255 ink).
     public func read(_ pixels: [UInt8]) -> Reading {
         let image = ImageSet(pixels: pixels, labels: [0])
-        let (mean, logVariance) = inference.encodeGaussians(image)
+        var modelClass: Int32?
+        if inference.configuration.isConditional {
+            let bounds = inference.classLogLikelihoods(image, samples: Self.classifierSamples)
+            let prior = ClassLikelihoodSummary.uniformLogPrior(classCount: inference.configuration.classCount)
+            modelClass = ClassLikelihoodSummary(bounds: bounds, logPrior: prior).predictedClasses.first
+        }
+        let classes = modelClass.map { [$0] }
+        let (mean, logVariance) = inference.encodeGaussians(image, classes: classes)
         let sigma = logVariance.map { exp($0 / 2) }
-        let loss = inference.negativeELBO(image)
+        let loss = inference.negativeELBO(image, classes: classes)
         return Reading(mean: mean, sigma: sigma, nearest: nearest(mean), verdict: reference.vote(mean, k: Self.neighbours),
-                       negativeELBO: loss.total, reconstruction: inference.decode(mean))
+                       negativeELBO: loss.total, reconstruction: inference.decode(mean, class: modelClass), modelClass: modelClass)
     }
 
     /// The `neighbours` test codes nearest `code`, nearest first.
