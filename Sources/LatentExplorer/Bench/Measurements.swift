@@ -52,8 +52,10 @@ enum Measurements {
         let latentDim = inference.configuration.latentDim
         let points = (0 ..< 64).map { _ in (0 ..< latentDim).map { _ in generator.nextGaussian() * 2 } }
         var next = 0
+        // A conditional model's style plane decodes one letter everywhere: class 0 stands for any.
+        let letter: Int32? = inference.model.isConditional ? 0 : nil
         return median(runs: 2_000) {
-            _ = inference.decode(points[next & 63])
+            _ = inference.decode(points[next & 63], class: letter)
             next += 1
         } * 1e6
     }
@@ -66,7 +68,8 @@ enum Measurements {
                 points += [Float(column) / Float(side) * 6 - 3, 3 - Float(row) / Float(side) * 6]
             }
         }
-        return median(runs: 200) { _ = inference.decodeBatch(points) } * 1e3
+        let classes: [Int32]? = inference.model.isConditional ? [Int32](repeating: 0, count: side * side) : nil
+        return median(runs: 200) { _ = inference.decodeBatch(points, classes: classes) } * 1e3
     }
 
     /// The explorer's letters as it shows them on the synthetic data: 2,600 test letters and the
