@@ -73,7 +73,7 @@ struct PlanePane {
             }
         }
         // The tile under the cursor gets a frame in the gap around it: visible without colour too.
-        if let cell = geometry.gridCell(of: state.cursor.pair) {
+        if let cell = geometry.cursorCell {
             let tile = geometry.tileRect(row: cell.row, column: cell.column)
             let style = capabilities.colours ? CellStyle(foreground: Palette.cursor, bold: true) : CellStyle(bold: true)
             buffer.frame(Rect(x: tile.x - TileSize.gap, y: tile.y - TileSize.gap, width: tile.width + 2 * TileSize.gap,

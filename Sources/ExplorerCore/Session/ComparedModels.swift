@@ -109,7 +109,7 @@ public final class ComparedModels {
             switch event.kind {
             case .press:
                 s.mode = .plane
-                s.moveCursor(to: point)
+                s.moveCursor(to: s.clickTarget(point, geometry))
                 s.keepCursorInView(on: screen)
             case .wheelUp: s.zoom(by: 1 / ExplorerState.zoomFactor, about: point)
             case .wheelDown: s.zoom(by: ExplorerState.zoomFactor, about: point)

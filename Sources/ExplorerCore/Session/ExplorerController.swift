@@ -48,6 +48,8 @@ public final class ExplorerController {
         switch input {
         case .resize(let width, let height):
             screen = ScreenSize(width: width, height: height)
+            // A smaller pane shows less of the plane: keep the cursor, and so its framed tile, on it.
+            state.keepCursorInView(on: screen)
             return .none
         case .key(.tab) where compared != nil && !state.showsHelp && state.prompt == nil:
             moveFocus(compared!)
