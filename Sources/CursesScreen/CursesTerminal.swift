@@ -100,10 +100,22 @@ public final class CursesTerminal {
         guard let screen else { return }
         writeToTerminal("\u{1B}[?1006l\u{1B}[?1000l")
         _ = mousemask(0, nil)
+        clearAlternateScreen()
         endwin()
         delscreen(screen)
         self.screen = nil
         onGiveBack()
+    }
+
+    /// Blanks the alternate screen before `endwin` leaves it. A terminal enlarged since the screen was
+    /// taken (tmux) shrinks the alternate screen back to the saved size on the way out and shows rows of
+    /// what it held above the shell's own lines; blank, nothing of the explorer can come back. Only
+    /// where the terminal has an alternate screen: without one, the shell's screen is the explorer's.
+    private func clearAlternateScreen() {
+        guard let exitAlternate = tigetstr("rmcup"), Int(bitPattern: exitAlternate) != -1 else { return }
+        wattrset(stdscr, 0)
+        wclear(stdscr)
+        wrefresh(stdscr)
     }
 
     /// Whether the locale's character set is UTF-8 (else the renderer draws ASCII only).
