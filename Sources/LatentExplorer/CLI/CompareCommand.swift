@@ -51,7 +51,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let loaded = try weights.map { path in try CLIError.wrap { try WeightsFile.load(path) } }
         for model in loaded.map(\.model) { try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) } }
-        let dataset = try dataOptions.load()
+        let dataset = try StatusLine.run("Loading the data…") { try dataOptions.load() }
         let available = Set(dataset.labelsPresent.map(dataset.className))
         // Each model's own classes: those its file names that the data has (all of the data's when the
         // file names none, as files from elsewhere do).
@@ -74,15 +74,20 @@ struct CompareCommand: ParsableCommand {
             return restricted
         }
         var rows: [ComparisonOutput.Row] = []
-        for (index, entry) in loaded.enumerated() {
-            let ownReport = LatentSpaceReport.measure(model: entry.model, dataset: try scored(on: own[index]),
-                                                      importanceSamples: importanceSamples, k: k)
-            let sharedReport = separate
-                ? LatentSpaceReport.measure(model: entry.model, dataset: try scored(on: sharedNames),
-                                            importanceSamples: importanceSamples, k: k)
-                : ownReport
-            rows.append(ComparisonOutput.Row(path: weights[index], model: entry.model, metadata: entry.metadata,
-                                             own: ownReport, shared: sharedReport))
+        try StatusLine.run("Scoring") { status in
+            for (index, entry) in loaded.enumerated() {
+                // On standard error, redrawn in place: which model, which measure, how far.
+                func measure(on names: [String], _ which: String) throws -> LatentSpaceReport {
+                    LatentSpaceReport.measure(model: entry.model, dataset: try scored(on: names),
+                                              importanceSamples: importanceSamples, k: k) { what, done, total in
+                        status.update("Scoring model \(index + 1) of \(loaded.count)\(which): \(what)…", done: done, of: total)
+                    }
+                }
+                let ownReport = try measure(on: own[index], "")
+                let sharedReport = separate ? try measure(on: sharedNames, " on the shared classes") : ownReport
+                rows.append(ComparisonOutput.Row(path: weights[index], model: entry.model, metadata: entry.metadata,
+                                                 own: ownReport, shared: sharedReport))
+            }
         }
         let output = ComparisonOutput(dataset: dataset, rows: rows, sharedClasses: sharedNames, separate: separate,
                                       importanceSamples: importanceSamples, k: k, pairs: pairs)
@@ -92,7 +97,8 @@ struct CompareCommand: ParsableCommand {
             print(output.table())
         }
         if let out {
-            let (range, written) = try output.writeFigure(to: out, range: range)
+            let requested = range
+            let (range, written) = try StatusLine.run("Drawing \(out)…") { try output.writeFigure(to: out, range: requested) }
             if !json { print("Wrote \(written) to \(out): each model's grid and test codes over [-\(String(format: "%.2g", range)), \(String(format: "%.2g", range))]²") }
         }
     }

@@ -33,17 +33,25 @@ public struct LatentSpaceReport: Sendable {
     public var knnAccuracy: Double { confusion.accuracy }
 
     /// Scores `model` on `dataset` (train codes are the k-NN references, test codes the queries).
+    /// `stage` is told what is measured next and how many of the steps are done (for a progress line).
     public static func measure(model: VAEModel, dataset: LabelledDataset, importanceSamples: Int = 1,
-                               k: Int = NearestNeighbours.defaultK) -> LatentSpaceReport {
+                               k: Int = NearestNeighbours.defaultK,
+                               stage: (_ what: String, _ done: Int, _ of: Int) -> Void = { _, _, _ in }) -> LatentSpaceReport {
         let inference = Inference(model: model)
         let dimension = model.latentDim
+        let stages = 5
+        stage("the negative ELBO", 0, stages)
         let loss = inference.negativeELBO(dataset.test, seed: 0)
+        stage("the likelihood bound (K = \(importanceSamples))", 1, stages)
         let bound = importanceSamples > 1
             ? inference.importanceWeightedBound(dataset.test, samples: importanceSamples, seed: 0) : -loss.total
+        stage("the codes", 2, stages)
         let testCodes = inference.encodeMeans(dataset.test)
         let reference = NearestNeighbours(codes: inference.encodeMeans(dataset.train), labels: dataset.train.labels,
                                           dimension: dimension)
+        stage("the k-NN votes", 3, stages)
         let predicted = reference.predictions(queries: testCodes, k: k)
+        stage("the crowding", 4, stages)
         let labels = dataset.test.labels
         return LatentSpaceReport(
             classes: Array(Set(labels)).sorted(), testCount: labels.count, loss: loss,
