@@ -16,7 +16,7 @@ final class EndToEndTests: TmuxTestCase {
         let letterBefore = sidePane()
 
         session.keys("Right", "Right", "Up")
-        session.waitFor("the cursor to move") { $0.contains("z1 +0.50  z2 +0.25") }
+        session.waitFor("the cursor to move") { $0.contains("z1 +3.00  z2 +1.50") }
         XCTAssertNotEqual(sidePane(), letterBefore, "the decoded letter changes when the cursor moves")
 
         session.keys("b", "e")

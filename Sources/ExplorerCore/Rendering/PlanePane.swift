@@ -18,9 +18,9 @@ struct PlanePane {
         buffer.frame(rect, title: title(plane, geometry, width: rect.width - 6), style: frameStyle, titleStyle: titleStyle)
         buffer.fill(rect.interior)
         if state.showsScatter {
-            if let points = tiles.scatter {
-                ScatterLayer(state: state, labels: facts.test.labels, capabilities: capabilities).draw(points, geometry, into: &buffer)
-            }
+            let layer = ScatterLayer(state: state, labels: facts.test.labels, capabilities: capabilities)
+            layer.drawCrosshair(geometry, into: &buffer)
+            if let points = tiles.scatter { layer.draw(points, geometry, into: &buffer) }
         } else {
             drawGrid(geometry, into: &buffer)
         }
