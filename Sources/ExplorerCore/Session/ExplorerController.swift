@@ -47,9 +47,12 @@ public final class ExplorerController {
         let action: ExplorerAction
         switch input {
         case .resize(let width, let height):
-            screen = ScreenSize(width: width, height: height)
+            let resized = ScreenSize(width: width, height: height)
             // A smaller pane shows less of the plane: keep the cursor, and so its framed tile, on it.
-            state.keepCursorInView(on: screen)
+            // Only when the size changes: the size is reported again with every frame, and a view zoomed
+            // about the pointer away from the cursor stays where it was put.
+            if resized != screen { state.keepCursorInView(on: resized) }
+            screen = resized
             return .none
         case .key(.tab) where compared != nil && !state.showsHelp && state.prompt == nil:
             moveFocus(compared!)
