@@ -88,6 +88,23 @@ final class SafeTensorsTests: XCTestCase {
         }
     }
 
+    /// A picture, an archive or a data file passed as weights is named for what it is, not by the header
+    /// length its first bytes happen to spell.
+    func testFilesOfAnotherKnownKindAreNamed() throws {
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 40)
+        XCTAssertThrowsError(try SafeTensors.decode(png, path: "grid.png")) {
+            XCTAssertEqual($0 as? WeightsError, .notSafeTensorsButKnown(path: "grid.png", kind: "a PNG image"))
+            XCTAssertEqual("\($0)", "grid.png is a PNG image, not a safetensors file")
+        }
+        XCTAssertThrowsError(try SafeTensors.decode([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3], path: "x.gz")) {
+            XCTAssertEqual("\($0)", "x.gz is a gzip file (a compressed data set?), not a safetensors file")
+        }
+        let text = Array("hello, this is text and no weights".utf8)
+        XCTAssertThrowsError(try SafeTensors.decode(text, path: "notes.txt")) {
+            XCTAssertTrue("\($0)".hasPrefix("notes.txt is not a safetensors file: its first 8 bytes give a header length"), "\($0)")
+        }
+    }
+
     /// As in Python's safetensors, the tensors must tile the data section: no gap, no overlap, nothing after.
     func testTensorsMustCoverTheDataExactly() throws {
         func reason(_ json: String, data: Int) -> String {
