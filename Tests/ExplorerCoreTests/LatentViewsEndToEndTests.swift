@@ -18,7 +18,7 @@ final class LatentViewsEndToEndTests: TmuxTestCase {
         session.start(width: Self.size.width, height: Self.size.height,
                       arguments: "--weights \(TmuxSession.quoted(weights)) --data synthetic --test-count 1040 \(extra)",
                       environment: colours ? [:] : ["NO_COLOR": "1"])
-        session.waitFor("the explorer to open on \(model)") { $0.contains("Latent plane") && $0.contains("nearest test") }
+        session.waitFor("the explorer to open on \(model)") { $0.contains("Latent plane") && $0.contains("nearest ") }
         session.keys("0")   // from the test letter it starts on to the origin
         session.waitFor("the origin") { $0.contains("z1 +0.00  z2 +0.00") || $0.contains("z1 +0.00 ") }
     }

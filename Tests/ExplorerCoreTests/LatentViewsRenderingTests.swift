@@ -153,15 +153,25 @@ final class LatentViewsRenderingTests: XCTestCase {
 
     func testNearestTestLetterAndOneVerdictWithItsVote() throws {
         let controller = makeController(latentDim: 2)
-        let hit = try XCTUnwrap(controller.view.nearestTestLetter(controller.state.cursorPoint))
-        let vote = try XCTUnwrap(controller.view.classVote(controller.state.cursorPoint))
-        let name = controller.state.catalog.entries.first { $0.label == vote.label }!.name
-        let text = frame(controller).text
-        XCTAssertTrue(text.contains("nearest test letter"), "generated test letters are not called real:\n\(text)")
-        XCTAssertFalse(text.contains("nearest real"), text)
-        XCTAssertTrue(text.contains("nearest #\(hit.index), distance"), text)
-        XCTAssertTrue(text.contains("looks like: \(name) (\(vote.votes) of 5"), text)
-        XCTAssertFalse(text.contains("5-NN class"), "one verdict, not two")
+        for reset in [false, true] {
+            // At the letter it starts on, and at the origin, where the nearest letter of any class and
+            // the verdict used to disagree ("looks like: s" beside a 'j').
+            if reset { press(controller, .character("0")) }
+            let point = controller.state.cursorPoint
+            let vote = try XCTUnwrap(controller.view.classVote(point))
+            let hit = try XCTUnwrap(controller.view.nearestTestLetter(point, label: vote.label))
+            let name = controller.state.catalog.entries.first { $0.label == vote.label }!.name
+            let text = frame(controller).text
+            XCTAssertTrue(text.contains("nearest test letter"), "generated test letters are not called real:\n\(text)")
+            XCTAssertFalse(text.contains("nearest real"), text)
+            XCTAssertTrue(text.contains("looks like: \(name) (\(vote.votes) of 5"), text)
+            XCTAssertTrue(text.contains("nearest '\(name)' #\(hit.index), distance"), "the example is of the verdict's class:\n\(text)")
+            XCTAssertFalse(text.contains("5-NN class"), "one verdict, not two")
+            let any = try XCTUnwrap(controller.view.nearestTestLetter(point))
+            if Self.test.labels[any.index] != vote.label {
+                XCTAssertTrue(text.contains("nearest of all: '"), "a nearer letter of another class is named:\n\(text)")
+            }
+        }
     }
 
     func testWithoutUnicodeEveryCellIsASCII() {

@@ -20,6 +20,7 @@ public enum FramePreparation {
             tiles.cursorLetter = view.decode(point)
             tiles.nearest = view.nearestTestLetter(point)
             tiles.vote = view.classVote(point)
+            tiles.example = tiles.vote.flatMap { view.nearestTestLetter(point, label: $0.label) }
         case .browse:
             tiles.reconstruction = state.selectedTestIndex.map(view.reconstruction)
         }
