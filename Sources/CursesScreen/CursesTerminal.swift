@@ -141,6 +141,7 @@ public final class CursesTerminal {
             case KEY_SRIGHT: return .key(.bigRight)
             case KEY_ENTER: return .key(.enter)
             case KEY_BTAB: return .key(.tab)
+            case Self.functionKey1: return .key(.character("?"))   // F1: help, as in htop and btop
             case KEY_MOUSE: return readCursesMouse()
             case KEY_RESIZE:
                 previous = nil
@@ -211,6 +212,9 @@ public final class CursesTerminal {
         guard wget_wch(stdscr, &value) == OK, let scalar = Unicode.Scalar(UInt32(value)) else { return nil }
         return Character(scalar)
     }
+
+    /// KEY_F(1): KEY_F0 + 1 (a macro Swift cannot import).
+    private static let functionKey1 = KEY_F0 + 1
 
     /// The longest pause inside one escape sequence (a terminal writes a sequence in one go).
     private static let sequenceGapMilliseconds: Int32 = 30

@@ -101,8 +101,8 @@ struct HelpOverlay {
 
     static let text = [
         "On the plane",
-        "  arrows or h j k l     move the cursor (1/24 of the view's width)",
-        "  shift+arrows, H J K L move 1/6 of the view;  click: put it there",
+        "  arrows or h j k l     move the cursor one tile (the framed letter)",
+        "  shift+arrows, H J K L move 3 tiles;  click: the tile clicked",
         "  + / -, mouse wheel    zoom about the cursor / about the pointer",
         "  < / >, wheel+Ctrl     smaller / larger letters (tiles up to 28x14)",
         "  x / y                 next latent dimension across / up",

@@ -19,7 +19,9 @@ extension ExplorerState {
     /// Arrows move the cursor one tile of the grid on `screen` (shift: `bigStepFactor` tiles), so the
     /// frame steps from letter to letter and the letter framed is always the one decoded at the
     /// cursor; without a known screen, `step`.
-    mutating func moveCursor(_ key: Key, on screen: ScreenSize) {
+    /// Returns whether `key` is a movement key at all.
+    @discardableResult
+    mutating func moveCursor(_ key: Key, on screen: ScreenSize) -> Bool {
         let small = tileStep(on: screen) ?? step, big = small * Self.bigStepFactor
         var (dx, dy): (Float, Float) = (0, 0)
         switch key {
@@ -31,9 +33,10 @@ extension ExplorerState {
         case .bigRight, .character("L"): dx = big
         case .bigUp, .character("K"): dy = big
         case .bigDown, .character("J"): dy = -big
-        default: return
+        default: return false
         }
         moveCursor(to: (cursor.x + dx, cursor.y + dy))
+        return true
     }
 
     /// Puts the cursor at `point` (within the limits). In a 1-D space the plane has no vertical

@@ -129,10 +129,23 @@ public struct ExplorerState: Equatable, Sendable {
         case (.plane, .character("-")), (.plane, .character("_")): zoom(by: Self.zoomFactor, about: cursor.pair)
         case (.plane, .character("0")): resetAnchorAndView()
         case (.browse, .enter): return selectedTestIndex == nil ? .none : .anchorAtBrowsedLetter
-        case (.plane, _): moveCursor(key, on: screen)
+        case (.plane, _):
+            if !moveCursor(key, on: screen) { return .notice(Self.unknownKeyNotice(key)) }
         case (.browse, _): return browse(key)
         }
         return .none
+    }
+
+    /// What a key that does nothing on the plane says, so a press is never silently lost.
+    static func unknownKeyNotice(_ key: Key) -> String {
+        let name: String
+        switch key {
+        case .character(let c) where c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }): name = "'\(c)'"
+        case .character(let c): name = String(format: "code %d", c.unicodeScalars.first.map { Int($0.value) } ?? 0)
+        case .enter: name = "Enter"
+        default: name = "that key"
+        }
+        return "\(name) does nothing here: ? or F1 shows the keys"
     }
 
     /// Esc on the plane closes the traversal, then the interpolation strip; it never quits (q does).
