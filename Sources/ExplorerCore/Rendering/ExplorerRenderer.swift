@@ -109,6 +109,7 @@ struct HelpOverlay {
         "  p                     PCA plane of the test codes (p again: back)",
         "  0                     reset: others at 0, cursor at the origin",
         "  o                     scatter of the test codes, with a legend",
+        "  C                     colours: 256 colours, colour, plain (cycles)",
         "  m, then i             mark A at the cursor; strip from A to cursor",
         "  v                     traversal: each dimension swept -3…3  [ ] scroll",
         "  b or Tab, t, s        browse;  train;  save to a new file",

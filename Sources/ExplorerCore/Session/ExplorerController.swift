@@ -41,6 +41,8 @@ public final class ExplorerController {
         case save(replacing: Bool, thenQuit: Bool)
         /// Multiply training's KL weight β by this factor.
         case scaleKLWeight(Double)
+        /// `C` on the plane: draw in the next of the terminal's colour modes (`ColourModes`).
+        case cycleColours
     }
 
     public func handle(_ input: Input) -> Request {
@@ -54,6 +56,8 @@ public final class ExplorerController {
             if resized != screen { state.keepCursorInView(on: resized) }
             screen = resized
             return .none
+        case .key(.character("C")) where state.mode == .plane && !state.showsHelp && state.prompt == nil:
+            return .cycleColours
         case .key(.tab) where compared != nil && !state.showsHelp && state.prompt == nil:
             moveFocus(compared!)
             return .none
