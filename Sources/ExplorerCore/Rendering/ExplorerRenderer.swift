@@ -110,6 +110,7 @@ struct HelpOverlay {
         "  0                     reset: others at 0, cursor at the origin",
         "  o                     scatter of the test codes, with a legend",
         "  C                     colours: 256 colours, colour, plain (cycles)",
+        "  /                     jump to a test letter's # or a class",
         "  m, then i             mark A at the cursor; strip from A to cursor",
         "  v                     traversal: each dimension swept -3…3  [ ] scroll",
         "  b or Tab, t, s        browse;  train;  save to a new file",

@@ -56,6 +56,12 @@ public final class ExplorerController {
             if resized != screen { state.keepCursorInView(on: resized) }
             screen = resized
             return .none
+        case .key(let key) where jump != nil:
+            return editJump(key)
+        case .key(.character("/")) where !state.showsHelp && state.prompt == nil && !state.catalog.entries.isEmpty:
+            jump = JumpLine()
+            message = jump!.prompt
+            return .none
         case .key(.character("C")) where state.mode == .plane && !state.showsHelp && state.prompt == nil:
             return .cycleColours
         case .key(.tab) where compared != nil && !state.showsHelp && state.prompt == nil:
@@ -101,6 +107,35 @@ public final class ExplorerController {
             if let index = state.selectedTestIndex, let entry = state.selectedClass {
                 state.markA(view.testCode(index), name: "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])")
                 message = "Point A marked at \(state.pointAName): I shows the strip from it"
+            }
+        }
+        return .none
+    }
+
+    /// The `/` line being typed (nil when none).
+    public private(set) var jump: JumpLine?
+
+    /// A key while the `/` line is open: edit it, or jump (browsing the letter or class found).
+    private func editJump(_ key: Key) -> Request {
+        guard var line = jump else { return .none }
+        switch line.edit(key) {
+        case .editing:
+            jump = line
+            message = line.prompt
+        case .cancelled:
+            jump = nil
+            message = ""
+        case .submitted(let query):
+            jump = nil
+            switch JumpLine.resolve(query, catalog: state.catalog, sourceIndices: view.testSourceIndices, labels: view.test.labels) {
+            case .success(let target):
+                state.mode = .browse
+                state.selectClass(target.browseClass)
+                state.browseItem = target.browseItem
+                message = "Browsing \(state.selectedClass?.name ?? "")" + (state.selectedTestIndex.map { " #\(view.testSourceIndices[$0])" } ?? "")
+                    + ": Enter holds the plane at it, Tab returns"
+            case .failure(let error):
+                message = error.message
             }
         }
         return .none
