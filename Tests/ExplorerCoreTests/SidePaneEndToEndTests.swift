@@ -1,3 +1,4 @@
+import ExplorerCore
 import Foundation
 import XCTest
 
@@ -20,5 +21,27 @@ final class SidePaneEndToEndTests: TmuxTestCase {
         }
         session.keys("q")
         XCTAssertTrue(session.waitFor("the program to exit") { $0.contains("EXIT=") }.contains("EXIT=0"))
+    }
+
+    /// At 200x60 the side pane's lower two-thirds show the cursor's neighbourhood: the 5 nearest test
+    /// letters (the kNN's voters' kind) and the classes' centres by distance; at 120x40 there is no room.
+    func testALargeSidePaneShowsTheNeighbourhood() {
+        session.start(width: 200, height: 60, arguments: "--data synthetic --test-count 520")
+        let large = session.waitFor("the neighbourhood") { $0.contains("nearest 5 test letters") && $0.contains("class centres by distance") }
+        let rows = large.split(separator: "\n").filter { $0.range(of: #"│ [a-z]   \d\.\d "#, options: .regularExpression) != nil }
+        XCTAssertGreaterThanOrEqual(rows.count, 20, "most classes listed by distance:\n\(large)")
+        session.resize(width: 120, height: 40)
+        session.waitFor("no neighbourhood at 120x40") { $0.contains("Decoded at cursor") && !$0.contains("class centres by distance") }
+        session.keys("q")
+        XCTAssertTrue(session.waitFor("the program to exit") { $0.contains("EXIT=") }.contains("EXIT=0"))
+    }
+
+    func testNeighbourhoodMeasures() {
+        // Two classes on a line: 1 at 0 and 2, class 2 at 10; the point at 1.
+        let n = Neighbourhood.measure([1], codes: [0, 2, 10], labels: [1, 1, 2], dimension: 1)
+        XCTAssertEqual(n.nearest.map(\.index), [0, 1, 2])
+        XCTAssertEqual(n.classes.map(\.label), [1, 2])
+        XCTAssertEqual(n.classes[0].distance, 0, accuracy: 1e-6)
+        XCTAssertEqual(n.classes[1].distance, 9, accuracy: 1e-6)
     }
 }

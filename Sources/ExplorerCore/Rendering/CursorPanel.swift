@@ -58,6 +58,11 @@ struct CursorPanel {
                 y += 1
             }
         }
+        if let neighbourhood = tiles.neighbourhood {
+            let top = y + 1
+            NeighbourhoodPanel(state: state, facts: facts, neighbourhood: neighbourhood, capabilities: capabilities)
+                .draw(into: &buffer, rect: Rect(x: inside.x + 1, y: top, width: inside.width - 2, height: inside.y + inside.height - top))
+        }
     }
 
     /// One answer to "what is this?": the class most of the nearest reference codes belong to, and how

@@ -28,6 +28,9 @@ public struct Layout: Equatable, Sendable {
     /// The strip takes at most this share of the rows under the title (1/4): the plane keeps the most.
     static let stripShareOfHeight = 4
 
+    /// A side pane at least this many rows inside has room for the cursor's neighbourhood.
+    public static let roomyPaneHeight = 36
+
     public let width: Int
     public let height: Int
     public let title: Rect
