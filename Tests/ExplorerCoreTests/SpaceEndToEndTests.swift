@@ -12,7 +12,7 @@ final class SpaceEndToEndTests: TmuxTestCase {
         var rows: [String] = []
         for line in lines[(top + 1)...] {
             let characters = Array(line)
-            guard column < characters.count, characters[column] == "│" else { break }
+            guard column < characters.count, characters[column] == "│" || characters[column] == "┤" else { break }
             rows.append(String(characters[(column + 1)...]))
         }
         return rows
@@ -59,6 +59,23 @@ final class SpaceEndToEndTests: TmuxTestCase {
         let labels = traversal.enumerated().filter { $0.element.hasPrefix(" z") }.map(\.offset)
         XCTAssertEqual(labels.count, 2, "the 2-D model's two rows:\n\(traversal.joined(separator: "\n"))")
         XCTAssertGreaterThanOrEqual(labels.last! - labels.first!, 9, "rows of letters 8 high or more, and a gap")
+        session.keys("q")
+        XCTAssertTrue(session.waitFor("the program to exit") { $0.contains("EXIT=") }.contains("EXIT=0"))
+    }
+
+    /// Ticks on the plane: the x value of each column of letters on the frame's bottom edge, a tick on
+    /// the left edge at each row; the cursor's x among the values.
+    func testThePlaneHasAxisTicks() {
+        session.start(width: 120, height: 40, arguments: "--data synthetic --test-count 260")
+        session.waitFor("the explorer") { $0.contains("Latent plane") && $0.contains("Decoded at cursor") }
+        session.keys("0")
+        let screen = session.waitFor("the origin") { $0.contains("z1 +0.00  z2 +0.00") }
+        let lines = screen.split(separator: "\n").map(String.init)
+        let bottom = lines.first { $0.hasPrefix("╰─") } ?? ""
+        let values = bottom.split(whereSeparator: { "─╰╯╮╭│ ".contains($0) }).compactMap { Float($0) }
+        XCTAssertGreaterThanOrEqual(values.count, 4, "x values along the bottom edge: \(bottom)")
+        XCTAssertTrue(values.contains(0), "the cursor's column, x = 0, is labelled: \(bottom)")
+        XCTAssertGreaterThanOrEqual(lines.filter { $0.hasPrefix("┤") }.count, 4, "a tick at each row of letters:\n\(screen)")
         session.keys("q")
         XCTAssertTrue(session.waitFor("the program to exit") { $0.contains("EXIT=") }.contains("EXIT=0"))
     }

@@ -23,6 +23,7 @@ struct PlanePane {
             if let points = tiles.scatter { layer.draw(points, geometry, into: &buffer) }
         } else {
             drawGrid(geometry, into: &buffer)
+            PlaneTicks.draw(geometry, pane: rect, capabilities: capabilities, into: &buffer)
         }
         if let a = state.pointA { mark(plane.project(a), "A", geometry, colour: Palette.pointA, into: &buffer) }
         // While browsing, the browsed letter's marker goes on top of the cursor's.
