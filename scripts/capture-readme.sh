@@ -3,7 +3,9 @@
 # is driven in a private tmux server at 120x40, captured once as text (NO_COLOR=1) and once in colour
 # (TERM=xterm-256color, turned into SVG by scripts/ansi-to-svg.py).
 # Usage: scripts/capture-readme.sh [binary]   (default .build/release/latent-explorer)
-# Writes docs/captures/<name>.txt and docs/<picture>.svg, the files the pages show and link.
+# Writes docs/captures/<name>.txt and docs/<picture>.svg, the files the pages show and link, and the
+# start screen at 80x24, 120x40 and 200x60 (docs/captures/start-<size>.txt and .svg, and .png when
+# rsvg-convert is installed: apt-get install librsvg2-bin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary="${1:-.build/release/latent-explorer}"
@@ -12,7 +14,10 @@ command -v tmux >/dev/null || { echo "error: tmux is not installed" >&2; exit 1;
 
 socket="latent-explorer-captures-$$"
 trap 'tmux -L "$socket" kill-server 2>/dev/null || true' EXIT
-settle_seconds=3   # the synthetic test letters are made and encoded at start; decodes finish after keys
+# The synthetic test letters are made and encoded at start; decodes finish after keys. A debug build
+# needs longer: SETTLE_SECONDS=8 scripts/capture-readme.sh .build/debug/latent-explorer
+settle_seconds="${SETTLE_SECONDS:-3}"
+width=120 height=40
 
 # capture NAME SVG KEYS... : opens the explorer with $ARGUMENTS, presses KEYS, captures the screen.
 capture() {
@@ -22,7 +27,7 @@ capture() {
         sleep 0.5   # let the last server go before the next starts on the same socket
         local environment="TERM=xterm-256color"
         [[ $mode == text ]] && environment="NO_COLOR=1 TERM=xterm-256color"
-        tmux -L "$socket" new-session -d -x 120 -y 40 "env $environment $binary $ARGUMENTS"
+        tmux -L "$socket" new-session -d -x "$width" -y "$height" "env $environment $binary $ARGUMENTS"
         sleep "$settle_seconds"
         for key in "$@"; do
             tmux -L "$socket" send-keys "$key"
@@ -46,3 +51,12 @@ ARGUMENTS="--weights Weights/letters-16d.safetensors"
 capture scatter explorer-scatter.svg 0 p o b e
 capture browse explorer-browse.svg 0 p o b e Right
 capture traversal explorer-traversal.svg 0 p b h Enter v
+
+ARGUMENTS="--weights Weights/default.safetensors"
+for size in 80x24 120x40 200x60; do
+    width="${size%x*}" height="${size#*x}"
+    capture "start-$size" "captures/start-$size.svg"
+    if command -v rsvg-convert >/dev/null; then
+        rsvg-convert "docs/captures/start-$size.svg" -o "docs/captures/start-$size.png"
+    fi
+done

@@ -12,7 +12,7 @@ final class WordingTests: XCTestCase {
 
     func testAPNGPassedAsWeightsIsCalledAPNGImage() throws {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let png = repository.appendingPathComponent("docs/captures/after-80x24.png").path
+        let png = repository.appendingPathComponent("docs/captures/before-80x24.png").path
         let run = try ExplorerBinary.run(["eval", "--weights", png, "--data", "synthetic"])
         XCTAssertEqual(run.status, 1, run.stderr)
         XCTAssertEqual(run.stderr, "Error: \(png) is a PNG image, not a safetensors file\n")
