@@ -55,9 +55,24 @@ struct PlanePane {
         if state.showsScatter { fields.append("· test \(state.catalog.itemNoun)") }
         // Kept first: the name and the axes, then the scatter's note, then where the others are held.
         let importance = [0, 1, 2] + (fields.count == 5 ? [4, 3] : Array(3 ..< fields.count))
-        // A compared model's heading (its name and figures) stands before the rest.
-        let prefix = heading.map { $0 + " · " } ?? ""
-        return prefix + TextFit.join(fields, separator: "  ", width: width - prefix.count, importance: importance)
+        // A compared model's heading (its name and figures) stands before the rest, whole fields
+        // dropped where the pane is narrow: the name and a warning first, then the model, its
+        // crowding, its figures; never a field cut in the middle ("β…").
+        guard let heading else { return TextFit.join(fields, separator: "  ", width: width, importance: importance) }
+        let parts = heading.components(separatedBy: " · ")
+        let order = parts.indices.sorted { rank(parts[$0], $0) < rank(parts[$1], $1) }
+        let fitted = TextFit.join(parts, separator: " · ", width: width, importance: order)
+        let rest = TextFit.join(fields, separator: "  ", width: width - fitted.count - 3, importance: importance)
+        return rest.isEmpty ? fitted : fitted + " · " + rest
+    }
+
+    /// How soon a heading's field gives way: the name first kept, then a warning, the architecture,
+    /// the crowding, the rest.
+    private func rank(_ part: String, _ index: Int) -> Int {
+        if index == 0 { return 0 }
+        if part.hasPrefix("⚠") { return 1 }
+        if part.hasPrefix("crowding") { return 3 }
+        return part.contains("z=") ? 2 : 4 + index
     }
 
     private var frameStyle: CellStyle { capabilities.colours ? CellStyle(foreground: Palette.muted) : .plain }

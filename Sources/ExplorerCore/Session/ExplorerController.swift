@@ -30,7 +30,8 @@ public final class ExplorerController {
     private func moveFocus(_ compared: ComparedModels) {
         state = compared.moveFocus(from: state)
         view = compared.focused.view
-        message = "Focus on \(compared.focused.name): browse, t and s act on it"
+        message = compared.focused.warning.map { "Focus on \(compared.focused.name): \($0)" }
+            ?? "Focus on \(compared.focused.name): browse, t and s act on it"
     }
 
     /// What the program around the explorer must do after an input.

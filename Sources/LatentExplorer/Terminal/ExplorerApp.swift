@@ -69,7 +69,8 @@ final class ExplorerApp {
             let names = [setup.weightsName] + setup.compared.map { ($0.path as NSString).lastPathComponent }
             compared = ComparedModels(entries: zip(views, zip(names, metadatas)).map { view, entry in
                 ComparedModels.Entry(view: view, name: (entry.0 as NSString).deletingPathExtension,
-                                     summary: Self.summary(view.model, entry.1))
+                                     summary: Self.summary(view.model, entry.1),
+                                     warning: ExploreCommand.kindMismatch(model: entry.1, data: setup.data.catalog, dataName: setup.dataName))
             })
             message = compared?.note ?? "\(views.count) models side by side: one cursor moves in all; Tab moves the focus (browse, t, s)"
         }
