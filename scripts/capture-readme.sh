@@ -4,8 +4,8 @@
 # (TERM=xterm-256color, turned into SVG by scripts/ansi-to-svg.py).
 # Usage: scripts/capture-readme.sh [binary]   (default .build/release/latent-explorer)
 # Writes docs/captures/<name>.txt and docs/<picture>.svg, the files the pages show and link, and the
-# start screen at 80x24, 120x40 and 200x60 (docs/captures/start-<size>.txt and .svg, and .png when
-# rsvg-convert is installed: apt-get install librsvg2-bin).
+# start screen at 80x24, 120x40 and 200x60 (docs/captures/start-<size>.txt, and .png made from the
+# SVG when rsvg-convert is installed: apt-get install librsvg2-bin; else the .svg is left).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary="${1:-.build/release/latent-explorer}"
@@ -57,6 +57,8 @@ for size in 80x24 120x40 200x60; do
     width="${size%x*}" height="${size#*x}"
     capture "start-$size" "captures/start-$size.svg"
     if command -v rsvg-convert >/dev/null; then
+        # The PNG is what explorer.md shows; the SVG (up to 1 MB at 200x60) is not kept.
         rsvg-convert "docs/captures/start-$size.svg" -o "docs/captures/start-$size.png"
+        rm "docs/captures/start-$size.svg"
     fi
 done
