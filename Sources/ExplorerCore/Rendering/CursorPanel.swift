@@ -37,9 +37,10 @@ struct CursorPanel {
             let name = className(facts.test.labels[nearest.index])
             lines.append(("nearest '\(name)' #\(facts.testSourceIndices[nearest.index]), distance \(Format.fixed(nearest.distance))", style.muted))
         }
+        // A nearer letter of another class: named after the anchor's values, where there is room.
+        var nearerOther: String?
         if let example = tiles.example, let any = tiles.nearest, facts.test.labels[any.index] != facts.test.labels[example.index] {
-            lines.append(("nearest of all: '\(className(facts.test.labels[any.index]))' #\(facts.testSourceIndices[any.index]), \(Format.fixed(any.distance))",
-                          style.muted))
+            nearerOther = "nearest of all: '\(className(facts.test.labels[any.index]))' #\(facts.testSourceIndices[any.index]), \(Format.fixed(any.distance))"
         }
         if state.pointA != nil { lines.append(("A: \(state.pointAName)", .plain)) }
         if state.showsPrincipalPlane {
@@ -57,6 +58,10 @@ struct CursorPanel {
                 buffer.put(line, x: inside.x + 2, y: y, limit: inside.width - 2)
                 y += 1
             }
+        }
+        if let nearerOther, y < inside.y + inside.height {
+            buffer.put(nearerOther, x: inside.x + 1, y: y, style: style.muted, limit: inside.width - 1)
+            y += 1
         }
         if let neighbourhood = tiles.neighbourhood {
             let top = y + 1

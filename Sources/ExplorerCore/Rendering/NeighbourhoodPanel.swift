@@ -39,10 +39,12 @@ struct NeighbourhoodPanel {
         let columnWidth = 16, barWidth = 6
         let columns = max(1, (rect.width + 1) / columnWidth)
         let rows = rect.y + rect.height - y
-        let farthest = max(neighbourhood.classes.last?.distance ?? 1, 1e-6)
+        // NaN weights give NaN distances: their bars are one cell, never a trap.
+        let farthest = neighbourhood.classes.map(\.distance).filter(\.isFinite).max().map { max($0, 1e-6) } ?? 1
         for (position, entry) in neighbourhood.classes.prefix(columns * rows).enumerated() {
             let x = rect.x + (position / rows) * columnWidth, row = y + position % rows
-            let filled = max(1, Int((entry.distance / farthest * Float(barWidth)).rounded()))
+            let share = entry.distance / farthest
+            let filled = share.isFinite ? min(barWidth, max(1, Int((share * Float(barWidth)).rounded()))) : 1
             let bar = String(repeating: capabilities.unicode ? "█" : "#", count: filled)
             let label = TextFit.shorten(name(entry.label), to: 3).padding(toLength: 3, withPad: " ", startingAt: 0)
             buffer.put("\(label) \(Format.fixed(entry.distance, digits: 1))", x: x, y: row, limit: 8)
