@@ -13,6 +13,9 @@ import sys
 from xml.sax.saxutils import escape
 
 CELL_WIDTH, CELL_HEIGHT, FONT_SIZE = 8.4, 17.0, 14
+# A terminal window's inner margin: without it the bottom row's descenders (and, in some renderers,
+# more of the row) fall outside the picture.
+PADDING = 6
 DEFAULT_FOREGROUND, DEFAULT_BACKGROUND = "#d0d0d0", "#1c1c1c"
 
 
@@ -82,11 +85,12 @@ def parse(text):
 
 def svg(rows):
     columns = max((len(r) for r in rows), default=0)
-    width, height = columns * CELL_WIDTH, len(rows) * CELL_HEIGHT
+    width, height = columns * CELL_WIDTH + 2 * PADDING, len(rows) * CELL_HEIGHT + 2 * PADDING
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
            f'viewBox="0 0 {width:.1f} {height:.1f}" shape-rendering="crispEdges">',
            f'<rect width="100%" height="100%" fill="{DEFAULT_BACKGROUND}"/>',
-           f'<g font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="{FONT_SIZE}">']
+           f'<g transform="translate({PADDING},{PADDING})" '
+           f'font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="{FONT_SIZE}">']
     half = CELL_HEIGHT / 2
     for y, cells in enumerate(rows):
         top = y * CELL_HEIGHT

@@ -4,8 +4,10 @@
 # (TERM=xterm-256color, turned into SVG by scripts/ansi-to-svg.py).
 # Usage: scripts/capture-readme.sh [binary]   (default .build/release/latent-explorer)
 #   CAPTURE_ONLY=style-plane redraws only that capture; CAPTURE_SETTLE_SECONDS (default 3) waits longer
-#   for a debug build.
-# Writes docs/captures/<name>.txt and docs/<picture>.svg, the files the pages show and link.
+#   for a debug build (8 is enough: CAPTURE_SETTLE_SECONDS=8 scripts/capture-readme.sh .build/debug/latent-explorer).
+# Writes docs/captures/<name>.txt and docs/<picture>.svg, the files the pages show and link, and the
+# start screen at 80x24, 120x40 and 200x60 (docs/captures/start-<size>.txt, and .png made from the
+# SVG when rsvg-convert is installed: apt-get install librsvg2-bin; else the .svg is left).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary="${1:-.build/release/latent-explorer}"
@@ -15,6 +17,7 @@ command -v tmux >/dev/null || { echo "error: tmux is not installed" >&2; exit 1;
 socket="latent-explorer-captures-$$"
 trap 'tmux -L "$socket" kill-server 2>/dev/null || true' EXIT
 settle_seconds="${CAPTURE_SETTLE_SECONDS:-3}"   # the synthetic test letters are made and encoded at start; decodes finish after keys
+width=120 height=40
 
 # capture NAME SVG KEYS... : opens the explorer with $ARGUMENTS, presses KEYS, captures the screen.
 capture() {
@@ -25,7 +28,7 @@ capture() {
         sleep 0.5   # let the last server go before the next starts on the same socket
         local environment="TERM=xterm-256color"
         [[ $mode == text ]] && environment="NO_COLOR=1 TERM=xterm-256color"
-        tmux -L "$socket" new-session -d -x 120 -y 40 "env $environment $binary $ARGUMENTS"
+        tmux -L "$socket" new-session -d -x "$width" -y "$height" "env $environment $binary $ARGUMENTS"
         sleep "$settle_seconds"
         for key in "$@"; do
             tmux -L "$socket" send-keys "$key"
@@ -54,3 +57,14 @@ if [[ -f Weights/letters-cvae-2d.safetensors ]]; then
     ARGUMENTS="--weights Weights/letters-cvae-2d.safetensors"
     capture style-plane explorer-style-plane.svg 0 "'" g w h e l l o Space w o r l d Enter
 fi
+
+ARGUMENTS="--weights Weights/default.safetensors"
+for size in 80x24 120x40 200x60; do
+    width="${size%x*}" height="${size#*x}"
+    capture "start-$size" "captures/start-$size.svg"
+    if command -v rsvg-convert >/dev/null; then
+        # The PNG is what explorer.md shows; the SVG (up to 1 MB at 200x60) is not kept.
+        rsvg-convert "docs/captures/start-$size.svg" -o "docs/captures/start-$size.png"
+        rm "docs/captures/start-$size.svg"
+    fi
+done

@@ -100,10 +100,22 @@ public final class CursesTerminal {
         guard let screen else { return }
         writeToTerminal("\u{1B}[?1006l\u{1B}[?1000l")
         _ = mousemask(0, nil)
+        clearAlternateScreen()
         endwin()
         delscreen(screen)
         self.screen = nil
         onGiveBack()
+    }
+
+    /// Blanks the alternate screen before `endwin` leaves it. A terminal enlarged since the screen was
+    /// taken (tmux) shrinks the alternate screen back to the saved size on the way out and shows rows of
+    /// what it held above the shell's own lines; blank, nothing of the explorer can come back. Only
+    /// where the terminal has an alternate screen: without one, the shell's screen is the explorer's.
+    private func clearAlternateScreen() {
+        guard let exitAlternate = tigetstr("rmcup"), Int(bitPattern: exitAlternate) != -1 else { return }
+        wattrset(stdscr, 0)
+        wclear(stdscr)
+        wrefresh(stdscr)
     }
 
     /// Whether the locale's character set is UTF-8 (else the renderer draws ASCII only).
@@ -129,6 +141,8 @@ public final class CursesTerminal {
             case KEY_SRIGHT: return .key(.bigRight)
             case KEY_ENTER: return .key(.enter)
             case KEY_BTAB: return .key(.tab)
+            case Self.functionKey1: return .key(.character("?"))   // F1: help, as in htop and btop
+            case KEY_BACKSPACE: return .key(.character("\u{7F}"))
             case KEY_MOUSE: return readCursesMouse()
             case KEY_RESIZE:
                 previous = nil
@@ -199,6 +213,9 @@ public final class CursesTerminal {
         guard wget_wch(stdscr, &value) == OK, let scalar = Unicode.Scalar(UInt32(value)) else { return nil }
         return Character(scalar)
     }
+
+    /// KEY_F(1): KEY_F0 + 1 (a macro Swift cannot import).
+    private static let functionKey1 = KEY_F0 + 1
 
     /// The longest pause inside one escape sequence (a terminal writes a sequence in one go).
     private static let sequenceGapMilliseconds: Int32 = 30

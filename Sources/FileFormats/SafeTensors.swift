@@ -57,12 +57,19 @@ public enum SafeTensors {
         guard fileSize >= 8, first.count >= 8 else {
             throw WeightsError.notSafeTensors(path: path, reason: "it is \(fileSize) bytes, shorter than the 8-byte header length")
         }
-        if let kind = ForeignModelFile.kind(first) {
-            throw WeightsError.notSafeTensors(path: path, reason: "it is \(kind); convert it with: \(ForeignModelFile.convertCommand(path))")
-        }
         var headerLength: UInt64 = 0
         for (i, byte) in first.prefix(8).enumerated() { headerLength |= UInt64(byte) << (8 * UInt64(i)) }
         guard headerLength <= UInt64(fileSize - 8), headerLength <= UInt64(maximumHeaderLength) else {
+            // A file of a kind people mistake for weights says which kind, rather than a number: another
+            // program's model (with the command that converts it), or a picture, data set or archive.
+            // Only here, once the first 8 bytes cannot be a header length: a real header length can spell
+            // a pickle's first bytes (0x80 0x02 is a 640-byte header).
+            if let kind = ForeignModelFile.kind(first) {
+                throw WeightsError.notSafeTensors(path: path, reason: "it is \(kind); convert it with: \(ForeignModelFile.convertCommand(path))")
+            }
+            if let kind = ForeignFileKind.recognise(first) {
+                throw WeightsError.notSafeTensorsButKnown(path: path, kind: kind)
+            }
             throw WeightsError.notSafeTensors(path: path, reason: headerLength <= UInt64(maximumHeaderLength)
                 ? "its first 8 bytes give a header length of \(headerLength), past the end of its \(fileSize) bytes"
                 : "its first 8 bytes give a header length of \(headerLength), over the format's limit of \(maximumHeaderLength)")
@@ -232,6 +239,8 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
     case malformed(path: String, reason: String)
     /// The file's first bytes cannot start a safetensors file (a text file, an image, ...).
     case notSafeTensors(path: String, reason: String)
+    /// The file's first bytes are those of another known kind of file (`ForeignFileKind`).
+    case notSafeTensorsButKnown(path: String, kind: String)
     case incompatible(path: String, reason: String)
     /// A weight is NaN or infinite: nothing drawn or trained from it would mean anything.
     case nonFinite(path: String, tensor: String, count: Int)
@@ -241,6 +250,7 @@ public enum WeightsError: Error, Equatable, CustomStringConvertible {
         case .missingFile(let path): return "weights file not found: \(TextSanitizer.clean(path))"
         case .malformed(let path, let reason): return "\(TextSanitizer.clean(path)) is not a valid safetensors file: \(reason)"
         case .notSafeTensors(let path, let reason): return "\(TextSanitizer.clean(path)) is not a safetensors file: \(reason)"
+        case .notSafeTensorsButKnown(let path, let kind): return "\(TextSanitizer.clean(path)) is \(kind), not a safetensors file"
         case .incompatible(let path, let reason): return "\(TextSanitizer.clean(path)) does not hold a LatentExplorer VAE: \(reason)"
         case .nonFinite(let path, let tensor, let count):
             return "\(TextSanitizer.clean(path)) holds \(count) NaN or infinite values in tensor \(TextSanitizer.quoted(tensor)); refusing a model that cannot draw or train"

@@ -3,6 +3,9 @@ import Support
 /// Everything that can be wrong with a data set on disk, each with a one-line message for the user.
 public enum DataError: Error, Equatable, CustomStringConvertible {
     case missingFile(String)
+    /// `--data` names a folder that is not there, or a file where a folder belongs.
+    case missingFolder(String)
+    case notAFolder(String)
     case noDataSetFound(directory: String)
     case unreadable(path: String, reason: String)
     /// The file, or what its gzip stream inflates to, is larger than the loaders accept.
@@ -29,6 +32,10 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .missingFile(let path):
             return "data file not found: \(path)"
+        case .missingFolder(let path):
+            return "no such folder: \(path) (--data takes the folder holding a data set's files, or 'synthetic')"
+        case .notAFolder(let path):
+            return "\(path) is a file, not a folder: --data takes the folder that holds the data set's files"
         case .noDataSetFound(let directory):
             return "no data set in \(directory): expected emnist-letters-*-ubyte(.gz), emnist-letters-*.csv or train-/t10k-*-ubyte(.gz)"
         case .unreadable(let path, let reason):

@@ -11,9 +11,8 @@ public enum DatasetLoader {
     /// `emnist-<split>-mapping.txt` when present, else from NIST's published mapping.
     public static func load(directory: String, emnistSplit: EMNISTSplit? = nil) throws -> LabelledDataset {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DataError.missingFile(directory)
-        }
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else { throw DataError.missingFolder(directory) }
+        guard isDirectory.boolValue else { throw DataError.notAFolder(directory) }
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         func existing(_ name: String) -> String? {
             [name, name + ".gz"].map(path).first { FileManager.default.fileExists(atPath: $0) }

@@ -1,6 +1,6 @@
 /// A 5x7 pixel font for the text of PNG figures (there is no font library to draw with): capitals,
-/// digits and the punctuation the figures use; lower-case letters are drawn as capitals and unknown
-/// characters as blanks. Each glyph is 7 rows of 5 bits, the high bit on the left.
+/// digits and the punctuation the figures use; lower-case letters come from `BitmapFont`'s (a legend's
+/// class 'a' is not drawn as 'A'), and unknown characters are blanks. Each glyph is 7 rows of 5 bits, the high bit on the left.
 enum PixelFont {
     static let width = 5, height = 7
     /// Pixels from one glyph's left edge to the next's.
@@ -36,9 +36,14 @@ enum PixelFont {
         "]": [0x0E, 0x02, 0x02, 0x02, 0x02, 0x02, 0x0E],
     ]
 
-    /// The glyph of `character` (capitals for lower case); nil for a blank.
+    /// The glyph of `character` (lower case from `BitmapFont`); nil for a blank.
     static func glyph(_ character: Character) -> [UInt8]? {
-        glyphs[character] ?? glyphs[Character(character.uppercased())]
+        if character.isLowercase, BitmapFont.hasGlyph(character) {
+            return (0 ..< height).map { y in
+                (0 ..< width).reduce(UInt8(0)) { row, x in BitmapFont.isInk(character, x: x, y: y) ? row | (1 << (width - 1 - x)) : row }
+            }
+        }
+        return glyphs[character] ?? glyphs[Character(character.uppercased())]
     }
 
     /// Calls `plot(x, y)` for each inked pixel of `text` drawn from (left, top), each font pixel

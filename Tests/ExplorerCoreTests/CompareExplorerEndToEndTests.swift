@@ -42,7 +42,7 @@ final class CompareExplorerEndToEndTests: TmuxTestCase {
         XCTAssertTrue(start.contains("2 models side by side"), start)
         let before = try XCTUnwrap(cursorColumns(start))
 
-        session.keys("l", "l", "l", "l")
+        session.keys("l")   // one tile: the arrows step a tile
         let moved = session.waitFor("the cursor to move in both panes") { screen in
             guard let now = self.cursorColumns(screen) else { return false }
             return now[0] > before[0] && now[1] > before[1]
@@ -53,7 +53,7 @@ final class CompareExplorerEndToEndTests: TmuxTestCase {
         session.keys("Tab")
         let focused = session.waitFor("the focus on B") { $0.contains(" A mlp-2d") && $0.contains("▶B other") }
         XCTAssertTrue(focused.contains("Focus on other: browse, t and s act on it"), focused)
-        session.keys("h", "h")
+        session.keys("h")
         let back = session.waitFor("the cursor to move again in both") { screen in
             guard let now = self.cursorColumns(screen) else { return false }
             return now[0] < after[0] && now[1] < after[1]

@@ -17,9 +17,9 @@ final class ExplorerStateTests: XCTestCase {
         _ = s.apply(.character("k"))
         XCTAssertEqual(s.cursor.y, 0.25, accuracy: 1e-6)        // up is +y
         _ = s.apply(.bigLeft)
-        XCTAssertEqual(s.cursor.x, -0.75, accuracy: 1e-6)       // a sixth of the view
+        XCTAssertEqual(s.cursor.x, -0.5, accuracy: 1e-6)        // three steps, an eighth of the view
         _ = s.apply(.character("J"))
-        XCTAssertEqual(s.cursor.y, -0.75, accuracy: 1e-6)
+        XCTAssertEqual(s.cursor.y, -0.5, accuracy: 1e-6)
     }
 
     func testCursorStopsAtTheLimitAndTheViewFollowsIt() {

@@ -18,7 +18,7 @@ final class LatentViewsEndToEndTests: TmuxTestCase {
         session.start(width: Self.size.width, height: Self.size.height,
                       arguments: "--weights \(TmuxSession.quoted(weights)) --data synthetic --test-count 1040 \(extra)",
                       environment: colours ? [:] : ["NO_COLOR": "1"])
-        session.waitFor("the explorer to open on \(model)") { $0.contains("Latent plane") && $0.contains("nearest test") }
+        session.waitFor("the explorer to open on \(model)") { $0.contains("Latent plane") && $0.contains("nearest ") }
         session.keys("0")   // from the test letter it starts on to the origin
         session.waitFor("the origin") { $0.contains("z1 +0.00  z2 +0.00") || $0.contains("z1 +0.00 ") }
     }
@@ -82,21 +82,21 @@ final class LatentViewsEndToEndTests: TmuxTestCase {
             session.waitFor("a hint to mark A first") { $0.contains("Mark point A first: m marks the cursor") }
             session.keys("m")
             session.waitFor("A marked") { $0.contains("Point A marked at the cursor") }
-            session.keys("L", "L", "K", "i")
-            let strip = session.waitFor("the interpolation strip") { $0.contains("Interpolation, 12 steps: A cursor (+0.00, +0.00) → the cursor") }
+            session.keys("L", "K", "i")
+            let strip = session.waitFor("the interpolation strip") { $0.contains("Interpolation, 9 steps: A cursor (+0.00, +0.00) → the cursor") }
             let stripRows = { (screen: String) -> String in
                 let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
-                let top = lines.firstIndex { $0.contains("Interpolation, 12 steps") }!
+                let top = lines.firstIndex { $0.contains("Interpolation, 9 steps") }!
                 return lines[top + 1 ..< top + 5].map { String($0.prefix(87)) }.joined(separator: "\n")
             }
             let first = stripRows(session.settled())
             XCTAssertFalse(first.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "│"))).isEmpty, strip)
             XCTAssertTrue(plane(strip).contains("A"), "point A is marked on the plane")
             session.keys("J", "J", "J")
-            session.waitFor("the cursor to move") { !$0.contains("z1 +2.00  z2 +1.00") }
+            session.waitFor("the cursor to move") { !$0.contains("z1 +4.50  z2 +4.50") }
             XCTAssertNotEqual(stripRows(session.settled()), first, "\(model): the strip follows the cursor")
             session.keys("i")
-            session.waitFor("the strip to close") { !$0.contains("Interpolation, 12 steps") }
+            session.waitFor("the strip to close") { !$0.contains("Interpolation, 9 steps") }
         }
     }
 
@@ -105,26 +105,26 @@ final class LatentViewsEndToEndTests: TmuxTestCase {
             try open(model)
             session.keys("v")
             let traversal = session.waitFor("the traversal") { $0.contains("Traversal of the cursor") }
-            XCTAssertTrue(traversal.contains("rows 1-8 of \(model.latentDim), [ ] scroll"), title(traversal))
+            XCTAssertTrue(traversal.contains("rows 1-6 of \(model.latentDim), [ ] scroll"), title(traversal))
             let labels = traversal.split(separator: "\n").compactMap { line -> String? in
                 guard let match = line.range(of: #"^│ z\d+ "#, options: .regularExpression) else { return nil }
                 return String(line[match]).trimmingCharacters(in: CharacterSet(charactersIn: "│ "))
             }
-            XCTAssertEqual(labels.count, 8, traversal)
-            XCTAssertEqual(Set(labels).count, 8, "eight different dimensions")
+            XCTAssertEqual(labels.count, 6, traversal)
+            XCTAssertEqual(Set(labels).count, 6, "six different dimensions")
             session.keys("]")
-            session.waitFor("the rows to scroll") { $0.contains("rows 2-9 of \(model.latentDim)") }
+            session.waitFor("the rows to scroll") { $0.contains("rows 2-7 of \(model.latentDim)") }
             session.keys("Escape")
             session.waitFor("the plane again") { self.title($0).contains("Latent plane") }
         }
     }
 
-    /// The expected side-pane coordinates after a click at a screen cell, from the explorer's own geometry.
+    /// The expected side-pane coordinates after a click at a screen cell (the centre of the tile
+    /// clicked), from the explorer's own state.
     private func expectedCoordinates(column: Int, row: Int, latentDim: Int) throws -> String {
-        let state = ExplorerState(catalog: ClassCatalog(entries: []), latentDim: latentDim)
-        let layout = try XCTUnwrap(state.layout(on: Self.screen))
-        let point = try XCTUnwrap(PlaneGeometry(area: layout.plane.interior, state: state).point(column: column, row: row))
-        return String(format: "z1 %+.2f  z2 %+.2f", point.x, point.y)
+        var state = ExplorerState(catalog: ClassCatalog(entries: []), latentDim: latentDim)
+        _ = state.apply(MouseEvent(.press, column: column, row: row), on: Self.screen)
+        return String(format: "z1 %+.2f  z2 %+.2f", state.cursor.x, state.cursor.y)
     }
 
     /// The plane's ranges in the title after a click and a wheel notch, from the explorer's own state
@@ -144,7 +144,9 @@ final class LatentViewsEndToEndTests: TmuxTestCase {
             let expected = try expectedCoordinates(column: 10, row: 6, latentDim: model.latentDim)
             session.click(column: 10, row: 6)
             let clicked = session.waitFor("the cursor at the click") { $0.contains(expected) }
-            XCTAssertTrue(plane(clicked).split(separator: "\n")[4].dropFirst(9).hasPrefix("✛"), "the cursor is drawn where the click was:\n\(plane(clicked))")
+            let found = try XCTUnwrap(CursorFrameEndToEndTests.cursorAndFrame(clicked), "a framed cursor:\n\(clicked)")
+            XCTAssertTrue((found.frame.left ... found.frame.right).contains(10) && (found.frame.top ... found.frame.bottom).contains(6),
+                          "the tile clicked is framed, the cursor in it:\n\(plane(clicked))")
             let before = title(clicked)
             session.wheel(up: true, column: 60, row: 20)
             let zoomed = session.waitFor("the wheel to zoom in") { self.title($0) != before }

@@ -1,4 +1,4 @@
-import ExplorerCore
+@testable import ExplorerCore
 import LetterData
 import XCTest
 
@@ -87,7 +87,7 @@ final class LatentViewsRenderingTests: XCTestCase {
         XCTAssertTrue(colour[c, bottom].style.reverse, "the browsed class stands out")
         XCTAssertTrue(colour[c - 2, bottom].style.dim, "the others are dimmed")
         // On the plane, only the browsed class keeps its colour.
-        let scatter = planeCells(colour).filter { ($0.character.unicodeScalars.first?.value ?? 0) >= 0x2801 && ($0.character.unicodeScalars.first?.value ?? 0) <= 0x28FF }
+        let scatter = planeCells(colour).filter { ("a" ... "z").contains($0.character) }
         XCTAssertFalse(scatter.isEmpty)
         XCTAssertTrue(scatter.allSatisfy { $0.style.dim || $0.style.foreground == Palette.classColour(2) })
     }
@@ -98,19 +98,45 @@ final class LatentViewsRenderingTests: XCTestCase {
         let first = frame(controller, colours: true)
         let stripTitle = first.text.split(separator: "\n").first { $0.contains("Interpolation") }
         XCTAssertNotNil(stripTitle, first.text)
-        XCTAssertTrue(stripTitle?.contains("Interpolation, 12 steps: A cursor") ?? false, String(stripTitle ?? ""))
+        XCTAssertTrue(stripTitle?.contains("Interpolation, 9 steps: A cursor") ?? false, String(stripTitle ?? ""))
         let rows = { (buffer: CellBuffer) in
             let y = buffer.text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("Interpolation") }!
             return (y + 1 ..< y + 5).flatMap { row in (1 ..< 87).map { buffer[$0, row] } }
         }
         press(controller, .bigDown, .bigDown)
         XCTAssertNotEqual(fingerprint(rows(first)), fingerprint(rows(frame(controller, colours: true))), "the strip is redrawn as the cursor moves")
-        // At 80 columns it fits 6 small letters, taking its rows from the plane, which keeps two rows.
+        // At 120x40, 9 letters of 8x4 cells with a gap between each: not a smear.
+        let layout120 = try XCTUnwrap(controller.state.layout(on: controller.screen))
+        let strip120 = try XCTUnwrap(layout120.strip)
+        XCTAssertEqual(strip120.height, 4 + 2)
+        let letterRow = (strip120.x + 1 ..< strip120.x + strip120.width - 1).map { first[$0, strip120.y + 2].character }
+        let blankRuns = String(letterRow).split(separator: " ", omittingEmptySubsequences: true).count
+        XCTAssertGreaterThanOrEqual(blankRuns, 2, "letters separated by gaps: \(String(letterRow))")
+        // At 200x60 the letters grow with the terminal, as the plane's do.
+        _ = frame(controller, width: 200, height: 60)
+        let large = try XCTUnwrap(controller.state.layout(on: controller.screen)?.strip)
+        XCTAssertGreaterThanOrEqual(large.height - 2, 8, "larger strip letters on a large terminal")
+        // At 80 columns it fits 6 narrower letters, gaps kept, taking its rows from the plane.
         let small = frame(controller, width: 80, height: 24)
         XCTAssertTrue(small.text.contains("Interpolation, 6 steps"), small.text)
         let layout = try XCTUnwrap(controller.state.layout(on: controller.screen))
         XCTAssertEqual(layout.training.height, 1, "idle training keeps to one line")
-        XCTAssertEqual(try XCTUnwrap(layout.strip).height, TileSize.smallest.height + 2, "strip letters as tall as the smallest tiles")
+        XCTAssertEqual(try XCTUnwrap(layout.strip).height, 3 + 2, "6 letters of 6x3 cells and their gaps")
+    }
+
+    func testTraversalLettersGrowWithThePaneAndKeepGaps() {
+        let controller = makeController(latentDim: 2)
+        press(controller, .character("v"))
+        let text = frame(controller, width: 200, height: 60).text
+        XCTAssertTrue(text.contains("Traversal of the cursor"), text)
+        let layout = controller.state.layout(on: controller.screen)!
+        let tile = TraversalPane.tile(for: layout.plane.interior, dimensions: 2)
+        XCTAssertGreaterThanOrEqual(tile.width, 14, "a 2-D model's two rows use the room of a large pane")
+        let steps = TraversalPane.steps(interiorWidth: layout.plane.interior.width, tileWidth: tile.width)
+        let used = (steps * (tile.width + TileSize.gap)) * (2 * (tile.height + TileSize.gap))
+        // Two rows of 7x4 letters without gaps covered 8% of this pane; 16x8 letters and gaps cover 29%.
+        XCTAssertGreaterThan(Double(used) / Double(layout.plane.interior.width * layout.plane.interior.height), 0.25,
+                             "the letters fill a good share of the pane")
     }
 
     func testTraversalRowsFollowTheSpreadOfTheCodes() {
@@ -118,24 +144,34 @@ final class LatentViewsRenderingTests: XCTestCase {
         press(controller, .character("v"))
         let text = frame(controller).text
         XCTAssertTrue(text.contains("Traversal of the cursor"), text)
-        XCTAssertTrue(text.contains("rows 1-8 of 16"), text)
-        let firstLabel = line(frame(controller), 2)
+        XCTAssertTrue(text.contains("rows 1-6 of 16"), text)
+        let firstLabel = text.split(separator: "\n").first { $0.hasPrefix("│ z") }.map(String.init) ?? ""
         XCTAssertTrue(firstLabel.hasPrefix("│ z\(controller.view.dimensionsBySpread[0] + 1) "), firstLabel)
         press(controller, .character("]"))
-        XCTAssertTrue(frame(controller).text.contains("rows 2-9 of 16"))
+        XCTAssertTrue(frame(controller).text.contains("rows 2-7 of 16"))
     }
 
     func testNearestTestLetterAndOneVerdictWithItsVote() throws {
         let controller = makeController(latentDim: 2)
-        let hit = try XCTUnwrap(controller.view.nearestTestLetter(controller.state.cursorPoint))
-        let vote = try XCTUnwrap(controller.view.classVote(controller.state.cursorPoint))
-        let name = controller.state.catalog.entries.first { $0.label == vote.label }!.name
-        let text = frame(controller).text
-        XCTAssertTrue(text.contains("nearest test letter"), "generated test letters are not called real:\n\(text)")
-        XCTAssertFalse(text.contains("nearest real"), text)
-        XCTAssertTrue(text.contains("nearest #\(hit.index), distance"), text)
-        XCTAssertTrue(text.contains("looks like: \(name) (\(vote.votes) of 5"), text)
-        XCTAssertFalse(text.contains("5-NN class"), "one verdict, not two")
+        for reset in [false, true] {
+            // At the letter it starts on, and at the origin, where the nearest letter of any class and
+            // the verdict used to disagree ("looks like: s" beside a 'j').
+            if reset { press(controller, .character("0")) }
+            let point = controller.state.cursorPoint
+            let vote = try XCTUnwrap(controller.view.classVote(point))
+            let hit = try XCTUnwrap(controller.view.nearestTestLetter(point, label: vote.label))
+            let name = controller.state.catalog.entries.first { $0.label == vote.label }!.name
+            let text = frame(controller).text
+            XCTAssertTrue(text.contains("nearest test letter"), "generated test letters are not called real:\n\(text)")
+            XCTAssertFalse(text.contains("nearest real"), text)
+            XCTAssertTrue(text.contains("looks like: \(name) (\(vote.votes) of 5"), text)
+            XCTAssertTrue(text.contains("nearest '\(name)' #\(hit.index), distance"), "the example is of the verdict's class:\n\(text)")
+            XCTAssertFalse(text.contains("5-NN class"), "one verdict, not two")
+            let any = try XCTUnwrap(controller.view.nearestTestLetter(point))
+            if Self.test.labels[any.index] != vote.label {
+                XCTAssertTrue(text.contains("nearest of all: '"), "a nearer letter of another class is named:\n\(text)")
+            }
+        }
     }
 
     func testWithoutUnicodeEveryCellIsASCII() {

@@ -19,7 +19,7 @@ final class LatentViewsStateTests: XCTestCase {
         return s
     }
 
-    func testXAndYCycleTheDimensionsAndTheCursorKeepsItsCode() {
+    func testXAndYCycleTheDimensionsAndTheCursorKeepsItsCode() throws {
         var s = state(latentDim: 4)
         XCTAssertEqual(s.plane.xLabel, "z1")
         XCTAssertEqual(s.plane.yLabel, "z2")
@@ -38,11 +38,12 @@ final class LatentViewsStateTests: XCTestCase {
         XCTAssertEqual(s.yDimension, 2)
         XCTAssertEqual(s.cursor.y, 2)
         // The dimensions not shown are held at the anchor: moving the cursor changes only x and y.
+        let tile = try XCTUnwrap(s.tileStep(on: screen))
         _ = s.apply(.right, on: screen)
         let point = s.cursorPoint
         XCTAssertEqual(point[1], -1)
         XCTAssertEqual(point[3], -3)
-        XCTAssertEqual(point[0], 0.5 + s.step, accuracy: 1e-6)
+        XCTAssertEqual(point[0], 0.5 + tile, accuracy: 1e-6, "an arrow steps one tile")
     }
 
     func testSmallSpacesExplainWhyAxesDoNotCycle() {
@@ -55,8 +56,9 @@ final class LatentViewsStateTests: XCTestCase {
         if case .notice = one.apply(.character("p"), on: screen) {} else { XCTFail("1-D: no PCA plane") }
         _ = one.apply(.up, on: screen)
         XCTAssertEqual(one.cursor.y, 0, "a 1-D plane has no vertical direction")
+        let tile = one.tileStep(on: screen)
         _ = one.apply(.right, on: screen)
-        XCTAssertEqual(one.cursorPoint, [one.step])
+        XCTAssertEqual(one.cursorPoint, [tile!])
     }
 
     func testPrincipalPlaneTogglesAndProjectsTheCursor() {
@@ -157,17 +159,21 @@ final class LatentViewsStateTests: XCTestCase {
         let layout = try XCTUnwrap(s.layout(on: screen))
         let geometry = PlaneGeometry(area: layout.plane.interior, state: s)
         let (column, row) = (layout.plane.interior.x + 10, layout.plane.interior.y + 5)
-        let target = try XCTUnwrap(geometry.point(column: column, row: row))
+        let clicked = try XCTUnwrap(geometry.gridCell(of: try XCTUnwrap(geometry.point(column: column, row: row))))
+        let target = geometry.centre(row: clicked.row, column: clicked.column)
+        let tile = geometry.tileRect(row: clicked.row, column: clicked.column)
         _ = s.apply(.character("b"), on: screen)
         XCTAssertEqual(s.apply(MouseEvent(.press, column: column, row: row), on: screen), .none)
         XCTAssertEqual(s.mode, .plane, "a click on the plane returns to it")
-        XCTAssertEqual(s.cursor.x, target.x, accuracy: 1e-6)
+        XCTAssertEqual(s.cursor.x, target.x, accuracy: 1e-6, "the cursor goes to the centre of the tile clicked")
         XCTAssertEqual(s.cursor.y, target.y, accuracy: 1e-6)
         XCTAssertEqual(s.centre.x, 0, "a click inside the pane does not pan it")
         let after = PlaneGeometry(area: layout.plane.interior, state: s)
+        XCTAssertEqual(after.left, geometry.left, accuracy: 1e-5, "the grid does not shift under a click")
+        XCTAssertEqual(after.top, geometry.top, accuracy: 1e-5, "nor vertically")
         let position = try XCTUnwrap(after.screenPosition(s.cursor.pair))
-        XCTAssertEqual(Int(position.column) + layout.plane.interior.x, column, "the cursor is drawn where the click was")
-        XCTAssertEqual(Int(position.row) + layout.plane.interior.y, row)
+        XCTAssertEqual(Int(position.column) + layout.plane.interior.x, tile.x + tile.width / 2, "the cursor is drawn in the tile clicked")
+        XCTAssertEqual(Int(position.row) + layout.plane.interior.y, tile.y + tile.height / 2)
 
         let pointer = (column: layout.plane.interior.x + 60, row: layout.plane.interior.y + 20)
         let under = try XCTUnwrap(geometry.point(column: pointer.column, row: pointer.row))
@@ -175,9 +181,11 @@ final class LatentViewsStateTests: XCTestCase {
         XCTAssertEqual(s.halfWidth, 2, accuracy: 1e-6)
         let zoomed = PlaneGeometry(area: layout.plane.interior, state: s)
         let still = try XCTUnwrap(zoomed.screenPosition(under))
-        XCTAssertEqual(still.column + Float(layout.plane.interior.x), Float(pointer.column) + 0.5, accuracy: 0.01,
-                       "the point under the pointer stays under it")
-        XCTAssertEqual(still.row + Float(layout.plane.interior.y), Float(pointer.row) + 0.5, accuracy: 0.01)
+        // The grid then shifts by at most half a tile so that a tile's centre is on the cursor.
+        let pitch = (x: Float(zoomed.tile.width + TileSize.gap), y: Float(zoomed.tile.height + TileSize.gap))
+        XCTAssertEqual(still.column + Float(layout.plane.interior.x), Float(pointer.column) + 0.5, accuracy: pitch.x / 2,
+                       "the point under the pointer stays under it, within half a tile")
+        XCTAssertEqual(still.row + Float(layout.plane.interior.y), Float(pointer.row) + 0.5, accuracy: pitch.y / 2)
         _ = s.apply(MouseEvent(.wheelDown, column: pointer.column, row: pointer.row), on: screen)
         XCTAssertEqual(s.halfWidth, 3, accuracy: 1e-5)
 

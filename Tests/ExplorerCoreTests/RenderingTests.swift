@@ -93,7 +93,7 @@ final class RenderingTests: XCTestCase {
         XCTAssertTrue(lines.prefix(notice.count).allSatisfy { !$0.isEmpty }, "the notice starts at the top")
     }
 
-    func testScatterDrawsTestLettersAsBrailleOrClassLetters() {
+    func testScatterDrawsEachClassAsItsLetterInItsColourWithACrosshair() {
         let (view, catalog) = makeView()
         var state = ExplorerState(catalog: catalog)
         _ = state.apply(.character("o"))
@@ -102,7 +102,24 @@ final class RenderingTests: XCTestCase {
         XCTAssertTrue(plane.contains { ("a" ... "z").contains($0) }, "without colour, classes are lettered")
         let colour = ExplorerRenderer(capabilities: TerminalCapabilities(pixels: .halfBlocks256, colours: true), title: "t")
             .render(width: 120, height: 40, state: state, view: view, training: .init(dataName: "s"), message: "")
-        XCTAssertTrue(colour.cells.contains { $0.character.unicodeScalars.first!.value >= 0x2801 && $0.character.unicodeScalars.first!.value <= 0x28FF })
+        // In colour too, classes differ by glyph: each cell is its class's letter, in the class's colour.
+        let inside = state.layout(width: 120, height: 40)!.plane.interior
+        let lettered = (inside.y ..< inside.y + inside.height - 1).flatMap { y in (inside.x ..< inside.x + inside.width).map { colour[$0, y] } }
+            .filter { ("a" ... "z").contains($0.character) }
+        XCTAssertFalse(lettered.isEmpty, colour.text)
+        let colourOf = Dictionary(grouping: lettered, by: \.character).mapValues { Set($0.map(\.style.foreground)) }
+        XCTAssertTrue(colourOf.values.allSatisfy { $0.count == 1 }, "one colour per class letter: \(colourOf)")
+        XCTAssertGreaterThan(colourOf.count, 3, "several classes, several glyphs")
+        // The crosshair runs across the pane through the cursor, both ways.
+        let layout = state.layout(width: 120, height: 40)!
+        let geometry = PlaneGeometry(area: layout.plane.interior, state: state)
+        let position = geometry.screenPosition(state.cursor.pair)!
+        let (cx, cy) = (layout.plane.interior.x + Int(position.column), layout.plane.interior.y + Int(position.row))
+        let rowCells = (layout.plane.interior.x ..< layout.plane.interior.x + layout.plane.interior.width).map { colour[$0, cy].character }
+        let columnCells = (layout.plane.interior.y ..< layout.plane.interior.y + layout.plane.interior.height).map { colour[cx, $0].character }
+        XCTAssertGreaterThan(rowCells.filter { $0 == "─" }.count, layout.plane.interior.width / 3, String(rowCells))
+        XCTAssertGreaterThan(columnCells.filter { $0 == "│" }.count, layout.plane.interior.height / 3, String(columnCells))
+        XCTAssertEqual(colour[cx, cy].character, "✛")
     }
 
     func testMovingTheCursorChangesTheDecodedLetter() {

@@ -88,9 +88,11 @@ final class StylePlaneRenderingTests: XCTestCase {
         XCTAssertTrue(lines(frame)[strip.y].contains("Written in the style at the cursor: hi yo▏"), lines(frame)[strip.y])
         // Four letters in slots 0, 1, 3, 4 (slot 2 is the space): each slot's bar of ink.
         let inside = strip.interior
-        let slotWidth = Layout.stripLetters(interiorWidth: inside.width).width
+        let slotWidth = Layout.stripLetters(interiorWidth: inside.width, maximumHeight: inside.height).width
+        let pitch = slotWidth + TileSize.gap
         func inked(_ slot: Int) -> Bool {
-            (inside.x + slot * slotWidth ..< inside.x + (slot + 1) * slotWidth).contains { x in
+            let left = inside.x + TileSize.gap + slot * pitch
+            return (left ..< left + slotWidth).contains { x in
                 (inside.y ..< inside.y + inside.height).contains { frame[x, $0].character != " " }
             }
         }

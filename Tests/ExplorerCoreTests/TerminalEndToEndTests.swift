@@ -42,7 +42,7 @@ final class TerminalEndToEndTests: TmuxTestCase {
         session.start(width: 120, height: 40, arguments: "--data synthetic --test-count 260", environment: ["LANG": "C"])
         let screen = session.waitFor("the explorer in ASCII") { $0.contains("+- Latent plane") }
         session.keys("o", "m", "L", "i")
-        let strip = session.waitFor("the strip") { $0.contains("+- Interpolation, 12 steps") }
+        let strip = session.waitFor("the strip") { $0.contains("+- Interpolation, 9 steps") }
         session.keys("?")
         let later = session.waitFor("the help over the scatter and strip") { $0.contains("Keys") }
         for text in [screen, strip, later] {
@@ -71,7 +71,7 @@ final class TerminalEndToEndTests: TmuxTestCase {
         let restored = session.waitFor("the full layout again") { $0.contains("Traversal of the cursor") && $0.contains("Decoded at cursor") }
         XCTAssertFalse(restored.contains("Terminal too small"), restored)
         session.keys("v", "0", "Right")
-        session.waitFor("keys to work after the resizes") { $0.contains("z1 +0.25  z2 +0.00") }
+        session.waitFor("keys to work after the resizes") { $0.contains("z1 +1.50  z2 +0.00") }
         session.keys("q")
         XCTAssertTrue(session.waitFor("the program to exit") { $0.contains("EXIT=") }.contains("EXIT=0"))
     }
@@ -85,7 +85,7 @@ final class TerminalEndToEndTests: TmuxTestCase {
         let status = failed.split(separator: "\n", omittingEmptySubsequences: false)[38]
         XCTAssertEqual(status.trimmingCharacters(in: .whitespaces), "Could not save to \(target): folder \(folder)/no/such/folder does not exist")
         session.keys("Right")
-        session.waitFor("the explorer to go on") { $0.contains("z1 +0.25  z2 +0.00") && !$0.contains("Could not save") }
+        session.waitFor("the explorer to go on") { $0.contains("z1 +1.50  z2 +0.00") && !$0.contains("Could not save") }
         session.keys("q")
         XCTAssertTrue(session.waitFor("the program to exit") { $0.contains("EXIT=") }.contains("EXIT=0"))
     }
@@ -110,7 +110,7 @@ final class TerminalEndToEndTests: TmuxTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: target)), before, "the previous file is intact")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["model.safetensors"], "no temporary file left")
         session.keys("Right")
-        session.waitFor("the explorer to go on") { $0.contains("z1 +0.25  z2 +0.00") }
+        session.waitFor("the explorer to go on") { $0.contains("z1 +1.50  z2 +0.00") }
         session.keys("q")
         XCTAssertTrue(session.waitFor("the program to exit") { $0.contains("EXIT=") }.contains("EXIT=0"))
     }

@@ -23,6 +23,26 @@ final class BitmapFontTests: XCTestCase {
         }
     }
 
+    /// Letters without an ascender stay under the x-height (rows 2 to 6), as a, c, e do: 'p' and 'q'
+    /// drawn from the top row read as capitals ("z2 uP").
+    func testLowerCaseLettersWithoutAscendersStayUnderTheXHeight() {
+        for character in "acegmnopqrsuvwxyz" {
+            for y in 0 ..< 2 {
+                for x in 0 ..< BitmapFont.glyphWidth {
+                    XCTAssertFalse(BitmapFont.isInk(character, x: x, y: y), "'\(character)' has ink above the x-height at row \(y)")
+                }
+            }
+        }
+    }
+
+    /// The PNG figures' font writes a class 'a' as 'a' (the report legend showed capitals).
+    func testPixelFontDrawsLowerCaseAsLowerCase() {
+        for character in "abcdefghijklmnopqrstuvwxyz" {
+            XCTAssertNotEqual(PixelFont.glyph(character), PixelFont.glyph(Character(character.uppercased())), "'\(character)'")
+        }
+        XCTAssertEqual(PixelFont.glyph("A"), [0x0E, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11])
+    }
+
     func testUnknownCharactersDrawAsAQuestionMark() {
         for y in 0 ..< BitmapFont.glyphHeight {
             for x in 0 ..< BitmapFont.glyphWidth { XCTAssertEqual(BitmapFont.isInk("€", x: x, y: y), BitmapFont.isInk("?", x: x, y: y)) }

@@ -129,7 +129,12 @@ final class DataFormatTests: XCTestCase {
 
     func testMissingAndEmptyFolders() throws {
         XCTAssertThrowsError(try DatasetLoader.load(directory: folder + "/nope")) {
-            XCTAssertEqual($0 as? DataError, .missingFile(folder + "/nope"))
+            XCTAssertEqual($0 as? DataError, .missingFolder(folder + "/nope"))
+            XCTAssertEqual(String(describing: $0), "no such folder: \(self.folder)/nope (--data takes the folder holding a data set's files, or 'synthetic')")
+        }
+        XCTAssertTrue(FileManager.default.createFile(atPath: folder + "/a-file", contents: Data("x".utf8)))
+        XCTAssertThrowsError(try DatasetLoader.load(directory: folder + "/a-file")) {
+            XCTAssertEqual($0 as? DataError, .notAFolder(folder + "/a-file"))
         }
         XCTAssertEqual(loadError(), .noDataSetFound(directory: folder))
         try writeSplits("emnist-letters-", gzip: false, transposed: true)

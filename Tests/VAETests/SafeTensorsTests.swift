@@ -95,6 +95,36 @@ final class SafeTensorsTests: XCTestCase {
         }
     }
 
+    /// A picture, an archive or a data file passed as weights is named for what it is, not by the header
+    /// length its first bytes happen to spell.
+    func testFilesOfAnotherKnownKindAreNamed() throws {
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 40)
+        XCTAssertThrowsError(try SafeTensors.decode(png, path: "grid.png")) {
+            XCTAssertEqual($0 as? WeightsError, .notSafeTensorsButKnown(path: "grid.png", kind: "a PNG image"))
+            XCTAssertEqual("\($0)", "grid.png is a PNG image, not a safetensors file")
+        }
+        XCTAssertThrowsError(try SafeTensors.decode([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3], path: "x.gz")) {
+            XCTAssertEqual("\($0)", "x.gz is a gzip file (a compressed data set?), not a safetensors file")
+        }
+        let text = Array("hello, this is text and no weights".utf8)
+        XCTAssertThrowsError(try SafeTensors.decode(text, path: "notes.txt")) {
+            XCTAssertTrue("\($0)".hasPrefix("notes.txt is not a safetensors file: its first 8 bytes give a header length"), "\($0)")
+        }
+        // A real header of 640 bytes starts 0x80 0x02, as a pickle does: it is read, not called a checkpoint.
+        var metadata = ["note": String(repeating: "x", count: 560)]
+        var encoded = SafeTensors.encode(["w": Tensor(shape: [1], values: [1])], metadata: metadata)
+        while encoded[0] != 0x80 || encoded[1] != 0x02 {
+            metadata["note"]! += "x"
+            encoded = SafeTensors.encode(["w": Tensor(shape: [1], values: [1])], metadata: metadata)
+        }
+        XCTAssertEqual(try SafeTensors.decode(encoded).metadata["note"], metadata["note"])
+        var pickle: [UInt8] = [0x80, 0x02, 0x7D, 0x71, 0x00, 0x28, 0x58, 0x05] + [UInt8](repeating: 0x61, count: 64)
+        pickle[9] = 0x2E
+        XCTAssertThrowsError(try SafeTensors.decode(pickle, path: "m.pt")) {
+            XCTAssertTrue("\($0)".contains("is a PyTorch checkpoint (a pickle"), "\($0)")
+        }
+    }
+
     /// As in Python's safetensors, the tensors must tile the data section: no gap, no overlap, nothing after.
     func testTensorsMustCoverTheDataExactly() throws {
         func reason(_ json: String, data: Int) -> String {

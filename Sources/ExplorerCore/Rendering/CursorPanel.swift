@@ -19,19 +19,28 @@ struct CursorPanel {
         buffer.put(state.latentDim == 1 ? "z1 \(Format.signed(state.cursor.x))" : coordinates, x: inside.x + 1, y: inside.y, limit: inside.width - 1)
 
         let blank = [Float](repeating: 0, count: ImageSet.pixelCount)
-        let nearest = tiles.nearest
+        // The example beside the decoded letter is the nearest test letter of the class the verdict
+        // names, so that the picture and "looks like" agree; the nearest of any class is named below
+        // when it is of another class.
+        let nearest = tiles.example ?? tiles.nearest
         let nearestImage = nearest.map { facts.testImage($0.index) } ?? blank
         // "nearest real" only where the test images are real handwriting.
         let kind = facts.testImagesAreReal ? "real" : "test"
         let noun = state.catalog.singleItemNoun
         var y = style.drawPair((captions: ["decoded"], image: tiles.cursorLetter ?? blank),
-                               (captions: ["nearest \(kind) \(noun)", "nearest \(kind)", "nearest"], image: nearestImage),
+                               (captions: ["nearest \(kind) \(noun)", "nearest \(noun)", "nearest"], image: nearestImage),
                                in: inside, top: inside.y + 1, reservedBelow: 3, into: &buffer)
         var lines: [(String, CellStyle)] = []
         let verdict = verdictLine(width: inside.width - 1)
         lines.append((verdict, CellStyle(bold: true)))
         if let nearest {
-            lines.append(("nearest #\(facts.testSourceIndices[nearest.index]), distance \(Format.fixed(nearest.distance))", style.muted))
+            let name = className(facts.test.labels[nearest.index])
+            lines.append(("nearest '\(name)' #\(facts.testSourceIndices[nearest.index]), distance \(Format.fixed(nearest.distance))", style.muted))
+        }
+        // A nearer letter of another class: named after the anchor's values, where there is room.
+        var nearerOther: String?
+        if let example = tiles.example, let any = tiles.nearest, facts.test.labels[any.index] != facts.test.labels[example.index] {
+            nearerOther = "nearest of all: '\(className(facts.test.labels[any.index]))' #\(facts.testSourceIndices[any.index]), \(Format.fixed(any.distance))"
         }
         if state.pointA != nil { lines.append(("A: \(state.pointAName)", .plain)) }
         if state.showsPrincipalPlane {
@@ -52,8 +61,17 @@ struct CursorPanel {
                 y += 1
             }
         }
-        // Last, where a row is left: how far the class centres are (g and a letter go to one).
-        if y < inside.y + inside.height, let centres = centreLine(width: inside.width - 1) {
+        if let nearerOther, y < inside.y + inside.height {
+            buffer.put(nearerOther, x: inside.x + 1, y: y, style: style.muted, limit: inside.width - 1)
+            y += 1
+        }
+        if let neighbourhood = tiles.neighbourhood {
+            // A tall pane: the nearest test letters and every class centre's distance, with bars.
+            let top = y + 1
+            NeighbourhoodPanel(state: state, facts: facts, neighbourhood: neighbourhood, capabilities: capabilities)
+                .draw(into: &buffer, rect: Rect(x: inside.x + 1, y: top, width: inside.width - 2, height: inside.y + inside.height - top))
+        } else if y < inside.y + inside.height, let centres = centreLine(width: inside.width - 1) {
+            // Otherwise, where a row is left: how far the class centres are (g and a letter go to one).
             buffer.put(centres, x: inside.x + 1, y: y, style: style.muted, limit: inside.width - 1)
         }
     }

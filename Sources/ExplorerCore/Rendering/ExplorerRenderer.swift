@@ -110,14 +110,16 @@ struct HelpOverlay {
 
     static let text = [
         "On the plane",
-        "  arrows or h j k l     move the cursor (1/24 of the view's width)",
-        "  shift+arrows, H J K L move 1/6 of the view;  click: put it there",
+        "  arrows or h j k l     move the cursor one tile (the framed letter)",
+        "  shift+arrows, H J K L move 3 tiles;  click: the tile clicked",
         "  + / -, mouse wheel    zoom about the cursor / about the pointer",
         "  < / >, wheel+Ctrl     smaller / larger letters (tiles up to 28x14)",
         "  x / y                 next latent dimension across / up",
         "  p                     PCA plane of the test codes (p again: back)",
         "  0                     reset: others at 0, cursor at the origin",
         "  o                     scatter of the test codes, with a legend",
+        "  C                     colours: 256 colours, colour, plain (cycles)",
+        "  /                     jump to a test letter's # or a class",
         "  m, then i             mark A at the cursor; strip from A to cursor",
         "  g, then a letter      go to that class's centre (its mean test code)",
         "  v                     traversal: each dimension swept -3…3  [ ] scroll",

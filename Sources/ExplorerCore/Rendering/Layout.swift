@@ -16,13 +16,20 @@ public struct Layout: Equatable, Sendable {
     static let trainingHeight = 7
     static let compactTrainingHeight = 3
     static let idleTrainingHeight = 1
-    /// The plane keeps at least two rows of small letters before the training panel gives way.
-    static let minimumPlaneHeight = 2 * (TileSize.smallest.height + TileSize.gap) + TileSize.gap + 2
+    /// The plane keeps the small-pane grid's rows of small letters (3: a letter above and below the
+    /// cursor's) before the training panel gives way, down to its status line.
+    static let minimumPlaneHeight = TileSize.smallPaneGrid.rows * (TileSize.smallest.height + TileSize.gap) + TileSize.gap + 2
     /// The interpolation strip shows this many letters at most and at least (narrower letters when
     /// even the fewest do not fit).
     public static let stripSteps = 6 ... 12
-    /// A letter of the strip: the plane's smallest tile.
-    static let stripLetter = TileSize.smallest
+    /// The strip's letters are the largest of the plane's tile sizes that shows this many across: enough
+    /// steps to see the path, yet letters that grow with the terminal.
+    static let stripPreferredSteps = 8
+    /// The strip takes at most this share of the rows under the title (1/4): the plane keeps the most.
+    static let stripShareOfHeight = 4
+
+    /// A side pane at least this many rows inside has room for the cursor's neighbourhood.
+    public static let roomyPaneHeight = 36
 
     public let width: Int
     public let height: Int
@@ -48,10 +55,13 @@ public struct Layout: Equatable, Sendable {
         let sideWidth = width >= Self.wideSideFrom ? Self.wideSideWidth : Self.narrowSideWidth
         let leftWidth = width - sideWidth
         side = Rect(x: leftWidth, y: 1, width: sideWidth, height: mainHeight)
-        let stripHeight = showsStrip ? Self.stripLetters(interiorWidth: leftWidth - 2).height + 2 : 0
+        let stripHeight = showsStrip
+            ? Self.stripLetters(interiorWidth: leftWidth - 2, maximumHeight: mainHeight / Self.stripShareOfHeight).height + 2 : 0
         var trainingHeight = trainingExpanded ? Self.trainingHeight : Self.idleTrainingHeight
         if mainHeight - trainingHeight - stripHeight < Self.minimumPlaneHeight {
-            trainingHeight = min(trainingHeight, Self.compactTrainingHeight)
+            // As many of the panel's rows as leave the plane its minimum, at least its status line.
+            let room = mainHeight - stripHeight - Self.minimumPlaneHeight
+            trainingHeight = min(trainingHeight, max(room, Self.compactTrainingHeight))
         }
         let planeHeight = mainHeight - trainingHeight - stripHeight
         plane = Rect(x: 0, y: 1, width: leftWidth, height: planeHeight)
@@ -59,11 +69,18 @@ public struct Layout: Equatable, Sendable {
         training = Rect(x: 0, y: 1 + planeHeight + stripHeight, width: leftWidth, height: trainingHeight)
     }
 
-    /// How many letters the strip shows in `interiorWidth` columns, and each one's size in cells: as
-    /// many small letters as fit, between 6 and 12, made narrower when 6 do not fit.
-    public static func stripLetters(interiorWidth: Int) -> (steps: Int, width: Int, height: Int) {
-        let steps = min(max(interiorWidth / stripLetter.width, stripSteps.lowerBound), stripSteps.upperBound)
-        let letterWidth = max(1, min(stripLetter.width, interiorWidth / steps))
-        return (steps, letterWidth, max(1, letterWidth * stripLetter.height / stripLetter.width))
+    /// How many letters the strip shows in `interiorWidth` columns, and each one's size in cells, with
+    /// `TileSize.gap` blank columns between them as on the plane: the largest tile of the plane's ladder
+    /// at most `maximumHeight` rows high that shows 8 or more (up to 12); where even the smallest does
+    /// not, 6 letters made narrower to fit, gaps kept.
+    public static func stripLetters(interiorWidth: Int, maximumHeight: Int) -> (steps: Int, width: Int, height: Int) {
+        if let tile = TileSize.ladder.last(where: {
+            $0.height <= maximumHeight && TileSize.count(of: $0.width, in: interiorWidth) >= stripPreferredSteps
+        }) {
+            return (min(TileSize.count(of: tile.width, in: interiorWidth), stripSteps.upperBound), tile.width, tile.height)
+        }
+        let steps = stripSteps.lowerBound, smallest = TileSize.smallest
+        let width = max(1, min(smallest.width, (interiorWidth - TileSize.gap) / steps - TileSize.gap))
+        return (steps, width, max(1, min(max(1, maximumHeight), width * smallest.height / smallest.width)))
     }
 }

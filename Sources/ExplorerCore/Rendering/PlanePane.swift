@@ -18,11 +18,12 @@ struct PlanePane {
         buffer.frame(rect, title: title(plane, geometry, width: rect.width - 6), style: frameStyle, titleStyle: titleStyle)
         buffer.fill(rect.interior)
         if state.showsScatter {
-            if let points = tiles.scatter {
-                ScatterLayer(state: state, labels: facts.test.labels, capabilities: capabilities).draw(points, geometry, into: &buffer)
-            }
+            let layer = ScatterLayer(state: state, labels: facts.test.labels, capabilities: capabilities)
+            layer.drawCrosshair(geometry, into: &buffer)
+            if let points = tiles.scatter { layer.draw(points, geometry, into: &buffer) }
         } else {
             drawGrid(geometry, into: &buffer)
+            PlaneTicks.draw(geometry, pane: rect, capabilities: capabilities, into: &buffer)
         }
         if let a = state.pointA { mark(plane.project(a), "A", geometry, colour: Palette.pointA, into: &buffer) }
         // While browsing, the browsed letter's marker goes on top of the cursor's.
@@ -56,9 +57,24 @@ struct PlanePane {
         if state.showsScatter { fields.append("· test \(state.catalog.itemNoun)") }
         // Kept first: the name and the axes, then the scatter's note, then where the others are held.
         let importance = [0, 1, 2] + (fields.count == 5 ? [4, 3] : Array(3 ..< fields.count))
-        // A compared model's heading (its name and figures) stands before the rest.
-        let prefix = heading.map { $0 + " · " } ?? ""
-        return prefix + TextFit.join(fields, separator: "  ", width: width - prefix.count, importance: importance)
+        // A compared model's heading (its name and figures) stands before the rest, whole fields
+        // dropped where the pane is narrow: the name and a warning first, then the model, its
+        // crowding, its figures; never a field cut in the middle ("β…").
+        guard let heading else { return TextFit.join(fields, separator: "  ", width: width, importance: importance) }
+        let parts = heading.components(separatedBy: " · ")
+        let order = parts.indices.sorted { rank(parts[$0], $0) < rank(parts[$1], $1) }
+        let fitted = TextFit.join(parts, separator: " · ", width: width, importance: order)
+        let rest = TextFit.join(fields, separator: "  ", width: width - fitted.count - 3, importance: importance)
+        return rest.isEmpty ? fitted : fitted + " · " + rest
+    }
+
+    /// How soon a heading's field gives way: the name first kept, then a warning, the architecture,
+    /// the crowding, the rest.
+    private func rank(_ part: String, _ index: Int) -> Int {
+        if index == 0 { return 0 }
+        if part.hasPrefix("⚠") { return 1 }
+        if part.hasPrefix("crowding") { return 3 }
+        return part.contains("z=") ? 2 : 4 + index
     }
 
     private var frameStyle: CellStyle { capabilities.colours ? CellStyle(foreground: Palette.muted) : .plain }
@@ -75,7 +91,7 @@ struct PlanePane {
             }
         }
         // The tile under the cursor gets a frame in the gap around it: visible without colour too.
-        if let cell = geometry.gridCell(of: state.cursor.pair) {
+        if let cell = geometry.cursorCell {
             let tile = geometry.tileRect(row: cell.row, column: cell.column)
             let style = capabilities.colours ? CellStyle(foreground: Palette.cursor, bold: true) : CellStyle(bold: true)
             buffer.frame(Rect(x: tile.x - TileSize.gap, y: tile.y - TileSize.gap, width: tile.width + 2 * TileSize.gap,

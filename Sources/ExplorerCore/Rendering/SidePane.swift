@@ -35,9 +35,9 @@ struct PanelStyle {
                  in: inside, top: top, reservedBelow: reservedBelow, into: &buffer)
     }
 
-    /// The first of `captions` that fits `width` columns (the last one, shortened, when none does).
+    /// The first of `captions` that fits `width` columns (the last one, shortened with "…", when none does).
     static func caption(_ captions: [String], width: Int) -> String {
-        captions.first { $0.count <= width } ?? captions.last ?? ""
+        captions.first { $0.count <= width } ?? TextFit.shorten(captions.last ?? "", to: width)
     }
 
     /// `drawPair` with captions to choose from, longest first: the first that fits is shown.

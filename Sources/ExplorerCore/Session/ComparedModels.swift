@@ -19,11 +19,15 @@ public final class ComparedModels {
         public let name: String
         /// What the file says of the model, e.g. "mlp z=2 β 1 · -ELBO 199.7".
         public let summary: String
+        /// Why this model's figures may mean little on the data shown (a digits model on letters), in
+        /// one sentence: its pane's heading says so, and the status line when it gets the focus.
+        public let warning: String?
 
-        public init(view: ModelView, name: String, summary: String) {
+        public init(view: ModelView, name: String, summary: String, warning: String? = nil) {
             self.view = view
             self.name = name
             self.summary = summary
+            self.warning = warning
         }
     }
 
@@ -116,7 +120,7 @@ public final class ComparedModels {
             switch event.kind {
             case .press:
                 s.mode = .plane
-                s.moveCursor(to: point)
+                s.moveCursor(to: s.clickTarget(point, geometry))
                 s.keepCursorInView(on: screen)
             case .wheelUp: s.zoom(by: 1 / ExplorerState.zoomFactor, about: point)
             case .wheelDown: s.zoom(by: ExplorerState.zoomFactor, about: point)
@@ -144,7 +148,12 @@ public final class ComparedModels {
         let marker = index == focus ? "▶" : " "
         let letter = String(UnicodeScalar(UInt8(65 + index)))
         let drawn = entries[index].view.isConditional ? drawing.map { " style of '\($0)'" } ?? "" : ""
-        return "\(marker)\(letter) \(entries[index].name)\(drawn) · crowding \(String(format: "%.2f", crowding(index))) · \(entries[index].summary)"
+        // The warning, short ("A digits model on letters …" as "⚠ digits model"), right after the name.
+        let warning = entries[index].warning.map { sentence -> String in
+            let clause = sentence.components(separatedBy: " on ").first ?? sentence
+            return " · ⚠ " + (clause.hasPrefix("A ") ? String(clause.dropFirst(2)) : clause)
+        } ?? ""
+        return "\(marker)\(letter) \(entries[index].name)\(drawn)\(warning) · crowding \(String(format: "%.2f", crowding(index))) · \(entries[index].summary)"
     }
 }
 

@@ -33,7 +33,8 @@ public final class ExplorerController {
     private func moveFocus(_ compared: ComparedModels) {
         state = compared.moveFocus(from: state)
         view = compared.focused.view
-        message = "Focus on \(compared.focused.name): browse, t and s act on it"
+        message = compared.focused.warning.map { "Focus on \(compared.focused.name): \($0)" }
+            ?? "Focus on \(compared.focused.name): browse, t and s act on it"
     }
 
     /// What the program around the explorer must do after an input.
@@ -44,14 +45,29 @@ public final class ExplorerController {
         case save(replacing: Bool, thenQuit: Bool)
         /// Multiply training's KL weight β by this factor.
         case scaleKLWeight(Double)
+        /// `C` on the plane: draw in the next of the terminal's colour modes (`ColourModes`).
+        case cycleColours
     }
 
     public func handle(_ input: Input) -> Request {
         let action: ExplorerAction
         switch input {
         case .resize(let width, let height):
-            screen = ScreenSize(width: width, height: height)
+            let resized = ScreenSize(width: width, height: height)
+            // A smaller pane shows less of the plane: keep the cursor, and so its framed tile, on it.
+            // Only when the size changes: the size is reported again with every frame, and a view zoomed
+            // about the pointer away from the cursor stays where it was put.
+            if resized != screen { state.keepCursorInView(on: resized) }
+            screen = resized
             return .none
+        case .key(let key) where jump != nil:
+            return editJump(key)
+        case .key(.character("/")) where !state.showsHelp && state.prompt == nil && !state.catalog.entries.isEmpty:
+            jump = JumpLine()
+            message = jump!.prompt
+            return .none
+        case .key(.character("C")) where state.mode == .plane && !state.showsHelp && state.prompt == nil:
+            return .cycleColours
         case .key(.tab) where compared != nil && !state.showsHelp && state.prompt == nil:
             moveFocus(compared!)
             return .none
@@ -105,6 +121,35 @@ public final class ExplorerController {
             if let index = state.selectedTestIndex, let entry = state.selectedClass {
                 state.markA(view.testCode(index), name: "\(state.catalog.singleItemNoun) '\(entry.name)' #\(view.testSourceIndices[index])")
                 message = "Point A marked at \(state.pointAName): I shows the strip from it"
+            }
+        }
+        return .none
+    }
+
+    /// The `/` line being typed (nil when none).
+    public private(set) var jump: JumpLine?
+
+    /// A key while the `/` line is open: edit it, or jump (browsing the letter or class found).
+    private func editJump(_ key: Key) -> Request {
+        guard var line = jump else { return .none }
+        switch line.edit(key) {
+        case .editing:
+            jump = line
+            message = line.prompt
+        case .cancelled:
+            jump = nil
+            message = ""
+        case .submitted(let query):
+            jump = nil
+            switch JumpLine.resolve(query, catalog: state.catalog, sourceIndices: view.testSourceIndices, labels: view.test.labels) {
+            case .success(let target):
+                state.mode = .browse
+                state.selectClass(target.browseClass)
+                state.browseItem = target.browseItem
+                message = "Browsing \(state.selectedClass?.name ?? "")" + (state.selectedTestIndex.map { " #\(view.testSourceIndices[$0])" } ?? "")
+                    + ": Enter holds the plane at it, Tab returns"
+            case .failure(let error):
+                message = error.message
             }
         }
         return .none

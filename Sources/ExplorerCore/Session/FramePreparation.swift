@@ -35,6 +35,10 @@ public enum FramePreparation {
             tiles.cursorLetter = view.decode(point, letter: letter)
             tiles.nearest = view.nearestTestLetter(point)
             tiles.vote = view.classVote(point)
+            tiles.example = tiles.vote.flatMap { view.nearestTestLetter(point, label: $0.label) }
+            if layout.side.height - 2 >= Layout.roomyPaneHeight {
+                tiles.neighbourhood = Neighbourhood.measure(point, codes: view.testCodes, labels: view.test.labels, dimension: view.latentDim)
+            }
         case .browse:
             tiles.reconstruction = state.selectedTestIndex.map(view.reconstruction)
         }

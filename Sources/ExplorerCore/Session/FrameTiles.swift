@@ -16,6 +16,10 @@ public struct FrameTiles: Sendable {
     public var nearest: (index: Int, distance: Float)?
     /// The kNN's verdict at the cursor: the class and how many neighbours voted for it.
     public var vote: (label: Int, votes: Int, of: Int)?
+    /// The test letter of the verdict's class nearest the cursor: the example shown beside the verdict.
+    public var example: (index: Int, distance: Float)?
+    /// The nearest test letters and the classes' centres by distance, for a side pane with room.
+    public var neighbourhood: Neighbourhood?
     /// While browsing: the browsed letter's reconstruction.
     public var reconstruction: [Float]?
     /// A conditional model: every class decoded at the cursor's style code (`StylePanel`).

@@ -226,6 +226,23 @@ public final class ModelView {
         return centres
     }
 
+    /// The test letter of class `label` whose code is nearest a latent point, and the distance: the
+    /// example the side pane shows beside the kNN's verdict, so that picture and verdict agree.
+    public func nearestTestLetter(_ point: [Float], label: Int) -> (index: Int, distance: Float)? {
+        let labels = test.labels
+        var best: (index: Int, distance: Float)?
+        for index in labels.indices where labels[index] == label {
+            let base = index * latentDim
+            var squared: Float = 0
+            for j in 0 ..< latentDim {
+                let d = testCodes[base + j] - point[j]
+                squared += d * d
+            }
+            if squared < (best.map { $0.distance * $0.distance } ?? .infinity) { best = (index, squared.squareRoot()) }
+        }
+        return best
+    }
+
     /// Latent mean of test image `index`.
     public func testCode(_ index: Int) -> [Float] {
         let base = index * latentDim

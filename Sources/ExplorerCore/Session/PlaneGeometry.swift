@@ -4,6 +4,10 @@
 ///
 /// Screen positions are continuous: a plane cell maps onto its tile plus half a gap either side, so
 /// the centre of a plane cell lands on the centre of its tile.
+///
+/// The grid is laid so that the cursor is the centre of a cell (moved by less than half a cell from
+/// `centre ± extent`): the framed tile is then decoded at exactly the cursor's point, the letter the
+/// side pane shows at full size, and the cursor's mark sits in the middle of its frame.
 public struct PlaneGeometry: Equatable, Sendable {
     public let area: Rect
     public let tile: TileSize
@@ -13,15 +17,22 @@ public struct PlaneGeometry: Equatable, Sendable {
     public let cellSize: Float
     public let left: Float
     public let top: Float
+    /// The grid cell whose centre is the cursor (nil when the cursor is off the grid).
+    public let cursorCell: (row: Int, column: Int)?
+    private let cursor: (x: Float, y: Float)?
     /// Where the first tile's slot (gap, then tile) starts, relative to the area.
     private let originX: Int
     private let originY: Int
 
+    /// A fraction of a cell far above float rounding error and far below a visible shift.
+    static let tieTolerance: Float = 1e-3
+
     public init(area: Rect, state: ExplorerState) {
-        self.init(area: area, tile: state.tileSize(for: area), halfWidth: state.halfWidth, centre: state.centre.pair)
+        self.init(area: area, tile: state.tileSize(for: area), halfWidth: state.halfWidth, centre: state.centre.pair,
+                  cursor: state.cursor.pair)
     }
 
-    public init(area: Rect, tile: TileSize, halfWidth: Float, centre: (x: Float, y: Float)) {
+    public init(area: Rect, tile: TileSize, halfWidth: Float, centre: (x: Float, y: Float), cursor: (x: Float, y: Float)? = nil) {
         let tile = tile.fitting(area)
         self.area = area
         self.tile = tile
@@ -31,8 +42,30 @@ public struct PlaneGeometry: Equatable, Sendable {
         originX = max(0, (area.width - columns * (tile.width + TileSize.gap) - TileSize.gap) / 2)
         originY = max(0, (area.height - rows * (tile.height + TileSize.gap) - TileSize.gap) / 2)
         cellSize = 2 * halfWidth / Float(min(columns, rows))
-        left = centre.x - Float(columns) * cellSize / 2
-        top = centre.y + Float(rows) * cellSize / 2
+        var left = centre.x - Float(columns) * cellSize / 2
+        var top = centre.y + Float(rows) * cellSize / 2
+        var cursorCell: (row: Int, column: Int)?
+        if let cursor, cursor.x.isFinite, cursor.y.isFinite, cellSize > 0 {
+            // Cells from the grid's edge to the cursor, minus the half cell to a centre: shift the grid
+            // by the fraction left over (at most half a cell) so that a centre falls on the cursor.
+            // A cursor on a cell's edge (a centre of the previous grid, half a cell from this one's) is a
+            // tie: break it the same way whatever the rounding error, so the grid does not jump a cell.
+            let across = (cursor.x - left) / cellSize - 0.5, down = (top - cursor.y) / cellSize - 0.5
+            let column = (across + 0.5 + Self.tieTolerance).rounded(.down), row = (down + 0.5 + Self.tieTolerance).rounded(.down)
+            left += (across - column) * cellSize
+            top -= (down - row) * cellSize
+            if column >= 0, row >= 0, column < Float(columns), row < Float(rows) { cursorCell = (Int(row), Int(column)) }
+        }
+        self.left = left
+        self.top = top
+        self.cursorCell = cursorCell
+        self.cursor = cursorCell == nil ? nil : cursor
+    }
+
+    public static func == (a: PlaneGeometry, b: PlaneGeometry) -> Bool {
+        a.area == b.area && a.tile == b.tile && a.columns == b.columns && a.rows == b.rows && a.cellSize == b.cellSize
+            && a.left == b.left && a.top == b.top && a.originX == b.originX && a.originY == b.originY
+            && a.cursorCell?.row == b.cursorCell?.row && a.cursorCell?.column == b.cursorCell?.column
     }
 
     public var right: Float { left + Float(columns) * cellSize }
@@ -44,9 +77,11 @@ public struct PlaneGeometry: Equatable, Sendable {
         (Float(originX) + Float(TileSize.gap) / 2, Float(originY) + Float(TileSize.gap) / 2)
     }
 
-    /// The plane point at the centre of grid cell (row, column).
+    /// The plane point at the centre of grid cell (row, column): the cursor itself for its cell, bit for
+    /// bit, so the framed tile and the side pane's letter are one decode of one point.
     public func centre(row: Int, column: Int) -> (x: Float, y: Float) {
-        (left + (Float(column) + 0.5) * cellSize, top - (Float(row) + 0.5) * cellSize)
+        if let cursor, let cell = cursorCell, cell.row == row, cell.column == column { return cursor }
+        return (left + (Float(column) + 0.5) * cellSize, top - (Float(row) + 0.5) * cellSize)
     }
 
     /// The screen rectangle of the tile of grid cell (row, column).

@@ -32,11 +32,22 @@ extension ExplorerState {
         switch event.kind {
         case .press:
             mode = .plane
-            moveCursor(to: point)
-        case .wheelUp: zoom(by: 1 / Self.zoomFactor, about: point)
-        case .wheelDown: zoom(by: Self.zoomFactor, about: point)
+            moveCursor(to: clickTarget(point, geometry))
+        case .wheelUp, .wheelDown:
+            // Zoom the grid as drawn (laid on the cursor), so the point under the pointer stays there
+            // but for the new grid's own shift of under half a tile.
+            centre = PlanePoint((geometry.left + geometry.right) / 2, (geometry.top + geometry.bottom) / 2)
+            zoom(by: event.kind == .wheelUp ? 1 / Self.zoomFactor : Self.zoomFactor, about: point)
         case .modifiedWheelUp, .modifiedWheelDown: break
         }
         return .none
+    }
+
+    /// Where a click puts the cursor: on the grid, the centre of the clicked tile (the letter clicked is
+    /// the one framed and decoded in the side pane, and the grid does not shift); on the scatter, the
+    /// point itself.
+    func clickTarget(_ point: (x: Float, y: Float), _ geometry: PlaneGeometry) -> (x: Float, y: Float) {
+        guard !showsScatter, let cell = geometry.gridCell(of: point) else { return point }
+        return geometry.centre(row: cell.row, column: cell.column)
     }
 }

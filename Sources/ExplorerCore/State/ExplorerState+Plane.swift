@@ -16,8 +16,13 @@ extension ExplorerState {
     /// The full latent code at the cursor.
     public var cursorPoint: [Float] { plane.point(cursor.pair) }
 
-    mutating func moveCursor(_ key: Key) {
-        let small = step, big = step * Self.bigStepFactor
+    /// Arrows move the cursor one tile of the grid on `screen` (shift: `bigStepFactor` tiles), so the
+    /// frame steps from letter to letter and the letter framed is always the one decoded at the
+    /// cursor; without a known screen, `step`.
+    /// Returns whether `key` is a movement key at all.
+    @discardableResult
+    mutating func moveCursor(_ key: Key, on screen: ScreenSize) -> Bool {
+        let small = tileStep(on: screen) ?? step, big = small * Self.bigStepFactor
         var (dx, dy): (Float, Float) = (0, 0)
         switch key {
         case .left, .character("h"): dx = -small
@@ -28,9 +33,10 @@ extension ExplorerState {
         case .bigRight, .character("L"): dx = big
         case .bigUp, .character("K"): dy = big
         case .bigDown, .character("J"): dy = -big
-        default: return
+        default: return false
         }
         moveCursor(to: (cursor.x + dx, cursor.y + dy))
+        return true
     }
 
     /// Puts the cursor at `point` (within the limits). In a 1-D space the plane has no vertical
@@ -40,6 +46,12 @@ extension ExplorerState {
         let limit = Self.cursorLimit
         func clamp(_ v: Float) -> Float { v.isFinite ? min(max(v, -limit), limit) : 0 }
         cursor = PlanePoint(clamp(point.x), yDimension == nil && !showsPrincipalPlane ? 0 : clamp(point.y))
+    }
+
+    /// One tile of the plane on `screen`, in plane units (nil when there is no plane to measure).
+    public func tileStep(on screen: ScreenSize) -> Float? {
+        guard let layout = layout(on: screen) else { return nil }
+        return PlaneGeometry(area: layout.plane.interior, state: self).cellSize
     }
 
     /// Pans the window so that the cursor is visible on `screen`.

@@ -13,9 +13,11 @@ public struct ExplorerState: Equatable, Sendable {
     public static let halfWidthRange: ClosedRange<Float> = 0.25 ... 12
     /// The cursor stays where the prior N(0, I) has any mass worth decoding.
     public static let cursorLimit: Float = 12
-    /// A small cursor step is this fraction of the visible width (2 x halfWidth); a big step is 4 of them.
+    /// Without a known screen (no grid to step through), a small cursor step is this fraction of the
+    /// visible width (2 x halfWidth). On a screen an arrow moves one tile.
     public static let stepsPerView: Float = 24
-    public static let bigStepFactor: Float = 4
+    /// Shift+arrow moves this many small steps: far, yet within the 4 rows the smallest plane shows.
+    public static let bigStepFactor: Float = 3
 
     public let latentDim: Int
     public let catalog: ClassCatalog
@@ -70,7 +72,7 @@ public struct ExplorerState: Equatable, Sendable {
         anchor = [Float](repeating: 0, count: latentDim)
     }
 
-    /// A small cursor step: 1/24 of the visible width, a fraction of a grid letter.
+    /// A small cursor step without a screen: 1/24 of the visible width.
     public var step: Float { 2 * halfWidth / Self.stepsPerView }
 
     /// The panes on `screen` with what this state shows (nil when the terminal is too small or unknown).
@@ -141,10 +143,23 @@ public struct ExplorerState: Equatable, Sendable {
         case (.plane, .character("-")), (.plane, .character("_")): zoom(by: Self.zoomFactor, about: cursor.pair)
         case (.plane, .character("0")): resetAnchorAndView()
         case (.browse, .enter): return selectedTestIndex == nil ? .none : .anchorAtBrowsedLetter
-        case (.plane, _): moveCursor(key)
+        case (.plane, _):
+            if !moveCursor(key, on: screen) { return .notice(Self.unknownKeyNotice(key)) }
         case (.browse, _): return browse(key)
         }
         return .none
+    }
+
+    /// What a key that does nothing on the plane says, so a press is never silently lost.
+    static func unknownKeyNotice(_ key: Key) -> String {
+        let name: String
+        switch key {
+        case .character(let c) where c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }): name = "'\(c)'"
+        case .character(let c): name = String(format: "code %d", c.unicodeScalars.first.map { Int($0.value) } ?? 0)
+        case .enter: name = "Enter"
+        default: name = "that key"
+        }
+        return "\(name) does nothing here: ? or F1 shows the keys"
     }
 
     /// Esc on the plane closes the traversal, then the interpolation strip; it never quits (q does).

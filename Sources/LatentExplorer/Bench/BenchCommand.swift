@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LetterData
+import Support
 import VAE
 
 struct BenchCommand: ParsableCommand {
@@ -40,7 +41,7 @@ struct BenchCommand: ParsableCommand {
     var torch: String?
     @Option(help: ArgumentHelp("The reference script, run with --arch, --n, --threads and --data.", valueName: "path"))
     var torchScript: String?
-    @Flag(help: "Print one JSON object instead of one line per figure.") var json = false
+    @Flag(help: "Print one JSON object (for machines) instead of the table of figures with units.") var json = false
 
     func validate() throws {
         try OptionRanges.check(threads, in: OptionRanges.threads, "--threads")
@@ -83,7 +84,6 @@ struct BenchCommand: ParsableCommand {
         var figures: [(String, Any)] = []
         func report(_ key: String, _ value: Any) {
             figures.append((key, value))
-            if !json { print("\(key) \(Self.format(value))"); fflush(nil) }
         }
         let reference = try torch.map { try TorchReference(python: $0, script: torchScript ?? "") }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-explorer-bench-\(getpid())").path
@@ -202,6 +202,9 @@ struct BenchCommand: ParsableCommand {
         }
         if let torchVersion { report("torch_version", torchVersion) }
 
+        if !json {
+            print(FigureTable.render(figures.map { ($0.0, Self.format($0.1)) }))
+        }
         if json {
             var object: [String: Any] = [:]
             for (key, value) in figures { object[key] = value }

@@ -55,7 +55,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let loaded = try weights.map { path in try LoadedWeights.load(path) }
         for model in loaded.map(\.model) { try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) } }
-        let dataset = try dataOptions.load()
+        let dataset = try StatusLine.run("Loading the data…") { try dataOptions.load() }
         let available = Set(dataset.labelsPresent.map(dataset.className))
         // Each model's own classes: those its file names that the data has (all of the data's when the
         // file names none, as files from elsewhere do).
@@ -78,16 +78,22 @@ struct CompareCommand: ParsableCommand {
             return restricted
         }
         var rows: [ComparisonOutput.Row] = []
-        for (index, entry) in loaded.enumerated() {
-            let (ownData, sharedData) = (try scored(on: own[index]), separate ? try scored(on: sharedNames) : nil)
-            let ownReport = try CLIError.wrap {
-                try LatentSpaceReport.measure(model: entry.model, dataset: ownData, importanceSamples: importanceSamples, k: k)
+        try StatusLine.run("Scoring") { status in
+            for (index, entry) in loaded.enumerated() {
+                // On standard error, redrawn in place: which model, which measure, how far.
+                func measure(on names: [String], _ which: String) throws -> LatentSpaceReport {
+                    let data = try scored(on: names)
+                    return try CLIError.wrap {
+                        try LatentSpaceReport.measure(model: entry.model, dataset: data, importanceSamples: importanceSamples, k: k) { what, done, total in
+                            status.update("Scoring model \(index + 1) of \(loaded.count)\(which): \(what)…", done: done, of: total)
+                        }
+                    }
+                }
+                let ownReport = try measure(on: own[index], "")
+                let sharedReport = separate ? try measure(on: sharedNames, " on the shared classes") : ownReport
+                rows.append(ComparisonOutput.Row(path: weights[index], model: entry.model, metadata: entry.metadata,
+                                                 own: ownReport, shared: sharedReport))
             }
-            let sharedReport = try sharedData.map { data in
-                try CLIError.wrap { try LatentSpaceReport.measure(model: entry.model, dataset: data, importanceSamples: importanceSamples, k: k) }
-            } ?? ownReport
-            rows.append(ComparisonOutput.Row(path: weights[index], model: entry.model, metadata: entry.metadata,
-                                             own: ownReport, shared: sharedReport))
         }
         let output = ComparisonOutput(dataset: dataset, rows: rows, sharedClasses: sharedNames, separate: separate,
                                       importanceSamples: importanceSamples, k: k, pairs: pairs)
@@ -97,7 +103,8 @@ struct CompareCommand: ParsableCommand {
             print(output.table())
         }
         if let out {
-            let (range, written) = try output.writeFigure(to: out, range: range, force: force)
+            let requested = range
+            let (range, written) = try StatusLine.run("Drawing \(out)…") { try output.writeFigure(to: out, range: requested, force: force) }
             if !json { print("Wrote \(written) to \(out): each model's grid and test codes over [-\(String(format: "%.2g", range)), \(String(format: "%.2g", range))]²") }
         }
     }

@@ -20,6 +20,9 @@ enum UsageHints {
                 """
         }
         if original.hasPrefix("Error: Missing value for '--"), let hint = negativeValueHint(arguments) {
+            // When the value written with '=' would be refused too (`--epochs -1`), say that now rather
+            // than send the user back twice.
+            if let refusal = refusalOfEqualsForm(arguments) { return refusal }
             var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             lines.insert(hint, at: 1)
             return lines.joined(separator: "\n")
@@ -35,6 +38,25 @@ enum UsageHints {
             return "Hint: a value that starts with a minus is written with '=': \(option)=\(value)"
         }
         return nil
+    }
+
+    /// The parser's error for the arguments with the first negative value joined to its option by '='
+    /// (`--epochs=-1`), when that error is about the option itself (its value refused); nil otherwise,
+    /// e.g. when the equals form is fine or fails only for another reason.
+    static func refusalOfEqualsForm(_ arguments: [String]) -> String? {
+        guard let index = arguments.indices.dropLast().first(where: { index in
+            arguments[index].hasPrefix("--") && !arguments[index].contains("=") && looksNegative(arguments[index + 1])
+        }) else { return nil }
+        let option = arguments[index]
+        let joined = Array(arguments[..<index]) + ["\(option)=\(arguments[index + 1])"] + Array(arguments[(index + 2)...])
+        do {
+            _ = try LatentExplorerCommand.parseAsRoot(joined)
+            return nil
+        } catch {
+            let message = LatentExplorerCommand.fullMessage(for: error)
+            let first = message.split(separator: "\n").first.map(String.init) ?? message
+            return first.contains(option) && !first.contains("Missing") ? message : nil
+        }
     }
 
     /// `-2,0.5`, `-.5`: a minus followed by a digit or a decimal point, which the parser reads as an option.

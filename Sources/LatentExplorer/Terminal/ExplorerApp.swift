@@ -46,7 +46,8 @@ final class ExplorerApp {
     private let saveTargets: [SaveTarget]
     /// The models whose weights changed by training since they were opened or last saved.
     private var unsaved: Set<Int> = []
-    private let renderer: ExplorerRenderer
+    private var renderer: ExplorerRenderer
+    private let rendererFields: (titles: [String], importance: [Int])
     private var frameTimer = FrameTimer()
     private var codesStale: Set<Int> = []
 
@@ -68,7 +69,8 @@ final class ExplorerApp {
             let names = [setup.weightsName] + setup.compared.map { ($0.path as NSString).lastPathComponent }
             compared = ComparedModels(entries: zip(views, zip(names, metadatas)).map { view, entry in
                 ComparedModels.Entry(view: view, name: (entry.0 as NSString).deletingPathExtension,
-                                     summary: Self.summary(view.model, entry.1))
+                                     summary: Self.summary(view.model, entry.1),
+                                     warning: ExploreCommand.kindMismatch(model: entry.1, data: setup.data.catalog, dataName: setup.dataName))
             })
             message = compared?.note ?? "\(views.count) models side by side: one cursor moves in all; Tab moves the focus (browse, t, s)"
         }
@@ -80,6 +82,7 @@ final class ExplorerApp {
         let fields = compared == nil ? setup.titleFields : ["\(views.count) models side by side (Tab: focus)"] + setup.titleFields.suffix(1)
         let importance = compared == nil ? setup.titleImportance : [1, 0]
         renderer = ExplorerRenderer(capabilities: setup.capabilities, titleFields: fields, importance: importance)
+        rendererFields = (fields, importance)
     }
 
     /// "mlp z=2 β 1 · -ELBO 221.9" (the file's test score): what a compared pane's heading says of its model.
@@ -199,6 +202,12 @@ final class ExplorerApp {
         case .quit: return true
         case .toggleTraining: training.toggle(model: view.model)
         case .save(let replacing, let thenQuit): return save(replacing: replacing, thenQuit: thenQuit)
+        case .cycleColours:
+            let mode = ColourModes.next(after: renderer.capabilities, detected: setup.capabilities)
+            renderer = ExplorerRenderer(capabilities: mode, titleFields: rendererFields.titles, importance: rendererFields.importance)
+            let modes = ColourModes.cycle(from: setup.capabilities).map(ColourModes.name)
+            controller.show(modes.count > 1 ? "Drawn in \(ColourModes.name(mode)) (C cycles: \(modes.joined(separator: ", ")))"
+                                            : "This terminal shows \(ColourModes.name(mode)) only")
         case .scaleKLWeight(let factor):
             let beta = VAEObjective.format(training.scaleKLWeight(by: factor))
             controller.show(training.isActive ? "β = \(beta) from the next batch: watch the scatter (o) reorganise"

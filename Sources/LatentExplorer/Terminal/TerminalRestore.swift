@@ -16,8 +16,10 @@ enum TerminalRestore {
     static let fatalSignals = [SIGSEGV, SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGABRT]
 
     /// SGR mouse off, X10 mouse off, attributes reset, cursor shown, keypad mode off, the alternate
-    /// screen left (its saved cursor restored), then a new line so the shell prompt starts clean.
-    static let resetSequence = "\u{1B}[?1006l\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[0m\u{1B}[?25h\u{1B}[?1l\u{1B}>\u{1B}[?1049l\r\n"
+    /// screen blanked and left (its saved cursor restored), then a new line so the shell prompt starts
+    /// clean. Blank first: a terminal enlarged meanwhile would otherwise show the explorer's rows
+    /// above the shell's (`CursesTerminal.clearAlternateScreen`).
+    static let resetSequence = "\u{1B}[?1006l\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[0m\u{1B}[?25h\u{1B}[?1l\u{1B}>\u{1B}[H\u{1B}[2J\u{1B}[?1049l\r\n"
 
     /// Saves the terminal's settings and installs the handlers; call before the screen is taken.
     static func arm() {

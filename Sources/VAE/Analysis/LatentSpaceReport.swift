@@ -37,20 +37,28 @@ public struct LatentSpaceReport: Sendable {
 
     /// Scores `model` on `dataset` (train codes are the k-NN references, test codes the queries; a
     /// conditional model encodes each image with its class). Throws `ModelError.unknownClass` when a
-    /// conditional model lacks one of the data's classes.
+    /// conditional model lacks one of the data's classes. `stage` is told what is measured next and how
+    /// many of the steps are done (for a progress line).
     public static func measure(model: VAEModel, dataset: LabelledDataset, importanceSamples: Int = 1,
-                               k: Int = NearestNeighbours.defaultK) throws -> LatentSpaceReport {
+                               k: Int = NearestNeighbours.defaultK,
+                               stage: (_ what: String, _ done: Int, _ of: Int) -> Void = { _, _, _ in }) throws -> LatentSpaceReport {
         let inference = Inference(model: model)
         let dimension = model.latentDim
         let classMap = try ClassMap(model: model, dataset: dataset)
         let testClasses = classMap.indices(of: dataset.test)
+        let stages = 5
+        stage("the negative ELBO", 0, stages)
         let loss = inference.negativeELBO(dataset.test, classes: testClasses, seed: 0)
+        stage("the likelihood bound (K = \(importanceSamples))", 1, stages)
         let bound = importanceSamples > 1
             ? inference.importanceWeightedBound(dataset.test, classes: testClasses, samples: importanceSamples, seed: 0) : -loss.total
+        stage("the codes", 2, stages)
         let testCodes = inference.encodeMeans(dataset.test, classes: testClasses)
         let reference = NearestNeighbours(codes: inference.encodeMeans(dataset.train, classes: classMap.indices(of: dataset.train)),
                                           labels: dataset.train.labels, dimension: dimension)
+        stage("the k-NN votes", 3, stages)
         let predicted = reference.predictions(queries: testCodes, k: k)
+        stage("the crowding", 4, stages)
         let labels = dataset.test.labels
         return LatentSpaceReport(
             classes: Array(Set(labels)).sorted(), testCount: labels.count, loss: loss,

@@ -1,0 +1,25 @@
+import Support
+import XCTest
+
+/// `bench`'s table for people: each figure's name in words, its value and its unit, aligned.
+final class FigureTableTests: XCTestCase {
+    func testUnitsComeFromTheKeysSuffixes() {
+        XCTAssertEqual(FigureTable.describe("mlp_train_samples_per_sec").name, "mlp train")
+        XCTAssertEqual(FigureTable.describe("mlp_train_samples_per_sec").unit, "samples/s")
+        XCTAssertEqual(FigureTable.describe("mlp_train_samples_per_sec_min").unit, "samples/s (slowest)")
+        XCTAssertEqual(FigureTable.describe("conv_decode_us").unit, "µs")
+        XCTAssertEqual(FigureTable.describe("csv_load_seconds").unit, "s")
+        XCTAssertEqual(FigureTable.describe("peak_rss_mb").unit, "MB")
+        XCTAssertEqual(FigureTable.describe("blas_core").unit, "")
+    }
+
+    func testRowsAreAlignedUnderAHeading() {
+        let text = FigureTable.render([("blas_core", "Haswell"), ("mlp_train_samples_per_sec", "41230"), ("mlp_decode_us", "95.2")])
+        XCTAssertEqual(text, """
+            figure        value  unit
+            blas core   Haswell
+            mlp train     41230  samples/s
+            mlp decode     95.2  µs
+            """)
+    }
+}
