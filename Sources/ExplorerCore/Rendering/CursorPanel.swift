@@ -65,14 +65,16 @@ struct CursorPanel {
             buffer.put(nearerOther, x: inside.x + 1, y: y, style: style.muted, limit: inside.width - 1)
             y += 1
         }
+        // Where a row is left: how far the class centres are, nearest first (g and a letter go to one).
+        if y < inside.y + inside.height, let centres = centreLine(width: inside.width - 1) {
+            buffer.put(centres, x: inside.x + 1, y: y, style: style.muted, limit: inside.width - 1)
+            y += 1
+        }
         if let neighbourhood = tiles.neighbourhood {
             // A tall pane: the nearest test letters and every class centre's distance, with bars.
             let top = y + 1
             NeighbourhoodPanel(state: state, facts: facts, neighbourhood: neighbourhood, capabilities: capabilities)
                 .draw(into: &buffer, rect: Rect(x: inside.x + 1, y: top, width: inside.width - 2, height: inside.y + inside.height - top))
-        } else if y < inside.y + inside.height, let centres = centreLine(width: inside.width - 1) {
-            // Otherwise, where a row is left: how far the class centres are (g and a letter go to one).
-            buffer.put(centres, x: inside.x + 1, y: y, style: style.muted, limit: inside.width - 1)
         }
     }
 
