@@ -103,4 +103,4 @@ def test_kl_weights_and_likelihoods_follow_the_contract(beta, valid):
 def test_long_lists_in_messages_are_capped():
     line = contract.listed([f"class{i}" for i in range(10_000)])
     assert len(line) <= contract.MESSAGE_LIMIT + 20 and line.endswith("more")
-    assert contract.capped("x" * 1000) == "x" * contract.MESSAGE_LIMIT + "… and 700 more characters"
+    assert contract.capped("x" * 1000) == "x" * contract.MESSAGE_LIMIT + f"… and {1000 - contract.MESSAGE_LIMIT} more characters"

@@ -27,7 +27,7 @@ extension Contract {
     "patience": [1, 1000000],
     "learning_rate": [1e-9, 10]
   },
-  "message_limit": 300
+  "message_limit": 500
 }
 """#
 }
