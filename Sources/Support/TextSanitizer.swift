@@ -45,7 +45,7 @@ public enum TextSanitizer {
 
     /// The most characters of one message line built from what a file holds: a model naming 10,000
     /// classes must not make a 59,000-character line (contract/limits.json's `message_limit`).
-    public static let messageLimit = 300
+    public static let messageLimit = 500
 
     /// `items` joined by `separator`, cleaned, stopping before the line would pass `limit` characters
     /// with "… and N more" (N items left out).
