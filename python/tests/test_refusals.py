@@ -11,7 +11,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from latent_explorer_torch import cli, models, weights
+from latent_explorer_torch import cli, contract, models, weights
 
 
 def small(arch="mlp", **settings):
@@ -45,7 +45,7 @@ def test_a_deep_mlp_with_the_wrong_number_of_hidden_sizes_is_one_line(tmp_path, 
     assert "describes an invalid model: hidden sizes needs 2 values" in refusal(path)
     run = torch_cli("eval", "--weights", path, "--data", str(tmp_path))
     assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert len(run.stderr.strip().splitlines()) == 1 and len(run.stderr) < 400, run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and len(run.stderr) < contract.MESSAGE_LIMIT + 100, run.stderr
 
 
 @pytest.mark.parametrize("key, value, expected", [
