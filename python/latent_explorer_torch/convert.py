@@ -197,5 +197,5 @@ def convert(source, out, force=False):
         raise ConvertError(f"{out}: it exists; name another file, or give --force to replace it")
     meta = weights.metadata(config, dataset="unknown",
                             data_note=f"converted from {os.path.basename(source)} ({how}) by latent-explorer-torch convert")
-    weights.save_atomically(model, meta, out)
+    weights.save_atomically(model, meta, out, force=force)
     return [f"Read {source} as {how}: {config}", f"Wrote {out}"]

@@ -331,10 +331,43 @@ def looks_like_weights(path):
     return not head or (len(head) == 9 and int.from_bytes(head[:8], "little") <= MAXIMUM_HEADER_LENGTH and head[8:] == b"{")
 
 
+SHIPPED_WEIGHTS = os.path.join("Weights", "default.safetensors")
+
+
+def shipped_weights_folders(start=None):
+    """The shipped `Weights/` folder, found as the Swift program finds it: the first folder holding
+    Weights/default.safetensors among the (up to five) folders above this package's files (a checkout, or
+    an editable install) and the current folder. Empty when there is none (an installed package alone)."""
+    folder = os.path.dirname(os.path.realpath(start or __file__))
+    candidates = []
+    for _ in range(5):
+        candidates.append(folder)
+        folder = os.path.dirname(folder)
+    candidates.append(os.getcwd())
+    for candidate in candidates:
+        if os.path.isfile(os.path.join(candidate, SHIPPED_WEIGHTS)):
+            return [os.path.realpath(os.path.join(candidate, "Weights"))]
+    return []
+
+
+def check_not_shipped(path, folders=None):
+    """Raises WeightsError when `path` (after resolving every symbolic link of its folder) lies in a
+    shipped weights folder: the Swift program's write policy, which writes there only with --force."""
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    for protected in shipped_weights_folders() if folders is None else folders:
+        if folder == protected or folder.startswith(protected.rstrip(os.sep) + os.sep):
+            raise WeightsError(f"not saving {path}: it is in {os.path.basename(protected)}/, which holds the shipped weights; "
+                               "name a file elsewhere, or give --force to write there")
+
+
 def check_replaceable(path, force=False):
     """Raises WeightsError unless a weights save may write `path`: a new file, a weights file (a symbolic
-    link is judged by what it points to), or anything with `force` (the Swift program's write policy)."""
-    if force or not os.path.lexists(path):
+    link is judged by what it points to), or anything with `force` (the Swift program's write policy).
+    Without `force`, nothing is written into the shipped weights folder (`check_not_shipped`)."""
+    if force:
+        return
+    check_not_shipped(path)
+    if not os.path.lexists(path):
         return
     target = os.path.realpath(path)
     if os.path.isdir(target):
