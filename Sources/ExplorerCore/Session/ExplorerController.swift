@@ -201,20 +201,33 @@ public final class ExplorerController {
         message = text
     }
 
-    /// A frame: the model's part is prepared first (decodes, caches, background work), then drawn by
-    /// `renderer` from values alone.
+    /// Training started or stopped: the training panel shows its curves while it is not idle, and the
+    /// layout (and so where a click lands) follows.
+    public func trainingChanged(_ status: TrainingSession.Status) {
+        state.trainingExpanded = status.phase != .idle
+    }
+
+    /// A frame of the terminal's size (the last resize's).
+    public func render(_ renderer: ExplorerRenderer, training: TrainingSession.Status) -> CellBuffer {
+        render(renderer, width: screen.width, height: screen.height, training: training)
+    }
+
+    /// A frame: the model's part is prepared first (decodes, caches, background work: the view's, never
+    /// the state's), then drawn by `renderer` from values alone. The state is drawn with the training
+    /// panel `training` asks for; `trainingChanged` keeps the state's own layout in step.
     public func render(_ renderer: ExplorerRenderer, width: Int, height: Int, training: TrainingSession.Status) -> CellBuffer {
-        state.trainingExpanded = training.phase != .idle
+        var shown = state
+        shown.trainingExpanded = training.phase != .idle
         var tiles = FrameTiles()
         var panes: [ComparedPane]?
-        if let layout = state.layout(width: width, height: height) {
-            let comparing = compared != nil && !state.showsTraversal
+        if let layout = shown.layout(width: width, height: height) {
+            let comparing = compared != nil && !shown.showsTraversal
             // The word line is written by a conditional model: the focused one, else the compared one.
             let writer = ([view] + (compared?.entries.map(\.view) ?? [])).first { $0.isConditional }
-            tiles = FramePreparation.tiles(state: state, view: view, layout: layout, comparing: comparing, writer: writer)
-            if comparing, let compared { panes = FramePreparation.comparedPanes(compared, state: state, rect: layout.plane) }
+            tiles = FramePreparation.tiles(state: shown, view: view, layout: layout, comparing: comparing, writer: writer)
+            if comparing, let compared { panes = FramePreparation.comparedPanes(compared, state: shown, rect: layout.plane) }
         }
-        return renderer.render(width: width, height: height, state: state, facts: view, tiles: tiles, training: training,
+        return renderer.render(width: width, height: height, state: shown, facts: view, tiles: tiles, training: training,
                                message: message, compared: panes)
     }
 }
