@@ -142,7 +142,7 @@ public final class CursesTerminal {
             case KEY_SRIGHT: return .key(.bigRight)
             case KEY_ENTER: return .key(.enter)
             case KEY_BTAB: return .key(.tab)
-            case Self.functionKey1: return .key(.character("?"))   // F1: help, as in htop and btop
+            case Self.functionKey1: return .key(.function(1))
             case KEY_BACKSPACE: return .key(.character("\u{7F}"))
             case KEY_MOUSE: return readCursesMouse()
             case KEY_RESIZE:

@@ -50,7 +50,6 @@ public final class ExplorerController {
     }
 
     public func handle(_ input: Input) -> Request {
-        let action: ExplorerAction
         switch input {
         case .resize(let width, let height):
             let resized = ScreenSize(width: width, height: height)
@@ -62,25 +61,41 @@ public final class ExplorerController {
             return .none
         case .key(let key) where jump != nil:
             return editJump(key)
-        case .key(.character("/")) where !state.showsHelp && state.prompt == nil && !state.catalog.entries.isEmpty:
-            jump = JumpLine()
-            message = jump!.prompt
-            return .none
-        case .key(.character("C")) where state.mode == .plane && !state.showsHelp && state.prompt == nil:
-            return .cycleColours
-        case .key(.tab) where compared != nil && !state.showsHelp && state.prompt == nil:
-            moveFocus(compared!)
-            return .none
+        case .key(let key) where !state.takesTypedKeys:
+            // The key table's commands that need more than the state: the `/` line, the colour mode, the focus.
+            let context = KeyContext(mode: state.mode, comparing: compared != nil, traversal: state.showsTraversal)
+            switch KeyBindings.command(for: key, in: context) {
+            case .jump where !state.catalog.entries.isEmpty:
+                jump = JumpLine()
+                message = jump!.prompt
+                return .none
+            case .cycleColours: return .cycleColours
+            case .focusNextModel:
+                if let compared { moveFocus(compared) }
+                return .none
+            default: return apply(key)
+            }
         case .key(let key):
-            if state.prompt == nil { message = "" }
-            action = state.apply(key, on: screen)
-            if let prompt = state.prompt { message = prompt.question }
+            return apply(key)
         case .mouse(let event) where compared != nil && !state.showsHelp && state.prompt == nil:
             if let moved = compared!.apply(event, to: state, on: screen) { state = moved }
             return .none
         case .mouse(let event):
-            action = state.apply(event, on: screen)
+            return resolve(state.apply(event, on: screen))
         }
+    }
+
+    /// A key for the state: the status line clears (unless a question is open) and the action is resolved.
+    private func apply(_ key: Key) -> Request {
+        if state.prompt == nil { message = "" }
+        let action = state.apply(key, on: screen)
+        if let prompt = state.prompt { message = prompt.question }
+        return resolve(action)
+    }
+
+    /// What the state's action asks: the session's part as a request, the model's part (codes of the
+    /// browsed letter, a class's centre) done here.
+    private func resolve(_ action: ExplorerAction) -> Request {
         switch action {
         case .none: break
         case .quit:

@@ -1,10 +1,12 @@
 /// A key press as the explorer understands it, independent of the terminal library.
-public enum Key: Equatable, Sendable {
+public enum Key: Hashable, Sendable {
     case up, down, left, right
     /// Shift (or another modifier) with an arrow: a big step.
     case bigUp, bigDown, bigLeft, bigRight
     case enter, tab, escape
     case character(Character)
+    /// A function key: F1 is the help, as in htop and btop.
+    case function(Int)
 }
 
 /// A mouse event at a screen cell (0-based column and row), as the terminal reports it.
