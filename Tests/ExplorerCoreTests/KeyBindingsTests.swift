@@ -70,7 +70,7 @@ final class KeyBindingsTests: XCTestCase {
         }
         XCTAssertEqual(after(.character("t")).1, .toggleTraining)
         XCTAssertEqual(after(.character("T"), mode: .browse).1, .toggleTraining)
-        XCTAssertEqual(after(.character("s")).1, .save)
+        XCTAssertEqual(after(.character("s")).1, .save(replacing: false, thenQuit: false))
         XCTAssertEqual(after(.character("}")).1, .scaleKLWeight(2))
         XCTAssertEqual(after(.character("q")).1, .quit)
         XCTAssertTrue(after(.function(1)).0.showsHelp, "F1 is the help, as ? is")

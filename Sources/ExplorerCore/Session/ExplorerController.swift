@@ -37,17 +37,9 @@ public final class ExplorerController {
             ?? "Focus on \(compared.focused.name): browse, t and s act on it"
     }
 
-    /// What the program around the explorer must do after an input.
-    public enum Request: Equatable, Sendable {
-        case none, quit, toggleTraining
-        /// Save the weights. `replacing`: the user agreed to replace an existing file; `thenQuit`: quit
-        /// once saved.
-        case save(replacing: Bool, thenQuit: Bool)
-        /// Multiply training's KL weight β by this factor.
-        case scaleKLWeight(Double)
-        /// `C` on the plane: draw in the next of the terminal's colour modes (`ColourModes`).
-        case cycleColours
-    }
+    /// What the session must do after an input: the part of an `ExplorerAction` the controller cannot
+    /// do itself (`.none`, `.quit`, `.toggleTraining`, `.save`, `.scaleKLWeight`, `.cycleColours`).
+    public typealias Request = ExplorerAction
 
     public func handle(_ input: Input) -> Request {
         switch input {
@@ -105,11 +97,7 @@ public final class ExplorerController {
             }
             return .quit
         case .quitDiscarding: return .quit
-        case .toggleTraining: return .toggleTraining
-        case .save: return .save(replacing: false, thenQuit: false)
-        case .saveThenQuit: return .save(replacing: false, thenQuit: true)
-        case .saveReplacing(let thenQuit): return .save(replacing: true, thenQuit: thenQuit)
-        case .scaleKLWeight(let factor): return .scaleKLWeight(factor)
+        case .toggleTraining, .save, .scaleKLWeight, .cycleColours: return action
         case .notice(let text): message = text
         case .anchorAtBrowsedLetter:
             if let index = state.selectedTestIndex, let entry = state.selectedClass {

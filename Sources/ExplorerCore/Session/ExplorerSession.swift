@@ -72,13 +72,13 @@ public final class ExplorerSession {
         let request = controller.handle(input)
         defer { trainingChanged() }   // Tab may have moved the focus to a model whose training differs
         switch request {
-        case .none: return false
         case .quit: return true
         case .toggleTraining:
             focused.training.toggle(model: focused.view.model)
         case .save(let replacing, let thenQuit): return save(replacing: replacing, thenQuit: thenQuit)
         case .cycleColours: cycleColours()
         case .scaleKLWeight(let factor): scaleKLWeight(by: factor)
+        default: break   // the controller did the rest
         }
         return false
     }

@@ -27,7 +27,7 @@ extension ExplorerState {
         case .markBrowsedLetter: return selectedTestIndex == nil ? .none : .markBrowsedLetter
         case .browseStep, .browseClassStep, .chooseClass: return performBrowse(command, key: key)
         case .train: return .toggleTraining
-        case .save: return .save
+        case .save: return .save(replacing: false, thenQuit: false)
         case .scaleKLWeight(let factor): return .scaleKLWeight(factor)
         case .pickStyleLetter, .stepStyleLetter, .wordLine: return performStyleCommand(command)
         case .help: showsHelp = true
