@@ -95,9 +95,11 @@ struct HelpOverlay {
     /// Every key, from the key table.
     static var text: [String] { KeyBindings.helpLines }
     static let footer = "Any key closes this help."
+    /// The widest the help gets: a readable line of text, centred on wide terminals.
+    static let maximumWidth = 76
 
     func draw(into buffer: inout CellBuffer, layout: Layout) {
-        let width = min(layout.width - 4, 76)
+        let width = min(layout.width - 4, Self.maximumWidth)
         let titleLines = TextFit.wrap(title, to: width - 4)
         // The way out is always the last line; the title goes before the keys when rows are short.
         let lines = Self.text + (titleLines.isEmpty ? [] : ["Shown"] + titleLines.map { "  " + $0 })

@@ -7,6 +7,9 @@
 public enum KeyBindings {
     /// The width of the help's key column.
     static let helpKeyWidth = 21
+    /// The width of its text: inside the help's frame and margins (4 columns), a line is indented 2,
+    /// then the key column and a space (`HelpOverlay`).
+    static let helpTextWidth = HelpOverlay.maximumWidth - 4 - 2 - helpKeyWidth - 1
 
     private static func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
 
@@ -15,7 +18,7 @@ public enum KeyBindings {
     private static let plane: [KeyBinding] = [
         KeyBinding(.plane, doc: "arrows, `h` `j` `k` `l`; with shift, `H` `J` `K` `L`",
                    "move the cursor one tile (with shift, three): the frame steps to the next letter",
-                   help: "arrows or h j k l", "move the cursor one tile (shift, H J K L: 3 tiles)", keyLine: ["←↑↓→ move"], [
+                   help: "arrows or h j k l", "move one tile; with shift (H J K L) 3 tiles", keyLine: ["←↑↓→ move"], [
             KeyTrigger([.left, .character("h")], .plane, .move(dx: -1, dy: 0, big: false)),
             KeyTrigger([.right, .character("l")], .plane, .move(dx: 1, dy: 0, big: false)),
             KeyTrigger([.up, .character("k")], .plane, .move(dx: 0, dy: 1, big: false)),
@@ -36,7 +39,7 @@ public enum KeyBindings {
             KeyTrigger([.tab], .plane, .browse, when: .notComparing),
         ]),
         KeyBinding(.plane, doc: "`t`", "train the loaded model on a background thread; press again to pause or resume",
-                   help: "t", "train on a background thread; again: pause, resume", keyLine: ["t train"],
+                   help: "t", "train in the background; again: pause, resume", keyLine: ["t train"],
                    [KeyTrigger(chars("t"), .plane, .train)]),
         KeyBinding(.plane, doc: "`s`", "save the weights to a new file named after the model and the time (or `--save-to`)",
                    help: "s", "save to a new file (or --save-to)", keyLine: ["s save"], [KeyTrigger(chars("s"), .plane, .save)]),
@@ -87,7 +90,7 @@ public enum KeyBindings {
         ]),
         KeyBinding(.plane, doc: "`'` then a letter, `n` / `N`",
                    "a conditional VAE: the letter every tile of the style plane draws (`H` is `h` where the cases are merged); `n` / `N` the next / previous letter",
-                   help: "' then a letter, n N", "(conditional VAE) the letter the style plane draws",
+                   help: "' then a letter, n N", "(conditional VAE) the letter the plane draws",
                    keyLine: ["' letter", "n N next"], stylePlane: true, [
             KeyTrigger(chars("'"), .plane, .pickStyleLetter),
             KeyTrigger(chars("n"), .plane, .stepStyleLetter(by: 1)),
@@ -95,7 +98,7 @@ public enum KeyBindings {
         ]),
         KeyBinding(.plane, doc: "`w`",
                    "a conditional VAE: the word line. Type any text; it is written in the style at the cursor and redrawn as the cursor moves (arrows move it while typing; Backspace erases; Enter keeps the word shown and gives the keys back; Esc closes it)",
-                   help: "w", "(conditional VAE) write a word in the cursor's style", keyLine: ["w word"], stylePlane: true,
+                   help: "w", "(conditional VAE) a word in the cursor's style", keyLine: ["w word"], stylePlane: true,
                    [KeyTrigger(chars("w"), .plane, .wordLine)]),
     ]
 

@@ -84,6 +84,7 @@ public struct KeyBinding: Sendable {
     init(_ section: ExplorerState.Mode, doc docKeys: String, _ doc: String, help helpKeys: String, _ help: String,
          keyLine: [String] = [], pinned: Bool = false, stylePlane: Bool = false, _ triggers: [KeyTrigger]) {
         precondition(helpKeys.count <= KeyBindings.helpKeyWidth, "the help's key column: \(helpKeys)")
+        precondition(help.count <= KeyBindings.helpTextWidth, "the help's text column: \(help)")
         self.section = section
         self.docKeys = docKeys
         self.doc = doc
