@@ -144,4 +144,22 @@ final class ExplorerSessionTests: XCTestCase {
         XCTAssertEqual(metadata.trainedAt, ISO8601DateFormatter().string(from: date))
         XCTAssertEqual(metadata.configuration, session.models[0].view.model.configuration)
     }
+
+    /// A frame is drawn from the state without changing it, whatever the training panel shows; the
+    /// terminal's size reaches the session only as a resize event.
+    func testAFrameNeverChangesTheStateAndAResizeIsAnEvent() {
+        let session = session([opened("first", seed: 1)])
+        let before = session.controller.state
+        var running = TrainingSession.Status(dataName: "tiny")
+        running.phase = .running
+        let frame = session.controller.render(session.renderer, width: 120, height: 40, training: running)
+        XCTAssertEqual(session.controller.state, before, "rendering with the training panel open leaves the state as it was")
+        XCTAssertEqual(frame.width, 120)
+        XCTAssertEqual(session.frame().width, Self.screen.width, "a frame has the size of the last resize")
+        XCTAssertFalse(session.handle(.resize(width: 90, height: 30)))
+        let resized = session.frame()
+        XCTAssertEqual([resized.width, resized.height], [90, 30])
+        XCTAssertFalse(session.handle(.key(.character("?"))))
+        XCTAssertTrue(session.frame().text.contains(HelpOverlay.footer), "the help, at the new size")
+    }
 }
