@@ -18,7 +18,7 @@ public enum KeyBindings {
     private static let plane: [KeyBinding] = [
         KeyBinding(.plane, doc: "arrows, `h` `j` `k` `l`; with shift, `H` `J` `K` `L`",
                    "move the cursor one tile (with shift, three): the frame steps to the next letter",
-                   help: "arrows or h j k l", "move one tile; with shift (H J K L) 3 tiles", keyLine: ["←↑↓→ move"], [
+                   help: "arrows or h j k l", "move the cursor one tile; shift, H J K L: 3", keyLine: ["←↑↓→ move"], [
             KeyTrigger([.left, .character("h")], .plane, .move(dx: -1, dy: 0, big: false)),
             KeyTrigger([.right, .character("l")], .plane, .move(dx: 1, dy: 0, big: false)),
             KeyTrigger([.up, .character("k")], .plane, .move(dx: 0, dy: 1, big: false)),
