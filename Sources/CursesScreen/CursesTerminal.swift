@@ -124,8 +124,9 @@ public final class CursesTerminal {
     /// The screen's size in cells.
     public var size: (width: Int, height: Int) { (Int(getmaxx(stdscr)), Int(getmaxy(stdscr))) }
 
-    /// The next input, waiting at most `timeoutMilliseconds` (`.none` when nothing came).
-    public func readInput(timeoutMilliseconds: Int32) -> TerminalInput {
+    /// The next input as the explorer's event, waiting at most `timeoutMilliseconds` (nil when nothing
+    /// came, or something the explorer does not use): the one translation from the terminal's input.
+    public func readInput(timeoutMilliseconds: Int32) -> Input? {
         wtimeout(stdscr, timeoutMilliseconds)
         var value: wint_t = 0
         let result = wget_wch(stdscr, &value)
@@ -141,16 +142,16 @@ public final class CursesTerminal {
             case KEY_SRIGHT: return .key(.bigRight)
             case KEY_ENTER: return .key(.enter)
             case KEY_BTAB: return .key(.tab)
-            case Self.functionKey1: return .key(.character("?"))   // F1: help, as in htop and btop
+            case Self.functionKey1: return .key(.function(1))
             case KEY_BACKSPACE: return .key(.character("\u{7F}"))
             case KEY_MOUSE: return readCursesMouse()
             case KEY_RESIZE:
                 previous = nil
-                return .resize
+                return .resize(width: size.width, height: size.height)
             default: return Self.modifiedArrow(Int32(value))
             }
         }
-        guard result == OK, let scalar = Unicode.Scalar(UInt32(value)) else { return .none }
+        guard result == OK, let scalar = Unicode.Scalar(UInt32(value)) else { return nil }
         switch scalar.value {
         case 9: return .key(.tab)
         case 10, 13: return .key(.enter)
@@ -160,9 +161,9 @@ public final class CursesTerminal {
     }
 
     /// A mouse event ncurses decoded itself.
-    private func readCursesMouse() -> TerminalInput {
+    private func readCursesMouse() -> Input? {
         var event = MEVENT()
-        guard getmouse(&event) == OK else { return .none }
+        guard getmouse(&event) == OK else { return nil }
         let state = UInt(event.bstate)
         let modified = state & Self.modifierKeys != 0
         let kind: MouseEvent.Kind
@@ -173,28 +174,28 @@ public final class CursesTerminal {
         } else if state & Self.button5Pressed != 0 {
             kind = modified ? .modifiedWheelDown : .wheelDown
         } else {
-            return .none
+            return nil
         }
         return .mouse(MouseEvent(kind, column: Int(event.x), row: Int(event.y)))
     }
 
     /// After ESC: the Esc key alone, an SGR mouse report (`ESC [ < b ; x ; y M`), or another sequence
     /// ncurses did not know (ignored, so that it never counts as Esc and quits).
-    private func readEscapeSequence() -> TerminalInput {
+    private func readEscapeSequence() -> Input? {
         guard let first = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) else { return .key(.escape) }
         if first == "\u{1B}" {
             // Esc pressed twice quickly: this one is a key, the next read sees the other.
             unget_wch(wchar_t(27))
             return .key(.escape)
         }
-        guard first == "[" else { return .none }                      // Alt+key: not used
-        guard let second = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) else { return .none }
+        guard first == "[" else { return nil }                      // Alt+key: not used
+        guard let second = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) else { return nil }
         if second == "<" {
             var text = ""
             while let next = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) {
                 text.append(next)
                 if next == "M" || next == "m" { break }
-                if !MouseSequence.isPrefix(text) { return .none }
+                if !MouseSequence.isPrefix(text) { return nil }
             }
             return MouseSequence.parse(afterPrefix: text).map { .mouse($0) } ?? .none
         }
@@ -204,7 +205,7 @@ public final class CursesTerminal {
             guard let next = nextCharacter(timeoutMilliseconds: Self.sequenceGapMilliseconds) else { break }
             current = next
         }
-        return .none
+        return nil
     }
 
     private func nextCharacter(timeoutMilliseconds: Int32) -> Character? {
@@ -232,11 +233,11 @@ public final class CursesTerminal {
 
     /// Ctrl-, Alt- or Shift-arrows that terminfo names kUP3, kLFT5, kDN6, ... (xterm's modified
     /// cursor keys): a big step, like shift.
-    private static func modifiedArrow(_ code: Int32) -> TerminalInput {
-        guard let name = keyname(code).map({ String(cString: $0) }) else { return .none }
+    private static func modifiedArrow(_ code: Int32) -> Input? {
+        guard let name = keyname(code).map({ String(cString: $0) }) else { return nil }
         let arrows: [(String, Key)] = [("kUP", .bigUp), ("kDN", .bigDown), ("kLFT", .bigLeft), ("kRIT", .bigRight)]
         for (prefix, key) in arrows where name.hasPrefix(prefix) && name.count > prefix.count { return .key(key) }
-        return .none
+        return nil
     }
 
     /// Paints the cells that changed since the last frame and shows them in one update.
@@ -286,14 +287,6 @@ public final class CursesTerminal {
         nextPair += 1
         return nextPair - 1
     }
-}
-
-/// One thing read from the terminal.
-public enum TerminalInput: Equatable {
-    case key(Key)
-    case mouse(MouseEvent)
-    case resize
-    case none
 }
 
 /// Why the terminal cannot host the explorer, in one line for the user.

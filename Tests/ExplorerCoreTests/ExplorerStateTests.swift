@@ -96,7 +96,7 @@ final class ExplorerStateTests: XCTestCase {
     func testActionsHelpAndQuitting() {
         var s = state()
         XCTAssertEqual(s.apply(.character("t")), .toggleTraining)
-        XCTAssertEqual(s.apply(.character("s")), .save)
+        XCTAssertEqual(s.apply(.character("s")), .save(replacing: false, thenQuit: false))
         XCTAssertEqual(s.apply(.character("{")), .scaleKLWeight(0.5))
         XCTAssertEqual(s.apply(.character("}")), .scaleKLWeight(2))
         _ = s.apply(.character("o"))

@@ -81,25 +81,9 @@ public struct ExplorerRenderer {
         }
     }
 
-    /// The keys of a mode, as many as fit in `width`; "? help" always shows.
+    /// The keys of a mode, as many as fit in `width`, from the key table; "? help" always shows.
     static func keyLine(for mode: ExplorerState.Mode, width: Int, stylePlane: Bool = false) -> String {
-        let keys: [String]
-        let last: String
-        switch mode {
-        case .plane:
-            keys = (stylePlane ? ["' letter", "n N next", "w word"] : []) + ["←↑↓→ move", "+/- zoom", "b browse", "t train", "s save", "< > tiles", "x y axes", "p PCA", "o scatter",
-                    "m i strip", "v traverse", "0 reset"]
-            last = "? help  q quit"
-        case .browse:
-            keys = ["a key: class", "←/→ step", "[ ] class", "Tab/Esc: plane", "Enter: anchor", "M mark A", "I strip",
-                    "V traverse", "T train", "S save"]
-            last = "? help"
-        }
-        var line = ""
-        for key in keys where line.count + key.count + 2 + last.count <= width {
-            line += key + "  "
-        }
-        return line + last
+        KeyBindings.keyLine(for: mode, width: width, stylePlane: stylePlane)
     }
 }
 
@@ -108,46 +92,23 @@ struct HelpOverlay {
     let capabilities: TerminalCapabilities
     let title: String
 
-    static let text = [
-        "On the plane",
-        "  arrows or h j k l     move the cursor one tile (the framed letter)",
-        "  shift+arrows, H J K L move 3 tiles;  click: the tile clicked",
-        "  + / -, mouse wheel    zoom about the cursor / about the pointer",
-        "  < / >, wheel+Ctrl     smaller / larger letters (tiles up to 28x14)",
-        "  x / y                 next latent dimension across / up",
-        "  p                     PCA plane of the test codes (p again: back)",
-        "  0                     reset: others at 0, cursor at the origin",
-        "  o                     scatter of the test codes, with a legend",
-        "  C                     colours: 256 colours, colour, plain (cycles)",
-        "  /                     jump to a test letter's # or a class",
-        "  m, then i             mark A at the cursor; strip from A to cursor",
-        "  g, then a letter      go to that class's centre (its mean test code)",
-        "  v                     traversal: each dimension swept -3…3  [ ] scroll",
-        "  b or Tab, t, s        browse;  train;  save to a new file",
-        "  { / }                 halve / double β, the KL weight of training",
-        "  Tab (with --compare)  focus the next model: browse, t, s act on it",
-        "  Esc / q               step back (traversal, strip, browse) / quit",
-        "  ' then a letter, n N  (conditional VAE) the letter the style plane draws",
-        "  w                     (conditional VAE) write a word in the cursor's style",
-        "Browsing",
-        "  a key (letter, digit) choose that class;  [ ]  previous / next",
-        "  arrows                previous / next test letter of the class",
-        "  Enter                 hold the other dimensions at this letter",
-        "  M  I  V               mark it as A;  strip;  traverse it",
-        "  Tab or Esc            back to the plane;  T S O X Y P as on it",
-        "Any key closes this help.",
-    ]
+    /// Every key, from the key table.
+    static var text: [String] { KeyBindings.helpLines }
+    static let footer = "Any key closes this help."
+    /// The widest the help gets: a readable line of text, centred on wide terminals.
+    static let maximumWidth = 76
 
     func draw(into buffer: inout CellBuffer, layout: Layout) {
-        let width = min(layout.width - 4, 76)
+        let width = min(layout.width - 4, Self.maximumWidth)
         let titleLines = TextFit.wrap(title, to: width - 4)
+        // The way out is always the last line; the title goes before the keys when rows are short.
         let lines = Self.text + (titleLines.isEmpty ? [] : ["Shown"] + titleLines.map { "  " + $0 })
-        let height = min(layout.height - 2, lines.count + 2)
+        let height = min(layout.height - 2, lines.count + 3)
         let rect = Rect(x: (layout.width - width) / 2, y: (layout.height - height) / 2, width: width, height: height)
         buffer.fill(rect)
         buffer.frame(rect, title: "Keys", style: capabilities.colours ? CellStyle(foreground: Palette.accent) : .plain,
                      titleStyle: CellStyle(bold: true))
-        for (offset, line) in lines.prefix(height - 2).enumerated() {
+        for (offset, line) in (lines.prefix(max(0, height - 3)) + [Self.footer]).enumerated() {
             buffer.put(line, x: rect.x + 2, y: rect.y + 1 + offset, style: line.hasPrefix(" ") ? .plain : CellStyle(bold: true),
                        limit: width - 4)
         }

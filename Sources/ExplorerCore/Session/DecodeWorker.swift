@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VAE
 
 /// Decodes the explorer's batches of latent points (the grid, the interpolation strip, the traversal)
@@ -9,9 +10,9 @@ import VAE
 /// matters) and its newest result. A request carries a `BatchDecoder`, an immutable snapshot of the
 /// weights, so the worker never touches the UI thread's model.
 ///
-/// @unchecked Sendable: every access to `pending`, `results`, `running` and `freshResults` is under
-/// `lock`; the other properties are immutable.
-final class DecodeWorker: @unchecked Sendable {
+/// `Sendable` through its one `Mutex`: the pending requests, the newest results and the two flags
+/// change together under it; the queue is `Sendable` and immutable.
+final class DecodeWorker: Sendable {
     struct Request: Sendable {
         var points: [Float]
         /// A conditional model's class per point (nil for an unconditional one).
@@ -31,39 +32,44 @@ final class DecodeWorker: @unchecked Sendable {
     /// the traversal.
     private static let order: [ModelView.DecodeSlot] = [.strip, .word, .alphabet, .grid, .traversal]
 
-    private let lock = NSLock()
-    private var pending: [ModelView.DecodeSlot: Request] = [:]
-    private var results: [ModelView.DecodeSlot: Result] = [:]
-    private var running = false
-    private var freshResults = false
+    /// What the UI thread and the worker share.
+    private struct Shared {
+        var pending: [ModelView.DecodeSlot: Request] = [:]
+        var results: [ModelView.DecodeSlot: Result] = [:]
+        var running = false
+        var freshResults = false
+    }
+
+    private let shared = Mutex(Shared())
     private let queue = DispatchQueue(label: "explorer-decode", qos: .userInitiated)
 
     /// Asks for `request` in `slot`, unless it is already pending.
     func submit(_ request: Request, slot: ModelView.DecodeSlot) {
-        lock.withLock {
-            if let waiting = pending[slot], waiting.version == request.version, waiting.points == request.points,
-               waiting.classes == request.classes { return }
-            pending[slot] = request
-            guard !running else { return }
-            running = true
-            queue.async { self.drain() }
+        let start = shared.withLock { shared -> Bool in
+            if let waiting = shared.pending[slot], waiting.version == request.version, waiting.points == request.points,
+               waiting.classes == request.classes { return false }
+            shared.pending[slot] = request
+            guard !shared.running else { return false }
+            shared.running = true
+            return true
         }
+        if start { queue.async { self.drain() } }
     }
 
-    func result(_ slot: ModelView.DecodeSlot) -> Result? { lock.withLock { results[slot] } }
+    func result(_ slot: ModelView.DecodeSlot) -> Result? { shared.withLock { $0.results[slot] } }
 
     /// Whether requests are pending or being decoded.
-    var isBusy: Bool { lock.withLock { running } }
+    var isBusy: Bool { shared.withLock { $0.running } }
 
     /// Whether decoding is under way or finished results wait to be drawn: read under one lock, so a
     /// result cannot land unnoticed between two checks.
-    var needsAttention: Bool { lock.withLock { running || freshResults } }
+    var needsAttention: Bool { shared.withLock { $0.running || $0.freshResults } }
 
     /// True once after new results arrived (the caller draws a frame).
     func takeFreshResults() -> Bool {
-        lock.withLock {
-            defer { freshResults = false }
-            return freshResults
+        shared.withLock { shared in
+            defer { shared.freshResults = false }
+            return shared.freshResults
         }
     }
 
@@ -75,18 +81,18 @@ final class DecodeWorker: @unchecked Sendable {
 
     private func drain() {
         while true {
-            let next: (ModelView.DecodeSlot, Request)? = lock.withLock {
-                guard let slot = Self.order.first(where: { pending[$0] != nil }) else {
-                    running = false
+            let next: (ModelView.DecodeSlot, Request)? = shared.withLock { shared in
+                guard let slot = Self.order.first(where: { shared.pending[$0] != nil }) else {
+                    shared.running = false
                     return nil
                 }
-                return (slot, pending.removeValue(forKey: slot)!)
+                return (slot, shared.pending.removeValue(forKey: slot)!)
             }
             guard let (slot, request) = next else { return }
             let pixels = request.points.isEmpty ? [] : request.decoder.decodeBatch(request.points, classes: request.classes)
-            lock.withLock {
-                results[slot] = Result(points: request.points, classes: request.classes, version: request.version, pixels: pixels)
-                freshResults = true
+            shared.withLock { shared in
+                shared.results[slot] = Result(points: request.points, classes: request.classes, version: request.version, pixels: pixels)
+                shared.freshResults = true
             }
         }
     }

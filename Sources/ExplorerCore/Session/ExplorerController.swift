@@ -37,20 +37,11 @@ public final class ExplorerController {
             ?? "Focus on \(compared.focused.name): browse, t and s act on it"
     }
 
-    /// What the program around the explorer must do after an input.
-    public enum Request: Equatable, Sendable {
-        case none, quit, toggleTraining
-        /// Save the weights. `replacing`: the user agreed to replace an existing file; `thenQuit`: quit
-        /// once saved.
-        case save(replacing: Bool, thenQuit: Bool)
-        /// Multiply training's KL weight β by this factor.
-        case scaleKLWeight(Double)
-        /// `C` on the plane: draw in the next of the terminal's colour modes (`ColourModes`).
-        case cycleColours
-    }
+    /// What the session must do after an input: the part of an `ExplorerAction` the controller cannot
+    /// do itself (`.none`, `.quit`, `.toggleTraining`, `.save`, `.scaleKLWeight`, `.cycleColours`).
+    public typealias Request = ExplorerAction
 
     public func handle(_ input: Input) -> Request {
-        let action: ExplorerAction
         switch input {
         case .resize(let width, let height):
             let resized = ScreenSize(width: width, height: height)
@@ -62,25 +53,41 @@ public final class ExplorerController {
             return .none
         case .key(let key) where jump != nil:
             return editJump(key)
-        case .key(.character("/")) where !state.showsHelp && state.prompt == nil && !state.catalog.entries.isEmpty:
-            jump = JumpLine()
-            message = jump!.prompt
-            return .none
-        case .key(.character("C")) where state.mode == .plane && !state.showsHelp && state.prompt == nil:
-            return .cycleColours
-        case .key(.tab) where compared != nil && !state.showsHelp && state.prompt == nil:
-            moveFocus(compared!)
-            return .none
+        case .key(let key) where !state.takesTypedKeys:
+            // The key table's commands that need more than the state: the `/` line, the colour mode, the focus.
+            let context = KeyContext(mode: state.mode, comparing: compared != nil, traversal: state.showsTraversal)
+            switch KeyBindings.command(for: key, in: context) {
+            case .jump where !state.catalog.entries.isEmpty:
+                jump = JumpLine()
+                message = jump!.prompt
+                return .none
+            case .cycleColours: return .cycleColours
+            case .focusNextModel:
+                if let compared { moveFocus(compared) }
+                return .none
+            default: return apply(key)
+            }
         case .key(let key):
-            if state.prompt == nil { message = "" }
-            action = state.apply(key, on: screen)
-            if let prompt = state.prompt { message = prompt.question }
+            return apply(key)
         case .mouse(let event) where compared != nil && !state.showsHelp && state.prompt == nil:
             if let moved = compared!.apply(event, to: state, on: screen) { state = moved }
             return .none
         case .mouse(let event):
-            action = state.apply(event, on: screen)
+            return resolve(state.apply(event, on: screen))
         }
+    }
+
+    /// A key for the state: the status line clears (unless a question is open) and the action is resolved.
+    private func apply(_ key: Key) -> Request {
+        if state.prompt == nil { message = "" }
+        let action = state.apply(key, on: screen)
+        if let prompt = state.prompt { message = prompt.question }
+        return resolve(action)
+    }
+
+    /// What the state's action asks: the session's part as a request, the model's part (codes of the
+    /// browsed letter, a class's centre) done here.
+    private func resolve(_ action: ExplorerAction) -> Request {
         switch action {
         case .none: break
         case .quit:
@@ -90,11 +97,7 @@ public final class ExplorerController {
             }
             return .quit
         case .quitDiscarding: return .quit
-        case .toggleTraining: return .toggleTraining
-        case .save: return .save(replacing: false, thenQuit: false)
-        case .saveThenQuit: return .save(replacing: false, thenQuit: true)
-        case .saveReplacing(let thenQuit): return .save(replacing: true, thenQuit: thenQuit)
-        case .scaleKLWeight(let factor): return .scaleKLWeight(factor)
+        case .toggleTraining, .save, .scaleKLWeight, .cycleColours: return action
         case .notice(let text): message = text
         case .anchorAtBrowsedLetter:
             if let index = state.selectedTestIndex, let entry = state.selectedClass {
@@ -201,20 +204,33 @@ public final class ExplorerController {
         message = text
     }
 
-    /// A frame: the model's part is prepared first (decodes, caches, background work), then drawn by
-    /// `renderer` from values alone.
+    /// Training started or stopped: the training panel shows its curves while it is not idle, and the
+    /// layout (and so where a click lands) follows.
+    public func trainingChanged(_ status: TrainingSession.Status) {
+        state.trainingExpanded = status.phase != .idle
+    }
+
+    /// A frame of the terminal's size (the last resize's).
+    public func render(_ renderer: ExplorerRenderer, training: TrainingSession.Status) -> CellBuffer {
+        render(renderer, width: screen.width, height: screen.height, training: training)
+    }
+
+    /// A frame: the model's part is prepared first (decodes, caches, background work: the view's, never
+    /// the state's), then drawn by `renderer` from values alone. The state is drawn with the training
+    /// panel `training` asks for; `trainingChanged` keeps the state's own layout in step.
     public func render(_ renderer: ExplorerRenderer, width: Int, height: Int, training: TrainingSession.Status) -> CellBuffer {
-        state.trainingExpanded = training.phase != .idle
+        var shown = state
+        shown.trainingExpanded = training.phase != .idle
         var tiles = FrameTiles()
         var panes: [ComparedPane]?
-        if let layout = state.layout(width: width, height: height) {
-            let comparing = compared != nil && !state.showsTraversal
+        if let layout = shown.layout(width: width, height: height) {
+            let comparing = compared != nil && !shown.showsTraversal
             // The word line is written by a conditional model: the focused one, else the compared one.
             let writer = ([view] + (compared?.entries.map(\.view) ?? [])).first { $0.isConditional }
-            tiles = FramePreparation.tiles(state: state, view: view, layout: layout, comparing: comparing, writer: writer)
-            if comparing, let compared { panes = FramePreparation.comparedPanes(compared, state: state, rect: layout.plane) }
+            tiles = FramePreparation.tiles(state: shown, view: view, layout: layout, comparing: comparing, writer: writer)
+            if comparing, let compared { panes = FramePreparation.comparedPanes(compared, state: shown, rect: layout.plane) }
         }
-        return renderer.render(width: width, height: height, state: state, facts: view, tiles: tiles, training: training,
+        return renderer.render(width: width, height: height, state: shown, facts: view, tiles: tiles, training: training,
                                message: message, compared: panes)
     }
 }

@@ -242,10 +242,8 @@ private final class TrainingRun {
 }
 
 /// A message from a run's thread to the UI thread.
-/// @unchecked Sendable: every access to `message` is under `lock`.
-private final class PreparationError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var message: String?
-    func set(_ text: String) { lock.withLock { message = text } }
-    func take() -> String? { lock.withLock { defer { message = nil }; return message } }
+private final class PreparationError: Sendable {
+    private let message = Mutex<String?>(nil)
+    func set(_ text: String) { message.withLock { $0 = text } }
+    func take() -> String? { message.withLock { $0.take() } }
 }

@@ -10,17 +10,15 @@ extension ExplorerState {
         return entry.testIndices[browseItem]
     }
 
-    mutating func browse(_ key: Key) -> ExplorerAction {
+    /// A browsing command: step through the class's letters or the classes, or pick the class of `key`.
+    mutating func performBrowse(_ command: KeyCommand, key: Key) -> ExplorerAction {
         guard let entry = selectedClass else { return .notice("There are no test \(catalog.itemNoun) to browse") }
-        let count = entry.testIndices.count
-        switch key {
-        case .right, .down: browseItem = (browseItem + 1) % count
-        case .left, .up: browseItem = (browseItem - 1 + count) % count
-        case .bigRight, .bigDown: browseItem = (browseItem + 10) % count
-        case .bigLeft, .bigUp: browseItem = ((browseItem - 10) % count + count) % count
-        case .character("]"): selectClass((browseClass + 1) % catalog.entries.count)
-        case .character("["): selectClass((browseClass - 1 + catalog.entries.count) % catalog.entries.count)
-        case .character(let c):
+        let (count, classes) = (entry.testIndices.count, catalog.entries.count)
+        switch command {
+        case .browseStep(let offset): browseItem = ((browseItem + offset) % count + count) % count
+        case .browseClassStep(let offset): selectClass(((browseClass + offset) % classes + classes) % classes)
+        default:
+            guard case .character(let c) = key else { return .none }
             if let index = catalog.entryIndex(forKey: c) {
                 selectClass(index)
             } else if let name = catalog.emptyClassName(forKey: c) {
@@ -28,7 +26,6 @@ extension ExplorerState {
             } else if c.isLetter || c.isNumber {
                 return .notice("No class '\(c)' in this data set")
             }
-        default: break
         }
         return .none
     }

@@ -16,27 +16,13 @@ extension ExplorerState {
     /// The full latent code at the cursor.
     public var cursorPoint: [Float] { plane.point(cursor.pair) }
 
-    /// Arrows move the cursor one tile of the grid on `screen` (shift: `bigStepFactor` tiles), so the
-    /// frame steps from letter to letter and the letter framed is always the one decoded at the
-    /// cursor; without a known screen, `step`.
-    /// Returns whether `key` is a movement key at all.
-    @discardableResult
-    mutating func moveCursor(_ key: Key, on screen: ScreenSize) -> Bool {
-        let small = tileStep(on: screen) ?? step, big = small * Self.bigStepFactor
-        var (dx, dy): (Float, Float) = (0, 0)
-        switch key {
-        case .left, .character("h"): dx = -small
-        case .right, .character("l"): dx = small
-        case .up, .character("k"): dy = small
-        case .down, .character("j"): dy = -small
-        case .bigLeft, .character("H"): dx = -big
-        case .bigRight, .character("L"): dx = big
-        case .bigUp, .character("K"): dy = big
-        case .bigDown, .character("J"): dy = -big
-        default: return false
-        }
-        moveCursor(to: (cursor.x + dx, cursor.y + dy))
-        return true
+    /// Arrows move the cursor one tile of the grid on `screen` (shift: `bigStepFactor` tiles) in the
+    /// direction (dx, dy), so the frame steps from letter to letter and the letter framed is always the
+    /// one decoded at the cursor; without a known screen, `step`.
+    mutating func moveCursor(dx: Int, dy: Int, big: Bool, on screen: ScreenSize) {
+        let small = tileStep(on: screen) ?? step
+        let distance = big ? small * Self.bigStepFactor : small
+        moveCursor(to: (cursor.x + Float(dx) * distance, cursor.y + Float(dy) * distance))
     }
 
     /// Puts the cursor at `point` (within the limits). In a 1-D space the plane has no vertical

@@ -18,6 +18,8 @@ public struct ExplorerState: Equatable, Sendable {
     public static let stepsPerView: Float = 24
     /// Shift+arrow moves this many small steps: far, yet within the 4 rows the smallest plane shows.
     public static let bigStepFactor: Float = 3
+    /// Shift+arrow while browsing steps this many letters of the class.
+    public static let browseBigStep = 10
 
     public let latentDim: Int
     public let catalog: ClassCatalog
@@ -75,6 +77,12 @@ public struct ExplorerState: Equatable, Sendable {
     /// A small cursor step without a screen: 1/24 of the visible width.
     public var step: Float { 2 * halfWidth / Self.stepsPerView }
 
+    /// Whether the next key is typed into something open (a question, the help, the letter after `g` or
+    /// `'`, the word line) rather than looked up in the key table.
+    public var takesTypedKeys: Bool {
+        prompt != nil || showsHelp || awaitsClassCentre || style?.awaitsLetter == true || wordLine.isEditing
+    }
+
     /// The panes on `screen` with what this state shows (nil when the terminal is too small or unknown).
     public func layout(on screen: ScreenSize) -> Layout? { layout(width: screen.width, height: screen.height) }
 
@@ -111,43 +119,11 @@ public struct ExplorerState: Equatable, Sendable {
             return key == .character("q") ? .quit : .none
         }
         if awaitsClassCentre { return classCentre(for: key) }
-        if let action = applyStyleKey(key) { return action }
-        switch (mode, key) {
-        case (_, .character("?")): showsHelp = true
-        case (.plane, .character("g")):
-            awaitsClassCentre = true
-            return .notice("g: type a \(catalog.singleItemNoun == "letter" ? "letter" : "class key") to go to its class's centre (Esc: stay)")
-        case (_, .character("{")): return .scaleKLWeight(0.5)
-        case (_, .character("}")): return .scaleKLWeight(2)
-        case (.plane, .character("q")): return .quit
-        case (.plane, .escape): return stepBack()
-        case (_, .character("<")): return stepTileSize(by: -1, on: screen)
-        case (_, .character(">")): return stepTileSize(by: 1, on: screen)
-        case (.browse, .escape), (_, .tab): mode = mode == .plane ? .browse : .plane
-        case (.plane, .character("b")): mode = .browse
-        case (.plane, .character("t")), (.browse, .character("T")): return .toggleTraining
-        case (.plane, .character("s")), (.browse, .character("S")): return .save
-        case (.plane, .character("o")), (.browse, .character("O")): showsScatter.toggle()
-        case (.plane, .character("x")), (.browse, .character("X")): return cycleAxis(horizontal: true)
-        case (.plane, .character("y")), (.browse, .character("Y")): return cycleAxis(horizontal: false)
-        case (.plane, .character("p")), (.browse, .character("P")): return togglePrincipalPlane()
-        case (.plane, .character("m")): return markCursor()
-        case (.browse, .character("M")): return selectedTestIndex == nil ? .none : .markBrowsedLetter
-        case (.plane, .character("i")), (.browse, .character("I")): return toggleInterpolation()
-        case (.plane, .character("v")), (.browse, .character("V")):
-            showsTraversal.toggle()
-            traversalScroll = 0
-        case (.plane, .character("[")) where showsTraversal: traversalScroll = max(0, traversalScroll - 1)
-        case (.plane, .character("]")) where showsTraversal: traversalScroll = min(latentDim - 1, traversalScroll + 1)
-        case (.plane, .character("+")), (.plane, .character("=")): zoom(by: 1 / Self.zoomFactor, about: cursor.pair)
-        case (.plane, .character("-")), (.plane, .character("_")): zoom(by: Self.zoomFactor, about: cursor.pair)
-        case (.plane, .character("0")): resetAnchorAndView()
-        case (.browse, .enter): return selectedTestIndex == nil ? .none : .anchorAtBrowsedLetter
-        case (.plane, _):
-            if !moveCursor(key, on: screen) { return .notice(Self.unknownKeyNotice(key)) }
-        case (.browse, _): return browse(key)
+        if let action = applyTypedStyleKey(key) { return action }
+        guard let command = KeyBindings.command(for: key, in: KeyContext(mode: mode, traversal: showsTraversal)) else {
+            return .notice(Self.unknownKeyNotice(key))
         }
-        return .none
+        return perform(command, key: key, on: screen)
     }
 
     /// What a key that does nothing on the plane says, so a press is never silently lost.
@@ -162,9 +138,13 @@ public struct ExplorerState: Equatable, Sendable {
         return "\(name) does nothing here: ? or F1 shows the keys"
     }
 
-    /// Esc on the plane closes the traversal, then the interpolation strip; it never quits (q does).
-    private mutating func stepBack() -> ExplorerAction {
-        if showsTraversal {
+    /// Esc on the plane closes the word line, then the traversal, then the interpolation strip; it never
+    /// quits (q does).
+    mutating func stepBack() -> ExplorerAction {
+        if wordLine.isShown {
+            wordLine.isShown = false
+            return .notice("Word line closed; w opens it again with the same text")
+        } else if showsTraversal {
             showsTraversal = false
         } else if showsInterpolation {
             showsInterpolation = false

@@ -1,10 +1,12 @@
 /// A key press as the explorer understands it, independent of the terminal library.
-public enum Key: Equatable, Sendable {
+public enum Key: Hashable, Sendable {
     case up, down, left, right
     /// Shift (or another modifier) with an arrow: a big step.
     case bigUp, bigDown, bigLeft, bigRight
     case enter, tab, escape
     case character(Character)
+    /// A function key: F1 is the help, as in htop and btop.
+    case function(Int)
 }
 
 /// A mouse event at a screen cell (0-based column and row), as the terminal reports it.
@@ -37,12 +39,19 @@ public enum Input: Equatable, Sendable {
     case resize(width: Int, height: Int)
 }
 
-/// What the code around the state must do after an input.
+/// What the code around the state must do after an input: the controller does the part that needs
+/// the model (a browsed letter's code, a class's centre, a notice) and hands the rest to the session.
 public enum ExplorerAction: Equatable, Sendable {
     case none
     case quit
+    /// The answer d to "not saved: quit?": quit without asking again.
+    case quitDiscarding
     case toggleTraining
-    case save
+    /// Save the weights. `replacing`: the user agreed to replace an existing file (the answer y);
+    /// `thenQuit`: quit once saved (the answer s to "not saved: quit?").
+    case save(replacing: Bool, thenQuit: Bool)
+    /// `C` on the plane: draw in the next of the terminal's colour modes (`ColourModes`).
+    case cycleColours
     /// Enter while browsing: anchor the hidden dimensions at the browsed letter's code and put the
     /// cursor on it (the caller knows the code).
     case anchorAtBrowsedLetter
@@ -54,10 +63,4 @@ public enum ExplorerAction: Equatable, Sendable {
     case notice(String)
     /// `{` and `}`: multiply the KL weight β of training by this factor (1/2 or 2).
     case scaleKLWeight(Double)
-    /// The answer y to "replace the file?": save over it (and quit after, when asked on the way out).
-    case saveReplacing(thenQuit: Bool)
-    /// The answer s to "not saved: quit?": save, then quit.
-    case saveThenQuit
-    /// The answer d to "not saved: quit?": quit without saving.
-    case quitDiscarding
 }

@@ -26,13 +26,13 @@ extension ExplorerState {
         switch (open, key) {
         case (.replaceFile(_, let thenQuit), .character("y")), (.replaceFile(_, let thenQuit), .character("Y")):
             prompt = nil
-            return .saveReplacing(thenQuit: thenQuit)
+            return .save(replacing: true, thenQuit: thenQuit)
         case (.replaceFile, .character("n")), (.replaceFile, .character("N")), (.replaceFile, .escape):
             prompt = nil
             return .notice("Nothing saved; the file is as it was (--save-to names another)")
         case (.unsavedTraining, .character("s")), (.unsavedTraining, .character("S")):
             prompt = nil
-            return .saveThenQuit
+            return .save(replacing: false, thenQuit: true)
         case (.unsavedTraining, .character("d")), (.unsavedTraining, .character("D")):
             prompt = nil
             return .quitDiscarding

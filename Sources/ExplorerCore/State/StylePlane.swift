@@ -34,40 +34,35 @@ public struct StylePlane: Equatable, Sendable {
 extension ExplorerState {
     /// Keys of the style plane and the word line, before the plane's own: `'` and its letter, `n` `N`,
     /// `w`; while the word line is being typed, every key but the arrows goes to it. nil: not such a key.
-    mutating func applyStyleKey(_ key: Key) -> ExplorerAction? {
+    mutating func applyTypedStyleKey(_ key: Key) -> ExplorerAction? {
         if wordLine.isEditing, let action = editWordLine(key) { return action }
-        guard mode == .plane else { return nil }
-        if var style, style.awaitsLetter {
-            style.awaitsLetter = false
-            defer { self.style = style }
-            guard case .character(let c) = key else { return .notice("No letter chosen: the plane still draws '\(style.letterName)'") }
-            guard let index = style.classIndex(of: c) else {
-                return .notice("The model has no letter '\(c)': it draws \(style.classList)")
-            }
-            style.letter = index
-            return .notice("The plane draws '\(style.letterName)' in every style: each point is a handwriting")
+        guard mode == .plane, var style, style.awaitsLetter else { return nil }
+        style.awaitsLetter = false
+        defer { self.style = style }
+        guard case .character(let c) = key else { return .notice("No letter chosen: the plane still draws '\(style.letterName)'") }
+        guard let index = style.classIndex(of: c) else {
+            return .notice("The model has no letter '\(c)': it draws \(style.classList)")
         }
-        switch key {
-        case .escape where wordLine.isShown:
-            wordLine.isShown = false
-            return .notice("Word line closed; w opens it again with the same text")
-        case .character("'"):
-            guard var style else { return .notice(Self.plainModelNote) }
+        style.letter = index
+        return .notice("The plane draws '\(style.letterName)' in every style: each point is a handwriting")
+    }
+
+    /// `'`, `n` `N` and `w`: what a plain model says to them, else the style plane's command.
+    mutating func performStyleCommand(_ command: KeyCommand) -> ExplorerAction {
+        guard var style else { return .notice(Self.plainModelNote) }
+        switch command {
+        case .pickStyleLetter:
             style.awaitsLetter = true
             self.style = style
             return .notice("Which letter? Type one of \(style.classList)")
-        case .character("n"), .character("N"):
-            guard style != nil else { return .notice(Self.plainModelNote) }
-            stepLetter(by: key == .character("n") ? 1 : -1)
-            return ExplorerAction.none
-        case .character("w"):
-            guard style != nil else { return .notice(Self.plainModelNote) }
+        case .stepStyleLetter(let offset):
+            stepLetter(by: offset)
+            return .none
+        default:
             wordLine.isShown = true
             wordLine.isEditing = true
             showsInterpolation = false
             return .notice("Type a word: it is written in the style at the cursor · arrows move · Enter keeps it · Esc closes")
-        default:
-            return nil
         }
     }
 
