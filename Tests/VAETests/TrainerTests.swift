@@ -94,7 +94,7 @@ final class TrainerTests: XCTestCase {
         let trainer = Trainer(model: VAEModel(configuration: small, seed: 1), dataset: dataset,
                               configuration: TrainingConfiguration(epochs: 2, batchSize: 64, snapshotInterval: 0), codeImages: probes)
         let channel = trainer.channel
-        let thread = Trainer.start(trainer)
+        let thread = Trainer.startThread { trainer.run() }
         var snapshots: [ModelSnapshot] = []
         while let event = channel.next() { if case .snapshot(let s) = event { snapshots.append(s) } }
         thread.join()
@@ -151,7 +151,7 @@ final class TrainerTests: XCTestCase {
                               configuration: TrainingConfiguration(epochs: 1_000, batchSize: 16, snapshotInterval: 0.01))
         let (channel, control) = (trainer.channel, trainer.control)
         control.pause()
-        let thread = Trainer.start(trainer)
+        let thread = Trainer.startThread { trainer.run() }
         var seen: [String] = []
         func waitFor(_ name: String) {
             let deadline = Date().addingTimeInterval(20)

@@ -9,9 +9,9 @@ import Support
 /// `control.setKLWeight` may change between batches; losses reported are the true negative ELBO
 /// (β = 1), and the epoch is chosen on the validation objective at the current β.
 ///
-/// `run` works on the calling thread; `start` moves the trainer (and its model) to a thread of its
-/// own. Either way, progress goes to `channel` and the model ends up holding the chosen weights. Not
-/// `Sendable`: other threads talk to a running trainer only through `channel` and `control`.
+/// `run` works on the calling thread, which may be one `startThread` started. Either way, progress
+/// goes to `channel` and the model ends up holding the chosen weights. Not `Sendable`: other threads
+/// talk to a running trainer only through `channel` and `control`.
 public final class Trainer {
     public let model: VAEModel
     public let dataset: LabelledDataset
@@ -22,9 +22,9 @@ public final class Trainer {
     public let control: TrainingControl
     /// The threads each step's arithmetic and the optimizer split their work over.
     public let pool: ComputePool
-    /// The stack of a thread `start` launches (the training step's recursion is shallow; the margin is
-    /// for the C kernels' and OpenBLAS's frames).
-    public static let stackSize = 8 << 20
+    /// The stack of a thread `startThread` launches (the training step's recursion is shallow; the
+    /// margin is for the C kernels' and OpenBLAS's frames).
+    static let stackSize = 8 << 20
 
     /// Images whose latent means go with weight snapshots (the explorer's letters), encoded here on
     /// the training thread so that a viewer never runs the encoder beside training.
@@ -66,11 +66,14 @@ public final class Trainer {
         return ModelSnapshot(model, epoch: epoch, codes: codes)
     }
 
-    /// Runs `trainer` on a new thread of its own and returns at once; the caller keeps no access to it
-    /// (take its `channel` and `control` first). Join the thread before the program exits: see
-    /// `TrainingSession.stopAndWait`.
-    public static func start(_ trainer: sending Trainer, name: String = "training", niceness: Int32? = nil) -> JoinableThread {
-        JoinableThread(name: name, stackSize: stackSize, niceness: niceness) { _ = trainer.run() }
+    /// The one way to start a training thread: runs `body` on a new thread of `stackSize` bytes named
+    /// `name` (what `top -H` shows) and niced by `niceness`, and returns at once. `body` builds a trainer
+    /// there (after loading the data, say) and runs it; what it captures moves to the new thread, so
+    /// keep the trainer's `channel` and `control` (made first and passed to its `init`) to talk to it.
+    /// Join the thread before the program exits: see `TrainingSession.stopAndWait`.
+    public static func startThread(name: String = "training", niceness: Int32? = nil,
+                                   _ body: sending @escaping () -> Void) -> JoinableThread {
+        JoinableThread(name: name, stackSize: stackSize, niceness: niceness, body)
     }
 
     /// Trains until the epochs are done, patience runs out, a stop is requested or the loss diverges.
