@@ -18,6 +18,7 @@ final class ProgressPrinter {
         switch event {
         case .started(let plan):
             self.plan = plan
+            if let note = Self.batchNote(plan) { write(note + "\n") }
         case .progress(let p):
             guard interactive else { return }
             let line = "\(epochLabel(p.epoch)) \(bar(p.batch, of: p.batchesPerEpoch)) - ETA \(Self.duration(p.secondsRemaining)) - loss: \(String(format: "%.4f", p.runningLoss)) - \(Self.rate(p.samplesPerSecond))"
@@ -47,6 +48,17 @@ final class ProgressPrinter {
             } else {
                 write("Training \(how); kept the last epoch (\(outcome.bestEpoch)): no validation split\n")
             }
+        }
+    }
+
+    /// Why the batch is smaller than `--batch-size` asked, when the trainer cut it.
+    static func batchNote(_ plan: TrainingPlan) -> String? {
+        switch plan.batchCut {
+        case nil: return nil
+        case .imageCount:
+            return "The batch size is \(plan.batchSize), the number of training images (--batch-size \(plan.requestedBatchSize) is larger than the set)"
+        case .memory:
+            return "The batch size is \(plan.batchSize): a larger batch of this model would need more than \(ModelConfiguration.batchMemoryBudget >> 20) MB of activations"
         }
     }
 
