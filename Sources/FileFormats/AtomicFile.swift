@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Saves files so that a failure never loses the one that was there: the bytes go to a temporary
 /// file in the same folder, which is flushed to disk (`fsync`) and then renamed over the target in
@@ -39,7 +40,10 @@ public enum AtomicFile {
     /// Removes the temporary files of saves still in progress, for an exit that cannot wait for them
     /// (a second Ctrl-C). Their targets keep their previous contents.
     public static func removeTemporaryFiles() {
-        pending.removeAll()
+        pending.withLock { paths in
+            for path in paths { unlink(path) }
+            paths.removeAll()
+        }
     }
 
     /// The system calls a save makes, replaceable so that tests can make any of them fail.
@@ -57,8 +61,8 @@ public enum AtomicFile {
         try check(path, target: target, policy: policy)
         removeStaleTemporaryFiles(for: target.path)
         let temporary = temporaryPath(for: target.path)
-        pending.insert(temporary)   // before it exists, so that an exit at any moment can remove it
-        defer { pending.remove(temporary) }
+        pending.withLock { _ = $0.insert(temporary) }   // before it exists, so that an exit at any moment can remove it
+        defer { pending.withLock { _ = $0.remove(temporary) } }
         func failure(_ operation: String, _ code: Int32) -> FileWriteError {
             FileWriteError.from(errno: code, path: path, folder: target.folder, operation: operation)
         }
@@ -155,36 +159,12 @@ public enum AtomicFile {
     private static func temporaryPath(for target: String) -> String {
         let folder = (target as NSString).deletingLastPathComponent
         let name = String((target as NSString).lastPathComponent.prefix(100))
-        let unique = "\(getpid())-\(counter.next())"
+        let unique = "\(getpid())-\(saveNumber.add(1, ordering: .relaxed).newValue)"
         return (folder.isEmpty ? "" : folder + "/") + ".\(name).tmp-\(unique)"
     }
 
-    private static let pending = PendingFiles()
-    private static let counter = Counter()
-}
-
-/// Temporary files being written, so that an immediate exit can remove them.
-/// @unchecked Sendable: every access to `paths` is under `lock`.
-private final class PendingFiles: @unchecked Sendable {
-    private let lock = NSLock()
-    private var paths = Set<String>()
-
-    func insert(_ path: String) { lock.withLock { _ = paths.insert(path) } }
-    func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
-
-    func removeAll() {
-        lock.withLock {
-            for path in paths { unlink(path) }
-            paths.removeAll()
-        }
-    }
-}
-
-/// A process-wide sequence number for temporary names.
-/// @unchecked Sendable: every access to `value` is under `lock`.
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int { lock.withLock { value += 1; return value } }
+    /// Temporary files being written, so that an immediate exit can remove them.
+    private static let pending = Mutex<Set<String>>([])
+    /// A process-wide sequence number for temporary names.
+    private static let saveNumber = Atomic<Int>(0)
 }

@@ -41,7 +41,9 @@ public enum SafeTensors {
     /// shape and byte range within the data section (which starts `dataStart` bytes into the file).
     public struct Layout: Sendable {
         public var metadata: [String: String]
-        public var entries: [(name: String, shape: [Int], begin: Int, end: Int, dtype: SafeTensorsDType)]
+        /// One tensor: its name, shape and dtype, and where its bytes lie in the data section.
+        public typealias Entry = (name: String, shape: [Int], begin: Int, end: Int, dtype: SafeTensorsDType)
+        public var entries: [Entry]
         public var dataStart: Int
         public var dataLength: Int
 
@@ -84,7 +86,22 @@ public enum SafeTensors {
     /// tile the data section exactly, in offset order, with no gap or overlap. Nothing of the data
     /// section is needed: a caller reads it only once the header proves worth it.
     public static func parseHeader(_ header: [UInt8], dataLength: Int, path: String = "weights") throws -> Layout {
-        func fail(_ reason: String) -> WeightsError { .malformed(path: path, reason: reason) }
+        var metadata: [String: String] = [:]
+        var entries: [Layout.Entry] = []
+        for (name, value) in try headerMembers(header, path: path) {
+            if name == "__metadata__" {
+                metadata = try readMetadata(value, path: path)
+            } else {
+                entries.append(try readEntry(name, value, dataLength: dataLength, path: path))
+            }
+        }
+        entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        try checkTiling(entries, dataLength: dataLength, path: path)
+        return Layout(metadata: metadata, entries: entries, dataStart: 8 + header.count, dataLength: dataLength)
+    }
+
+    /// The members of the header's JSON object, in file order.
+    private static func headerMembers(_ header: [UInt8], path: String) throws -> [(key: String, value: JSONValue)] {
         if let first = header.first(where: { $0 != 0x20 }), first != UInt8(ascii: "{") {
             throw WeightsError.notSafeTensors(path: path, reason: "its header does not start with a JSON object")
         }
@@ -92,54 +109,64 @@ public enum SafeTensors {
         do {
             parsed = try header.withUnsafeBufferPointer { try StrictJSON.parse($0) }
         } catch let error as JSONSyntaxError {
-            throw fail("header is not valid JSON: \(error.reason) at byte \(8 + error.offset)")
+            throw WeightsError.malformed(path: path, reason: "header is not valid JSON: \(error.reason) at byte \(8 + error.offset)")
         }
-        guard case .object(let members) = parsed else { throw fail("header is \(parsed.kind), not a JSON object") }
+        guard case .object(let members) = parsed else {
+            throw WeightsError.malformed(path: path, reason: "header is \(parsed.kind), not a JSON object")
+        }
+        return members
+    }
 
+    /// `__metadata__`: an object of strings.
+    private static func readMetadata(_ value: JSONValue, path: String) throws -> [String: String] {
+        func fail(_ reason: String) -> WeightsError { .malformed(path: path, reason: reason) }
+        guard case .object(let map) = value else { throw fail("__metadata__ is \(value.kind), not an object") }
         var metadata: [String: String] = [:]
-        var entries: [(name: String, shape: [Int], begin: Int, end: Int, dtype: SafeTensorsDType)] = []
-        for (name, value) in members {
-            let quotedName = TextSanitizer.quoted(name, limit: 60)
-            if name == "__metadata__" {
-                guard case .object(let map) = value else { throw fail("__metadata__ is \(value.kind), not an object") }
-                for (key, entry) in map {
-                    guard case .string(let text) = entry else {
-                        throw fail("metadata \(TextSanitizer.quoted(key, limit: 60)) is \(entry.kind), not a string")
-                    }
-                    metadata[key] = text
-                }
-                continue
+        for (key, entry) in map {
+            guard case .string(let text) = entry else {
+                throw fail("metadata \(TextSanitizer.quoted(key, limit: 60)) is \(entry.kind), not a string")
             }
-            guard case .object(let fields) = value else { throw fail("tensor \(quotedName) is \(value.kind), not an object") }
-            func field(_ key: String) throws -> JSONValue {
-                guard let found = fields.first(where: { $0.key == key }) else { throw fail("tensor \(quotedName) lacks \(key)") }
-                return found.value
-            }
-            guard case .string(let dtype) = try field("dtype") else { throw fail("tensor \(quotedName) has a dtype that is not a string") }
-            guard let elementType = SafeTensorsDType(rawValue: dtype) else {
-                throw fail("tensor \(quotedName) has \(SafeTensorsDType.refusal(dtype) ?? dtype)")
-            }
-            guard let shape = counts(try field("shape")) else {
-                throw fail("tensor \(quotedName) has a shape that is not a list of non-negative 64-bit integers")
-            }
-            guard let offsets = counts(try field("data_offsets")), offsets.count == 2 else {
-                throw fail("tensor \(quotedName) has data_offsets that are not two non-negative 64-bit integers")
-            }
-            let (begin, end) = (offsets[0], offsets[1])
-            guard begin <= end, end <= dataLength else {
-                throw fail("tensor \(quotedName) data_offsets [\(begin), \(end)] are outside the \(dataLength) data bytes")
-            }
-            guard let byteCount = self.byteCount(of: shape, elementSize: elementType.size) else {
-                throw fail("tensor \(quotedName) has shape \(describe(shape)), too large for any file")
-            }
-            guard end - begin == byteCount else {
-                throw fail("tensor \(quotedName) holds \(end - begin) bytes but shape \(describe(shape)) of \(dtype) needs \(byteCount)")
-            }
-            entries.append((name, shape, begin, end, elementType))
+            metadata[key] = text
         }
+        return metadata
+    }
 
-        // The tensors must cover the data section exactly, one after another.
-        entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+    /// One tensor's entry: a dtype, a shape of non-negative integers and two `data_offsets` inside the
+    /// data section, whose distance is the shape's byte count (computed with overflow checks).
+    private static func readEntry(_ name: String, _ value: JSONValue, dataLength: Int, path: String) throws -> Layout.Entry {
+        let quotedName = TextSanitizer.quoted(name, limit: 60)
+        func fail(_ reason: String) -> WeightsError { .malformed(path: path, reason: "tensor \(quotedName) \(reason)") }
+        guard case .object(let fields) = value else { throw fail("is \(value.kind), not an object") }
+        func field(_ key: String) throws -> JSONValue {
+            guard let found = fields.first(where: { $0.key == key }) else { throw fail("lacks \(key)") }
+            return found.value
+        }
+        guard case .string(let dtype) = try field("dtype") else { throw fail("has a dtype that is not a string") }
+        guard let elementType = SafeTensorsDType(rawValue: dtype) else {
+            throw fail("has \(SafeTensorsDType.refusal(dtype) ?? dtype)")
+        }
+        guard let shape = counts(try field("shape")) else {
+            throw fail("has a shape that is not a list of non-negative 64-bit integers")
+        }
+        guard let offsets = counts(try field("data_offsets")), offsets.count == 2 else {
+            throw fail("has data_offsets that are not two non-negative 64-bit integers")
+        }
+        let (begin, end) = (offsets[0], offsets[1])
+        guard begin <= end, end <= dataLength else {
+            throw fail("data_offsets [\(begin), \(end)] are outside the \(dataLength) data bytes")
+        }
+        guard let byteCount = self.byteCount(of: shape, elementSize: elementType.size) else {
+            throw fail("has shape \(describe(shape)), too large for any file")
+        }
+        guard end - begin == byteCount else {
+            throw fail("holds \(end - begin) bytes but shape \(describe(shape)) of \(dtype) needs \(byteCount)")
+        }
+        return (name, shape, begin, end, elementType)
+    }
+
+    /// The tensors, sorted by offset, must cover the data section exactly, one after another.
+    private static func checkTiling(_ entries: [Layout.Entry], dataLength: Int, path: String) throws {
+        func fail(_ reason: String) -> WeightsError { .malformed(path: path, reason: reason) }
         var covered = 0
         for entry in entries {
             guard entry.begin == covered else {
@@ -153,7 +180,6 @@ public enum SafeTensors {
         guard covered == dataLength else {
             throw fail("the tensors cover \(covered) of the \(dataLength) data bytes")
         }
-        return Layout(metadata: metadata, entries: entries, dataStart: 8 + header.count, dataLength: dataLength)
     }
 
     /// The tensors of `layout`, read from `data`, the data section (`layout.dataLength` bytes).

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The kinds of file the program writes, each recognised by its content (never by its name), so that a
 /// command replaces only a file of its own kind: `train --out notes.png` must not replace a picture,
@@ -89,12 +90,12 @@ public struct WritePolicy: Sendable {
     /// here (`export`'s TSV and pbtxt files) whose command has already refused to replace them without
     /// `--force`: only the protected folders are checked.
     public static func output(_ kind: OutputKind?, force: Bool) -> WritePolicy {
-        WritePolicy(kind: kind, force: force, protectedFolders: registry.folders)
+        WritePolicy(kind: kind, force: force, protectedFolders: registry.withLock { $0 })
     }
 
     /// Registers folders no output is written into without `--force`: the executable registers the
     /// shipped `Weights/` once at start.
-    public static func protect(_ folders: [String]) { registry.set(folders) }
+    public static func protect(_ folders: [String]) { registry.withLock { $0 = folders } }
 
     /// Why writing `target` (the real path a save would replace or create; `isLink` when the path named
     /// was a symbolic link) is refused, or nil. `head` gives the first bytes of an existing file.
@@ -125,15 +126,6 @@ public struct WritePolicy: Sendable {
         return realPath(folder.isEmpty ? "." : folder) ?? folder
     }
 
-    private static let registry = ProtectedFolders()
-}
-
-/// The protected folders the executable registered.
-/// @unchecked Sendable: every access to `value` is under `lock`.
-private final class ProtectedFolders: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: [String] = []
-
-    var folders: [String] { lock.withLock { value } }
-    func set(_ folders: [String]) { lock.withLock { value = folders } }
+    /// The protected folders the executable registered.
+    private static let registry = Mutex<[String]>([])
 }

@@ -116,10 +116,9 @@ private struct RowParser {
     }
 
     mutating func parseRows(from start: Int, line firstLine: Int) throws -> ImageSet {
-        let fields = CSVReader.fieldsPerRow
         var labels: [Int] = []
         var pixels: [UInt8] = []
-        let estimatedRows = (buffer.count - start) / (fields * 2) + 1
+        let estimatedRows = (buffer.count - start) / (CSVReader.fieldsPerRow * 2) + 1
         labels.reserveCapacity(estimatedRows)
         pixels.reserveCapacity(estimatedRows * ImageSet.pixelCount)
         // Where the file's pixel p goes in the upright image: the file is column-major when transposed.
@@ -128,81 +127,106 @@ private struct RowParser {
         row.initialize(repeating: 0, count: ImageSet.pixelCount)
         defer { destination.deallocate(); row.deallocate() }
         for p in 0 ..< ImageSet.pixelCount { destination[p] = transposed ? ImageSet.transposedOffset(p) : p }
-        let scale: Double = unitScaled ? 255 : 1
-        let end = buffer.count
         var i = start
         var line = firstLine
-        var exceedsOne = false, anyInk = false
-        while i < end {
-            let c = buffer[i]
-            if c == .newline { line += 1; i += 1; continue }
-            if c == .carriageReturn { i += (i + 1 < end && buffer[i + 1] == .newline) ? 2 : 1; line += 1; continue }
-            if c == .space || c == .tab, let next = blankLineEnd(from: i) { i = next; line += 1; continue }
-            var label = 0
-            var field = 0
-            while true {
-                // Fast path for what nearly every pixel looks like: 1-3 digits, perhaps `.0`, then the end of the field.
-                if !unitScaled && field > 0 && field < fields {
-                    var j = i, value = 0
-                    while j < end, j - i < 3, buffer[j] &- .zero < 10 { value = value * 10 + Int(buffer[j] &- .zero); j += 1 }
-                    if j > i {
-                        if j + 1 < end, buffer[j] == .period, buffer[j + 1] == .zero { j += 2 }
-                        let terminator = j < end ? buffer[j] : .newline
-                        if value <= 255 && (terminator == .comma || terminator == .newline || terminator == .carriageReturn) {
-                            if value > 1 { exceedsOne = true }
-                            if value > 0 { anyInk = true }
-                            row[destination[field - 1]] = UInt8(truncatingIfNeeded: value)
-                            field += 1
-                            i = j + 1
-                            if terminator == .comma { continue }
-                            if terminator == .carriageReturn, i < end, buffer[i] == .newline { i += 1 }
-                            break
-                        }
-                    }
-                }
-                let fieldStart = i
-                var number = NumberParser()
-                number.scan(buffer, &i)
-                let terminator = i < end ? buffer[i] : .newline
-                guard terminator == .comma || terminator == .newline || terminator == .carriageReturn else {
-                    throw failure(line, field, "\(quotedField(from: fieldStart)) is not a number")
-                }
-                if !number.hasDigits {
-                    if field < fields { throw failure(line, field, number.isEmpty ? "is empty (a missing value?)" : "\(quotedField(from: fieldStart)) is not a number") }
-                } else if field == 0 {
-                    let value = number.value
-                    guard value >= 0, value <= Double(ClassNames.labelRange.upperBound), value == value.rounded(.down) else {
-                        throw failure(line, field, "\(quotedField(from: fieldStart)) is not a whole number in \(ClassNames.labelRange)")
-                    }
-                    label = Int(value)
-                } else if field < fields {
-                    let value = number.value * scale
-                    // Written so that NaN fails too. (A 0...1 file reaches the second pass only when
-                    // every value passed this check in the first.)
-                    guard value >= 0, value < 255.5 else {
-                        throw failure(line, field, "\(quotedField(from: fieldStart)) is outside 0...255")
-                    }
-                    if value > 1 { exceedsOne = true }
-                    if value > 0 { anyInk = true }
-                    row[destination[field - 1]] = UInt8(value.rounded())
-                }
-                field += 1
-                i += 1
-                if terminator != .comma {
-                    if terminator == .carriageReturn, i < end, buffer[i] == .newline { i += 1 }
-                    break
-                }
-            }
-            guard field == fields else {
-                throw DataError.badCSVRow(path: path, line: line, reason: "expected \(fields) fields (a label and \(fields - 1) pixels), found \(field)")
-            }
-            labels.append(label)
+        while i < buffer.count {
+            if let next = emptyLineEnd(at: i) { i = next; line += 1; continue }
+            labels.append(try parseRow(at: &i, line: line, into: row, placing: destination))
             pixels.append(contentsOf: UnsafeBufferPointer(start: row, count: ImageSet.pixelCount))
             line += 1
         }
-        self.exceedsOne = exceedsOne
-        self.anyInk = anyInk
         return ImageSet(pixels: pixels, labels: labels)
+    }
+
+    /// Past the end of the empty or blank line (spaces and tabs only) that starts at `i`, or nil when a
+    /// row starts there.
+    @inline(__always)
+    private func emptyLineEnd(at i: Int) -> Int? {
+        let c = buffer[i]
+        if c == .newline { return i + 1 }
+        if c == .carriageReturn { return i + ((i + 1 < buffer.count && buffer[i + 1] == .newline) ? 2 : 1) }
+        if c == .space || c == .tab { return blankLineEnd(from: i) }
+        return nil
+    }
+
+    /// Reads the row that starts at `i` (on `line`) into `row`, each pixel at its `destination`, moves
+    /// `i` past the row's line end and returns the row's label.
+    @inline(__always)
+    private mutating func parseRow(at i: inout Int, line: Int, into row: UnsafeMutablePointer<UInt8>,
+                                   placing destination: UnsafeMutablePointer<Int>) throws -> Int {
+        let fields = CSVReader.fieldsPerRow
+        var label = 0
+        var field = 0
+        while true {
+            let terminator: UInt8
+            if !unitScaled && field > 0 && field < fields, let fast = plainPixel(at: &i, into: &row[destination[field - 1]]) {
+                terminator = fast
+            } else {
+                terminator = try anyField(at: &i, line: line, field: field, label: &label, into: row, placing: destination)
+            }
+            field += 1
+            if terminator != .comma { break }
+        }
+        guard field == fields else {
+            throw DataError.badCSVRow(path: path, line: line, reason: "expected \(fields) fields (a label and \(fields - 1) pixels), found \(field)")
+        }
+        return label
+    }
+
+    /// The fast path, for what nearly every pixel looks like: 1-3 digits of at most 255, perhaps `.0`,
+    /// then the end of the field. Stores the pixel, moves `i` past the field's end and returns the
+    /// character that ended it; nil (and `i` unmoved) when the field is anything else.
+    @inline(__always)
+    private mutating func plainPixel(at i: inout Int, into pixel: inout UInt8) -> UInt8? {
+        let end = buffer.count
+        var j = i, value = 0
+        while j < end, j - i < 3, buffer[j] &- .zero < 10 { value = value * 10 + Int(buffer[j] &- .zero); j += 1 }
+        guard j > i else { return nil }
+        if j + 1 < end, buffer[j] == .period, buffer[j + 1] == .zero { j += 2 }
+        let terminator = j < end ? buffer[j] : .newline
+        guard value <= 255 && (terminator == .comma || terminator == .newline || terminator == .carriageReturn) else { return nil }
+        if value > 1 { exceedsOne = true }
+        if value > 0 { anyInk = true }
+        pixel = UInt8(truncatingIfNeeded: value)
+        i = j + 1
+        if terminator == .carriageReturn, i < end, buffer[i] == .newline { i += 1 }
+        return terminator
+    }
+
+    /// Any field (the label, a pixel in any number syntax, or one too many), checked in full: sets
+    /// `label` or stores the pixel, moves `i` past the field's end and returns the character that ended it.
+    private mutating func anyField(at i: inout Int, line: Int, field: Int, label: inout Int, into row: UnsafeMutablePointer<UInt8>,
+                                   placing destination: UnsafeMutablePointer<Int>) throws -> UInt8 {
+        let fields = CSVReader.fieldsPerRow
+        let fieldStart = i
+        var number = NumberParser()
+        number.scan(buffer, &i)
+        let terminator = i < buffer.count ? buffer[i] : .newline
+        guard terminator == .comma || terminator == .newline || terminator == .carriageReturn else {
+            throw failure(line, field, "\(quotedField(from: fieldStart)) is not a number")
+        }
+        if !number.hasDigits {
+            if field < fields { throw failure(line, field, number.isEmpty ? "is empty (a missing value?)" : "\(quotedField(from: fieldStart)) is not a number") }
+        } else if field == 0 {
+            let value = number.value
+            guard value >= 0, value <= Double(ClassNames.labelRange.upperBound), value == value.rounded(.down) else {
+                throw failure(line, field, "\(quotedField(from: fieldStart)) is not a whole number in \(ClassNames.labelRange)")
+            }
+            label = Int(value)
+        } else if field < fields {
+            let value = number.value * (unitScaled ? 255 : 1)
+            // Written so that NaN fails too. (A 0...1 file reaches the second pass only when
+            // every value passed this check in the first.)
+            guard value >= 0, value < 255.5 else {
+                throw failure(line, field, "\(quotedField(from: fieldStart)) is outside 0...255")
+            }
+            if value > 1 { exceedsOne = true }
+            if value > 0 { anyInk = true }
+            row[destination[field - 1]] = UInt8(value.rounded())
+        }
+        i += 1
+        if terminator == .carriageReturn, i < buffer.count, buffer[i] == .newline { i += 1 }
+        return terminator
     }
 
     /// After a line of only spaces and tabs from `i`, or nil.

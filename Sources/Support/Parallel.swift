@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Splits work over the machine's cores in contiguous chunks.
 public enum Parallel {
@@ -10,21 +11,13 @@ public enum Parallel {
         guard count > 0 else { return [] }
         let chunks = max(1, min(count, requested ?? ProcessInfo.processInfo.activeProcessorCount * 4))
         let size = (count + chunks - 1) / chunks
-        let results = ResultSlots<T>(count: chunks)
+        // One slot per chunk, each written by exactly one thread and read after all have finished.
+        let results = Mutex<[T?]>(Array(repeating: nil, count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let range = min(chunk * size, count) ..< min((chunk + 1) * size, count)
-            results.set(chunk, body(range))
+            let value = body(range)
+            results.withLock { $0[chunk] = value }
         }
-        return results.values
+        return results.withLock { $0.compactMap { $0 } }
     }
-}
-
-/// One slot per chunk; each is written by exactly one thread, and read after all have finished.
-/// @unchecked Sendable: every access to `slots` is under `lock`.
-private final class ResultSlots<T: Sendable>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: T) { lock.withLock { slots[index] = value } }
-    var values: [T] { lock.withLock { slots.compactMap { $0 } } }
 }

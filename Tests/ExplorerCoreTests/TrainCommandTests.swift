@@ -237,7 +237,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(metadata.objective, VAEObjective(klWeight: 0.5))
         let refused = try train(quickModel + ["--beta", "1001", "--out", out])
         XCTAssertEqual(refused.finish(), 64)
-        XCTAssertTrue(refused.stderr.contains("--beta must be between 0 and 1000"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("--beta: the KL weight β must be between 0 and 1000, not 1001"), refused.stderr)
     }
 
     // MARK: degenerate data
@@ -274,7 +274,13 @@ final class TrainCommandTests: XCTestCase {
             let out = folder + "/m\(count).safetensors"
             let run = try train(["--hidden-size", "64", "--batch-size", "128", "--epochs", "2", "--out", out])
             XCTAssertEqual(run.finish(), 0, run.stderr)
-            XCTAssertTrue(run.stdout.contains("The batch size is \(count), the number of training images"), run.stdout)
+            // The images trained on: the set less the validation images held out of it (none of one image).
+            let trained = run.stdout.components(separatedBy: "\n").compactMap { line -> Int? in
+                guard line.hasPrefix("The batch size is "), line.contains(", the number of training images (--batch-size 128 is larger") else { return nil }
+                return Int(line.dropFirst("The batch size is ".count).prefix { $0.isNumber })
+            }
+            XCTAssertEqual(trained.count, 1, run.stdout)
+            XCTAssertTrue(trained.allSatisfy { $0 >= 1 && $0 <= count && (count > 1 || $0 == 1) }, run.stdout)
             let model = try WeightsFile.load(out).model
             XCTAssertTrue(model.tensors().values.allSatisfy { $0.values.allSatisfy(\.isFinite) }, "count \(count)")
         }

@@ -72,6 +72,28 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(validation.count, 260, "20% of 1,300")
     }
 
+    /// The batch is cut to the images trained on and to the memory budget, never below 1, and the
+    /// plan says what was asked and why it was cut (train prints it).
+    func testTheBatchIsCutToTheImagesAndTheMemoryBudgetAndThePlanSaysWhy() {
+        XCTAssertTrue(Trainer.batchSize(requested: 64, model: small, imageCount: 1_000) == (64, nil))
+        XCTAssertTrue(Trainer.batchSize(requested: 128, model: small, imageCount: 40) == (40, .imageCount))
+        XCTAssertTrue(Trainer.batchSize(requested: 128, model: small, imageCount: 0) == (1, nil))
+        let largest = small.largestBatch
+        XCTAssertTrue(Trainer.batchSize(requested: largest + 1, model: small, imageCount: largest + 10) == (largest, .memory))
+        XCTAssertTrue(Trainer.batchSize(requested: largest + 1, model: small, imageCount: largest) == (largest, .imageCount))
+
+        let few = SyntheticLetters.makeDataset(trainCount: 52, testCount: 26, seed: 2)
+        let trainer = Trainer(model: VAEModel(configuration: small, seed: 1), dataset: few,
+                              configuration: TrainingConfiguration(epochs: 1, batchSize: 128, validationFraction: 0, snapshotInterval: 0))
+        trainer.run()
+        var plan: TrainingPlan?
+        while let event = trainer.channel.next() { if case .started(let p) = event { plan = p } }
+        XCTAssertEqual(plan?.batchSize, 52)
+        XCTAssertEqual(plan?.requestedBatchSize, 128)
+        XCTAssertEqual(plan?.batchCut, .imageCount)
+        XCTAssertEqual(plan?.batchesPerEpoch, 1)
+    }
+
     /// A data set that brings validation images is validated on them; its training split stays whole.
     func testADataSetsOwnValidationImagesAreUsed() {
         var withValidation = dataset
@@ -94,7 +116,7 @@ final class TrainerTests: XCTestCase {
         let trainer = Trainer(model: VAEModel(configuration: small, seed: 1), dataset: dataset,
                               configuration: TrainingConfiguration(epochs: 2, batchSize: 64, snapshotInterval: 0), codeImages: probes)
         let channel = trainer.channel
-        let thread = Trainer.start(trainer)
+        let thread = Trainer.startThread { trainer.run() }
         var snapshots: [ModelSnapshot] = []
         while let event = channel.next() { if case .snapshot(let s) = event { snapshots.append(s) } }
         thread.join()
@@ -151,7 +173,7 @@ final class TrainerTests: XCTestCase {
                               configuration: TrainingConfiguration(epochs: 1_000, batchSize: 16, snapshotInterval: 0.01))
         let (channel, control) = (trainer.channel, trainer.control)
         control.pause()
-        let thread = Trainer.start(trainer)
+        let thread = Trainer.startThread { trainer.run() }
         var seen: [String] = []
         func waitFor(_ name: String) {
             let deadline = Date().addingTimeInterval(20)

@@ -222,8 +222,7 @@ private final class TrainingRun {
     private static func launch(model: sending VAEModel, configuration: TrainingConfiguration, codeImages: ImageSet?, pool: ComputePool,
                                loadData: @escaping @Sendable () throws -> LabelledDataset, channel: TrainingChannel,
                                control: TrainingControl, preparationError: PreparationError) -> JoinableThread {
-        JoinableThread(name: TrainingSession.threadName, stackSize: Trainer.stackSize,
-                       niceness: TrainingSession.trainingNiceness) {
+        Trainer.startThread(name: TrainingSession.threadName, niceness: TrainingSession.trainingNiceness) {
             defer { Self.live.subtract(1, ordering: .sequentiallyConsistent) }
             do {
                 let dataset = try loadData()

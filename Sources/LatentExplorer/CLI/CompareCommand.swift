@@ -56,31 +56,52 @@ struct CompareCommand: ParsableCommand {
         let loaded = try weights.map { path in try LoadedWeights.load(path) }
         for model in loaded.map(\.model) { try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) } }
         let dataset = try StatusLine.run("Loading the data…") { try dataOptions.load() }
-        let available = Set(dataset.labelsPresent.map(dataset.className))
-        // Each model's own classes: those its file names that the data has (all of the data's when the
-        // file names none, as files from elsewhere do).
-        let own: [[String]] = try zip(weights, loaded).map { path, entry in
-            guard !entry.metadata.classes.isEmpty else { return dataset.labelsPresent.map(dataset.className) }
-            let mine = entry.metadata.classes.filter(available.contains)
-            guard !mine.isEmpty else {
-                throw CLIError("\(path) was trained on \(TextSanitizer.list(entry.metadata.classes, separator: " ", limit: 200)), none of which \(dataset.name) holds")
-            }
-            return mine
-        }
-        let shared = own.dropFirst().reduce(Set(own[0])) { $0.intersection($1) }
-        let sharedNames = dataset.labelsPresent.map(dataset.className).filter(shared.contains)
-        // Models of disjoint classes (letters and digits on a mixed set) are each scored on their own.
-        let separate = !sharedNames.isEmpty && own.contains { Set($0) != shared }
+        let classes = try ComparedClasses(weights: weights, loaded: loaded, dataset: dataset)
+        let rows = try score(loaded, classes: classes, dataset: dataset)
+        let output = ComparisonOutput(dataset: dataset, rows: rows, sharedClasses: classes.shared, separate: classes.separate,
+                                      importanceSamples: importanceSamples, k: k, pairs: pairs)
+        print(json ? try output.json() : output.table())
+        if let out { try writeFigure(output, to: out) }
+    }
 
+    /// Which classes each model is scored on.
+    private struct ComparedClasses {
+        /// Each model's own classes: those its file names that the data has (all of the data's when the
+        /// file names none, as files from elsewhere do).
+        let own: [[String]]
+        /// The classes every model knows, in the data's label order.
+        let shared: [String]
+        /// Models of disjoint classes (letters and digits on a mixed set) are each scored on their
+        /// own classes, and again on the shared ones.
+        let separate: Bool
+
+        init(weights: [String], loaded: [(model: VAEModel, metadata: ModelMetadata)], dataset: LabelledDataset) throws {
+            let all = dataset.labelsPresent.map(dataset.className)
+            let available = Set(all)
+            own = try zip(weights, loaded).map { path, entry in
+                guard !entry.metadata.classes.isEmpty else { return all }
+                let mine = entry.metadata.classes.filter(available.contains)
+                guard !mine.isEmpty else {
+                    throw CLIError("\(path) was trained on \(TextSanitizer.list(entry.metadata.classes, separator: " ", limit: 200)), none of which \(dataset.name) holds")
+                }
+                return mine
+            }
+            let common = own.dropFirst().reduce(Set(own[0])) { $0.intersection($1) }
+            shared = all.filter(common.contains)
+            separate = !shared.isEmpty && own.contains { Set($0) != common }
+        }
+    }
+
+    /// Each model's report on its own classes (and on the shared ones when they differ), with a
+    /// status line on standard error saying which model, which measure and how far.
+    private func score(_ loaded: [(model: VAEModel, metadata: ModelMetadata)], classes: ComparedClasses, dataset: LabelledDataset) throws -> [ComparisonOutput.Row] {
         func scored(on names: [String]) throws -> LabelledDataset {
             let restricted = try CLIError.wrap { try dataset.restricted(toClassNames: names) }
             guard restricted.test.count > 0 else { throw CLIError("\(dataset.name) has no test images of \(names.joined(separator: " "))") }
             return restricted
         }
-        var rows: [ComparisonOutput.Row] = []
-        try StatusLine.run("Scoring") { status in
-            for (index, entry) in loaded.enumerated() {
-                // On standard error, redrawn in place: which model, which measure, how far.
+        return try StatusLine.run("Scoring") { status in
+            try loaded.enumerated().map { index, entry in
                 func measure(on names: [String], _ which: String) throws -> LatentSpaceReport {
                     let data = try scored(on: names)
                     return try CLIError.wrap {
@@ -89,23 +110,17 @@ struct CompareCommand: ParsableCommand {
                         }
                     }
                 }
-                let ownReport = try measure(on: own[index], "")
-                let sharedReport = separate ? try measure(on: sharedNames, " on the shared classes") : ownReport
-                rows.append(ComparisonOutput.Row(path: weights[index], model: entry.model, metadata: entry.metadata,
-                                                 own: ownReport, shared: sharedReport))
+                let ownReport = try measure(on: classes.own[index], "")
+                let sharedReport = classes.separate ? try measure(on: classes.shared, " on the shared classes") : ownReport
+                return ComparisonOutput.Row(path: weights[index], model: entry.model, metadata: entry.metadata,
+                                            own: ownReport, shared: sharedReport)
             }
         }
-        let output = ComparisonOutput(dataset: dataset, rows: rows, sharedClasses: sharedNames, separate: separate,
-                                      importanceSamples: importanceSamples, k: k, pairs: pairs)
-        if json {
-            print(try output.json())
-        } else {
-            print(output.table())
-        }
-        if let out {
-            let requested = range
-            let (range, written) = try StatusLine.run("Drawing \(out)…") { try output.writeFigure(to: out, range: requested, force: force) }
-            if !json { print("Wrote \(written) to \(out): each model's grid and test codes over [-\(String(format: "%.2g", range)), \(String(format: "%.2g", range))]²") }
-        }
+    }
+
+    private func writeFigure(_ output: ComparisonOutput, to out: String) throws {
+        let requested = range
+        let (range, written) = try StatusLine.run("Drawing \(out)…") { try output.writeFigure(to: out, range: requested, force: force) }
+        if !json { print("Wrote \(written) to \(out): each model's grid and test codes over [-\(String(format: "%.2g", range)), \(String(format: "%.2g", range))]²") }
     }
 }

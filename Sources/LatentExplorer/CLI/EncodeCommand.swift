@@ -43,7 +43,18 @@ struct EncodeCommand: ParsableCommand {
         let reader = StatusLine.run("Encoding \(dataset.test.count) test letters…") {
             LetterReader(inference: Inference(model: model), testImages: dataset.test, testClasses: classes)
         }
-        let noun = ImageNoun(classNames: metadata.classes, datasetName: metadata.dataset)
+        let (rows, refused) = try readImages(with: reader, model: model, dataset: dataset)
+        if let out, !rows.isEmpty {
+            try writeSheet(rows, to: out, noun: ImageNoun(classNames: metadata.classes, datasetName: metadata.dataset))
+        }
+        if refused > 0 { throw ExitCode.failure }
+    }
+
+    /// Reads each image, printing what the model makes of it (or why it could not be read) as it
+    /// goes; returns each read image's row of the sheet (the picture, as prepared, as reconstructed)
+    /// and how many were refused.
+    private func readImages(with reader: LetterReader, model: VAEModel,
+                            dataset: LabelledDataset) throws -> (rows: [(name: String, tiles: [UInt8])], refused: Int) {
         var refused = 0
         var rows: [(name: String, tiles: [UInt8])] = []
         for path in images {
@@ -64,15 +75,16 @@ struct EncodeCommand: ParsableCommand {
             rows.append((PictureOptions.fileName(path), LetterPreparation.inkThumbnail(picture) + prepared.pixels
                          + TilePicture.greyValues(reading.reconstruction)))
         }
-        if let out, !rows.isEmpty {
-            let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): \(noun.plural) encoded and reconstructed",
-                                      rows: rows.count, columns: 3, tiles: rows.flatMap(\.tiles),
-                                      rowLabels: rows.map(\.name), columnLabels: ["in", "prep", "out"])
-            let options = try PictureOptions.parse(["--out", out] + (force ? ["--force"] : []))
-            let written = try options.write(picture, defaultScale: 4)
-            if !json { print("Wrote \(rows.count) \(rows.count == 1 ? "row" : "rows") to \(out) (\(written))") }
-        }
-        if refused > 0 { throw ExitCode.failure }
+        return (rows, refused)
+    }
+
+    private func writeSheet(_ rows: [(name: String, tiles: [UInt8])], to out: String, noun: ImageNoun) throws {
+        let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): \(noun.plural) encoded and reconstructed",
+                                  rows: rows.count, columns: 3, tiles: rows.flatMap(\.tiles),
+                                  rowLabels: rows.map(\.name), columnLabels: ["in", "prep", "out"])
+        let options = try PictureOptions.parse(["--out", out] + (force ? ["--force"] : []))
+        let written = try options.write(picture, defaultScale: 4)
+        if !json { print("Wrote \(rows.count) \(rows.count == 1 ? "row" : "rows") to \(out) (\(written))") }
     }
 
     /// "a (4 of 5)", or a dash without test letters; a conditional model's own most likely class,

@@ -40,21 +40,9 @@ struct GridCommand: ParsableCommand {
 
     func run() throws {
         let (model, metadata) = try LoadedWeights.load(weights)
-        let latentDim = model.latentDim
-        var plane = LatentGridImage.Plane.standard(latentDim: latentDim)
-        if latentDim > 1, let dims = parsedDims {
-            guard dims.x <= latentDim, dims.y <= latentDim else {
-                throw CLIError("--dims \(dims.x),\(dims.y): \(weights) has \(latentDim) latent dimensions")
-            }
-            (plane.xDimension, plane.yDimension) = (dims.x - 1, dims.y - 1)
-        }
         let inference = Inference(model: model)
+        let (plane, anchorName) = try self.plane(of: inference)
         let letter = try letterOption.classIndex(for: model, weights: weights)
-        var anchorName = "the origin"
-        if let at {
-            var resolver = LatentPointResolver(inference: inference, latentDim: latentDim, dataOptions: dataOptions)
-            (plane.anchor, anchorName) = try resolver.code(at, option: "--at")
-        }
         let noun = ImageNoun(classNames: metadata.classes, datasetName: metadata.dataset)
         let count = size * LatentGridImage.rows(size: size, plane: plane)
         let geometry = model.configuration.geometry
@@ -63,7 +51,7 @@ struct GridCommand: ParsableCommand {
             LatentGridImage.decode(inference, size: size, range: range, plane: plane, letter: letter?.index)
         }
         let x = "z\(plane.xDimension + 1)", y = plane.yDimension.map { "z\($0 + 1)" }
-        let others = latentDim > 2 ? ", the other dimensions at \(anchorName)" : ""
+        let others = model.latentDim > 2 ? ", the other dimensions at \(anchorName)" : ""
         let axes = y.map { "\(x) across, \($0) up" } ?? x
         let drawn = letter.map { "'\($0.name)' in every style" } ?? "\(noun.plural) decoded"
         let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): \(drawn), \(axes)\(others)", rows: grid.rows, columns: grid.columns,
@@ -75,5 +63,23 @@ struct GridCommand: ParsableCommand {
         let described = y.map { "dims \(plane.xDimension + 1),\($0.dropFirst())" } ?? "dim 1"
         let what = letter.map { "letters '\($0.name)'" } ?? noun.plural
         print("Wrote \(grid.columns)x\(grid.rows) \(what) over [-\(range), \(range)] of \(described) to \(self.picture.out) (\(written))")
+    }
+
+    /// The plane the grid shows (`--dims`, through `--at` or the origin) and the name of its anchor.
+    private func plane(of inference: Inference) throws -> (LatentGridImage.Plane, anchorName: String) {
+        let latentDim = inference.model.latentDim
+        var plane = LatentGridImage.Plane.standard(latentDim: latentDim)
+        if latentDim > 1, let dims = parsedDims {
+            guard dims.x <= latentDim, dims.y <= latentDim else {
+                throw CLIError("--dims \(dims.x),\(dims.y): \(weights) has \(latentDim) latent dimensions")
+            }
+            (plane.xDimension, plane.yDimension) = (dims.x - 1, dims.y - 1)
+        }
+        var anchorName = "the origin"
+        if let at {
+            var resolver = LatentPointResolver(inference: inference, latentDim: latentDim, dataOptions: dataOptions)
+            (plane.anchor, anchorName) = try resolver.code(at, option: "--at")
+        }
+        return (plane, anchorName)
     }
 }

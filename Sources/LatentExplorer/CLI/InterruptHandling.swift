@@ -1,6 +1,7 @@
 import Dispatch
 import FileFormats
 import Foundation
+import Synchronization
 
 /// Ctrl-C (SIGINT) and SIGTERM while a command works for a long time (`train`).
 ///
@@ -11,15 +12,14 @@ import Foundation
 ///
 /// The signals are received through dispatch sources rather than a C handler, so the reaction runs
 /// on an ordinary thread where locks and allocation are safe.
-///
-/// @unchecked Sendable: every access to `firstSignal`, `disarmed` and `sources` is under `lock`; the
-/// other properties are immutable.
-final class InterruptHandling: @unchecked Sendable {
-    private let lock = NSLock()
-    private var firstSignal: Int32 = 0
-    /// Set once the work a second signal would abandon is done: then a late signal changes nothing.
-    private var disarmed = false
-    private var sources: [DispatchSourceSignal] = []
+final class InterruptHandling: Sendable {
+    private struct State {
+        var firstSignal: Int32 = 0
+        /// Set once the work a second signal would abandon is done: then a late signal changes nothing.
+        var disarmed = false
+        var sources: [DispatchSourceSignal] = []
+    }
+    private let state = Mutex(State())
     private let queue = DispatchQueue(label: "interrupt-handling")
     private let secondMessage: String
     private let onFirst: @Sendable (Int32) -> Void
@@ -34,7 +34,7 @@ final class InterruptHandling: @unchecked Sendable {
 
     /// The first signal received, or nil.
     var received: Int32? {
-        lock.withLock { firstSignal == 0 ? nil : firstSignal }
+        state.withLock { $0.firstSignal == 0 ? nil : $0.firstSignal }
     }
 
     /// The exit status of a process ended by `signal`, as the shell reports it (130 for SIGINT, 143 for SIGTERM).
@@ -45,14 +45,17 @@ final class InterruptHandling: @unchecked Sendable {
     }
 
     func install() {
-        for signalNumber in Self.handledSignals {
-            signal(signalNumber, SIG_IGN)   // the dispatch source receives it instead of the default action
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler { [weak self] in   // the source itself is released when cancelled
-                self?.handle(signalNumber, count: Int(source.data))
+        // The sources are made under the lock: they belong to the locked state from the start.
+        state.withLock { state in
+            for signalNumber in Self.handledSignals {
+                signal(signalNumber, SIG_IGN)   // the dispatch source receives it instead of the default action
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+                source.setEventHandler { [weak self] in   // the source itself is released when cancelled
+                    self?.handle(signalNumber, count: Int(source.data))
+                }
+                source.resume()
+                state.sources.append(source)
             }
-            source.resume()
-            lock.withLock { sources.append(source) }
         }
     }
 
@@ -60,29 +63,30 @@ final class InterruptHandling: @unchecked Sendable {
 
     /// Stops listening and restores the default actions, after any reaction already running.
     func uninstall() {
-        let installed = lock.withLock {
-            disarmed = true
-            defer { sources.removeAll() }
-            return sources
+        // Under the lock, which a second signal's reaction holds until the process exits. Cancelling
+        // does not wait for a handler, so a reaction waiting for the lock then finds `disarmed`.
+        state.withLock { state in
+            state.disarmed = true
+            for source in state.sources { source.cancel() }
+            state.sources.removeAll()
         }
-        for source in installed { source.cancel() }
         for signalNumber in Self.handledSignals { signal(signalNumber, SIG_DFL) }
     }
 
     private func handle(_ signalNumber: Int32, count: Int) {
-        lock.lock()
-        guard !disarmed else { lock.unlock(); return }
-        guard firstSignal != 0 || count >= 2 else {
-            firstSignal = signalNumber
-            lock.unlock()
-            onFirst(signalNumber)
-            return
+        let first = state.withLock { state -> Bool in
+            guard !state.disarmed else { return false }
+            guard state.firstSignal != 0 || count >= 2 else {
+                state.firstSignal = signalNumber
+                return true
+            }
+            // A second signal (two may arrive as one event). The lock stays held: `uninstall` cannot
+            // declare the work finished while this exits.
+            if state.firstSignal == 0 { state.firstSignal = signalNumber }
+            AtomicFile.removeTemporaryFiles()
+            FileHandle.printError("\n\(Self.name(of: signalNumber)) again: quitting now. \(secondMessage)")
+            _exit(Self.exitStatus(for: signalNumber))
         }
-        // A second signal (two may arrive as one event). The lock stays held: `uninstall` cannot
-        // declare the work finished while this exits.
-        if firstSignal == 0 { firstSignal = signalNumber }
-        AtomicFile.removeTemporaryFiles()
-        FileHandle.printError("\n\(Self.name(of: signalNumber)) again: quitting now. \(secondMessage)")
-        _exit(Self.exitStatus(for: signalNumber))
+        if first { onFirst(signalNumber) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VAE
 
 /// Progress for the user, in two forms: `ProgressPrinter` for training (below), and `StatusLine` for any
@@ -18,6 +19,7 @@ final class ProgressPrinter {
         switch event {
         case .started(let plan):
             self.plan = plan
+            if let note = Self.batchNote(plan) { write(note + "\n") }
         case .progress(let p):
             guard interactive else { return }
             let line = "\(epochLabel(p.epoch)) \(bar(p.batch, of: p.batchesPerEpoch)) - ETA \(Self.duration(p.secondsRemaining)) - loss: \(String(format: "%.4f", p.runningLoss)) - \(Self.rate(p.samplesPerSecond))"
@@ -47,6 +49,17 @@ final class ProgressPrinter {
             } else {
                 write("Training \(how); kept the last epoch (\(outcome.bestEpoch)): no validation split\n")
             }
+        }
+    }
+
+    /// Why the batch is smaller than `--batch-size` asked, when the trainer cut it.
+    static func batchNote(_ plan: TrainingPlan) -> String? {
+        switch plan.batchCut {
+        case nil: return nil
+        case .imageCount:
+            return "The batch size is \(plan.batchSize), the number of training images (--batch-size \(plan.requestedBatchSize) is larger than the set)"
+        case .memory:
+            return "The batch size is \(plan.batchSize): a larger batch of this model would need more than \(ModelConfiguration.batchMemoryBudget >> 20) MB of activations"
         }
     }
 
@@ -92,7 +105,7 @@ final class ProgressPrinter {
 /// fraction "Timing mlp training [=====>....] 2/5 12s", redrawn in place a few times a second and erased
 /// when the work ends. When standard error is not a terminal (a log, a pipe, the tests) nothing is
 /// written at all. Output on standard output meanwhile is fine: the line is redrawn on the next tick.
-final class StatusLine {
+final class StatusLine: Sendable {
     /// Runs `body` with a status line showing `message`; `body` may update it through the argument.
     static func run<T>(_ message: String, _ body: (StatusLine) throws -> T) rethrows -> T {
         let line = StatusLine(message)
@@ -110,48 +123,54 @@ final class StatusLine {
     private static let interval = DispatchTimeInterval.milliseconds(250)
     private static let barWidth = 20
 
-    private let lock = NSLock()
-    private var message: String
-    private var step: (done: Int, total: Int)?
+    private struct State {
+        var message: String
+        var step: (done: Int, total: Int)?
+        var timer: DispatchSourceTimer?
+        var drawn = false
+        var finished = false
+    }
+    /// Shared by the caller's thread and the timer's.
+    private let state: Mutex<State>
     private let started = Date()
-    private var timer: DispatchSourceTimer?
-    private var drawn = false
-    private var finished = false
 
     private init(_ message: String) {
-        self.message = message
+        state = Mutex(State(message: message))
         guard Self.isShown else { return }
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + Self.interval, repeating: Self.interval)
-        timer.setEventHandler { [weak self] in self?.draw() }
-        timer.resume()
-        self.timer = timer
+        state.withLock { state in
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now() + Self.interval, repeating: Self.interval)
+            timer.setEventHandler { [weak self] in self?.draw() }
+            timer.resume()
+            state.timer = timer
+        }
     }
 
     /// Changes the text, and optionally shows `done` of `total` as a bar.
     func update(_ message: String, done: Int? = nil, of total: Int? = nil) {
-        lock.withLock {
-            self.message = message
-            step = done.flatMap { d in total.map { (d, $0) } }
+        state.withLock { state in
+            state.message = message
+            state.step = done.flatMap { d in total.map { (d, $0) } }
         }
     }
 
     private func draw() {
-        lock.withLock {
-            guard !finished else { return }
-            var text = message
-            if let step { text += " " + ProgressPrinter.bar(step.done, of: step.total, width: Self.barWidth) + " \(step.done)/\(step.total)" }
+        state.withLock { state in
+            guard !state.finished else { return }
+            var text = state.message
+            if let step = state.step { text += " " + ProgressPrinter.bar(step.done, of: step.total, width: Self.barWidth) + " \(step.done)/\(step.total)" }
             text += " " + ProgressPrinter.duration(Date().timeIntervalSince(started))
             FileHandle.printError("\r" + text + "\u{1B}[K", terminator: "")
-            drawn = true
+            state.drawn = true
         }
     }
 
+    /// Cancelling does not wait for a draw in progress; one that then takes the lock finds `finished`.
     private func finish() {
-        timer?.cancel()
-        lock.withLock {
-            if drawn { FileHandle.printError("\r\u{1B}[K", terminator: "") }
-            finished = true
+        state.withLock { state in
+            state.timer?.cancel()
+            if state.drawn { FileHandle.printError("\r\u{1B}[K", terminator: "") }
+            state.finished = true
         }
     }
 }

@@ -42,65 +42,90 @@ struct TrainCommand: ParsableCommand {
         guard OptionRanges.validationSplit.contains(validationSplit) else {
             throw ValidationError("--validation-split must be at least 0 and below 1, not \(validationSplit)")
         }
-        let range = VAEObjective.klWeightRange
-        guard beta.isFinite && range.contains(beta) else {
-            throw ValidationError("--beta must be between \(VAEObjective.format(range.lowerBound)) and \(VAEObjective.format(range.upperBound))")
-        }
+        // β's range is the objective's own check, said with the option's name.
+        do { try objective.validate() } catch let ModelError.invalidConfiguration(reason) { throw ValidationError("--beta: \(reason)") }
     }
 
     private var objective: VAEObjective { VAEObjective(klWeight: beta) }
 
+    /// The batch size is the trainer's choice (`Trainer.batchSize`): it cuts `--batch-size` to the
+    /// training images and to the memory budget, and the progress printer says so.
+    private var trainingConfiguration: TrainingConfiguration {
+        TrainingConfiguration(epochs: epochs, batchSize: batchSize, learningRate: learningRate, patience: patience,
+                              validationFraction: validationSplit, seed: seed, snapshotInterval: 0, objective: objective)
+    }
+
     func run() throws {
+        let (model, dataset) = try loadModelAndData()
+        printIntroduction(model, dataset)
+        let trainer = Trainer(model: model, dataset: dataset, configuration: trainingConfiguration)
+        let interruption = stopOnInterrupt(trainer.control)
+        let outcome = trainPrintingProgress(trainer)
+        try checkWorthSaving(outcome, model: model, interruption: interruption)
+        let test = scoreTest(model, dataset, classMap: trainer.classMap)
+        let metadata = metadata(model, dataset, outcome: outcome, test: test)
+        try CLIError.wrap { try WeightsFile.save(model, metadata: metadata, to: out, force: force) }
+        interruption.uninstall()
+        try reportSaved(outcome, interruption: interruption)
+    }
+
+    /// The model (from `--weights` or new) and the data, each checked before the next is loaded: a
+    /// model of other images is refused at once, naming both sizes, and so is an output that could not
+    /// be written; a conditional model must know the data's classes.
+    private func loadModelAndData() throws -> (VAEModel, LabelledDataset) {
         let loaded = try weights.map { path in try CLIError.wrap { try WeightsFile.load(path).model } }
-        // Before the data is loaded: a model of other images is refused at once, naming both sizes.
         let requested = loaded?.configuration ?? modelOptions.configuration
         try CLIError.wrap { try requested.checkFits(ImageSet.geometry) }
         try checkWritable(out, parameterCount: loaded?.parameterCount ?? requested.parameterCount ?? 0)
         let dataset = try dataOptions.load()
         let model = try loaded ?? newModel(requested, classesOf: dataset)
-        // A conditional model reads each image's class: the data's classes must be among its own.
         _ = try CLIError.wrap { try ClassMap(model: model, dataset: dataset) }
+        return (model, dataset)
+    }
+
+    private func printIntroduction(_ model: VAEModel, _ dataset: LabelledDataset) {
         print("Training \(model.configuration) (\(model.parameterCount) parameters) on \(dataset.name): \(dataset.train.count) train, \(dataset.test.count) test images, \(dataset.labelsPresent.count) classes")
         if let note = dataset.note { print("Note: \(note)") }
         if objective != .elbo {
             print("Objective: reconstruction + β KL with \(objective); losses printed are the true negative ELBO (β = 1), the epoch is chosen on the validation objective")
         }
-        // A batch larger than the set would only reserve memory for images that do not exist.
-        var batchSize = min(self.batchSize, dataset.train.count)
-        if batchSize < self.batchSize {
-            print("The batch size is \(batchSize), the number of training images (--batch-size \(self.batchSize) is larger than the set)")
-        }
-        if batchSize > model.configuration.largestBatch {
-            batchSize = model.configuration.largestBatch
-            print("The batch size is \(batchSize): a larger batch of this model would need more than \(ModelConfiguration.batchMemoryBudget >> 20) MB of activations")
-        }
-        let configuration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-                                                  patience: patience, validationFraction: validationSplit, seed: seed,
-                                                  snapshotInterval: 0, objective: objective)
-        let trainer = Trainer(model: model, dataset: dataset, configuration: configuration)
-        let (control, channel) = (trainer.control, trainer.channel)
+    }
+
+    /// The first Ctrl-C or SIGTERM stops training after the current batch, to save the best weights so far.
+    private func stopOnInterrupt(_ control: TrainingControl) -> InterruptHandling {
         let interruption = InterruptHandling(secondMessage: "Nothing was saved; \(out) is as it was.") { signal in
             FileHandle.printError("\n\(InterruptHandling.name(of: signal)): stopping after this batch to save the best weights so far (press Ctrl-C again to quit without saving)")
             control.stop()
         }
         interruption.install()
+        return interruption
+    }
+
+    /// Trains on this thread (the model stays here, to be saved) while the events print on a thread of their own.
+    private func trainPrintingProgress(_ trainer: Trainer) -> TrainingOutcome {
         fflush(nil)   // (every output stream) the lines above reach a piped log now, not at the end of the first epoch
-        // This thread trains (the model stays here, to be saved); the events print on a thread of their own.
+        let channel = trainer.channel
         let printing = JoinableThread(name: "progress", stackSize: ProgressPrinter.threadStackSize) {
             let printer = ProgressPrinter()
             while let event = channel.next() { printer.handle(event) }
         }
         let outcome = trainer.run()
         printing.join()
+        return outcome
+    }
 
-        let stopMessage: String? = {
-            if case .diverged(let message) = outcome.reason { return "training stopped: \(message)" }
-            return nil
-        }()
-        // Weights no epoch has validated (the initial ones) are not worth replacing a file with.
+    /// Why training stopped when the loss diverged, or nil.
+    private static func divergence(_ outcome: TrainingOutcome) -> String? {
+        if case .diverged(let message) = outcome.reason { return "training stopped: \(message)" }
+        return nil
+    }
+
+    /// Weights no epoch has validated (the initial ones), or that hold NaN, are not worth replacing a
+    /// file with: one line, and the exit status of the signal when one stopped the run.
+    private func checkWorthSaving(_ outcome: TrainingOutcome, model: VAEModel, interruption: InterruptHandling) throws {
         guard outcome.bestEpoch > 0 else {
             let why = interruption.received.map { "interrupted by \(InterruptHandling.name(of: $0)) before the first epoch ended" }
-                ?? stopMessage ?? "no epoch improved on the initial weights"
+                ?? Self.divergence(outcome) ?? "no epoch improved on the initial weights"
             guard let signal = interruption.received else { throw CLIError("\(why); nothing saved, \(out) is as it was") }
             FileHandle.printError("\(why); nothing saved, \(out) is as it was")
             throw ExitCode(InterruptHandling.exitStatus(for: signal))
@@ -108,14 +133,21 @@ struct TrainCommand: ParsableCommand {
         guard model.tensors().values.allSatisfy({ $0.values.allSatisfy(\.isFinite) }) else {
             throw CLIError("the weights hold NaN or infinite values; nothing saved, \(out) is as it was")
         }
-        let testClasses = trainer.classMap.indices(of: dataset.test)
-        let test = Inference(model: model).negativeELBO(dataset.test, classes: testClasses, seed: 0)
+    }
+
+    /// The true negative ELBO on the test split, printed.
+    private func scoreTest(_ model: VAEModel, _ dataset: LabelledDataset, classMap: ClassMap) -> LossParts {
+        let test = Inference(model: model).negativeELBO(dataset.test, classes: classMap.indices(of: dataset.test), seed: 0)
         let bounded = model.isConditional ? "; it bounds -log p(x | class)" : ""
         print(String(format: "Test neg ELBO %.2f nats per image (reconstruction %.2f + KL %.2f, β = 1) on %d test images%@",
                      test.total, test.reconstruction, test.kl, dataset.test.count, bounded))
+        return test
+    }
+
+    private func metadata(_ model: VAEModel, _ dataset: LabelledDataset, outcome: TrainingOutcome, test: LossParts) -> ModelMetadata {
         // A class filter is named in the data set's description and kept on its own for programs.
         let classFilter = dataOptions.letters.flatMap { $0.isEmpty ? nil : $0 }
-        let metadata = ModelMetadata(
+        return ModelMetadata(
             configuration: model.configuration, dataset: dataset.name + (classFilter.map { ", classes \($0)" } ?? ""),
             classes: dataset.labelsPresent.map(dataset.className), epochs: outcome.bestEpoch,
             selection: outcome.bestValidation == nil ? .lastEpoch : .bestValidation(on: validationDescription(dataset)),
@@ -123,14 +155,16 @@ struct TrainCommand: ParsableCommand {
             trainedAt: ISO8601DateFormatter().string(from: Date()),
             objective: VAEObjective(likelihood: objective.likelihood, klWeight: outcome.klWeight), dataNote: dataset.note,
             classFilter: classFilter)
-        try CLIError.wrap { try WeightsFile.save(model, metadata: metadata, to: out, force: force) }
-        interruption.uninstall()
+    }
+
+    /// The closing line: saved, and why training ended early when a signal or a divergence ended it.
+    private func reportSaved(_ outcome: TrainingOutcome, interruption: InterruptHandling) throws {
         if let signal = interruption.received {
             FileHandle.printError("Interrupted by \(InterruptHandling.name(of: signal)): saved the best weights so far (epoch \(outcome.bestEpoch)) to \(out)")
             throw ExitCode(InterruptHandling.exitStatus(for: signal))
         }
         print("Saved the weights of epoch \(outcome.bestEpoch) to \(out)")
-        if let stopMessage { throw CLIError(stopMessage) }
+        if let stopMessage = Self.divergence(outcome) { throw CLIError(stopMessage) }
     }
 
     /// A fresh model of `configuration`; a conditional one is conditioned on the data's classes, in label

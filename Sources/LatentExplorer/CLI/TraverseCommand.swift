@@ -60,27 +60,31 @@ struct TraverseCommand: ParsableCommand {
         let decoded = StatusLine.run("Decoding \(rows.count * steps) \(noun.plural)…") {
             inference.decodeBatch(points, classes: letter.map { [Int32](repeating: $0.index, count: rows.count * steps) })
         }
+        let spread = try testSpread(of: rows, resolver: &resolver, inference: inference)
         // The swept values, in units of the prior's σ = 1.
         let values = (0 ..< steps).map { LatentPaths.sweepValue($0, of: steps, range: range) }
-        var rowLabels = rows.map { "z\($0 + 1)" }
-        var spreadNote = ""
-        if let test = try resolver.namedTestSet() {
-            let testNoun = ImageNoun(classNames: Array(test.classNames.values))
-            let classes = try resolver.classes(of: test.images, classNames: test.classNames)
-            let codes = StatusLine.run("Encoding \(test.images.count) test \(testNoun.plural)…") { inference.encodeMeans(test.images, classes: classes) }
-            let spread = Self.standardDeviations(codes, latentDim: latentDim)
-            rowLabels = rows.map { "z\($0 + 1) σ=\(TilePicture.label(spread[$0]))" }
-            spreadNote = "; σ of the \(test.images.count) test \(testNoun.plural)' codes: "
-                + rows.map { "z\($0 + 1) \(String(format: "%.2f", spread[$0]))" }.joined(separator: ", ")
-        }
         let picture = TilePicture(title: "\(PictureOptions.fileName(weights)): \(letter.map { "'\($0.name)', " } ?? "")each dimension swept at \(base.name)",
                                   rows: rows.count, columns: steps, tileWidth: geometry.width, tileHeight: geometry.height,
                                   tiles: TilePicture.greyValues(decoded, geometry: geometry),
-                                  rowLabels: rowLabels,
+                                  rowLabels: spread.rowLabels,
                                   columnLabels: values.map { $0 == 0 ? "0" : TilePicture.label($0) + "σ" },
                                   columnCaption: "value of the row's dimension →")
         let written = try self.picture.write(picture)
-        print("Wrote \(rows.count) rows of \(steps) \(noun.plural), each dimension from -\(range) to \(range) at \(base.name), to \(self.picture.out) (\(written))\(spreadNote)")
+        print("Wrote \(rows.count) rows of \(steps) \(noun.plural), each dimension from -\(range) to \(range) at \(base.name), to \(self.picture.out) (\(written))\(spread.note)")
+    }
+
+    /// The rows' labels (`z3`), with how far the named test set's codes spread along each dimension
+    /// when `--data` names one (`z3 σ=0.98`), and that spread for the closing line.
+    private func testSpread(of rows: [Int], resolver: inout LatentPointResolver,
+                            inference: Inference) throws -> (rowLabels: [String], note: String) {
+        guard let test = try resolver.namedTestSet() else { return (rows.map { "z\($0 + 1)" }, "") }
+        let testNoun = ImageNoun(classNames: Array(test.classNames.values))
+        let classes = try resolver.classes(of: test.images, classNames: test.classNames)
+        let codes = StatusLine.run("Encoding \(test.images.count) test \(testNoun.plural)…") { inference.encodeMeans(test.images, classes: classes) }
+        let spread = Self.standardDeviations(codes, latentDim: inference.model.latentDim)
+        return (rows.map { "z\($0 + 1) σ=\(TilePicture.label(spread[$0]))" },
+                "; σ of the \(test.images.count) test \(testNoun.plural)' codes: "
+                    + rows.map { "z\($0 + 1) \(String(format: "%.2f", spread[$0]))" }.joined(separator: ", "))
     }
 
     /// The standard deviation of each latent dimension over `codes` (`count x latentDim`, row-major):

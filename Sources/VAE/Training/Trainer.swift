@@ -1,3 +1,4 @@
+import FileFormats
 import Foundation
 import LetterData
 import Support
@@ -9,9 +10,9 @@ import Support
 /// `control.setKLWeight` may change between batches; losses reported are the true negative ELBO
 /// (β = 1), and the epoch is chosen on the validation objective at the current β.
 ///
-/// `run` works on the calling thread; `start` moves the trainer (and its model) to a thread of its
-/// own. Either way, progress goes to `channel` and the model ends up holding the chosen weights. Not
-/// `Sendable`: other threads talk to a running trainer only through `channel` and `control`.
+/// `run` works on the calling thread, which may be one `startThread` started. Either way, progress
+/// goes to `channel` and the model ends up holding the chosen weights. Not `Sendable`: other threads
+/// talk to a running trainer only through `channel` and `control`.
 public final class Trainer {
     public let model: VAEModel
     public let dataset: LabelledDataset
@@ -22,9 +23,9 @@ public final class Trainer {
     public let control: TrainingControl
     /// The threads each step's arithmetic and the optimizer split their work over.
     public let pool: ComputePool
-    /// The stack of a thread `start` launches (the training step's recursion is shallow; the margin is
-    /// for the C kernels' and OpenBLAS's frames).
-    public static let stackSize = 8 << 20
+    /// The stack of a thread `startThread` launches (the training step's recursion is shallow; the
+    /// margin is for the C kernels' and OpenBLAS's frames).
+    static let stackSize = 8 << 20
 
     /// Images whose latent means go with weight snapshots (the explorer's letters), encoded here on
     /// the training thread so that a viewer never runs the encoder beside training.
@@ -66,11 +67,14 @@ public final class Trainer {
         return ModelSnapshot(model, epoch: epoch, codes: codes)
     }
 
-    /// Runs `trainer` on a new thread of its own and returns at once; the caller keeps no access to it
-    /// (take its `channel` and `control` first). Join the thread before the program exits: see
-    /// `TrainingSession.stopAndWait`.
-    public static func start(_ trainer: sending Trainer, name: String = "training", niceness: Int32? = nil) -> JoinableThread {
-        JoinableThread(name: name, stackSize: stackSize, niceness: niceness) { _ = trainer.run() }
+    /// The one way to start a training thread: runs `body` on a new thread of `stackSize` bytes named
+    /// `name` (what `top -H` shows) and niced by `niceness`, and returns at once. `body` builds a trainer
+    /// there (after loading the data, say) and runs it; what it captures moves to the new thread, so
+    /// keep the trainer's `channel` and `control` (made first and passed to its `init`) to talk to it.
+    /// Join the thread before the program exits: see `TrainingSession.stopAndWait`.
+    public static func startThread(name: String = "training", niceness: Int32? = nil,
+                                   _ body: sending @escaping () -> Void) -> JoinableThread {
+        JoinableThread(name: name, stackSize: stackSize, niceness: niceness, body)
     }
 
     /// Trains until the epochs are done, patience runs out, a stop is requested or the loss diverges.
@@ -84,113 +88,162 @@ public final class Trainer {
         return outcome
     }
 
+    /// The batch size a run uses for `requested`: at most the images it trains on (a larger batch
+    /// would only reserve memory for images that do not exist) and within the batch memory budget of
+    /// `model`, and at least 1. `cut` says which bound made it smaller than asked; `train` prints it.
+    public static func batchSize(requested: Int, model: ModelConfiguration, imageCount: Int) -> (size: Int, cut: BatchCut?) {
+        let (wanted, largest) = (max(1, requested), model.largestBatch)
+        if largest < min(wanted, imageCount) { return (largest, .memory) }
+        if imageCount < wanted { return (max(1, imageCount), imageCount > 0 ? .imageCount : nil) }
+        return (wanted, nil)
+    }
+
+    /// Why a run stops: the reason and the epochs run, thrown from any step of the loop to `train`.
+    private struct Ending: Error {
+        let reason: TrainingOutcome.Reason
+        let epochsRun: Int
+        init(_ reason: TrainingOutcome.Reason, epochsRun: Int) { (self.reason, self.epochsRun) = (reason, epochsRun) }
+    }
+
+    /// What a run carries from batch to batch and epoch to epoch.
+    private struct Run {
+        let train: ImageSet, validation: ImageSet
+        let trainClasses: [Int32]?, validationClasses: [Int32]?
+        let batchSize: Int, batchesPerEpoch: Int
+        let step: TrainingStep
+        let optimizer: Adam
+        let evaluator: Inference
+        var generator: SeededGenerator
+        var order: [Int]
+        /// The best epoch so far: its weights, its number (0: none yet), its validation loss and β.
+        var best: [String: Tensor]
+        var bestEpoch = 0
+        var bestValidation: LossParts?
+        var bestKLWeight: Double
+        var epochsWithoutImprovement = 0
+        var history: [EpochSummary] = []
+    }
+
     private func train() -> TrainingOutcome {
+        var run = startRun()
+        do throws(Ending) {
+            guard run.train.count > 0 else { throw Ending(.diverged("the training split holds no images"), epochsRun: 0) }
+            for epoch in 1 ... max(1, configuration.epochs) {
+                let trained = try trainEpoch(&run, epoch: epoch)
+                let validation = try validate(run, epoch: epoch)
+                try endEpoch(&run, epoch: epoch, trained: trained, validation: validation)
+            }
+            throw Ending(.completed, epochsRun: max(1, configuration.epochs))
+        } catch {
+            try? model.load(run.best)   // same names and shapes: cannot fail
+            return TrainingOutcome(reason: error.reason, epochsRun: error.epochsRun, bestEpoch: run.bestEpoch,
+                                   bestValidation: run.bestValidation, klWeight: run.bestKLWeight, history: run.history)
+        }
+    }
+
+    /// Splits the data, chooses the batch size, announces the plan and builds the step and optimizer.
+    private func startRun() -> Run {
         let config = configuration
         // The data set's own validation images when it brings them, else a stratified part of `train`.
         let (train, validation) = config.validationFraction == 0 ? (dataset.train, ImageSet(pixels: [], labels: []))
             : dataset.validation.map { (dataset.train, $0) }
             ?? dataset.train.stratifiedSplit(heldOutFraction: config.validationFraction, seed: config.seed)
-        let validates = validation.count > 0
-        // Within the batch memory budget whatever was asked (`train` says so when it cuts the batch).
-        let batchSize = max(1, min(config.batchSize, model.configuration.largestBatch))
+        let (batchSize, cut) = Self.batchSize(requested: config.batchSize, model: model.configuration, imageCount: train.count)
         let batchesPerEpoch = (train.count + batchSize - 1) / batchSize
         channel.send(.started(TrainingPlan(epochs: config.epochs, batchesPerEpoch: batchesPerEpoch,
-                                           trainCount: train.count, validationCount: validation.count)))
-        let step = TrainingStep(model: model, batchCapacity: min(batchSize, max(train.count, 1)),
-                                objective: config.objective, pool: pool)
-        let optimizer = Adam(parameters: model.parameters, learningRate: config.learningRate, pool: pool)
-        let evaluator = Inference(model: model, pool: pool)
-        var generator = SeededGenerator(seed: config.seed)
-        var order = Array(0 ..< train.count)
-        let (trainClasses, validationClasses) = (classMap.indices(of: train), classMap.indices(of: validation))
+                                           trainCount: train.count, validationCount: validation.count,
+                                           batchSize: batchSize, requestedBatchSize: config.batchSize, batchCut: cut)))
+        let step = TrainingStep(model: model, batchCapacity: batchSize, objective: config.objective, pool: pool)
+        return Run(train: train, validation: validation,
+                   trainClasses: classMap.indices(of: train), validationClasses: classMap.indices(of: validation),
+                   batchSize: batchSize, batchesPerEpoch: batchesPerEpoch, step: step,
+                   optimizer: Adam(parameters: model.parameters, learningRate: config.learningRate, pool: pool),
+                   evaluator: Inference(model: model, pool: pool), generator: SeededGenerator(seed: config.seed),
+                   order: Array(0 ..< train.count), best: model.tensors(), bestKLWeight: config.objective.klWeight)
+    }
 
-        var best = model.tensors()
-        var bestEpoch = 0
-        var bestValidation: LossParts?
-        var bestKLWeight = config.objective.klWeight
-        var epochsWithoutImprovement = 0
-        var history: [EpochSummary] = []
-        func finish(_ reason: TrainingOutcome.Reason, epochsRun: Int) -> TrainingOutcome {
-            try? model.load(best)   // same names and shapes: cannot fail
-            return TrainingOutcome(reason: reason, epochsRun: epochsRun, bestEpoch: bestEpoch,
-                                   bestValidation: bestValidation, klWeight: bestKLWeight, history: history)
-        }
-        guard train.count > 0 else { return finish(.diverged("the training split holds no images"), epochsRun: 0) }
-
-        for epoch in 1 ... max(1, config.epochs) {
-            order.shuffle(using: &generator)
-            let epochStart = Date()
-            var lastProgress = epochStart, lastSnapshot = epochStart
-            var lossSum: Double = 0
-            var seen = 0
-            for batch in 0 ..< batchesPerEpoch {
-                let keepGoing = control.waitWhilePaused(onPause: { channel.send(.paused) },
-                                                        onResume: { channel.send(.resumed) })
-                if !keepGoing { return finish(.stoppedByUser, epochsRun: epoch - 1) }
-                if let beta = control.takeKLWeight() { step.objective.klWeight = beta }
-                let indices = order[batch * batchSize ..< min((batch + 1) * batchSize, train.count)]
-                step.loadBatch(train, classes: trainClasses, indices: indices)
-                let loss = step.forward(using: &generator, computeGradients: true)
-                guard loss.total.isFinite else {
-                    return finish(.diverged("loss became \(loss.total) in epoch \(epoch), batch \(batch + 1); kept the weights of epoch \(bestEpoch)"),
-                                  epochsRun: epoch)
-                }
-                step.backward()
-                optimizer.update()
-                lossSum += loss.total
-                seen += indices.count
-
-                let now = Date()
-                let elapsed = now.timeIntervalSince(epochStart)
-                if now.timeIntervalSince(lastProgress) >= config.progressInterval || batch == batchesPerEpoch - 1 {
-                    lastProgress = now
-                    channel.send(.progress(TrainingProgress(
-                        epoch: epoch, batch: batch + 1, batchesPerEpoch: batchesPerEpoch, samplesSeen: seen,
-                        runningLoss: lossSum / Double(seen), samplesPerSecond: Double(seen) / max(elapsed, 1e-9),
-                        epochSeconds: elapsed, klWeight: step.objective.klWeight)))
-                }
-                if config.snapshotInterval > 0 && now.timeIntervalSince(lastSnapshot) >= config.snapshotInterval {
-                    lastSnapshot = now
-                    channel.send(.snapshot(snapshot(epoch: epoch, withCodes: false, encoder: evaluator)))
-                }
+    /// One pass over the shuffled training images, with progress and timed snapshots on the way.
+    /// Returns the summed loss, the images seen and the seconds taken.
+    private func trainEpoch(_ run: inout Run, epoch: Int) throws(Ending) -> (lossSum: Double, seen: Int, seconds: Double) {
+        run.order.shuffle(using: &run.generator)
+        let epochStart = Date()
+        var lastProgress = epochStart, lastSnapshot = epochStart
+        var lossSum: Double = 0
+        var seen = 0
+        for batch in 0 ..< run.batchesPerEpoch {
+            let keepGoing = control.waitWhilePaused(onPause: { channel.send(.paused) },
+                                                    onResume: { channel.send(.resumed) })
+            if !keepGoing { throw Ending(.stoppedByUser, epochsRun: epoch - 1) }
+            if let beta = control.takeKLWeight() { run.step.objective.klWeight = beta }
+            let indices = run.order[batch * run.batchSize ..< min((batch + 1) * run.batchSize, run.train.count)]
+            run.step.loadBatch(run.train, classes: run.trainClasses, indices: indices)
+            let loss = run.step.forward(using: &run.generator, computeGradients: true)
+            guard loss.total.isFinite else {
+                throw Ending(.diverged("loss became \(loss.total) in epoch \(epoch), batch \(batch + 1); kept the weights of epoch \(run.bestEpoch)"),
+                             epochsRun: epoch)
             }
-            let seconds = Date().timeIntervalSince(epochStart)
-            var epochValidation: LossParts?
-            if validates {
-                let loss = evaluator.negativeELBO(validation, classes: validationClasses, seed: 0)
-                guard loss.total.isFinite else {
-                    return finish(.diverged("validation loss became \(loss.total) in epoch \(epoch); kept the weights of epoch \(bestEpoch)"),
-                                  epochsRun: epoch)
-                }
-                epochValidation = loss
+            run.step.backward()
+            run.optimizer.update()
+            lossSum += loss.total
+            seen += indices.count
+
+            let now = Date()
+            let elapsed = now.timeIntervalSince(epochStart)
+            if now.timeIntervalSince(lastProgress) >= configuration.progressInterval || batch == run.batchesPerEpoch - 1 {
+                lastProgress = now
+                channel.send(.progress(TrainingProgress(
+                    epoch: epoch, batch: batch + 1, batchesPerEpoch: run.batchesPerEpoch, samplesSeen: seen,
+                    runningLoss: lossSum / Double(seen), samplesPerSecond: Double(seen) / max(elapsed, 1e-9),
+                    epochSeconds: elapsed, klWeight: run.step.objective.klWeight)))
             }
-            // Without validation every epoch is the newest, and the newest is kept. With it, the epoch
-            // that minimises what is being trained: the validation objective at today's β (both sides
-            // weighed by the same β, so a β changed mid-run compares like with like).
-            let objective = step.objective
-            let improved = epochValidation.map { loss in
-                bestValidation.map { objective.value(of: loss) < objective.value(of: $0) } ?? true
-            } ?? true
-            let summary = EpochSummary(epoch: epoch, trainLoss: lossSum / Double(max(seen, 1)),
-                                       klWeight: objective.klWeight, validation: epochValidation,
-                                       seconds: seconds, samplesPerSecond: Double(seen) / max(seconds, 1e-9),
-                                       improved: improved)
-            history.append(summary)
-            channel.send(.epochFinished(summary))
-            channel.send(.snapshot(snapshot(epoch: epoch, withCodes: true, encoder: evaluator)))
-            if improved {
-                best = model.tensors()
-                bestEpoch = epoch
-                bestValidation = epochValidation
-                bestKLWeight = objective.klWeight
-                epochsWithoutImprovement = 0
-            } else {
-                epochsWithoutImprovement += 1
-                if epochsWithoutImprovement >= config.patience && epoch < config.epochs {
-                    return finish(.earlyStopped, epochsRun: epoch)
-                }
+            if configuration.snapshotInterval > 0 && now.timeIntervalSince(lastSnapshot) >= configuration.snapshotInterval {
+                lastSnapshot = now
+                channel.send(.snapshot(snapshot(epoch: epoch, withCodes: false, encoder: run.evaluator)))
             }
         }
-        return finish(.completed, epochsRun: max(1, config.epochs))
+        return (lossSum, seen, Date().timeIntervalSince(epochStart))
+    }
+
+    /// The validation loss after `epoch`, or nil when the run has no validation images.
+    private func validate(_ run: Run, epoch: Int) throws(Ending) -> LossParts? {
+        guard run.validation.count > 0 else { return nil }
+        let loss = run.evaluator.negativeELBO(run.validation, classes: run.validationClasses, seed: 0)
+        guard loss.total.isFinite else {
+            throw Ending(.diverged("validation loss became \(loss.total) in epoch \(epoch); kept the weights of epoch \(run.bestEpoch)"),
+                         epochsRun: epoch)
+        }
+        return loss
+    }
+
+    /// Reports the epoch, keeps its weights when they are the best so far, and stops early when
+    /// `patience` epochs have passed without improvement.
+    private func endEpoch(_ run: inout Run, epoch: Int, trained: (lossSum: Double, seen: Int, seconds: Double),
+                          validation: LossParts?) throws(Ending) {
+        // Without validation every epoch is the newest, and the newest is kept. With it, the epoch
+        // that minimises what is being trained: the validation objective at today's β (both sides
+        // weighed by the same β, so a β changed mid-run compares like with like).
+        let objective = run.step.objective
+        let improved = validation.map { loss in
+            run.bestValidation.map { objective.value(of: loss) < objective.value(of: $0) } ?? true
+        } ?? true
+        let summary = EpochSummary(epoch: epoch, trainLoss: trained.lossSum / Double(max(trained.seen, 1)),
+                                   klWeight: objective.klWeight, validation: validation,
+                                   seconds: trained.seconds, samplesPerSecond: Double(trained.seen) / max(trained.seconds, 1e-9),
+                                   improved: improved)
+        run.history.append(summary)
+        channel.send(.epochFinished(summary))
+        channel.send(.snapshot(snapshot(epoch: epoch, withCodes: true, encoder: run.evaluator)))
+        if improved {
+            run.best = model.tensors()
+            run.bestEpoch = epoch
+            run.bestValidation = validation
+            run.bestKLWeight = objective.klWeight
+            run.epochsWithoutImprovement = 0
+        } else {
+            run.epochsWithoutImprovement += 1
+            if run.epochsWithoutImprovement >= configuration.patience && epoch < configuration.epochs {
+                throw Ending(.earlyStopped, epochsRun: epoch)
+            }
+        }
     }
 }

@@ -1,51 +1,65 @@
-import Foundation
+import Support
+import Synchronization
 
 /// A thread-safe mailbox from the training thread to its subscribers.
 ///
 /// The trainer `send`s; a UI drains with `poll()` once a frame (never blocks); a command line waits with
 /// `next()`. Weight snapshots are large, so an unread snapshot is replaced by a newer one rather than
 /// queued, and a slow reader never piles up memory.
-///
-/// @unchecked Sendable: every access to `events` and `closed` is under `condition`'s lock.
-public final class TrainingChannel: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var events: [TrainingEvent] = []
-    private var closed = false
+public final class TrainingChannel: Sendable {
+    private struct State {
+        var events: [TrainingEvent] = []
+        var closed = false
+        /// Readers in `next()` waiting for an event or the close.
+        var readers = WaitList()
+    }
+    private let state = Mutex(State())
 
     public init() {}
 
     public func send(_ event: TrainingEvent) {
-        condition.lock()
-        defer { condition.unlock() }
-        if case .snapshot = event {
-            events.removeAll { if case .snapshot = $0 { return true } else { return false } }
-        }
-        events.append(event)
-        condition.broadcast()
+        state.withLock { state in
+            if case .snapshot = event {
+                state.events.removeAll { if case .snapshot = $0 { return true } else { return false } }
+            }
+            state.events.append(event)
+            return state.readers.takeAll()
+        }.wake()
     }
 
     /// No more events will come; readers drain what is left and then get nil.
     public func close() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
+        state.withLock { state in
+            state.closed = true
+            return state.readers.takeAll()
+        }.wake()
     }
 
     /// Everything received so far, at once, without waiting.
     public func poll() -> [TrainingEvent] {
-        condition.lock()
-        defer { condition.unlock() }
-        let drained = events
-        events.removeAll(keepingCapacity: true)
-        return drained
+        state.withLock { state in
+            defer { state.events.removeAll(keepingCapacity: true) }
+            return state.events
+        }
+    }
+
+    /// What `next()` finds under the lock: an event, the end, or a ticket to wait on.
+    private enum Next: Sendable {
+        case event(TrainingEvent?)
+        case wait(WaitList.Ticket)
     }
 
     /// The next event, waiting for it; nil once the channel is closed and empty.
     public func next() -> TrainingEvent? {
-        condition.lock()
-        defer { condition.unlock() }
-        while events.isEmpty && !closed { condition.wait() }
-        return events.isEmpty ? nil : events.removeFirst()
+        while true {
+            let found = state.withLock { state -> Next in
+                if !state.events.isEmpty { return .event(state.events.removeFirst()) }
+                return state.closed ? .event(nil) : .wait(state.readers.enter())
+            }
+            switch found {
+            case .event(let event): return event
+            case .wait(let ticket): ticket.wait()
+            }
+        }
     }
 }

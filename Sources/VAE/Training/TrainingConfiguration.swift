@@ -12,6 +12,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public static let defaultProgressInterval = 0.1
 
     public var epochs: Int
+    /// Images per mini-batch as asked; the trainer cuts it to the images it trains on and to the
+    /// model's batch memory budget (`Trainer.batchSize`), and its plan says so.
     public var batchSize: Int
     public var learningRate: Float
     /// Epochs without a better validation loss before stopping; the best weights are kept.

@@ -21,6 +21,19 @@ public struct TrainingPlan: Sendable, Equatable {
     /// (0: no validation; the last epoch's weights are kept).
     public var trainCount: Int
     public var validationCount: Int
+    /// The images per mini-batch, and the batch size asked for when `batchCut` made it smaller
+    /// (`Trainer.batchSize(requested:model:imageCount:)`).
+    public var batchSize: Int
+    public var requestedBatchSize: Int
+    public var batchCut: BatchCut?
+}
+
+/// Why a run's batch is smaller than the one asked for.
+public enum BatchCut: Sendable, Equatable {
+    /// The training images are fewer than the batch.
+    case imageCount
+    /// A larger batch of this model would need more than `ModelConfiguration.batchMemoryBudget` of activations.
+    case memory
 }
 
 /// Where a run is within its epoch, sent as batches finish.
