@@ -78,6 +78,28 @@ final class WritePolicyCommandTests: TmuxTestCase {
         }
     }
 
+    /// export: no folder is made in Weights/ (named directly or through a link) without --force, and our
+    /// four files already in a folder are replaced only with --force.
+    func testExportMakesNoFolderInWeightsAndReplacesItsFilesOnlyWithForce() throws {
+        try FileManager.default.createSymbolicLink(atPath: folder + "/weights-link", withDestinationPath: Self.shippedFolder)
+        let export = ["export", "--weights", shipped, "--data", folder + "/data"]
+        let refusedFolder = Self.shippedFolder + "/projector-policy"
+        XCTAssertFalse(FileManager.default.fileExists(atPath: refusedFolder))
+        defer { try? FileManager.default.removeItem(atPath: refusedFolder) }  // what a failing policy would leave
+        for out in [Self.shippedFolder + "/projector-policy", folder + "/weights-link/projector-policy"] {
+            try expectRefusal(export, out: out, "which holds the shipped weights; name a file elsewhere, or give --force")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: refusedFolder))
+        }
+        let projector = folder + "/projector"
+        try FileManager.default.createDirectory(atPath: projector, withIntermediateDirectories: false)
+        try notes.write(to: URL(fileURLWithPath: projector + "/metadata.tsv"))
+        try expectRefusal(export, out: projector, "it already holds metadata.tsv; name another folder, or give --force")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: projector + "/metadata.tsv")), notes)
+        let forced = try ExplorerBinary.run(export + ["--out", projector, "--force"])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: projector + "/metadata.tsv")), notes)
+    }
+
     /// train --out: Weights/default.safetensors named as a new user would, a link to it, and a picture
     /// are refused before training; --force trains and writes.
     func testTrainNeverReplacesTheShippedWeightsOrAnotherKindOfFile() throws {

@@ -58,6 +58,8 @@ struct ExportCommand: ParsableCommand {
                 throw CLIError("not writing into \(out): it already holds \(present.joined(separator: ", ")); name another folder, or give --force to replace them")
             }
         } else {
+            // Making the folder is a write into its parent: the shipped Weights/ is refused before it exists.
+            try CLIError.wrap { try AtomicFile.checkWritable(out, bytes: 0, policy: .output(nil, force: force)) }
             do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false) } catch {
                 throw CLIError("cannot make the folder \(out): \((error as NSError).localizedDescription)")
             }
