@@ -77,13 +77,33 @@ public struct LayerSpec: Sendable, Hashable {
 }
 
 /// An architecture's layers in parameter order, the encoder's first layer (the one reading the image)
-/// first. Networks build their layers from it by name, so a shape is written once.
+/// first, and how the halves read their inputs. It is the network's declaration: `SequentialNetwork`
+/// builds its layers, its batch passes and its point decoder from it, so a shape is written once.
+///
+/// The rows before the Gaussian heads (`encoder.mean`, `encoder.logvar`) are the encoder, each reading
+/// the previous row's output; the rows after them are the decoder, from the latent point to the logits.
 public struct LayerTable: Sendable {
     /// The layers, in parameter order.
     public let layers: [LayerSpec]
+    /// C of a conditional network: each half's first layer reads its input joined with the one-hot
+    /// class, [x, onehot(y)] `[N + C]` and [z, onehot(y)] `[L + C]`; 0 for an unconditional one.
+    public let joinedClasses: Int
 
-    /// The table of `layers`, in parameter order with the layer reading the image first.
-    public init(_ layers: [LayerSpec]) { self.layers = layers }
+    /// The table of `layers`, in parameter order with the layer reading the image first; with
+    /// `joinedClasses` C > 0, both halves' first layers read their input joined with a one-hot class.
+    public init(_ layers: [LayerSpec], joinedClasses: Int = 0) {
+        self.layers = layers
+        self.joinedClasses = joinedClasses
+    }
+
+    /// The encoder's rows before the heads, from the image in.
+    var encoderLayers: [LayerSpec] { Array(layers.prefix { $0.name != GaussianHeads.names[0] }) }
+
+    /// The decoder's rows, from the latent point to the logits.
+    var decoderLayers: [LayerSpec] {
+        guard let last = layers.firstIndex(where: { $0.name == GaussianHeads.names[1] }) else { preconditionFailure("no heads in the table") }
+        return Array(layers[(last + 1)...])
+    }
 
     /// The layer named `name`; the architecture's own table must have it.
     public subscript(name: String) -> LayerSpec {
@@ -107,31 +127,6 @@ public struct LayerTable: Sendable {
     public func activationValuesPerImage(inputSize: Int, latentDim: Int) -> Int {
         let hidden = layers.dropLast().filter { !GaussianHeads.names.contains($0.name) }
         return 3 * inputSize + 7 * latentDim + 2 * hidden.reduce(0) { $0 + $1.outputSize }
-    }
-
-    /// The dense layer named `name`, built with zero parameters.
-    func dense(_ name: String) -> Dense {
-        let spec = self[name]
-        guard case let .dense(input, output) = spec.operation else { preconditionFailure("\(name) is not dense") }
-        return Dense(name: name, inputSize: input, outputSize: output, activation: spec.activation)
-    }
-
-    /// The convolution named `name`.
-    func convolution(_ name: String) -> Conv2D {
-        let spec = self[name]
-        guard case let .convolution(c, f, s, k, stride, p) = spec.operation else { preconditionFailure("\(name) is not a convolution") }
-        return Conv2D(name: name, inputChannels: c, outputChannels: f, inputSide: s, kernelSize: k, stride: stride,
-                      padding: p, activation: spec.activation)
-    }
-
-    /// The transposed convolution named `name`.
-    func transposedConvolution(_ name: String) -> ConvTranspose2D {
-        let spec = self[name]
-        guard case let .transposedConvolution(c, f, s, k, stride, p, op) = spec.operation else {
-            preconditionFailure("\(name) is not a transposed convolution")
-        }
-        return ConvTranspose2D(name: name, inputChannels: c, outputChannels: f, inputSide: s, kernelSize: k, stride: stride,
-                               padding: p, outputPadding: op, activation: spec.activation)
     }
 
     /// The Gaussian heads, sized from the table's `encoder.mean` `[H -> L]`.
