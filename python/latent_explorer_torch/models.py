@@ -168,8 +168,9 @@ class VAE(nn.Module):
 
     Each architecture declares, as its Swift twin: `NAME` (the `architecture` metadata), `SETTINGS`, and
     `from_config`, `configuration` (read off the built layers), `infer` (a configuration from the tensor
-    shapes of a file without metadata, or None), `describe`, and `check` when it needs more than the
-    settings' ranges. `ARCHITECTURES` lists them.
+    shapes of a file without metadata, or None), `describe`, `check` when it needs more than the
+    settings' ranges, and `fixture_model` (a small instance, every path used, for the fixtures the Swift
+    tests compare with). `ARCHITECTURES` lists them.
     """
 
     NAME = ""
@@ -182,6 +183,11 @@ class VAE(nn.Module):
     @classmethod
     def check(cls, config):
         """Raises ValueError when the architecture cannot take `config`'s images."""
+
+    @classmethod
+    def fixture_model(cls):
+        """A small model of this architecture for `fixtures.write_registered`."""
+        raise NotImplementedError(f"{cls.NAME} declares no fixture_model")
 
 
 class MLPVAE(VAE):
@@ -209,6 +215,10 @@ class MLPVAE(VAE):
     def describe(cls, config):
         h, n = config["hidden_size"][0], config.input_size
         return f"mlp {n}-{h}-{config.latent_dim}-{h}-{n}"
+
+    @classmethod
+    def fixture_model(cls):
+        return cls(z=3, h=6, n=12)
 
     def __init__(self, z=2, h=512, n=784):
         super().__init__()
@@ -268,6 +278,10 @@ class ConvVAE(VAE):
         c1, c2 = config["channels"]
         return f"conv {config.side}x{config.side} c{c1}-{c2}-{config['hidden_size'][0]}-{config.latent_dim}"
 
+    @classmethod
+    def fixture_model(cls):
+        return cls(z=2, h=5, side=8, channels=(2, 3))
+
     def __init__(self, z=2, h=128, side=28, channels=(32, 64)):
         super().__init__()
         c1, c2 = channels
@@ -302,6 +316,10 @@ class DeepMLPVAE(VAE):
 
     NAME = "deep-mlp"
     SETTINGS = (Setting.declared("deep-mlp", "hidden_sizes"),)
+
+    @classmethod
+    def fixture_model(cls):
+        return cls(z=3, hidden_sizes=(7, 5), n=12)
 
     def __init__(self, z=2, hidden_sizes=(512, 256), n=784):
         super().__init__()
@@ -356,6 +374,10 @@ class CVAE(VAE):
 
     NAME = "cvae"
     SETTINGS = (Setting.declared("cvae", "hidden_size"), Setting.declared("cvae", CLASS_COUNT_KEY))
+
+    @classmethod
+    def fixture_model(cls):
+        return cls(z=3, h=6, n=12, c=4)
 
     def __init__(self, z=2, h=512, n=784, c=LETTER_CLASSES):
         super().__init__()
