@@ -80,6 +80,15 @@ final class InferenceTests: XCTestCase {
         Self.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration.mlp(hiddenSize: 40, latentDim: 1), seed: 3)
     }
 
+    /// Every registered architecture's point decoder, at a small size and at its defaults (the shipped
+    /// widths, where the decoder's chunks and its sparse steps are exercised at full size).
+    func testEveryArchitecturesPointDecoderMatchesTheTrainingPath() {
+        for (index, architecture) in Architectures.all.enumerated() {
+            Self.assertPointDecoderMatchesTheTrainingPath(ArchitectureGradientTests.small(architecture), seed: UInt64(20 + index))
+            Self.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration(architecture, latentDim: 3), seed: UInt64(40 + index))
+        }
+    }
+
     func testEncodeMeansMatchesTheTrainingForwardPass() {
         let model = VAEModel(configuration: ModelConfiguration.mlp(hiddenSize: 16, latentDim: 3), seed: 4)
         let images = ImageSet(pixels: (0 ..< 3 * 784).map { UInt8(($0 * 7) % 256) }, labels: [1, 2, 3])
