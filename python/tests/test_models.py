@@ -39,7 +39,11 @@ def test_every_architecture_round_trips_with_and_without_metadata(tmp_path, name
         assert meta[setting.key] == ",".join(map(str, config[setting.key]))
     plain = str(tmp_path / "plain.safetensors")
     save_file(model.state_dict(), plain)
-    assert models.configuration_of(weights.load(plain)[0]) == config
+    plain_config = models.configuration_of(weights.load(plain)[0])
+    if config.architecture.infer({k: list(v.shape) for k, v in model.state_dict().items()}) is None:
+        assert plain_config.parameter_shapes() == config.parameter_shapes()  # its tensors are another architecture's
+    else:
+        assert plain_config == config
     assert str(config).startswith(name)
 
 
