@@ -423,30 +423,7 @@ class CVAE(VAE):
         return self.decoder.output(F.relu(self.decoder.hidden(torch.cat([z, self.one_hot(classes).to(z.device)], 1))))
 
 
-class LeakyMLPVAE(MLPVAE):
-    """The MLP with LeakyReLU (slope 0.01, `nn.LeakyReLU()`'s default) in place of ReLU (LeakyMLPNetwork.swift).
-    Its tensors are the MLP's, so a file of it is told from an MLP's by its metadata alone."""
-
-    NAME = "leaky-mlp"
-
-    @classmethod
-    def infer(cls, shapes):
-        return None
-
-    @classmethod
-    def describe(cls, config):
-        h, n = config["hidden_size"][0], config.input_size
-        return f"{cls.NAME} {n}-{h}-{config.latent_dim}-{h}-{n}"
-
-    def encode(self, x):
-        h = F.leaky_relu(self.encoder.hidden(x))
-        return self.encoder.mean(h), self.encoder.logvar(h)
-
-    def decode(self, z):
-        return self.decoder.output(F.leaky_relu(self.decoder.hidden(z)))
-
-
-ARCHITECTURES = {cls.NAME: cls for cls in (MLPVAE, ConvVAE, DeepMLPVAE, CVAE, LeakyMLPVAE)}
+ARCHITECTURES = {cls.NAME: cls for cls in (MLPVAE, ConvVAE, DeepMLPVAE, CVAE)}
 
 
 def build(config: ModelConfiguration) -> nn.Module:

@@ -9,7 +9,6 @@ public enum Architectures {
         ConvNetwork.self,
         DeepMLPNetwork.self,
         CVAENetwork.self,
-        LeakyMLPNetwork.self,
     ]
 
     /// The architecture called `name` on the command line and in weight files, or nil.
