@@ -89,14 +89,7 @@ final class PyTorchEquivalenceTests: XCTestCase {
     /// included: a class absent from the batch has a zero gradient there on both sides) and the
     /// parameters after one Adam step are PyTorch's.
     func testEveryRegisteredArchitecturesTrainingStepGivesPyTorchsLossGradientsAndAdamStep() throws {
-        for architecture in Architectures.all {
-            let path = Self.fixtures.appendingPathComponent("torch-step-\(architecture.name).safetensors").path
-            guard FileManager.default.fileExists(atPath: path) else {
-                XCTFail("\(architecture.name) has no PyTorch training-step fixture: add its twin to python/latent_explorer_torch/models.py and run `latent-explorer-torch fixture Tests/VAETests/Fixtures`")
-                continue
-            }
-            try checkTrainingStep(architecture.name)
-        }
+        for (name, _) in PyTorchFixtures.everyArchitecture(prefix: "step-") { try checkTrainingStep(name) }
     }
 
     private struct SplitCase: Decodable {

@@ -58,24 +58,19 @@ final class PyTorchInteropTests: XCTestCase {
         try checkAgainstPyTorch("cvae", expected: ModelConfiguration.cvae(inputSize: 12, hiddenSize: 6, latentDim: 3, classCount: 4))
     }
 
-    /// `model.half()`, `model.bfloat16()` and `model.double()` files PyTorch saved open here, converted to
-    /// F32 at load: the weights are the F32 file's within the dtype's precision, and the outputs are
-    /// PyTorch's outputs of the rounded weights.
     /// Every registered architecture has a file PyTorch saved (`fixtures.write_registered`), which opens
     /// as that architecture and gives PyTorch's outputs.
     func testEveryRegisteredArchitectureSavedByPyTorchGivesPyTorchsOutputs() throws {
-        for architecture in Architectures.all {
-            let path = Self.fixtures.appendingPathComponent("torch-\(architecture.name).safetensors").path
-            guard FileManager.default.fileExists(atPath: path) else {
-                XCTFail("\(architecture.name) has no PyTorch interop fixture (latent-explorer-torch fixture Tests/VAETests/Fixtures)")
-                continue
-            }
+        for (name, path) in PyTorchFixtures.everyArchitecture(prefix: "") {
             let configuration = try WeightsFile.load(path).model.configuration
-            XCTAssertEqual(configuration.kind, architecture.name)
-            try checkAgainstPyTorch(architecture.name, expected: configuration)
+            XCTAssertEqual(configuration.kind, name)
+            try checkAgainstPyTorch(name, expected: configuration)
         }
     }
 
+    /// `model.half()`, `model.bfloat16()` and `model.double()` files PyTorch saved open here, converted to
+    /// F32 at load: the weights are the F32 file's within the dtype's precision, and the outputs are
+    /// PyTorch's outputs of the rounded weights.
     func testFilesPyTorchSavesInF16BF16AndF64GivePyTorchsOutputs() throws {
         let configurations = ["conv": ModelConfiguration.conv(inputSize: 64, hiddenSize: 5, latentDim: 2, channels: [2, 3]),
                               "mlp": ModelConfiguration.mlp(inputSize: 12, hiddenSize: 6, latentDim: 3)]
