@@ -24,6 +24,13 @@ public final class CVAENetwork: SequentialNetwork, VAEArchitecture {
     public static let hiddenSize = ArchitectureSetting(key: ArchitectureSetting.hiddenSizeKey, help: "width of the hidden layer on each side",
                                                        of: name)
     public static let settings = [hiddenSize, classCount]
+
+    /// The settings as one value: H and C.
+    public struct Settings: ArchitectureSettings {
+        public var hiddenSize: Int
+        public var classCount: Int
+        public init(hiddenSize: Int, classCount: Int) { (self.hiddenSize, self.classCount) = (hiddenSize, classCount) }
+    }
     public static let bench = BenchEntry(keyPrefix: "cvae_", images: LabelledDataset.emnistLettersCSVSizes.train,
                                          hasTorchReference: true)
 
@@ -32,14 +39,15 @@ public final class CVAENetwork: SequentialNetwork, VAEArchitecture {
     }
 
     public static func layerTable(for c: ModelConfiguration) -> LayerTable {
-        let (n, h, l, classes) = (c.inputSize, c.value(of: hiddenSize), c.latentDim, c.value(of: classCount))
+        let settings = settings(of: c)
+        let (n, h, l, classes) = (c.inputSize, settings.hiddenSize, c.latentDim, settings.classCount)
         return LayerTable([.dense("encoder.hidden", n + classes, h, .relu)] + LayerTable.gaussianHeads(hiddenSize: h, latentDim: l)
                           + [.dense("decoder.hidden", l + classes, h, .relu), .dense("decoder.output", h, n, .identity)],
                           joinedClasses: classes)
     }
 
     public static func describe(_ c: ModelConfiguration) -> String {
-        let h = c.value(of: hiddenSize)
+        let h = settings(of: c).hiddenSize
         return "cvae \(c.inputSize)+\(c.classCount)-\(h)-\(c.latentDim)+\(c.classCount)-\(h)-\(c.inputSize)"
     }
 

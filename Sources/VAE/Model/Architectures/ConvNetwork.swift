@@ -23,6 +23,13 @@ public final class ConvNetwork: SequentialNetwork, VAEArchitecture {
     public static let channels = ArchitectureSetting(key: "channels", help: "output channels of the two convolutions",
                                                      of: name)
     public static let settings = [hiddenSize, channels]
+
+    /// The settings as one value: H and the channels c1, c2.
+    public struct Settings: ArchitectureSettings {
+        public var hiddenSize: Int
+        public var channels: SizePair
+        public init(hiddenSize: Int, channels: SizePair) { (self.hiddenSize, self.channels) = (hiddenSize, channels) }
+    }
     public static let bench = BenchEntry(keyPrefix: "conv_", images: 20_000, hasTorchReference: true)
 
     /// The reference's kernel, stride and padding for every convolution, and the transposed ones'
@@ -38,8 +45,9 @@ public final class ConvNetwork: SequentialNetwork, VAEArchitecture {
     /// Each layer's input sizes come from the previous layer's output, so S/2 and S/4 are never written.
     public static func layerTable(for c: ModelConfiguration) -> LayerTable {
         let side = c.imageSide ?? 0
-        let (c1, c2) = (c[channels][0], c[channels][1])
-        let (h, l) = (c.value(of: hiddenSize), c.latentDim)
+        let settings = settings(of: c)
+        let (c1, c2) = (settings.channels.first, settings.channels.second)
+        let (h, l) = (settings.hiddenSize, c.latentDim)
         let (k, s, p, op) = (kernel, stride, padding, outputPadding)
         let conv1 = LayerSpec("encoder.conv1", .convolution(inputChannels: 1, outputChannels: c1, inputSide: side,
                                                             kernelSize: k, stride: s, padding: p), activation: .relu)
@@ -65,8 +73,8 @@ public final class ConvNetwork: SequentialNetwork, VAEArchitecture {
     }
 
     public static func describe(_ c: ModelConfiguration) -> String {
-        let side = c.imageSide ?? 0
-        return "conv \(side)x\(side) c\(ArchitectureSetting.format(c[channels]).replacingOccurrences(of: ",", with: "-"))-\(c.value(of: hiddenSize))-\(c.latentDim)"
+        let (side, settings) = (c.imageSide ?? 0, settings(of: c))
+        return "conv \(side)x\(side) c\(settings.channels.first)-\(settings.channels.second)-\(settings.hiddenSize)-\(c.latentDim)"
     }
 
     /// Sizes from the tensor shapes: conv1 `[c1, 1, 3, 3]`, conv2 `[c2, c1, 3, 3]`, encoder.hidden

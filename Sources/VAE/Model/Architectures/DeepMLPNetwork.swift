@@ -17,6 +17,12 @@ public final class DeepMLPNetwork: SequentialNetwork, VAEArchitecture {
     public static let hiddenSizes = ArchitectureSetting(key: "hidden_sizes", help: "widths of the two hidden layers, from the image in",
                                                         of: name)
     public static let settings = [hiddenSizes]
+
+    /// The settings as one value: the widths H1 and H2.
+    public struct Settings: ArchitectureSettings {
+        public var hiddenSizes: SizePair
+        public init(hiddenSizes: SizePair) { self.hiddenSizes = hiddenSizes }
+    }
     public static let bench = BenchEntry(keyPrefix: "deep_mlp_", images: 20_000)
 
     public init(configuration: ModelConfiguration) {
@@ -25,7 +31,8 @@ public final class DeepMLPNetwork: SequentialNetwork, VAEArchitecture {
 
     public static func layerTable(for c: ModelConfiguration) -> LayerTable {
         let (n, l) = (c.inputSize, c.latentDim)
-        let (h1, h2) = (c[hiddenSizes][0], c[hiddenSizes][1])
+        let widths = settings(of: c).hiddenSizes
+        let (h1, h2) = (widths.first, widths.second)
         return LayerTable([.dense("encoder.hidden1", n, h1, .relu), .dense("encoder.hidden2", h1, h2, .relu)]
                           + LayerTable.gaussianHeads(hiddenSize: h2, latentDim: l)
                           + [.dense("decoder.hidden1", l, h2, .relu), .dense("decoder.hidden2", h2, h1, .relu),
@@ -33,7 +40,8 @@ public final class DeepMLPNetwork: SequentialNetwork, VAEArchitecture {
     }
 
     public static func describe(_ c: ModelConfiguration) -> String {
-        let (h1, h2) = (c[hiddenSizes][0], c[hiddenSizes][1])
+        let widths = settings(of: c).hiddenSizes
+        let (h1, h2) = (widths.first, widths.second)
         return "\(name) \(c.inputSize)-\(h1)-\(h2)-\(c.latentDim)-\(h2)-\(h1)-\(c.inputSize)"
     }
 
@@ -43,6 +51,6 @@ public final class DeepMLPNetwork: SequentialNetwork, VAEArchitecture {
               let hidden2 = shapes["encoder.hidden2.weight"], hidden2.count == 2,
               let mean = shapes["encoder.mean.weight"], mean.count == 2 else { return nil }
         return ModelConfiguration(DeepMLPNetwork.self, inputSize: hidden1[1], latentDim: mean[0],
-                                  settings: [hiddenSizes.key: [hidden1[0], hidden2[0]]])
+                                  settings: Settings(hiddenSizes: SizePair(hidden1[0], hidden2[0])))
     }
 }

@@ -15,6 +15,12 @@ public final class MLPNetwork: SequentialNetwork, VAEArchitecture {
     public static let hiddenSize = ArchitectureSetting(key: ArchitectureSetting.hiddenSizeKey, help: "width of the hidden layer on each side",
                                                        of: name)
     public static let settings = [hiddenSize]
+
+    /// The settings as one value: H.
+    public struct Settings: ArchitectureSettings {
+        public var hiddenSize: Int
+        public init(hiddenSize: Int) { self.hiddenSize = hiddenSize }
+    }
     public static let bench = BenchEntry(keyPrefix: "", images: LabelledDataset.emnistLettersCSVSizes.train, hasTorchReference: true)
 
     public init(configuration: ModelConfiguration) {
@@ -22,13 +28,13 @@ public final class MLPNetwork: SequentialNetwork, VAEArchitecture {
     }
 
     public static func layerTable(for c: ModelConfiguration) -> LayerTable {
-        let (n, h, l) = (c.inputSize, c.value(of: hiddenSize), c.latentDim)
+        let (n, h, l) = (c.inputSize, settings(of: c).hiddenSize, c.latentDim)
         return LayerTable([.dense("encoder.hidden", n, h, .relu)] + LayerTable.gaussianHeads(hiddenSize: h, latentDim: l)
                           + [.dense("decoder.hidden", l, h, .relu), .dense("decoder.output", h, n, .identity)])
     }
 
     public static func describe(_ c: ModelConfiguration) -> String {
-        let h = c.value(of: hiddenSize)
+        let h = settings(of: c).hiddenSize
         return "mlp \(c.inputSize)-\(h)-\(c.latentDim)-\(h)-\(c.inputSize)"
     }
 

@@ -9,6 +9,8 @@ public protocol VAEArchitecture: VAENetwork, SendableMetatype {
     static var summary: String { get }
     /// The settings a configuration of this architecture holds, each a metadata key.
     static var settings: [ArchitectureSetting] { get }
+    /// The same settings as one typed value (`ArchitectureSettings`), what the layer table reads.
+    associatedtype Settings: ArchitectureSettings
     /// How `bench` times this architecture.
     static var bench: BenchEntry { get }
 
@@ -29,6 +31,11 @@ public protocol VAEArchitecture: VAENetwork, SendableMetatype {
 }
 
 extension VAEArchitecture {
+    /// `configuration`'s settings, typed.
+    public static func settings(of configuration: ModelConfiguration) -> Settings {
+        configuration.typedSettings(Settings.self)
+    }
+
     /// No requirement beyond the settings' ranges.
     public static func validate(_ configuration: ModelConfiguration) throws {}
 
