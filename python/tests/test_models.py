@@ -25,6 +25,21 @@ def small(name, latent_dim=3):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_every_architecture_reads_its_settings_as_its_dataclass(name):
+    """`config.typed` is the architecture's `Settings` dataclass, one field a declared setting: an int for
+    one value, a tuple for two, as the metadata's values."""
+    import dataclasses
+    config = small(name)
+    cls = models.ARCHITECTURES[name]
+    typed = config.typed
+    assert isinstance(typed, cls.Settings)
+    assert [f.name for f in dataclasses.fields(typed)] == [s.key for s in cls.SETTINGS]
+    for setting in cls.SETTINGS:
+        value = getattr(typed, setting.key)
+        assert (value,) == config[setting.key] if len(setting.default) == 1 else value == config[setting.key]
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_every_architecture_round_trips_with_and_without_metadata(tmp_path, name):
     config = small(name)
     config.validate()
