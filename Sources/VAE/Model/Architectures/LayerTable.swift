@@ -21,12 +21,24 @@ public struct LayerSpec: Sendable, Hashable {
     public let operation: Operation
     /// Applied to the output (fused into the bias pass).
     public let activation: Activation
+    /// The layer's non-trainable tensors (PyTorch's buffers, e.g. BatchNorm's `running_mean` `[F]`), by
+    /// their name under the module and their shape: saved in and loaded from weight files as
+    /// `<name>.<buffer>`, never given a gradient or an optimiser's state.
+    public let buffers: [Buffer]
 
-    /// The layer `name` (its PyTorch module) computing `operation`, then `activation`.
-    public init(_ name: String, _ operation: Operation, activation: Activation) {
+    /// A non-trainable tensor of a layer: its name under the module and its PyTorch shape.
+    public struct Buffer: Sendable, Hashable {
+        public let name: String
+        public let shape: [Int]
+        public init(_ name: String, shape: [Int]) { (self.name, self.shape) = (name, shape) }
+    }
+
+    /// The layer `name` (its PyTorch module) computing `operation`, then `activation`, holding `buffers`.
+    public init(_ name: String, _ operation: Operation, activation: Activation, buffers: [Buffer] = []) {
         self.name = name
         self.operation = operation
         self.activation = activation
+        self.buffers = buffers
     }
 
     /// A dense layer `inputSize -> outputSize`.
@@ -63,6 +75,9 @@ public struct LayerSpec: Sendable, Hashable {
         }
         return [(name + ".weight", weight), (name + ".bias", [outputs])]
     }
+
+    /// Each buffer's tensor name and shape, e.g. `decoder.norm.running_mean` `[F]`.
+    public var bufferShapes: [(name: String, shape: [Int])] { buffers.map { (name + "." + $0.name, $0.shape) } }
 
     /// Multiply-adds per image forward: the weights times the positions they are applied at (the
     /// output's for a convolution, the input's for a transposed one).
@@ -113,6 +128,9 @@ public struct LayerTable: Sendable {
 
     /// Every parameter's name and PyTorch shape, in `parameters` order.
     public var parameterShapes: [(name: String, shape: [Int])] { layers.flatMap(\.parameterShapes) }
+
+    /// Every buffer's name and shape, in `buffers` order.
+    public var bufferShapes: [(name: String, shape: [Int])] { layers.flatMap(\.bufferShapes) }
 
     /// Each weight is used once forward and twice backward (dW and dx), but the first layer computes no
     /// dx: its input is the data.

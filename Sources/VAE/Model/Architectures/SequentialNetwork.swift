@@ -18,6 +18,8 @@ public class SequentialNetwork {
     /// The encoder's rows before the heads, and the decoder's.
     let encoder: [any NetworkLayer], decoder: [any NetworkLayer]
     let heads: GaussianHeads
+    /// The table's buffers, in its order: kept, saved and loaded, never trained.
+    public let buffers: [Parameter]
 
     /// The network `table` declares for `configuration`, every parameter zero.
     init(configuration: ModelConfiguration, table: LayerTable) {
@@ -31,6 +33,7 @@ public class SequentialNetwork {
                                                                 : spec.makeLayer())
         })
         layers = table.layers.map { built[$0.name]! }
+        buffers = table.bufferShapes.map { Parameter(name: $0.name, shape: $0.shape) }
         encoder = table.encoderLayers.map { built[$0.name]! }
         decoder = table.decoderLayers.map { built[$0.name]! }
         precondition(decoder.last!.outputSize == configuration.inputSize, "the decoder must give back the image size")

@@ -45,6 +45,13 @@ extension VAEArchitecture {
         layerTable(for: configuration).parameterShapes
     }
 
+    /// The name and shape of every tensor a weight file of `configuration` holds: the parameters, then
+    /// the buffers (non-trainable: BatchNorm's running statistics), from the layer table.
+    public static func tensorShapes(for configuration: ModelConfiguration) -> [(name: String, shape: [Int])] {
+        let table = layerTable(for: configuration)
+        return table.parameterShapes + table.bufferShapes
+    }
+
     /// From the layer table (`LayerTable.multiplyAddsPerImage`).
     public var multiplyAddsPerImage: (forward: Int, backward: Int) {
         Self.layerTable(for: configuration).multiplyAddsPerImage
