@@ -1,5 +1,6 @@
 #include "convolution.h"
 #include "multiversion.h"
+#include "activation_inline.h"
 #include <stdint.h>
 #include <string.h>
 
@@ -302,35 +303,35 @@ void lx_to_channel_major(const float *restrict src, float *restrict dst, size_t 
 
 LX_CLONES
 void lx_from_channel_major(const float *restrict src, float *restrict dst, size_t batch, size_t channels, size_t plane,
-                           const float *restrict bias, int relu, int accumulate) {
+                           const float *restrict bias, int activation, int accumulate) {
     for (size_t b = 0; b < batch; b++)
         for (size_t c = 0; c < channels; c++) {
             const float *s = src + (c * batch + b) * plane;
             float *d = dst + (b * channels + c) * plane;
             float add = bias ? bias[c] : 0.0f;
-            /* Four loops, so that each is a plain vectorisable stream with no branch inside. */
-            if (accumulate && relu) {
+            /* One loop per case, so that each is a plain vectorisable stream with no branch inside. */
+            if (accumulate && activation == LX_ACTIVATION_RELU) {
                 for (size_t i = 0; i < plane; i++) { float v = d[i] + s[i] + add; d[i] = v > 0 ? v : 0; }
-            } else if (accumulate) {
-                for (size_t i = 0; i < plane; i++) d[i] += s[i] + add;
-            } else if (relu) {
+            } else if (activation == LX_ACTIVATION_RELU) {
                 for (size_t i = 0; i < plane; i++) { float v = s[i] + add; d[i] = v > 0 ? v : 0; }
+            } else if (accumulate) {
+                for (size_t i = 0; i < plane; i++) d[i] = lx_activate(d[i] + s[i] + add, activation);
             } else {
-                for (size_t i = 0; i < plane; i++) d[i] = s[i] + add;
+                for (size_t i = 0; i < plane; i++) d[i] = lx_activate(s[i] + add, activation);
             }
         }
 }
 
 LX_CLONES
-void lx_add_bias_activation(float *y, const float *bias, size_t batch, size_t channels, size_t plane, int relu) {
+void lx_add_bias_activation(float *y, const float *bias, size_t batch, size_t channels, size_t plane, int activation) {
     for (size_t b = 0; b < batch; b++)
         for (size_t c = 0; c < channels; c++) {
             float *d = y + (b * channels + c) * plane;
             float add = bias ? bias[c] : 0.0f;
-            if (relu) {
+            if (activation == LX_ACTIVATION_RELU) {
                 for (size_t i = 0; i < plane; i++) { float v = d[i] + add; d[i] = v > 0 ? v : 0; }
             } else {
-                for (size_t i = 0; i < plane; i++) d[i] += add;
+                for (size_t i = 0; i < plane; i++) d[i] = lx_activate(d[i] + add, activation);
             }
         }
 }

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "multiversion.h"
+#include "activation_inline.h"
 
 /* exp(x) for x <= 0, to about 2 ulp: x = n ln2 + r with |r| <= ln2/2, exp(r) by its Taylor series to
  * degree 7, 2^n from the exponent bits. Plain arithmetic, so loops over it vectorise. */
@@ -246,7 +247,7 @@ void lx_dense_bias_gradient(float *restrict gradient, const float *restrict outp
 }
 
 LX_CLONES
-void lx_dense_bias_activation(float *restrict y, const float *restrict bias, size_t rows, size_t columns, int relu) {
+void lx_dense_bias_activation(float *restrict y, const float *restrict bias, size_t rows, size_t columns, int activation) {
     for (size_t r = 0; r < rows; r++) {
         float *restrict row = y + r * columns;
         size_t j = 0;
@@ -255,15 +256,36 @@ void lx_dense_bias_activation(float *restrict y, const float *restrict bias, siz
             load_vector(&v, row + j);
             load_vector(&b, bias + j);
             v += b;
-            if (relu) v = v > 0 ? v : (lx_f16)0;
+            LX_ACTIVATE_VECTOR(v, activation, lx_f16);
             store_vector(row + j, &v);
         }
-        if (relu) {
-            for (; j < columns; j++) { float v = row[j] + bias[j]; row[j] = v > 0 ? v : 0; }
-        } else {
-            for (; j < columns; j++) row[j] += bias[j];
-        }
+        for (; j < columns; j++) row[j] = lx_activate(row[j] + bias[j], activation);
     }
+}
+
+LX_CLONES
+void lx_activation_forward(float *restrict y, size_t n, int activation) {
+    if (activation == LX_ACTIVATION_IDENTITY) return;
+    size_t i = 0;
+    for (; i + lanes <= n; i += lanes) {
+        lx_f16 v;
+        load_vector(&v, y + i);
+        LX_ACTIVATE_VECTOR(v, activation, lx_f16);
+        store_vector(y + i, &v);
+    }
+    for (; i < n; i++) y[i] = lx_activate(y[i], activation);
+}
+
+LX_CLONES
+void lx_activation_backward(float *restrict gradient, const float *restrict output, size_t n, int activation) {
+    /* f'(pre) from the output: every activation here keeps its input's sign, so y > 0 iff pre > 0. */
+    float negative;
+    switch (activation) {
+    case LX_ACTIVATION_RELU: negative = 0; break;
+    case LX_ACTIVATION_LEAKY_RELU: negative = LX_LEAKY_RELU_SLOPE; break;
+    default: return;
+    }
+    for (size_t i = 0; i < n; i++) gradient[i] *= output[i] > 0 ? 1.0f : negative;   /* a select, not a branch */
 }
 
 LX_CLONES

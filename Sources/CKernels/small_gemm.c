@@ -1,5 +1,6 @@
 #include "small_gemm.h"
 #include "multiversion.h"
+#include "activation_inline.h"
 #include <string.h>
 
 /* 16 floats: one AVX-512 register, two AVX2 registers or four SSE registers, whichever clone runs. */
@@ -28,7 +29,7 @@ static inline float horizontal_sum(const lx_f16 *v) {
 static inline __attribute__((always_inline))
 void gemm_block(const int rows, const int vectors, size_t k,
                 const float *a, size_t a_row_stride, size_t a_column_stride,
-                const float *b, size_t ldb, const float *row_bias, int relu, float *c, size_t ldc) {
+                const float *b, size_t ldb, const float *row_bias, int activation, float *c, size_t ldc) {
     lx_f16 acc[max_block_rows][max_block_vectors];
     for (int i = 0; i < rows; i++)
         for (int v = 0; v < vectors; v++) acc[i][v] = 0;
@@ -44,7 +45,7 @@ void gemm_block(const int rows, const int vectors, size_t k,
         float add = row_bias ? row_bias[i] : 0.0f;
         for (int v = 0; v < vectors; v++) {
             lx_f16 r = acc[i][v] + add;
-            if (relu) r = __builtin_elementwise_max(r, (lx_f16)0);
+            LX_ACTIVATE_VECTOR(r, activation, lx_f16);
             store_vector(c + i * ldc + v * lanes, &r);
         }
     }
@@ -55,12 +56,12 @@ void gemm_block(const int rows, const int vectors, size_t k,
 static inline __attribute__((always_inline))
 size_t gemm_row_panel(const int rows, size_t n, size_t k,
                       const float *a, size_t a_row_stride, size_t a_column_stride,
-                      const float *b, size_t ldb, const float *row_bias, int relu, float *c, size_t ldc) {
+                      const float *b, size_t ldb, const float *row_bias, int activation, float *c, size_t ldc) {
     size_t j = 0;
     for (; j + 4 * lanes <= n; j += 4 * lanes)
-        gemm_block(rows, 4, k, a, a_row_stride, a_column_stride, b + j, ldb, row_bias, relu, c + j, ldc);
+        gemm_block(rows, 4, k, a, a_row_stride, a_column_stride, b + j, ldb, row_bias, activation, c + j, ldc);
     for (; j + lanes <= n; j += lanes)
-        gemm_block(rows, 1, k, a, a_row_stride, a_column_stride, b + j, ldb, row_bias, relu, c + j, ldc);
+        gemm_block(rows, 1, k, a, a_row_stride, a_column_stride, b + j, ldb, row_bias, activation, c + j, ldc);
     return j;
 }
 
@@ -70,7 +71,7 @@ enum { panel_depth_limit = 1024 };
 
 static inline __attribute__((always_inline))
 void gemm_edge(size_t m, size_t width, size_t k, const float *a, size_t a_row_stride, size_t a_column_stride,
-               const float *b, size_t ldb, const float *row_bias, int relu, float *c, size_t ldc) {
+               const float *b, size_t ldb, const float *row_bias, int activation, float *c, size_t ldc) {
     if (k <= panel_depth_limit) {
         float panel[k * lanes];
         float block[max_block_rows * lanes];
@@ -79,13 +80,13 @@ void gemm_edge(size_t m, size_t width, size_t k, const float *a, size_t a_row_st
         size_t i = 0;
         for (; i + max_block_rows <= m; i += max_block_rows) {
             gemm_block(max_block_rows, 1, k, a + i * a_row_stride, a_row_stride, a_column_stride, panel, lanes,
-                       row_bias ? row_bias + i : NULL, relu, block, lanes);
+                       row_bias ? row_bias + i : NULL, activation, block, lanes);
             for (int r = 0; r < max_block_rows; r++)
                 for (size_t j = 0; j < width; j++) c[(i + r) * ldc + j] = block[r * lanes + j];
         }
         for (; i < m; i++) {
             gemm_block(1, 1, k, a + i * a_row_stride, a_row_stride, a_column_stride, panel, lanes,
-                       row_bias ? row_bias + i : NULL, relu, block, lanes);
+                       row_bias ? row_bias + i : NULL, activation, block, lanes);
             for (size_t j = 0; j < width; j++) c[i * ldc + j] = block[j];
         }
         return;
@@ -94,7 +95,7 @@ void gemm_edge(size_t m, size_t width, size_t k, const float *a, size_t a_row_st
         for (size_t j = 0; j < width; j++) {
             float sum = row_bias ? row_bias[i] : 0.0f;
             for (size_t l = 0; l < k; l++) sum += a[i * a_row_stride + l * a_column_stride] * b[l * ldb + j];
-            c[i * ldc + j] = relu && sum < 0 ? 0 : sum;
+            c[i * ldc + j] = lx_activate(sum, activation);
         }
 }
 
@@ -102,24 +103,24 @@ LX_CLONES
 void lx_small_gemm(size_t m, size_t n, size_t k,
                    const float *a, size_t a_row_stride, size_t a_column_stride,
                    const float *b, size_t ldb,
-                   const float *row_bias, int relu,
+                   const float *row_bias, int activation,
                    float *c, size_t ldc) {
     size_t i = 0, edge = n - n % lanes;
     for (; i + max_block_rows <= m; i += max_block_rows)
         gemm_row_panel(max_block_rows, n, k, a + i * a_row_stride, a_row_stride, a_column_stride, b, ldb,
-                       row_bias ? row_bias + i : NULL, relu, c + i * ldc, ldc);
+                       row_bias ? row_bias + i : NULL, activation, c + i * ldc, ldc);
     for (; i < m; i++)
         gemm_row_panel(1, n, k, a + i * a_row_stride, a_row_stride, a_column_stride, b, ldb,
-                       row_bias ? row_bias + i : NULL, relu, c + i * ldc, ldc);
+                       row_bias ? row_bias + i : NULL, activation, c + i * ldc, ldc);
     if (edge < n)
-        gemm_edge(m, n - edge, k, a, a_row_stride, a_column_stride, b + edge, ldb, row_bias, relu, c + edge, ldc);
+        gemm_edge(m, n - edge, k, a, a_row_stride, a_column_stride, b + edge, ldb, row_bias, activation, c + edge, ldc);
 }
 
 /* rows x outputs dot products of length `in`, each kept as a vector of 16 partial sums and reduced
  * at the end; the last in % 16 terms are added in scalar code. */
 static inline __attribute__((always_inline))
 void linear_block(const int rows, const int outputs, const float *x, const float *w, const float *bias,
-                  float *y, size_t in, size_t out, int relu, int accumulate) {
+                  float *y, size_t in, size_t out, int activation, int accumulate) {
     lx_f16 acc[4][4];
     for (int r = 0; r < rows; r++)
         for (int o = 0; o < outputs; o++) acc[r][o] = 0;
@@ -141,26 +142,26 @@ void linear_block(const int rows, const int outputs, const float *x, const float
         for (int o = 0; o < outputs; o++) {
             float s = horizontal_sum(&acc[r][o]) + rest[r][o] + (bias ? bias[o] : 0.0f)
                     + (accumulate ? y[r * out + o] : 0.0f);
-            y[r * out + o] = relu && s < 0 ? 0 : s;
+            y[r * out + o] = lx_activate(s, activation);
         }
 }
 
 LX_CLONES
 void lx_small_linear(const float *x, const float *w, const float *bias, float *y,
-                     size_t rows, size_t in, size_t out, int relu, int accumulate) {
+                     size_t rows, size_t in, size_t out, int activation, int accumulate) {
     size_t r = 0;
     for (; r + 4 <= rows; r += 4) {
         size_t o = 0;
         for (; o + 4 <= out; o += 4)
-            linear_block(4, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu, accumulate);
+            linear_block(4, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, activation, accumulate);
         for (; o < out; o++)
-            linear_block(4, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu, accumulate);
+            linear_block(4, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, activation, accumulate);
     }
     for (; r < rows; r++) {
         size_t o = 0;
         for (; o + 4 <= out; o += 4)
-            linear_block(1, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu, accumulate);
+            linear_block(1, 4, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, activation, accumulate);
         for (; o < out; o++)
-            linear_block(1, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, relu, accumulate);
+            linear_block(1, 1, x + r * in, w + o * in, bias ? bias + o : NULL, y + r * out + o, in, out, activation, accumulate);
     }
 }

@@ -83,8 +83,16 @@ final class ArchitecturesTests: XCTestCase {
                 let built = model.parameters.map { "\($0.name) \($0.shape)" }
                 let table = VAEModel.parameterShapes(for: configuration).map { "\($0.name) \($0.shape)" }
                 XCTAssertEqual(built, table, "\(configuration)")
-                let inferred = try XCTUnwrap(VAEModel.inferConfiguration(from: model.tensors().mapValues(\.shape)))
-                XCTAssertEqual(inferred, configuration, "a file without metadata is read back as \(configuration)")
+                // A file without metadata is read back as this configuration; an architecture whose tensors
+                // are another's (it infers nothing from shapes) as a configuration with the same tensors.
+                let shapes = model.tensors().mapValues(\.shape)
+                let inferred = try XCTUnwrap(VAEModel.inferConfiguration(from: shapes))
+                if architecture.inferConfiguration(from: shapes) == nil {
+                    XCTAssertEqual(VAEModel.parameterShapes(for: inferred).map(\.shape), VAEModel.parameterShapes(for: configuration).map(\.shape),
+                                   "\(configuration) is read without metadata as \(inferred), with the same tensors")
+                } else {
+                    XCTAssertEqual(inferred, configuration, "a file without metadata is read back as \(configuration)")
+                }
             }
         }
     }

@@ -22,19 +22,19 @@ final class ConvolutionGradientTests: XCTestCase {
     }
 
     /// Runs `forward` (x -> y) and `backward` (dy, dx), then compares each gradient with (L(v+h) - L(v-h)) / 2h.
-    private func checkGradients(_ what: String, parameters: [Parameter], x: Matrix, y: Matrix, relu: Bool,
+    private func checkGradients(_ what: String, parameters: [Parameter], x: Matrix, y: Matrix, activation: Activation,
                                 seed: UInt64, forward: () -> Void,
                                 backward: (_ dy: Matrix, _ dx: Matrix?, _ accumulate: Bool) -> Void) {
         var g = SeededGenerator(seed: seed)
         forward()
         let r = randomMatrix(y.rows, y.columns, &g)
         let activeAtStart = y.values.map { $0 > 0 }
-        /// L, and whether every ReLU is in the state it had at the start: a difference across the kink
+        /// L, and whether every kinked activation (ReLU, LeakyReLU) is on the side it had at the start: a difference across the kink
         /// measures no derivative, so those entries are skipped (and must stay rare).
         func loss() -> (value: Double, sameKinks: Bool) {
             forward()
             let value = zip(y.values, r.values).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-            return (value, !relu || y.values.map { $0 > 0 } == activeAtStart)
+            return (value, activation == .identity || y.values.map { $0 > 0 } == activeAtStart)
         }
         var checked = 0, skipped = 0
         func compare(_ analytic: Float, _ plus: (value: Double, sameKinks: Bool), _ minus: (value: Double, sameKinks: Bool),
@@ -47,9 +47,10 @@ final class ConvolutionGradientTests: XCTestCase {
         let dx = Matrix(rows: x.rows, columns: x.columns)
         backward(dy, dx, false)
 
-        // The ReLU mask lands in the output gradient itself.
+        // dL/d(pre-activation) lands in the output gradient itself: dy f'(pre), f' read off the output's sign.
+        let negativeSlope: Float = activation == .relu ? 0 : activation == .leakyReLU ? Activation.leakySlope : 1
         for i in 0 ..< y.count {
-            XCTAssertEqual(dy.storage[i], relu && y.storage[i] <= 0 ? 0 : r.storage[i], "\(what): dy[\(i)]")
+            XCTAssertEqual(dy.storage[i], y.storage[i] > 0 ? r.storage[i] : r.storage[i] * negativeSlope, "\(what): dy[\(i)]")
         }
         let analytic = parameters.map(\.gradient.values)
         let h = Self.step
@@ -125,7 +126,7 @@ final class ConvolutionGradientTests: XCTestCase {
         // The last has more outputs (306) than the others, so more of them sit near a ReLU kink.
         let cases = [(2, 3, 6, 3, 2, 1), (2, 2, 5, 3, 1, 1), (3, 2, 4, 2, 1, 0), (2, 17, 6, 3, 2, 1)]
         for (index, (c, f, s, k, stride, padding)) in cases.enumerated() {
-            for activation in [Activation.identity, .relu] {
+            for activation in Activation.allCases {
                 var g = SeededGenerator(seed: UInt64(300 + index))
                 let layer = Conv2D(name: "c", inputChannels: c, outputChannels: f, inputSide: s, kernelSize: k,
                                    stride: stride, padding: padding, activation: activation)
@@ -134,7 +135,7 @@ final class ConvolutionGradientTests: XCTestCase {
                 let y = Matrix(rows: Self.batch, columns: layer.outputSize)
                 let workspace = layer.makeWorkspace(threads: 2)
                 checkGradients("conv2d \(c)->\(f) side \(s) k\(k) s\(stride) p\(padding) \(activation)",
-                               parameters: layer.parameters, x: x, y: y, relu: activation == .relu, seed: UInt64(index),
+                               parameters: layer.parameters, x: x, y: y, activation: activation, seed: UInt64(index),
                                forward: { layer.forward(x, into: y, workspace: workspace, pool: .default) },
                                backward: { dy, dx, accumulate in
                                    layer.backward(input: x, output: y, outputGradient: dy, inputGradient: dx,
@@ -148,7 +149,7 @@ final class ConvolutionGradientTests: XCTestCase {
         // (inputChannels, outputChannels, inputSide, kernelSize, stride, padding, outputPadding)
         let cases = [(3, 2, 3, 3, 2, 1, 1), (2, 2, 4, 3, 1, 1, 0), (2, 3, 3, 2, 1, 0, 0), (17, 2, 3, 3, 2, 1, 1)]
         for (index, (c, f, s, k, stride, padding, outputPadding)) in cases.enumerated() {
-            for activation in [Activation.identity, .relu] {
+            for activation in Activation.allCases {
                 var g = SeededGenerator(seed: UInt64(400 + index))
                 let layer = ConvTranspose2D(name: "t", inputChannels: c, outputChannels: f, inputSide: s, kernelSize: k,
                                             stride: stride, padding: padding, outputPadding: outputPadding,
@@ -158,7 +159,7 @@ final class ConvolutionGradientTests: XCTestCase {
                 let y = Matrix(rows: Self.batch, columns: layer.outputSize)
                 let workspace = layer.makeWorkspace(threads: 2)
                 checkGradients("conv-transpose2d \(c)->\(f) side \(s) k\(k) s\(stride) p\(padding) op\(outputPadding) \(activation)",
-                               parameters: layer.parameters, x: x, y: y, relu: activation == .relu, seed: UInt64(index),
+                               parameters: layer.parameters, x: x, y: y, activation: activation, seed: UInt64(index),
                                forward: { layer.forward(x, into: y, workspace: workspace, pool: .default) },
                                backward: { dy, dx, accumulate in
                                    layer.backward(input: x, output: y, outputGradient: dy, inputGradient: dx,

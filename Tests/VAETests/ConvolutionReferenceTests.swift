@@ -51,7 +51,7 @@ final class ConvolutionReferenceTests: XCTestCase {
 
     func testConv2DForwardMatchesTheDefinition() {
         for (index, (c, f, s, k, stride, padding)) in Self.convolutionCases.enumerated() {
-            for activation in [Activation.identity, .relu] {
+            for activation in Activation.allCases {
                 let what = "conv2d \(c)->\(f) side \(s) k\(k) s\(stride) p\(padding) \(activation)"
                 var g = SeededGenerator(seed: UInt64(100 + index))
                 let layer = Conv2D(name: "c", inputChannels: c, outputChannels: f, inputSide: s, kernelSize: k,
@@ -76,7 +76,7 @@ final class ConvolutionReferenceTests: XCTestCase {
 
     func testConvTranspose2DForwardMatchesTheDefinition() {
         for (index, (c, f, s, k, stride, padding, outputPadding)) in Self.transposedCases.enumerated() {
-            for activation in [Activation.identity, .relu] {
+            for activation in Activation.allCases {
                 let what = "conv-transpose2d \(c)->\(f) side \(s) k\(k) s\(stride) p\(padding) op\(outputPadding) \(activation)"
                 var g = SeededGenerator(seed: UInt64(200 + index))
                 let layer = ConvTranspose2D(name: "t", inputChannels: c, outputChannels: f, inputSide: s, kernelSize: k,

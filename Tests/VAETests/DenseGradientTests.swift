@@ -6,7 +6,7 @@ import XCTest
 final class DenseGradientTests: XCTestCase {
     /// L = Σ y ⊙ R for a fixed random R, so dL/dy = R.
     func testDenseLayerGradients() {
-        for activation in [Activation.identity, .relu] {
+        for activation in Activation.allCases {
             var g = SeededGenerator(seed: 7)
             let layer = Dense(name: "t", inputSize: 5, outputSize: 4, activation: activation)
             layer.initialize(using: &g)

@@ -11,12 +11,12 @@ final class InferenceTests: XCTestCase {
         let t = model.tensors()
         let (w1, b1) = (t["decoder.hidden.weight"]!.values, t["decoder.hidden.bias"]!.values)
         let (w2, b2) = (t["decoder.output.weight"]!.values, t["decoder.output.bias"]!.values)
-        let hidden = (0 ..< c.value(of: MLPNetwork.hiddenSize)).map { j in
+        let hidden = (0 ..< MLPNetwork.settings(of: c).hiddenSize).map { j in
             max(0, Double(b1[j]) + (0 ..< c.latentDim).reduce(0.0) { $0 + Double(w1[j * c.latentDim + $1]) * Double(z[$1]) })
         }
         return (0 ..< c.inputSize).map { i in
             var logit = Double(b2[i])
-            for j in 0 ..< c.value(of: MLPNetwork.hiddenSize) { logit += Double(w2[i * c.value(of: MLPNetwork.hiddenSize) + j]) * hidden[j] }
+            for j in 0 ..< MLPNetwork.settings(of: c).hiddenSize { logit += Double(w2[i * MLPNetwork.settings(of: c).hiddenSize + j]) * hidden[j] }
             return 1 / (1 + exp(-logit))
         }
     }
@@ -78,6 +78,15 @@ final class InferenceTests: XCTestCase {
     func testMLPPointDecoderMatchesTheTrainingPath() {
         Self.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration.mlp(hiddenSize: 40, latentDim: 16), seed: 2)
         Self.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration.mlp(hiddenSize: 40, latentDim: 1), seed: 3)
+    }
+
+    /// Every registered architecture's point decoder, at a small size and at its defaults (the shipped
+    /// widths, where the decoder's chunks and its sparse steps are exercised at full size).
+    func testEveryArchitecturesPointDecoderMatchesTheTrainingPath() {
+        for (index, architecture) in Architectures.all.enumerated() {
+            Self.assertPointDecoderMatchesTheTrainingPath(ArchitectureGradientTests.small(architecture), seed: UInt64(20 + index))
+            Self.assertPointDecoderMatchesTheTrainingPath(ModelConfiguration(architecture, latentDim: 3), seed: UInt64(40 + index))
+        }
     }
 
     func testEncodeMeansMatchesTheTrainingForwardPass() {

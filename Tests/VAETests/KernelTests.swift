@@ -1,5 +1,6 @@
 import CKernels
 import XCTest
+@testable import VAE
 
 /// The C kernels' own exp/log1p approximations against the C library, over the whole range used.
 final class KernelTests: XCTestCase {
@@ -27,6 +28,34 @@ final class KernelTests: XCTestCase {
         values.withUnsafeMutableBufferPointer { lx_sigmoid($0.baseAddress, $0.baseAddress, $0.count) }
         for (x, s) in zip(original, values) {
             XCTAssertEqual(Double(s), 1 / (1 + exp(-Double(x))), accuracy: 2e-7, "sigmoid(\(x))")
+        }
+    }
+
+    /// Each activation code's forward (alone and fused into the dense bias pass, over whole vectors and
+    /// the leftover tail) and its output-read derivative, against their definitions written out here.
+    func testActivationCodesMatchTheirDefinitions() {
+        let slope: Float = 0.01   // PyTorch's nn.LeakyReLU() default
+        let definitions: [(Activation, (Float) -> Float, (Float) -> Float)] = [
+            (.identity, { $0 }, { _ in 1 }),
+            (.relu, { max($0, 0) }, { $0 > 0 ? 1 : 0 }),
+            (.leakyReLU, { $0 > 0 ? $0 : slope * $0 }, { $0 > 0 ? 1 : slope }),
+        ]
+        XCTAssertEqual(definitions.map(\.0), Activation.allCases, "every activation has its definition here")
+        let (rows, columns) = (3, 37)   // two vectors of 16 and a tail of 5 per row
+        let pre = (0 ..< rows * columns).map { Float(($0 * 7919) % 201 - 100) / 13 }
+        let bias = (0 ..< columns).map { Float($0 % 9 - 4) / 5 }
+        for (activation, f, derivative) in definitions {
+            var y = pre
+            lx_activation_forward(&y, y.count, activation.code)
+            XCTAssertEqual(y, pre.map(f), "\(activation) forward")
+            XCTAssertEqual(pre.map { activation($0) }, pre.map(f), "\(activation) in Swift")
+            var fused = pre
+            lx_dense_bias_activation(&fused, bias, rows, columns, activation.code)
+            XCTAssertEqual(fused, pre.indices.map { f(pre[$0] + bias[$0 % columns]) }, "\(activation) fused with the bias")
+            let upstream = pre.indices.map { Float($0 % 11) - 5 }
+            var gradient = upstream
+            lx_activation_backward(&gradient, y, y.count, activation.code)
+            XCTAssertEqual(gradient, pre.indices.map { upstream[$0] * derivative(pre[$0]) }, "\(activation) backward")
         }
     }
 }

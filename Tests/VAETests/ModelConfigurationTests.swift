@@ -34,4 +34,22 @@ final class ModelConfigurationTests: XCTestCase {
             XCTAssertEqual(worked, built, "\(configuration)")
         }
     }
+
+    /// Each architecture's typed settings (`VAEArchitecture.Settings`) read the metadata's key/values
+    /// form and give it back: at the defaults and at other values, for every registered architecture.
+    func testTypedSettingsRoundTripThroughTheMetadataForm() {
+        func rebuilt<A: VAEArchitecture>(_ architecture: A.Type, _ c: ModelConfiguration) -> ModelConfiguration {
+            ModelConfiguration(architecture, inputSize: c.inputSize, latentDim: c.latentDim, settings: A.settings(of: c), geometry: c.geometry)
+        }
+        for architecture in Architectures.all {
+            let odd = Dictionary(uniqueKeysWithValues: architecture.settings.map { s in (s.key, (0 ..< s.count).map { s.range.lowerBound + 2 + $0 }) })
+            for configuration in [ModelConfiguration(architecture), ModelConfiguration(architecture, inputSize: 64, latentDim: 3, settings: odd)] {
+                XCTAssertEqual(rebuilt(architecture, configuration), configuration, architecture.name)
+            }
+        }
+        XCTAssertEqual(ConvNetwork.settings(of: .conv(hiddenSize: 7, channels: [3, 4])), .init(hiddenSize: 7, channels: SizePair(3, 4)))
+        XCTAssertEqual(DeepMLPNetwork.settings(of: ModelConfiguration(DeepMLPNetwork.self)).hiddenSizes, SizePair(512, 256))
+        XCTAssertEqual(CVAENetwork.settings(of: .cvae(hiddenSize: 9, classCount: 4)), .init(hiddenSize: 9, classCount: 4))
+        XCTAssertEqual(MLPNetwork.settings(of: .mlp(hiddenSize: 33)).hiddenSize, 33)
+    }
 }

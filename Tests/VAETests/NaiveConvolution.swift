@@ -66,6 +66,10 @@ enum NaiveConvolution {
     }
 
     private static func activate(_ value: Double, _ activation: Activation) -> Double {
-        activation == .relu ? max(value, 0) : value
+        switch activation {
+        case .identity: return value
+        case .relu: return max(value, 0)
+        case .leakyReLU: return value > 0 ? value : value * Double(Activation.leakySlope)
+        }
     }
 }

@@ -58,6 +58,16 @@ final class PyTorchInteropTests: XCTestCase {
         try checkAgainstPyTorch("cvae", expected: ModelConfiguration.cvae(inputSize: 12, hiddenSize: 6, latentDim: 3, classCount: 4))
     }
 
+    /// Every registered architecture has a file PyTorch saved (`fixtures.write_registered`), which opens
+    /// as that architecture and gives PyTorch's outputs.
+    func testEveryRegisteredArchitectureSavedByPyTorchGivesPyTorchsOutputs() throws {
+        for (name, path) in PyTorchFixtures.everyArchitecture(prefix: "") {
+            let configuration = try WeightsFile.load(path).model.configuration
+            XCTAssertEqual(configuration.kind, name)
+            try checkAgainstPyTorch(name, expected: configuration)
+        }
+    }
+
     /// `model.half()`, `model.bfloat16()` and `model.double()` files PyTorch saved open here, converted to
     /// F32 at load: the weights are the F32 file's within the dtype's precision, and the outputs are
     /// PyTorch's outputs of the rounded weights.

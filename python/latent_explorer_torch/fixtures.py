@@ -18,6 +18,13 @@ code here still writes what is committed.
   saves them after `model.half()`, `model.bfloat16()` and `model.double()`, with the outputs of those
   weights (rounded to the dtype) computed in F32 in the metadata: the Swift program converts each dtype
   to F32 at load and must give these outputs.
+- `torch-<name>.safetensors` and `torch-step-<name>.safetensors` of every other architecture in
+  `ARCHITECTURES` (`write_registered`): the same two fixtures for its twin's `fixture_model()`, from a
+  seed of its own (the CRC-32 of its name), so that each architecture added leaves the others' files as
+  they were. The Swift tests loop over the registry and fail for an architecture without them.
+- Every step fixture carries the model's LatentExplorer metadata (`architecture`, its settings): an
+  architecture whose tensors are another's (a LeakyReLU MLP has the MLP's) is told by it. An interop
+  file carries it only when its tensor shapes alone would be read as another configuration.
 - `torch-split.json` (`PyTorchEquivalenceTests`): labels, a held-out fraction and a seed, with the
   indices `swift_random.stratified_split` holds out and the first draws of `swift_random.gaussians`:
   the Swift trainer must hold out the same images and draw the same noise.
@@ -25,16 +32,19 @@ code here still writes what is committed.
 import copy
 import json
 import os
+import zlib
 
 import numpy as np
 import torch
 from safetensors.torch import save_file
 
-from .models import CVAE, ConvVAE, MLPVAE, loss_parts
+from . import weights
+from .models import ARCHITECTURES, CVAE, ConvVAE, MLPVAE, configuration_from_shapes, loss_parts
 from .swift_random import gaussians, stratified_split
 
 INTEROP_SEED, STEP_SEED = 0, 1
 CONDITIONAL_SEED = 2
+SEEDED_BY_HAND = ("conv", "mlp", "cvae")  # written before the registry loop, from the seeds above
 CONDITIONAL_CLASSES = 4
 STEP_BATCH = 4
 STEP_LEARNING_RATE = 1e-3
@@ -102,10 +112,7 @@ def write_conditional(folder):
     before, gradients, after = training_step(model, x, noise, classes=batch_classes)
     tensors.update({f"grad.{k}": v.contiguous() for k, v in gradients.items()})
     tensors.update(_tensors(model, "after."))
-    meta = {"loss_reconstruction": repr(before[0]), "loss_kl": repr(before[1]),
-            "after_reconstruction": repr(after[0]), "after_kl": repr(after[1]),
-            "learning_rate": repr(STEP_LEARNING_RATE), "made_by": f"torch {torch.__version__}"}
-    save_file(tensors, os.path.join(folder, "torch-step-cvae.safetensors"), metadata=meta)
+    save_file(tensors, os.path.join(folder, "torch-step-cvae.safetensors"), metadata=step_metadata(model, before, after))
 
 
 DTYPES = {"f16": torch.float16, "bf16": torch.bfloat16, "f64": torch.float64}
@@ -147,6 +154,69 @@ def training_step(model, x, noise, learning_rate=STEP_LEARNING_RATE, classes=Non
     return (float(reconstruction.detach()), float(kl.detach())), gradients, tuple(float(v) for v in after)
 
 
+def step_metadata(model, before, after):
+    """A step fixture's metadata: the losses before and after the step, and the model's own metadata."""
+    meta = weights.metadata(model.configuration())
+    meta.update({"loss_reconstruction": repr(before[0]), "loss_kl": repr(before[1]),
+                 "after_reconstruction": repr(after[0]), "after_kl": repr(after[1]),
+                 "learning_rate": repr(STEP_LEARNING_RATE), "made_by": f"torch {torch.__version__}"})
+    return meta
+
+
+def write_registered_interop(folder, name, model):
+    """`torch-<name>.safetensors`: random weights and PyTorch's outputs for fixed inputs (with classes for
+    a conditional model), our metadata only when the shapes alone name another configuration."""
+    n, z_size, c = model.configuration().input_size, model.configuration().latent_dim, model.class_count
+    with torch.no_grad():
+        for p in model.parameters():
+            p.uniform_(-0.6, 0.6)
+        x = torch.rand(2, n)
+        classes = torch.arange(2) % c if c else None
+        mean, logvar = model.encode(x, *([classes] if c else []))
+        z = torch.randn(3, z_size)
+        z_classes = torch.arange(3) % c if c else None
+        pixels = torch.sigmoid(model.decode(z, *([z_classes] if c else [])))
+    state = _tensors(model)
+    config = model.configuration()
+    meta = {} if configuration_from_shapes({k: list(v.shape) for k, v in state.items()}) == config else weights.metadata(config)
+    meta.update({"fixture_x": json.dumps(x.flatten().tolist()), "fixture_mean": json.dumps(mean.flatten().tolist()),
+                 "fixture_logvar": json.dumps(logvar.flatten().tolist()), "fixture_z": json.dumps(z.flatten().tolist()),
+                 "fixture_pixels": json.dumps(pixels.flatten().tolist()), "made_by": f"torch {torch.__version__}"})
+    if c:
+        meta.update(fixture_classes=json.dumps(classes.tolist()), fixture_z_classes=json.dumps(z_classes.tolist()))
+    save_file(state, os.path.join(folder, f"torch-{name}.safetensors"), metadata=meta)
+
+
+def write_registered_step(folder, name, model):
+    """`torch-step-<name>.safetensors`: one training step of `model` on a random batch."""
+    config = model.configuration()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.uniform_(-WEIGHT_RANGE, WEIGHT_RANGE)
+    x = torch.rand(STEP_BATCH, config.input_size)
+    noise = torch.randn(STEP_BATCH, config.latent_dim)
+    classes = torch.arange(STEP_BATCH) % model.class_count if model.class_count else None
+    tensors = _tensors(model, "weights.")
+    tensors.update({"batch.x": x, "batch.noise": noise})
+    if classes is not None:
+        tensors["batch.classes"] = classes.to(torch.float32)
+    before, gradients, after = training_step(model, x, noise, classes=classes)
+    tensors.update({f"grad.{k}": v.contiguous() for k, v in gradients.items()})
+    tensors.update(_tensors(model, "after."))
+    save_file(tensors, os.path.join(folder, f"torch-step-{name}.safetensors"), metadata=step_metadata(model, before, after))
+
+
+def write_registered(folder):
+    """The interop and step fixtures of every architecture not in `SEEDED_BY_HAND`, each from the CRC-32
+    of its name as seed and its twin's small `fixture_model()`."""
+    for name, cls in ARCHITECTURES.items():
+        if name in SEEDED_BY_HAND:
+            continue
+        torch.manual_seed(zlib.crc32(name.encode()))
+        write_registered_interop(folder, name, cls.fixture_model())
+        write_registered_step(folder, name, cls.fixture_model())
+
+
 def write_steps(folder):
     torch.manual_seed(STEP_SEED)
     for name, model, n in small_models():
@@ -160,10 +230,7 @@ def write_steps(folder):
         before, gradients, after = training_step(model, x, noise)
         tensors.update({f"grad.{k}": v.contiguous() for k, v in gradients.items()})
         tensors.update(_tensors(model, "after."))
-        meta = {"loss_reconstruction": repr(before[0]), "loss_kl": repr(before[1]),
-                "after_reconstruction": repr(after[0]), "after_kl": repr(after[1]),
-                "learning_rate": repr(STEP_LEARNING_RATE), "made_by": f"torch {torch.__version__}"}
-        save_file(tensors, os.path.join(folder, f"torch-step-{name}.safetensors"), metadata=meta)
+        save_file(tensors, os.path.join(folder, f"torch-step-{name}.safetensors"), metadata=step_metadata(model, before, after))
 
 
 def split_case():
@@ -189,4 +256,5 @@ def write_all(folder):
     write_dtypes(folder)
     write_steps(folder)
     write_conditional(folder)
+    write_registered(folder)
     write_split(folder)

@@ -87,8 +87,15 @@ class ModelConfiguration:
                                   tuple(geometry) if geometry is not None else None)
 
     def __getitem__(self, key):
-        """The values of setting `key`."""
+        """The values of setting `key`, as metadata writes them (a tuple)."""
         return dict(self.settings)[key]
+
+    @property
+    def typed(self):
+        """The settings as the architecture's dataclass (`MLPVAE.Settings(hidden_size=512)`, ...): a
+        one-value setting as an int, a two-value one as a tuple. The counts must be the declared ones."""
+        values = {key: v[0] if len(v) == 1 else tuple(v) for key, v in self.settings}
+        return self.architecture.Settings(**values)
 
     @property
     def class_count(self):
@@ -166,10 +173,12 @@ class VAE(nn.Module):
     """What every architecture shares: `forward` is the loss, so that DistributedDataParallel, which
     synchronises gradients only through `forward`, wraps the whole training step.
 
-    Each architecture declares, as its Swift twin: `NAME` (the `architecture` metadata), `SETTINGS`, and
+    Each architecture declares, as its Swift twin: `NAME` (the `architecture` metadata), `SETTINGS`, its
+    `Settings` dataclass (the same settings as one typed value, `config.typed`, field names the keys), and
     `from_config`, `configuration` (read off the built layers), `infer` (a configuration from the tensor
-    shapes of a file without metadata, or None), `describe`, and `check` when it needs more than the
-    settings' ranges. `ARCHITECTURES` lists them.
+    shapes of a file without metadata, or None), `describe`, `check` when it needs more than the
+    settings' ranges, and `fixture_model` (a small instance, every path used, for the fixtures the Swift
+    tests compare with). `ARCHITECTURES` lists them.
     """
 
     NAME = ""
@@ -183,6 +192,11 @@ class VAE(nn.Module):
     def check(cls, config):
         """Raises ValueError when the architecture cannot take `config`'s images."""
 
+    @classmethod
+    def fixture_model(cls):
+        """A small model of this architecture for `fixtures.write_registered`."""
+        raise NotImplementedError(f"{cls.NAME} declares no fixture_model")
+
 
 class MLPVAE(VAE):
     """encoder: x [N] -> hidden ReLU [H] -> (mean, logvar) [L]; decoder: z [L] -> hidden ReLU [H] -> logits [N]."""
@@ -190,9 +204,14 @@ class MLPVAE(VAE):
     NAME = "mlp"
     SETTINGS = (Setting.declared("mlp", "hidden_size"),)
 
+    @dataclass(frozen=True)
+    class Settings:
+        """H, the width of the hidden layer on each side (MLPNetwork.Settings)."""
+        hidden_size: int
+
     @classmethod
     def from_config(cls, config):
-        return cls(z=config.latent_dim, h=config["hidden_size"][0], n=config.input_size)
+        return cls(z=config.latent_dim, h=config.typed.hidden_size, n=config.input_size)
 
     def configuration(self):
         e = self.encoder
@@ -207,8 +226,12 @@ class MLPVAE(VAE):
 
     @classmethod
     def describe(cls, config):
-        h, n = config["hidden_size"][0], config.input_size
+        h, n = config.typed.hidden_size, config.input_size
         return f"mlp {n}-{h}-{config.latent_dim}-{h}-{n}"
+
+    @classmethod
+    def fixture_model(cls):
+        return cls(z=3, h=6, n=12)
 
     def __init__(self, z=2, h=512, n=784):
         super().__init__()
@@ -235,6 +258,12 @@ class ConvVAE(VAE):
     NAME = "conv"
     SETTINGS = (Setting.declared("conv", "hidden_size"), Setting.declared("conv", "channels"))
 
+    @dataclass(frozen=True)
+    class Settings:
+        """H and the channels (c1, c2) of the two convolutions (ConvNetwork.Settings)."""
+        hidden_size: int
+        channels: tuple
+
     @classmethod
     def check(cls, config):
         if config.side is None or config.side % 4:
@@ -242,7 +271,8 @@ class ConvVAE(VAE):
 
     @classmethod
     def from_config(cls, config):
-        return cls(z=config.latent_dim, h=config["hidden_size"][0], side=config.side, channels=config["channels"])
+        settings = config.typed
+        return cls(z=config.latent_dim, h=settings.hidden_size, side=config.side, channels=settings.channels)
 
     def configuration(self):
         e = self.encoder
@@ -265,8 +295,13 @@ class ConvVAE(VAE):
 
     @classmethod
     def describe(cls, config):
-        c1, c2 = config["channels"]
-        return f"conv {config.side}x{config.side} c{c1}-{c2}-{config['hidden_size'][0]}-{config.latent_dim}"
+        settings = config.typed
+        c1, c2 = settings.channels
+        return f"conv {config.side}x{config.side} c{c1}-{c2}-{settings.hidden_size}-{config.latent_dim}"
+
+    @classmethod
+    def fixture_model(cls):
+        return cls(z=2, h=5, side=8, channels=(2, 3))
 
     def __init__(self, z=2, h=128, side=28, channels=(32, 64)):
         super().__init__()
@@ -303,6 +338,15 @@ class DeepMLPVAE(VAE):
     NAME = "deep-mlp"
     SETTINGS = (Setting.declared("deep-mlp", "hidden_sizes"),)
 
+    @dataclass(frozen=True)
+    class Settings:
+        """The widths (H1, H2) from the image in (DeepMLPNetwork.Settings)."""
+        hidden_sizes: tuple
+
+    @classmethod
+    def fixture_model(cls):
+        return cls(z=3, hidden_sizes=(7, 5), n=12)
+
     def __init__(self, z=2, hidden_sizes=(512, 256), n=784):
         super().__init__()
         h1, h2 = hidden_sizes
@@ -312,7 +356,7 @@ class DeepMLPVAE(VAE):
 
     @classmethod
     def from_config(cls, config):
-        return cls(z=config.latent_dim, hidden_sizes=config["hidden_sizes"], n=config.input_size)
+        return cls(z=config.latent_dim, hidden_sizes=config.typed.hidden_sizes, n=config.input_size)
 
     def configuration(self):
         e = self.encoder
@@ -331,7 +375,7 @@ class DeepMLPVAE(VAE):
 
     @classmethod
     def describe(cls, config):
-        h1, h2 = config["hidden_sizes"]
+        h1, h2 = config.typed.hidden_sizes
         n = config.input_size
         return f"{cls.NAME} {n}-{h1}-{h2}-{config.latent_dim}-{h2}-{h1}-{n}"
 
@@ -357,6 +401,16 @@ class CVAE(VAE):
     NAME = "cvae"
     SETTINGS = (Setting.declared("cvae", "hidden_size"), Setting.declared("cvae", CLASS_COUNT_KEY))
 
+    @dataclass(frozen=True)
+    class Settings:
+        """H and C, the classes read as a one-hot vector (CVAENetwork.Settings)."""
+        hidden_size: int
+        class_count: int
+
+    @classmethod
+    def fixture_model(cls):
+        return cls(z=3, h=6, n=12, c=4)
+
     def __init__(self, z=2, h=512, n=784, c=LETTER_CLASSES):
         super().__init__()
         self.class_count = c
@@ -365,7 +419,8 @@ class CVAE(VAE):
 
     @classmethod
     def from_config(cls, config):
-        return cls(z=config.latent_dim, h=config["hidden_size"][0], n=config.input_size, c=config.class_count)
+        settings = config.typed
+        return cls(z=config.latent_dim, h=settings.hidden_size, n=config.input_size, c=settings.class_count)
 
     def configuration(self):
         e, c = self.encoder, self.class_count
@@ -387,7 +442,8 @@ class CVAE(VAE):
 
     @classmethod
     def describe(cls, config):
-        h, n, c = config["hidden_size"][0], config.input_size, config.class_count
+        settings = config.typed
+        h, n, c = settings.hidden_size, config.input_size, settings.class_count
         return f"cvae {n}+{c}-{h}-{config.latent_dim}+{c}-{h}-{n}"
 
     def one_hot(self, classes):

@@ -11,7 +11,7 @@ from safetensors.torch import load_file
 
 from conftest import FIXTURES
 from latent_explorer_torch import fixtures, weights
-from latent_explorer_torch.models import build
+from latent_explorer_torch.models import ARCHITECTURES, build
 
 
 def committed(name):
@@ -20,11 +20,13 @@ def committed(name):
         return load_file(path), f.metadata()
 
 
-@pytest.mark.parametrize("name", ["conv", "mlp", "cvae"])
+@pytest.mark.parametrize("name", list(ARCHITECTURES))
 def test_the_training_step_fixture_is_what_pytorch_computes(name):
+    """Every registered architecture has one (the Swift tests loop over their registry the same way)."""
     tensors, meta = committed(f"torch-step-{name}.safetensors")
     state = {k[len("weights."):]: v for k, v in tensors.items() if k.startswith("weights.")}
-    config = weights.configuration_from_shapes({k: list(v.shape) for k, v in state.items()}, name)
+    config = weights.configuration_from_metadata(meta, name)
+    assert config.arch == name
     model = build(config)
     model.load_state_dict(state)
     classes = tensors["batch.classes"].long() if "batch.classes" in tensors else None
@@ -41,13 +43,13 @@ def test_the_training_step_fixture_is_what_pytorch_computes(name):
 
 def test_regenerated_fixtures_match_the_committed_ones(tmp_path):
     fixtures.write_all(str(tmp_path))
-    for name in ["torch-conv.safetensors", "torch-mlp.safetensors", "torch-cvae.safetensors", "torch-step-conv.safetensors",
-                 "torch-step-mlp.safetensors", "torch-step-cvae.safetensors"]:
+    names = [f"torch-{kind}{arch}.safetensors" for arch in ARCHITECTURES for kind in ("", "step-")]
+    for name in names:
         ours, theirs = load_file(str(tmp_path / name)), load_file(os.path.join(FIXTURES, name))
         assert ours.keys() == theirs.keys(), name
         for key in ours:
             assert torch.allclose(ours[key], theirs[key], rtol=1e-5, atol=1e-6), f"{name}: {key}"
-    for name in ["torch-conv.safetensors", "torch-mlp.safetensors", "torch-cvae.safetensors"]:
+    for name in [f"torch-{arch}.safetensors" for arch in ARCHITECTURES]:
         with safe_open(str(tmp_path / name), "pt") as f:
             ours = f.metadata()
         _, theirs = committed(name)

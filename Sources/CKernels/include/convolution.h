@@ -45,12 +45,12 @@ void lx_to_channel_major(const float *src, float *dst, size_t batch, size_t chan
 
 /// src [channels, batch * plane] -> dst [batch, channels, plane]:
 /// dst = activation(src + bias[c]), or with accumulate dst = activation(dst + src + bias[c]).
-/// bias may be NULL (no bias); relu != 0 applies max(., 0).
+/// bias may be NULL (no bias); `activation` is a code of kernels.h.
 void lx_from_channel_major(const float *src, float *dst, size_t batch, size_t channels, size_t plane,
-                           const float *bias, int relu, int accumulate);
+                           const float *bias, int activation, int accumulate);
 
 /// y [batch, channels, plane] = activation(y + bias[c]) in place (bias may be NULL).
-void lx_add_bias_activation(float *y, const float *bias, size_t batch, size_t channels, size_t plane, int relu);
+void lx_add_bias_activation(float *y, const float *bias, size_t batch, size_t channels, size_t plane, int activation);
 
 /// The backward pass of bias + activation, for gradient and output [batch, channels, plane]:
 /// where output <= 0 the gradient is zeroed in place (output NULL: identity, nothing masked);

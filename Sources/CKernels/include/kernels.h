@@ -28,8 +28,23 @@ void lx_sigmoid(const float *x, float *out, size_t n);
 void lx_dense_bias_gradient(float *gradient, const float *output, float *bias_gradient, size_t rows, size_t columns,
                             size_t stride);
 
-/// A dense layer's forward after its product, for y [rows, columns]: y += bias, then max(y, 0) when relu.
-void lx_dense_bias_activation(float *y, const float *bias, size_t rows, size_t columns, int relu);
+/// The activation codes every kernel with an `activation` argument takes (Swift's `Activation.code`):
+/// identity f(v) = v, ReLU max(v, 0), LeakyReLU v for v > 0 and LX_LEAKY_RELU_SLOPE v otherwise
+/// (PyTorch's `nn.LeakyReLU()` default slope).
+#define LX_ACTIVATION_IDENTITY 0
+#define LX_ACTIVATION_RELU 1
+#define LX_ACTIVATION_LEAKY_RELU 2
+#define LX_LEAKY_RELU_SLOPE 0.01f
+
+/// A dense layer's forward after its product, for y [rows, columns]: y = activation(y + bias).
+void lx_dense_bias_activation(float *y, const float *bias, size_t rows, size_t columns, int activation);
+
+/// y[0..<n] = activation(y) in place, for a code the bias kernels were not given.
+void lx_activation_forward(float *y, size_t n, int activation);
+
+/// The backward pass of an activation whose derivative its output tells (identity, ReLU, LeakyReLU: each
+/// keeps the sign of its input): gradient[i] *= f'(pre-activation), read off output[i] > 0, in place.
+void lx_activation_backward(float *gradient, const float *output, size_t n, int activation);
 
 
 

@@ -22,8 +22,11 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     /// width, and the generative classifier's C passes per image, bounded whatever its metadata says.
     public static let maximumClassCount = Contract.shared.setting(CVAENetwork.name, ArchitectureSetting.classCountKey).range.upperBound
 
+    /// The architecture, from the registry: a configuration is only ever made of a known one (files
+    /// name theirs through `Architectures.find`, which refuses an unknown name in one line).
+    public let architecture: any VAEArchitecture.Type
     /// The architecture's name (`VAEArchitecture.name`): "mlp", "conv", ...
-    public private(set) var kind: String
+    public var kind: String { architecture.name }
     /// Values per image (784 for 28x28): `geometry`'s height * width * channels.
     public var inputSize: Int
     /// The images the model takes. Files that do not declare it get `ImageGeometry.inferred(inputSize:)`.
@@ -36,7 +39,7 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     /// A configuration of `architecture`; settings not given take their defaults.
     public init(_ architecture: any VAEArchitecture.Type = MLPNetwork.self, inputSize: Int = ImageSet.pixelCount,
                 latentDim: Int = 2, settings: [String: [Int]] = [:], geometry: ImageGeometry? = nil) {
-        kind = architecture.name
+        self.architecture = architecture
         self.inputSize = inputSize
         self.geometry = geometry ?? .inferred(inputSize: inputSize)
         self.latentDim = latentDim
@@ -45,10 +48,17 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
         self.settings = all
     }
 
-    /// The architecture's type, from the registry.
-    public var architecture: any VAEArchitecture.Type {
-        guard let found = Architectures.named(kind) else { preconditionFailure("\(kind) is not in Architectures.all") }
-        return found
+    /// Equal when the architecture (by name), the sizes, the geometry and every setting are.
+    public static func == (a: ModelConfiguration, b: ModelConfiguration) -> Bool {
+        (a.kind, a.inputSize, a.geometry, a.latentDim, a.settings) == (b.kind, b.inputSize, b.geometry, b.latentDim, b.settings)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(inputSize)
+        hasher.combine(geometry)
+        hasher.combine(latentDim)
+        hasher.combine(settings)
     }
 
     /// The values of `setting` (its default when unset).
@@ -56,10 +66,6 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
         settings[setting.key] ?? setting.defaultValues
     }
 
-    /// The single value of a one-value setting (its default's when unset or malformed).
-    public func value(of setting: ArchitectureSetting) -> Int {
-        self[setting].first ?? setting.defaultValues[0]
-    }
 
     /// The classes C a conditional model's encoder and decoder read as a one-hot vector (its
     /// `class_count` setting, `ArchitectureSetting.classCountKey`); 0 for an unconditional model, whose
@@ -86,7 +92,6 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     /// sizes, then each setting against its declaration, then the architecture's own checks.
     public func validate() throws {
         func fail(_ reason: String) -> ModelError { .invalidConfiguration(reason) }
-        let architecture = try Architectures.find(kind)
         guard Self.latentDimensions.contains(latentDim) else {
             throw fail("latent size \(latentDim) is outside \(Self.latentDimensions.lowerBound)...\(Self.latentDimensions.upperBound)")
         }
@@ -152,8 +157,7 @@ public struct ModelConfiguration: Sendable, Equatable, Hashable, CustomStringCon
     /// do not have the counts the architecture declares (from a file not yet validated) is named by its
     /// kind alone: `describe` may index every value it declares.
     public var description: String {
-        guard let architecture = Architectures.named(kind),
-              architecture.settings.allSatisfy({ self[$0].count == $0.count }) else { return kind }
+        guard architecture.settings.allSatisfy({ self[$0].count == $0.count }) else { return kind }
         return architecture.describe(self)
     }
 }

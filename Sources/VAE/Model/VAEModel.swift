@@ -48,6 +48,11 @@ public final class VAEModel {
         configuration.architecture.parameterShapes(for: configuration)
     }
 
+    /// The name and shape of every tensor of its weight files: the parameters, then the buffers.
+    public static func tensorShapes(for configuration: ModelConfiguration) -> [(name: String, shape: [Int])] {
+        configuration.architecture.tensorShapes(for: configuration)
+    }
+
     /// The configuration of a file's tensors, for files without our metadata (saved from PyTorch): the
     /// architecture whose tensor names are exactly the file's, or else the first that recognises some of
     /// them (loading then names the difference).
@@ -57,15 +62,16 @@ public final class VAEModel {
         // exact candidate has every shape too.
         let exact = candidates.first { candidate in
             guard (try? candidate.validate()) != nil else { return false }
-            let expected = parameterShapes(for: candidate)
+            let expected = tensorShapes(for: candidate)
             return expected.count == shapes.count && expected.allSatisfy { shapes[$0.name] == $0.shape }
         }
         return exact ?? candidates.first
     }
 
-    /// Throws the first difference between `shapes` and the parameters of a model of `configuration`.
+    /// Throws the first difference between `shapes` and the tensors (parameters and buffers) of a model
+    /// of `configuration`.
     public static func checkTensors(_ shapes: [String: [Int]], match configuration: ModelConfiguration) throws {
-        let expected = parameterShapes(for: configuration)
+        let expected = tensorShapes(for: configuration)
         let names = Set(expected.map(\.name))
         if let extra = shapes.keys.sorted().first(where: { !names.contains($0) }) { throw ModelError.unexpectedTensor(extra) }
         for (name, shape) in expected {
@@ -88,23 +94,26 @@ public final class VAEModel {
         }
     }
 
-    /// Value copies of every parameter by name: a snapshot safe to hand to another thread or a file.
+    /// The non-trainable tensors (`VAENetwork.buffers`): in weight files, never in the optimiser.
+    public var buffers: [Parameter] { network.buffers }
+
+    /// Value copies of every parameter and buffer by name: a snapshot safe to hand to another thread or a file.
     public func tensors() -> [String: Tensor] {
-        Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, Tensor(shape: $0.shape, values: $0.value.values)) })
+        Dictionary(uniqueKeysWithValues: (parameters + buffers).map { ($0.name, Tensor(shape: $0.shape, values: $0.value.values)) })
     }
 
-    /// Overwrites every parameter from `tensors`: the names and shapes must be exactly this model's.
+    /// Overwrites every parameter and buffer from `tensors`: the names and shapes must be exactly this model's.
     public func load(_ tensors: [String: Tensor]) throws {
         try Self.checkTensors(tensors.mapValues(\.shape), match: configuration)
-        for p in parameters { p.value.assign(tensors[p.name]!.values) }
+        for p in parameters + buffers { p.value.assign(tensors[p.name]!.values) }
     }
 
     /// A model with the same configuration and a copy of these weights, sharing nothing with this one
     /// (`sending`: the copy may move to another thread). The weights cross as value arrays.
     public func copy() -> sending VAEModel {
-        let weights = parameters.map(\.value.values)   // value arrays: the twin never touches ours
+        let weights = (parameters + buffers).map(\.value.values)   // value arrays: the twin never touches ours
         let twin = VAEModel(configuration: configuration, classNames: classNames)
-        for (parameter, values) in zip(twin.parameters, weights) { parameter.value.assign(values) }
+        for (parameter, values) in zip(twin.parameters + twin.buffers, weights) { parameter.value.assign(values) }
         return twin
     }
 }

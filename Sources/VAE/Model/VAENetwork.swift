@@ -28,6 +28,10 @@ public protocol VAENetwork: AnyObject {
     /// (`encoder.hidden.weight`), in PyTorch's layout, so weight files load into PyTorch unchanged.
     var parameters: [Parameter] { get }
 
+    /// Every non-trainable tensor (PyTorch's buffers: running statistics), named as the parameters are:
+    /// saved and loaded with them, never trained.
+    var buffers: [Parameter] { get }
+
     /// Multiply-adds per image of a forward pass (encoder and decoder) and of a backward pass (weight and
     /// input gradients): the work `bench` compares with the machine's sgemm peak.
     var multiplyAddsPerImage: (forward: Int, backward: Int) { get }

@@ -13,7 +13,7 @@ import Support
 /// marginal over y). PyTorch module names are the MLP's: `encoder.hidden` `[H, N + C]`,
 /// `encoder.mean`, `encoder.logvar`, `decoder.hidden` `[H, L + C]`, `decoder.output`, all `nn.Linear`
 /// reading `torch.cat([x, one_hot(y)], 1)` and `torch.cat([z, one_hot(y)], 1)`.
-public final class CVAENetwork: VAEArchitecture {
+public final class CVAENetwork: SequentialNetwork, VAEArchitecture {
     public static let name = "cvae"
     public static let summary = "the mlp with a one-hot class joined to the encoder's and the decoder's input (conditional VAE)"
     /// C, the classes the model is conditioned on: the letters a...z by default. `train` takes it from
@@ -24,50 +24,31 @@ public final class CVAENetwork: VAEArchitecture {
     public static let hiddenSize = ArchitectureSetting(key: ArchitectureSetting.hiddenSizeKey, help: "width of the hidden layer on each side",
                                                        of: name)
     public static let settings = [hiddenSize, classCount]
+
+    /// The settings as one value: H and C.
+    public struct Settings: ArchitectureSettings {
+        public var hiddenSize: Int
+        public var classCount: Int
+        public init(hiddenSize: Int, classCount: Int) { (self.hiddenSize, self.classCount) = (hiddenSize, classCount) }
+    }
     public static let bench = BenchEntry(keyPrefix: "cvae_", images: LabelledDataset.emnistLettersCSVSizes.train,
                                          hasTorchReference: true)
 
-    public let configuration: ModelConfiguration
-    let encoderHidden: Dense
-    let heads: GaussianHeads
-    let decoderHidden: Dense
-    let decoderOutput: Dense
-
     public init(configuration: ModelConfiguration) {
-        self.configuration = configuration
-        let table = Self.layerTable(for: configuration)
-        encoderHidden = table.dense("encoder.hidden")
-        heads = table.gaussianHeads()
-        decoderHidden = table.dense("decoder.hidden")
-        decoderOutput = table.dense("decoder.output")
+        super.init(configuration: configuration, table: Self.layerTable(for: configuration))
     }
 
     public static func layerTable(for c: ModelConfiguration) -> LayerTable {
-        let (n, h, l, classes) = (c.inputSize, c.value(of: hiddenSize), c.latentDim, c.value(of: classCount))
+        let settings = settings(of: c)
+        let (n, h, l, classes) = (c.inputSize, settings.hiddenSize, c.latentDim, settings.classCount)
         return LayerTable([.dense("encoder.hidden", n + classes, h, .relu)] + LayerTable.gaussianHeads(hiddenSize: h, latentDim: l)
-                          + [.dense("decoder.hidden", l + classes, h, .relu), .dense("decoder.output", h, n, .identity)])
+                          + [.dense("decoder.hidden", l + classes, h, .relu), .dense("decoder.output", h, n, .identity)],
+                          joinedClasses: classes)
     }
 
     public static func describe(_ c: ModelConfiguration) -> String {
-        let h = c.value(of: hiddenSize)
+        let h = settings(of: c).hiddenSize
         return "cvae \(c.inputSize)+\(c.classCount)-\(h)-\(c.latentDim)+\(c.classCount)-\(h)-\(c.inputSize)"
-    }
-
-    private var layers: [Dense] { [encoderHidden] + heads.layers + [decoderHidden, decoderOutput] }
-
-    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
-
-    public func initialize(using generator: inout SeededGenerator) {
-        for layer in layers { layer.initialize(using: &generator) }
-    }
-
-    public func makeBatchPass(batchCapacity: Int, pool: ComputePool) -> any NetworkBatchPass {
-        BatchPass(network: self, batchCapacity: batchCapacity, pool: pool)
-    }
-
-    public func makePointDecoder() -> any PointDecoder {
-        MLPPointDecoder(hidden: decoderHidden, output: decoderOutput, latentDim: configuration.latentDim,
-                        classCount: configuration.classCount)
     }
 
     /// Sizes from the output layer `[N, H]`, the mean head `[L, H]` and the two hidden layers, which
@@ -82,68 +63,6 @@ public final class CVAENetwork: VAEArchitecture {
         let classes = hidden[1] - n
         guard classes > 0, decoder[1] - l == classes else { return nil }
         return .cvae(inputSize: n, hiddenSize: hidden[0], latentDim: l, classCount: classes)
-    }
-
-    /// Activations kept between forward and backward, `[B, ...]` for up to `batchCapacity` rows.
-    private final class BatchPass: NetworkBatchPass {
-        let network: CVAENetwork
-        let pool: ComputePool
-        let encoderInput: Matrix            // [x, y] [B, N + C]
-        let hidden: Matrix                  // [B, H]
-        let hiddenGradient: Matrix          // [B, H]
-        var mean: Matrix?, logVariance: Matrix?  // [B, L], the caller's
-        let decoderInput: Matrix            // [z, y] [B, L + C]
-        let decoderInputGradient: Matrix    // [B, L + C]; its first L columns are dL/dz
-        let decoderHidden: Matrix           // [B, H]
-        let decoderHiddenGradient: Matrix   // [B, H]
-        var logits: Matrix?                 // [B, N], the caller's
-
-        init(network: CVAENetwork, batchCapacity: Int, pool: ComputePool) {
-            self.network = network
-            self.pool = pool
-            let h = network.encoderHidden.outputSize
-            encoderInput = Matrix(rows: batchCapacity, columns: network.encoderHidden.inputSize)
-            hidden = Matrix(rows: batchCapacity, columns: h)
-            hiddenGradient = Matrix(rows: batchCapacity, columns: h)
-            decoderInput = Matrix(rows: batchCapacity, columns: network.decoderHidden.inputSize)
-            decoderInputGradient = Matrix(rows: batchCapacity, columns: network.decoderHidden.inputSize)
-            decoderHidden = Matrix(rows: batchCapacity, columns: h)
-            decoderHiddenGradient = Matrix(rows: batchCapacity, columns: h)
-        }
-
-        func encode(_ x: Matrix, classes: Matrix?, mean: Matrix, logVariance: Matrix) {
-            guard let classes else { preconditionFailure("a conditional network needs the classes") }
-            encoderInput.joinColumns(x, classes)
-            network.encoderHidden.forward(encoderInput, into: hidden, pool: pool)
-            network.heads.forward(hidden, mean: mean, logVariance: logVariance, pool: pool)
-            (self.mean, self.logVariance) = (mean, logVariance)
-        }
-
-        func decode(_ z: Matrix, classes: Matrix?, logits: Matrix) {
-            guard let classes else { preconditionFailure("a conditional network needs the classes") }
-            decoderInput.joinColumns(z, classes)
-            network.decoderHidden.forward(decoderInput, into: decoderHidden, pool: pool)
-            network.decoderOutput.forward(decoderHidden, into: logits, pool: pool)
-            self.logits = logits
-        }
-
-        func decodeBackward(logitsGradient: Matrix, zGradient: Matrix) {
-            guard let logits else { preconditionFailure("decodeBackward before decode") }
-            network.decoderOutput.backward(input: decoderHidden, output: logits, outputGradient: logitsGradient,
-                                           inputGradient: decoderHiddenGradient, pool: pool)
-            network.decoderHidden.backward(input: decoderInput, output: decoderHidden, outputGradient: decoderHiddenGradient,
-                                           inputGradient: decoderInputGradient, pool: pool)
-            // dL/d[z, y]: the class columns are an input's, not a parameter's, and are dropped.
-            zGradient.copyColumns(of: decoderInputGradient)
-        }
-
-        func encodeBackward(meanGradient: Matrix, logVarianceGradient: Matrix) {
-            guard let mean, let logVariance else { preconditionFailure("encodeBackward before encode") }
-            network.heads.backward(hidden: hidden, mean: mean, logVariance: logVariance, meanGradient: meanGradient,
-                                   logVarianceGradient: logVarianceGradient, hiddenGradient: hiddenGradient, pool: pool)
-            network.encoderHidden.backward(input: encoderInput, output: hidden, outputGradient: hiddenGradient,
-                                           inputGradient: nil, pool: pool)
-        }
     }
 }
 

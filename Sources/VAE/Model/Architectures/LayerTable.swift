@@ -21,12 +21,24 @@ public struct LayerSpec: Sendable, Hashable {
     public let operation: Operation
     /// Applied to the output (fused into the bias pass).
     public let activation: Activation
+    /// The layer's non-trainable tensors (PyTorch's buffers, e.g. BatchNorm's `running_mean` `[F]`), by
+    /// their name under the module and their shape: saved in and loaded from weight files as
+    /// `<name>.<buffer>`, never given a gradient or an optimiser's state.
+    public let buffers: [Buffer]
 
-    /// The layer `name` (its PyTorch module) computing `operation`, then `activation`.
-    public init(_ name: String, _ operation: Operation, activation: Activation) {
+    /// A non-trainable tensor of a layer: its name under the module and its PyTorch shape.
+    public struct Buffer: Sendable, Hashable {
+        public let name: String
+        public let shape: [Int]
+        public init(_ name: String, shape: [Int]) { (self.name, self.shape) = (name, shape) }
+    }
+
+    /// The layer `name` (its PyTorch module) computing `operation`, then `activation`, holding `buffers`.
+    public init(_ name: String, _ operation: Operation, activation: Activation, buffers: [Buffer] = []) {
         self.name = name
         self.operation = operation
         self.activation = activation
+        self.buffers = buffers
     }
 
     /// A dense layer `inputSize -> outputSize`.
@@ -64,6 +76,9 @@ public struct LayerSpec: Sendable, Hashable {
         return [(name + ".weight", weight), (name + ".bias", [outputs])]
     }
 
+    /// Each buffer's tensor name and shape, e.g. `decoder.norm.running_mean` `[F]`.
+    public var bufferShapes: [(name: String, shape: [Int])] { buffers.map { (name + "." + $0.name, $0.shape) } }
+
     /// Multiply-adds per image forward: the weights times the positions they are applied at (the
     /// output's for a convolution, the input's for a transposed one).
     public var multiplyAdds: Int {
@@ -77,13 +92,33 @@ public struct LayerSpec: Sendable, Hashable {
 }
 
 /// An architecture's layers in parameter order, the encoder's first layer (the one reading the image)
-/// first. Networks build their layers from it by name, so a shape is written once.
+/// first, and how the halves read their inputs. It is the network's declaration: `SequentialNetwork`
+/// builds its layers, its batch passes and its point decoder from it, so a shape is written once.
+///
+/// The rows before the Gaussian heads (`encoder.mean`, `encoder.logvar`) are the encoder, each reading
+/// the previous row's output; the rows after them are the decoder, from the latent point to the logits.
 public struct LayerTable: Sendable {
     /// The layers, in parameter order.
     public let layers: [LayerSpec]
+    /// C of a conditional network: each half's first layer reads its input joined with the one-hot
+    /// class, [x, onehot(y)] `[N + C]` and [z, onehot(y)] `[L + C]`; 0 for an unconditional one.
+    public let joinedClasses: Int
 
-    /// The table of `layers`, in parameter order with the layer reading the image first.
-    public init(_ layers: [LayerSpec]) { self.layers = layers }
+    /// The table of `layers`, in parameter order with the layer reading the image first; with
+    /// `joinedClasses` C > 0, both halves' first layers read their input joined with a one-hot class.
+    public init(_ layers: [LayerSpec], joinedClasses: Int = 0) {
+        self.layers = layers
+        self.joinedClasses = joinedClasses
+    }
+
+    /// The encoder's rows before the heads, from the image in.
+    var encoderLayers: [LayerSpec] { Array(layers.prefix { $0.name != GaussianHeads.names[0] }) }
+
+    /// The decoder's rows, from the latent point to the logits.
+    var decoderLayers: [LayerSpec] {
+        guard let last = layers.firstIndex(where: { $0.name == GaussianHeads.names[1] }) else { preconditionFailure("no heads in the table") }
+        return Array(layers[(last + 1)...])
+    }
 
     /// The layer named `name`; the architecture's own table must have it.
     public subscript(name: String) -> LayerSpec {
@@ -93,6 +128,9 @@ public struct LayerTable: Sendable {
 
     /// Every parameter's name and PyTorch shape, in `parameters` order.
     public var parameterShapes: [(name: String, shape: [Int])] { layers.flatMap(\.parameterShapes) }
+
+    /// Every buffer's name and shape, in `buffers` order.
+    public var bufferShapes: [(name: String, shape: [Int])] { layers.flatMap(\.bufferShapes) }
 
     /// Each weight is used once forward and twice backward (dW and dx), but the first layer computes no
     /// dx: its input is the data.
@@ -107,31 +145,6 @@ public struct LayerTable: Sendable {
     public func activationValuesPerImage(inputSize: Int, latentDim: Int) -> Int {
         let hidden = layers.dropLast().filter { !GaussianHeads.names.contains($0.name) }
         return 3 * inputSize + 7 * latentDim + 2 * hidden.reduce(0) { $0 + $1.outputSize }
-    }
-
-    /// The dense layer named `name`, built with zero parameters.
-    func dense(_ name: String) -> Dense {
-        let spec = self[name]
-        guard case let .dense(input, output) = spec.operation else { preconditionFailure("\(name) is not dense") }
-        return Dense(name: name, inputSize: input, outputSize: output, activation: spec.activation)
-    }
-
-    /// The convolution named `name`.
-    func convolution(_ name: String) -> Conv2D {
-        let spec = self[name]
-        guard case let .convolution(c, f, s, k, stride, p) = spec.operation else { preconditionFailure("\(name) is not a convolution") }
-        return Conv2D(name: name, inputChannels: c, outputChannels: f, inputSide: s, kernelSize: k, stride: stride,
-                      padding: p, activation: spec.activation)
-    }
-
-    /// The transposed convolution named `name`.
-    func transposedConvolution(_ name: String) -> ConvTranspose2D {
-        let spec = self[name]
-        guard case let .transposedConvolution(c, f, s, k, stride, p, op) = spec.operation else {
-            preconditionFailure("\(name) is not a transposed convolution")
-        }
-        return ConvTranspose2D(name: name, inputChannels: c, outputChannels: f, inputSide: s, kernelSize: k, stride: stride,
-                               padding: p, outputPadding: op, activation: spec.activation)
     }
 
     /// The Gaussian heads, sized from the table's `encoder.mean` `[H -> L]`.

@@ -9,6 +9,8 @@ public protocol VAEArchitecture: VAENetwork, SendableMetatype {
     static var summary: String { get }
     /// The settings a configuration of this architecture holds, each a metadata key.
     static var settings: [ArchitectureSetting] { get }
+    /// The same settings as one typed value (`ArchitectureSettings`), what the layer table reads.
+    associatedtype Settings: ArchitectureSettings
     /// How `bench` times this architecture.
     static var bench: BenchEntry { get }
 
@@ -29,6 +31,11 @@ public protocol VAEArchitecture: VAENetwork, SendableMetatype {
 }
 
 extension VAEArchitecture {
+    /// `configuration`'s settings, typed.
+    public static func settings(of configuration: ModelConfiguration) -> Settings {
+        configuration.typedSettings(Settings.self)
+    }
+
     /// No requirement beyond the settings' ranges.
     public static func validate(_ configuration: ModelConfiguration) throws {}
 
@@ -36,6 +43,13 @@ extension VAEArchitecture {
     /// without building anything: a weight file is checked against them before any allocation.
     public static func parameterShapes(for configuration: ModelConfiguration) -> [(name: String, shape: [Int])] {
         layerTable(for: configuration).parameterShapes
+    }
+
+    /// The name and shape of every tensor a weight file of `configuration` holds: the parameters, then
+    /// the buffers (non-trainable: BatchNorm's running statistics), from the layer table.
+    public static func tensorShapes(for configuration: ModelConfiguration) -> [(name: String, shape: [Int])] {
+        let table = layerTable(for: configuration)
+        return table.parameterShapes + table.bufferShapes
     }
 
     /// From the layer table (`LayerTable.multiplyAddsPerImage`).

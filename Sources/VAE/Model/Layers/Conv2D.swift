@@ -21,7 +21,7 @@ import Support
 /// Backward, per chunk (the unfolded input is made again rather than kept: 16 images' worth stays in
 /// the L2 cache, a whole batch's would not):
 ///
-///     dpre             = dy ⊙ [y > 0]                    ReLU; in place in dy (identity leaves dy)
+///     dpre             = dy ⊙ f'(pre)                    ReLU: [y > 0]; in place in dy (identity leaves dy)
 ///     db [F]          += Σ over images and positions of dpre
 ///     dpreT [F, N]     = dpre in channel-major order     (into `product`)
 ///     columns [K, N]   = im2col(x)
@@ -138,11 +138,12 @@ public final class Conv2D {
         lx_im2col(geometry, x, count, columns, n, 1)
         lx_small_gemm(outputChannels, n, patchSize, weight.value.storage, patchSize, 1, columns, n, nil, 0, product, n)
         lx_from_channel_major(product, y, count, outputChannels, outputPlane, bias.value.storage,
-                              activation == .relu ? 1 : 0, 0)
+                              activation.code, 0)
     }
 
-    /// Backward pass. `outputGradient` holds dL/dy on entry; for ReLU it is masked in place to
-    /// dL/d(pre-activation). The weight and bias gradients are overwritten (one backward per step).
+    /// Backward pass. `outputGradient` holds dL/dy on entry; it is turned in place into
+    /// dL/d(pre-activation) (ReLU masks it, LeakyReLU scales its negative side). The weight and bias
+    /// gradients are overwritten (one backward per step).
     /// `inputGradient` nil skips dx (the first layer); with `accumulateInputGradient`, dx is added to
     /// what it holds. `input` and `output` must be the forward pass's.
     public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
@@ -152,14 +153,15 @@ public final class Conv2D {
         precondition(dx == nil || dx!.columns == inputSize, "conv2d: input gradient width does not match")
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv2d: workspace slots too small for this layer")
         dx?.rows = batch
-        let relu = activation == .relu
         let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
             let (columns, gradientT, weightGradient, biasGradient) = buffers(workspace.slot(slot))
             weightGradient.update(repeating: 0, count: outputChannels * patchSize)
             biasGradient.update(repeating: 0, count: outputChannels)
             ConvolutionThreads.forEachChunk(of: images) { first, count in
                 let n = count * outputPlane
-                lx_channel_gradient(dy.storage + first * outputSize, relu ? UnsafePointer(y.storage) + first * outputSize : nil, biasGradient,
+                let mask = activation.prepareGradient(dy.storage + first * outputSize, output: y.storage + first * outputSize,
+                                                      count: count * outputSize)
+                lx_channel_gradient(dy.storage + first * outputSize, mask, biasGradient,
                                     gradientT, count, outputChannels, outputPlane, 1)
                 lx_im2col(geometry, x.storage + first * inputSize, count, columns, n, 1)
                 lx_small_linear(gradientT, columns, nil, weightGradient, outputChannels, n, patchSize, 0, 1)
@@ -207,7 +209,7 @@ public final class Conv2D {
         for image in image ..< count {
             lx_im2col(geometry, x + image * inputSize, 1, scratch, outputPlane, 1)
             lx_small_gemm(outputChannels, outputPlane, patchSize, weight.value.storage, patchSize, 1,
-                          scratch, outputPlane, bias.value.storage, activation == .relu ? 1 : 0,
+                          scratch, outputPlane, bias.value.storage, activation.code,
                           y + image * outputSize, outputPlane)
         }
     }

@@ -25,7 +25,7 @@ import Support
 ///
 /// Backward, per chunk:
 ///
-///     dpre              = dy ⊙ [y > 0]                    ReLU; in place in dy
+///     dpre              = dy ⊙ f'(pre)                    ReLU: [y > 0]; in place in dy
 ///     db [F]           += Σ over images and positions of dpre
 ///     dcolumns [R, N]   = im2col(dpre)                   (into `columns`)
 ///     xT [C, N]         = x in channel-major order        (made again rather than kept)
@@ -146,10 +146,10 @@ public final class ConvTranspose2D {
         lx_small_gemm(tapCount, n, inputChannels, weight.value.storage, 1, tapCount, inputT, n, nil, 0, columns, n)
         lx_col2im(geometry, columns, n, 1, count, y, 0)
         lx_add_bias_activation(y, bias.value.storage, count, outputChannels, outputSide * outputSide,
-                               activation == .relu ? 1 : 0)
+                               activation.code)
     }
 
-    /// Backward pass, with the conventions of `Conv2D.backward`: dy masked in place for ReLU, weight and
+    /// Backward pass, with the conventions of `Conv2D.backward`: dy turned into dL/d(pre-activation) in place, weight and
     /// bias gradients overwritten, dx skipped when nil or added to with `accumulateInputGradient`.
     /// `input` and `output` must be the forward pass's.
     public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
@@ -159,7 +159,6 @@ public final class ConvTranspose2D {
         precondition(dx == nil || dx!.columns == inputSize, "conv-transpose2d: input gradient width does not match")
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv-transpose2d: workspace slots too small for this layer")
         dx?.rows = batch
-        let relu = activation == .relu
         let plane = outputSide * outputSide
         let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
             let (inputT, columns, weightGradient, biasGradient) = buffers(workspace.slot(slot))
@@ -168,7 +167,8 @@ public final class ConvTranspose2D {
             ConvolutionThreads.forEachChunk(of: images) { first, count in
                 let n = count * inputPlane
                 let gradient = dy.storage + first * outputSize
-                lx_channel_gradient(gradient, relu ? UnsafePointer(y.storage) + first * outputSize : nil, biasGradient, nil,
+                let mask = activation.prepareGradient(gradient, output: y.storage + first * outputSize, count: count * outputSize)
+                lx_channel_gradient(gradient, mask, biasGradient, nil,
                                     count, outputChannels, plane, 1)
                 lx_im2col(geometry, gradient, count, columns, n, 1)
                 lx_to_channel_major(x.storage + first * inputSize, inputT, count, inputChannels, inputPlane)
@@ -232,7 +232,7 @@ public final class ConvTranspose2D {
                 lx_col2im(geometry, scratch, inputPlane, 1, 1, output, 0)
             }
             lx_add_bias_activation(output, bias.value.storage, 1, outputChannels, outputSide * outputSide,
-                                   activation == .relu ? 1 : 0)
+                                   activation.code)
         }
     }
 }

@@ -47,7 +47,7 @@ public final class Dense {
             BLAS.gemm(transposeB: true, m: rows.count, n: outputSize, k: inputSize,
                       a: input, lda: inputSize, b: weight.value.storage, ldb: inputSize,
                       beta: 0, c: output, ldc: outputSize)
-            lx_dense_bias_activation(output, bias.value.storage, rows.count, outputSize, activation == .relu ? 1 : 0)
+            lx_dense_bias_activation(output, bias.value.storage, rows.count, outputSize, activation.code)
         }
     }
 
@@ -57,12 +57,12 @@ public final class Dense {
     /// threads may run it at once on one layer. Blocked dot products over 4 rows and 4 outputs.
     public func inferenceForward(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>) {
         lx_small_linear(x, weight.value.storage, bias.value.storage, y, count, inputSize, outputSize,
-                        activation == .relu ? 1 : 0, 0)
+                        activation.code, 0)
     }
 
-    /// Backward pass. `outputGradient` holds dL/dy on entry; for ReLU it is masked in place to dL/d(pre-activation).
+    /// Backward pass. `outputGradient` holds dL/dy on entry; it is turned in place into dL/d(pre-activation).
     ///
-    ///     dpre = dy ⊙ [y > 0]        (ReLU; identity leaves dy)
+    ///     dpre = dy ⊙ f'(pre)        (ReLU: [y > 0], LeakyReLU: 1 or its slope by the sign of y; identity leaves dy)
     ///     dW   = dpre^T x            [out, in]   (overwrites the gradient: one backward per step)
     ///     db   = Σ_rows dpre         [out]
     ///     dx   = dpre W              [B, in]     (skipped when inputGradient is nil, e.g. the first layer)
@@ -75,10 +75,10 @@ public final class Dense {
                          inputGradient dx: Matrix?, accumulateInputGradient: Bool = false, pool: ComputePool) {
         let batch = x.rows
         let parts = threads(for: batch * inputSize * outputSize, in: pool)
-        let relu = activation == .relu
+        let mask = activation.prepareGradient(dy.storage, output: y.storage, count: batch * outputSize)
         pool.forEachPart(of: outputSize, parts: parts) { _, units in
             let first = units.lowerBound
-            lx_dense_bias_gradient(dy.storage + first, relu ? UnsafePointer(y.storage + first) : nil,
+            lx_dense_bias_gradient(dy.storage + first, mask.map { $0 + first },
                                    bias.gradient.storage + first, batch, units.count, outputSize)
             BLAS.gemm(transposeA: true, m: units.count, n: inputSize, k: batch,
                       a: dy.storage + first, lda: outputSize, b: x.storage, ldb: inputSize,

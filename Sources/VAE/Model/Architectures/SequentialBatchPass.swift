@@ -1,0 +1,109 @@
+/// One half of a network as a chain of layers, with the activations its backward pass needs: each
+/// layer's output and gradient `[B, ...]` for up to a batch capacity of rows, and, when the half reads
+/// its input joined with a one-hot class, that joined input `[B, in + C]` and its gradient.
+final class LayerChain {
+    let layers: [any NetworkLayer]
+    /// Output i of layer i; the last is the caller's (the encoder's hidden vector is kept here, the
+    /// decoder's logits are the caller's matrix).
+    private var outputs: [Matrix]
+    private let gradients: [Matrix]
+    /// [input, onehot(y)] and its gradient when the first layer reads a class.
+    private let joined: Matrix?, joinedGradient: Matrix?
+    /// The input of the last forward (the caller's, or `joined`).
+    private var input: Matrix?
+
+    /// `keepsLastOutput`: whether the chain allocates its last layer's output (the encoder's, read by
+    /// the heads) or writes it into the caller's matrix (the decoder's logits).
+    init(layers: [any NetworkLayer], batchCapacity b: Int, joinedClasses: Int, keepsLastOutput: Bool) {
+        self.layers = layers
+        let kept = keepsLastOutput ? layers : Array(layers.dropLast())
+        outputs = kept.map { Matrix(rows: b, columns: $0.outputSize) }
+        gradients = kept.map { Matrix(rows: b, columns: $0.outputSize) }
+        let width = layers[0].inputSize
+        (joined, joinedGradient) = joinedClasses > 0 ? (Matrix(rows: b, columns: width), Matrix(rows: b, columns: width)) : (nil, nil)
+    }
+
+    /// The last layer's output, when the chain keeps it (the encoder's hidden vector), and its gradient.
+    var last: (output: Matrix, gradient: Matrix) { (outputs[layers.count - 1], gradients[layers.count - 1]) }
+
+    /// Runs the layers from `x` (joined with `classes` when the chain reads a class); the last writes
+    /// into `final` (the caller's logits) when the chain does not keep its last output.
+    func forward(_ x: Matrix, classes: Matrix?, into final: Matrix? = nil, workspace: LayerWorkspace, pool: ComputePool) {
+        var current = x
+        if let joined {
+            guard let classes else { preconditionFailure("a conditional network needs the classes") }
+            joined.joinColumns(x, classes)
+            current = joined
+        } else {
+            precondition(classes == nil, "an unconditional network takes no classes")
+        }
+        input = current
+        for (i, layer) in layers.enumerated() {
+            let y = i < outputs.count ? outputs[i] : final!
+            layer.forward(current, into: y, workspace: workspace, pool: pool)
+            current = y
+        }
+    }
+
+    /// After `forward`: the parameter gradients from dL/d(last output) — `lastGradient`, or the chain's
+    /// own last gradient — and dL/dx into `inputGradient` (nil: none, the image's). The joined class
+    /// columns are an input's, not a parameter's: their gradient is dropped.
+    func backward(lastOutput: Matrix? = nil, lastGradient: Matrix? = nil, inputGradient: Matrix?,
+                  workspace: LayerWorkspace, pool: ComputePool) {
+        guard let input else { preconditionFailure("backward before forward") }
+        let firstGradient = inputGradient == nil ? nil : (joinedGradient ?? inputGradient)
+        for i in layers.indices.reversed() {
+            let y = i < outputs.count ? outputs[i] : lastOutput!
+            let dy = i < gradients.count ? gradients[i] : lastGradient!
+            let x = i == 0 ? input : outputs[i - 1]
+            let dx = i == 0 ? firstGradient : gradients[i - 1]
+            layers[i].backward(input: x, output: y, outputGradient: dy, inputGradient: dx, accumulateInputGradient: false,
+                               workspace: workspace, pool: pool)
+        }
+        if let joinedGradient, let inputGradient { inputGradient.copyColumns(of: joinedGradient) }
+    }
+}
+
+/// The mini-batch passes of a `SequentialNetwork`: the encoder's chain then the heads, the decoder's
+/// chain; backward in reverse. One workspace, as large as the largest layer's, serves every layer (none
+/// keeps anything in it between passes).
+final class SequentialBatchPass: NetworkBatchPass {
+    private let heads: GaussianHeads
+    private let pool: ComputePool
+    private let encoder: LayerChain, decoder: LayerChain
+    private let workspace: LayerWorkspace
+    private var mean: Matrix?, logVariance: Matrix?, logits: Matrix?   // the caller's
+
+    init(network: SequentialNetwork, batchCapacity: Int, pool: ComputePool) {
+        heads = network.heads
+        self.pool = pool
+        let classes = network.table.joinedClasses
+        encoder = LayerChain(layers: network.encoder, batchCapacity: batchCapacity, joinedClasses: classes, keepsLastOutput: true)
+        decoder = LayerChain(layers: network.decoder, batchCapacity: batchCapacity, joinedClasses: classes, keepsLastOutput: false)
+        workspace = LayerWorkspace(threads: pool.threadCount, floatsPerThread: network.layers.map(\.scratchPerThread).max() ?? 0)
+    }
+
+    func encode(_ x: Matrix, classes: Matrix?, mean: Matrix, logVariance: Matrix) {
+        encoder.forward(x, classes: classes, workspace: workspace, pool: pool)
+        heads.forward(encoder.last.output, mean: mean, logVariance: logVariance, pool: pool)
+        (self.mean, self.logVariance) = (mean, logVariance)
+    }
+
+    func decode(_ z: Matrix, classes: Matrix?, logits: Matrix) {
+        decoder.forward(z, classes: classes, into: logits, workspace: workspace, pool: pool)
+        self.logits = logits
+    }
+
+    func decodeBackward(logitsGradient: Matrix, zGradient: Matrix) {
+        guard let logits else { preconditionFailure("decodeBackward before decode") }
+        decoder.backward(lastOutput: logits, lastGradient: logitsGradient, inputGradient: zGradient, workspace: workspace, pool: pool)
+    }
+
+    func encodeBackward(meanGradient: Matrix, logVarianceGradient: Matrix) {
+        guard let mean, let logVariance else { preconditionFailure("encodeBackward before encode") }
+        let (hidden, hiddenGradient) = encoder.last
+        heads.backward(hidden: hidden, mean: mean, logVariance: logVariance, meanGradient: meanGradient,
+                       logVarianceGradient: logVarianceGradient, hiddenGradient: hiddenGradient, pool: pool)
+        encoder.backward(inputGradient: nil, workspace: workspace, pool: pool)
+    }
+}
