@@ -106,7 +106,7 @@ public final class ComparedModels {
     /// plane coordinates, which are every pane's), the wheel zooms about it. Returns the new state, or
     /// nil when the pointer is on no pane.
     public func apply(_ event: MouseEvent, to state: ExplorerState, on screen: ScreenSize) -> ExplorerState? {
-        guard !state.showsTraversal, let layout = state.layout(on: screen) else { return nil }
+        guard !state.showsTraversal, event.kind != .drag, event.kind != .release, let layout = state.layout(on: screen) else { return nil }
         if event.kind == .modifiedWheelUp || event.kind == .modifiedWheelDown {
             var s = state
             _ = s.apply(event, on: screen)   // the tile size, the same in every pane
@@ -124,7 +124,7 @@ public final class ComparedModels {
                 s.keepCursorInView(on: screen)
             case .wheelUp: s.zoom(by: 1 / ExplorerState.zoomFactor, about: point)
             case .wheelDown: s.zoom(by: ExplorerState.zoomFactor, about: point)
-            case .modifiedWheelUp, .modifiedWheelDown: break   // handled above
+            case .modifiedWheelUp, .modifiedWheelDown, .drag, .release: break   // handled above
             }
             return s
         }

@@ -11,6 +11,7 @@ extension ExplorerState {
 
     private mutating func applyMouse(_ event: MouseEvent, on screen: ScreenSize) -> ExplorerAction {
         guard prompt == nil else { return .none }   // a question waits for its key
+        guard event.kind != .drag && event.kind != .release else { return .none }   // only strokes on the canvas use them
         if showsHelp {
             showsHelp = false
             return .none
@@ -38,7 +39,7 @@ extension ExplorerState {
             // but for the new grid's own shift of under half a tile.
             centre = PlanePoint((geometry.left + geometry.right) / 2, (geometry.top + geometry.bottom) / 2)
             zoom(by: event.kind == .wheelUp ? 1 / Self.zoomFactor : Self.zoomFactor, about: point)
-        case .modifiedWheelUp, .modifiedWheelDown: break
+        case .modifiedWheelUp, .modifiedWheelDown, .drag, .release: break
         }
         return .none
     }

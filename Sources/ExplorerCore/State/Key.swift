@@ -15,6 +15,9 @@ public struct MouseEvent: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         /// The left button went down.
         case press
+        /// The pointer moved with the left button held (a motion report), and the button went up: only
+        /// draw mode's canvas uses them (a stroke); elsewhere they do nothing.
+        case drag, release
         /// The wheel turned away from the user (zoom in) or towards the user (zoom out).
         case wheelUp, wheelDown
         /// The wheel with Shift, Alt or Ctrl held: larger (away) or smaller (towards) tiles.
