@@ -54,6 +54,7 @@ public struct ExplorerRenderer {
         } else if let strip = layout.strip {
             InterpolationPane(state: state, facts: facts, decoded: tiles.strip, capabilities: capabilities).draw(into: &buffer, rect: strip)
         }
+        if let canvas = layout.canvas { CanvasPane(state: state, capabilities: capabilities).draw(into: &buffer, rect: canvas) }
         SidePane(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: layout.side)
         TrainingPane(status: training, capabilities: capabilities).draw(into: &buffer, rect: layout.training)
         // A question waiting for its answer stands out in every colour mode.

@@ -96,6 +96,7 @@ public final class ComparedModels {
         s.showsScatter = state.showsScatter
         s.browseClass = state.browseClass
         s.browseItem = state.browseItem
+        s.drawing = state.drawing
         s.setPrincipalPlane(view.principalPlane)
         s.showsPrincipalPlane = s.principalPlane != nil
         s.style = style
@@ -119,7 +120,7 @@ public final class ComparedModels {
             var s = state
             switch event.kind {
             case .press:
-                s.mode = .plane
+                if s.mode == .browse { s.mode = .plane }
                 s.moveCursor(to: s.clickTarget(point, geometry))
                 s.keepCursorInView(on: screen)
             case .wheelUp: s.zoom(by: 1 / ExplorerState.zoomFactor, about: point)

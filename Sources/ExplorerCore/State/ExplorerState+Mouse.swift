@@ -32,7 +32,7 @@ extension ExplorerState {
         guard let point = geometry.point(column: event.column, row: event.row) else { return .none }
         switch event.kind {
         case .press:
-            mode = .plane
+            if mode == .browse { mode = .plane }   // draw mode stays: the canvas and the plane side by side
             moveCursor(to: clickTarget(point, geometry))
         case .wheelUp, .wheelDown:
             // Zoom the grid as drawn (laid on the cursor), so the point under the pointer stays there

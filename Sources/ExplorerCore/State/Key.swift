@@ -66,4 +66,8 @@ public enum ExplorerAction: Equatable, Sendable {
     case notice(String)
     /// `{` and `}`: multiply the KL weight β of training by this factor (1/2 or 2).
     case scaleKLWeight(Double)
+    /// Enter in draw mode: put the cursor on the drawing's code (the caller reads the drawing).
+    case goToDrawing
+    /// `S` in draw mode: save the prepared drawing as a PNG.
+    case saveDrawing
 }
