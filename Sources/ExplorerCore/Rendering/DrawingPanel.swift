@@ -35,6 +35,7 @@ struct DrawingPanel {
             y += 1
         }
         line(PanelStyle.caption(verdictLines(reading), width: inside.width - 1), CellStyle(bold: true))
+        if reading.modelClass != nil { line("(the model's own most likely)", style.muted) }
         if !reading.nearest.isEmpty {
             line("nearest test \(state.catalog.itemNoun):", style.muted)
             y = drawNearest(reading.nearest, in: inside, top: y, into: &buffer)
@@ -45,12 +46,13 @@ struct DrawingPanel {
         for text in code { line(text, style.muted) }
     }
 
-    /// The verdict, longest first: a conditional model's own most likely letter, else the test codes' vote.
+    /// The verdict, longest first: a conditional model's own most likely letter (said on the next line),
+    /// else the test codes' vote.
     private func verdictLines(_ reading: LetterReader.Reading) -> [String] {
         if let own = reading.modelClass {
+            // A conditional model's generative classifier: argmax over classes of its bound on log p(x | y).
             let names = facts.classNames
-            let name = names.indices.contains(Int(own)) ? names[Int(own)] : String(own)
-            return ["looks like: \(name) (the model's most likely letter)", "looks like: \(name) (model's own guess)", "looks like: \(name)"]
+            return ["looks like: \(names.indices.contains(Int(own)) ? names[Int(own)] : String(own))"]
         }
         guard let vote = reading.verdict else { return ["looks like: ?"] }
         let name = className(vote.label)
