@@ -134,6 +134,12 @@ final class DrawModeTests: XCTestCase {
         let own = try XCTUnwrap(reading.reading.modelClass)
         let frame = controller.render(ExplorerRenderer(capabilities: TerminalCapabilities(pixels: .shades, colours: false, unicode: true), title: "t"), training: TrainingSession.Status(dataName: "t")).text
         XCTAssertTrue(frame.contains("looks like: \(controller.view.classNames[Int(own)])") && frame.contains("(the model's own most likely)"), frame)
+        _ = controller.handle(.key(.enter))
+        XCTAssertEqual(controller.state.cursorPoint, reading.code, "Enter: the cursor on the drawing's style code")
+        XCTAssertEqual(controller.state.style?.letter, Int(own), "and the style plane draws the letter the model read")
+        _ = controller.handle(.key(.character("w")))
+        XCTAssertTrue(controller.state.wordLine.isEditing, "w writes a word in the drawing's style, from draw mode too")
+        XCTAssertEqual(controller.state.mode, .draw)
     }
 
     func testSWritesThePreparedDrawingAsAPNGAndNeverReplacesAnotherKind() throws {

@@ -104,6 +104,8 @@ public final class ExplorerController {
             if let reading = view.read(state.drawing) {
                 state.anchor(at: reading.code, name: "your drawing")
                 state.mode = .draw
+                // A style plane then draws the letter the model read, in the drawing's style.
+                if let own = reading.reading.modelClass { state.selectLetter(Int(own)) }
                 state.keepCursorInView(on: screen)
                 message = "The cursor is at your drawing's code" + (view.isConditional ? ": w writes a word in its style" : "")
                     + (state.latentDim > 2 && !state.showsPrincipalPlane ? ", the other dimensions held there; 0 resets" : "")

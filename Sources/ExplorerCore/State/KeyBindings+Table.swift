@@ -101,7 +101,7 @@ public enum KeyBindings {
         KeyBinding(.plane, doc: "`w`",
                    "a conditional VAE: the word line. Type any text; it is written in the style at the cursor and redrawn as the cursor moves (arrows move it while typing; Backspace erases; Enter keeps the word shown and gives the keys back; Esc closes it)",
                    help: "w", "(conditional VAE) a word in the cursor's style", keyLine: ["w word"], stylePlane: true,
-                   [KeyTrigger(chars("w"), .plane, .wordLine)]),
+                   [KeyTrigger(chars("w"), .plane, .wordLine), KeyTrigger(chars("w"), .draw, .wordLine)]),
     ]
 
     private static let browsing: [KeyBinding] = [
