@@ -69,6 +69,8 @@ final class DrawModeTests: XCTestCase {
         XCTAssertEqual(state.apply(.character("q"), on: Self.screen), .quit, "q quits from draw mode too")
         _ = state.apply(.character("c"), on: Self.screen)
         XCTAssertTrue(state.drawing.isEmpty)
+        XCTAssertEqual(KeyBindings.helpLines(first: .draw).first, "Drawing", "the help starts with the keys of the mode in use")
+        XCTAssertEqual(Set(KeyBindings.helpLines(first: .draw)), Set(KeyBindings.helpLines))
     }
 
     func testALatentSpaceOfMoreThanTwoDimensionsIsDrawnOnItsPCAPlane() {

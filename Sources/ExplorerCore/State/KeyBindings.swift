@@ -127,11 +127,17 @@ extension KeyBindings {
     static let keyLineSeparator = "  "
 
     /// The help's lines: each section's rows, key column first.
-    static var helpLines: [String] {
+    static var helpLines: [String] { helpLines(first: .plane) }
+
+    /// The help's lines with `mode`'s section first: on a short terminal the help is cut at the bottom,
+    /// and the keys of the mode in use are the ones wanted.
+    static func helpLines(first mode: ExplorerState.Mode) -> [String] {
         func rows(_ section: ExplorerState.Mode) -> [String] {
             all.filter { $0.section == section }.map { "  " + $0.helpKeys.padding(toLength: helpKeyWidth, withPad: " ", startingAt: 0) + " " + $0.help }
         }
-        return ["On the plane"] + rows(.plane) + ["Browsing"] + rows(.browse) + ["Drawing"] + rows(.draw)
+        let sections: [(ExplorerState.Mode, String)] = [(.plane, "On the plane"), (.browse, "Browsing"), (.draw, "Drawing")]
+        let ordered = sections.filter { $0.0 == mode } + sections.filter { $0.0 != mode }
+        return ordered.flatMap { [$0.1] + rows($0.0) }
     }
 
     /// docs/explorer.md's key table, in Markdown.
