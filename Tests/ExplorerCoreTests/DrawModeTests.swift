@@ -73,6 +73,14 @@ final class DrawModeTests: XCTestCase {
         XCTAssertEqual(Set(KeyBindings.helpLines(first: .draw)), Set(KeyBindings.helpLines))
     }
 
+    /// At 80x24 the canvas pane is 28 columns inside: its hints wrap between whole items, never cut.
+    func testTheCanvasHintsAreNeverCut() {
+        let items = ["u undo", "c clear", "Enter: go there", "S save PNG", "Esc: plane"]
+        let lines = CanvasPane.pack(items, width: 28)
+        XCTAssertEqual(lines, ["u undo  c clear", "Enter: go there  S save PNG", "Esc: plane"])
+        XCTAssertEqual(CanvasPane.pack(items, width: 200), [items.joined(separator: "  ")])
+    }
+
     func testALatentSpaceOfMoreThanTwoDimensionsIsDrawnOnItsPCAPlane() {
         let controller = controller(.mlp(hiddenSize: 16, latentDim: 5))
         XCTAssertFalse(controller.state.showsPrincipalPlane)

@@ -60,12 +60,25 @@ struct CanvasPane {
         let pen = geometry.cell(ofPixel: drawing.pen.x, drawing.pen.y)
         let penStyle = capabilities.colours ? CellStyle(foreground: Palette.cursor, background: 16, bold: true) : CellStyle(bold: true, reverse: true)
         buffer[pen.column, pen.row] = Cell(drawing.penIsDown ? "●" : "○", penStyle)
-        let hints = drawing.isEmpty ? ["drag the mouse here to draw,", "or arrows + space (pen)"]
-            : ["u undo  c clear  Enter: go there", "S save PNG  Esc: plane"]
+        let items = drawing.isEmpty ? ["drag the mouse here to draw,", "or arrows + space (pen)"]
+            : ["u undo", "c clear", "Enter: go there", "S save PNG", "Esc: plane"]
         var y = geometry.area.y + geometry.area.height
-        for hint in hints where y < rect.y + rect.height - 1 {
+        for hint in Self.pack(items, width: rect.interior.width) where y < rect.y + rect.height - 1 {
             buffer.put(hint, x: rect.interior.x, y: y, style: style.muted, limit: rect.interior.width)
             y += 1
         }
+    }
+
+    /// `items` on as few lines of `width` as they fit, two spaces apart, none cut in two.
+    static func pack(_ items: [String], width: Int) -> [String] {
+        var lines: [String] = []
+        for item in items {
+            if let last = lines.last, last.count + 2 + item.count <= width {
+                lines[lines.count - 1] = last + "  " + item
+            } else {
+                lines.append(item)
+            }
+        }
+        return lines
     }
 }

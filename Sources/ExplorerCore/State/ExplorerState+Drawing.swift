@@ -27,7 +27,7 @@ extension ExplorerState {
     private mutating func enterDrawMode() -> ExplorerAction {
         mode = .draw
         if latentDim > 2 && !showsPrincipalPlane && principalPlane != nil { _ = togglePrincipalPlane() }
-        return .notice(drawing.isEmpty ? "Draw a letter: drag the mouse on the canvas, or arrows and space for the pen; Esc leaves"
+        return .notice(drawing.isEmpty ? "Draw with the mouse on the canvas, or arrows + space (the pen); Esc leaves"
                                        : "Your drawing is back: u undoes a stroke, c clears, Esc leaves")
     }
 
