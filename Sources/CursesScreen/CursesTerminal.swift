@@ -16,6 +16,9 @@ public final class CursesTerminal {
     /// Colours the terminal has (0 without colour).
     public private(set) var colourCount = 0
     private var previous: CellBuffer?
+    /// Whether ncurses last reported the left button down: where it asks the terminal for every motion
+    /// (mode 1003), only motion while the button is held is a drag.
+    private var leftButtonHeld = false
     private var pairs: [ColourPair: Int32] = [:]
     private var nextPair: Int32 = 1
     private var maxPairs: Int32 = 0
@@ -170,10 +173,13 @@ public final class CursesTerminal {
         let kind: MouseEvent.Kind
         if state & (Self.button1Pressed | Self.button1Clicked) != 0 {
             kind = .press
+            leftButtonHeld = state & Self.button1Pressed != 0
         } else if state & Self.button1Released != 0 {
             kind = .release
+            leftButtonHeld = false
         } else if state & Self.reportPosition != 0 {
-            kind = .drag   // motion: a stroke only continues it while the button is down
+            guard leftButtonHeld else { return nil }   // the pointer passing over: no frame for it
+            kind = .drag
         } else if state & Self.button4Pressed != 0 {
             kind = modified ? .modifiedWheelUp : .wheelUp
         } else if state & Self.button5Pressed != 0 {
