@@ -152,6 +152,46 @@ final class DrawModeTests: XCTestCase {
         XCTAssertEqual(controller.state.mode, .draw)
     }
 
+    /// The drawing's marker is on the scatter too.
+    func testTheScatterMarksTheDrawing() throws {
+        let controller = controller()
+        _ = controller.handle(.key(.character("o")))
+        _ = controller.handle(.key(.character("d")))
+        try drawStroke(controller)
+        let frame = controller.render(ExplorerRenderer(capabilities: TerminalCapabilities(pixels: .shades, colours: false, unicode: true), title: "t"),
+                                      training: TrainingSession.Status(dataName: "t")).text
+        XCTAssertTrue(controller.state.showsScatter)
+        XCTAssertTrue(frame.contains(String(DrawingPanel.marker)), frame)
+    }
+
+    /// `S` through the session, as the terminal program runs it: a PNG of the prepared drawing in the
+    /// drawing folder, and the status line says where.
+    func testSInTheSessionSavesTheDrawing() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("DrawModeTests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = VAEModel(configuration: .mlp(hiddenSize: 16), seed: 1)
+        let training = TrainingSession(dataName: "t", configuration: TrainingConfiguration(epochs: 1, batchSize: 32)) {
+            SyntheticLetters.makeDataset(trainCount: 64, testCount: 26, seed: 2)
+        }
+        let opened = OpenedModel(model: model, metadata: ModelMetadata(configuration: model.configuration), name: "m",
+                                 saveTarget: .file(folder.appendingPathComponent("m.safetensors").path), training: training)
+        let data = ExplorerData(test: Self.test, reference: Self.test, classNames: LabelledDataset.letterClassNames, name: "t")
+        let session = ExplorerSession(ExplorerSetup(models: [opened], data: data, dataName: "t", titleFields: ["m"], titleImportance: [0]),
+                                      screen: Self.screen)
+        session.drawingFolder = folder.path
+        XCTAssertFalse(session.handle(.key(.character("d"))))
+        XCTAssertFalse(session.handle(.key(.character("S"))))
+        XCTAssertEqual(session.controller.message, "Nothing to save: the canvas is empty")
+        try drawStroke(session.controller)
+        _ = session.handle(.key(.character("S")))
+        let saved = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("drawing-") }
+        XCTAssertEqual(saved.count, 1, "\(session.controller.message)")
+        XCTAssertTrue(session.controller.message.hasPrefix("Saved your drawing to \(folder.path)"), session.controller.message)
+        let picture = try LetterImageFile.read(folder.appendingPathComponent(saved[0]).path)
+        XCTAssertEqual(picture.luminance, ModelView.prepare(session.controller.state.drawing))
+    }
+
     func testSWritesThePreparedDrawingAsAPNGAndNeverReplacesAnotherKind() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("DrawModeTests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
