@@ -9,11 +9,12 @@ import LetterData
 public struct DrawingCanvas: Equatable, Sendable {
     public static let side = ImageSet.side
     /// The brush: full ink within `brushCore` pixels of the stroke's centre line, fading linearly to
-    /// none at `brushEdge`. EMNIST's letters, framed in 24 of their 28 pixels, have strokes about 2 to 3
-    /// pixels wide with a soft edge (NIST's pen, blurred and resampled); a letter drawn across most of
-    /// the canvas is shrunk little by the preparation, so the same width here looks like theirs.
-    public static let brushCore: Float = 0.7
-    public static let brushEdge: Float = 1.8
+    /// none at `brushEdge`: half ink 1.4 pixels out, a stroke 2.8 pixels wide with a soft edge. EMNIST's
+    /// letters, framed in 24 of their 28 pixels, have strokes 2.7 pixels wide (the median of the real
+    /// test letters' `LetterMeasures.strokeWidth`); a letter drawn across most of the canvas is scaled
+    /// little by the preparation, so its strokes come out as wide (`DrawingCanvasTests` measures both).
+    public static let brushCore: Float = 0.9
+    public static let brushEdge: Float = 1.9
 
     /// The strokes, oldest first: each the points its centre line passes through, joined by segments.
     public private(set) var strokes: [[CanvasPoint]] = []
