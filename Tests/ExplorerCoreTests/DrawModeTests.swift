@@ -152,6 +152,17 @@ final class DrawModeTests: XCTestCase {
         XCTAssertEqual(controller.state.mode, .draw)
     }
 
+    /// Where the terminal is not Unicode, the drawing's marker and the pen have ASCII stand-ins.
+    func testDrawModeDrawsInASCII() throws {
+        let controller = controller()
+        _ = controller.handle(.key(.character("d")))
+        try drawStroke(controller)
+        let ascii = controller.render(ExplorerRenderer(capabilities: TerminalCapabilities(pixels: .ascii, colours: false, unicode: false), title: "t"),
+                                      training: TrainingSession.Status(dataName: "t")).text
+        XCTAssertFalse(ascii.replacingOccurrences(of: "? help", with: "").contains("?"), "no character without a stand-in:\n\(ascii)")
+        XCTAssertTrue(ascii.contains("D") && ascii.contains("o"), ascii)
+    }
+
     /// The drawing's marker is on the scatter too.
     func testTheScatterMarksTheDrawing() throws {
         let controller = controller()
