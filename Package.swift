@@ -7,7 +7,7 @@
 //                  dataset writer, the handwriting synthesiser, letter statistics       -> Support, FileFormats, CZlib
 //   VAE            model, training, analysis, compute pool, weight files of a model     -> Support, FileFormats, LetterData, CBLAS, CKernels
 //   Pictures       tile pictures, latent grids, comparison figures (PNG, SVG), fonts    -> Support, FileFormats, LetterData, VAE
-//   ExplorerCore   explorer state, keys, rendering into a cell grid (no curses)        -> Support, LetterData, VAE, Pictures
+//   ExplorerCore   explorer state, keys, rendering into a cell grid (no curses)        -> Support, FileFormats, LetterData, VAE, Pictures
 //   TerminalInput  terminal input protocols decoded into explorer events (xterm mouse) -> ExplorerCore
 //   CursesScreen   the one file that calls ncurses (Swift 5 language mode, alone)      -> ExplorerCore, TerminalInput, CNcursesw
 //   LatentExplorer the explorer's front end and the headless subcommands (Swift 6)      -> all of the above, ArgumentParser
@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "Pictures", dependencies: ["Support", "FileFormats", "LetterData", "VAE"]),
 
         // The explorer's state, key handling and rendering into a cell grid: plain Swift, no curses.
-        .target(name: "ExplorerCore", dependencies: ["Support", "LetterData", "VAE", "Pictures"]),
+        .target(name: "ExplorerCore", dependencies: ["Support", "FileFormats", "LetterData", "VAE", "Pictures"]),
 
         // The one file that talks to ncurses. Swift 5 language mode, alone in the package: ncurses'
         // state is mutable C globals (stdscr, cur_term, COLORS) that Swift 6 rejects.

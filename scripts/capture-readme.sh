@@ -31,8 +31,14 @@ capture() {
         tmux -L "$socket" new-session -d -x "$width" -y "$height" "env $environment $binary $ARGUMENTS"
         sleep "$settle_seconds"
         for key in "$@"; do
-            tmux -L "$socket" send-keys "$key"
-            sleep 0.3
+            if [[ $key == sgr:* ]]; then
+                # A mouse report, as xterm and tmux send it: "sgr:0;12;5M" is ESC [ < 0;12;5M.
+                tmux -L "$socket" send-keys -l $'\e[<'"${key#sgr:}"
+                sleep 0.05
+            else
+                tmux -L "$socket" send-keys "$key"
+                sleep 0.3
+            fi
         done
         sleep "$settle_seconds"
         if [[ $mode == text ]]; then
@@ -52,6 +58,19 @@ ARGUMENTS="--weights Weights/letters-16d.safetensors"
 capture scatter explorer-scatter.svg 0 p o b e
 capture browse explorer-browse.svg 0 p o b e Right
 capture traversal explorer-traversal.svg 0 p b h Enter v
+# Draw mode: an "a" drawn with the mouse on the canvas (a ring of motion reports, then a stem), read
+# by the 16-D model on its PCA plane. The canvas's pixels are two columns and a row at 120x40, from
+# column 2 and row 3 (1-based, as SGR reports count).
+a_strokes=()
+for degrees in $(seq 0 15 360); do
+    column=$(awk -v d="$degrees" 'BEGIN { printf "%d", 26 + 12 * cos(d * 3.14159265 / 180) }')
+    row=$(awk -v d="$degrees" 'BEGIN { printf "%d", 20 + 7 * sin(d * 3.14159265 / 180) }')
+    [[ $degrees == 0 ]] && a_strokes+=("sgr:0;$column;${row}M") || a_strokes+=("sgr:32;$column;${row}M")
+done
+a_strokes+=("sgr:0;38;20m" "sgr:0;39;10M")
+for row in $(seq 11 28); do a_strokes+=("sgr:32;39;${row}M"); done
+a_strokes+=("sgr:0;39;28m")
+capture draw explorer-draw.svg d "${a_strokes[@]}"
 # The conditional VAE's style plane of 'g' at the origin's style, with a word written in it.
 if [[ -f Weights/letters-cvae-2d.safetensors ]]; then
     ARGUMENTS="--weights Weights/letters-cvae-2d.safetensors"
@@ -62,7 +81,7 @@ ARGUMENTS="--weights Weights/default.safetensors"
 for size in 80x24 120x40 200x60; do
     width="${size%x*}" height="${size#*x}"
     capture "start-$size" "captures/start-$size.svg"
-    if command -v rsvg-convert >/dev/null; then
+    if command -v rsvg-convert >/dev/null && [[ -f "docs/captures/start-$size.svg" ]]; then   # not under CAPTURE_ONLY
         # The PNG is what explorer.md shows; the SVG (up to 1 MB at 200x60) is not kept.
         rsvg-convert "docs/captures/start-$size.svg" -o "docs/captures/start-$size.png"
         rm "docs/captures/start-$size.svg"

@@ -16,6 +16,9 @@ public final class CursesTerminal {
     /// Colours the terminal has (0 without colour).
     public private(set) var colourCount = 0
     private var previous: CellBuffer?
+    /// Whether ncurses last reported the left button down: where it asks the terminal for every motion
+    /// (mode 1003), only motion while the button is held is a drag.
+    private var leftButtonHeld = false
     private var pairs: [ColourPair: Int32] = [:]
     private var nextPair: Int32 = 1
     private var maxPairs: Int32 = 0
@@ -81,13 +84,14 @@ public final class CursesTerminal {
         enableMouse()
     }
 
-    /// Clicks and the wheel. ncurses is told (it decodes the reports when the terminfo entry describes
-    /// them), and the terminal is asked for SGR reports (mode 1006) directly: tmux's own entry names
+    /// Clicks, drags and the wheel. ncurses is told (it decodes the reports when the terminfo entry
+    /// describes them), and the terminal is asked for SGR reports (mode 1006) of presses, releases and
+    /// motion while a button is held (mode 1002: draw mode's strokes) directly: tmux's own entry names
     /// only the old X10 format, so SGR reports arrive as plain characters that `readInput` decodes.
     private func enableMouse() {
         mouseinterval(0)
-        _ = mousemask(mmask_t(Self.allMouseEvents), nil)
-        writeToTerminal("\u{1B}[?1000h\u{1B}[?1006h")
+        _ = mousemask(mmask_t(Self.allMouseEvents | Self.reportPosition), nil)
+        writeToTerminal("\u{1B}[?1000h\u{1B}[?1002h\u{1B}[?1006h")
     }
 
     private func writeToTerminal(_ text: String) {
@@ -98,7 +102,7 @@ public final class CursesTerminal {
     /// Gives the terminal back as it was. Safe to call more than once.
     public func stop() {
         guard let screen else { return }
-        writeToTerminal("\u{1B}[?1006l\u{1B}[?1000l")
+        writeToTerminal("\u{1B}[?1006l\u{1B}[?1002l\u{1B}[?1000l")
         _ = mousemask(0, nil)
         clearAlternateScreen()
         endwin()
@@ -169,6 +173,13 @@ public final class CursesTerminal {
         let kind: MouseEvent.Kind
         if state & (Self.button1Pressed | Self.button1Clicked) != 0 {
             kind = .press
+            leftButtonHeld = state & Self.button1Pressed != 0
+        } else if state & Self.button1Released != 0 {
+            kind = .release
+            leftButtonHeld = false
+        } else if state & Self.reportPosition != 0 {
+            guard leftButtonHeld else { return nil }   // the pointer passing over: no frame for it
+            kind = .drag
         } else if state & Self.button4Pressed != 0 {
             kind = modified ? .modifiedWheelUp : .wheelUp
         } else if state & Self.button5Pressed != 0 {
@@ -223,11 +234,14 @@ public final class CursesTerminal {
 
     // ncurses' mouse masks are macros Swift cannot import: NCURSES_MOUSE_MASK(button, event) is
     // event << ((button - 1) * 5), with pressed = 2 and clicked = 4 (mouse interface version 2).
+    private static let button1Released: UInt = 0o1
     private static let button1Pressed: UInt = 0o2
     private static let button1Clicked: UInt = 0o4
     private static let button4Pressed: UInt = 0o2 << 15
     private static let button5Pressed: UInt = 0o2 << 20
     private static let allMouseEvents: UInt = (0o10 << 25) - 1
+    /// REPORT_MOUSE_POSITION: NCURSES_MOUSE_MASK(6, 010).
+    private static let reportPosition: UInt = 0o10 << 25
     /// BUTTON_CTRL, BUTTON_SHIFT and BUTTON_ALT: NCURSES_MOUSE_MASK(6, 1, 2 and 4).
     private static let modifierKeys: UInt = 0o7 << 25
 

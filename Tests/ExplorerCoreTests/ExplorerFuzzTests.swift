@@ -36,7 +36,7 @@ final class ExplorerFuzzTests: XCTestCase {
 
     private static let keys: [Key] = [
         .up, .down, .left, .right, .bigUp, .bigDown, .bigLeft, .bigRight, .enter, .tab, .escape,
-    ] + "xyp0mivoOb[]+-=_hjklHJKLMIVXYPTStsq?aez9 é<>cdnyY'wN\u{7F}".map { Key.character($0) }
+    ] + "xyp0mivoOb[]+-=_hjklHJKLMIVXYPTStsq?aez9 é<>cdnyY'wNu\u{7F}".map { Key.character($0) }
 
     func testRandomInputSequencesNeverCrashAndFramesFitTheScreen() {
         var generator = SeededGenerator(seed: seed)
@@ -84,9 +84,10 @@ final class ExplorerFuzzTests: XCTestCase {
             let s = randomSize(&generator)
             return .resize(width: s.width, height: s.height)
         case 1, 2:
-            let kinds: [MouseEvent.Kind] = [.press, .wheelUp, .wheelDown, .modifiedWheelUp, .modifiedWheelDown]
+            // Presses, the wheel, and draw mode's drags and releases (strokes, also off the canvas).
+            let kinds: [MouseEvent.Kind] = [.press, .wheelUp, .wheelDown, .drag, .release, .drag]
             let column = Int(generator.next() % UInt64(size.width + 10)) - 5, row = Int(generator.next() % UInt64(size.height + 10)) - 5
-            return .mouse(MouseEvent(kinds[Int(generator.next() % 3)], column: column, row: row))
+            return .mouse(MouseEvent(kinds[Int(generator.next() % UInt64(kinds.count))], column: column, row: row))
         default:
             return .key(Self.keys[Int(generator.next() % UInt64(Self.keys.count))])
         }
@@ -117,6 +118,8 @@ final class ExplorerFuzzTests: XCTestCase {
             && s.cursorPoint.count == s.latentDim && s.cursorPoint.allSatisfy(\.isFinite)
             && (0 ..< s.latentDim).contains(s.traversalScroll)
             && s.xDimension != s.yDimension
+            && (0 ..< DrawingCanvas.side).contains(s.drawing.pen.x) && (0 ..< DrawingCanvas.side).contains(s.drawing.pen.y)
+            && s.drawing.ink.count == DrawingCanvas.side * DrawingCanvas.side && s.drawing.ink.allSatisfy { (0 ... 1).contains($0) }
         if !ok { XCTFail("case \(number): invariant broken after \(trace): \(s)") }
     }
 }

@@ -45,7 +45,7 @@ final class KeyBindingsTests: XCTestCase {
 
     /// Within one context a key has one command (the first trigger wins; a second would be dead).
     func testNoKeyIsBoundTwiceInOneContext() {
-        for mode in [ExplorerState.Mode.plane, .browse] {
+        for mode in [ExplorerState.Mode.plane, .browse, .draw] {
             for comparing in [false, true] {
                 for traversal in [false, true] {
                     let context = KeyContext(mode: mode, comparing: comparing, traversal: traversal)
@@ -85,7 +85,7 @@ final class KeyBindingsTests: XCTestCase {
         XCTAssertEqual(after(.character("c"), mode: .browse).0.browseClass, catalog.entryIndex(forKey: "c"), "a class key browses it")
         XCTAssertEqual(after(.character("]")).1, .notice(ExplorerState.unknownKeyNotice(.character("]"))), "[ ] scroll only the traversal")
         for key in KeyBindings.boundKeys {
-            for mode in [ExplorerState.Mode.plane, .browse] {
+            for mode in [ExplorerState.Mode.plane, .browse, .draw] {
                 guard let command = KeyBindings.command(for: key, in: KeyContext(mode: mode)) else { continue }
                 XCTAssertNotNil(KeyBindings.all.first { $0.triggers.contains { $0.command == command } }, "\(command)")
             }
@@ -107,7 +107,10 @@ final class KeyBindingsTests: XCTestCase {
         XCTAssertFalse(browse.contains("q quit"), "q picks class q while browsing")
 
         let help = KeyBindings.helpLines
-        XCTAssertEqual(help.count, KeyBindings.all.count + 2, "a line a row, and the two headings")
+        XCTAssertEqual(help.count, KeyBindings.all.count + 3, "a line a row, and the three headings")
+        let draw = KeyBindings.keyLine(for: .draw, width: 200)
+        XCTAssertTrue(draw.hasPrefix("mouse: draw  ←↑↓→ pen"), draw)
+        XCTAssertTrue(draw.hasSuffix("? help  q quit"), draw)
         for binding in KeyBindings.all {
             XCTAssertTrue(help.contains { $0.hasPrefix("  " + binding.helpKeys) && $0.hasSuffix(binding.help) }, binding.helpKeys)
         }

@@ -54,6 +54,7 @@ public struct ExplorerRenderer {
         } else if let strip = layout.strip {
             InterpolationPane(state: state, facts: facts, decoded: tiles.strip, capabilities: capabilities).draw(into: &buffer, rect: strip)
         }
+        if let canvas = layout.canvas { CanvasPane(state: state, capabilities: capabilities).draw(into: &buffer, rect: canvas) }
         SidePane(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: layout.side)
         TrainingPane(status: training, capabilities: capabilities).draw(into: &buffer, rect: layout.training)
         // A question waiting for its answer stands out in every colour mode.
@@ -62,7 +63,7 @@ public struct ExplorerRenderer {
         buffer.put(message, x: 1, y: layout.status.y, style: messageStyle, limit: width - 2)
         let keysStyle = capabilities.colours ? CellStyle(foreground: Palette.muted) : .plain
         buffer.put(Self.keyLine(for: state, width: width - 2), x: 1, y: layout.help.y, style: keysStyle, limit: width - 2)
-        if state.showsHelp { HelpOverlay(capabilities: capabilities, title: fullTitle).draw(into: &buffer, layout: layout) }
+        if state.showsHelp { HelpOverlay(capabilities: capabilities, title: fullTitle, mode: state.mode).draw(into: &buffer, layout: layout) }
         return capabilities.unicode ? buffer : Glyphs.asciiOnly(buffer)
     }
 
@@ -91,6 +92,8 @@ public struct ExplorerRenderer {
 struct HelpOverlay {
     let capabilities: TerminalCapabilities
     let title: String
+    /// The mode in use: its keys come first.
+    var mode: ExplorerState.Mode = .plane
 
     /// Every key, from the key table.
     static var text: [String] { KeyBindings.helpLines }
@@ -102,7 +105,7 @@ struct HelpOverlay {
         let width = min(layout.width - 4, Self.maximumWidth)
         let titleLines = TextFit.wrap(title, to: width - 4)
         // The way out is always the last line; the title goes before the keys when rows are short.
-        let lines = Self.text + (titleLines.isEmpty ? [] : ["Shown"] + titleLines.map { "  " + $0 })
+        let lines = KeyBindings.helpLines(first: mode) + (titleLines.isEmpty ? [] : ["Shown"] + titleLines.map { "  " + $0 })
         let height = min(layout.height - 2, lines.count + 3)
         let rect = Rect(x: (layout.width - width) / 2, y: (layout.height - height) / 2, width: width, height: height)
         buffer.fill(rect)

@@ -39,12 +39,14 @@ public struct Layout: Equatable, Sendable {
     public let training: Rect
     /// The interpolation strip, when shown.
     public let strip: Rect?
+    /// Draw mode's canvas, left of the plane (which gives up those columns).
+    public let canvas: Rect?
     public let status: Rect
     public let help: Rect
 
     /// `trainingExpanded`: whether the training panel shows its curves (training has started), rather
     /// than one idle line.
-    public init?(width: Int, height: Int, showsStrip: Bool = false, trainingExpanded: Bool = true) {
+    public init?(width: Int, height: Int, showsStrip: Bool = false, trainingExpanded: Bool = true, showsCanvas: Bool = false) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return nil }
         self.width = width
         self.height = height
@@ -64,7 +66,9 @@ public struct Layout: Equatable, Sendable {
             trainingHeight = min(trainingHeight, max(room, Self.compactTrainingHeight))
         }
         let planeHeight = mainHeight - trainingHeight - stripHeight
-        plane = Rect(x: 0, y: 1, width: leftWidth, height: planeHeight)
+        let canvasWidth = showsCanvas ? CanvasGeometry.paneWidth(leftWidth: leftWidth, height: planeHeight) : 0
+        canvas = showsCanvas ? Rect(x: 0, y: 1, width: canvasWidth, height: planeHeight) : nil
+        plane = Rect(x: canvasWidth, y: 1, width: leftWidth - canvasWidth, height: planeHeight)
         strip = showsStrip ? Rect(x: 0, y: 1 + planeHeight, width: leftWidth, height: stripHeight) : nil
         training = Rect(x: 0, y: 1 + planeHeight + stripHeight, width: leftWidth, height: trainingHeight)
     }

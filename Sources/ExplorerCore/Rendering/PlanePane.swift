@@ -28,6 +28,10 @@ struct PlanePane {
         if let a = state.pointA { mark(plane.project(a), "A", geometry, colour: Palette.pointA, into: &buffer) }
         // While browsing, the browsed letter's marker goes on top of the cursor's.
         mark(state.cursor.pair, "✛", geometry, colour: Palette.cursor, into: &buffer)
+        // The drawing's code, over the cursor's mark when they meet (Enter puts the cursor there).
+        if let drawing = tiles.drawing, drawing.code.count == plane.dimension {
+            mark(plane.project(drawing.code), DrawingPanel.marker, geometry, colour: Palette.drawing, into: &buffer)
+        }
         if state.mode == .browse, let index = state.selectedTestIndex {
             mark(plane.project(facts.testCode(index)), "◆", geometry, colour: Palette.cursor, into: &buffer)
         }

@@ -14,6 +14,7 @@ struct SidePane {
         switch state.mode {
         case .plane where state.style != nil && facts.isConditional: StylePanel(state: state, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: rect)
         case .plane: CursorPanel(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: rect)
+        case .draw: DrawingPanel(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: rect)
         case .browse: BrowsePanel(state: state, facts: facts, tiles: tiles, capabilities: capabilities).draw(into: &buffer, rect: rect)
         }
     }

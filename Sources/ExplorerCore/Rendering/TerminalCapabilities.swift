@@ -57,4 +57,5 @@ public enum Palette {
     public static let muted: UInt8 = 244     // help text, axes
     public static let dimmed: UInt8 = 240    // the classes not browsed, in the scatter and legend
     public static let pointA: UInt8 = 51     // interpolation point A
+    public static let drawing: UInt8 = 213   // draw mode's drawing, ✎ on the plane
 }

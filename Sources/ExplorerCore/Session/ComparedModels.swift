@@ -96,6 +96,7 @@ public final class ComparedModels {
         s.showsScatter = state.showsScatter
         s.browseClass = state.browseClass
         s.browseItem = state.browseItem
+        s.drawing = state.drawing
         s.setPrincipalPlane(view.principalPlane)
         s.showsPrincipalPlane = s.principalPlane != nil
         s.style = style
@@ -106,7 +107,7 @@ public final class ComparedModels {
     /// plane coordinates, which are every pane's), the wheel zooms about it. Returns the new state, or
     /// nil when the pointer is on no pane.
     public func apply(_ event: MouseEvent, to state: ExplorerState, on screen: ScreenSize) -> ExplorerState? {
-        guard !state.showsTraversal, let layout = state.layout(on: screen) else { return nil }
+        guard !state.showsTraversal, event.kind != .drag, event.kind != .release, let layout = state.layout(on: screen) else { return nil }
         if event.kind == .modifiedWheelUp || event.kind == .modifiedWheelDown {
             var s = state
             _ = s.apply(event, on: screen)   // the tile size, the same in every pane
@@ -119,12 +120,12 @@ public final class ComparedModels {
             var s = state
             switch event.kind {
             case .press:
-                s.mode = .plane
+                if s.mode == .browse { s.mode = .plane }
                 s.moveCursor(to: s.clickTarget(point, geometry))
                 s.keepCursorInView(on: screen)
             case .wheelUp: s.zoom(by: 1 / ExplorerState.zoomFactor, about: point)
             case .wheelDown: s.zoom(by: ExplorerState.zoomFactor, about: point)
-            case .modifiedWheelUp, .modifiedWheelDown: break   // handled above
+            case .modifiedWheelUp, .modifiedWheelDown, .drag, .release: break   // handled above
             }
             return s
         }

@@ -69,6 +69,8 @@ public final class ExplorerController {
             }
         case .key(let key):
             return apply(key)
+        case .mouse(let event) where state.applyDrawingMouse(event, on: screen):
+            return .none
         case .mouse(let event) where compared != nil && !state.showsHelp && state.prompt == nil:
             if let moved = compared!.apply(event, to: state, on: screen) { state = moved }
             return .none
@@ -97,7 +99,19 @@ public final class ExplorerController {
             }
             return .quit
         case .quitDiscarding: return .quit
-        case .toggleTraining, .save, .scaleKLWeight, .cycleColours: return action
+        case .toggleTraining, .save, .scaleKLWeight, .cycleColours, .saveDrawing: return action
+        case .goToDrawing:
+            if let reading = view.read(state.drawing) {
+                state.anchor(at: reading.code, name: "your drawing")
+                state.mode = .draw
+                // A style plane then draws the letter the model read, in the drawing's style.
+                if let own = reading.reading.modelClass { state.selectLetter(Int(own)) }
+                state.keepCursorInView(on: screen)
+                message = "The cursor is at your drawing's code" + (view.isConditional ? ": w writes a word in its style" : "")
+                    + (state.latentDim > 2 && !state.showsPrincipalPlane ? ", the other dimensions held there; 0 resets" : "")
+            } else {
+                message = "Too faint to read: draw a stronger stroke"
+            }
         case .notice(let text): message = text
         case .anchorAtBrowsedLetter:
             if let index = state.selectedTestIndex, let entry = state.selectedClass {

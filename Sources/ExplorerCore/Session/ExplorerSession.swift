@@ -78,6 +78,7 @@ public final class ExplorerSession {
         case .save(let replacing, let thenQuit): return save(replacing: replacing, thenQuit: thenQuit)
         case .cycleColours: cycleColours()
         case .scaleKLWeight(let factor): scaleKLWeight(by: factor)
+        case .saveDrawing: saveDrawing()
         default: break   // the controller did the rest
         }
         return false
@@ -155,6 +156,19 @@ public final class ExplorerSession {
         controller.show(modes.count > 1 ? "Drawn in \(ColourModes.name(mode)) (C cycles: \(modes.joined(separator: ", ")))"
                                         : "This terminal shows \(ColourModes.name(mode)) only")
     }
+
+    /// `S` in draw mode: the prepared drawing to a new PNG beside the weights' saves.
+    private func saveDrawing() {
+        guard let prepared = ModelView.prepare(controller.state.drawing) else {
+            controller.show("Nothing to save: the canvas holds no ink")
+            return
+        }
+        let path = DrawingFile.path(at: now(), folder: drawingFolder)
+        controller.show(DrawingFile.save(prepared, to: path))
+    }
+
+    /// Where `S` writes drawings (tests use a temporary folder).
+    var drawingFolder = "."
 
     private func scaleKLWeight(by factor: Double) {
         let training = focused.training

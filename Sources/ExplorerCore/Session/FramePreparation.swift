@@ -26,7 +26,9 @@ public enum FramePreparation {
         } else if let strip = layout.strip, let points = InterpolationPane.points(state: state, facts: view, rect: strip) {
             tiles.strip = view.decodeBatch(points, slot: .strip, classes: classes(points))
         }
+        tiles.drawing = view.read(state.drawing)
         switch state.mode {
+        case .draw: break   // the side pane shows the drawing's reading
         case .plane:
             let point = state.cursorPoint
             if view.isConditional, let alphabet = StylePanel.points(state: state) {
@@ -52,6 +54,7 @@ public enum FramePreparation {
             let paneState = compared.paneState(index, from: state)
             var tiles = FrameTiles()
             planeTiles(state: paneState, view: view, rect: paneRect, into: &tiles)
+            tiles.drawing = view.read(state.drawing)   // each model reads the drawing for its own pane's marker
             return ComparedPane(state: paneState, facts: view, tiles: tiles, heading: compared.heading(index, drawing: paneState.style?.letterName))
         }
     }

@@ -26,6 +26,9 @@ public struct FrameTiles: Sendable {
     public var alphabet: [Float]?
     /// The word line's letters decoded at the cursor's style code (`WordLinePane`).
     public var word: [Float]?
+    /// Draw mode's drawing as this model reads it (nil while the canvas is empty): marked on the plane,
+    /// and shown in the side pane in draw mode.
+    public var drawing: DrawingReading?
 
     public init() {}
 }

@@ -18,8 +18,9 @@ public protocol ModelFacts: AnyObject {
     var classCentres: ClassCentres { get }
     /// Test image `index` as floats in [0, 1].
     func testImage(_ index: Int) -> [Float]
-    /// Whether the model is told the letter (its plane is a style plane).
+    /// Whether the model is told the letter (its plane is a style plane), and its classes' names.
     var isConditional: Bool { get }
+    var classNames: [String] { get }
 }
 
 extension ModelView: ModelFacts {}

@@ -9,7 +9,7 @@ import VAE
 /// of whole sets) and reads the latent size in one place (`latentDim`).
 public final class ModelView {
     public private(set) var model: VAEModel
-    private var inference: Inference
+    private(set) var inference: Inference
     public let test: ImageSet
     /// Where each shown test letter sits in the data set's test split (for `interpolate --from 1234`).
     public let testSourceIndices: [Int]
@@ -38,6 +38,9 @@ public final class ModelView {
     private var lastDecode: (point: [Float], letter: Int32?, version: Int, pixels: [Float])?
     private var lastVote: (point: [Float], codesVersion: Int, vote: (label: Int, votes: Int, of: Int)?)?
     private var lastNearest: (point: [Float], codesVersion: Int, hit: (index: Int, distance: Float)?)?
+    /// Draw mode's last reading, and the reader over the test codes it came from (`ModelView+Drawing`).
+    var drawingCache: (drawing: DrawingCanvas, version: Int, codesVersion: Int, reading: DrawingReading?)?
+    var readerCache: (version: Int, codesVersion: Int, reader: LetterReader)?
 
     /// The users of cached batch decodes: each keeps its newest batch.
     public enum DecodeSlot: Hashable, Sendable { case grid, strip, traversal, word, alphabet }

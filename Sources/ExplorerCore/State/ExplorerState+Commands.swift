@@ -30,6 +30,8 @@ extension ExplorerState {
         case .save: return .save(replacing: false, thenQuit: false)
         case .scaleKLWeight(let factor): return .scaleKLWeight(factor)
         case .pickStyleLetter, .stepStyleLetter, .wordLine: return performStyleCommand(command)
+        case .draw, .movePen, .togglePen, .clearDrawing, .undoStroke, .goToDrawing, .saveDrawing:
+            return performDrawing(command, on: screen)
         case .help: showsHelp = true
         case .stepBack: return stepBack()
         case .quit: return .quit

@@ -11,6 +11,7 @@ extension ExplorerState {
 
     private mutating func applyMouse(_ event: MouseEvent, on screen: ScreenSize) -> ExplorerAction {
         guard prompt == nil else { return .none }   // a question waits for its key
+        guard event.kind != .drag && event.kind != .release else { return .none }   // only strokes on the canvas use them
         if showsHelp {
             showsHelp = false
             return .none
@@ -31,14 +32,14 @@ extension ExplorerState {
         guard let point = geometry.point(column: event.column, row: event.row) else { return .none }
         switch event.kind {
         case .press:
-            mode = .plane
+            if mode == .browse { mode = .plane }   // draw mode stays: the canvas and the plane side by side
             moveCursor(to: clickTarget(point, geometry))
         case .wheelUp, .wheelDown:
             // Zoom the grid as drawn (laid on the cursor), so the point under the pointer stays there
             // but for the new grid's own shift of under half a tile.
             centre = PlanePoint((geometry.left + geometry.right) / 2, (geometry.top + geometry.bottom) / 2)
             zoom(by: event.kind == .wheelUp ? 1 / Self.zoomFactor : Self.zoomFactor, about: point)
-        case .modifiedWheelUp, .modifiedWheelDown: break
+        case .modifiedWheelUp, .modifiedWheelDown, .drag, .release: break
         }
         return .none
     }

@@ -5,8 +5,8 @@
 /// `centre` are coordinates in that plane, with y pointing up as on a plot. The visible window is the
 /// square `centre ± halfWidth` (the pane may show more vertically or horizontally to fill its shape).
 public struct ExplorerState: Equatable, Sendable {
-    /// Whether the keys move the cursor on the plane or browse the test letters.
-    public enum Mode: Equatable, Sendable { case plane, browse }
+    /// Whether the keys move the cursor on the plane, browse the test letters, or draw on the canvas.
+    public enum Mode: Equatable, Sendable { case plane, browse, draw }
 
     public static let defaultHalfWidth: Float = 3
     public static let zoomFactor: Float = 1.5
@@ -61,6 +61,8 @@ public struct ExplorerState: Equatable, Sendable {
     public internal(set) var style: StylePlane?
     /// The word line, `w`, written in the style at the cursor (`WordLine.swift`).
     public internal(set) var wordLine = WordLine()
+    /// Draw mode's canvas (`d`): kept when draw mode is left, and marked on the plane while not empty.
+    public internal(set) var drawing = DrawingCanvas()
     /// `g` was pressed: the next key names the class whose centre the cursor goes to.
     public internal(set) var awaitsClassCentre = false
 
@@ -89,7 +91,7 @@ public struct ExplorerState: Equatable, Sendable {
     /// The panes for a terminal of `width` x `height` with what this state shows.
     public func layout(width: Int, height: Int) -> Layout? {
         Layout(width: width, height: height, showsStrip: showsInterpolation && pointA != nil || wordLine.isShown,
-               trainingExpanded: trainingExpanded)
+               trainingExpanded: trainingExpanded, showsCanvas: mode == .draw)
     }
 
     /// The tile size on a plane pane whose inside is `area`: the chosen one (made smaller if it does

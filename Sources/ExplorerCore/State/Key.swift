@@ -15,6 +15,9 @@ public struct MouseEvent: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         /// The left button went down.
         case press
+        /// The pointer moved with the left button held (a motion report), and the button went up: only
+        /// draw mode's canvas uses them (a stroke); elsewhere they do nothing.
+        case drag, release
         /// The wheel turned away from the user (zoom in) or towards the user (zoom out).
         case wheelUp, wheelDown
         /// The wheel with Shift, Alt or Ctrl held: larger (away) or smaller (towards) tiles.
@@ -63,4 +66,8 @@ public enum ExplorerAction: Equatable, Sendable {
     case notice(String)
     /// `{` and `}`: multiply the KL weight β of training by this factor (1/2 or 2).
     case scaleKLWeight(Double)
+    /// Enter in draw mode: put the cursor on the drawing's code (the caller reads the drawing).
+    case goToDrawing
+    /// `S` in draw mode: save the prepared drawing as a PNG.
+    case saveDrawing
 }

@@ -13,7 +13,7 @@ public enum KeyBindings {
 
     private static func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
 
-    public static let all: [KeyBinding] = plane + browsing + everywhere
+    public static let all: [KeyBinding] = plane + browsing + drawing + everywhere
 
     private static let plane: [KeyBinding] = [
         KeyBinding(.plane, doc: "arrows, `h` `j` `k` `l`; with shift, `H` `J` `K` `L`",
@@ -43,6 +43,8 @@ public enum KeyBindings {
                    [KeyTrigger(chars("t"), .plane, .train)]),
         KeyBinding(.plane, doc: "`s`", "save the weights to a new file named after the model and the time (or `--save-to`)",
                    help: "s", "save to a new file (or --save-to)", keyLine: ["s save"], [KeyTrigger(chars("s"), .plane, .save)]),
+        KeyBinding(.plane, doc: "`d`", "draw mode: draw a letter on a 28x28 canvas and see where it lands, what it looks like and how the model redraws it",
+                   help: "d", "draw a letter: where does it land?", keyLine: ["d draw"], [KeyTrigger(chars("d"), .plane, .draw)]),
         KeyBinding(.plane, doc: "`<` / `>`, wheel with Ctrl (or Shift, Alt)",
                    "smaller / larger letters on the plane: tiles from 7x4 to 28x14 cells",
                    help: "< / >, wheel+Ctrl", "smaller / larger letters (tiles up to 28x14)", keyLine: ["< > tiles"], [
@@ -99,7 +101,7 @@ public enum KeyBindings {
         KeyBinding(.plane, doc: "`w`",
                    "a conditional VAE: the word line. Type any text; it is written in the style at the cursor and redrawn as the cursor moves (arrows move it while typing; Backspace erases; Enter keeps the word shown and gives the keys back; Esc closes it)",
                    help: "w", "(conditional VAE) a word in the cursor's style", keyLine: ["w word"], stylePlane: true,
-                   [KeyTrigger(chars("w"), .plane, .wordLine)]),
+                   [KeyTrigger(chars("w"), .plane, .wordLine), KeyTrigger(chars("w"), .draw, .wordLine)]),
     ]
 
     private static let browsing: [KeyBinding] = [
@@ -139,6 +141,32 @@ public enum KeyBindings {
         ]),
     ]
 
+    private static let drawing: [KeyBinding] = [
+        KeyBinding(.draw, doc: "mouse press, drag, release (drawing)", "draw a stroke on the canvas with a soft round brush",
+                   help: "mouse: press, drag", "draw a stroke on the canvas", keyLine: ["mouse: draw"], []),
+        KeyBinding(.draw, doc: "arrows, space (drawing)", "move the pen one pixel; space lowers it (it draws as it moves) or lifts it",
+                   help: "arrows, space", "move the pen; space lowers / lifts it", keyLine: ["←↑↓→ pen", "space pen down/up"], [
+            KeyTrigger([.left, .bigLeft], .draw, .movePen(dx: -1, dy: 0)),
+            KeyTrigger([.right, .bigRight], .draw, .movePen(dx: 1, dy: 0)),
+            KeyTrigger([.up, .bigUp], .draw, .movePen(dx: 0, dy: 1)),
+            KeyTrigger([.down, .bigDown], .draw, .movePen(dx: 0, dy: -1)),
+            KeyTrigger(chars(" "), .draw, .togglePen),
+        ]),
+        KeyBinding(.draw, doc: "`u` / `c` (drawing)", "undo the last stroke / clear the canvas",
+                   help: "u / c", "undo a stroke / clear the canvas", keyLine: ["u undo", "c clear"], [
+            KeyTrigger(chars("u"), .draw, .undoStroke),
+            KeyTrigger(chars("c"), .draw, .clearDrawing),
+        ]),
+        KeyBinding(.draw, doc: "Enter (drawing)", "put the cursor on the drawing's code (a conditional VAE: its style code, so `w` writes in the drawing's style)",
+                   help: "Enter", "put the cursor on the drawing's code", keyLine: ["Enter: go there"],
+                   [KeyTrigger([.enter], .draw, .goToDrawing)]),
+        KeyBinding(.draw, doc: "`S` (drawing)", "save the prepared drawing as a 28x28 PNG (`drawing-<time>.png`, which `encode` reads back as it is)",
+                   help: "S", "save the prepared drawing as a PNG", keyLine: ["S save PNG"], [KeyTrigger(chars("S"), .draw, .saveDrawing)]),
+        KeyBinding(.draw, doc: "Esc or `d` (drawing)", "back to the plane; the drawing stays, marked ✎ on the plane, and `d` returns to it",
+                   help: "Esc or d", "back to the plane (the drawing stays)", keyLine: ["Esc: plane"],
+                   [KeyTrigger([.escape], .draw, .plane), KeyTrigger(chars("d"), .draw, .plane)]),
+    ]
+
     private static let everywhere: [KeyBinding] = [
         KeyBinding(.plane, doc: "Tab (with `--compare`)", "the next model takes the focus (▶): browse, `t` and `s` act on it",
                    help: "Tab (with --compare)", "focus the next model: browse, t, s act on it",
@@ -150,6 +178,6 @@ public enum KeyBindings {
                    help: "Esc", "step back (word line, traversal, strip, browse)", [KeyTrigger([.escape], .plane, .stepBack)]),
         KeyBinding(.plane, doc: "`q`", "quit; with trained weights not saved yet, it asks first",
                    help: "q", "quit (asks first when training is unsaved)", keyLine: ["q quit"], pinned: true,
-                   [KeyTrigger(chars("q"), .plane, .quit)]),
+                   [KeyTrigger(chars("q"), .plane, .quit), KeyTrigger(chars("q"), .draw, .quit)]),
     ]
 }

@@ -21,6 +21,11 @@ public enum KeyCommand: Equatable, Sendable {
     case pickStyleLetter
     case stepStyleLetter(by: Int)
     case wordLine
+    /// Draw mode (`d`): enter it (or leave it); move the pen one pixel; lower or lift it; clear; undo a
+    /// stroke; put the cursor on the drawing's code; save the drawing as a PNG.
+    case draw
+    case movePen(dx: Int, dy: Int)
+    case togglePen, clearDrawing, undoStroke, goToDrawing, saveDrawing
     case help, stepBack, quit
 }
 
@@ -65,7 +70,7 @@ public struct KeyContext: Equatable, Sendable {
 /// One row of the explorer's keys: its triggers, and how the key line, the help (`?`) and
 /// docs/explorer.md's table say it. Everything that names a key derives from `KeyBindings.all`.
 public struct KeyBinding: Sendable {
-    /// Where the help and the key line list it: on the plane, or while browsing.
+    /// Where the help and the key line list it: on the plane, while browsing, or in draw mode.
     public let section: ExplorerState.Mode
     /// The keys as docs/explorer.md's table writes them (Markdown) and what they do there.
     public let docKeys: String
@@ -122,11 +127,17 @@ extension KeyBindings {
     static let keyLineSeparator = "  "
 
     /// The help's lines: each section's rows, key column first.
-    static var helpLines: [String] {
+    static var helpLines: [String] { helpLines(first: .plane) }
+
+    /// The help's lines with `mode`'s section first: on a short terminal the help is cut at the bottom,
+    /// and the keys of the mode in use are the ones wanted.
+    static func helpLines(first mode: ExplorerState.Mode) -> [String] {
         func rows(_ section: ExplorerState.Mode) -> [String] {
             all.filter { $0.section == section }.map { "  " + $0.helpKeys.padding(toLength: helpKeyWidth, withPad: " ", startingAt: 0) + " " + $0.help }
         }
-        return ["On the plane"] + rows(.plane) + ["Browsing"] + rows(.browse)
+        let sections: [(ExplorerState.Mode, String)] = [(.plane, "On the plane"), (.browse, "Browsing"), (.draw, "Drawing")]
+        let ordered = sections.filter { $0.0 == mode } + sections.filter { $0.0 != mode }
+        return ordered.flatMap { [$0.1] + rows($0.0) }
     }
 
     /// docs/explorer.md's key table, in Markdown.

@@ -32,9 +32,18 @@ struct ExplorerApp {
             guard let input = terminal.readInput(timeoutMilliseconds: session.readTimeoutMilliseconds) else { continue }
             needsFrame = true
             if session.handle(input) { return 0 }
+            // What is already waiting (a drag's motion reports, a held arrow) is taken in before the next
+            // frame: one frame for them all, so the drawing never lags behind the pointer.
+            for _ in 0 ..< Self.inputsPerFrame {
+                guard let next = terminal.readInput(timeoutMilliseconds: 0) else { break }
+                if session.handle(next) { return 0 }
+            }
         }
         return TerminationSignals.received
     }
+
+    /// At most this many waiting inputs are taken in between two frames, so a flood still shows.
+    static let inputsPerFrame = 64
 
     private mutating func drawFrame() {
         let start = DispatchTime.now().uptimeNanoseconds
