@@ -18,7 +18,7 @@ public final class DeepMLPNetwork: VAEArchitecture {
     public static let hiddenSizes = ArchitectureSetting(key: "hidden_sizes", help: "widths of the two hidden layers, from the image in",
                                                         of: name)
     public static let settings = [hiddenSizes]
-    public static let bench = BenchEntry(keyPrefix: "deep_mlp_", images: 20_000)
+    public static let bench = BenchEntry(keyPrefix: "deep_mlp_", images: 20_000, hasTorchReference: true)
 
     public let configuration: ModelConfiguration
     let encoderHidden1: Dense
