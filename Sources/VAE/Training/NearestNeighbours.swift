@@ -100,13 +100,7 @@ public struct NearestNeighbours: Sendable {
     /// Fraction of `queries` (`[count, dimension]`) whose predicted label equals `expected`, on all cores.
     public func accuracy(queries: [Float], expected: [Int], k: Int = NearestNeighbours.defaultK) -> Double {
         guard !expected.isEmpty else { return 0 }
-        let correct = Parallel.mapChunks(count: expected.count) { range in
-            queries.withUnsafeBufferPointer { q in
-                range.filter { i in
-                    classify(UnsafeBufferPointer(rebasing: q[i * dimension ..< (i + 1) * dimension]), k: k) == expected[i]
-                }.count
-            }
-        }
-        return Double(correct.reduce(0, +)) / Double(expected.count)
+        let predicted = predictions(queries: queries, k: k)
+        return Double(zip(predicted, expected).filter { $0 == $1 }.count) / Double(expected.count)
     }
 }
