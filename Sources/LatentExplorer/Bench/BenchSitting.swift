@@ -99,10 +99,14 @@ final class BenchSitting {
     }
 
     private func measureExplorerTraining(_ model: BenchModel, against train: Double) {
-        let explorer = Distribution(StatusLine.run("Timing \(model.name) training in the explorer's session…") {
+        let timed = StatusLine.run("Timing \(model.name) training in the explorer's session…") {
             Measurements.explorerTrainingWindows(model.configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize,
                                                  windows: windows, pool: pool)
-        })
+        }
+        guard !timed.isEmpty else {
+            return FileHandle.printError("\(model.name) training in the explorer's session ended before its first timed epoch; its figures are left out")
+        }
+        let explorer = Distribution(timed)
         report.add("explorer_" + model.keyPrefix + "train_samples_per_sec", explorer.median.rounded())
         report.add("explorer_" + model.keyPrefix + "train_to_train_ratio", explorer.median / train)
     }
