@@ -104,10 +104,25 @@ final class CLIHintsTests: XCTestCase {
         let run = try ExplorerBinary.run(["bench", "--torch", "lx-fake-python", "--torch-script", script, "--only", "decode",
                                           "--train-images", "128"], environment: environment)
         XCTAssertEqual(run.status, 0, run.stderr)
-        // The table for people: "torch decode  10.000  µs", the reference's version last.
+        // The table for people: "torch mlp decode  10.000  µs", the reference's version last.
         let rows = run.stdout.split(separator: "\n").map(String.init)
-        XCTAssertTrue(rows.contains { $0.range(of: #"^torch decode +10\.000  µs$"#, options: .regularExpression) != nil }, run.stdout)
+        XCTAssertTrue(rows.contains { $0.range(of: #"^torch mlp decode +10\.000  µs$"#, options: .regularExpression) != nil }, run.stdout)
+        XCTAssertTrue(rows.contains { $0.range(of: #"^kernel path +\S"#, options: .regularExpression) != nil }, run.stdout)
         XCTAssertNotNil(rows.last?.range(of: #"^torch version +fake-1\.0$"#, options: .regularExpression), run.stdout)
         XCTAssertEqual(run.stderr, "", "no status line when standard error is not a terminal")
+
+        for kind in ["conv", "deep mlp", "cvae"] {   // every architecture beside the reference's
+            XCTAssertTrue(rows.contains { $0.range(of: "^torch \(kind) decode +10\\.000  µs$", options: .regularExpression) != nil }, run.stdout)
+        }
+
+        // The figures for machines: one object, numbers as numbers, names as strings (the sgemm peak
+        // alone: a second or two).
+        let json = try ExplorerBinary.run(["bench", "--only", "peak", "--json"], environment: environment)
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], json.stdout)
+        XCTAssertGreaterThan(object["sgemm_peak_gflops"] as? Double ?? 0, 0, json.stdout)
+        XCTAssertEqual(object["threads"] as? Int, 2, json.stdout)
+        XCTAssertFalse((object["kernel_path"] as? String ?? "").isEmpty, json.stdout)
+        XCTAssertNotNil(object["blas_core"] as? String, json.stdout)
     }
 }

@@ -57,6 +57,31 @@ final class ImportanceWeightsTests: XCTestCase {
         for (lower, truth) in zip(elbo, exact) { XCTAssertLessThan(lower, truth - 0.05, "the ELBO is a looser bound") }
     }
 
+    /// The K samples of several images share one decoder pass when the workspace has room: the bounds
+    /// are those of one sample per pass, draw for draw (the noise is drawn in the same order), for a
+    /// plain model and for a conditional one, whose classes are repeated for every sample. Up to Float
+    /// rounding: a longer product may be blocked, and so summed, differently.
+    func testSamplesDecodedTogetherGiveTheBoundsOfOneSampleAPass() {
+        var g = SeededGenerator(seed: 11)
+        let inputs = (0 ..< 3).map { _ in (0 ..< configuration.inputSize).map { _ in g.nextUniform() } }
+        let models = [model(), VAEModel(configuration: .cvae(inputSize: 12, hiddenSize: 8, latentDim: 2, classCount: 4), seed: 3)]
+        for model in models {
+            // Capacity 3: one sample a pass; 3 * 7: seven samples a pass, 17 = 7 + 7 + 3 in three passes.
+            let bounds = [3, 21].map { capacity -> [Double] in
+                let step = TrainingStep(model: model, batchCapacity: capacity, pool: .default)
+                step.input.rows = inputs.count
+                step.input.assign(inputs.flatMap { $0 })
+                if step.classes != nil { step.setClasses([2, 0, 3]) }
+                var generator = SeededGenerator(seed: 12)
+                return step.importanceWeightedBounds(samples: 17, using: &generator)
+            }
+            XCTAssertEqual(bounds[0].count, 3)
+            for (alone, together) in zip(bounds[0], bounds[1]) {
+                XCTAssertEqual(alone, together, accuracy: 1e-5 * max(1, abs(alone)), "\(model.configuration.architecture.name)")
+            }
+        }
+    }
+
     /// Log weights of real images are hundreds of nats below zero: their mean is taken in the log domain.
     func testLogMeanExpIsStableForLargeMagnitudes() {
         XCTAssertEqual(TrainingStep.logMeanExp([-1_000, -1_000]), -1_000, accuracy: 1e-9)

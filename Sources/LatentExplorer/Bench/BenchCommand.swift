@@ -41,6 +41,13 @@ struct BenchCommand: ParsableCommand {
     var torch: String?
     @Option(help: ArgumentHelp("The reference script, run with --arch, --n, --threads and --data.", valueName: "path"))
     var torchScript: String?
+    @Flag(help: ArgumentHelp("Instead of the speed figures, time each side's training to the reference's 10-epoch test loss.",
+                             discussion: "On --data (an MNIST-format folder such as Fashion-MNIST), for mlp and conv at z = 2 "
+                                 + "(--only picks one); needs --torch and the reference's quality script."))
+    var toQuality = false
+    @Option(help: ArgumentHelp("The reference's quality script for --to-quality (default: vae_torch_quality.py beside --torch-script).",
+                               valueName: "path"))
+    var torchQualityScript: String?
     @Flag(help: "Print one JSON object (for machines) instead of the table of figures with units.") var json = false
 
     func validate() throws {
@@ -55,6 +62,14 @@ struct BenchCommand: ParsableCommand {
         try OptionRanges.check(windows, in: OptionRanges.benchRuns, "--windows")
         try OptionRanges.check(`repeat`, in: OptionRanges.benchRuns, "--repeat")
         try OptionRanges.check(gridSide, in: OptionRanges.benchGridSide, "--grid-side")
+        if toQuality {
+            guard torch != nil, dataOptions.data != nil else {
+                throw ValidationError("--to-quality needs --torch, --torch-script and --data (an MNIST-format folder such as Fashion-MNIST)")
+            }
+            if let part = only.first(where: { !QualityRace.kinds.contains($0) }) {
+                throw ValidationError("--to-quality --only \(part): the reference's quality script has \(QualityRace.kinds.joined(separator: " "))")
+            }
+        }
     }
 
     private func wants(_ part: String) -> Bool { only.isEmpty || only.contains(part) }
@@ -80,137 +95,39 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pool = ComputePool(threadCount: threads)
-        var figures: [(String, Any)] = []
-        func report(_ key: String, _ value: Any) {
-            figures.append((key, value))
-        }
-        let reference = try torch.map { try TorchReference(python: $0, script: torchScript ?? "") }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-explorer-bench-\(getpid())").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var torchVersion: String?
-        if let reference {
-            torchVersion = try StatusLine.run("Checking the PyTorch reference (\(reference.python))…") {
-                let few = SyntheticLetters.makeImageSet(count: TorchReference.checkImages, seed: 1)
-                return try reference.check(on: few, threads: threads, folder: folder + "/torch-check")
-            }
-        }
+        if toQuality { return try raceToQuality() }
+        let sitting = try BenchSitting(threads: threads, windows: windows, runs: `repeat`, gridSide: gridSide,
+                                       reference: try torch.map { try TorchReference(python: $0, script: torchScript ?? "") })
+        try sitting.describeMachine()
         let counts = try imageCounts()
-        let images = try trainingImages(count: counts.values.max() ?? 0)
-        report("blas_core", BLASKernelSelection.coreName)
-        report("threads", threads)
-
-        var peak: Double?
-        if wants("peak") {
-            peak = StatusLine.run("Measuring the machine's sgemm peak…") { BLAS.squareSgemmGFLOPS(pool: pool) }
-            report("sgemm_peak_gflops", peak!)
-        }
-        let models = Architectures.all.map { architecture in
-            (architecture: architecture, name: architecture.name, prefix: architecture.bench.keyPrefix,
-             images: images.prefix(counts[architecture.name] ?? architecture.bench.images))
-        }
+        // Images for the parts that train: each architecture's own, and the reference's decode run.
+        let trains = Architectures.all.contains { wants($0.name) } || (wants("decode") && torch != nil)
+        let images = try trainingImages(count: trains ? counts.values.max() ?? 0 : 0)
+        let models = Architectures.all.map { BenchModel(architecture: $0, images: images.prefix(counts[$0.name] ?? $0.bench.images)) }
+        if wants("peak") { sitting.measurePeak() }
         for model in models where wants(model.name) {
-            let configuration = ModelConfiguration(model.architecture)
-            let key = model.prefix + "train"
-            report(key + "_images", model.images.count)
-            var ours: [Double] = [], runMedians: [Double] = [], theirs: [Double] = []
-            for run in 1 ... `repeat` {
-                let of = `repeat` > 1 ? ", run \(run) of \(`repeat`)" : ""
-                let timed = StatusLine.run("Timing \(model.name) training: a warm-up epoch and \(windows) timed\(of)…") {
-                    Measurements.trainingWindows(configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize, windows: windows, pool: pool)
-                }
-                ours += timed
-                runMedians.append(Distribution(timed).median.rounded())
-                if let reference, model.architecture.bench.hasTorchReference {
-                    let torchFolder = folder + "/torch-\(model.name)"
-                    try FileManager.default.createDirectory(atPath: torchFolder, withIntermediateDirectories: true)
-                    let figures = try StatusLine.run("Timing the PyTorch reference's \(model.name) training\(of)…") {
-                        try reference.run(arch: model.name, on: model.images, threads: threads, folder: torchFolder)
-                    }
-                    theirs.append(figures.samplesPerSecond)
-                    torchVersion = figures.version
-                }
-            }
-            let speed = Distribution(ours)
-            report(key + "_samples_per_sec", speed.median.rounded())
-            report(key + "_samples_per_sec_min", speed.minimum.rounded())
-            report(key + "_samples_per_sec_max", speed.maximum.rounded())
-            report(key + "_spread", speed.spread)
-            if `repeat` > 1 { report(key + "_samples_per_sec_runs", runMedians) }
-            if wants("explorer") {
-                let explorer = Distribution(StatusLine.run("Timing \(model.name) training in the explorer's session…") {
-                    Measurements.explorerTrainingWindows(configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize, windows: windows, pool: pool)
-                })
-                report("explorer_" + key + "_samples_per_sec", explorer.median.rounded())
-                report("explorer_" + key + "_to_train_ratio", explorer.median / speed.median)
-            }
-            let work = VAEModel(configuration: configuration).network.multiplyAddsPerImage
-            let gflops = speed.median * Double(2 * (work.forward + work.backward)) / 1e9
-            report(key + "_gflops", gflops)
-            if let peak { report(key + "_share_of_sgemm_peak", gflops / peak) }
-            if !theirs.isEmpty {
-                let torchSpeed = Distribution(theirs)
-                report("torch_" + key + "_samples_per_sec", torchSpeed.median.rounded())
-                report("torch_" + key + "_samples_per_sec_min", torchSpeed.minimum.rounded())
-                report(key + "_speedup_vs_torch", speed.median / torchSpeed.median)
-                report(key + "_slowest_vs_torch_median", speed.minimum / torchSpeed.median)
-            }
+            try sitting.measureTraining(model, explorer: wants("explorer"))
         }
-        report("peak_rss_mb", Measurements.peakResidentMegabytes().rounded())
+        if wants("decode") { for model in models { try sitting.measureDecode(model) } }
+        if wants("frame") { for model in models { sitting.measureFrame(model) } }
+        if wants("loading") { try sitting.measureLoading() }
+        let report = sitting.finish()
+        print(json ? try report.json() : report.table())
+    }
 
-        if wants("decode") {
-            for model in models {
-                let inference = Inference(model: VAEModel(configuration: ModelConfiguration(model.architecture)))
-                let decode = StatusLine.run("Timing \(model.name) decoding…") { Measurements.decodeMicroseconds(inference) }
-                report(model.prefix + "decode_us", decode)
-                report(model.prefix + "grid_decode_ms", StatusLine.run("Timing a \(gridSide)x\(gridSide) grid decode…") {
-                    Measurements.gridDecodeMilliseconds(inference, side: gridSide)
-                })
-                if let reference, model.architecture.bench.hasTorchReference {
-                    let torchFolder = folder + "/torch-\(model.name)"
-                    try FileManager.default.createDirectory(atPath: torchFolder, withIntermediateDirectories: true)
-                    let figures = try StatusLine.run("Timing the PyTorch reference's \(model.name) decoding…") {
-                        try reference.run(arch: model.name, on: model.images.prefix(1_280), threads: threads, folder: torchFolder)
-                    }
-                    torchVersion = figures.version
-                    report("torch_" + model.prefix + "decode_us", figures.decodeMicroseconds)
-                    report(model.prefix + "decode_speedup_vs_torch", figures.decodeMicroseconds / decode)
-                }
-            }
-        }
-        if wants("frame") {
-            for model in models {
-                let frame = StatusLine.run("Timing \(model.name) explorer frames…") {
-                    Measurements.frameMilliseconds(model: VAEModel(configuration: ModelConfiguration(model.architecture)), width: 120, height: 40)
-                }
-                report(model.prefix + "frame_ms", frame)
-            }
-        }
-        if wants("loading") {
-            for sub in ["csv", "idx"] {
-                try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
-            }
-            report("csv_load_seconds", try StatusLine.run("Timing CSV loading (88,800 letters)…") {
-                let csvImages = SyntheticLetters.makeImageSet(count: LabelledDataset.emnistLettersCSVSizes.train, seed: 2)
-                return try CLIError.wrap { try Measurements.csvLoadSeconds(csvImages, folder: folder + "/csv") }
-            })
-            report("idx_load_seconds", try StatusLine.run("Timing IDX loading (124,800 letters)…") {
-                let idxImages = SyntheticLetters.makeImageSet(count: LabelledDataset.emnistLettersIDXSizes.train, seed: 3)
-                return try CLIError.wrap { try Measurements.idxLoadSeconds(idxImages, folder: folder + "/idx") }
-            })
-        }
-        if let torchVersion { report("torch_version", torchVersion) }
-
-        if !json {
-            print(FigureTable.render(figures.map { ($0.0, Self.format($0.1)) }))
-        }
-        if json {
-            var object: [String: Any] = [:]
-            for (key, value) in figures { object[key] = value }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
-        }
+    /// `--to-quality`: both sides' training to the reference's 10-epoch test loss, in one sitting.
+    private func raceToQuality() throws {
+        let reference = try TorchReference(python: torch ?? "", script: torchScript ?? "")
+        let script = torchQualityScript
+            ?? URL(fileURLWithPath: reference.script).deletingLastPathComponent().appendingPathComponent("vae_torch_quality.py").path
+        guard FileManager.default.fileExists(atPath: script) else { throw CLIError("--torch-quality-script \(script): no such file") }
+        let folder = dataOptions.data ?? ""
+        let dataset = try StatusLine.run("Loading \(folder)…") { try CLIError.wrap { try DatasetLoader.load(directory: folder) } }
+        var report = BenchReport.machine(threads: threads)
+        let race = QualityRace(python: reference.python, script: script, folder: folder)
+        try race.run(kinds: only.isEmpty ? QualityRace.kinds : only, dataset: dataset, pool: ComputePool(threadCount: threads),
+                     into: &report)
+        print(json ? try report.json() : report.table())
     }
 
     /// The data set's training images when one is named, else synthetic letters.
@@ -220,13 +137,5 @@ struct BenchCommand: ParsableCommand {
             return loaded.prefix(count)
         }
         return StatusLine.run("Drawing \(count) synthetic letters…") { SyntheticLetters.makeImageSet(count: count, seed: 1) }
-    }
-
-    private static func format(_ value: Any) -> String {
-        switch value {
-        case let d as Double: return d >= 100 ? String(format: "%.0f", d) : String(format: "%.3f", d)
-        case let list as [Double]: return list.map { format($0) }.joined(separator: " ")
-        default: return "\(value)"
-        }
     }
 }

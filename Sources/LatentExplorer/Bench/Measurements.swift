@@ -28,22 +28,24 @@ enum Measurements {
     /// `windows` timed epochs over `train` (no validation pass), on `pool`. Returns samples/s of each window.
     static func trainingWindows(_ configuration: ModelConfiguration, _ train: ImageSet, batchSize: Int,
                                 windows: Int, pool: ComputePool) -> [Double] {
-        let dataset = LabelledDataset(name: "bench", train: train, test: train.prefix(0), classNames: [:])
-        // A conditional model is conditioned on the images' own labels, named as the data set names them.
-        var configuration = configuration
-        var classNames: [String]?
-        if configuration.isConditional {
-            let labels = dataset.labelsPresent
-            configuration.settings[ArchitectureSetting.classCountKey] = [labels.count]
-            classNames = labels.map(dataset.className)
-        }
-        let trainer = Trainer(model: VAEModel(configuration: configuration, seed: 0, classNames: classNames), dataset: dataset,
+        let dataset = LabelledDataset(name: "bench", train: train, test: train.prefix(0), classNames: LabelledDataset.letterClassNames)
+        let trainer = Trainer(model: benchModel(configuration, on: dataset), dataset: dataset,
                               configuration: TrainingConfiguration(epochs: windows + 1, batchSize: batchSize,
                                                                    validationFraction: 0, snapshotInterval: 0,
                                                                    progressInterval: 1),
                               pool: pool)
         let outcome = trainer.run()
         return outcome.history.dropFirst().map(\.samplesPerSecond)
+    }
+
+    /// A new model of `configuration` for `dataset`: a conditional model is conditioned on the images'
+    /// own labels, named as the data set names them.
+    static func benchModel(_ configuration: ModelConfiguration, on dataset: LabelledDataset) -> VAEModel {
+        guard configuration.isConditional else { return VAEModel(configuration: configuration, seed: 0) }
+        var configuration = configuration
+        let labels = dataset.labelsPresent
+        configuration.settings[ArchitectureSetting.classCountKey] = [labels.count]
+        return VAEModel(configuration: configuration, seed: 0, classNames: labels.map(dataset.className))
     }
 
     /// The explorer's cursor-move path: one latent point to 784 pixel probabilities.
@@ -107,11 +109,11 @@ enum Measurements {
     static func explorerTrainingWindows(_ configuration: ModelConfiguration, _ train: ImageSet, batchSize: Int,
                                         windows: Int, pool: ComputePool) -> [Double] {
         let data = explorerData()
-        let view = ModelView(model: VAEModel(configuration: configuration, seed: 0), test: data.test, reference: data.reference,
+        let dataset = LabelledDataset(name: "bench", train: train, test: train.prefix(0), classNames: LabelledDataset.letterClassNames)
+        let view = ModelView(model: benchModel(configuration, on: dataset), test: data.test, reference: data.reference,
                              decodesInBackground: true)
         let controller = ExplorerController(view: view, catalog: data.catalog)
         let renderer = ExplorerRenderer(capabilities: TerminalCapabilities(pixels: .halfBlocks256, colours: true), title: "bench")
-        let dataset = LabelledDataset(name: "bench", train: train, test: train.prefix(0), classNames: [:])
         let session = TrainingSession(dataName: "bench",
                                       configuration: TrainingConfiguration(epochs: windows + 1, batchSize: batchSize,
                                                                            validationFraction: 0, snapshotInterval: 1.0),

@@ -18,6 +18,9 @@ struct TorchReference {
     static let stderrLinesShown = 15
     /// Images of the first run, which only checks that the reference works before anything is timed.
     static let checkImages = 256
+    /// Images of the reference's run for its decode figure when its training was not timed (`--only
+    /// decode`): enough batches for its warm-up and a short epoch, seconds in all.
+    static let decodeRunImages = 1_280
 
     /// Resolves `python` (a name without a slash is looked up on PATH, as a shell would) and checks that
     /// the script exists, so a mistake is reported before any benchmark runs.
@@ -59,15 +62,29 @@ struct TorchReference {
                                            gzip: true, transposed: false)
             }
         }
+        let fields = try Self.runScript(python: python, arguments: [script, "--arch", arch, "--n", String(train.count),
+                                                                   "--threads", String(threads), "--data", folder],
+                                        label: "\(python) \(script)", errorPath: folder + "/stderr-\(arch).txt")
+        guard let rate = fields["samples_per_sec"].flatMap(Double.init), let decode = fields["decode_us"].flatMap(Double.init) else {
+            throw CLIError("the PyTorch reference (\(python) \(script)) printed no samples_per_sec and decode_us")
+        }
+        return Figures(samplesPerSecond: rate, decodeMicroseconds: decode, version: fields["torch"] ?? "?")
+    }
+
+    /// Runs `python arguments` and returns the `key=value` words of its standard output. On failure,
+    /// the end of its standard error goes to ours before the one-line error naming `label`.
+    static func runScript(python: String, arguments: [String], label: String,
+                          errorPath: String = FileManager.default.temporaryDirectory
+                              .appendingPathComponent("latent-explorer-torch-\(getpid()).txt").path) throws -> [String: String] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--arch", arch, "--n", String(train.count), "--threads", String(threads), "--data", folder]
+        process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
         // Standard error goes to a file, read after the exit: two pipes read one after the other could
         // block the child once the unread one fills.
-        let errorPath = folder + "/stderr-\(arch).txt"
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         do { try process.run() } catch { throw CLIError("cannot run \(python): \(error.localizedDescription)") }
         let data = output.fileHandleForReading.readDataToEndOfFile()
@@ -78,14 +95,13 @@ struct TorchReference {
             let parts = pair.split(separator: "=", maxSplits: 1)
             if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
         }
-        guard process.terminationStatus == 0, let rate = fields["samples_per_sec"].flatMap(Double.init),
-              let decode = fields["decode_us"].flatMap(Double.init) else {
+        guard process.terminationStatus == 0 else {
             let errors = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-            let lines = errors.split(separator: "\n").suffix(Self.stderrLinesShown)
+            let lines = errors.split(separator: "\n").suffix(stderrLinesShown)
             if !lines.isEmpty { FileHandle.printError(lines.map { "  " + $0 }.joined(separator: "\n")) }
             let last = lines.last.map { ": " + $0.trimmingCharacters(in: .whitespaces) } ?? (text.isEmpty ? "" : ": " + text.prefix(200))
-            throw CLIError("the PyTorch reference (\(python) \(script)) failed with exit status \(process.terminationStatus)\(last)")
+            throw CLIError("the PyTorch reference (\(label)) failed with exit status \(process.terminationStatus)\(last)")
         }
-        return Figures(samplesPerSecond: rate, decodeMicroseconds: decode, version: fields["torch"] ?? "?")
+        return fields
     }
 }

@@ -46,19 +46,25 @@ public struct LatentSpaceReport: Sendable {
         let dimension = model.latentDim
         let classMap = try ClassMap(model: model, dataset: dataset)
         let testClasses = classMap.indices(of: dataset.test)
-        let stages = 5
+        // Steps of the progress line: one for each quick stage, `boundSteps` for the likelihood bound,
+        // which takes most of the time when K > 1 and moves the line as its images are done.
+        let boundSteps = importanceSamples > 1 ? 20 : 1
+        let stages = 4 + boundSteps
         stage("the negative ELBO", 0, stages)
         let loss = inference.negativeELBO(dataset.test, classes: testClasses, seed: 0)
-        stage("the likelihood bound (K = \(importanceSamples))", 1, stages)
+        let bounding = "the likelihood bound (K = \(importanceSamples))"
+        stage(bounding, 1, stages)
         let bound = importanceSamples > 1
-            ? inference.importanceWeightedBound(dataset.test, classes: testClasses, samples: importanceSamples, seed: 0) : -loss.total
-        stage("the codes", 2, stages)
+            ? inference.importanceWeightedBound(dataset.test, classes: testClasses, samples: importanceSamples, seed: 0) { done, of in
+                stage(bounding, 1 + boundSteps * done / of, stages)
+            } : -loss.total
+        stage("the codes", 1 + boundSteps, stages)
         let testCodes = inference.encodeMeans(dataset.test, classes: testClasses)
         let reference = NearestNeighbours(codes: inference.encodeMeans(dataset.train, classes: classMap.indices(of: dataset.train)),
                                           labels: dataset.train.labels, dimension: dimension)
-        stage("the k-NN votes", 3, stages)
+        stage("the k-NN votes", 2 + boundSteps, stages)
         let predicted = reference.predictions(queries: testCodes, k: k)
-        stage("the crowding", 4, stages)
+        stage("the crowding", 3 + boundSteps, stages)
         let labels = dataset.test.labels
         return LatentSpaceReport(
             classes: Array(Set(labels)).sorted(), testCount: labels.count, loss: loss,

@@ -16,8 +16,7 @@ extension Inference {
         let c = configuration.classCount
         precondition(c > 0, "only a conditional model scores an image under each class")
         guard images.count > 0 else { return [] }
-        let step = workspace(batchSize)
-        let batchSize = step.batchCapacity
+        let (step, batchSize) = importanceWorkspace(samples: samples, images: batchSize)
         var generator = SeededGenerator(seed: seed)
         var out = [Double](repeating: 0, count: images.count * c)
         let anyClass = [Int32](repeating: 0, count: images.count)   // replaced per class below

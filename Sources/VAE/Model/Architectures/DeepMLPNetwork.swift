@@ -23,7 +23,7 @@ public final class DeepMLPNetwork: SequentialNetwork, VAEArchitecture {
         public var hiddenSizes: SizePair
         public init(hiddenSizes: SizePair) { self.hiddenSizes = hiddenSizes }
     }
-    public static let bench = BenchEntry(keyPrefix: "deep_mlp_", images: 20_000)
+    public static let bench = BenchEntry(keyPrefix: "deep_mlp_", images: 20_000, hasTorchReference: true)
 
     public init(configuration: ModelConfiguration) {
         super.init(configuration: configuration, table: Self.layerTable(for: configuration))

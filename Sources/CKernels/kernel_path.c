@@ -1,0 +1,22 @@
+#include "kernel_path.h"
+
+/* The feature sets of the x86-64 micro-architecture levels LX_CLONES builds for (the psABI's
+ * definitions): a clone is taken only when the CPU has every feature of its level. */
+const char *lx_kernel_path(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    int v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi")
+          && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("f16c") && __builtin_cpu_supports("movbe")
+          && __builtin_cpu_supports("lzcnt");
+    int v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+          && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq")
+          && __builtin_cpu_supports("avx512vl");
+    if (v4) return "x86-64-v4 (AVX-512)";
+    if (v3) return "x86-64-v3 (AVX2, FMA)";
+    return "x86-64 (SSE2)";
+#elif defined(__aarch64__)
+    return "aarch64 (NEON)";
+#else
+    return "portable C";
+#endif
+}
