@@ -41,13 +41,6 @@ final class FunctionLengthTests: XCTestCase {
         "func \(name)() {\n" + String(repeating: "    _ = 1\n", count: bodyLines) + "}\n"
     }
 
-    /// Functions over 80 lines that another branch of issue 26/28 splits (`BenchCommand.run`: issue 28;
-    /// `ExploreCommand.makeSetup`: the explorer's session). Remove an entry once that branch is merged:
-    /// an entry whose function is no longer over 80 lines fails the test, so the list cannot go stale.
-    private static let pendingElsewhere: Set<String> = [
-        "Sources/LatentExplorer/Bench/BenchCommand.swift run",
-    ]
-
     func testNoFunctionInSourcesIsOver80Lines() throws {
         let sources = Self.repository.appendingPathComponent("Sources").path
         let result = try ExplorerBinary.runProgram(Self.python, [Self.script, "--max", "80", sources])
@@ -59,10 +52,7 @@ final class FunctionLengthTests: XCTestCase {
             return String(place.dropFirst(Self.repository.path.count + 1)) + " " + words[3]
         })
         XCTAssertEqual(result.status == 0, long.isEmpty, result.stdout + result.stderr)
-        XCTAssertTrue(long.isSubset(of: Self.pendingElsewhere),
-                      "functions over 80 lines (split them into named steps): \(long.subtracting(Self.pendingElsewhere).sorted())")
-        XCTAssertTrue(Self.pendingElsewhere.isSubset(of: long),
-                      "no longer over 80 lines, remove from pendingElsewhere: \(Self.pendingElsewhere.subtracting(long).sorted())")
+        XCTAssertEqual(long, [], "functions over 80 lines (split them into named steps)")
     }
 
     func testAFunctionOf81LinesFailsAndOneOf80Passes() throws {

@@ -20,7 +20,7 @@ import Synchronization
 /// the loss take the one their `TrainingStep`, `Trainer` or `Inference` was given, and callers that do
 /// not choose a thread count pass `ComputePool.default`.
 ///
-/// @unchecked Sendable, one of the few left: `job`, a region's body, is a non-`Sendable` closure that
+/// @unchecked Sendable: (one of the three left) `job`, a region's body, is a non-`Sendable` closure that
 /// every worker calls at once without taking a lock (a `Mutex` would serialise the calls, and could
 /// not hand the closure out of its region). It is written only under `regionLock`, published to the
 /// workers by the sequentially consistent `generation` increment, and cleared only after `unfinished`
