@@ -26,11 +26,12 @@ final class ResizeRestoreEndToEndTests: TmuxTestCase {
     private func assertShellScreenClean(status: Int32, _ what: String, shellNote: String? = nil, file: StaticString = #filePath, line: UInt = #line) {
         let screen = session.waitFor("the program to end (\(what))", file: file, line: line) { $0.contains("EXIT=") }
         // The shell's note names the whole command, whose length follows the binary's path: at the full
-        // pane width it wraps, and its rest (e.g. "0" of "--test-count 260") is the note's too.
+        // pane width it wraps, and its rest (e.g. "0" of "--test-count 260") is the note's too. A note
+        // that fills the width exactly does not wrap: the shell's own "EXIT=" line after it is never the note.
         var kept: [String] = []
         var continuesNote = false
         for row in screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            let isNote = continuesNote || (shellNote.map { row.contains($0) } ?? false)
+            let isNote = (continuesNote && !row.hasPrefix("EXIT=")) || (shellNote.map { row.contains($0) } ?? false)
             continuesNote = isNote && row.count >= Self.enlargedWidth
             if !isNote { kept.append(row) }
         }

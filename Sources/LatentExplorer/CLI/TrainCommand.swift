@@ -57,9 +57,10 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let (model, dataset) = try loadModelAndData()
-        printIntroduction(model, dataset)
         let trainer = Trainer(model: model, dataset: dataset, configuration: trainingConfiguration)
+        // Ctrl-C is caught before the first line: whoever sees "Training …" can interrupt and be heard.
         let interruption = stopOnInterrupt(trainer.control)
+        printIntroduction(model, dataset)
         let outcome = trainPrintingProgress(trainer)
         try checkWorthSaving(outcome, model: model, interruption: interruption)
         let test = scoreTest(model, dataset, classMap: trainer.classMap)
