@@ -43,20 +43,28 @@ public enum BLASKernelSelection {
         }
     }
 
-    /// The CPU's feature flags from /proc/cpuinfo (empty where it cannot be read). Read with stdio:
-    /// /proc files report a size of 0, which defeats readers that trust the size.
+    /// The CPU's feature flags from /proc/cpuinfo (empty where it cannot be read).
     public static func cpuFlags() -> Set<String> {
-        guard let file = fopen("/proc/cpuinfo", "r") else { return [] }
+        guard let flags = cpuInfoValue(of: "flags") else { return [] }
+        return Set(flags.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+    }
+
+    /// The value of the first /proc/cpuinfo line whose key is `key` ("flags", "model name"), trimmed;
+    /// nil where the file cannot be read (not Linux) or names no such key (some ARM kernels). Read
+    /// with stdio: /proc files report a size of 0, which defeats readers that trust the size.
+    public static func cpuInfoValue(of key: String) -> String? {
+        guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
         defer { fclose(file) }
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0
         defer { free(line) }
         while getline(&line, &capacity, file) > 0, let line {
             let text = String(cString: line)
-            guard text.hasPrefix("flags"), let colon = text.firstIndex(of: ":") else { continue }
-            return Set(text[text.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+            guard text.hasPrefix(key), let colon = text.firstIndex(of: ":"),
+                  text[..<colon].trimmingCharacters(in: .whitespaces) == key else { continue }
+            return text[text.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return []
+        return nil
     }
 
     /// Re-executes the current program with the better kernels selected, when there are any.
