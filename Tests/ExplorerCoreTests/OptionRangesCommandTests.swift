@@ -10,7 +10,7 @@ final class OptionRangesCommandTests: XCTestCase {
     /// Options whose values are not numbers: paths, names, lists and points, checked in their own ways.
     private static let notNumbers: Set<String> = [
         "data", "emnist-split", "test-split", "letters", "weights", "save-to", "compare", "arch", "setting", "out",
-        "dims", "at", "from", "to", "style", "letter", "split", "against", "only", "torch", "torch-script",
+        "dims", "at", "from", "to", "style", "letter", "split", "against", "only", "torch", "torch-script", "torch-quality-script",
     ]
 
     /// Arguments with which each command, given an accepted value, ends at once with status 1 (a file
