@@ -49,6 +49,7 @@ CONDITIONAL_CLASSES = 4
 STEP_BATCH = 4
 STEP_LEARNING_RATE = 1e-3
 WEIGHT_RANGE = 0.5  # larger than PyTorch's initial weights, so that every path matters
+INTEROP_WEIGHT_RANGE = 0.6  # the interop fixtures' weights are drawn from ±this
 SPLIT_CASE = dict(seed=3, fraction=0.1, class_sizes=[1, 5, 15, 25, 40, 7, 64], gaussian_seed=0, gaussian_count=64)
 
 
@@ -65,13 +66,19 @@ def _tensors(model, prefix=""):
     return {prefix + k: v.detach().clone().contiguous() for k, v in model.state_dict().items()}
 
 
+def _randomise(model, bound):
+    """Every parameter drawn from U(-bound, bound), in the module's order (the fixtures' seeds rely on it)."""
+    with torch.no_grad():
+        for p in model.parameters():
+            p.uniform_(-bound, bound)
+
+
 def write_interop(folder):
     """Small models saved by PyTorch, with PyTorch's own outputs for fixed inputs in the metadata."""
     torch.manual_seed(INTEROP_SEED)
     for name, model, n in small_models():
         with torch.no_grad():
-            for p in model.parameters():
-                p.uniform_(-0.6, 0.6)
+            _randomise(model, INTEROP_WEIGHT_RANGE)
             x = torch.rand(2, n)
             mean, logvar = model.encode(x)
             z = torch.randn(3, mean.shape[1])
@@ -87,8 +94,7 @@ def write_conditional(folder):
     torch.manual_seed(CONDITIONAL_SEED)
     model = conditional_model()
     with torch.no_grad():
-        for p in model.parameters():
-            p.uniform_(-0.6, 0.6)
+        _randomise(model, INTEROP_WEIGHT_RANGE)
         x = torch.rand(2, 12)
         classes = torch.tensor([3, 1])
         mean, logvar = model.encode(x, classes)
@@ -101,9 +107,7 @@ def write_conditional(folder):
             "fixture_pixels": json.dumps(pixels.flatten().tolist()), "made_by": f"torch {torch.__version__}"}
     save_file(_tensors(model), os.path.join(folder, "torch-cvae.safetensors"), metadata=meta)
 
-    with torch.no_grad():
-        for p in model.parameters():
-            p.uniform_(-WEIGHT_RANGE, WEIGHT_RANGE)
+    _randomise(model, WEIGHT_RANGE)
     x = torch.rand(STEP_BATCH, 12)
     noise = torch.randn(STEP_BATCH, 3)
     batch_classes = torch.tensor([2, 0, 3, 2])  # one class twice, one never: its columns get no gradient
@@ -124,8 +128,7 @@ def write_dtypes(folder):
     torch.manual_seed(INTEROP_SEED)
     for name, model, n in small_models():
         with torch.no_grad():
-            for p in model.parameters():
-                p.uniform_(-0.6, 0.6)
+            _randomise(model, INTEROP_WEIGHT_RANGE)
             x = torch.rand(2, n)
             z = torch.randn(3, model.encoder.mean.out_features)
             for suffix, dtype in DTYPES.items():
@@ -168,8 +171,7 @@ def write_registered_interop(folder, name, model):
     a conditional model), our metadata only when the shapes alone name another configuration."""
     n, z_size, c = model.configuration().input_size, model.configuration().latent_dim, model.class_count
     with torch.no_grad():
-        for p in model.parameters():
-            p.uniform_(-0.6, 0.6)
+        _randomise(model, INTEROP_WEIGHT_RANGE)
         x = torch.rand(2, n)
         classes = torch.arange(2) % c if c else None
         mean, logvar = model.encode(x, *([classes] if c else []))
@@ -190,9 +192,7 @@ def write_registered_interop(folder, name, model):
 def write_registered_step(folder, name, model):
     """`torch-step-<name>.safetensors`: one training step of `model` on a random batch."""
     config = model.configuration()
-    with torch.no_grad():
-        for p in model.parameters():
-            p.uniform_(-WEIGHT_RANGE, WEIGHT_RANGE)
+    _randomise(model, WEIGHT_RANGE)
     x = torch.rand(STEP_BATCH, config.input_size)
     noise = torch.randn(STEP_BATCH, config.latent_dim)
     classes = torch.arange(STEP_BATCH) % model.class_count if model.class_count else None
@@ -220,9 +220,7 @@ def write_registered(folder):
 def write_steps(folder):
     torch.manual_seed(STEP_SEED)
     for name, model, n in small_models():
-        with torch.no_grad():
-            for p in model.parameters():
-                p.uniform_(-WEIGHT_RANGE, WEIGHT_RANGE)
+        _randomise(model, WEIGHT_RANGE)
         x = torch.rand(STEP_BATCH, n)
         noise = torch.randn(STEP_BATCH, model.encoder.mean.out_features)
         tensors = _tensors(model, "weights.")
