@@ -1,5 +1,6 @@
 import Foundation
 import LetterData
+import TestSupport
 import VAE
 import XCTest
 
@@ -11,10 +12,7 @@ final class CompareCommandTests: XCTestCase {
     override func setUpWithError() throws {
         _ = try ExplorerBinary.require()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("lx-compare-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
-        let letters = SyntheticLetters.makeDataset(trainCount: 520, testCount: 260, seed: 8)
-        try DatasetWriter.writeCSV(letters.train, path: folder + "/data/emnist-letters-train.csv")
-        try DatasetWriter.writeCSV(letters.test, path: folder + "/data/emnist-letters-test.csv")
+        try SyntheticLetterFolder.write(to: folder + "/data", trainCount: 520, testCount: 260, seed: 8)
     }
 
     override func tearDown() {

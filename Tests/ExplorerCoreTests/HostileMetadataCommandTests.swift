@@ -1,6 +1,7 @@
 import FileFormats
 import Foundation
 import LetterData
+import TestSupport
 @testable import VAE
 import XCTest
 
@@ -13,10 +14,7 @@ final class HostileMetadataCommandTests: XCTestCase {
     override func setUpWithError() throws {
         _ = try ExplorerBinary.require()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("lx-hostile-meta-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
-        let letters = SyntheticLetters.makeDataset(trainCount: 260, testCount: 260, seed: 5)
-        try DatasetWriter.writeCSV(letters.train, path: folder + "/data/emnist-letters-train.csv")
-        try DatasetWriter.writeCSV(letters.test, path: folder + "/data/emnist-letters-test.csv")
+        try SyntheticLetterFolder.write(to: folder + "/data", trainCount: 260, testCount: 260, seed: 5)
     }
 
     override func tearDown() {

@@ -1,5 +1,5 @@
 import Foundation
-import LetterData
+import TestSupport
 import XCTest
 
 /// Every wait says what it is waiting for: `compare`'s scoring on standard error, and the
@@ -11,10 +11,7 @@ final class WaitMessagesEndToEndTests: TmuxTestCase {
     func testCompareSaysWhatItIsScoring() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lx-wait-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let letters = SyntheticLetters.makeDataset(trainCount: 520, testCount: 1_040, seed: 8)
-        try DatasetWriter.writeCSV(letters.train, path: folder + "/emnist-letters-train.csv")
-        try DatasetWriter.writeCSV(letters.test, path: folder + "/emnist-letters-test.csv")
+        try SyntheticLetterFolder.write(to: folder, trainCount: 520, testCount: 1_040, seed: 8)
         let weights = Self.repository.appendingPathComponent("Weights/default.safetensors").path
         // Standard output goes to a file: the status line is on standard error, the terminal.
         session.run(width: 160, height: 10, command: "env -u NO_COLOR " + TmuxSession.quoted(ExplorerBinary.path)

@@ -1,5 +1,5 @@
 import Foundation
-import LetterData
+import TestSupport
 import XCTest
 
 /// The one write policy (`WritePolicy`), command by command: each output replaces only a file of its
@@ -20,11 +20,8 @@ final class WritePolicyCommandTests: TmuxTestCase {
         try XCTSkipUnless(FileManager.default.fileExists(atPath: shipped), "no shipped weights at \(shipped)")
         shippedBefore = try Data(contentsOf: URL(fileURLWithPath: shipped))
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("lx-policy-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
         // A small data set, so that samples and compare are quick (the built-in synthetic set is large).
-        let letters = SyntheticLetters.makeDataset(trainCount: 260, testCount: 260, seed: 3)
-        try DatasetWriter.writeCSV(letters.train, path: folder + "/data/emnist-letters-train.csv")
-        try DatasetWriter.writeCSV(letters.test, path: folder + "/data/emnist-letters-test.csv")
+        try SyntheticLetterFolder.write(to: folder + "/data", trainCount: 260, testCount: 260, seed: 3)
     }
 
     override func tearDownWithError() throws {
