@@ -5,8 +5,8 @@ import XCTest
 /// The convolution layers' products (conv_gemm.h) against plain loops in Double, on sizes that reach
 /// every path of the AVX2 kernels: whole and partial 6-row panels, 16- and 8-column blocks, columns
 /// left over for `lx_small_gemm`, several slabs of B (k n past 256 KB), a depth past the packed
-/// panel's limit; for the dot products whole and partial 4 x 3 blocks, several slices of the summed
-/// dimension and a tail shorter than a vector. On a CPU without the AVX2 path the same checks cover
+/// panel's limit; for the dot products whole and partial 4 x 3 blocks and a tail shorter than a
+/// vector. On a CPU without the AVX2 path the same checks cover
 /// the kernels it falls back to.
 final class ConvGemmKernelTests: XCTestCase {
     private func randomValues(_ count: Int, _ g: inout SeededGenerator) -> [Float] {
@@ -55,7 +55,7 @@ final class ConvGemmKernelTests: XCTestCase {
 
     func testConvDotMatchesPlainLoops() {
         var g = SeededGenerator(seed: 29)
-        // (64, 784, 288) is the conv VAE's 32 -> 64 weight gradient: two slices of the summed dimension.
+        // (64, 784, 288) is the conv VAE's 32 -> 64 weight gradient, (32, 3136, 9) its first layer's.
         let shapes: [(rows: Int, length: Int, outputs: Int)] = [
             (1, 1, 1), (3, 5, 2), (4, 8, 3), (5, 13, 7), (32, 3136, 9), (64, 784, 288), (9, 100, 4),
         ]

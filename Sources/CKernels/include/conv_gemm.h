@@ -10,7 +10,7 @@
 /// registers; on an AVX2 CPU (16 registers) the same blocks spill to the stack on every step. So on a
 /// CPU with AVX2 and FMA but no AVX-512 these take their own path, written for 16 registers of 8
 /// floats: products as 6 x 16 blocks of C over panels of A packed contiguously, with B walked in
-/// slabs that stay in the L2 cache; dot products as 4 x 3 blocks over slices of the summed dimension.
+/// slabs that stay in the L2 cache; dot products as 4 x 3 blocks, each in one sweep of the summed dimension.
 /// Elsewhere they call `lx_small_gemm` and `lx_small_linear`. `lx_conv_gemm_path` names the path.
 
 /// C[m, n] = activation(A[m, k] B[k, n] + row_bias[i]): `lx_small_gemm`'s contract.
