@@ -1,5 +1,6 @@
 #include "conv_gemm.h"
 #include "small_gemm.h"
+#include "convolution.h"
 #include "activation_inline.h"
 #include <string.h>
 
@@ -18,28 +19,45 @@ enum { panel_rows = 6, lanes = 8, block_columns = 16, slab_bytes = 256 * 1024, d
 AVX2_INLINE void load8(lx_v8 *v, const float *p) { __builtin_memcpy_inline(v, p, sizeof *v); }
 AVX2_INLINE void store8(float *p, const lx_v8 *v) { __builtin_memcpy_inline(p, v, sizeof *v); }
 
-/* One 6 x (vectors * 8) block of C from a packed panel (panel[l * 6 + i] = A(i, l), rows past `rows`
- * zero): only the first `rows` rows are stored, with the row's bias added and the activation. */
-AVX2_INLINE void gemm_block(const int vectors, size_t rows, size_t k, const float *panel,
-                            const float *b, size_t ldb, const float *bias, int activation, float *c, size_t ldc) {
+/* Where C's elements go: row-major with leading dimension ldc (plane 0), or, with plane > 0, column
+ * q of row i at ((q / plane) * m + i) * plane + q % plane: the [images, m channels, plane] NCHW
+ * layout of a convolution's output, written by the product itself instead of a transposing pass. */
+typedef struct { float *c; size_t ldc, plane, m; } lx_c_target;
+
+/* Stores the 8 columns [j, j + 8) of row i: one vector store unless the vectors cross an image. */
+AVX2_INLINE void store_columns(lx_c_target t, size_t i, size_t j, const lx_v8 *r) {
+    if (t.plane == 0) { store8(t.c + i * t.ldc + j, r); return; }
+    size_t image = j / t.plane, p = j - image * t.plane;
+    if (p + lanes <= t.plane) { store8(t.c + (image * t.m + i) * t.plane + p, r); return; }
+    for (int l = 0; l < lanes; l++) {
+        size_t q = j + (size_t)l, q_image = q / t.plane;
+        t.c[(q_image * t.m + i) * t.plane + q - q_image * t.plane] = (*r)[l];
+    }
+}
+
+/* One 6 x (vectors * 8) block of C, rows [i, i + rows) and columns [j, ...), from a packed panel
+ * (panel[l * 6 + r] = A(i + r, l), rows past `rows` zero): only the first `rows` rows are stored, with
+ * the row's bias added and the activation. */
+AVX2_INLINE void gemm_block(const int vectors, size_t rows, size_t k, const float *panel, const float *b,
+                            size_t ldb, const float *bias, int activation, lx_c_target t, size_t i, size_t j) {
     lx_v8 acc[panel_rows][2];
-    for (int i = 0; i < panel_rows; i++)
-        for (int v = 0; v < vectors; v++) acc[i][v] = 0;
+    for (int r = 0; r < panel_rows; r++)
+        for (int v = 0; v < vectors; v++) acc[r][v] = 0;
     for (size_t l = 0; l < k; l++) {
         lx_v8 bv[2];
         for (int v = 0; v < vectors; v++) load8(&bv[v], b + l * ldb + v * lanes);
         const float *p = panel + l * panel_rows;
-        for (int i = 0; i < panel_rows; i++) {
-            lx_v8 ai = p[i];
-            for (int v = 0; v < vectors; v++) acc[i][v] += ai * bv[v];
+        for (int r = 0; r < panel_rows; r++) {
+            lx_v8 ar = p[r];
+            for (int v = 0; v < vectors; v++) acc[r][v] += ar * bv[v];
         }
     }
-    for (size_t i = 0; i < rows; i++) {
-        float add = bias ? bias[i] : 0.0f;
+    for (size_t r = 0; r < rows; r++) {
+        float add = bias ? bias[r] : 0.0f;
         for (int v = 0; v < vectors; v++) {
-            lx_v8 r = acc[i][v] + add;
-            LX_ACTIVATE_VECTOR(r, activation, lx_v8);
-            store8(c + i * ldc + v * lanes, &r);
+            lx_v8 sum = acc[r][v] + add;
+            LX_ACTIVATE_VECTOR(sum, activation, lx_v8);
+            store_columns(t, i + r, j + (size_t)v * lanes, &sum);
         }
     }
 }
@@ -55,7 +73,7 @@ AVX2_INLINE void pack_panel(float *panel, size_t rows, size_t k,
 /* C over the columns [0, width), width a multiple of 8: slabs of B, each crossed by every panel of A. */
 AVX2_ENTRY void gemm_avx2(size_t m, size_t width, size_t k, const float *a, size_t a_row_stride,
                           size_t a_column_stride, const float *b, size_t ldb, const float *row_bias,
-                          int activation, float *c, size_t ldc) {
+                          int activation, lx_c_target t) {
     float panel[k * panel_rows];
     size_t slab = slab_bytes / (k * sizeof(float)) / block_columns * block_columns;
     if (slab < block_columns) slab = block_columns;
@@ -67,8 +85,8 @@ AVX2_ENTRY void gemm_avx2(size_t m, size_t width, size_t k, const float *a, size
             const float *bias = row_bias ? row_bias + i : NULL;
             size_t j = j0;
             for (; j + block_columns <= j1; j += block_columns)
-                gemm_block(2, rows, k, panel, b + j, ldb, bias, activation, c + i * ldc + j, ldc);
-            if (j < j1) gemm_block(1, rows, k, panel, b + j, ldb, bias, activation, c + i * ldc + j, ldc);
+                gemm_block(2, rows, k, panel, b + j, ldb, bias, activation, t, i, j);
+            if (j < j1) gemm_block(1, rows, k, panel, b + j, ldb, bias, activation, t, i, j);
         }
     }
 }
@@ -145,7 +163,8 @@ void lx_conv_gemm(size_t m, size_t n, size_t k,
 #if defined(__x86_64__)
     size_t width = n - n % lanes;
     if (takes_avx2_path() && k > 0 && k <= depth_limit && width > 0) {
-        gemm_avx2(m, width, k, a, a_row_stride, a_column_stride, b, ldb, row_bias, activation, c, ldc);
+        lx_c_target t = {c, ldc, 0, m};
+        gemm_avx2(m, width, k, a, a_row_stride, a_column_stride, b, ldb, row_bias, activation, t);
         if (width < n)
             lx_small_gemm(m, n - width, k, a, a_row_stride, a_column_stride, b + width, ldb, row_bias, activation,
                           c + width, ldc);
@@ -153,6 +172,30 @@ void lx_conv_gemm(size_t m, size_t n, size_t k,
     }
 #endif
     lx_small_gemm(m, n, k, a, a_row_stride, a_column_stride, b, ldb, row_bias, activation, c, ldc);
+}
+
+void lx_conv_gemm_planes(size_t m, size_t n, size_t k,
+                         const float *a, size_t a_row_stride, size_t a_column_stride,
+                         const float *b, size_t ldb,
+                         const float *row_bias, int activation,
+                         float *y, size_t plane, float *scratch) {
+#if defined(__x86_64__)
+    size_t width = n - n % lanes;
+    if (takes_avx2_path() && k > 0 && k <= depth_limit && width > 0) {
+        lx_c_target t = {y, 0, plane, m};
+        gemm_avx2(m, width, k, a, a_row_stride, a_column_stride, b, ldb, row_bias, activation, t);
+        if (width == n) return;
+        /* the last n % 8 columns: a small product into scratch [m, n - width], then element by element */
+        size_t rest = n - width;
+        lx_small_gemm(m, rest, k, a, a_row_stride, a_column_stride, b + width, ldb, row_bias, activation, scratch, rest);
+        for (size_t i = 0; i < m; i++)
+            for (size_t q = width; q < n; q++)
+                y[((q / plane) * m + i) * plane + q % plane] = scratch[i * rest + q - width];
+        return;
+    }
+#endif
+    lx_small_gemm(m, n, k, a, a_row_stride, a_column_stride, b, ldb, NULL, 0, scratch, n);
+    lx_from_channel_major(scratch, y, n / plane, m, plane, row_bias, activation, 0);
 }
 
 void lx_conv_dot(const float *x, const float *w, float *y, size_t rows, size_t in, size_t out, int accumulate) {

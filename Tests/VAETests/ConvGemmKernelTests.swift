@@ -53,6 +53,36 @@ final class ConvGemmKernelTests: XCTestCase {
         }
     }
 
+    /// The product stored as NCHW planes: planes shorter than a vector (every store crosses images),
+    /// 49 and 196 positions (the conv VAE's), a column count that is not a multiple of 8.
+    func testConvGemmPlanesWritesEachImagesPlanes() {
+        var g = SeededGenerator(seed: 30)
+        let shapes: [(m: Int, images: Int, plane: Int, k: Int)] = [(3, 5, 1, 4), (7, 3, 5, 9), (64, 16, 49, 20), (32, 2, 196, 9), (6, 1, 49, 288)]
+        for (m, images, plane, k) in shapes {
+            let n = images * plane
+            let a = randomValues(m * k, &g), b = randomValues(k * n, &g), bias = randomValues(m, &g)
+            var y = [Float](repeating: .nan, count: n * m)
+            var scratch = [Float](repeating: 0, count: m * n)
+            lx_conv_gemm_planes(m, n, k, a, k, 1, b, n, bias, 1, &y, plane, &scratch)
+            for image in 0 ..< images {
+                for i in 0 ..< m {
+                    for p in 0 ..< plane {
+                        let q = image * plane + p
+                        var sum = Double(bias[i]), magnitude = abs(sum)
+                        for l in 0 ..< k {
+                            let term = Double(a[i * k + l]) * Double(b[l * n + q])
+                            sum += term
+                            magnitude += abs(term)
+                        }
+                        XCTAssertEqual(Double(y[(image * m + i) * plane + p]), max(sum, 0),
+                                       accuracy: Self.tolerance(terms: k, magnitude: magnitude),
+                                       "m \(m) images \(images) plane \(plane) k \(k) at image \(image) (\(i), \(p))")
+                    }
+                }
+            }
+        }
+    }
+
     func testConvDotMatchesPlainLoops() {
         var g = SeededGenerator(seed: 29)
         // (64, 784, 288) is the conv VAE's 32 -> 64 weight gradient, (32, 3136, 9) its first layer's.

@@ -20,6 +20,16 @@ void lx_conv_gemm(size_t m, size_t n, size_t k,
                   const float *row_bias, int activation,
                   float *c, size_t ldc);
 
+/// The same product written straight into a convolution's NCHW output, with its bias and activation
+/// (`n` a multiple of `plane`): element (i, q) goes to y[((q / plane) * m + i) * plane + q % plane],
+/// y [n / plane images, m channels, plane positions]. `scratch` holds m n floats, for the paths that
+/// store C first and then transpose it (`lx_from_channel_major`).
+void lx_conv_gemm_planes(size_t m, size_t n, size_t k,
+                         const float *a, size_t a_row_stride, size_t a_column_stride,
+                         const float *b, size_t ldb,
+                         const float *row_bias, int activation,
+                         float *y, size_t plane, float *scratch);
+
 /// y[r, o] (+)= sum_i x[r, i] w[o, i] for x [rows, in], w [out, in], y [rows, out], with no bias and
 /// no activation: `lx_small_linear`'s contract for a weight gradient (accumulate adds to y).
 void lx_conv_dot(const float *x, const float *w, float *y, size_t rows, size_t in, size_t out, int accumulate);

@@ -2,7 +2,7 @@ import CKernels
 import Support
 
 /// A 2-D convolution over square images, PyTorch's `nn.Conv2d` (no dilation, no groups), with the
-/// activation fused into its bias pass.
+/// its bias and activation fused into the product.
 ///
 /// Shapes, with B images, C = inputChannels, F = outputChannels, S = inputSide, k = kernelSize and
 /// O = outputSide = (S + 2 padding - k) / stride + 1 (rounded down):
@@ -15,8 +15,8 @@ import Support
 /// Training, per chunk of n images (16; `ConvolutionThreads`), P = O*O positions an image, N = n*P:
 ///
 ///     columns [K, N]   = im2col(x)                       columns[(c,kh,kw), (b,oy,ox)] = x[b, c, oy*stride-padding+kh, ox*stride-padding+kw]
-///     product [F, N]   = W [F, K] · columns [K, N]
-///     y [n, F, P]      = activation(product + b)         the transposition back to NCHW rides in the bias pass
+///     y [n, F, P]      = activation(W [F, K] · columns [K, N] + b)   the product stores each column
+///                                                        straight into its image's NCHW planes
 ///
 /// Backward, per chunk (the unfolded input is made again rather than kept: 16 images' worth stays in
 /// the L2 cache, a whole batch's would not):
@@ -131,15 +131,14 @@ public final class Conv2D {
         }
     }
 
-    /// `count` images (at most 16) forward: columns [K, N], product [F, N] = W columns, then bias,
-    /// activation and the transposition to NCHW in one pass.
+    /// `count` images (at most 16) forward: columns [K, N], then y = activation(W columns + b) stored
+    /// in NCHW order by the product itself (`product` is scratch for CPUs without that path).
     private func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
                               columns: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>) {
         let n = count * outputPlane
         lx_im2col(geometry, x, count, columns, n, 1)
-        lx_conv_gemm(outputChannels, n, patchSize, weight.value.storage, patchSize, 1, columns, n, nil, 0, product, n)
-        lx_from_channel_major(product, y, count, outputChannels, outputPlane, bias.value.storage,
-                              activation.code, 0)
+        lx_conv_gemm_planes(outputChannels, n, patchSize, weight.value.storage, patchSize, 1, columns, n,
+                            bias.value.storage, activation.code, y, outputPlane, product)
     }
 
     /// Backward pass. `outputGradient` holds dL/dy on entry; it is turned in place into
