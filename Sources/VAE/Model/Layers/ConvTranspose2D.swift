@@ -21,7 +21,7 @@ import Support
 ///
 ///     xT [C, N]         = x in channel-major order
 ///     columns [R, N]    = W^T [R, C] · xT
-///     y                 = activation(b + col2im(columns))
+///     y                 = activation(b + col2im(columns))   bias and activation as each row is stored
 ///
 /// Backward, per chunk:
 ///
@@ -138,15 +138,14 @@ public final class ConvTranspose2D {
         }
     }
 
-    /// `count` images (at most 16) forward: xT [C, N], columns [R, N] = W^T xT, col2im, bias, activation.
+    /// `count` images (at most 16) forward: xT [C, N], columns [R, N] = W^T xT, then col2im with the bias
+    /// and activation in the same pass.
     private func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
                               inputT: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>) {
         let n = count * inputPlane
         lx_to_channel_major(x, inputT, count, inputChannels, inputPlane)
         lx_conv_gemm(tapCount, n, inputChannels, weight.value.storage, 1, tapCount, inputT, n, nil, 0, columns, n)
-        lx_col2im(geometry, columns, n, 1, count, y, 0)
-        lx_add_bias_activation(y, bias.value.storage, count, outputChannels, outputSide * outputSide,
-                               activation.code)
+        lx_col2im_bias_activation(geometry, columns, n, 1, count, y, bias.value.storage, activation.code)
     }
 
     /// Backward pass, with the conventions of `Conv2D.backward`: dy turned into dL/d(pre-activation) in place, weight and
@@ -224,15 +223,14 @@ public final class ConvTranspose2D {
                 // rows [Q, R] = x^T [Q, C] · W [C, R]; element (r, q) of the unfolded matrix is rows[q*R + r].
                 lx_conv_gemm(inputPlane, tapCount, inputChannels, input, 1, inputPlane, w, tapCount,
                               nil, 0, scratch, tapCount)
-                lx_col2im(geometry, scratch, 1, tapCount, 1, output, 0)
+                lx_col2im_bias_activation(geometry, scratch, 1, tapCount, 1, output, bias.value.storage, activation.code)
             } else {
                 // columns [R, Q] = W^T [R, C] · x [C, Q].
                 lx_conv_gemm(tapCount, inputPlane, inputChannels, w, 1, tapCount, input, inputPlane,
                               nil, 0, scratch, inputPlane)
-                lx_col2im(geometry, scratch, inputPlane, 1, 1, output, 0)
+                lx_col2im_bias_activation(geometry, scratch, inputPlane, 1, 1, output, bias.value.storage,
+                                          activation.code)
             }
-            lx_add_bias_activation(output, bias.value.storage, 1, outputChannels, outputSide * outputSide,
-                                   activation.code)
         }
     }
 }
