@@ -30,8 +30,8 @@ import Support
 ///     dcolumns [R, N]   = im2col(dpre)                   (into `columns`)
 ///     xT [C, N]         = x in channel-major order        (made again rather than kept)
 ///     dW [C, R]        += xT · dcolumns^T
-///     dxT [C, N]        = W · dcolumns                    (over `xT`); skipped when dx is nil
-///     dx              (+)= dxT in NCHW order
+///     dx              (+)= W · dcolumns                  stored in NCHW order by the product (through
+///                                                        `xT` when added to dx); skipped when dx is nil
 ///
 /// Each thread sums dW and db for its images in its own slot; the slots are added up at the end.
 ///
@@ -173,9 +173,13 @@ public final class ConvTranspose2D {
                 lx_to_channel_major(x.storage + first * inputSize, inputT, count, inputChannels, inputPlane)
                 lx_conv_dot(inputT, columns, weightGradient, inputChannels, n, tapCount, 1)
                 guard let inputGradient = dx?.storage else { return }
-                lx_conv_gemm(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0, inputT, n)
-                lx_from_channel_major(inputT, inputGradient + first * inputSize, count, inputChannels, inputPlane,
-                                      nil, 0, accumulateInputGradient ? 1 : 0)
+                if accumulateInputGradient {
+                    lx_conv_gemm(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0, inputT, n)
+                    lx_from_channel_major(inputT, inputGradient + first * inputSize, count, inputChannels, inputPlane, nil, 0, 1)
+                } else {   // stored straight in NCHW order by the product
+                    lx_conv_gemm_planes(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0,
+                                        inputGradient + first * inputSize, inputPlane, inputT)
+                }
             }
         }
         ConvolutionThreads.sum({ buffers(workspace.slot($0)).weightGradient }, slots: slots,
