@@ -93,8 +93,7 @@ AVX2_ENTRY void gemm_avx2(size_t m, size_t width, size_t k, const float *a, size
 
 /* Dot products: a 4 x 3 block of y, 12 accumulators of 8 partial sums with 4 + 3 loads a step,
  * reduced at the end and added into y. The whole summed dimension goes in one sweep: cutting it into
- * L2-sized slices costs more in reductions than the slices save (on the conv VAE's 64 x 784 x 288
- * weight gradient, slices of 256 KB ran at 58-62 GFLOPS on a Zen 3 core, one sweep at 85). */
+ * L2-sized slices cost more in reductions than the slices saved (docs/speed.md). */
 enum { dot_rows = 4, dot_outputs = 3 };
 
 AVX2_INLINE float reduce8(lx_v8 v) {
