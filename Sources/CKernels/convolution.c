@@ -205,7 +205,8 @@ LX_INLINE void im2col_vector(lx_conv_geometry g, const float *restrict x, size_t
  * the row keep what they hold (a single thread owns all of this call's x). Reads and writes that
  * would reach past this call's part of `columns` or x are made element by element. */
 LX_INLINE void col2im_vector(lx_conv_geometry g, const float *restrict columns, size_t row_stride,
-                             size_t batch, float *restrict x, int accumulate, const size_t s) {
+                             size_t batch, float *restrict x, int accumulate, const size_t s,
+                             const float *restrict bias, int activation) {
     const size_t k = g.kernel, in = g.in_side, out = g.out_side, plane = out * out;
     const size_t stride_shift = s == 2 ? 1 : 0;
     const lx_tap_columns taps = tap_columns(g);
@@ -247,6 +248,12 @@ LX_INLINE void col2im_vector(lx_conv_geometry g, const float *restrict columns, 
                     low = even;
                     high = zero;
                 }
+                if (bias) {   /* the row is complete here: its bias and activation go on before it is stored */
+                    low += bias[c];
+                    high += bias[c];
+                }
+                LX_ACTIVATE_VECTOR(low, activation, lx_v16);
+                LX_ACTIVATE_VECTOR(high, activation, lx_v16);
                 float *target = image + iy * in;
                 if (plane_start + iy * in + (in > 16 ? 32 : 16) > planes_end) {
                     /* a full-width write would leave this call's images: exact writes */
@@ -285,8 +292,8 @@ void lx_col2im(lx_conv_geometry g, const float *restrict columns, size_t row_str
                size_t batch, float *restrict x, int accumulate) {
     if (fits_vector_path(g, column_stride)) {
         /* the stride as a constant: each copy has its own shuffles and row arithmetic, no test per row */
-        if (g.stride == 2) col2im_vector(g, columns, row_stride, batch, x, accumulate, 2);
-        else col2im_vector(g, columns, row_stride, batch, x, accumulate, 1);
+        if (g.stride == 2) col2im_vector(g, columns, row_stride, batch, x, accumulate, 2, NULL, 0);
+        else col2im_vector(g, columns, row_stride, batch, x, accumulate, 1, NULL, 0);
         return;
     }
     if (!accumulate)
@@ -334,6 +341,20 @@ void lx_add_bias_activation(float *y, const float *bias, size_t batch, size_t ch
                 for (size_t i = 0; i < plane; i++) d[i] = lx_activate(d[i] + add, activation);
             }
         }
+}
+
+LX_CLONES
+void lx_col2im_bias_activation(lx_conv_geometry g, const float *restrict columns, size_t row_stride,
+                               size_t column_stride, size_t batch, float *restrict x, const float *restrict bias,
+                               int activation) {
+    if (fits_vector_path(g, column_stride)) {
+        if (g.stride == 2) col2im_vector(g, columns, row_stride, batch, x, 0, 2, bias, activation);
+        else col2im_vector(g, columns, row_stride, batch, x, 0, 1, bias, activation);
+        return;
+    }
+    for (size_t i = 0; i < batch * g.channels * g.in_side * g.in_side; i++) x[i] = 0;
+    col2im_bounded(g, columns, row_stride, column_stride, batch, x);
+    lx_add_bias_activation(x, bias, batch, g.channels, g.in_side * g.in_side, activation);
 }
 
 LX_CLONES

@@ -1,6 +1,7 @@
 import CKernels
 import XCTest
 @testable import Support
+@testable import VAE
 
 /// Seeded fuzz cases for the unfolding kernels: random geometries (strides 1 to 3, so both the vector
 /// paths and the general loops run; kernels 1 to 5; sides 1 to 33; the output side sometimes one past
@@ -92,6 +93,26 @@ final class ConvolutionKernelFuzzTests: XCTestCase {
                 XCTAssertLessThanOrEqual(worst, 1e-5, "col2im (accumulate \(accumulate)), \(what)")
                 XCTAssertTrue(folded.canariesIntact, "col2im wrote outside its buffer, \(what)")
                 XCTAssertTrue(columns.canariesIntact)
+            }
+
+            // col2im with the transposed convolution's bias and activation (ReLU, LeakyReLU) in its pass.
+            let bias = (0 ..< channels).map { _ in g.nextUniform() - 0.5 }
+            var sums = [Double](repeating: 0, count: imageCount)
+            for r in 0 ..< rows {
+                for q in 0 ..< columnCount {
+                    if let i = source(geometry, row: r, column: q) { sums[i] += Double(columns.body[r * columnCount + q]) }
+                }
+            }
+            for activation in [Activation.relu, .leakyReLU] {
+                let activated = Guarded(imageCount) { _ in .nan }
+                lx_col2im_bias_activation(geometry, columns.body, columnCount, 1, batch, activated.body, bias, activation.code)
+                let worst = (0 ..< imageCount).map { i -> Double in
+                    let v = sums[i] + Double(bias[(i / (inSide * inSide)) % channels])
+                    let expected = v > 0 ? v : (activation == .relu ? 0 : v * Double(LX_LEAKY_RELU_SLOPE))
+                    return abs(Double(activated.body[i]) - expected)
+                }.max() ?? 0
+                XCTAssertLessThanOrEqual(worst, 1e-5, "col2im with bias and \(activation), \(what)")
+                XCTAssertTrue(activated.canariesIntact, "col2im with bias wrote outside its buffer, \(what)")
             }
         }
         XCTAssertGreaterThan(vectorPathCases, Self.cases / 10, "the fuzz must reach the vector paths")

@@ -39,6 +39,12 @@ void lx_im2col(lx_conv_geometry geometry, const float *x, size_t batch,
 void lx_col2im(lx_conv_geometry geometry, const float *columns, size_t row_stride, size_t column_stride,
                size_t batch, float *x, int accumulate);
 
+/// lx_col2im into x (replacing what it holds), then x = activation(x + bias[c]) on channel c, in the
+/// same pass where the layout allows (each image row is stored once, complete): the forward pass of a
+/// transposed convolution. bias may be NULL; `activation` is a code of kernels.h.
+void lx_col2im_bias_activation(lx_conv_geometry geometry, const float *columns, size_t row_stride,
+                               size_t column_stride, size_t batch, float *x, const float *bias, int activation);
+
 /// src [batch, channels, plane] -> dst [channels, batch * plane]: the layout in which one sgemm covers
 /// the whole batch.
 void lx_to_channel_major(const float *src, float *dst, size_t batch, size_t channels, size_t plane);

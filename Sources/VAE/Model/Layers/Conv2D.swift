@@ -2,7 +2,7 @@ import CKernels
 import Support
 
 /// A 2-D convolution over square images, PyTorch's `nn.Conv2d` (no dilation, no groups), with the
-/// activation fused into its bias pass.
+/// its bias and activation fused into the product.
 ///
 /// Shapes, with B images, C = inputChannels, F = outputChannels, S = inputSide, k = kernelSize and
 /// O = outputSide = (S + 2 padding - k) / stride + 1 (rounded down):
@@ -15,8 +15,8 @@ import Support
 /// Training, per chunk of n images (16; `ConvolutionThreads`), P = O*O positions an image, N = n*P:
 ///
 ///     columns [K, N]   = im2col(x)                       columns[(c,kh,kw), (b,oy,ox)] = x[b, c, oy*stride-padding+kh, ox*stride-padding+kw]
-///     product [F, N]   = W [F, K] · columns [K, N]
-///     y [n, F, P]      = activation(product + b)         the transposition back to NCHW rides in the bias pass
+///     y [n, F, P]      = activation(W [F, K] · columns [K, N] + b)   the product stores each column
+///                                                        straight into its image's NCHW planes
 ///
 /// Backward, per chunk (the unfolded input is made again rather than kept: 16 images' worth stays in
 /// the L2 cache, a whole batch's would not):
@@ -32,7 +32,8 @@ import Support
 /// Each thread sums dW and db for its images in its own slot; the slots are added up at the end, so
 /// the weight and bias gradients are overwritten with the batch's.
 ///
-/// No BLAS: the products are the register-blocked C kernels (`lx_small_gemm`, `lx_small_linear`).
+/// No BLAS: the products are the register-blocked C kernels of conv_gemm.h (`lx_conv_gemm`, `lx_conv_dot`:
+/// blocks sized for the CPU's vector registers, A packed into panels on AVX2).
 /// Per thread: columns K*N + product F*N + dW F*K + db F floats (`scratchPerThread`).
 ///
 /// Why chunks of 16 images and not one sgemm over the batch: a chunk's columns stay in the core's L2
@@ -40,7 +41,7 @@ import Support
 /// thin products of a first layer (K = 9). The per-layer measurements are in docs/speed.md.
 ///
 /// Inference (`inferenceForward`): no BLAS, on the calling thread: chunks of 16 images as in training,
-/// then the images left over one by one: im2col into a [K, P] scratch, then `lx_small_gemm` writes
+/// then the images left over one by one: im2col into a [K, P] scratch, then `lx_conv_gemm` writes
 /// y = activation(W · columns + b) straight in NCHW order.
 public final class Conv2D {
     public let inputChannels: Int
@@ -130,15 +131,14 @@ public final class Conv2D {
         }
     }
 
-    /// `count` images (at most 16) forward: columns [K, N], product [F, N] = W columns, then bias,
-    /// activation and the transposition to NCHW in one pass.
+    /// `count` images (at most 16) forward: columns [K, N], then y = activation(W columns + b) stored
+    /// in NCHW order by the product itself (`product` is scratch for CPUs without that path).
     private func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
                               columns: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>) {
         let n = count * outputPlane
         lx_im2col(geometry, x, count, columns, n, 1)
-        lx_small_gemm(outputChannels, n, patchSize, weight.value.storage, patchSize, 1, columns, n, nil, 0, product, n)
-        lx_from_channel_major(product, y, count, outputChannels, outputPlane, bias.value.storage,
-                              activation.code, 0)
+        lx_conv_gemm_planes(outputChannels, n, patchSize, weight.value.storage, patchSize, 1, columns, n,
+                            bias.value.storage, activation.code, y, outputPlane, product)
     }
 
     /// Backward pass. `outputGradient` holds dL/dy on entry; it is turned in place into
@@ -164,9 +164,9 @@ public final class Conv2D {
                 lx_channel_gradient(dy.storage + first * outputSize, mask, biasGradient,
                                     gradientT, count, outputChannels, outputPlane, 1)
                 lx_im2col(geometry, x.storage + first * inputSize, count, columns, n, 1)
-                lx_small_linear(gradientT, columns, nil, weightGradient, outputChannels, n, patchSize, 0, 1)
+                lx_conv_dot(gradientT, columns, weightGradient, outputChannels, n, patchSize, 1)
                 guard let inputGradient = dx?.storage else { return }
-                lx_small_gemm(patchSize, n, outputChannels, weight.value.storage, 1, patchSize, gradientT, n, nil, 0, columns, n)
+                lx_conv_gemm(patchSize, n, outputChannels, weight.value.storage, 1, patchSize, gradientT, n, nil, 0, columns, n)
                 lx_col2im(geometry, columns, n, 1, count, inputGradient + first * inputSize, accumulateInputGradient ? 1 : 0)
             }
         }
@@ -194,7 +194,7 @@ public final class Conv2D {
     /// The forward pass without BLAS and without allocating, on the calling thread, for the explorer's
     /// UI thread (OpenBLAS's threads may be busy training): x `[count, C*S*S]` -> y `[count, F*O*O]`,
     /// with `scratch` holding `inferenceScratchCount` floats. Whole chunks of 16 images go as in
-    /// training; the images left over go one by one, `lx_small_gemm` writing y = activation(W columns
+    /// training; the images left over go one by one, `lx_conv_gemm` writing y = activation(W columns
     /// + b) straight in NCHW order. It only reads the weights, so several threads may run it at once on
     /// one layer, each with its own scratch.
     public func inferenceForward(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
@@ -208,7 +208,7 @@ public final class Conv2D {
         }
         for image in image ..< count {
             lx_im2col(geometry, x + image * inputSize, 1, scratch, outputPlane, 1)
-            lx_small_gemm(outputChannels, outputPlane, patchSize, weight.value.storage, patchSize, 1,
+            lx_conv_gemm(outputChannels, outputPlane, patchSize, weight.value.storage, patchSize, 1,
                           scratch, outputPlane, bias.value.storage, activation.code,
                           y + image * outputSize, outputPlane)
         }

@@ -21,7 +21,7 @@ import Support
 ///
 ///     xT [C, N]         = x in channel-major order
 ///     columns [R, N]    = W^T [R, C] · xT
-///     y                 = activation(b + col2im(columns))
+///     y                 = activation(b + col2im(columns))   bias and activation as each row is stored
 ///
 /// Backward, per chunk:
 ///
@@ -30,8 +30,8 @@ import Support
 ///     dcolumns [R, N]   = im2col(dpre)                   (into `columns`)
 ///     xT [C, N]         = x in channel-major order        (made again rather than kept)
 ///     dW [C, R]        += xT · dcolumns^T
-///     dxT [C, N]        = W · dcolumns                    (over `xT`); skipped when dx is nil
-///     dx              (+)= dxT in NCHW order
+///     dx              (+)= W · dcolumns                  stored in NCHW order by the product (through
+///                                                        `xT` when added to dx); skipped when dx is nil
 ///
 /// Each thread sums dW and db for its images in its own slot; the slots are added up at the end.
 ///
@@ -39,7 +39,7 @@ import Support
 /// Per thread: xT C*N + columns R*N + dW C*R + db F floats (`scratchPerThread`).
 ///
 /// Inference (`inferenceForward`): no BLAS, on the calling thread: chunks of 16 images as in training,
-/// then the images left over one by one, `lx_small_gemm` vectorised along the longer of R and Q: for
+/// then the images left over one by one, `lx_conv_gemm` vectorised along the longer of R and Q: for
 /// R >= Q the rows [Q, R] = x^T W (no copy of W needed, W's rows are contiguous along R), otherwise the
 /// columns [R, Q] = W^T x; then col2im, bias and activation.
 public final class ConvTranspose2D {
@@ -138,15 +138,14 @@ public final class ConvTranspose2D {
         }
     }
 
-    /// `count` images (at most 16) forward: xT [C, N], columns [R, N] = W^T xT, col2im, bias, activation.
+    /// `count` images (at most 16) forward: xT [C, N], columns [R, N] = W^T xT, then col2im with the bias
+    /// and activation in the same pass.
     private func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
                               inputT: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>) {
         let n = count * inputPlane
         lx_to_channel_major(x, inputT, count, inputChannels, inputPlane)
-        lx_small_gemm(tapCount, n, inputChannels, weight.value.storage, 1, tapCount, inputT, n, nil, 0, columns, n)
-        lx_col2im(geometry, columns, n, 1, count, y, 0)
-        lx_add_bias_activation(y, bias.value.storage, count, outputChannels, outputSide * outputSide,
-                               activation.code)
+        lx_conv_gemm(tapCount, n, inputChannels, weight.value.storage, 1, tapCount, inputT, n, nil, 0, columns, n)
+        lx_col2im_bias_activation(geometry, columns, n, 1, count, y, bias.value.storage, activation.code)
     }
 
     /// Backward pass, with the conventions of `Conv2D.backward`: dy turned into dL/d(pre-activation) in place, weight and
@@ -172,11 +171,15 @@ public final class ConvTranspose2D {
                                     count, outputChannels, plane, 1)
                 lx_im2col(geometry, gradient, count, columns, n, 1)
                 lx_to_channel_major(x.storage + first * inputSize, inputT, count, inputChannels, inputPlane)
-                lx_small_linear(inputT, columns, nil, weightGradient, inputChannels, n, tapCount, 0, 1)
+                lx_conv_dot(inputT, columns, weightGradient, inputChannels, n, tapCount, 1)
                 guard let inputGradient = dx?.storage else { return }
-                lx_small_gemm(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0, inputT, n)
-                lx_from_channel_major(inputT, inputGradient + first * inputSize, count, inputChannels, inputPlane,
-                                      nil, 0, accumulateInputGradient ? 1 : 0)
+                if accumulateInputGradient {
+                    lx_conv_gemm(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0, inputT, n)
+                    lx_from_channel_major(inputT, inputGradient + first * inputSize, count, inputChannels, inputPlane, nil, 0, 1)
+                } else {   // stored straight in NCHW order by the product
+                    lx_conv_gemm_planes(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0,
+                                        inputGradient + first * inputSize, inputPlane, inputT)
+                }
             }
         }
         ConvolutionThreads.sum({ buffers(workspace.slot($0)).weightGradient }, slots: slots,
@@ -222,17 +225,16 @@ public final class ConvTranspose2D {
             let input = x + image * inputSize, output = y + image * outputSize
             if tapCount >= inputPlane {
                 // rows [Q, R] = x^T [Q, C] · W [C, R]; element (r, q) of the unfolded matrix is rows[q*R + r].
-                lx_small_gemm(inputPlane, tapCount, inputChannels, input, 1, inputPlane, w, tapCount,
+                lx_conv_gemm(inputPlane, tapCount, inputChannels, input, 1, inputPlane, w, tapCount,
                               nil, 0, scratch, tapCount)
-                lx_col2im(geometry, scratch, 1, tapCount, 1, output, 0)
+                lx_col2im_bias_activation(geometry, scratch, 1, tapCount, 1, output, bias.value.storage, activation.code)
             } else {
                 // columns [R, Q] = W^T [R, C] · x [C, Q].
-                lx_small_gemm(tapCount, inputPlane, inputChannels, w, 1, tapCount, input, inputPlane,
+                lx_conv_gemm(tapCount, inputPlane, inputChannels, w, 1, tapCount, input, inputPlane,
                               nil, 0, scratch, inputPlane)
-                lx_col2im(geometry, scratch, inputPlane, 1, 1, output, 0)
+                lx_col2im_bias_activation(geometry, scratch, inputPlane, 1, 1, output, bias.value.storage,
+                                          activation.code)
             }
-            lx_add_bias_activation(output, bias.value.storage, 1, outputChannels, outputSide * outputSide,
-                                   activation.code)
         }
     }
 }

@@ -1,0 +1,212 @@
+#include "conv_gemm.h"
+#include "small_gemm.h"
+#include "convolution.h"
+#include "activation_inline.h"
+#include <string.h>
+
+#if defined(__x86_64__)
+/* The AVX2 path. Every helper is inlined into one of the two entry points compiled for AVX2 + FMA. */
+#define AVX2_INLINE static inline __attribute__((always_inline, target("avx2,fma")))
+#define AVX2_ENTRY static __attribute__((noinline, target("avx2,fma")))
+
+typedef float lx_v8 __attribute__((ext_vector_type(8)));
+
+/* panel_rows x 16 floats of C in 12 registers, with one B row (2 registers) and one broadcast element
+ * of A: 15 of the 16. slab_bytes: the part of B one pass over A's panels walks, sized to stay in a
+ * 512 KB L2 beside the packed panel and C's rows. depth_limit bounds the packed panel on the stack. */
+enum { panel_rows = 6, lanes = 8, block_columns = 16, slab_bytes = 256 * 1024, depth_limit = 2048 };
+
+AVX2_INLINE void load8(lx_v8 *v, const float *p) { __builtin_memcpy_inline(v, p, sizeof *v); }
+AVX2_INLINE void store8(float *p, const lx_v8 *v) { __builtin_memcpy_inline(p, v, sizeof *v); }
+
+/* Where C's elements go: row-major with leading dimension ldc (plane 0), or, with plane > 0, column
+ * q of row i at ((q / plane) * m + i) * plane + q % plane: the [images, m channels, plane] NCHW
+ * layout of a convolution's output, written by the product itself instead of a transposing pass. */
+typedef struct { float *c; size_t ldc, plane, m; } lx_c_target;
+
+/* Stores the 8 columns [j, j + 8) of row i: one vector store unless the vectors cross an image. */
+AVX2_INLINE void store_columns(lx_c_target t, size_t i, size_t j, const lx_v8 *r) {
+    if (t.plane == 0) { store8(t.c + i * t.ldc + j, r); return; }
+    size_t image = j / t.plane, p = j - image * t.plane;
+    if (p + lanes <= t.plane) { store8(t.c + (image * t.m + i) * t.plane + p, r); return; }
+    for (int l = 0; l < lanes; l++) {
+        size_t q = j + (size_t)l, q_image = q / t.plane;
+        t.c[(q_image * t.m + i) * t.plane + q - q_image * t.plane] = (*r)[l];
+    }
+}
+
+/* One 6 x (vectors * 8) block of C, rows [i, i + rows) and columns [j, ...), from a packed panel
+ * (panel[l * 6 + r] = A(i + r, l), rows past `rows` zero): only the first `rows` rows are stored, with
+ * the row's bias added and the activation. */
+AVX2_INLINE void gemm_block(const int vectors, size_t rows, size_t k, const float *panel, const float *b,
+                            size_t ldb, const float *bias, int activation, lx_c_target t, size_t i, size_t j) {
+    lx_v8 acc[panel_rows][2];
+    for (int r = 0; r < panel_rows; r++)
+        for (int v = 0; v < vectors; v++) acc[r][v] = 0;
+    for (size_t l = 0; l < k; l++) {
+        lx_v8 bv[2];
+        for (int v = 0; v < vectors; v++) load8(&bv[v], b + l * ldb + v * lanes);
+        const float *p = panel + l * panel_rows;
+        for (int r = 0; r < panel_rows; r++) {
+            lx_v8 ar = p[r];
+            for (int v = 0; v < vectors; v++) acc[r][v] += ar * bv[v];
+        }
+    }
+    for (size_t r = 0; r < rows; r++) {
+        float add = bias ? bias[r] : 0.0f;
+        for (int v = 0; v < vectors; v++) {
+            lx_v8 sum = acc[r][v] + add;
+            LX_ACTIVATE_VECTOR(sum, activation, lx_v8);
+            store_columns(t, i + r, j + (size_t)v * lanes, &sum);
+        }
+    }
+}
+
+/* panel[l * 6 + i] = A(first + i, l) for the panel's rows, zero past the last row of A. */
+AVX2_INLINE void pack_panel(float *panel, size_t rows, size_t k,
+                            const float *a, size_t a_row_stride, size_t a_column_stride) {
+    for (size_t l = 0; l < k; l++)
+        for (size_t i = 0; i < panel_rows; i++)
+            panel[l * panel_rows + i] = i < rows ? a[i * a_row_stride + l * a_column_stride] : 0.0f;
+}
+
+/* C over the columns [0, width), width a multiple of 8: slabs of B, each crossed by every panel of A. */
+AVX2_ENTRY void gemm_avx2(size_t m, size_t width, size_t k, const float *a, size_t a_row_stride,
+                          size_t a_column_stride, const float *b, size_t ldb, const float *row_bias,
+                          int activation, lx_c_target t) {
+    float panel[k * panel_rows];
+    size_t slab = slab_bytes / (k * sizeof(float)) / block_columns * block_columns;
+    if (slab < block_columns) slab = block_columns;
+    for (size_t j0 = 0; j0 < width; j0 += slab) {
+        size_t j1 = j0 + slab < width ? j0 + slab : width;
+        for (size_t i = 0; i < m; i += panel_rows) {
+            size_t rows = m - i < panel_rows ? m - i : panel_rows;
+            pack_panel(panel, rows, k, a + i * a_row_stride, a_row_stride, a_column_stride);
+            const float *bias = row_bias ? row_bias + i : NULL;
+            size_t j = j0;
+            for (; j + block_columns <= j1; j += block_columns)
+                gemm_block(2, rows, k, panel, b + j, ldb, bias, activation, t, i, j);
+            if (j < j1) gemm_block(1, rows, k, panel, b + j, ldb, bias, activation, t, i, j);
+        }
+    }
+}
+
+/* Dot products: a 4 x 3 block of y, 12 accumulators of 8 partial sums with 4 + 3 loads a step,
+ * reduced at the end and added into y. The whole summed dimension goes in one sweep: cutting it into
+ * L2-sized slices cost more in reductions than the slices saved (docs/speed.md). */
+enum { dot_rows = 4, dot_outputs = 3 };
+
+AVX2_INLINE float reduce8(lx_v8 v) {
+    typedef float lx_v4 __attribute__((ext_vector_type(4)));
+    lx_v4 h = v.lo + v.hi;
+    h.xy += h.zw;
+    return h.x + h.y;
+}
+
+AVX2_INLINE void dot_block(const int rows, const int outputs, const float *x, const float *w, float *y,
+                           size_t in, size_t out) {
+    lx_v8 acc[dot_rows][dot_outputs];
+    for (int r = 0; r < rows; r++)
+        for (int o = 0; o < outputs; o++) acc[r][o] = 0;
+    size_t i = 0;
+    for (; i + lanes <= in; i += lanes) {
+        lx_v8 wv[dot_outputs];
+        for (int o = 0; o < outputs; o++) load8(&wv[o], w + o * in + i);
+        for (int r = 0; r < rows; r++) {
+            lx_v8 xv;
+            load8(&xv, x + r * in + i);
+            for (int o = 0; o < outputs; o++) acc[r][o] += xv * wv[o];
+        }
+    }
+    for (int r = 0; r < rows; r++)
+        for (int o = 0; o < outputs; o++) {
+            float s = reduce8(acc[r][o]);
+            for (size_t t = i; t < in; t++) s += x[r * in + t] * w[o * in + t];
+            y[r * out + o] += s;
+        }
+}
+
+/* Blocks of 4 rows of x (in L1 while the outputs' rows of w stream past), then the rows left over. */
+AVX2_ENTRY void dot_avx2(const float *x, const float *w, float *y, size_t rows, size_t in, size_t out,
+                         int accumulate) {
+    if (!accumulate) memset(y, 0, rows * out * sizeof(float));
+    size_t r = 0;
+    for (; r + dot_rows <= rows; r += dot_rows) {
+        size_t o = 0;
+        for (; o + dot_outputs <= out; o += dot_outputs)
+            dot_block(dot_rows, dot_outputs, x + r * in, w + o * in, y + r * out + o, in, out);
+        for (; o < out; o++) dot_block(dot_rows, 1, x + r * in, w + o * in, y + r * out + o, in, out);
+    }
+    for (; r < rows; r++) {
+        size_t o = 0;
+        for (; o + dot_outputs <= out; o += dot_outputs)
+            dot_block(1, dot_outputs, x + r * in, w + o * in, y + r * out + o, in, out);
+        for (; o < out; o++) dot_block(1, 1, x + r * in, w + o * in, y + r * out + o, in, out);
+    }
+}
+
+/* AVX2 and FMA without AVX-512: with AVX-512 lx_small_gemm's blocks fit the 32 registers. */
+static int takes_avx2_path(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !__builtin_cpu_supports("avx512f");
+}
+#else
+static int takes_avx2_path(void) { return 0; }
+#endif
+
+void lx_conv_gemm(size_t m, size_t n, size_t k,
+                  const float *a, size_t a_row_stride, size_t a_column_stride,
+                  const float *b, size_t ldb,
+                  const float *row_bias, int activation,
+                  float *c, size_t ldc) {
+#if defined(__x86_64__)
+    size_t width = n - n % lanes;
+    if (takes_avx2_path() && k > 0 && k <= depth_limit && width > 0) {
+        lx_c_target t = {c, ldc, 0, m};
+        gemm_avx2(m, width, k, a, a_row_stride, a_column_stride, b, ldb, row_bias, activation, t);
+        if (width < n)
+            lx_small_gemm(m, n - width, k, a, a_row_stride, a_column_stride, b + width, ldb, row_bias, activation,
+                          c + width, ldc);
+        return;
+    }
+#endif
+    lx_small_gemm(m, n, k, a, a_row_stride, a_column_stride, b, ldb, row_bias, activation, c, ldc);
+}
+
+void lx_conv_gemm_planes(size_t m, size_t n, size_t k,
+                         const float *a, size_t a_row_stride, size_t a_column_stride,
+                         const float *b, size_t ldb,
+                         const float *row_bias, int activation,
+                         float *y, size_t plane, float *scratch) {
+#if defined(__x86_64__)
+    size_t width = n - n % lanes;
+    if (takes_avx2_path() && k > 0 && k <= depth_limit && width > 0) {
+        lx_c_target t = {y, 0, plane, m};
+        gemm_avx2(m, width, k, a, a_row_stride, a_column_stride, b, ldb, row_bias, activation, t);
+        if (width == n) return;
+        /* the last n % 8 columns: a small product into scratch [m, n - width], then element by element */
+        size_t rest = n - width;
+        lx_small_gemm(m, rest, k, a, a_row_stride, a_column_stride, b + width, ldb, row_bias, activation, scratch, rest);
+        for (size_t i = 0; i < m; i++)
+            for (size_t q = width; q < n; q++)
+                y[((q / plane) * m + i) * plane + q % plane] = scratch[i * rest + q - width];
+        return;
+    }
+#endif
+    lx_small_gemm(m, n, k, a, a_row_stride, a_column_stride, b, ldb, NULL, 0, scratch, n);
+    lx_from_channel_major(scratch, y, n / plane, m, plane, row_bias, activation, 0);
+}
+
+void lx_conv_dot(const float *x, const float *w, float *y, size_t rows, size_t in, size_t out, int accumulate) {
+#if defined(__x86_64__)
+    if (takes_avx2_path()) {
+        dot_avx2(x, w, y, rows, in, out, accumulate);
+        return;
+    }
+#endif
+    lx_small_linear(x, w, NULL, y, rows, in, out, 0, accumulate);
+}
+
+const char *lx_conv_gemm_path(void) {
+    return takes_avx2_path() ? "AVX2 + FMA, 6x16 blocks" : "as lx_small_gemm";
+}
