@@ -123,6 +123,8 @@ final class CLIHintsTests: XCTestCase {
         XCTAssertGreaterThan(object["sgemm_peak_gflops"] as? Double ?? 0, 0, json.stdout)
         XCTAssertEqual(object["threads"] as? Int, 2, json.stdout)
         XCTAssertFalse((object["kernel_path"] as? String ?? "").isEmpty, json.stdout)
+        let convPath = object["conv_kernel_path"] as? String ?? ""
+        XCTAssertTrue(["AVX2 + FMA, 6x16 blocks", "as lx_small_gemm"].contains(convPath), json.stdout)
         XCTAssertNotNil(object["blas_core"] as? String, json.stdout)
     }
 }
