@@ -61,4 +61,21 @@ final class DenseActiveInputsTests: XCTestCase {
         layer.forward(x, into: grouped, skippingInputsZeroInEachOf: 50, pool: .default)
         for (a, b) in zip(plain.values, grouped.values) { XCTAssertEqual(a, b, accuracy: 1e-5) }
     }
+
+    /// The scratch keeps each weight's transpose from pass to pass: a weight changed in between (a
+    /// training step, a load) must be transposed again, not read from the old copy.
+    func testAChangedWeightIsTransposedAgain() {
+        var g = SeededGenerator(seed: 33)
+        let layer = Dense(name: "t", inputSize: 9, outputSize: 7, activation: .identity)
+        layer.initialize(using: &g)
+        let (x, _) = groupedInput(&g)
+        let scratch = ActiveInputsScratch()
+        let plain = Matrix(rows: x.rows, columns: 7), grouped = Matrix(rows: x.rows, columns: 7)
+        for change in 0 ..< 3 {
+            if change > 0 { layer.weight.value.storage[change * 10] += 0.5 }
+            layer.forward(x, into: plain, pool: .default)
+            layer.forward(x, into: grouped, skippingInputsZeroInEachOf: 3, scratch: scratch, pool: .default)
+            for (a, b) in zip(plain.values, grouped.values) { XCTAssertEqual(a, b, accuracy: 1e-5, "after change \(change)") }
+        }
+    }
 }

@@ -32,7 +32,7 @@ final class LayerChain {
     /// each dense layer after the first leaves out each group's inputs that an earlier layer's
     /// activation zeroed in all its rows.
     func forward(_ x: Matrix, classes: Matrix?, into final: Matrix? = nil, groups: Int? = nil, workspace: LayerWorkspace,
-                 pool: ComputePool) {
+                 activeInputs: ActiveInputsScratch? = nil, pool: ComputePool) {
         var current = x
         if let joined {
             guard let classes else { preconditionFailure("a conditional network needs the classes") }
@@ -44,8 +44,8 @@ final class LayerChain {
         input = current
         for (i, layer) in layers.enumerated() {
             let y = i < outputs.count ? outputs[i] : final!
-            if let groups, i > 0, let dense = layer as? Dense {
-                dense.forward(current, into: y, skippingInputsZeroInEachOf: groups, pool: pool)
+            if let groups, let activeInputs, i > 0, let dense = layer as? Dense {
+                dense.forward(current, into: y, skippingInputsZeroInEachOf: groups, scratch: activeInputs, pool: pool)
             } else {
                 layer.forward(current, into: y, workspace: workspace, pool: pool)
             }
@@ -80,6 +80,8 @@ final class SequentialBatchPass: NetworkBatchPass {
     private let pool: ComputePool
     private let encoder: LayerChain, decoder: LayerChain
     private let workspace: LayerWorkspace
+    /// The grouped decode's packing buffers, made on its first use.
+    private lazy var activeInputs = ActiveInputsScratch()
     private var mean: Matrix?, logVariance: Matrix?, logits: Matrix?   // the caller's
 
     init(network: SequentialNetwork, batchCapacity: Int, pool: ComputePool) {
@@ -103,7 +105,8 @@ final class SequentialBatchPass: NetworkBatchPass {
     }
 
     func decode(_ z: Matrix, classes: Matrix?, logits: Matrix, groupedBy groups: Int) {
-        decoder.forward(z, classes: classes, into: logits, groups: groups, workspace: workspace, pool: pool)
+        decoder.forward(z, classes: classes, into: logits, groups: groups, workspace: workspace, activeInputs: activeInputs,
+                        pool: pool)
         self.logits = logits
     }
 

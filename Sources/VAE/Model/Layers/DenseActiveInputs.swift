@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 import Synchronization
 
 /// The forward pass of a dense layer whose input rows fall into groups that share most of their zero
@@ -19,42 +20,40 @@ extension Dense {
     /// y = activation(x W^T + b) (as `forward`), each group's product over its active inputs only.
     /// Returns how many of the groups' input columns were left out, summed over the groups (out of
     /// `groups * inputSize`): what the grouping saved.
+    /// `scratch` holds the packed blocks between calls (fresh buffers of this size on every pass would
+    /// cost a page fault a page).
     @discardableResult
-    public func forward(_ x: Matrix, into y: Matrix, skippingInputsZeroInEachOf groups: Int, pool: ComputePool) -> Int {
+    public func forward(_ x: Matrix, into y: Matrix, skippingInputsZeroInEachOf groups: Int,
+                        scratch: ActiveInputsScratch = ActiveInputsScratch(), pool: ComputePool) -> Int {
         precondition(x.columns == inputSize && y.columns == outputSize && groups > 0)
         y.rows = x.rows
         let groups = min(groups, x.rows)
         guard groups > 0 else { return 0 }
-        let transposed = transposedWeight(pool: pool)
-        defer { transposed.deallocate() }
+        let (n, m) = (inputSize, outputSize)
+        let largestGroup = (x.rows + groups - 1) / groups
+        // For each thread its packed input [largestGroup, n] and weight [n, m] blocks.
+        let perThread = largestGroup * n + n * m
+        let floats = scratch.reserve(floats: pool.threadCount * perThread, indices: 2 * n * pool.threadCount)
+        let transposed = scratch.transposed(weight.value, pool: pool)
         let nextGroup = Atomic<Int>(0)
-        let skipped = pool.sum(of: min(groups, pool.threadCount)) { _ in
-            Double(forwardGroups(claimingFrom: nextGroup, of: groups, x: x, y: y, transposedWeight: transposed))
+        let skipped = pool.sum(of: min(groups, pool.threadCount)) { range in
+            let thread = range.lowerBound, block = floats + thread * perThread
+            let indices = scratch.indices + 2 * n * thread
+            return Double(forwardGroups(claimingFrom: nextGroup, of: groups, x: x, y: y, transposedWeight: transposed,
+                                        packedInput: block, packedWeight: block + largestGroup * n,
+                                        active: UnsafeMutableRawPointer(indices).assumingMemoryBound(to: Int32.self),
+                                        flags: indices + n))
         }
         return Int(skipped)
-    }
-
-    /// Wᵀ `[inputSize, outputSize]`, so that the rows of an active set are whole rows of it. Freed by
-    /// the caller.
-    private func transposedWeight(pool: ComputePool) -> UnsafeMutablePointer<Float> {
-        let t = UnsafeMutablePointer<Float>.allocate(capacity: inputSize * outputSize)
-        pool.forEachPart(of: inputSize) { _, inputs in
-            lx_transpose_columns(weight.value.storage, outputSize, inputSize, inputs.lowerBound, inputs.upperBound, t)
-        }
-        return t
     }
 
     /// The groups (of `groups`) this thread claims from `nextGroup`, into y; returns the input columns
     /// left out.
     private func forwardGroups(claimingFrom nextGroup: borrowing Atomic<Int>, of groups: Int, x: Matrix, y: Matrix,
-                               transposedWeight: UnsafeMutablePointer<Float>) -> Int {
+                               transposedWeight: UnsafeMutablePointer<Float>, packedInput: UnsafeMutablePointer<Float>,
+                               packedWeight: UnsafeMutablePointer<Float>, active: UnsafeMutablePointer<Int32>,
+                               flags: UnsafeMutablePointer<UInt32>) -> Int {
         let (n, m) = (inputSize, outputSize)
-        let largestGroup = (x.rows + groups - 1) / groups
-        let packedInput = UnsafeMutablePointer<Float>.allocate(capacity: largestGroup * n)
-        let packedWeight = UnsafeMutablePointer<Float>.allocate(capacity: n * m)
-        let active = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        let flags = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
-        defer { packedInput.deallocate(); packedWeight.deallocate(); active.deallocate(); flags.deallocate() }
         var skipped = 0
         while true {
             let group = nextGroup.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -76,5 +75,54 @@ extension Dense {
             }
         }
         return skipped
+    }
+}
+
+/// The buffers of `Dense.forward(_:into:skippingInputsZeroInEachOf:scratch:pool:)`, kept from pass to
+/// pass and grown when a pass needs more, and each layer's transposed weight with the weight it was
+/// made from. Not thread-safe: one pass at a time.
+public final class ActiveInputsScratch {
+    private(set) var floats = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+    private(set) var indices = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+    private var floatCount = 0, indexCount = 0
+    /// For each weight matrix seen: a copy of its values and their transpose.
+    private var transposes: [ObjectIdentifier: (source: Matrix, transposed: Matrix)] = [:]
+
+    public init() {}
+
+    deinit { floats.deallocate(); indices.deallocate() }
+
+    /// Wᵀ `[columns, rows]` of `weight` `[rows, columns]`, so that the rows of an active set are whole
+    /// rows of it. Made again only when the weight's values changed since the last call (comparing
+    /// them costs a tenth of transposing them, which the bound's every pass would otherwise repeat).
+    func transposed(_ weight: Matrix, pool: ComputePool) -> UnsafeMutablePointer<Float> {
+        let key = ObjectIdentifier(weight), count = weight.rows * weight.columns
+        if let kept = transposes[key], kept.source.count == count, kept.source.columns == weight.columns,
+           memcmp(kept.source.storage, weight.storage, count * MemoryLayout<Float>.size) == 0 {
+            return kept.transposed.storage
+        }
+        let source = Matrix(rows: weight.rows, columns: weight.columns), transposed = Matrix(rows: weight.columns, columns: weight.rows)
+        source.copy(from: weight)
+        pool.forEachPart(of: weight.columns) { _, columns in
+            lx_transpose_columns(weight.storage, weight.rows, weight.columns, columns.lowerBound, columns.upperBound,
+                                 transposed.storage)
+        }
+        transposes[key] = (source, transposed)
+        return transposed.storage
+    }
+
+    /// At least `floats` floats and `indices` words; returns the floats.
+    func reserve(floats wanted: Int, indices wantedIndices: Int) -> UnsafeMutablePointer<Float> {
+        if wanted > floatCount {
+            floats.deallocate()
+            floats = .allocate(capacity: wanted)
+            floatCount = wanted
+        }
+        if wantedIndices > indexCount {
+            indices.deallocate()
+            indices = .allocate(capacity: wantedIndices)
+            indexCount = wantedIndices
+        }
+        return floats
     }
 }
