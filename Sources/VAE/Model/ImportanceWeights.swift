@@ -46,7 +46,7 @@ extension TrainingStep {
                     z.storage[row * l + j] = m + expf(0.5 * lv) * noise.storage[row * l + j]
                 }
             }
-            pass.decode(z, classes: classes, logits: logits)
+            pass.decode(z, classes: classes, logits: logits, groupedBy: batch)
             logWeights.withUnsafeMutableBufferPointer { weights in
                 scoreSamples(rows: rows, batch: batch, into: weights.baseAddress! + first * batch)
             }

@@ -66,6 +66,19 @@ public protocol NetworkBatchPass: AnyObject {
     func decodeBackward(logitsGradient: Matrix, zGradient: Matrix)
     /// After `encode`: sets the encoder's parameter gradients from dL/dmean and dL/dlogvar `[B, L]`.
     func encodeBackward(meanGradient: Matrix, logVarianceGradient: Matrix)
+    /// `decode` for rows that fall into `groups` groups of nearby latent points (row r in group
+    /// r mod `groups`: the importance-weighted bound's samples of one image). A pass may leave a
+    /// group's inputs that are zero in all its rows out of a layer's product
+    /// (`Dense.forward(_:into:skippingInputsZeroInEachOf:pool:)`): the same logits up to float
+    /// summation order. Not followed by `decodeBackward`.
+    func decode(_ z: Matrix, classes: Matrix?, logits: Matrix, groupedBy groups: Int)
+}
+
+extension NetworkBatchPass {
+    /// A pass with no grouped path decodes the rows as one batch.
+    public func decode(_ z: Matrix, classes: Matrix?, logits: Matrix, groupedBy groups: Int) {
+        decode(z, classes: classes, logits: logits)
+    }
 }
 
 /// Decodes latent points to pixel probabilities without BLAS.

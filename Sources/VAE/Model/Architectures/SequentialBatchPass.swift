@@ -27,8 +27,12 @@ final class LayerChain {
     var last: (output: Matrix, gradient: Matrix) { (outputs[layers.count - 1], gradients[layers.count - 1]) }
 
     /// Runs the layers from `x` (joined with `classes` when the chain reads a class); the last writes
-    /// into `final` (the caller's logits) when the chain does not keep its last output.
-    func forward(_ x: Matrix, classes: Matrix?, into final: Matrix? = nil, workspace: LayerWorkspace, pool: ComputePool) {
+    /// into `final` (the caller's logits) when the chain does not keep its last output. With `groups`,
+    /// the rows are that many groups of nearby points (`NetworkBatchPass.decode(_:classes:logits:groupedBy:)`):
+    /// each dense layer after the first leaves out each group's inputs that an earlier layer's
+    /// activation zeroed in all its rows.
+    func forward(_ x: Matrix, classes: Matrix?, into final: Matrix? = nil, groups: Int? = nil, workspace: LayerWorkspace,
+                 activeInputs: ActiveInputsScratch? = nil, pool: ComputePool) {
         var current = x
         if let joined {
             guard let classes else { preconditionFailure("a conditional network needs the classes") }
@@ -40,7 +44,11 @@ final class LayerChain {
         input = current
         for (i, layer) in layers.enumerated() {
             let y = i < outputs.count ? outputs[i] : final!
-            layer.forward(current, into: y, workspace: workspace, pool: pool)
+            if let groups, let activeInputs, i > 0, let dense = layer as? Dense {
+                dense.forward(current, into: y, skippingInputsZeroInEachOf: groups, scratch: activeInputs, pool: pool)
+            } else {
+                layer.forward(current, into: y, workspace: workspace, pool: pool)
+            }
             current = y
         }
     }
@@ -72,6 +80,8 @@ final class SequentialBatchPass: NetworkBatchPass {
     private let pool: ComputePool
     private let encoder: LayerChain, decoder: LayerChain
     private let workspace: LayerWorkspace
+    /// The grouped decode's packing buffers, made on its first use.
+    private lazy var activeInputs = ActiveInputsScratch()
     private var mean: Matrix?, logVariance: Matrix?, logits: Matrix?   // the caller's
 
     init(network: SequentialNetwork, batchCapacity: Int, pool: ComputePool) {
@@ -91,6 +101,12 @@ final class SequentialBatchPass: NetworkBatchPass {
 
     func decode(_ z: Matrix, classes: Matrix?, logits: Matrix) {
         decoder.forward(z, classes: classes, into: logits, workspace: workspace, pool: pool)
+        self.logits = logits
+    }
+
+    func decode(_ z: Matrix, classes: Matrix?, logits: Matrix, groupedBy groups: Int) {
+        decoder.forward(z, classes: classes, into: logits, groups: groups, workspace: workspace, activeInputs: activeInputs,
+                        pool: pool)
         self.logits = logits
     }
 
