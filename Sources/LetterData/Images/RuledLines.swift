@@ -18,22 +18,32 @@ enum RuledLines {
         let band = max(2, Int((slope * Float(width)).rounded()))
         let thickest = max(3, min(width, height) / thicknessPerSide)
         let near = rowsToInk(mask, width: width, height: height)
-        var line = [Bool](repeating: false, count: width * height)
+        let runs = verticalRuns(mask, width: width, height: height)
+        var out = ink
         for y in 0 ..< height {
             var covered = 0
             for x in 0 ..< width where near[y * width + x] <= band { covered += 1 }
             guard Float(covered) >= cover * Float(width) else { continue }
-            for x in 0 ..< width where mask[y * width + x] && !line[y * width + x] {
-                // The vertical run of ink through (x, y): a line's is thin, a stroke crossing it is not.
-                var top = y, bottom = y
-                while top > 0 && mask[(top - 1) * width + x] { top -= 1 }
-                while bottom < height - 1 && mask[(bottom + 1) * width + x] { bottom += 1 }
-                if bottom - top + 1 <= thickest { for yy in top ... bottom { line[yy * width + x] = true } }
+            // A line's vertical run of ink is thin; a stroke crossing it makes the run longer.
+            for x in 0 ..< width where runs[y * width + x] > 0 && runs[y * width + x] <= thickest { out[y * width + x] = 0 }
+        }
+        return out
+    }
+
+    /// For each pixel of ink, the length of the vertical run of ink through it (0 off the ink).
+    static func verticalRuns(_ mask: [Bool], width: Int, height: Int) -> [Int] {
+        var runs = [Int](repeating: 0, count: width * height)
+        for x in 0 ..< width {
+            var y = 0
+            while y < height {
+                guard mask[y * width + x] else { y += 1; continue }
+                var end = y
+                while end < height && mask[end * width + x] { end += 1 }
+                for yy in y ..< end { runs[yy * width + x] = end - y }
+                y = end
             }
         }
-        var out = ink
-        for i in 0 ..< out.count where line[i] { out[i] = 0 }
-        return out
+        return runs
     }
 
     /// For each pixel, how many rows away the nearest ink in its column is (`height` for none): one pass
