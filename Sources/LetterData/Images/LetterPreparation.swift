@@ -12,17 +12,15 @@ public enum LetterPreparation {
     /// Blank pixels between the ink's frame and the image's edge (EMNIST's 2-pixel border).
     public static let margin = 2
     /// EMNIST blurred NIST's 128x128 images with σ = 1 pixel: the blur here is σ = 1 per 128 pixels
-    /// of the picture's longer side, so a photo of any resolution is softened as much relative to its letter.
+    /// of the longer side of the letter's frame (not of the whole picture: a photo's margins are the
+    /// photographer's choice, and a σ that grew with them blurred a loosely framed letter several
+    /// times more than EMNIST blurred its letters).
     public static let blurSigmaPerSide: Float = 1.0 / 128
     /// Below this σ (in pixels) a blur changes nothing visible and is skipped.
     static let smallestBlur: Float = 0.3
     /// Ink at least this strong (0...1, after the paper is taken out) counts towards the letter's
     /// frame: it keeps faint shadows and the blur's halo from widening it.
     public static let frameThreshold: Float = 0.2
-    /// Luminance quantiles that stand for the paper and for the ink: the median of the border is the
-    /// paper, the darkest (or lightest) percent of the picture is the ink, so one speck neither sets
-    /// the contrast nor is the letter.
-    static let inkQuantile = 0.01
     /// Samples per output pixel side, at most, when the picture is shrunk: an area average over them
     /// (`ceil(scale)` of them) keeps thin strokes from falling between the samples.
     static let maximumSupersampling = 8
@@ -49,37 +47,60 @@ public enum LetterPreparation {
     /// Prepares a picture read from a file. Its polarity is read from its border (the paper); a
     /// light-on-dark 28x28 picture is taken as it is, every other goes through the EMNIST steps.
     public static func prepare(_ picture: RasterImage) -> Prepared {
-        let (paper, polarity) = paperLevel(picture)
+        let polarity = paperLevel(picture).polarity
         if polarity == .lightOnDark, picture.width == side, picture.height == side {
             return Prepared(pixels: picture.luminance, polarity: polarity, takenAsIs: true,
                             blank: !picture.luminance.contains { Float($0) / 255 >= frameThreshold })
         }
-        let ink = inkLevels(picture, paper: paper, polarity: polarity)
-        let pixels = prepare(ink: ink, width: picture.width, height: picture.height)
+        let pixels = prepare(ink: photoInk(picture, polarity: polarity), width: picture.width, height: picture.height)
         return Prepared(pixels: pixels ?? [UInt8](repeating: 0, count: side * side), polarity: polarity,
                         takenAsIs: false, blank: pixels == nil)
     }
 
+    /// A photo's ink with what is not the letter taken out: the paper's lighting
+    /// (`PaperNormalisation`), the lines of ruled paper (`RuledLines`), specks and the neighbours' strokes
+    /// at the edges (`LetterComponents`).
+    static func photoInk(_ picture: RasterImage, polarity: Polarity) -> [Float] {
+        let w = picture.width, h = picture.height
+        let ink = PaperNormalisation.ink(picture, darkInk: polarity == .darkOnLight)
+        return LetterComponents.keepLetter(RuledLines.remove(ink, width: w, height: h), width: w, height: h)
+    }
+
     /// The EMNIST steps on an ink map (`width * height` values, 0 no ink ... 1 full ink, row-major):
-    /// blur, frame, centre, margin, resample, stretch. Nil when nothing reaches `frameThreshold`.
+    /// blur, frame, centre, margin, resample, stretch; then, when the strokes came out thinner than
+    /// EMNIST's own spread (`StrokeWidth`: a ballpoint pen's line), once more from the ink thickened to
+    /// EMNIST's median width. Nil when nothing reaches `frameThreshold`.
     public static func prepare(ink: [Float], width: Int, height: Int) -> [UInt8]? {
         precondition(width > 0 && height > 0 && ink.count == width * height, "one ink value per pixel")
-        let sigma = Float(max(width, height)) * blurSigmaPerSide
+        guard var (out, scale) = frameAndResample(ink, width: width, height: height) else { return nil }
+        let radius = StrokeWidth.correction(width: StrokeWidth.estimate(out, side: side), scale: scale)
+        if radius != 0, let again = frameAndResample(StrokeWidth.dilate(ink, width: width, height: height, radius: radius),
+                                                     width: width, height: height) {
+            (out, scale) = again
+        }
+        return out.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
+    }
+
+    /// Blur, frame, centre, resample and stretch to a peak of 1: the 28x28 letter (0...1) and the source
+    /// pixels per output pixel. Nil when nothing reaches `frameThreshold`.
+    static func frameAndResample(_ ink: [Float], width: Int, height: Int) -> (pixels: [Float], scale: Float)? {
+        guard let letter = inkFrame(ink, width: width, height: height) else { return nil }
+        let sigma = Float(max(letter.width, letter.height)) * blurSigmaPerSide
         let blurred = sigma >= smallestBlur ? GaussianBlur.apply(ink, width: width, height: height, sigma: sigma) : ink
         guard let frame = inkFrame(blurred, width: width, height: height) else { return nil }
 
         // The frame's longer side spans the 24 pixels inside the margins; the shorter is centred.
-        let out = resample(blurred, width: width, height: height, frame: frame, content: side - 2 * margin)
+        let content = side - 2 * margin
+        let out = resample(blurred, width: width, height: height, frame: frame, content: content)
         let peak = out.max() ?? 0
         guard peak > 0 else { return nil }
-        return out.map { UInt8(max(0, min(255, ($0 / peak * 255).rounded()))) }
+        return (out.map { $0 / peak }, Float(max(frame.width, frame.height)) / Float(content))
     }
 
     /// The whole picture as ink (white on black, like the data), shrunk to 28x28 keeping its aspect
     /// ratio: how `encode --out` shows the input beside what was made of it.
     public static func inkThumbnail(_ picture: RasterImage) -> [UInt8] {
-        let (paper, polarity) = paperLevel(picture)
-        let ink = inkLevels(picture, paper: paper, polarity: polarity)
+        let ink = PaperNormalisation.ink(picture, darkInk: paperLevel(picture).polarity == .darkOnLight)
         let out = resample(ink, width: picture.width, height: picture.height,
                            frame: (0, 0, picture.width, picture.height), content: side)
         return out.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
@@ -135,22 +156,6 @@ public enum LetterPreparation {
             if seen > rank { return level }
         }
         return 255
-    }
-
-    /// Ink 0...1 per pixel: how far each pixel is from the paper towards the ink's level, clamped.
-    static func inkLevels(_ picture: RasterImage, paper: Float, polarity: Polarity) -> [Float] {
-        var histogram = [Int](repeating: 0, count: 256)
-        picture.luminance.withUnsafeBufferPointer { l in for value in l { histogram[Int(value)] += 1 } }
-        let level = quantile(histogram, polarity == .darkOnLight ? inkQuantile : 1 - inkQuantile)
-        let inkLuminance = Float(level) / 255
-        let contrast = polarity == .darkOnLight ? paper - inkLuminance : inkLuminance - paper
-        guard contrast > 1.0 / 255 else { return [Float](repeating: 0, count: picture.luminance.count) }
-        // ink = (paper - v) / contrast for dark ink, (v - paper) / contrast for light: one table for the 256 levels.
-        let table = (0 ..< 256).map { value -> Float in
-            let v = Float(value) / 255
-            return max(0, min(1, (polarity == .darkOnLight ? paper - v : v - paper) / contrast))
-        }
-        return picture.luminance.map { table[Int($0)] }
     }
 
     /// The bounding box of the pixels at least `frameThreshold`.
