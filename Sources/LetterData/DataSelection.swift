@@ -28,12 +28,27 @@ public struct DataSelection: Sendable, Equatable {
     /// How often a real training letter may be repeated: the EMNIST letters (70 MB of pixels) ten
     /// times stay within the program's 1 GB.
     public static let realRepeatRange = 1 ... 10
+    /// Make each repeat of a real letter after the first a randomly distorted copy (`LetterDistortion`)
+    /// instead of the same bytes again.
+    public var distortRepeats: Bool
+    /// Give every class of a real folder as many training images as its largest class has (its real
+    /// letters times `realRepeat`): a scarce class's letters are repeated more often. Without it a
+    /// class keeps its share of the folder (the partial EMNIST copy: 454 real a's, 38 real z's).
+    public var balanceClasses: Bool
+    /// The seed of the distortions: fixed, so a training recipe gives the same images every time.
+    public static let distortionSeed: UInt64 = 23
+    /// A balanced folder holds at most this many images, ten times the EMNIST letters' training
+    /// split (978 MB of pixels): the same bound as `realRepeatRange` on a balanced set.
+    public static let maximumBalancedImages = realRepeatRange.upperBound * LabelledDataset.emnistLettersIDXSizes.train
 
-    public init(source: DataSource, testSplit: TestSplit = .all, trainOnRealTest: Bool = false, realRepeat: Int = 1) {
+    public init(source: DataSource, testSplit: TestSplit = .all, trainOnRealTest: Bool = false, realRepeat: Int = 1,
+                distortRepeats: Bool = false, balanceClasses: Bool = false) {
         self.source = source
         self.testSplit = testSplit
         self.trainOnRealTest = trainOnRealTest
         self.realRepeat = realRepeat
+        self.distortRepeats = distortRepeats
+        self.balanceClasses = balanceClasses
     }
 
     public func load() throws -> LabelledDataset {
@@ -61,8 +76,8 @@ public struct DataSelection: Sendable, Equatable {
             func counted(_ what: String, _ count: Int) -> String {
                 "\(name) \(what) \(count)" + (times > 1 ? " x\(times)" : "")
             }
-            if dataset.train.count > 0 || !part.isReal {
-                trains.append(dataset.train.repeated(times))
+            if !part.isReal {
+                trains.append(dataset.train)
                 trainNames.append(counted("train", dataset.train.count))
             }
             guard part.isReal else {
@@ -79,11 +94,23 @@ public struct DataSelection: Sendable, Equatable {
             if testOnly {
                 notes.append("\(name) holds only a test split: trained on its part outside the held-out quarter and the validation tenth (\(partition.rest.count) images), validated on that tenth, scored on the held-out quarter")
             }
+            var pool: [(ImageSet, String)] = dataset.train.count > 0 ? [(dataset.train, "train")] : []
             if trainOnRealTest || testOnly {
-                trains.append(dataset.test.subset(partition.rest).repeated(times))
-                trainNames.append(counted("test-rest", partition.rest.count))
+                pool.append((dataset.test.subset(partition.rest), "test-rest"))
                 // Early stopping watches the validation part: real letters, each once, never trained on.
                 validations.append(dataset.test.subset(partition.validation))
+            }
+            if balanceClasses {
+                let letters = ImageSet.concatenating(pool.map(\.0))
+                let (balanced, perClass) = balanced(letters)
+                trains.append(balanced)
+                trainNames.append("\(name) " + pool.map { "\($0.1) \($0.0.count)" }.joined(separator: " + ")
+                                  + " balanced to \(perClass) a class" + (distortRepeats ? ", repeats distorted" : ""))
+            } else {
+                for (images, what) in pool {
+                    trains.append(repeated(images))
+                    trainNames.append(counted(what, images.count) + (distortRepeats && times > 1 ? " distorted" : ""))
+                }
             }
             let testIndices: [Int]? = switch testSplit {
             case .all: testOnly ? partition.heldOut : nil
@@ -98,11 +125,36 @@ public struct DataSelection: Sendable, Equatable {
         var name = trainNames.joined(separator: " + ") + "; test: " + testNames.joined(separator: " + ")
         let validation = validations.isEmpty ? nil : ImageSet.concatenating(validations)
         if let validation { name += "; validation: real test-validation \(validation.count)" }
-        let singlePlain = parts.count == 1 && testSplit == .all && !trainOnRealTest && realRepeat == 1 && notes.isEmpty
+        let singlePlain = parts.count == 1 && testSplit == .all && !trainOnRealTest && realRepeat == 1 && !balanceClasses && notes.isEmpty
         return LabelledDataset(name: singlePlain ? loaded[0].name : name,
                                train: ImageSet.concatenating(trains), test: ImageSet.concatenating(tests),
                                classNames: classNames, validation: validation,
                                note: notes.isEmpty ? nil : notes.joined(separator: "; "))
+    }
+
+    /// Each real letter `realRepeat` times, the repeats distorted when `distortRepeats` says so.
+    private func repeated(_ images: ImageSet) -> ImageSet {
+        guard distortRepeats else { return images.repeated(realRepeat) }
+        return images.distortedCopies(Array(repeating: realRepeat, count: images.count), seed: Self.distortionSeed)
+    }
+
+    /// Every class of `images` repeated to the same count, `realRepeat` times the largest class's
+    /// (at most `maximumBalancedImages` in all): a class's letters take turns, so their copies differ
+    /// in number by at most one. Returns the images and the count per class.
+    private func balanced(_ images: ImageSet) -> (ImageSet, Int) {
+        var byLabel: [Int: Int] = [:]
+        for label in images.labels { byLabel[label, default: 0] += 1 }
+        guard let largest = byLabel.values.max() else { return (images, 0) }
+        let perClass = max(min(realRepeat * largest, Self.maximumBalancedImages / byLabel.count), largest)
+        var seen: [Int: Int] = [:]
+        let copies = images.labels.map { label in
+            let (count, position) = (byLabel[label]!, seen[label, default: 0])
+            seen[label] = position + 1
+            return perClass / count + (position < perClass % count ? 1 : 0)
+        }
+        let result = distortRepeats ? images.distortedCopies(copies, seed: Self.distortionSeed)
+            : images.subset(images.labels.indices.flatMap { Array(repeating: $0, count: copies[$0]) })
+        return (result, perClass)
     }
 
     /// "synthetic-letters", or the data set's kind and its folder: "emnist-letters (idx) in emnist-letters-partial".

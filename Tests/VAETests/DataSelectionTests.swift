@@ -136,6 +136,35 @@ final class DataSelectionTests: XCTestCase {
                        partition.validation.count)
     }
 
+    /// --balance-real-classes: every class of the real folder gets realRepeat times the largest class's
+    /// letters, a scarce class's letters each repeated more often (and in turn), the synthetic letters untouched.
+    func testBalancingGivesEveryRealClassTheLargestClassCount() throws {
+        try writeRealFolder(testCounts: unevenCounts)
+        let source = DataSource.mixture([.synthetic(trainCount: 52, testCount: 26), .directory(folder)])
+        let real = try DatasetLoader.load(directory: folder)
+        let partition = TestPartition(labels: real.test.labels)
+        let pool = ImageSet.concatenating([real.train, real.test.subset(partition.rest)])
+        let largest = LabelledDataset.letterLabels.map { pool.indices(ofLabel: $0).count }.max()!
+        for distort in [false, true] {
+            let mixed = try DataSelection(source: source, testSplit: .heldOut, trainOnRealTest: true, realRepeat: 2,
+                                          distortRepeats: distort, balanceClasses: true).load()
+            let realPart = ImageSet(pixels: Array(mixed.train.pixels[(52 * 784)...]), labels: Array(mixed.train.labels[52...]))
+            for label in LabelledDataset.letterLabels {
+                XCTAssertEqual(realPart.indices(ofLabel: label).count, 2 * largest, "class \(label)")
+            }
+            XCTAssertTrue(mixed.name.contains("balanced to \(2 * largest) a class"), mixed.name)
+            XCTAssertEqual(mixed.name.contains("repeats distorted"), distort, mixed.name)
+            guard !distort else { continue }
+            // Without distortion each copy is one of the class's letters, each used a number of times
+            // that differs by at most one from the others'.
+            let scarce = LabelledDataset.letterLabels.last!
+            var uses: [[UInt8]: Int] = [:]
+            for index in realPart.indices(ofLabel: scarce) { uses[Array(realPart.image(index)), default: 0] += 1 }
+            XCTAssertEqual(uses.count, pool.indices(ofLabel: scarce).count, "every letter of the class is used")
+            XCTAssertLessThanOrEqual(uses.values.max()! - uses.values.min()!, 1)
+        }
+    }
+
     func testSelectionsThatMakeNoSense() throws {
         try writeRealFolder(testCounts: unevenCounts)
         let synthetic = DataSource.synthetic(trainCount: 26, testCount: 26)

@@ -33,6 +33,13 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Put each real training letter this many times into the training split.", valueName: "n"))
     var realRepeat = 1
 
+    @Flag(help: "Make each repeat of a real letter after the first a randomly distorted copy (rotated, sheared, scaled, shifted a little).")
+    var distortRealRepeats = false
+
+    @Flag(help: ArgumentHelp("Repeat each real class's letters so that every class has as many as the largest (times --real-repeat).",
+                             discussion: "For a real folder whose classes are uneven, such as the partial EMNIST letters (n-z scarce)."))
+    var balanceRealClasses = false
+
     @Option(name: .long, help: ArgumentHelp("Keep only these classes, e.g. 'aeiou' for the vowels.", valueName: "letters"))
     var letters: String?
 
@@ -43,7 +50,8 @@ struct DataOptions: ParsableArguments {
     }
 
     var selection: DataSelection {
-        DataSelection(source: source, testSplit: testSplit, trainOnRealTest: trainOnRealTest, realRepeat: realRepeat)
+        DataSelection(source: source, testSplit: testSplit, trainOnRealTest: trainOnRealTest, realRepeat: realRepeat,
+                      distortRepeats: distortRealRepeats, balanceClasses: balanceRealClasses)
     }
 
     /// Loads the data set and applies `--letters`; failures become one-line errors.
