@@ -8,37 +8,13 @@ import XCTest
 /// blocks, partial columns (packed, or in scalar code for very long k), leftover rows, a dimension
 /// shorter than one vector.
 final class BLASFreeKernelTests: XCTestCase {
-    private func randomValues(_ count: Int, _ g: inout SeededGenerator) -> [Float] {
-        (0 ..< count).map { _ in g.nextUniform() * 2 - 1 }
-    }
-
     func testSmallGemmMatchesPlainLoops() {
         var g = SeededGenerator(seed: 41)
         // k = 1100 is past the depth up to which the last partial columns are packed (scalar there).
         for m in [1, 3, 4, 9] {
             for n in [1, 15, 16, 17, 64, 100] {
                 for k in [1, 5, 33, 1100] where k < 1000 || (m <= 4 && n <= 17) {
-                    for transposedA in [false, true] {
-                        for (useBias, relu) in [(false, false), (true, true)] {
-                            let a = randomValues(m * k, &g), b = randomValues(k * n, &g), bias = randomValues(m, &g)
-                            // A stored row-major [m, k], or as its transpose [k, m] read through the strides.
-                            let (rowStride, columnStride) = transposedA ? (1, m) : (k, 1)
-                            let ldb = n, ldc = n + 3   // C has 3 spare columns the kernel must not write
-                            var c = [Float](repeating: .nan, count: m * ldc)
-                            lx_small_gemm(m, n, k, a, rowStride, columnStride, b, ldb,
-                                          useBias ? bias : nil, relu ? 1 : 0, &c, ldc)
-                            for i in 0 ..< m {
-                                for j in 0 ..< n {
-                                    var sum = useBias ? Double(bias[i]) : 0
-                                    for l in 0 ..< k { sum += Double(a[i * rowStride + l * columnStride]) * Double(b[l * ldb + j]) }
-                                    if relu { sum = max(sum, 0) }
-                                    XCTAssertEqual(Double(c[i * ldc + j]), sum, accuracy: 1e-5 * max(1, abs(sum)),
-                                                   "m \(m) n \(n) k \(k) transposed \(transposedA) at (\(i), \(j))")
-                                }
-                                for j in n ..< ldc { XCTAssertTrue(c[i * ldc + j].isNaN, "wrote past column n") }
-                            }
-                        }
-                    }
+                    PlainProductCheck.check(lx_small_gemm, m: m, n: n, k: k, &g)
                 }
             }
         }
@@ -53,7 +29,7 @@ final class BLASFreeKernelTests: XCTestCase {
                 let layer = Dense(name: "d", inputSize: inputSize, outputSize: outputSize, activation: activation)
                 layer.initialize(using: &g)
                 for rows in [1, 3, 4, 9] {
-                    let x = Matrix(rows: rows, columns: inputSize, values: randomValues(rows * inputSize, &g))
+                    let x = Matrix(rows: rows, columns: inputSize, values: PlainProductCheck.randomValues(rows * inputSize, &g))
                     let y = Matrix(rows: rows, columns: outputSize)
                     layer.forward(x, into: y, pool: .default)
                     var output = [Float](repeating: .nan, count: rows * outputSize)

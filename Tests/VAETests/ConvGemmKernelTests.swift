@@ -9,48 +9,13 @@ import XCTest
 /// vector. On a CPU without the AVX2 path the same checks cover
 /// the kernels it falls back to.
 final class ConvGemmKernelTests: XCTestCase {
-    private func randomValues(_ count: Int, _ g: inout SeededGenerator) -> [Float] {
-        (0 ..< count).map { _ in g.nextUniform() * 2 - 1 }
-    }
-
-    /// Rounding errors of a float sum of `terms` products grow like their square root times the sum of
-    /// their magnitudes (the worst case, linear in `terms`, would let a missing term of a long sum pass).
-    private static func tolerance(terms: Int, magnitude: Double) -> Double {
-        4 * Double(Float.ulpOfOne) * (Double(terms).squareRoot() + 1) * (magnitude + 1)
-    }
-
     func testConvGemmMatchesPlainLoops() {
         var g = SeededGenerator(seed: 28)
         let shapes: [(m: Int, n: Int, k: Int)] = [
             (1, 1, 1), (5, 7, 3), (6, 8, 9), (7, 9, 9), (13, 24, 5), (6, 100, 33), (32, 49, 288),
             (9, 300, 300), (4, 40, 2100),
         ]
-        for (m, n, k) in shapes {
-            for transposedA in [false, true] {
-                for (useBias, relu) in [(false, false), (true, true)] {
-                    let a = randomValues(m * k, &g), b = randomValues(k * n, &g), bias = randomValues(m, &g)
-                    // A stored row-major [m, k], or as its transpose [k, m] read through the strides.
-                    let (rowStride, columnStride) = transposedA ? (1, m) : (k, 1)
-                    let ldb = n, ldc = n + 3   // C has 3 spare columns the kernel must not write
-                    var c = [Float](repeating: .nan, count: m * ldc)
-                    lx_conv_gemm(m, n, k, a, rowStride, columnStride, b, ldb, useBias ? bias : nil, relu ? 1 : 0, &c, ldc)
-                    for i in 0 ..< m {
-                        for j in 0 ..< n {
-                            var sum = useBias ? Double(bias[i]) : 0, magnitude = abs(sum)
-                            for l in 0 ..< k {
-                                let term = Double(a[i * rowStride + l * columnStride]) * Double(b[l * ldb + j])
-                                sum += term
-                                magnitude += abs(term)
-                            }
-                            if relu { sum = max(sum, 0) }
-                            XCTAssertEqual(Double(c[i * ldc + j]), sum, accuracy: Self.tolerance(terms: k, magnitude: magnitude),
-                                           "m \(m) n \(n) k \(k) transposed \(transposedA) at (\(i), \(j))")
-                        }
-                        for j in n ..< ldc { XCTAssertTrue(c[i * ldc + j].isNaN, "wrote past column n") }
-                    }
-                }
-            }
-        }
+        for (m, n, k) in shapes { PlainProductCheck.check(lx_conv_gemm, m: m, n: n, k: k, &g) }
     }
 
     /// The product stored as NCHW planes: planes shorter than a vector (every store crosses images),
@@ -60,7 +25,7 @@ final class ConvGemmKernelTests: XCTestCase {
         let shapes: [(m: Int, images: Int, plane: Int, k: Int)] = [(3, 5, 1, 4), (7, 3, 5, 9), (64, 16, 49, 20), (32, 2, 196, 9), (6, 1, 49, 288)]
         for (m, images, plane, k) in shapes {
             let n = images * plane
-            let a = randomValues(m * k, &g), b = randomValues(k * n, &g), bias = randomValues(m, &g)
+            let a = PlainProductCheck.randomValues(m * k, &g), b = PlainProductCheck.randomValues(k * n, &g), bias = PlainProductCheck.randomValues(m, &g)
             var y = [Float](repeating: .nan, count: n * m)
             var scratch = [Float](repeating: 0, count: m * n)
             lx_conv_gemm_planes(m, n, k, a, k, 1, b, n, bias, 1, &y, plane, &scratch)
@@ -75,7 +40,7 @@ final class ConvGemmKernelTests: XCTestCase {
                             magnitude += abs(term)
                         }
                         XCTAssertEqual(Double(y[(image * m + i) * plane + p]), max(sum, 0),
-                                       accuracy: Self.tolerance(terms: k, magnitude: magnitude),
+                                       accuracy: PlainProductCheck.tolerance(terms: k, magnitude: magnitude),
                                        "m \(m) images \(images) plane \(plane) k \(k) at image \(image) (\(i), \(p))")
                     }
                 }
@@ -91,8 +56,8 @@ final class ConvGemmKernelTests: XCTestCase {
         ]
         for (rows, length, outputs) in shapes {
             for accumulate in [false, true] {
-                let x = randomValues(rows * length, &g), w = randomValues(outputs * length, &g)
-                let start = randomValues(rows * outputs, &g)
+                let x = PlainProductCheck.randomValues(rows * length, &g), w = PlainProductCheck.randomValues(outputs * length, &g)
+                let start = PlainProductCheck.randomValues(rows * outputs, &g)
                 var y = start
                 lx_conv_dot(x, w, &y, rows, length, outputs, accumulate ? 1 : 0)
                 for r in 0 ..< rows {
@@ -104,7 +69,7 @@ final class ConvGemmKernelTests: XCTestCase {
                             magnitude += abs(term)
                         }
                         XCTAssertEqual(Double(y[r * outputs + o]), sum,
-                                       accuracy: Self.tolerance(terms: length, magnitude: magnitude),
+                                       accuracy: PlainProductCheck.tolerance(terms: length, magnitude: magnitude),
                                        "rows \(rows) length \(length) outputs \(outputs) at (\(r), \(o))")
                     }
                 }
