@@ -2,6 +2,7 @@
 #include "small_gemm.h"
 #include "convolution.h"
 #include "activation_inline.h"
+#include "kernel_path.h"
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -145,14 +146,11 @@ AVX2_ENTRY void dot_avx2(const float *x, const float *w, float *y, size_t rows, 
     }
 }
 
-/* AVX2 and FMA without AVX-512: with AVX-512 lx_small_gemm's blocks fit the 32 registers. */
-static int takes_avx2_path(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !__builtin_cpu_supports("avx512f");
-}
-#else
-static int takes_avx2_path(void) { return 0; }
 #endif
+
+/* Where lx_small_gemm runs its x86-64-v3 (AVX2, FMA) copy, whose blocks spill; in the v4 copy they fit
+ * AVX-512's 32 registers. */
+static int takes_avx2_path(void) { return lx_x86_64_level() == 3; }
 
 void lx_conv_gemm(size_t m, size_t n, size_t k,
                   const float *a, size_t a_row_stride, size_t a_column_stride,

@@ -288,20 +288,6 @@ void lx_im2col(lx_conv_geometry g, const float *restrict x, size_t batch,
 }
 
 LX_CLONES
-void lx_col2im(lx_conv_geometry g, const float *restrict columns, size_t row_stride, size_t column_stride,
-               size_t batch, float *restrict x, int accumulate) {
-    if (fits_vector_path(g, column_stride)) {
-        /* the stride as a constant: each copy has its own shuffles and row arithmetic, no test per row */
-        if (g.stride == 2) col2im_vector(g, columns, row_stride, batch, x, accumulate, 2, NULL, 0);
-        else col2im_vector(g, columns, row_stride, batch, x, accumulate, 1, NULL, 0);
-        return;
-    }
-    if (!accumulate)
-        for (size_t i = 0; i < batch * g.channels * g.in_side * g.in_side; i++) x[i] = 0;
-    col2im_bounded(g, columns, row_stride, column_stride, batch, x);
-}
-
-LX_CLONES
 void lx_to_channel_major(const float *restrict src, float *restrict dst, size_t batch, size_t channels, size_t plane) {
     for (size_t b = 0; b < batch; b++)
         for (size_t c = 0; c < channels; c++)
@@ -343,18 +329,33 @@ void lx_add_bias_activation(float *y, const float *bias, size_t batch, size_t ch
         }
 }
 
+/* col2im with an optional bias and activation (bias NULL and activation 0: plain col2im), which the
+ * vector path applies as it stores each row and the bounded path in a pass after. */
+LX_INLINE void col2im(lx_conv_geometry g, const float *restrict columns, size_t row_stride, size_t column_stride,
+                      size_t batch, float *restrict x, int accumulate, const float *restrict bias, int activation) {
+    if (fits_vector_path(g, column_stride)) {
+        /* the stride as a constant: each copy has its own shuffles and row arithmetic, no test per row */
+        if (g.stride == 2) col2im_vector(g, columns, row_stride, batch, x, accumulate, 2, bias, activation);
+        else col2im_vector(g, columns, row_stride, batch, x, accumulate, 1, bias, activation);
+        return;
+    }
+    if (!accumulate)
+        for (size_t i = 0; i < batch * g.channels * g.in_side * g.in_side; i++) x[i] = 0;
+    col2im_bounded(g, columns, row_stride, column_stride, batch, x);
+    if (bias || activation) lx_add_bias_activation(x, bias, batch, g.channels, g.in_side * g.in_side, activation);
+}
+
+LX_CLONES
+void lx_col2im(lx_conv_geometry g, const float *restrict columns, size_t row_stride, size_t column_stride,
+               size_t batch, float *restrict x, int accumulate) {
+    col2im(g, columns, row_stride, column_stride, batch, x, accumulate, NULL, 0);
+}
+
 LX_CLONES
 void lx_col2im_bias_activation(lx_conv_geometry g, const float *restrict columns, size_t row_stride,
                                size_t column_stride, size_t batch, float *restrict x, const float *restrict bias,
                                int activation) {
-    if (fits_vector_path(g, column_stride)) {
-        if (g.stride == 2) col2im_vector(g, columns, row_stride, batch, x, 0, 2, bias, activation);
-        else col2im_vector(g, columns, row_stride, batch, x, 0, 1, bias, activation);
-        return;
-    }
-    for (size_t i = 0; i < batch * g.channels * g.in_side * g.in_side; i++) x[i] = 0;
-    col2im_bounded(g, columns, row_stride, column_stride, batch, x);
-    lx_add_bias_activation(x, bias, batch, g.channels, g.in_side * g.in_side, activation);
+    col2im(g, columns, row_stride, column_stride, batch, x, 0, bias, activation);
 }
 
 LX_CLONES

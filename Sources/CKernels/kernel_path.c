@@ -2,7 +2,7 @@
 
 /* The feature sets of the x86-64 micro-architecture levels LX_CLONES builds for (the psABI's
  * definitions): a clone is taken only when the CPU has every feature of its level. */
-const char *lx_kernel_path(void) {
+int lx_x86_64_level(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
     int v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi")
@@ -11,9 +11,19 @@ const char *lx_kernel_path(void) {
     int v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
           && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq")
           && __builtin_cpu_supports("avx512vl");
-    if (v4) return "x86-64-v4 (AVX-512)";
-    if (v3) return "x86-64-v3 (AVX2, FMA)";
-    return "x86-64 (SSE2)";
+    return v4 ? 4 : v3 ? 3 : 1;
+#else
+    return 0;
+#endif
+}
+
+const char *lx_kernel_path(void) {
+#if defined(__x86_64__)
+    switch (lx_x86_64_level()) {
+    case 4: return "x86-64-v4 (AVX-512)";
+    case 3: return "x86-64-v3 (AVX2, FMA)";
+    default: return "x86-64 (SSE2)";
+    }
 #elif defined(__aarch64__)
     return "aarch64 (NEON)";
 #else

@@ -7,8 +7,9 @@
 /// `lx_small_linear` (small_gemm.h), blocked for the machine's registers and caches.
 ///
 /// `lx_small_gemm`'s blocks (4 rows x 64 columns: 16 AVX-512 accumulators) are sized for 32 vector
-/// registers; on an AVX2 CPU (16 registers) the same blocks spill to the stack on every step. So on a
-/// CPU with AVX2 and FMA but no AVX-512 these take their own path, written for 16 registers of 8
+/// registers; on an AVX2 CPU (16 registers) the same blocks spill to the stack on every step. So where the
+/// multiversioned kernels run their x86-64-v3 copy (`lx_x86_64_level`: AVX2 and FMA, no AVX-512) these
+/// take their own path, written for 16 registers of 8
 /// floats: products as 6 x 16 blocks of C over panels of A packed contiguously, with B walked in
 /// slabs that stay in the L2 cache; dot products as 4 x 3 blocks, each in one sweep of the summed dimension.
 /// Elsewhere they call `lx_small_gemm` and `lx_small_linear`. `lx_conv_gemm_path` names the path.

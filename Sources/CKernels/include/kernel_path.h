@@ -8,4 +8,9 @@
 /// whatever OpenBLAS picked for its own kernels.
 const char *lx_kernel_path(void);
 
+/// The x86-64 level whose copy `LX_CLONES` makes this CPU run: 4 (AVX-512), 3 (AVX2, FMA) or 1 (the
+/// baseline); 0 on another architecture. Kernels with a path of their own for one level ask this, so
+/// that they take it exactly where the multiversioned kernels run that level's copy.
+int lx_x86_64_level(void);
+
 #endif

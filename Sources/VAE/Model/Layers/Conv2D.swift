@@ -1,7 +1,7 @@
 import CKernels
 import Support
 
-/// A 2-D convolution over square images, PyTorch's `nn.Conv2d` (no dilation, no groups), with the
+/// A 2-D convolution over square images, PyTorch's `nn.Conv2d` (no dilation, no groups), with
 /// its bias and activation fused into the product.
 ///
 /// Shapes, with B images, C = inputChannels, F = outputChannels, S = inputSide, k = kernelSize and
