@@ -92,7 +92,7 @@ private struct ActiveRowsStep: PointStep {
         (inputSize, outputSize, activation) = (layer.inputSize, layer.outputSize, layer.activation)
         let w = layer.weight.value.storage   // [out, in]
         var rows = [Float](repeating: 0, count: inputSize * outputSize)
-        for i in 0 ..< outputSize { for j in 0 ..< inputSize { rows[j * outputSize + i] = w[i * inputSize + j] } }
+        lx_transpose_columns(w, outputSize, inputSize, 0, inputSize, &rows)
         self.rows = rows
         bias = layer.bias.value.values
     }
