@@ -74,13 +74,6 @@ public protocol NetworkBatchPass: AnyObject {
     func decode(_ z: Matrix, classes: Matrix?, logits: Matrix, groupedBy groups: Int)
 }
 
-extension NetworkBatchPass {
-    /// A pass with no grouped path decodes the rows as one batch.
-    public func decode(_ z: Matrix, classes: Matrix?, logits: Matrix, groupedBy groups: Int) {
-        decode(z, classes: classes, logits: logits)
-    }
-}
-
 /// Decodes latent points to pixel probabilities without BLAS.
 public protocol PointDecoder: AnyObject, Sendable {
     /// `count` points `[count, L]` -> pixel probabilities `[count, N]`. Thread-safe. `classes` holds one

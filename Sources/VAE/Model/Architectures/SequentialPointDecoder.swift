@@ -16,6 +16,9 @@ import CKernels
 final class SequentialPointDecoder: PointDecoder, @unchecked Sendable {
     private let steps: [any PointStep]
     private let (latentDim, inputSize, classCount): (Int, Int, Int)
+    /// The widest hidden output (each of `decode`'s two activation buffers holds `chunk` rows of it) and
+    /// the most scratch any step needs: both fixed by `steps`.
+    private let (widest, scratchCount): (Int, Int)
     /// Points decoded together: their activations (about 40 KB each for the conv VAE at 28x28) stay in L2.
     static let chunk = 8
 
@@ -34,6 +37,8 @@ final class SequentialPointDecoder: PointDecoder, @unchecked Sendable {
             Parameter.copyValues(from: layer.parameters, to: copy.parameters)
             return LayerStep(layer: copy)
         }
+        widest = steps.dropLast().map(\.outputSize).max() ?? 0
+        scratchCount = steps.map(\.scratchCount).max() ?? 0
     }
 
     func decode(_ points: UnsafePointer<Float>, classes: UnsafePointer<Int32>?, count: Int,
@@ -43,8 +48,6 @@ final class SequentialPointDecoder: PointDecoder, @unchecked Sendable {
         guard count > 0 else { return }
         let chunk = min(Self.chunk, count)
         // Two activation buffers used in turn, [chunk, widest hidden output] each, then the scratch.
-        let widest = steps.dropLast().map(\.outputSize).max() ?? 0
-        let scratchCount = steps.map(\.scratchCount).max() ?? 0
         let buffer = UnsafeMutablePointer<Float>.allocate(capacity: 2 * widest * chunk + scratchCount)
         defer { buffer.deallocate() }
         for start in stride(from: 0, to: count, by: chunk) {
@@ -92,7 +95,7 @@ private struct ActiveRowsStep: PointStep {
         (inputSize, outputSize, activation) = (layer.inputSize, layer.outputSize, layer.activation)
         let w = layer.weight.value.storage   // [out, in]
         var rows = [Float](repeating: 0, count: inputSize * outputSize)
-        for i in 0 ..< outputSize { for j in 0 ..< inputSize { rows[j * outputSize + i] = w[i * inputSize + j] } }
+        lx_transpose_columns(w, outputSize, inputSize, 0, inputSize, &rows)
         self.rows = rows
         bias = layer.bias.value.values
     }

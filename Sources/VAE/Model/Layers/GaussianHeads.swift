@@ -12,8 +12,6 @@ final class GaussianHeads {
         logVariance = Dense(name: "encoder.logvar", inputSize: hiddenSize, outputSize: latentDim, activation: .identity)
     }
 
-    var layers: [Dense] { [mean, logVariance] }
-
     func forward(_ hidden: Matrix, mean meanOutput: Matrix, logVariance logVarianceOutput: Matrix, pool: ComputePool) {
         mean.forward(hidden, into: meanOutput, pool: pool)
         logVariance.forward(hidden, into: logVarianceOutput, pool: pool)
