@@ -219,16 +219,8 @@ def write_registered(folder):
 
 def write_steps(folder):
     torch.manual_seed(STEP_SEED)
-    for name, model, n in small_models():
-        _randomise(model, WEIGHT_RANGE)
-        x = torch.rand(STEP_BATCH, n)
-        noise = torch.randn(STEP_BATCH, model.encoder.mean.out_features)
-        tensors = _tensors(model, "weights.")
-        tensors.update({"batch.x": x, "batch.noise": noise})
-        before, gradients, after = training_step(model, x, noise)
-        tensors.update({f"grad.{k}": v.contiguous() for k, v in gradients.items()})
-        tensors.update(_tensors(model, "after."))
-        save_file(tensors, os.path.join(folder, f"torch-step-{name}.safetensors"), metadata=step_metadata(model, before, after))
+    for name, model, _ in small_models():
+        write_registered_step(folder, name, model)
 
 
 def split_case():
