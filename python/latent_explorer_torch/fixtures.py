@@ -45,7 +45,6 @@ from .swift_random import gaussians, stratified_split
 INTEROP_SEED, STEP_SEED = 0, 1
 CONDITIONAL_SEED = 2
 SEEDED_BY_HAND = ("conv", "mlp", "cvae")  # written before the registry loop, from the seeds above
-CONDITIONAL_CLASSES = 4
 STEP_BATCH = 4
 STEP_LEARNING_RATE = 1e-3
 WEIGHT_RANGE = 0.5  # larger than PyTorch's initial weights, so that every path matters
@@ -54,12 +53,14 @@ SPLIT_CASE = dict(seed=3, fraction=0.1, class_sizes=[1, 5, 15, 25, 40, 7, 64], g
 
 
 def small_models():
-    return [("conv", ConvVAE(z=2, h=5, side=8, channels=(2, 3)), 64), ("mlp", MLPVAE(z=3, h=6, n=12), 12)]
+    """(name, model, pixels) of the conv and mlp fixtures: their `fixture_model()`s, built in this order."""
+    models = [("conv", ConvVAE.fixture_model()), ("mlp", MLPVAE.fixture_model())]
+    return [(name, model, model.configuration().input_size) for name, model in models]
 
 
 def conditional_model():
-    """The small conditional model of the cvae fixtures: 12 pixels, 6 hidden, 3 latent, 4 classes."""
-    return CVAE(z=3, h=6, n=12, c=CONDITIONAL_CLASSES)
+    """The small conditional model of the cvae fixtures: `CVAE.fixture_model()`."""
+    return CVAE.fixture_model()
 
 
 def _tensors(model, prefix=""):
