@@ -170,7 +170,8 @@ def step_metadata(model, before, after):
 def write_registered_interop(folder, name, model):
     """`torch-<name>.safetensors`: random weights and PyTorch's outputs for fixed inputs (with classes for
     a conditional model), our metadata only when the shapes alone name another configuration."""
-    n, z_size, c = model.configuration().input_size, model.configuration().latent_dim, model.class_count
+    config = model.configuration()
+    n, z_size, c = config.input_size, config.latent_dim, model.class_count
     with torch.no_grad():
         _randomise(model, INTEROP_WEIGHT_RANGE)
         x = torch.rand(2, n)
@@ -180,7 +181,6 @@ def write_registered_interop(folder, name, model):
         z_classes = torch.arange(3) % c if c else None
         pixels = torch.sigmoid(model.decode(z, *([z_classes] if c else [])))
     state = _tensors(model)
-    config = model.configuration()
     meta = {} if configuration_from_shapes({k: list(v.shape) for k, v in state.items()}) == config else weights.metadata(config)
     meta.update({"fixture_x": json.dumps(x.flatten().tolist()), "fixture_mean": json.dumps(mean.flatten().tolist()),
                  "fixture_logvar": json.dumps(logvar.flatten().tolist()), "fixture_z": json.dumps(z.flatten().tolist()),
