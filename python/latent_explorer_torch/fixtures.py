@@ -45,7 +45,6 @@ from .swift_random import gaussians, stratified_split
 INTEROP_SEED, STEP_SEED = 0, 1
 CONDITIONAL_SEED = 2
 SEEDED_BY_HAND = ("conv", "mlp", "cvae")  # written before the registry loop, from the seeds above
-CONDITIONAL_CLASSES = 4
 STEP_BATCH = 4
 STEP_LEARNING_RATE = 1e-3
 WEIGHT_RANGE = 0.5  # larger than PyTorch's initial weights, so that every path matters
@@ -54,12 +53,14 @@ SPLIT_CASE = dict(seed=3, fraction=0.1, class_sizes=[1, 5, 15, 25, 40, 7, 64], g
 
 
 def small_models():
-    return [("conv", ConvVAE(z=2, h=5, side=8, channels=(2, 3)), 64), ("mlp", MLPVAE(z=3, h=6, n=12), 12)]
+    """(name, model, pixels) of the conv and mlp fixtures: their `fixture_model()`s, built in this order."""
+    models = [("conv", ConvVAE.fixture_model()), ("mlp", MLPVAE.fixture_model())]
+    return [(name, model, model.configuration().input_size) for name, model in models]
 
 
 def conditional_model():
-    """The small conditional model of the cvae fixtures: 12 pixels, 6 hidden, 3 latent, 4 classes."""
-    return CVAE(z=3, h=6, n=12, c=CONDITIONAL_CLASSES)
+    """The small conditional model of the cvae fixtures: `CVAE.fixture_model()`."""
+    return CVAE.fixture_model()
 
 
 def _tensors(model, prefix=""):
@@ -169,7 +170,8 @@ def step_metadata(model, before, after):
 def write_registered_interop(folder, name, model):
     """`torch-<name>.safetensors`: random weights and PyTorch's outputs for fixed inputs (with classes for
     a conditional model), our metadata only when the shapes alone name another configuration."""
-    n, z_size, c = model.configuration().input_size, model.configuration().latent_dim, model.class_count
+    config = model.configuration()
+    n, z_size, c = config.input_size, config.latent_dim, model.class_count
     with torch.no_grad():
         _randomise(model, INTEROP_WEIGHT_RANGE)
         x = torch.rand(2, n)
@@ -179,7 +181,6 @@ def write_registered_interop(folder, name, model):
         z_classes = torch.arange(3) % c if c else None
         pixels = torch.sigmoid(model.decode(z, *([z_classes] if c else [])))
     state = _tensors(model)
-    config = model.configuration()
     meta = {} if configuration_from_shapes({k: list(v.shape) for k, v in state.items()}) == config else weights.metadata(config)
     meta.update({"fixture_x": json.dumps(x.flatten().tolist()), "fixture_mean": json.dumps(mean.flatten().tolist()),
                  "fixture_logvar": json.dumps(logvar.flatten().tolist()), "fixture_z": json.dumps(z.flatten().tolist()),
@@ -219,16 +220,8 @@ def write_registered(folder):
 
 def write_steps(folder):
     torch.manual_seed(STEP_SEED)
-    for name, model, n in small_models():
-        _randomise(model, WEIGHT_RANGE)
-        x = torch.rand(STEP_BATCH, n)
-        noise = torch.randn(STEP_BATCH, model.encoder.mean.out_features)
-        tensors = _tensors(model, "weights.")
-        tensors.update({"batch.x": x, "batch.noise": noise})
-        before, gradients, after = training_step(model, x, noise)
-        tensors.update({f"grad.{k}": v.contiguous() for k, v in gradients.items()})
-        tensors.update(_tensors(model, "after."))
-        save_file(tensors, os.path.join(folder, f"torch-step-{name}.safetensors"), metadata=step_metadata(model, before, after))
+    for name, model, _ in small_models():
+        write_registered_step(folder, name, model)
 
 
 def split_case():
