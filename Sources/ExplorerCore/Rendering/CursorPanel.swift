@@ -34,13 +34,13 @@ struct CursorPanel {
         let verdict = verdictLine(width: inside.width - 1)
         lines.append((verdict, CellStyle(bold: true)))
         if let nearest {
-            let name = className(facts.test.labels[nearest.index])
+            let name = state.catalog.name(ofLabel: facts.test.labels[nearest.index])
             lines.append(("nearest '\(name)' #\(facts.testSourceIndices[nearest.index]), distance \(Format.fixed(nearest.distance))", style.muted))
         }
         // A nearer letter of another class: named after the anchor's values, where there is room.
         var nearerOther: String?
         if let example = tiles.example, let any = tiles.nearest, facts.test.labels[any.index] != facts.test.labels[example.index] {
-            nearerOther = "nearest of all: '\(className(facts.test.labels[any.index]))' #\(facts.testSourceIndices[any.index]), \(Format.fixed(any.distance))"
+            nearerOther = "nearest of all: '\(state.catalog.name(ofLabel: facts.test.labels[any.index]))' #\(facts.testSourceIndices[any.index]), \(Format.fixed(any.distance))"
         }
         if state.pointA != nil { lines.append(("A: \(state.pointAName)", .plain)) }
         if state.showsPrincipalPlane {
@@ -82,7 +82,7 @@ struct CursorPanel {
     /// many of them agree, e.g. "looks like: e (4 of 5 nearest)".
     private func verdictLine(width: Int) -> String {
         guard let vote = tiles.vote else { return "looks like: ?" }
-        let name = className(vote.label)
+        let name = state.catalog.name(ofLabel: vote.label)
         let long = "looks like: \(name) (\(vote.votes) of \(vote.of) nearest)"
         return long.count <= width ? long : "looks like: \(name) (\(vote.votes) of \(vote.of))"
     }
@@ -94,14 +94,10 @@ struct CursorPanel {
         guard !distances.isEmpty else { return nil }
         var line = "centres:"
         for (label, distance) in distances {
-            let part = " \(className(label)) \(Format.fixed(distance))"
+            let part = " \(state.catalog.name(ofLabel: label)) \(Format.fixed(distance))"
             guard line.count + part.count <= width else { break }
             line += part
         }
         return line
-    }
-
-    private func className(_ label: Int) -> String {
-        state.catalog.entries.first { $0.label == label }?.name ?? String(label)
     }
 }

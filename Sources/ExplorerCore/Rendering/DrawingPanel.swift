@@ -55,7 +55,7 @@ struct DrawingPanel {
             return ["looks like: \(names.indices.contains(Int(own)) ? names[Int(own)] : String(own))"]
         }
         guard let vote = reading.verdict else { return ["looks like: ?"] }
-        let name = className(vote.label)
+        let name = state.catalog.name(ofLabel: vote.label)
         return ["looks like: \(name) (\(vote.votes) of \(vote.of) nearest)", "looks like: \(name) (\(vote.votes) of \(vote.of))"]
     }
 
@@ -69,12 +69,8 @@ struct DrawingPanel {
             let x = inside.x + 1 + slot * (width + 1)
             PixelArt.draw(facts.testImage(neighbour.index), side: ImageSet.side, into: &buffer,
                           rect: Rect(x: x, y: top, width: width, height: height), style: capabilities.pixels)
-            buffer.put(className(neighbour.label), x: x, y: top + height, limit: width)
+            buffer.put(state.catalog.name(ofLabel: neighbour.label), x: x, y: top + height, limit: width)
         }
         return top + height + 1
-    }
-
-    private func className(_ label: Int) -> String {
-        state.catalog.entries.first { $0.label == label }?.name ?? String(label)
     }
 }

@@ -78,13 +78,8 @@ public struct ExplorerRenderer {
                 line += key + "  ·  "
             }
             return line + "Esc closes"
-        case nil: return keyLine(for: state.mode, width: width, stylePlane: state.style != nil)
+        case nil: return KeyBindings.keyLine(for: state.mode, width: width, stylePlane: state.style != nil)
         }
-    }
-
-    /// The keys of a mode, as many as fit in `width`, from the key table; "? help" always shows.
-    static func keyLine(for mode: ExplorerState.Mode, width: Int, stylePlane: Bool = false) -> String {
-        KeyBindings.keyLine(for: mode, width: width, stylePlane: stylePlane)
     }
 }
 
@@ -95,8 +90,6 @@ struct HelpOverlay {
     /// The mode in use: its keys come first.
     var mode: ExplorerState.Mode = .plane
 
-    /// Every key, from the key table.
-    static var text: [String] { KeyBindings.helpLines }
     static let footer = "Any key closes this help."
     /// The widest the help gets: a readable line of text, centred on wide terminals.
     static let maximumWidth = 76

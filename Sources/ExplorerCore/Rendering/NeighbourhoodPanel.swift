@@ -28,7 +28,7 @@ struct NeighbourhoodPanel {
             guard x + tile.width <= rect.x + rect.width else { break }
             PixelArt.draw(facts.testImage(hit.index), side: ImageSet.side, into: &buffer,
                           rect: Rect(x: x, y: y, width: tile.width, height: tile.height), style: capabilities.pixels)
-            let caption = "\(name(facts.test.labels[hit.index])) \(Format.fixed(hit.distance))"
+            let caption = "\(state.catalog.name(ofLabel: facts.test.labels[hit.index])) \(Format.fixed(hit.distance))"
             buffer.put(caption, x: x, y: y + tile.height, style: style.muted, limit: tile.width)
         }
         y += tile.height + 2
@@ -46,13 +46,9 @@ struct NeighbourhoodPanel {
             let share = entry.distance / farthest
             let filled = share.isFinite ? min(barWidth, max(1, Int((share * Float(barWidth)).rounded()))) : 1
             let bar = String(repeating: capabilities.unicode ? "█" : "#", count: filled)
-            let label = TextFit.shorten(name(entry.label), to: 3).padding(toLength: 3, withPad: " ", startingAt: 0)
+            let label = TextFit.shorten(state.catalog.name(ofLabel: entry.label), to: 3).padding(toLength: 3, withPad: " ", startingAt: 0)
             buffer.put("\(label) \(Format.fixed(entry.distance, digits: 1))", x: x, y: row, limit: 8)
             buffer.put(bar, x: x + 8, y: row, style: style.muted, limit: barWidth)
         }
-    }
-
-    private func name(_ label: Int) -> String {
-        state.catalog.entries.first { $0.label == label }?.name ?? String(label)
     }
 }

@@ -9,12 +9,8 @@ import LetterData
 public enum DrawingFile {
     /// "drawing-20261207-051230.png" in `folder`, or with "-2", "-3", ... when that name is taken.
     public static func path(at date: Date, folder: String = ".", exists: (String) -> Bool = FileManager.default.fileExists) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        let stem = "drawing-\(formatter.string(from: date))"
         func named(_ suffix: String) -> String {
-            folder == "." ? stem + suffix + ".png" : (folder as NSString).appendingPathComponent(stem + suffix + ".png")
+            SaveTarget.timestampedPath(stem: "drawing", at: date, suffix: suffix, extension: "png", in: folder)
         }
         var path = named("")
         var number = 2

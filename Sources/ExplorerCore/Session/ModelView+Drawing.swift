@@ -15,13 +15,14 @@ public struct DrawingReading: Sendable {
 
 extension ModelView {
     /// The drawing prepared and read by this model (nil while the canvas holds no ink). The last
-    /// answer is kept: frames redrawn for another reason read nothing again.
+    /// answer is kept, keyed on the strokes (the ink, hence the reading, is worked out from them alone):
+    /// frames redrawn for another reason, the pen moved while up or the button released, read nothing again.
     public func read(_ drawing: DrawingCanvas) -> DrawingReading? {
-        if let cache = drawingCache, cache.drawing == drawing, cache.version == version, cache.codesVersion == codesVersion {
+        if let cache = drawingCache, cache.strokes == drawing.strokes, cache.version == version, cache.codesVersion == codesVersion {
             return cache.reading
         }
         let reading = Self.prepare(drawing).map { DrawingReading(prepared: $0, reading: reader.read($0)) }
-        drawingCache = (drawing, version, codesVersion, reading)
+        drawingCache = (drawing.strokes, version, codesVersion, reading)
         return reading
     }
 

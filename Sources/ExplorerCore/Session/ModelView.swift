@@ -39,7 +39,7 @@ public final class ModelView {
     private var lastVote: (point: [Float], codesVersion: Int, vote: (label: Int, votes: Int, of: Int)?)?
     private var lastNearest: (point: [Float], codesVersion: Int, hit: (index: Int, distance: Float)?)?
     /// Draw mode's last reading, and the reader over the test codes it came from (`ModelView+Drawing`).
-    var drawingCache: (drawing: DrawingCanvas, version: Int, codesVersion: Int, reading: DrawingReading?)?
+    var drawingCache: (strokes: [[CanvasPoint]], version: Int, codesVersion: Int, reading: DrawingReading?)?
     var readerCache: (version: Int, codesVersion: Int, reader: LetterReader)?
 
     /// The users of cached batch decodes: each keeps its newest batch.

@@ -20,13 +20,18 @@ public enum SaveTarget: Equatable, Sendable {
     public func path(at date: Date) -> String {
         switch self {
         case .file(let path): return path
-        case .timestamped(let folder, let stem):
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.dateFormat = "yyyyMMdd-HHmmss"
-            let name = "\(stem)-\(formatter.string(from: date)).safetensors"
-            return folder == "." ? name : (folder as NSString).appendingPathComponent(name)
+        case .timestamped(let folder, let stem): return Self.timestampedPath(stem: stem, at: date, extension: "safetensors", in: folder)
         }
+    }
+
+    /// "<stem>-<yyyyMMdd-HHmmss of date><suffix>.<extension>", in `folder` (just the name for ".").
+    /// The explorer's file names after the time: `path(at:)`'s and `DrawingFile`'s.
+    static func timestampedPath(stem: String, at date: Date, suffix: String = "", extension: String, in folder: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let name = "\(stem)-\(formatter.string(from: date))\(suffix).\(`extension`)"
+        return folder == "." ? name : (folder as NSString).appendingPathComponent(name)
     }
 
     /// Why `path` may not be written (it lies in one of `protectedFolders`, e.g. the shipped Weights/),

@@ -76,4 +76,7 @@ public struct ClassCatalog: Sendable, Equatable {
 
     /// The catalog position of the class with `label`.
     public func entryIndex(ofLabel label: Int) -> Int? { entries.firstIndex { $0.label == label } }
+
+    /// The name of the class with `label` (the label itself, written out, for one not in the catalog).
+    public func name(ofLabel label: Int) -> String { entryIndex(ofLabel: label).map { entries[$0].name } ?? String(label) }
 }

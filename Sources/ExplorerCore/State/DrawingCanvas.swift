@@ -88,7 +88,7 @@ public struct DrawingCanvas: Equatable, Sendable {
         guard !strokes.isEmpty else { return false }
         strokes.removeLast()
         isStroking = false
-        if penIsDown { penIsDown = false }
+        penIsDown = false
         repaint()
         return true
     }

@@ -31,7 +31,7 @@ extension ExplorerState {
         case .scaleKLWeight(let factor): return .scaleKLWeight(factor)
         case .pickStyleLetter, .stepStyleLetter, .wordLine: return performStyleCommand(command)
         case .draw, .movePen, .togglePen, .clearDrawing, .undoStroke, .goToDrawing, .saveDrawing:
-            return performDrawing(command, on: screen)
+            return performDrawing(command)
         case .help: showsHelp = true
         case .stepBack: return stepBack()
         case .quit: return .quit

@@ -3,7 +3,7 @@
 /// `FramePreparation` do it, never the state or the renderer.
 extension ExplorerState {
     /// The draw-mode commands of the key table.
-    mutating func performDrawing(_ command: KeyCommand, on screen: ScreenSize) -> ExplorerAction {
+    mutating func performDrawing(_ command: KeyCommand) -> ExplorerAction {
         switch command {
         case .draw: return enterDrawMode()
         case .movePen(let dx, let dy): drawing.movePen(dx: dx, dy: dy)
