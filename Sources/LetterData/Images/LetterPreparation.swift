@@ -85,13 +85,19 @@ public enum LetterPreparation {
     /// EMNIST's median width. Nil when nothing reaches `frameThreshold`.
     public static func prepare(ink: [Float], width: Int, height: Int) -> [UInt8]? {
         precondition(width > 0 && height > 0 && ink.count == width * height, "one ink value per pixel")
-        guard var (out, scale) = frameAndResample(ink, width: width, height: height) else { return nil }
-        let radius = StrokeWidth.correction(width: StrokeWidth.estimate(out, side: side), scale: scale)
+        guard let (out, scale) = frameAndResample(ink, width: width, height: height) else { return nil }
+        let pixels = bytes(out)
+        let radius = StrokeWidth.correction(width: StrokeWidth.estimate(bytes: pixels), scale: scale)
         if radius != 0, let again = frameAndResample(StrokeWidth.dilate(ink, width: width, height: height, radius: radius),
                                                      width: width, height: height) {
-            (out, scale) = again
+            return bytes(again.pixels)
         }
-        return out.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
+        return pixels
+    }
+
+    /// Values 0...1 as bytes 0...255, rounded, clamped.
+    static func bytes(_ values: [Float]) -> [UInt8] {
+        values.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
     }
 
     /// Blur, frame, centre, resample and stretch to a peak of 1: the 28x28 letter (0...1) and the source
@@ -113,8 +119,7 @@ public enum LetterPreparation {
     /// The whole picture as ink (`ink`, `PaperNormalisation.ink` of it: white on black, like the data),
     /// shrunk to 28x28 keeping its aspect ratio: how `encode --out` shows the input beside what was made of it.
     static func inkThumbnail(_ ink: [Float], width: Int, height: Int) -> [UInt8] {
-        let out = resample(ink, width: width, height: height, frame: (0, 0, width, height), content: side)
-        return out.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
+        bytes(resample(ink, width: width, height: height, frame: (0, 0, width, height), content: side))
     }
 
     /// `values` resampled to 28x28 so that `frame`'s longer side spans `content` pixels, centred; each
