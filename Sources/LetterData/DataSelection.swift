@@ -134,7 +134,7 @@ public struct DataSelection: Sendable, Equatable {
 
     /// Each real letter `realRepeat` times, the repeats distorted when `distortRepeats` says so.
     private func repeated(_ images: ImageSet) -> ImageSet {
-        guard distortRepeats else { return images.repeated(realRepeat) }
+        guard distortRepeats, realRepeat > 1 else { return images.repeated(realRepeat) }
         return images.distortedCopies(Array(repeating: realRepeat, count: images.count), seed: Self.distortionSeed)
     }
 

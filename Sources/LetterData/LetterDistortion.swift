@@ -39,20 +39,16 @@ public enum LetterDistortion {
         let (i00, i01, i10, i11) = (m11 / determinant, -m01 / determinant, -m10 / determinant, m00 / determinant)
         let side = ImageSet.side
         let centre = Float(side - 1) / 2
-        let base = image.startIndex
-        func source(_ x: Int, _ y: Int) -> Float {
-            x < 0 || y < 0 || x >= side || y >= side ? 0 : Float(image[base + y * side + x])
-        }
+        let source = image.map(Float.init)
         var output = [UInt8](repeating: 0, count: ImageSet.pixelCount)
-        for row in 0 ..< side {
-            for column in 0 ..< side {
-                let dx = Float(column) - centre - shiftX, dy = Float(row) - centre - shiftY
-                let x = i00 * dx + i01 * dy + centre, y = i10 * dx + i11 * dy + centre
-                let (x0, y0) = (Int(floorf(x)), Int(floorf(y)))
-                let (fx, fy) = (x - Float(x0), y - Float(y0))
-                let value = (source(x0, y0) * (1 - fx) + source(x0 + 1, y0) * fx) * (1 - fy)
-                    + (source(x0, y0 + 1) * (1 - fx) + source(x0 + 1, y0 + 1) * fx) * fy
-                output[row * side + column] = UInt8(min(255, max(0, value.rounded())))
+        source.withUnsafeBufferPointer { source in
+            for row in 0 ..< side {
+                for column in 0 ..< side {
+                    let dx = Float(column) - centre - shiftX, dy = Float(row) - centre - shiftY
+                    let x = i00 * dx + i01 * dy + centre, y = i10 * dx + i11 * dy + centre
+                    let value = LetterPreparation.bilinear(source, width: side, height: side, x: x, y: y)
+                    output[row * side + column] = UInt8(min(255, max(0, value.rounded())))
+                }
             }
         }
         return output

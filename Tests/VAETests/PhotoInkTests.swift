@@ -61,19 +61,19 @@ final class PhotoInkTests: XCTestCase {
         let w = 300, h = 300
         let thin = ink(w, h, [(100 ..< 103, 40 ..< 260), (100 ..< 220, 257 ..< 260)])   // an L drawn with a 3-pixel pen
         let plain = LetterPreparation.frameAndResample(thin, width: w, height: h)!.pixels
-        XCTAssertLessThan(StrokeWidth.estimate(plain, side: 28), StrokeWidth.emnistThinnest)
+        XCTAssertLessThan(StrokeWidth.estimate(plain), StrokeWidth.emnistThinnest)
         let prepared = LetterPreparation.prepare(ink: thin, width: w, height: h)!.map { Float($0) / 255 }
-        let width = StrokeWidth.estimate(prepared, side: 28)
+        let width = StrokeWidth.estimate(prepared)
         XCTAssertGreaterThanOrEqual(width, StrokeWidth.emnistThinnest)
         XCTAssertLessThanOrEqual(width, StrokeWidth.emnistThickest)
 
         let emnistLike = ink(28, 28, [(9 ..< 12, 6 ..< 22), (9 ..< 19, 19 ..< 22)])
         let direct = LetterPreparation.frameAndResample(emnistLike, width: 28, height: 28)!.pixels
-        XCTAssertEqual(StrokeWidth.correction(width: StrokeWidth.estimate(direct, side: 28), scale: 1), 0)
+        XCTAssertEqual(StrokeWidth.correction(width: StrokeWidth.estimate(direct), scale: 1), 0)
     }
 
     func testStrokeWidthEstimateOfABar() {
-        XCTAssertEqual(StrokeWidth.estimate(ink(28, 28, [(4 ..< 24, 10 ..< 13)]), side: 28), 3, accuracy: 0.2, "a bar 3 wide")
+        XCTAssertEqual(StrokeWidth.estimate(ink(28, 28, [(4 ..< 24, 10 ..< 13)])), 3, accuracy: 0.2, "a bar 3 wide")
         XCTAssertEqual(StrokeWidth.dilate(ink(5, 3, [(2 ..< 3, 1 ..< 2)]), width: 5, height: 3, radius: 1),
                        ink(5, 3, [(1 ..< 4, 0 ..< 3)]))
         XCTAssertEqual(StrokeWidth.correction(width: 1, scale: 10), 9, "(2.74 - 1) / 2 output pixels, 10 source pixels each")

@@ -65,14 +65,14 @@ struct EncodeCommand: ParsableCommand {
                 if json { try printJSON(["file": TextSanitizer.clean(path), "error": line]) } else { FileHandle.printError("error: " + line) }
                 continue
             }
-            let prepared = LetterPreparation.prepare(picture)
+            let (prepared, thumbnail) = LetterPreparation.prepareWithThumbnail(picture)
             let reading = reader.read(prepared.pixels)
             if json {
                 try printJSON(jsonObject(path, picture, prepared, reading, dataset, model.classNames))
             } else {
                 printText(path, picture, prepared, reading, dataset, model.classNames)
             }
-            rows.append((PictureOptions.fileName(path), LetterPreparation.inkThumbnail(picture) + prepared.pixels
+            rows.append((PictureOptions.fileName(path), thumbnail + prepared.pixels
                          + TilePicture.greyValues(reading.reconstruction)))
         }
         return (rows, refused)

@@ -48,22 +48,35 @@ public enum LetterPreparation {
     /// light-on-dark 28x28 picture is taken as it is, every other goes through the EMNIST steps.
     public static func prepare(_ picture: RasterImage) -> Prepared {
         let polarity = paperLevel(picture).polarity
+        return prepare(picture, polarity: polarity) { PaperNormalisation.ink(picture, darkInk: polarity == .darkOnLight) }
+    }
+
+    /// `prepare(picture)` and `inkThumbnail` of the same picture, its paper level and ink
+    /// (`PaperNormalisation`) worked out once for both.
+    public static func prepareWithThumbnail(_ picture: RasterImage) -> (prepared: Prepared, thumbnail: [UInt8]) {
+        let polarity = paperLevel(picture).polarity
+        let ink = PaperNormalisation.ink(picture, darkInk: polarity == .darkOnLight)
+        return (prepare(picture, polarity: polarity) { ink }, inkThumbnail(ink, width: picture.width, height: picture.height))
+    }
+
+    /// `prepare(picture)` once the polarity is read; `paperInk` gives `PaperNormalisation.ink` of the
+    /// picture, asked for only when the picture is not taken as it is.
+    private static func prepare(_ picture: RasterImage, polarity: Polarity, paperInk: () -> [Float]) -> Prepared {
         if polarity == .lightOnDark, picture.width == side, picture.height == side {
             return Prepared(pixels: picture.luminance, polarity: polarity, takenAsIs: true,
                             blank: !picture.luminance.contains { Float($0) / 255 >= frameThreshold })
         }
-        let pixels = prepare(ink: photoInk(picture, polarity: polarity), width: picture.width, height: picture.height)
+        let pixels = prepare(ink: photoInk(paperInk(), width: picture.width, height: picture.height),
+                             width: picture.width, height: picture.height)
         return Prepared(pixels: pixels ?? [UInt8](repeating: 0, count: side * side), polarity: polarity,
                         takenAsIs: false, blank: pixels == nil)
     }
 
-    /// A photo's ink with what is not the letter taken out: the paper's lighting
-    /// (`PaperNormalisation`), the lines of ruled paper (`RuledLines`), specks and the neighbours' strokes
+    /// A photo's ink with what is not the letter taken out: the paper's lighting (`ink`, from
+    /// `PaperNormalisation`), the lines of ruled paper (`RuledLines`), specks and the neighbours' strokes
     /// at the edges (`LetterComponents`).
-    static func photoInk(_ picture: RasterImage, polarity: Polarity) -> [Float] {
-        let w = picture.width, h = picture.height
-        let ink = PaperNormalisation.ink(picture, darkInk: polarity == .darkOnLight)
-        return LetterComponents.keepLetter(RuledLines.remove(ink, width: w, height: h), width: w, height: h)
+    static func photoInk(_ ink: [Float], width w: Int, height h: Int) -> [Float] {
+        LetterComponents.keepLetter(RuledLines.remove(ink, width: w, height: h), width: w, height: h)
     }
 
     /// The EMNIST steps on an ink map (`width * height` values, 0 no ink ... 1 full ink, row-major):
@@ -72,13 +85,19 @@ public enum LetterPreparation {
     /// EMNIST's median width. Nil when nothing reaches `frameThreshold`.
     public static func prepare(ink: [Float], width: Int, height: Int) -> [UInt8]? {
         precondition(width > 0 && height > 0 && ink.count == width * height, "one ink value per pixel")
-        guard var (out, scale) = frameAndResample(ink, width: width, height: height) else { return nil }
-        let radius = StrokeWidth.correction(width: StrokeWidth.estimate(out, side: side), scale: scale)
+        guard let (out, scale) = frameAndResample(ink, width: width, height: height) else { return nil }
+        let pixels = bytes(out)
+        let radius = StrokeWidth.correction(width: StrokeWidth.estimate(bytes: pixels), scale: scale)
         if radius != 0, let again = frameAndResample(StrokeWidth.dilate(ink, width: width, height: height, radius: radius),
                                                      width: width, height: height) {
-            (out, scale) = again
+            return bytes(again.pixels)
         }
-        return out.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
+        return pixels
+    }
+
+    /// Values 0...1 as bytes 0...255, rounded, clamped.
+    static func bytes(_ values: [Float]) -> [UInt8] {
+        values.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
     }
 
     /// Blur, frame, centre, resample and stretch to a peak of 1: the 28x28 letter (0...1) and the source
@@ -97,13 +116,10 @@ public enum LetterPreparation {
         return (out.map { $0 / peak }, Float(max(frame.width, frame.height)) / Float(content))
     }
 
-    /// The whole picture as ink (white on black, like the data), shrunk to 28x28 keeping its aspect
-    /// ratio: how `encode --out` shows the input beside what was made of it.
-    public static func inkThumbnail(_ picture: RasterImage) -> [UInt8] {
-        let ink = PaperNormalisation.ink(picture, darkInk: paperLevel(picture).polarity == .darkOnLight)
-        let out = resample(ink, width: picture.width, height: picture.height,
-                           frame: (0, 0, picture.width, picture.height), content: side)
-        return out.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
+    /// The whole picture as ink (`ink`, `PaperNormalisation.ink` of it: white on black, like the data),
+    /// shrunk to 28x28 keeping its aspect ratio: how `encode --out` shows the input beside what was made of it.
+    static func inkThumbnail(_ ink: [Float], width: Int, height: Int) -> [UInt8] {
+        bytes(resample(ink, width: width, height: height, frame: (0, 0, width, height), content: side))
     }
 
     /// `values` resampled to 28x28 so that `frame`'s longer side spans `content` pixels, centred; each

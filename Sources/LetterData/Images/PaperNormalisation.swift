@@ -75,13 +75,7 @@ public enum PaperNormalisation {
         let binsPerLevel: Float = 4
         var histogram = [Int](repeating: 0, count: 256 * Int(binsPerLevel))
         for v in values { histogram[Int(max(0, min(255.99, v)) * binsPerLevel)] += 1 }
-        let rank = Int(Double(values.count - 1) * fraction)
-        var seen = 0
-        for (bin, count) in histogram.enumerated() {
-            seen += count
-            if seen > rank { return Float(bin) / binsPerLevel }
-        }
-        return 255
+        return Float(LetterPreparation.quantile(histogram, fraction)) / binsPerLevel
     }
 
     /// Otsu's threshold over a 256-bin histogram of `values` (0...255): the split that maximises the

@@ -12,8 +12,13 @@ public enum StrokeWidth {
     public static let emnistThickest: Float = 4.04
 
     /// The stroke width of a prepared 28x28 letter (`pixels` 0...1).
-    public static func estimate(_ pixels: [Float], side: Int) -> Float {
-        Float(LetterMeasures(image: pixels.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }[...]).strokeWidth)
+    public static func estimate(_ pixels: [Float]) -> Float {
+        estimate(bytes: LetterPreparation.bytes(pixels))
+    }
+
+    /// The stroke width of a prepared 28x28 letter as bytes (0...255).
+    public static func estimate(bytes: [UInt8]) -> Float {
+        Float(LetterMeasures(image: bytes[...]).strokeWidth)
     }
 
     /// The radius (in the source picture's pixels) by which to thicken a letter whose prepared strokes
