@@ -1,0 +1,158 @@
+#include "sparse_product.h"
+#include "multiversion.h"
+#include <string.h>
+
+typedef float lx_v8 __attribute__((ext_vector_type(8)));
+
+/* A panel's row is 8 vectors of 8 floats: 8 accumulators and one broadcast entry, 9 of AVX2's 16
+ * registers. tile_depth rows of a panel (16 KB) stay in L1 while every row of A takes its entries in
+ * that range of B's rows; a row's partial sums go back to C between tiles. transpose_tile: the depth
+ * taken at a time when packing W^T, so that the 64 source rows' lines and the tile's stay in L1. */
+enum { lanes = 8, panel = LX_SPARSE_PANEL, panel_vectors = LX_SPARSE_PANEL / 8, tile_depth = 64, transpose_tile = 32 };
+
+LX_CLONES
+size_t lx_sparse_count_nonzero(const float *restrict x, size_t n) {
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) count += x[i] != 0.0f;
+    return count;
+}
+
+LX_CLONES
+size_t lx_sparse_compress_rows(const float *restrict x, size_t rows, size_t columns, size_t stride,
+                               int32_t *restrict offsets, int32_t *restrict indices, float *restrict values) {
+    /* Every element is written at the next free place and kept only when it is not zero: no branch.
+     * The place is at most the elements seen before it, so it stays inside rows * columns. */
+    size_t count = 0;
+    offsets[0] = 0;
+    for (size_t r = 0; r < rows; r++) {
+        const float *restrict row = x + r * stride;
+        for (size_t j = 0; j < columns; j++) {
+            float v = row[j];
+            indices[count] = (int32_t)j;
+            values[count] = v;
+            count += v != 0.0f;
+        }
+        offsets[r + 1] = (int32_t)count;
+    }
+    return count;
+}
+
+LX_CLONES
+size_t lx_sparse_compress_columns(const float *restrict x, size_t rows, size_t stride, size_t first, size_t last,
+                                  int32_t *restrict offsets, int32_t *restrict indices, float *restrict values) {
+    size_t n = last - first;
+    /* Counts of column j at offsets[j + 2], then running sums, so that offsets[j + 1] is where column
+     * j starts; placing the entries moves it to where column j ends, which is where j + 1 starts. */
+    memset(offsets, 0, (n + 2) * sizeof *offsets);
+    for (size_t r = 0; r < rows; r++) {
+        const float *restrict row = x + r * stride + first;
+        for (size_t j = 0; j < n; j++) offsets[j + 2] += row[j] != 0.0f;
+    }
+    for (size_t j = 2; j < n + 2; j++) offsets[j] += offsets[j - 1];
+    for (size_t r = 0; r < rows; r++) {
+        const float *restrict row = x + r * stride + first;
+        for (size_t j = 0; j < n; j++) {
+            if (row[j] == 0.0f) continue;
+            int32_t at = offsets[j + 1]++;
+            indices[at] = (int32_t)r;
+            values[at] = row[j];
+        }
+    }
+    return (size_t)offsets[n];
+}
+
+void lx_sparse_pack_panels(const float *restrict b, size_t depth, size_t n, size_t ldb, float *restrict panels) {
+    for (size_t j0 = 0; j0 < n; j0 += panel) {
+        size_t width = n - j0 < panel ? n - j0 : panel;
+        float *restrict target = panels + j0 * depth;
+        for (size_t k = 0; k < depth; k++) memcpy(target + k * width, b + k * ldb + j0, width * sizeof *b);
+    }
+}
+
+LX_CLONES
+void lx_sparse_pack_transposed_panels(const float *restrict w, size_t n, size_t depth, size_t first_panel,
+                                      size_t last_panel, float *restrict panels) {
+    for (size_t p = first_panel; p < last_panel; p++) {
+        size_t j0 = p * panel, width = n - j0 < panel ? n - j0 : panel;
+        float *restrict target = panels + j0 * depth;
+        for (size_t k0 = 0; k0 < depth; k0 += transpose_tile) {
+            size_t k1 = k0 + transpose_tile < depth ? k0 + transpose_tile : depth;
+            for (size_t o = 0; o < width; o++) {
+                const float *restrict source = w + (j0 + o) * depth;
+                for (size_t k = k0; k < k1; k++) target[k * width + o] = source[k];
+            }
+        }
+    }
+}
+
+/* c[0 ..< 8 vectors + tail] (+)= sum over `count` entries of value * (the panel row of the entry's
+ * index), the panel's rows `width` = 8 vectors + tail floats long. `fresh`: c holds nothing of this
+ * row yet (start from zero instead of reading it). `vectors` is a constant in each inlined copy. */
+static inline __attribute__((always_inline)) void panel_block(const int vectors, size_t tail, const int32_t *restrict index,
+                                                              const float *restrict value, size_t count,
+                                                              const float *restrict rows, size_t width,
+                                                              float *restrict c, int fresh) {
+    lx_v8 acc[panel_vectors];
+    for (int v = 0; v < vectors; v++) {
+        if (fresh) acc[v] = 0;
+        else __builtin_memcpy(&acc[v], c + v * lanes, sizeof acc[v]);
+    }
+    for (size_t e = 0; e < count; e++) {
+        lx_v8 a = value[e];
+        const float *restrict row = rows + (size_t)index[e] * width;
+        for (int v = 0; v < vectors; v++) {
+            lx_v8 b;
+            __builtin_memcpy(&b, row + v * lanes, sizeof b);
+            acc[v] += a * b;
+        }
+    }
+    for (int v = 0; v < vectors; v++) __builtin_memcpy(c + v * lanes, &acc[v], sizeof acc[v]);
+    for (size_t t = (size_t)vectors * lanes; t < (size_t)vectors * lanes + tail; t++) {
+        float s = fresh ? 0.0f : c[t];
+        for (size_t e = 0; e < count; e++) s += value[e] * rows[(size_t)index[e] * width + t];
+        c[t] = s;
+    }
+}
+
+/* panel_block with its vector count as a constant: one inlined copy per count. */
+static inline __attribute__((always_inline)) void panel_block_of_width(size_t width, const int32_t *index,
+                                                                       const float *value, size_t count,
+                                                                       const float *rows, float *c, int fresh) {
+    size_t tail = width % lanes;
+    switch (width / lanes) {
+    case 8: panel_block(8, tail, index, value, count, rows, width, c, fresh); break;
+    case 7: panel_block(7, tail, index, value, count, rows, width, c, fresh); break;
+    case 6: panel_block(6, tail, index, value, count, rows, width, c, fresh); break;
+    case 5: panel_block(5, tail, index, value, count, rows, width, c, fresh); break;
+    case 4: panel_block(4, tail, index, value, count, rows, width, c, fresh); break;
+    case 3: panel_block(3, tail, index, value, count, rows, width, c, fresh); break;
+    case 2: panel_block(2, tail, index, value, count, rows, width, c, fresh); break;
+    case 1: panel_block(1, tail, index, value, count, rows, width, c, fresh); break;
+    default: panel_block(0, tail, index, value, count, rows, width, c, fresh); break;
+    }
+}
+
+LX_CLONES
+void lx_sparse_times_dense(size_t m, size_t n, size_t depth, const int32_t *restrict offsets,
+                           const int32_t *restrict indices, const float *restrict values, const float *restrict panels,
+                           float *restrict c, size_t ldc, int32_t *restrict cursor) {
+    for (size_t j0 = 0; j0 < n; j0 += panel) {
+        size_t width = n - j0 < panel ? n - j0 : panel;
+        const float *restrict rows = panels + j0 * depth;
+        for (size_t i = 0; i < m; i++) cursor[i] = offsets[i];
+        /* Each tile of B's rows [k0, k0 + tile_depth) once, every row of A taking its entries there. */
+        for (size_t k0 = 0; k0 < depth; k0 += tile_depth) {
+            int32_t k1 = (int32_t)(k0 + tile_depth);
+            for (size_t i = 0; i < m; i++) {
+                int32_t start = cursor[i], end = offsets[i + 1], stop = start;
+                while (stop < end && indices[stop] < k1) stop++;
+                if (stop == start) continue;
+                panel_block_of_width(width, indices + start, values + start, (size_t)(stop - start), rows,
+                                     c + i * ldc + j0, start == offsets[i]);
+                cursor[i] = stop;
+            }
+        }
+        for (size_t i = 0; i < m; i++)
+            if (offsets[i] == offsets[i + 1]) memset(c + i * ldc + j0, 0, width * sizeof *c);
+    }
+}

@@ -1,0 +1,91 @@
+import CKernels
+
+/// A dense layer's training passes over only the nonzero entries of its input x `[B, in]`: the first
+/// encoder layer reads letters that are mostly background (exact-zero pixels), and a layer after a ReLU
+/// reads hidden units of which about half are exactly zero in each row. A zero input adds exact zeros
+/// to the forward sums and to the weight gradient's, so those multiply-adds are left out:
+///
+///     y[r, :]    = activation(Σ_{k : x[r,k] ≠ 0} x[r,k] Wᵀ[k, :] + b)                 [B, out]
+///     dWᵀ[k, :]  = Σ_{r : x[r,k] ≠ 0} x[r,k] dpre[r, :],   dW = (dWᵀ)ᵀ               [out, in]
+///     db, dx     as `backward` (db a sum over rows; dx = dpre W, a dense product)
+///
+/// the same sums as the dense passes but for the dropped zero terms (equal up to float summation
+/// order). Each product is `lx_sparse_times_dense`: a sparse matrix by rows (x's rows for the forward
+/// pass, x's columns for the weight gradient) times a dense one in 64-column panels (Wᵀ, packed from W
+/// once per forward pass; dpre). `forward(_:into:workspace:pool:)` takes this path when x is sparse
+/// enough (`takesSparseInputs`) and plain sgemm otherwise.
+extension Dense {
+    /// Inputs denser than this go to sgemm: the sparse products do a multiply-add more slowly than
+    /// OpenBLAS and pay for packing Wᵀ and compressing x, so below some density the skipped zeros no
+    /// longer pay for that (docs/speed.md, "How the speed is reached").
+    static let sparseDensityLimit = 0.6
+    /// Fewer rows than this go to sgemm: packing Wᵀ costs about as much as a few rows' products.
+    static let sparseMinimumRows = 32
+
+    /// Whether the passes over x take the sparse path: a product large enough to split
+    /// (`parallelWork`), enough rows, and at most `sparseDensityLimit` of x not zero.
+    func takesSparseInputs(_ x: Matrix) -> Bool {
+        guard x.rows >= Self.sparseMinimumRows, inputSize * outputSize >= Self.parallelWork else { return false }
+        let nonzero = lx_sparse_count_nonzero(x.storage, x.count)
+        return Double(nonzero) <= Self.sparseDensityLimit * Double(x.count)
+    }
+
+    /// y = activation(x Wᵀ + b), as `forward(_:into:pool:)`, skipping x's zeros: Wᵀ packed into panels
+    /// (the output units split over `pool`), then each thread compresses its rows of x and multiplies.
+    public func forward(_ x: Matrix, into y: Matrix, skippingZeroInputsWith scratch: SparseInputsScratch, pool: ComputePool) {
+        precondition(x.columns == inputSize && y.columns == outputSize)
+        let (n, m, batch) = (inputSize, outputSize, x.rows)
+        y.rows = batch
+        scratch.reserve(rows: batch, inputs: n, outputs: m, threads: pool.threadCount)
+        let panels = scratch.weightPanels.storage
+        pool.forEachPart(of: Self.panelCount(m)) { _, range in
+            lx_sparse_pack_transposed_panels(weight.value.storage, m, n, range.lowerBound, range.upperBound, panels)
+        }
+        pool.forEachPart(of: batch) { part, rows in
+            let sparse = scratch.sparseMatrix(part)
+            let (input, output) = (x.storage + rows.lowerBound * n, y.storage + rows.lowerBound * m)
+            lx_sparse_compress_rows(input, rows.count, n, n, sparse.offsets, sparse.indices, sparse.values)
+            lx_sparse_times_dense(rows.count, m, n, sparse.offsets, sparse.indices, sparse.values, panels, output, m,
+                                  sparse.cursor)
+            lx_dense_bias_activation(output, bias.value.storage, rows.count, m, activation.code)
+        }
+    }
+
+    /// The backward pass of `backward(input:output:outputGradient:inputGradient:accumulateInputGradient:pool:)`
+    /// with the weight gradient over x's nonzero entries only, in four regions on `pool`: the mask, db
+    /// and dpre's panels (a panel's units per thread); dWᵀ (a range of input columns per thread, each
+    /// compressed by column); dW = (dWᵀ)ᵀ (units per thread); dx as before (rows per thread).
+    public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
+                         accumulateInputGradient: Bool = false, skippingZeroInputsWith scratch: SparseInputsScratch,
+                         pool: ComputePool) {
+        let (n, m, batch) = (inputSize, outputSize, x.rows)
+        scratch.reserve(rows: batch, inputs: n, outputs: m, threads: pool.threadCount)
+        let mask = activation.prepareGradient(dy.storage, output: y.storage, count: batch * m)
+        let (gradientPanels, transposedGradient) = (scratch.gradientPanels.storage, scratch.weightPanels.storage)
+        pool.forEachPart(of: Self.panelCount(m)) { _, panels in
+            let units = panels.lowerBound * Int(LX_SPARSE_PANEL) ..< min(m, panels.upperBound * Int(LX_SPARSE_PANEL))
+            let first = units.lowerBound
+            lx_dense_bias_gradient(dy.storage + first, mask.map { $0 + first }, bias.gradient.storage + first, batch,
+                                   units.count, m)
+            // Panels are whole 64-unit column blocks, so this thread's panels are its units' alone.
+            lx_sparse_pack_panels(dy.storage + first, batch, units.count, m, gradientPanels + first * batch)
+        }
+        pool.forEachPart(of: n) { part, columns in
+            let sparse = scratch.sparseMatrix(part)
+            lx_sparse_compress_columns(x.storage, batch, n, columns.lowerBound, columns.upperBound, sparse.offsets,
+                                       sparse.indices, sparse.values)
+            lx_sparse_times_dense(columns.count, m, batch, sparse.offsets, sparse.indices, sparse.values, gradientPanels,
+                                  transposedGradient + columns.lowerBound * m, m, sparse.cursor)
+        }
+        pool.forEachPart(of: m) { _, units in
+            lx_transpose_columns(transposedGradient, n, m, units.lowerBound, units.upperBound, weight.gradient.storage)
+        }
+        guard let dx else { return }
+        inputGradient(dpre: dy, into: dx, accumulate: accumulateInputGradient, pool: pool)
+    }
+
+    /// Panels of `LX_SPARSE_PANEL` columns covering `columns`.
+    static func panelCount(_ columns: Int) -> Int {
+        (columns + Int(LX_SPARSE_PANEL) - 1) / Int(LX_SPARSE_PANEL)
+    }
+}
