@@ -1,14 +1,17 @@
 #include "sparse_product.h"
 #include "multiversion.h"
+#include "transpose_inline.h"
 #include <string.h>
 
 typedef float lx_v8 __attribute__((ext_vector_type(8)));
 
 /* A panel's row is 8 vectors of 8 floats: 8 accumulators and one broadcast entry, 9 of AVX2's 16
- * registers. tile_depth rows of a panel (16 KB) stay in L1 while every row of A takes its entries in
- * that range of B's rows; a row's partial sums go back to C between tiles. transpose_tile: the depth
+ * registers. tile_depth rows of a panel (16 KB) stay in L1 while each of a block of row_block rows of A
+ * takes its entries in that range of B's rows; a row's partial sums go back to C between tiles, and the
+ * block's 256-byte pieces of C (6 KB) stay in L1 beside the tile. transpose_tile: the depth
  * taken at a time when packing W^T, so that the 64 source rows' lines and the tile's stay in L1. */
-enum { lanes = 8, panel = LX_SPARSE_PANEL, panel_vectors = LX_SPARSE_PANEL / 8, tile_depth = 64, transpose_tile = 32 };
+enum { lanes = 8, panel = LX_SPARSE_PANEL, panel_vectors = LX_SPARSE_PANEL / 8, tile_depth = 64, row_block = 24,
+       transpose_tile = 32 };
 
 LX_CLONES
 size_t lx_sparse_count_nonzero(const float *restrict x, size_t n) {
@@ -39,26 +42,23 @@ size_t lx_sparse_compress_rows(const float *restrict x, size_t rows, size_t colu
 
 LX_CLONES
 size_t lx_sparse_compress_columns(const float *restrict x, size_t rows, size_t stride, size_t first, size_t last,
-                                  int32_t *restrict offsets, int32_t *restrict indices, float *restrict values) {
+                                  int32_t *restrict offsets, int32_t *restrict indices, float *restrict values,
+                                  int32_t *restrict row_indices, float *restrict row_values, int32_t *restrict row_offsets) {
     size_t n = last - first;
-    /* Counts of column j at offsets[j + 2], then running sums, so that offsets[j + 1] is where column
+    /* x[:, first ..< last] by row first (no branch), then a counting sort of its entries by column:
+     * counts of column j at offsets[j + 2], then running sums, so that offsets[j + 1] is where column
      * j starts; placing the entries moves it to where column j ends, which is where j + 1 starts. */
+    size_t count = lx_sparse_compress_rows(x + first, rows, n, stride, row_offsets, row_indices, row_values);
     memset(offsets, 0, (n + 2) * sizeof *offsets);
-    for (size_t r = 0; r < rows; r++) {
-        const float *restrict row = x + r * stride + first;
-        for (size_t j = 0; j < n; j++) offsets[j + 2] += row[j] != 0.0f;
-    }
+    for (size_t e = 0; e < count; e++) offsets[row_indices[e] + 2]++;
     for (size_t j = 2; j < n + 2; j++) offsets[j] += offsets[j - 1];
-    for (size_t r = 0; r < rows; r++) {
-        const float *restrict row = x + r * stride + first;
-        for (size_t j = 0; j < n; j++) {
-            if (row[j] == 0.0f) continue;
-            int32_t at = offsets[j + 1]++;
+    for (size_t r = 0; r < rows; r++)
+        for (int32_t e = row_offsets[r]; e < row_offsets[r + 1]; e++) {
+            int32_t at = offsets[row_indices[e] + 1]++;
             indices[at] = (int32_t)r;
-            values[at] = row[j];
+            values[at] = row_values[e];
         }
-    }
-    return (size_t)offsets[n];
+    return count;
 }
 
 void lx_sparse_pack_panels(const float *restrict b, size_t depth, size_t n, size_t ldb, float *restrict panels) {
@@ -72,15 +72,14 @@ void lx_sparse_pack_panels(const float *restrict b, size_t depth, size_t n, size
 LX_CLONES
 void lx_sparse_pack_transposed_panels(const float *restrict w, size_t n, size_t depth, size_t first_panel,
                                       size_t last_panel, float *restrict panels) {
+    /* Panel p is the transpose of w's rows [p * panel, ...) ([width, depth] -> [depth, width]), taken
+     * transpose_tile columns of w at a time so that the block's source lines stay in L1. */
     for (size_t p = first_panel; p < last_panel; p++) {
         size_t j0 = p * panel, width = n - j0 < panel ? n - j0 : panel;
         float *restrict target = panels + j0 * depth;
         for (size_t k0 = 0; k0 < depth; k0 += transpose_tile) {
             size_t k1 = k0 + transpose_tile < depth ? k0 + transpose_tile : depth;
-            for (size_t o = 0; o < width; o++) {
-                const float *restrict source = w + (j0 + o) * depth;
-                for (size_t k = k0; k < k1; k++) target[k * width + o] = source[k];
-            }
+            lx_transpose_block(w + j0 * depth + k0, depth, width, k1 - k0, target + k0 * width, width);
         }
     }
 }
@@ -139,20 +138,24 @@ void lx_sparse_times_dense(size_t m, size_t n, size_t depth, const int32_t *rest
     for (size_t j0 = 0; j0 < n; j0 += panel) {
         size_t width = n - j0 < panel ? n - j0 : panel;
         const float *restrict rows = panels + j0 * depth;
-        for (size_t i = 0; i < m; i++) cursor[i] = offsets[i];
-        /* Each tile of B's rows [k0, k0 + tile_depth) once, every row of A taking its entries there. */
-        for (size_t k0 = 0; k0 < depth; k0 += tile_depth) {
-            int32_t k1 = (int32_t)(k0 + tile_depth);
-            for (size_t i = 0; i < m; i++) {
-                int32_t start = cursor[i], end = offsets[i + 1], stop = start;
-                while (stop < end && indices[stop] < k1) stop++;
-                if (stop == start) continue;
-                panel_block_of_width(width, indices + start, values + start, (size_t)(stop - start), rows,
-                                     c + i * ldc + j0, start == offsets[i]);
-                cursor[i] = stop;
+        for (size_t i0 = 0; i0 < m; i0 += row_block) {
+            size_t i1 = i0 + row_block < m ? i0 + row_block : m;
+            for (size_t i = i0; i < i1; i++) cursor[i] = offsets[i];
+            /* Each tile of B's rows [k0, k0 + tile_depth) once per block of rows of A, every row of
+             * the block taking its entries there: the tile and the block's rows of C stay in L1. */
+            for (size_t k0 = 0; k0 < depth; k0 += tile_depth) {
+                int32_t k1 = (int32_t)(k0 + tile_depth);
+                for (size_t i = i0; i < i1; i++) {
+                    int32_t start = cursor[i], end = offsets[i + 1], stop = start;
+                    while (stop < end && indices[stop] < k1) stop++;
+                    if (stop == start) continue;
+                    panel_block_of_width(width, indices + start, values + start, (size_t)(stop - start), rows,
+                                         c + i * ldc + j0, start == offsets[i]);
+                    cursor[i] = stop;
+                }
             }
+            for (size_t i = i0; i < i1; i++)
+                if (offsets[i] == offsets[i + 1]) memset(c + i * ldc + j0, 0, width * sizeof *c);
         }
-        for (size_t i = 0; i < m; i++)
-            if (offsets[i] == offsets[i + 1]) memset(c + i * ldc + j0, 0, width * sizeof *c);
     }
 }

@@ -55,7 +55,9 @@ final class SparseProductTests: XCTestCase {
             let n = last - first
             var offsets = [Int32](repeating: -1, count: n + 2)
             var indices = [Int32](repeating: -1, count: max(1, rows * n)), values = [Float](repeating: .nan, count: max(1, rows * n))
-            let count = lx_sparse_compress_columns(x, rows, columns, first, last, &offsets, &indices, &values)
+            var rowIndices = indices, rowValues = values, rowOffsets = [Int32](repeating: 0, count: rows + 1)
+            let count = lx_sparse_compress_columns(x, rows, columns, first, last, &offsets, &indices, &values, &rowIndices,
+                                                   &rowValues, &rowOffsets)
             var expected = [Float](repeating: 0, count: n * rows)
             for j in 0 ..< n { for r in 0 ..< rows { expected[j * rows + r] = x[r * columns + first + j] } }
             XCTAssertEqual(count, expected.filter { $0 != 0 }.count)

@@ -29,9 +29,11 @@ size_t lx_sparse_compress_rows(const float *x, size_t rows, size_t columns, size
 /// The same by column, for the columns [first, last) of x [rows, columns] (row r at x + r * stride): the
 /// sparse matrix x[:, first ..< last]^T, whose row j is column first + j of x and whose indices are
 /// x's row numbers. offsets has room for last - first + 2 words (the extra one is scratch); indices
-/// and values for rows * (last - first). Returns the number of entries.
+/// and values for rows * (last - first). row_indices, row_values (as many) and row_offsets (rows + 1)
+/// are scratch: the same entries by row, on the way. Returns the number of entries.
 size_t lx_sparse_compress_columns(const float *x, size_t rows, size_t stride, size_t first, size_t last,
-                                  int32_t *offsets, int32_t *indices, float *values);
+                                  int32_t *offsets, int32_t *indices, float *values,
+                                  int32_t *row_indices, float *row_values, int32_t *row_offsets);
 
 /// The panels of B [depth, n] (row k at b + k * ldb), as described above: depth * n floats.
 void lx_sparse_pack_panels(const float *b, size_t depth, size_t n, size_t ldb, float *panels);

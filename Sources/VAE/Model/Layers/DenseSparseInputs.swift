@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 
 /// A dense layer's training passes over only the nonzero entries of its input x `[B, in]`: the first
 /// encoder layer reads letters that are mostly background (exact-zero pixels), and a layer after a ReLU
@@ -16,16 +17,25 @@ import CKernels
 /// enough (`takesSparseInputs`) and plain sgemm otherwise.
 extension Dense {
     /// Inputs denser than this go to sgemm: the sparse products do a multiply-add more slowly than
-    /// OpenBLAS and pay for packing Wᵀ and compressing x, so below some density the skipped zeros no
+    /// OpenBLAS and pay for packing Wᵀ and compressing x, so above some density the skipped zeros no
     /// longer pay for that (docs/speed.md, "How the speed is reached").
-    static let sparseDensityLimit = 0.6
+    static let defaultSparseDensityLimit = 0.6
+    /// `LATENT_EXPLORER_SPARSE_DENSITY` (a number in 0...1; 0 turns the sparse path off, 1 takes it for
+    /// any input), else `defaultSparseDensityLimit`: how the two paths are compared on one build.
+    static let sparseDensityLimit: Double = {
+        guard let text = ProcessInfo.processInfo.environment["LATENT_EXPLORER_SPARSE_DENSITY"], let limit = Double(text),
+              (0 ... 1).contains(limit) else { return defaultSparseDensityLimit }
+        return limit
+    }()
     /// Fewer rows than this go to sgemm: packing Wᵀ costs about as much as a few rows' products.
     static let sparseMinimumRows = 32
 
     /// Whether the passes over x take the sparse path: a product large enough to split
     /// (`parallelWork`), enough rows, and at most `sparseDensityLimit` of x not zero.
     func takesSparseInputs(_ x: Matrix) -> Bool {
-        guard x.rows >= Self.sparseMinimumRows, inputSize * outputSize >= Self.parallelWork else { return false }
+        guard Self.sparseDensityLimit > 0, x.rows >= Self.sparseMinimumRows, inputSize * outputSize >= Self.parallelWork else {
+            return false
+        }
         let nonzero = lx_sparse_count_nonzero(x.storage, x.count)
         return Double(nonzero) <= Self.sparseDensityLimit * Double(x.count)
     }
@@ -71,9 +81,10 @@ extension Dense {
             lx_sparse_pack_panels(dy.storage + first, batch, units.count, m, gradientPanels + first * batch)
         }
         pool.forEachPart(of: n) { part, columns in
-            let sparse = scratch.sparseMatrix(part)
+            let (sparse, byRow) = (scratch.sparseMatrix(part), scratch.rowEntries(part))
+            // The cursor is free until the product: it holds the entries' row offsets on the way.
             lx_sparse_compress_columns(x.storage, batch, n, columns.lowerBound, columns.upperBound, sparse.offsets,
-                                       sparse.indices, sparse.values)
+                                       sparse.indices, sparse.values, byRow.indices, byRow.values, sparse.cursor)
             lx_sparse_times_dense(columns.count, m, batch, sparse.offsets, sparse.indices, sparse.values, gradientPanels,
                                   transposedGradient + columns.lowerBound * m, m, sparse.cursor)
         }

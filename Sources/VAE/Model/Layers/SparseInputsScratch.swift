@@ -9,9 +9,11 @@ public final class SparseInputsScratch {
     /// dL/d(pre-activation) [B, out] in panels, the backward pass's right-hand side.
     private(set) var gradientPanels = Buffer<Float>()
     /// Per thread: a sparse matrix's offsets and cursor (`offsetsPerThread` words each), its entries'
-    /// indices and values (`entriesPerThread` each).
+    /// indices and values (`entriesPerThread` each), and as many again for the entries by row on the way
+    /// to the entries by column.
     private(set) var offsets = Buffer<Int32>(), cursors = Buffer<Int32>()
     private(set) var indices = Buffer<Int32>(), values = Buffer<Float>()
+    private(set) var rowIndices = Buffer<Int32>(), rowValues = Buffer<Float>()
     private(set) var offsetsPerThread = 0, entriesPerThread = 0
 
     public init() {}
@@ -27,6 +29,8 @@ public final class SparseInputsScratch {
         cursors.reserve(threads * offsetsPerThread)
         indices.reserve(threads * entriesPerThread)
         values.reserve(threads * entriesPerThread)
+        rowIndices.reserve(threads * entriesPerThread)
+        rowValues.reserve(threads * entriesPerThread)
     }
 
     /// Thread `slot`'s sparse matrix: offsets, entry indices and values, and a cursor for the product.
@@ -34,6 +38,11 @@ public final class SparseInputsScratch {
                                        values: UnsafeMutablePointer<Float>, cursor: UnsafeMutablePointer<Int32>) {
         (offsets.storage + slot * offsetsPerThread, indices.storage + slot * entriesPerThread,
          values.storage + slot * entriesPerThread, cursors.storage + slot * offsetsPerThread)
+    }
+
+    /// Thread `slot`'s entries by row, the scratch of compressing by column.
+    func rowEntries(_ slot: Int) -> (indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>) {
+        (rowIndices.storage + slot * entriesPerThread, rowValues.storage + slot * entriesPerThread)
     }
 
     /// A growable array of `Element` whose old contents need not survive growing.
@@ -56,5 +65,7 @@ public final class SparseInputsScratch {
         cursors.storage.deallocate()
         indices.storage.deallocate()
         values.storage.deallocate()
+        rowIndices.storage.deallocate()
+        rowValues.storage.deallocate()
     }
 }
