@@ -1,5 +1,6 @@
 #include "sparse_product.h"
 #include "multiversion.h"
+#include "activation_inline.h"
 #include "transpose_inline.h"
 #include <string.h>
 
@@ -84,18 +85,16 @@ void lx_sparse_pack_transposed_panels(const float *restrict w, size_t n, size_t 
     }
 }
 
-/* c[0 ..< 8 vectors + tail] (+)= sum over `count` entries of value * (the panel row of the entry's
- * index), the panel's rows `width` = 8 vectors + tail floats long. `fresh`: c holds nothing of this
- * row yet (start from zero instead of reading it). `vectors` is a constant in each inlined copy. */
+/* c[0 ..< 8 vectors + tail] = start + sum over `count` entries of value * (the panel row of the entry's
+ * index), the panel's rows `width` = 8 vectors + tail floats long. `start` is c itself (the sums of
+ * earlier tiles) or, on a row's first visit, its bias or zeros. `vectors` is a constant in each
+ * inlined copy. */
 static inline __attribute__((always_inline)) void panel_block(const int vectors, size_t tail, const int32_t *restrict index,
                                                               const float *restrict value, size_t count,
                                                               const float *restrict rows, size_t width,
-                                                              float *restrict c, int fresh) {
+                                                              float *c, const float *start) {
     lx_v8 acc[panel_vectors];
-    for (int v = 0; v < vectors; v++) {
-        if (fresh) acc[v] = 0;
-        else __builtin_memcpy(&acc[v], c + v * lanes, sizeof acc[v]);
-    }
+    for (int v = 0; v < vectors; v++) __builtin_memcpy(&acc[v], start + v * lanes, sizeof acc[v]);
     for (size_t e = 0; e < count; e++) {
         lx_v8 a = value[e];
         const float *restrict row = rows + (size_t)index[e] * width;
@@ -107,7 +106,7 @@ static inline __attribute__((always_inline)) void panel_block(const int vectors,
     }
     for (int v = 0; v < vectors; v++) __builtin_memcpy(c + v * lanes, &acc[v], sizeof acc[v]);
     for (size_t t = (size_t)vectors * lanes; t < (size_t)vectors * lanes + tail; t++) {
-        float s = fresh ? 0.0f : c[t];
+        float s = start[t];
         for (size_t e = 0; e < count; e++) s += value[e] * rows[(size_t)index[e] * width + t];
         c[t] = s;
     }
@@ -116,7 +115,7 @@ static inline __attribute__((always_inline)) void panel_block(const int vectors,
 /* panel_block with its vector count as a constant: one inlined copy per count. */
 static inline __attribute__((always_inline)) void panel_block_of_width(size_t width, const int32_t *index,
                                                                        const float *value, size_t count,
-                                                                       const float *rows, float *c, int fresh) {
+                                                                       const float *rows, float *c, const float *fresh) {
     size_t tail = width % lanes;
     switch (width / lanes) {
     case 8: panel_block(8, tail, index, value, count, rows, width, c, fresh); break;
@@ -131,13 +130,24 @@ static inline __attribute__((always_inline)) void panel_block_of_width(size_t wi
     }
 }
 
+/* Row i's piece of C once all tiles are done: its bias alone when the row has no entries (the sums
+ * started from it otherwise), then the activation. */
+static inline void finish_row(float *restrict c, size_t width, const float *restrict start, int empty, int activation) {
+    if (empty) memcpy(c, start, width * sizeof *c);
+    if (activation == LX_ACTIVATION_IDENTITY) return;
+    for (size_t t = 0; t < width; t++) c[t] = lx_activate(c[t], activation);
+}
+
 LX_CLONES
 void lx_sparse_times_dense(size_t m, size_t n, size_t depth, const int32_t *restrict offsets,
                            const int32_t *restrict indices, const float *restrict values, const float *restrict panels,
-                           float *restrict c, size_t ldc, int32_t *restrict cursor) {
+                           const float *restrict bias, int activation, float *restrict c, size_t ldc,
+                           int32_t *restrict cursor) {
+    static const float zeros[LX_SPARSE_PANEL];
     for (size_t j0 = 0; j0 < n; j0 += panel) {
         size_t width = n - j0 < panel ? n - j0 : panel;
         const float *restrict rows = panels + j0 * depth;
+        const float *restrict start = bias ? bias + j0 : zeros;
         for (size_t i0 = 0; i0 < m; i0 += row_block) {
             size_t i1 = i0 + row_block < m ? i0 + row_block : m;
             for (size_t i = i0; i < i1; i++) cursor[i] = offsets[i];
@@ -146,16 +156,17 @@ void lx_sparse_times_dense(size_t m, size_t n, size_t depth, const int32_t *rest
             for (size_t k0 = 0; k0 < depth; k0 += tile_depth) {
                 int32_t k1 = (int32_t)(k0 + tile_depth);
                 for (size_t i = i0; i < i1; i++) {
-                    int32_t start = cursor[i], end = offsets[i + 1], stop = start;
+                    int32_t first = cursor[i], end = offsets[i + 1], stop = first;
                     while (stop < end && indices[stop] < k1) stop++;
-                    if (stop == start) continue;
-                    panel_block_of_width(width, indices + start, values + start, (size_t)(stop - start), rows,
-                                         c + i * ldc + j0, start == offsets[i]);
+                    if (stop == first) continue;
+                    float *target = c + i * ldc + j0;
+                    panel_block_of_width(width, indices + first, values + first, (size_t)(stop - first), rows, target,
+                                         first == offsets[i] ? start : target);
                     cursor[i] = stop;
                 }
             }
             for (size_t i = i0; i < i1; i++)
-                if (offsets[i] == offsets[i + 1]) memset(c + i * ldc + j0, 0, width * sizeof *c);
+                finish_row(c + i * ldc + j0, width, start, offsets[i] == offsets[i + 1], activation);
         }
     }
 }

@@ -1,6 +1,7 @@
 import CKernels
 import XCTest
 @testable import Support
+@testable import VAE
 
 /// The sparse kernels of `sparse_product.c` (`lx_sparse_compress_rows`, `lx_sparse_compress_columns`,
 /// the panel packers and `lx_sparse_times_dense`) against plain loops, over a seeded fuzz of shapes
@@ -66,7 +67,8 @@ final class SparseProductTests: XCTestCase {
         }
     }
 
-    /// Both packers against the layout the header states, and the product against a plain triple loop.
+    /// Both packers against the layout the header states, and the product (with and without a bias, under
+    /// each activation) against a plain triple loop.
     func testFuzzSparseTimesDenseAgainstThePlainProduct() {
         var g = SeededGenerator(seed: 63)
         for trial in 0 ..< 60 {
@@ -81,11 +83,14 @@ final class SparseProductTests: XCTestCase {
             lx_sparse_compress_rows(a, m, depth, depth, &offsets, &indices, &values)
             let ldc = n + trial % 3
             var c = [Float](repeating: .nan, count: m * ldc), cursor = [Int32](repeating: 0, count: m)
-            lx_sparse_times_dense(m, n, depth, offsets, indices, values, panels, &c, ldc, &cursor)
+            let bias = trial % 2 == 0 ? nil : (0 ..< n).map { _ in g.nextUniform() - 0.5 }
+            let activation = Activation.allCases[trial % Activation.allCases.count]
+            lx_sparse_times_dense(m, n, depth, offsets, indices, values, panels, bias, activation.code, &c, ldc, &cursor)
             for i in 0 ..< m {
                 for j in 0 ..< n {
-                    var expected: Float = 0
-                    for k in 0 ..< depth { expected += a[i * depth + k] * b[k * n + j] }
+                    var sum: Float = bias?[j] ?? 0
+                    for k in 0 ..< depth { sum += a[i * depth + k] * b[k * n + j] }
+                    let expected = activation(sum)
                     XCTAssertEqual(c[i * ldc + j], expected, accuracy: 1e-4 * Float(depth).squareRoot(),
                                    "trial \(trial): [\(m), \(depth)] x [\(depth), \(n)] at density \(density), (\(i), \(j))")
                 }

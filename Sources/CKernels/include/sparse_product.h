@@ -43,10 +43,12 @@ void lx_sparse_pack_panels(const float *b, size_t depth, size_t n, size_t ldb, f
 void lx_sparse_pack_transposed_panels(const float *w, size_t n, size_t depth, size_t first_panel, size_t last_panel,
                                       float *panels);
 
-/// C [m, n] = A B: C[i, :] = sum over the entries (k, a) of row i of A of a * B[k, :], for A sparse
-/// [m, depth] (offsets, indices, values as above) and B [depth, n] in panels. C (row i at c + i * ldc) is
-/// overwritten; a row of A without entries gives a row of zeros. `cursor` is scratch of m words.
+/// C [m, n] = activation(A B + bias): C[i, :] = activation(bias + sum over the entries (k, a) of row i of
+/// A of a * B[k, :]), for A sparse [m, depth] (offsets, indices, values as above), B [depth, n] in
+/// panels, bias [n] or NULL (none), an activation code of kernels.h. C (row i at c + i * ldc) is
+/// overwritten; a row of A without entries gives activation(bias). `cursor` is scratch of m words.
 void lx_sparse_times_dense(size_t m, size_t n, size_t depth, const int32_t *offsets, const int32_t *indices,
-                           const float *values, const float *panels, float *c, size_t ldc, int32_t *cursor);
+                           const float *values, const float *panels, const float *bias, int activation, float *c,
+                           size_t ldc, int32_t *cursor);
 
 #endif

@@ -13,13 +13,14 @@ import Foundation
 /// the same sums as the dense passes but for the dropped zero terms (equal up to float summation
 /// order). Each product is `lx_sparse_times_dense`: a sparse matrix by rows (x's rows for the forward
 /// pass, x's columns for the weight gradient) times a dense one in 64-column panels (Wᵀ, packed from W
-/// once per forward pass; dpre). `forward(_:into:workspace:pool:)` takes this path when x is sparse
+/// once per forward pass; dpre). The threads split the output units by whole panels, so each pass is
+/// one region of the pool, as the sgemm passes are. `forward(_:into:workspace:pool:)` takes this path when x is sparse
 /// enough (`takesSparseInputs`) and plain sgemm otherwise.
 extension Dense {
     /// Inputs denser than this go to sgemm: the sparse products do a multiply-add more slowly than
     /// OpenBLAS and pay for packing Wᵀ and compressing x, so above some density the skipped zeros no
     /// longer pay for that (docs/speed.md, "How the speed is reached").
-    static let defaultSparseDensityLimit = 0.6
+    static let defaultSparseDensityLimit = 0.35
     /// `LATENT_EXPLORER_SPARSE_DENSITY` (a number in 0...1; 0 turns the sparse path off, 1 takes it for
     /// any input), else `defaultSparseDensityLimit`: how the two paths are compared on one build.
     static let sparseDensityLimit: Double = {
@@ -40,31 +41,31 @@ extension Dense {
         return Double(nonzero) <= Self.sparseDensityLimit * Double(x.count)
     }
 
-    /// y = activation(x Wᵀ + b), as `forward(_:into:pool:)`, skipping x's zeros: Wᵀ packed into panels
-    /// (the output units split over `pool`), then each thread compresses its rows of x and multiplies.
+    /// y = activation(x Wᵀ + b), as `forward(_:into:pool:)`, skipping x's zeros, in one region on `pool`:
+    /// each thread takes whole panels of output units, packs its panels of Wᵀ, compresses x by row (every
+    /// thread the whole batch: a pass over x, against its share of the product) and multiplies, the bias
+    /// and activation added as the product stores its sums.
     public func forward(_ x: Matrix, into y: Matrix, skippingZeroInputsWith scratch: SparseInputsScratch, pool: ComputePool) {
         precondition(x.columns == inputSize && y.columns == outputSize)
         let (n, m, batch) = (inputSize, outputSize, x.rows)
         y.rows = batch
         scratch.reserve(rows: batch, inputs: n, outputs: m, threads: pool.threadCount)
         let panels = scratch.weightPanels.storage
-        pool.forEachPart(of: Self.panelCount(m)) { _, range in
-            lx_sparse_pack_transposed_panels(weight.value.storage, m, n, range.lowerBound, range.upperBound, panels)
-        }
-        pool.forEachPart(of: batch) { part, rows in
+        pool.forEachPart(of: Self.panelCount(m)) { part, panelRange in
+            let units = Self.units(of: panelRange, outputs: m), first = units.lowerBound
+            lx_sparse_pack_transposed_panels(weight.value.storage, m, n, panelRange.lowerBound, panelRange.upperBound, panels)
             let sparse = scratch.sparseMatrix(part)
-            let (input, output) = (x.storage + rows.lowerBound * n, y.storage + rows.lowerBound * m)
-            lx_sparse_compress_rows(input, rows.count, n, n, sparse.offsets, sparse.indices, sparse.values)
-            lx_sparse_times_dense(rows.count, m, n, sparse.offsets, sparse.indices, sparse.values, panels, output, m,
-                                  sparse.cursor)
-            lx_dense_bias_activation(output, bias.value.storage, rows.count, m, activation.code)
+            lx_sparse_compress_rows(x.storage, batch, n, n, sparse.offsets, sparse.indices, sparse.values)
+            lx_sparse_times_dense(batch, units.count, n, sparse.offsets, sparse.indices, sparse.values, panels + first * n,
+                                  bias.value.storage + first, activation.code, y.storage + first, m, sparse.cursor)
         }
     }
 
     /// The backward pass of `backward(input:output:outputGradient:inputGradient:accumulateInputGradient:pool:)`
-    /// with the weight gradient over x's nonzero entries only, in four regions on `pool`: the mask, db
-    /// and dpre's panels (a panel's units per thread); dWᵀ (a range of input columns per thread, each
-    /// compressed by column); dW = (dWᵀ)ᵀ (units per thread); dx as before (rows per thread).
+    /// with the weight gradient over x's nonzero entries only. One region on `pool` in which each thread
+    /// takes whole panels of output units: their mask and db, their panels of dpre, dWᵀ[:, units] from x
+    /// compressed by column (every thread the whole batch), and the transpose of that into dW's rows of
+    /// its units; then dx as before (rows per thread).
     public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
                          accumulateInputGradient: Bool = false, skippingZeroInputsWith scratch: SparseInputsScratch,
                          pool: ComputePool) {
@@ -72,27 +73,27 @@ extension Dense {
         scratch.reserve(rows: batch, inputs: n, outputs: m, threads: pool.threadCount)
         let mask = activation.prepareGradient(dy.storage, output: y.storage, count: batch * m)
         let (gradientPanels, transposedGradient) = (scratch.gradientPanels.storage, scratch.weightPanels.storage)
-        pool.forEachPart(of: Self.panelCount(m)) { _, panels in
-            let units = panels.lowerBound * Int(LX_SPARSE_PANEL) ..< min(m, panels.upperBound * Int(LX_SPARSE_PANEL))
-            let first = units.lowerBound
+        pool.forEachPart(of: Self.panelCount(m)) { part, panelRange in
+            let units = Self.units(of: panelRange, outputs: m), first = units.lowerBound
             lx_dense_bias_gradient(dy.storage + first, mask.map { $0 + first }, bias.gradient.storage + first, batch,
                                    units.count, m)
-            // Panels are whole 64-unit column blocks, so this thread's panels are its units' alone.
             lx_sparse_pack_panels(dy.storage + first, batch, units.count, m, gradientPanels + first * batch)
-        }
-        pool.forEachPart(of: n) { part, columns in
             let (sparse, byRow) = (scratch.sparseMatrix(part), scratch.rowEntries(part))
             // The cursor is free until the product: it holds the entries' row offsets on the way.
-            lx_sparse_compress_columns(x.storage, batch, n, columns.lowerBound, columns.upperBound, sparse.offsets,
-                                       sparse.indices, sparse.values, byRow.indices, byRow.values, sparse.cursor)
-            lx_sparse_times_dense(columns.count, m, batch, sparse.offsets, sparse.indices, sparse.values, gradientPanels,
-                                  transposedGradient + columns.lowerBound * m, m, sparse.cursor)
-        }
-        pool.forEachPart(of: m) { _, units in
+            lx_sparse_compress_columns(x.storage, batch, n, 0, n, sparse.offsets, sparse.indices, sparse.values,
+                                       byRow.indices, byRow.values, sparse.cursor)
+            lx_sparse_times_dense(n, units.count, batch, sparse.offsets, sparse.indices, sparse.values,
+                                  gradientPanels + first * batch, nil, Activation.identity.code, transposedGradient + first, m,
+                                  sparse.cursor)
             lx_transpose_columns(transposedGradient, n, m, units.lowerBound, units.upperBound, weight.gradient.storage)
         }
         guard let dx else { return }
         inputGradient(dpre: dy, into: dx, accumulate: accumulateInputGradient, pool: pool)
+    }
+
+    /// The output units of the panels `panels`.
+    static func units(of panels: Range<Int>, outputs: Int) -> Range<Int> {
+        panels.lowerBound * Int(LX_SPARSE_PANEL) ..< min(outputs, panels.upperBound * Int(LX_SPARSE_PANEL))
     }
 
     /// Panels of `LX_SPARSE_PANEL` columns covering `columns`.
