@@ -159,18 +159,30 @@ LX_INLINE void im2col_vector(lx_conv_geometry g, const float *restrict x, size_t
     const size_t s = g.stride, k = g.kernel, in = g.in_side, out = g.out_side, plane = out * out;
     const lx_tap_columns taps = tap_columns(g);
     float phases[largest_side][2][phase_room];   /* [image row][phase][margin, 16 elements, margin] */
-    float image[largest_side * largest_side + 2 * lanes];   /* one plane, with room for full-vector reads */
+    /* Image rows are read in place, 16 or 32 floats from the row's start (the lanes past the row are
+     * masked off); a row whose reads would pass the end of this call's images is copied first. (A
+     * copy of every plane, as this once made, costs more than the rest: each row read straddles two of
+     * the copy's stores, which the CPU cannot forward, so every read waits for the copy to reach the
+     * cache.) */
+    const size_t read_width = in > lanes ? 2 * lanes : lanes;
+    const float *x_end = x + batch * g.channels * in * in;
+    float last_row[2 * lanes];
     memset(phases, 0, sizeof phases);
-    memset(image, 0, sizeof image);
     const lx_v16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, zero = 0;
     const lx_m16 low_valid = lane < (float)in, high_valid = lane + 16 < (float)in;
     for (size_t c = 0; c < g.channels; c++)
         for (size_t b = 0; b < batch; b++) {
-            memcpy(image, x + (b * g.channels + c) * in * in, in * in * sizeof(float));
+            const float *image = x + (b * g.channels + c) * in * in;
             for (size_t iy = 0; iy < in; iy++) {
-                lx_v16 low, high;
-                load_vector(&low, image + iy * in);
-                load_vector(&high, image + iy * in + 16);
+                lx_v16 low, high = zero;
+                const float *row = image + iy * in;
+                if (row + read_width > x_end) {
+                    memset(last_row, 0, sizeof last_row);
+                    memcpy(last_row, row, in * sizeof(float));
+                    row = last_row;
+                }
+                load_vector(&low, row);
+                if (in > lanes) load_vector(&high, row + lanes);
                 low = low_valid ? low : zero;
                 high = high_valid ? high : zero;
                 if (s == 2) {
