@@ -397,33 +397,53 @@ void lx_col2im_bias_activation(lx_conv_geometry g, const float *restrict columns
     col2im(g, columns, row_stride, column_stride, batch, x, 0, bias, activation);
 }
 
-LX_CLONES
-void lx_channel_gradient(float *restrict gradient, const float *restrict output, float *restrict bias_gradient,
-                         float *restrict channel_major, size_t batch, size_t channels, size_t plane, int accumulate) {
-    /* Each plane is summed in float (reassociated, so 16 lanes wide), the planes of a channel in double. */
-    if (!accumulate)
-        for (size_t c = 0; c < channels; c++) bias_gradient[c] = 0;
-    for (size_t c = 0; c < channels; c++) {
-        double total = 0;
-        for (size_t b = 0; b < batch; b++) {
+/* One channel's planes of lx_channel_gradient: each masked in place (ReLU: output NULL means none) and,
+ * unless channel_major is NULL, copied in the same pass; returns the masked sum. Each plane is summed
+ * in float (reassociated, so 16 lanes wide), the planes in double. */
+LX_INLINE double channel_planes(float *restrict gradient, const float *restrict output, float *restrict channel_major,
+                                size_t batch, size_t channels, size_t plane, size_t c) {
+    double total = 0;
+    for (size_t b = 0; b < batch; b++) {
 #ifdef __clang__
 #pragma clang fp reassociate(on)
 #endif
-            float *g = gradient + (b * channels + c) * plane;
-            float sum = 0;
-            if (output) {
-                const float *y = output + (b * channels + c) * plane;
-                for (size_t i = 0; i < plane; i++) {
-                    float masked = y[i] > 0 ? g[i] : 0;   /* a select, not a branch */
-                    g[i] = masked;
-                    sum += masked;
-                }
-            } else {
-                for (size_t i = 0; i < plane; i++) sum += g[i];
+        float *g = gradient + (b * channels + c) * plane;
+        float *copy = channel_major ? channel_major + (c * batch + b) * plane : NULL;
+        float sum = 0;
+        if (output && copy) {
+            const float *y = output + (b * channels + c) * plane;
+            for (size_t i = 0; i < plane; i++) {
+                float masked = y[i] > 0 ? g[i] : 0;   /* a select, not a branch */
+                g[i] = masked;
+                copy[i] = masked;
+                sum += masked;
             }
-            if (channel_major) memcpy(channel_major + (c * batch + b) * plane, g, plane * sizeof(float));
-            total += sum;
+        } else if (output) {
+            const float *y = output + (b * channels + c) * plane;
+            for (size_t i = 0; i < plane; i++) {
+                float masked = y[i] > 0 ? g[i] : 0;
+                g[i] = masked;
+                sum += masked;
+            }
+        } else {
+            for (size_t i = 0; i < plane; i++) sum += g[i];
+            if (copy) memcpy(copy, g, plane * sizeof(float));
         }
+        total += sum;
+    }
+    return total;
+}
+
+LX_CLONES
+void lx_channel_gradient(float *restrict gradient, const float *restrict output, float *restrict bias_gradient,
+                         float *restrict channel_major, size_t batch, size_t channels, size_t plane, int accumulate) {
+    if (!accumulate)
+        for (size_t c = 0; c < channels; c++) bias_gradient[c] = 0;
+    for (size_t c = 0; c < channels; c++) {
+        /* the conv VAE's 7x7 and 14x14 planes as constants, so that each plane's loop has a known length */
+        double total = plane == 49 ? channel_planes(gradient, output, channel_major, batch, channels, 49, c)
+                     : plane == 196 ? channel_planes(gradient, output, channel_major, batch, channels, 196, c)
+                     : channel_planes(gradient, output, channel_major, batch, channels, plane, c);
         bias_gradient[c] += (float)total;
     }
 }
