@@ -98,9 +98,25 @@ AVX2_INLINE void pack_slab(float *packed, size_t k, const float *b, size_t ldb, 
     }
 }
 
+/* One panel of A times the slab of B's columns [j0, j1): the block of columns j at b + (j - j0) step,
+ * with leading dimension ldb (packed: 16 and k; in place: B's own and 1). Out of line, so that the
+ * accumulators stay in registers: inlined into gemm_avx2 beside the packing, the compiler at times kept
+ * them on the stack and stored them on every step of the sum (at a third of the speed). */
+AVX2_ENTRY void panel_times_slab(size_t rows, size_t k, const float *panel, const float *b, size_t ldb,
+                                 size_t step, size_t j0, size_t j1, const float *bias, int activation,
+                                 lx_c_target t, size_t i) {
+    for (size_t j = j0; j < j1; j += block_columns) {
+        const float *block = b + (j - j0) * step;
+        if (j + block_columns <= j1) gemm_block(2, rows, k, panel, block, ldb, bias, activation, t, i, j);
+        else gemm_block(1, rows, k, panel, block, ldb, bias, activation, t, i, j);
+    }
+}
+
 /* Whether packing B pays: it costs one pass over B per slab and saves strided reads of B on every
- * panel, so it is for products of many panels over a deep sum (the 32 -> 64 channel layers' k of 64
- * and 288), not for a first or last layer's k of 9 or 32 rows crossed by 2 to 6 panels. */
+ * panel, so it is for products of many panels over a deep sum and a B larger than one unpacked slab
+ * (the 32 -> 64 channel layers' 288 x 784 unfolded inputs), not for a first or last layer's k of 9 or
+ * 32 rows crossed by 2 to 6 panels, nor for a B that stays in L2 as it is (a 64 x 784 one, or one
+ * image's 64 x 288 weights in the explorer's decode, where packing cost more than it saved). */
 enum { packing_least_depth = 64, packing_least_panels = 4 };
 
 /* C over the columns [0, width), width a multiple of 8: slabs of B, each crossed by every panel of A.
@@ -111,7 +127,8 @@ AVX2_ENTRY void gemm_avx2(size_t m, size_t width, size_t k, const float *a, size
                           size_t a_column_stride, const float *b, size_t ldb, const float *row_bias,
                           int activation, lx_c_target t) {
     size_t panels = (m + panel_rows - 1) / panel_rows;
-    int packs_b = k >= packing_least_depth && panels >= packing_least_panels;
+    int packs_b = k >= packing_least_depth && panels >= packing_least_panels
+               && k * width * sizeof(float) > slab_bytes;
     int whole_a = packs_b && panels * panel_rows * k <= packed_a_floats;
     float a_packed[whole_a ? panels * panel_rows * k : panel_rows * k];
     if (whole_a)
@@ -130,12 +147,8 @@ AVX2_ENTRY void gemm_avx2(size_t m, size_t width, size_t k, const float *a, size
             const float *panel = a_packed + (whole_a ? p * panel_rows * k : 0);
             if (!whole_a) pack_panel(a_packed, rows, k, a + i * a_row_stride, a_row_stride, a_column_stride);
             const float *bias = row_bias ? row_bias + i : NULL;
-            for (size_t j = j0; j < j1; j += block_columns) {
-                const float *block = packs_b ? slab_packed + (j - j0) * k : b + j;
-                size_t block_ldb = packs_b ? block_columns : ldb;
-                if (j + block_columns <= j1) gemm_block(2, rows, k, panel, block, block_ldb, bias, activation, t, i, j);
-                else gemm_block(1, rows, k, panel, block, block_ldb, bias, activation, t, i, j);
-            }
+            if (packs_b) panel_times_slab(rows, k, panel, slab_packed, block_columns, k, j0, j1, bias, activation, t, i);
+            else panel_times_slab(rows, k, panel, b + j0, ldb, 1, j0, j1, bias, activation, t, i);
         }
     }
 }
