@@ -113,10 +113,11 @@ AVX2_ENTRY void panel_times_slab(size_t rows, size_t k, const float *panel, cons
 }
 
 /* Whether packing B pays: it costs one pass over B per slab and saves strided reads of B on every
- * panel, so it is for products of many panels over a deep sum and a B larger than one unpacked slab
- * (the 32 -> 64 channel layers' 288 x 784 unfolded inputs), not for a first or last layer's k of 9 or
- * 32 rows crossed by 2 to 6 panels, nor for a B that stays in L2 as it is (a 64 x 784 one, or one
- * image's 64 x 288 weights in the explorer's decode, where packing cost more than it saved). */
+ * panel, so it is for products of many panels over a deep sum and a B larger than a packed slab (the
+ * 32 -> 64 channel layers' 288 x 784 unfolded inputs and 64 x 784 channel-major planes, which training
+ * reads from beyond L2), not for a first or last layer's k of 9 or 32 rows crossed by 2 to 6 panels,
+ * nor for a B that stays in L2 as it is (one image's 64 x 288 weights in the explorer's decode, where
+ * packing cost more than it saved). */
 enum { packing_least_depth = 64, packing_least_panels = 4 };
 
 /* C over the columns [0, width), width a multiple of 8: slabs of B, each crossed by every panel of A.
@@ -128,7 +129,7 @@ AVX2_ENTRY void gemm_avx2(size_t m, size_t width, size_t k, const float *a, size
                           int activation, lx_c_target t) {
     size_t panels = (m + panel_rows - 1) / panel_rows;
     int packs_b = k >= packing_least_depth && panels >= packing_least_panels
-               && k * width * sizeof(float) > slab_bytes;
+               && k * width > packed_b_floats;
     int whole_a = packs_b && panels * panel_rows * k <= packed_a_floats;
     float a_packed[whole_a ? panels * panel_rows * k : panel_rows * k];
     if (whole_a)

@@ -5,7 +5,7 @@ import XCTest
 /// The convolution layers' products (conv_gemm.h) against plain loops in Double, on sizes that reach
 /// every path of the AVX2 kernels: whole and partial 6-row panels, 16- and 8-column blocks, columns
 /// left over for `lx_small_gemm`, several slabs of B (k n past 256 KB), a depth past the packed
-/// panel's limit, B packed into blocks (k of 64 or more over 4 panels or more, B past 256 KB: the conv
+/// panel's limit, B packed into blocks (k of 64 or more over 4 panels or more, B past 128 KB: the conv
 /// VAE's 64 x 784 x 288 product in several packed slabs, A packed whole or, past 96 KB, panel by
 /// panel, a last block of 8 columns); for the dot products whole and partial 4 x 3 blocks and a tail shorter than a
 /// vector. On a CPU without the AVX2 path the same checks cover
