@@ -1,7 +1,8 @@
 /* The conv VAE's matrix products, per 16-image chunk as the layers make them, timed on one thread:
  * lx_small_gemm / lx_small_linear (the kernels every CPU has) against lx_conv_gemm / lx_conv_dot (the
  * path conv_gemm.c takes on this CPU). Best of 30 runs each, wall clock; the largest difference between
- * the two results is printed beside each pair. Built and run by scripts/bench-conv-kernels.sh. */
+ * the two results is printed beside each pair. Then the unfolding (lx_im2col) and its adjoint
+ * (lx_col2im) of a chunk in the two convolutions' geometries (the transposed ones use the same two). Built and run by scripts/bench-conv-kernels.sh. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "conv_gemm.h"
 #include "kernel_path.h"
 #include "small_gemm.h"
+#include "convolution.h"
 
 enum { runs = 30 };
 
@@ -71,6 +73,24 @@ static void time_dot(const char *name, size_t rows, size_t in, size_t out) {
     free(x); free(w); free(y_old); free(y_new);
 }
 
+/* The unfolding of a 16-image chunk (lx_im2col) and its adjoint (lx_col2im) for one of the conv VAE's
+ * geometries, best of `runs`. */
+static void time_unfolding(const char *name, lx_conv_geometry g) {
+    size_t images = 16, columns = images * g.out_side * g.out_side, rows = g.channels * g.kernel * g.kernel;
+    float *x = random_floats(images * g.channels * g.in_side * g.in_side), *unfolded = random_floats(rows * columns);
+    double best_im2col = 1e9, best_col2im = 1e9;
+    for (int r = 0; r < runs; r++) {
+        double t = seconds();
+        lx_im2col(g, x, images, unfolded, columns, 1);
+        best_im2col = fmin(best_im2col, seconds() - t);
+        t = seconds();
+        lx_col2im(g, unfolded, columns, 1, images, x, 0);
+        best_col2im = fmin(best_col2im, seconds() - t);
+    }
+    printf("unfold %-14s im2col %8.1f us   col2im %8.1f us\n", name, best_im2col * 1e6, best_col2im * 1e6);
+    free(x); free(unfolded);
+}
+
 int main(void) {
     printf("kernel path %s; conv products: %s\n", lx_kernel_path(), lx_conv_gemm_path());
     printf("kind  product           lx_small_gemm/linear         lx_conv_gemm/dot             difference\n");
@@ -85,5 +105,8 @@ int main(void) {
     time_dot("conv2 dW", 64, 784, 288);
     time_dot("deconv1 dW", 64, 784, 288);
     time_dot("deconv2 dW", 32, 3136, 9);
+    const lx_conv_geometry conv1 = {1, 28, 14, 3, 2, 1}, conv2 = {32, 14, 7, 3, 2, 1};
+    time_unfolding("conv1 (1, 28)", conv1);
+    time_unfolding("conv2 (32, 14)", conv2);
     return 0;
 }

@@ -13,9 +13,12 @@
 typedef float lx_v8 __attribute__((ext_vector_type(8)));
 
 /* panel_rows x 16 floats of C in 12 registers, with one B row (2 registers) and one broadcast element
- * of A: 15 of the 16. slab_bytes: the part of B one pass over A's panels walks, sized to stay in a
- * 512 KB L2 beside the packed panel and C's rows. depth_limit bounds the packed panel on the stack. */
-enum { panel_rows = 6, lanes = 8, block_columns = 16, slab_bytes = 256 * 1024, depth_limit = 2048 };
+ * of A: 15 of the 16. packed_b_floats: the packed slab of B one pass over A's panels walks (128 KB,
+ * so that it stays in a 512 KB L2 beside A's panels and C's rows); packed_a_floats: the largest A packed
+ * whole (96 KB: the conv VAE's 64 x 288 and 288 x 64 weights). Both live on the stack, as does a panel
+ * of at most depth_limit rows. slab_bytes: the part of an unpacked B one pass over A's panels walks. */
+enum { panel_rows = 6, lanes = 8, block_columns = 16, packed_b_floats = 32 * 1024, packed_a_floats = 24 * 1024,
+       slab_bytes = 256 * 1024, depth_limit = 2048 };
 
 AVX2_INLINE void load8(lx_v8 *v, const float *p) { __builtin_memcpy_inline(v, p, sizeof *v); }
 AVX2_INLINE void store8(float *p, const lx_v8 *v) { __builtin_memcpy_inline(p, v, sizeof *v); }
@@ -71,23 +74,82 @@ AVX2_INLINE void pack_panel(float *panel, size_t rows, size_t k,
             panel[l * panel_rows + i] = i < rows ? a[i * a_row_stride + l * a_column_stride] : 0.0f;
 }
 
-/* C over the columns [0, width), width a multiple of 8: slabs of B, each crossed by every panel of A. */
+/* B's columns [j0, j1) (j1 - j0 a multiple of 8) packed block by block: the block of columns
+ * [j, j + 16) at packed + (j - j0) k, as [k][16] (a last block of 8 columns fills the first 8 of each
+ * row). The kernel then reads B contiguously, from L1, instead of k rows ldb apart. */
+AVX2_INLINE void pack_slab(float *packed, size_t k, const float *b, size_t ldb, size_t j0, size_t j1) {
+    for (size_t j = j0; j < j1; j += block_columns) {
+        float *block = packed + (j - j0) * k;
+        if (j + block_columns <= j1) {
+            for (size_t l = 0; l < k; l++) {
+                lx_v8 low, high;
+                load8(&low, b + l * ldb + j);
+                load8(&high, b + l * ldb + j + lanes);
+                store8(block + l * block_columns, &low);
+                store8(block + l * block_columns + lanes, &high);
+            }
+        } else {
+            for (size_t l = 0; l < k; l++) {
+                lx_v8 low;
+                load8(&low, b + l * ldb + j);
+                store8(block + l * block_columns, &low);
+            }
+        }
+    }
+}
+
+/* One panel of A times the slab of B's columns [j0, j1): the block of columns j at b + (j - j0) step,
+ * with leading dimension ldb (packed: 16 and k; in place: B's own and 1). Out of line, so that the
+ * accumulators stay in registers: inlined into gemm_avx2 beside the packing, the compiler at times kept
+ * them on the stack and stored them on every step of the sum (at a third of the speed). */
+AVX2_ENTRY void panel_times_slab(size_t rows, size_t k, const float *panel, const float *b, size_t ldb,
+                                 size_t step, size_t j0, size_t j1, const float *bias, int activation,
+                                 lx_c_target t, size_t i) {
+    for (size_t j = j0; j < j1; j += block_columns) {
+        const float *block = b + (j - j0) * step;
+        if (j + block_columns <= j1) gemm_block(2, rows, k, panel, block, ldb, bias, activation, t, i, j);
+        else gemm_block(1, rows, k, panel, block, ldb, bias, activation, t, i, j);
+    }
+}
+
+/* Whether packing B pays: it costs one pass over B per slab and saves strided reads of B on every
+ * panel, so it is for products of many panels over a deep sum and a B larger than a packed slab (the
+ * 32 -> 64 channel layers' 288 x 784 unfolded inputs and 64 x 784 channel-major planes, which training
+ * reads from beyond L2), not for a first or last layer's k of 9 or 32 rows crossed by 2 to 6 panels,
+ * nor for a B that stays in L2 as it is (one image's 64 x 288 weights in the explorer's decode, where
+ * packing cost more than it saved). */
+enum { packing_least_depth = 64, packing_least_panels = 4 };
+
+/* C over the columns [0, width), width a multiple of 8: slabs of B, each crossed by every panel of A.
+ * Where packing pays, each slab is first packed into 16-column blocks (packed_b_floats at most, so that
+ * it stays in L2) and A is packed once for all slabs when it is small (the conv VAE's every product);
+ * otherwise B is read in place, slabs of slab_bytes, and A packed panel by panel per slab. */
 AVX2_ENTRY void gemm_avx2(size_t m, size_t width, size_t k, const float *a, size_t a_row_stride,
                           size_t a_column_stride, const float *b, size_t ldb, const float *row_bias,
                           int activation, lx_c_target t) {
-    float panel[k * panel_rows];
-    size_t slab = slab_bytes / (k * sizeof(float)) / block_columns * block_columns;
+    size_t panels = (m + panel_rows - 1) / panel_rows;
+    int packs_b = k >= packing_least_depth && panels >= packing_least_panels
+               && k * width > packed_b_floats;
+    int whole_a = packs_b && panels * panel_rows * k <= packed_a_floats;
+    float a_packed[whole_a ? panels * panel_rows * k : panel_rows * k];
+    if (whole_a)
+        for (size_t p = 0; p < panels; p++) {
+            size_t i = p * panel_rows, rows = m - i < panel_rows ? m - i : panel_rows;
+            pack_panel(a_packed + p * panel_rows * k, rows, k, a + i * a_row_stride, a_row_stride, a_column_stride);
+        }
+    float slab_packed[packs_b ? packed_b_floats : 1];
+    size_t slab = (packs_b ? packed_b_floats : slab_bytes / sizeof(float)) / k / block_columns * block_columns;
     if (slab < block_columns) slab = block_columns;
     for (size_t j0 = 0; j0 < width; j0 += slab) {
         size_t j1 = j0 + slab < width ? j0 + slab : width;
-        for (size_t i = 0; i < m; i += panel_rows) {
-            size_t rows = m - i < panel_rows ? m - i : panel_rows;
-            pack_panel(panel, rows, k, a + i * a_row_stride, a_row_stride, a_column_stride);
+        if (packs_b) pack_slab(slab_packed, k, b, ldb, j0, j1);
+        for (size_t p = 0; p < panels; p++) {
+            size_t i = p * panel_rows, rows = m - i < panel_rows ? m - i : panel_rows;
+            const float *panel = a_packed + (whole_a ? p * panel_rows * k : 0);
+            if (!whole_a) pack_panel(a_packed, rows, k, a + i * a_row_stride, a_row_stride, a_column_stride);
             const float *bias = row_bias ? row_bias + i : NULL;
-            size_t j = j0;
-            for (; j + block_columns <= j1; j += block_columns)
-                gemm_block(2, rows, k, panel, b + j, ldb, bias, activation, t, i, j);
-            if (j < j1) gemm_block(1, rows, k, panel, b + j, ldb, bias, activation, t, i, j);
+            if (packs_b) panel_times_slab(rows, k, panel, slab_packed, block_columns, k, j0, j1, bias, activation, t, i);
+            else panel_times_slab(rows, k, panel, b + j0, ldb, 1, j0, j1, bias, activation, t, i);
         }
     }
 }

@@ -5,7 +5,9 @@ import XCTest
 /// The convolution layers' products (conv_gemm.h) against plain loops in Double, on sizes that reach
 /// every path of the AVX2 kernels: whole and partial 6-row panels, 16- and 8-column blocks, columns
 /// left over for `lx_small_gemm`, several slabs of B (k n past 256 KB), a depth past the packed
-/// panel's limit; for the dot products whole and partial 4 x 3 blocks and a tail shorter than a
+/// panel's limit, B packed into blocks (k of 64 or more over 4 panels or more, B past 128 KB: the conv
+/// VAE's 64 x 784 x 288 product in several packed slabs, A packed whole or, past 96 KB, panel by
+/// panel, a last block of 8 columns); for the dot products whole and partial 4 x 3 blocks and a tail shorter than a
 /// vector. On a CPU without the AVX2 path the same checks cover
 /// the kernels it falls back to.
 final class ConvGemmKernelTests: XCTestCase {
@@ -13,7 +15,7 @@ final class ConvGemmKernelTests: XCTestCase {
         var g = SeededGenerator(seed: 28)
         let shapes: [(m: Int, n: Int, k: Int)] = [
             (1, 1, 1), (5, 7, 3), (6, 8, 9), (7, 9, 9), (13, 24, 5), (6, 100, 33), (32, 49, 288),
-            (9, 300, 300), (4, 40, 2100),
+            (9, 300, 300), (4, 40, 2100), (25, 40, 64), (64, 784, 288), (25, 1032, 64), (100, 264, 300),
         ]
         for (m, n, k) in shapes { PlainProductCheck.check(lx_conv_gemm, m: m, n: n, k: k, &g) }
     }

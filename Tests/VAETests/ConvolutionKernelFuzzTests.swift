@@ -5,8 +5,10 @@ import XCTest
 
 /// Seeded fuzz cases for the unfolding kernels: random geometries (strides 1 to 3, so both the vector
 /// paths and the general loops run; kernels 1 to 5; sides 1 to 33; the output side sometimes one past
-/// the natural one, as a transposed convolution's geometry may have it) against plain loops, with
-/// canaries around every buffer so that a vector store or read past its part shows up.
+/// the natural one, as a transposed convolution's geometry may have it; one case in 8 the conv VAE's
+/// 3x3 stride-2 window with padding 1, which has copies of its own) against plain loops, with
+/// canaries around every buffer so that a vector store or read past its part shows up. And the bias
+/// gradient pass (`lx_channel_gradient`) on random shapes, the VAE's 7x7 and 14x14 planes among them.
 final class ConvolutionKernelFuzzTests: XCTestCase {
     private static let seed: UInt64 = 1_234
     private static let cases = 400
@@ -51,9 +53,12 @@ final class ConvolutionKernelFuzzTests: XCTestCase {
     func testUnfoldingMatchesPlainLoopsOnRandomGeometries() {
         var g = SeededGenerator(seed: Self.seed)
         func random(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(g.next() % UInt64(range.count)) }
-        var vectorPathCases = 0
+        var vectorPathCases = 0, fixedWindowCases = 0
         for trial in 0 ..< Self.cases {
-            let (stride, kernel, padding, channels, inSide) = (random(1 ... 3), random(1 ... 5), random(0 ... 2), random(1 ... 3), random(1 ... 33))
+            var (stride, kernel, padding, channels, inSide) = (random(1 ... 3), random(1 ... 5), random(0 ... 2), random(1 ... 3), random(1 ... 33))
+            if trial % 8 == 0 {   // the VAE's window, on sides around its 14 and 28
+                (stride, kernel, padding, inSide) = (2, 3, 1, [12, 13, 14, 26, 27, 28][random(0 ... 5)])
+            }
             let span = inSide + 2 * padding - kernel
             guard span >= 0 else { continue }
             let outSide = span / stride + 1 + (random(0 ... 2) == 0 ? 1 : 0)
@@ -61,6 +66,7 @@ final class ConvolutionKernelFuzzTests: XCTestCase {
             let geometry = lx_conv_geometry(channels: channels, in_side: inSide, out_side: outSide,
                                             kernel: kernel, stride: stride, padding: padding)
             if stride <= 2 && outSide <= 16 && inSide <= 16 * stride { vectorPathCases += 1 }
+            if stride == 2 && kernel == 3 && padding == 1 && (outSide == 7 || outSide == 14) { fixedWindowCases += 1 }
             let what = "trial \(trial): stride \(stride) kernel \(kernel) padding \(padding) channels \(channels) side \(inSide) -> \(outSide), batch \(batch)"
             let rows = channels * kernel * kernel, columnCount = batch * outSide * outSide
             let imageCount = batch * channels * inSide * inSide
@@ -116,5 +122,46 @@ final class ConvolutionKernelFuzzTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(vectorPathCases, Self.cases / 10, "the fuzz must reach the vector paths")
+        XCTAssertGreaterThan(fixedWindowCases, Self.cases / 20, "the fuzz must reach the fixed-window copies")
+    }
+
+    /// lx_channel_gradient against plain loops: the gradient masked in place where the output is not
+    /// positive (or left alone without an output), the bias gradient summed (added to with accumulate),
+    /// the masked gradient copied channel-major when asked.
+    func testChannelGradientMatchesPlainLoops() {
+        var g = SeededGenerator(seed: Self.seed + 1)
+        func random(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(g.next() % UInt64(range.count)) }
+        for trial in 0 ..< Self.cases / 4 {
+            let (batch, channels) = (random(1 ... 5), random(1 ... 4))
+            let plane = [1, 5, 17, 49, 196][random(0 ... 4)]
+            let (masked, copied, accumulate) = (random(0 ... 1) == 1, random(0 ... 1) == 1, random(0 ... 1) == 1)
+            let what = "trial \(trial): batch \(batch) channels \(channels) plane \(plane) masked \(masked) copied \(copied)"
+            let count = batch * channels * plane
+            let start = (0 ..< count).map { _ in g.nextUniform() * 2 - 1 }
+            let output = (0 ..< count).map { _ in g.nextUniform() - 0.5 }
+            let gradient = Guarded(count) { start[$0] }
+            let bias = Guarded(channels) { _ in accumulate ? 0.25 : .nan }
+            let copy = Guarded(count) { _ in .nan }
+            output.withUnsafeBufferPointer { y in
+                lx_channel_gradient(gradient.body, masked ? y.baseAddress : nil, bias.body, copied ? copy.body : nil,
+                                    batch, channels, plane, accumulate ? 1 : 0)
+            }
+            var sums = [Double](repeating: accumulate ? 0.25 : 0, count: channels)
+            for b in 0 ..< batch {
+                for c in 0 ..< channels {
+                    for p in 0 ..< plane {
+                        let i = (b * channels + c) * plane + p
+                        let expected = masked && output[i] <= 0 ? 0 : start[i]
+                        XCTAssertEqual(gradient.body[i], expected, "gradient[\(i)], \(what)")
+                        if copied { XCTAssertEqual(copy.body[(c * batch + b) * plane + p], expected, "copy, \(what)") }
+                        sums[c] += Double(expected)
+                    }
+                }
+            }
+            for c in 0 ..< channels {
+                XCTAssertEqual(Double(bias.body[c]), sums[c], accuracy: 1e-5 * Double(batch * plane), "bias gradient \(c), \(what)")
+            }
+            XCTAssertTrue(gradient.canariesIntact && bias.canariesIntact && copy.canariesIntact, "wrote outside a buffer, \(what)")
+        }
     }
 }
