@@ -24,6 +24,9 @@ public enum LetterPreparation {
     /// the real training letters), where framing the ink itself had spanned all 24 and drawn every
     /// letter about 4 % larger than EMNIST's.
     public static let haloSigmas: Float = 2.04
+    /// The share of a picture's pixels, darkest and brightest, that tells on which side of the paper
+    /// the ink lies: a letter covers more than this of any crop around it.
+    static let inkQuantile = 0.005
     /// Below this σ (in pixels) a blur changes nothing visible and is skipped.
     static let smallestBlur: Float = 0.3
     /// Ink at least this strong (0...1, after the paper is taken out) counts towards the letter's
@@ -163,18 +166,28 @@ public enum LetterPreparation {
         return out
     }
 
-    /// The paper's luminance (the median of the picture's border) and what it says of the ink.
+    /// The paper's luminance (the median of the picture's border) and what it says of the ink: the ink
+    /// lies on the side of the paper where the picture reaches further from it (its `inkQuantile` darkest
+    /// against its brightest pixels), so grey paper in a dim photo still has dark ink. When neither side
+    /// reaches `PaperNormalisation.minimumContrast` from the paper (a blank page, a letter of a few
+    /// pixels), light paper is taken to carry dark ink.
     static func paperLevel(_ picture: RasterImage) -> (paper: Float, polarity: Polarity) {
         let w = picture.width, h = picture.height
         let ring = max(1, min(w, h) / 20)
-        var histogram = [Int](repeating: 0, count: 256)
+        var border = [Int](repeating: 0, count: 256), whole = border
         picture.luminance.withUnsafeBufferPointer { l in
             for y in 0 ..< h {
-                for x in 0 ..< w where x < ring || y < ring || x >= w - ring || y >= h - ring { histogram[Int(l[y * w + x])] += 1 }
+                for x in 0 ..< w {
+                    let level = Int(l[y * w + x])
+                    whole[level] += 1
+                    if x < ring || y < ring || x >= w - ring || y >= h - ring { border[level] += 1 }
+                }
             }
         }
-        let paper = Float(quantile(histogram, 0.5)) / 255
-        return (paper, paper >= 0.5 ? .darkOnLight : .lightOnDark)
+        let paper = quantile(border, 0.5)
+        let darker = Float(paper - quantile(whole, inkQuantile)), lighter = Float(quantile(whole, 1 - inkQuantile) - paper)
+        let darkInk = max(darker, lighter) < PaperNormalisation.minimumContrast ? paper >= 128 : darker >= lighter
+        return (Float(paper) / 255, darkInk ? .darkOnLight : .lightOnDark)
     }
 
     /// The luminance below which a `fraction` of the counted pixels lie, from a 256-bin histogram.
