@@ -24,7 +24,7 @@ final class LetterPhotoTests: XCTestCase {
     /// The models that read real photos, the one chosen for reading first: a CVAE's generative classifier
     /// knows all 26 letters from its training, where a 5-NN vote over the partial EMNIST test letters has
     /// one reference letter of each of t-z.
-    static let realPhotoWeights = ["letters-cvae-2d"].map { repository.appendingPathComponent("Weights/\($0).safetensors").path }
+    static let realPhotoWeights = ["letters-cvae-2d", "letters-cvae-16d"].map { repository.appendingPathComponent("Weights/\($0).safetensors").path }
     static let realPhotos = repository.appendingPathComponent("Tests/Fixtures/letter-photos")
     /// Real photos read as their own letter, at least: a floor that catches a broken photo path (blank or
     /// noisy preparations read as chance, 1 in 26), well under what the preparation gives.
