@@ -99,7 +99,7 @@ final class ClassConditioningTests: XCTestCase {
         let bounds = inference.classLogLikelihoods(letter, samples: LetterReader.classifierSamples)
         let expected = Int32(bounds.indices.max { bounds[$0] < bounds[$1] }!)
         XCTAssertEqual(reading.modelClass, expected)
-        XCTAssertEqual(reading.mean, inference.encodeMeans(letter, classes: [expected]))
+        XCTAssertEqual(reading.mean, reader.steadyCode(letter.pixels, class: expected).mean)
         XCTAssertEqual(reading.reconstruction, inference.decode(reading.mean, class: expected))
         XCTAssertNil(LetterReader(inference: Inference(model: VAEModel(configuration: .mlp(hiddenSize: 8), seed: 1)),
                                   testImages: test).read(letter.pixels).modelClass)

@@ -100,6 +100,18 @@ final class LetterPreparationTests: XCTestCase {
         XCTAssertEqual(box(prepared.pixels).maxY - box(prepared.pixels).minY + 1, 24, accuracy: 1)
     }
 
+    /// Paper photographed in dim light is darker than mid-grey: the ink is still read as dark, because
+    /// the picture reaches further below the paper than above it. Chalk on a dark board stays light ink.
+    func testGreyPaperInADimPhotoStillHasDarkInk() {
+        let dim = LetterPreparation.prepare(photo(letter, factor: 6, width: 300, height: 260, left: 40, top: 70, paper: 100, ink: 20))
+        XCTAssertEqual(dim.polarity, .darkOnLight)
+        let direct = LetterPreparation.prepare(photo(letter, factor: 6, width: 300, height: 260, left: 40, top: 70))
+        XCTAssertLessThan(meanDifference(dim.pixels, direct.pixels), 8)
+        let chalk = LetterPreparation.prepare(photo(letter, factor: 6, width: 300, height: 260, left: 40, top: 70, paper: 60, ink: 230))
+        XCTAssertEqual(chalk.polarity, .lightOnDark)
+        XCTAssertLessThan(meanDifference(chalk.pixels, direct.pixels), 8)
+    }
+
     func testGaussianBlurKeepsInkAndIsSymmetric() {
         var impulse = [Float](repeating: 0, count: 21 * 21)
         impulse[10 * 21 + 10] = 1

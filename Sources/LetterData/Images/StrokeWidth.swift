@@ -10,6 +10,9 @@ public enum StrokeWidth {
     public static let emnistMedian: Float = 2.74
     public static let emnistThinnest: Float = 1.94
     public static let emnistThickest: Float = 4.04
+    /// Rounds of thickening at most (`LetterPreparation.prepare(ink:)`): a 3-pixel pen on a 300-pixel
+    /// letter needs two, as the width measure cannot go much below a pixel.
+    public static let maximumCorrections = 3
 
     /// The stroke width of a prepared 28x28 letter (`pixels` 0...1).
     public static func estimate(_ pixels: [Float]) -> Float {
