@@ -2,8 +2,9 @@ import Foundation
 import LetterData
 
 /// Reads one prepared letter with a model: its code (the encoder's mean and σ per dimension, steadied
-/// over half-pixel shifts of the letter: `steadyCode`), the test letters whose codes are nearest, their vote as a verdict (`looks like: a (4 of 5)`), its
-/// negative ELBO and its reconstruction. `encode` and the explorer's draw mode share it.
+/// over half-pixel shifts of the letter: `steadyCode`), the test letters whose codes are nearest, their
+/// vote as a verdict (`looks like: a (4 of 5)`), its negative ELBO and its reconstruction. `encode` and
+/// the explorer's draw mode share it.
 ///
 /// A conditional model (a CVAE) needs a class to encode with: the reader first asks the model's own
 /// generative classifier (argmax_y of the bound on log p(x | y), uniform p(y)), then encodes the image
