@@ -1,7 +1,8 @@
 /// How the convolution layers spread a training pass over threads: each thread takes a contiguous run
 /// of the batch's images and works through it `imagesPerChunk` images at a time, so that a chunk's
-/// unfolded input (at most 1.1 MB in the conv VAE) is still in that core's L2 cache when it is
-/// multiplied, instead of a whole batch's (7.2 MB for 128 images) going out to memory and back.
+/// unfolded input (at most 1.1 MB in the conv VAE) is still in cache when it is multiplied, instead of
+/// a whole batch's (7.2 MB for 128 images) going out to memory and back. Where L2 is smaller than the
+/// chunk (512 KB a core on Zen 3, where conv2's 903 KB of columns spill to L3), it is L3 that keeps it.
 enum ConvolutionThreads {
     /// A chunk of 7x7 or 14x14 planes then spans a multiple of 16 positions: whole vectors for the kernels.
     static let imagesPerChunk = 16
