@@ -7,9 +7,7 @@
 #                                    plane holds the style (its scores bound -log p(x | letter); eval
 #                                    adds -log p(x) and the generative classifier)
 #   Weights/letters-cvae-16d.safetensors  a 16-D conditional VAE for reading letters (encode, draw mode):
-#                                    each repeat of a real letter after the first slightly distorted;
-#                                    16 epochs (the shipped file was stopped there, validation still
-#                                    improving), so pass --epochs to train it longer
+#                                    each repeat of a real letter after the first slightly distorted
 #
 # Training data: the calibrated synthetic letters (88,800), the real EMNIST training letters and the
 # real test letters outside the fixed held-out and validation parts (TestPartition: per class, a
@@ -31,7 +29,6 @@ weights=Weights
 # trained with 12, before that cap existed; letters-cvae-2d with 10.
 repeat=10
 epochs=150
-cvae16_epochs=16
 patience=10
 seed=0
 only=
@@ -40,7 +37,7 @@ while [[ $# -gt 0 ]]; do
         --real) real="$2"; shift 2 ;;
         --weights) weights="$2"; shift 2 ;;
         --repeat) repeat="$2"; shift 2 ;;
-        --epochs) epochs="$2"; cvae16_epochs="$2"; shift 2 ;;
+        --epochs) epochs="$2"; shift 2 ;;
         --patience) patience="$2"; shift 2 ;;
         --seed) seed="$2"; shift 2 ;;
         --only) only="$2"; shift 2 ;;
@@ -53,15 +50,14 @@ done
 swift build -c release
 bin=.build/release/latent-explorer
 
-# name, architecture, latent dimensions, epochs, and any further train options.
-for model in "default mlp 2 $epochs" "letters-16d mlp 16 $epochs" "letters-cvae-2d cvae 2 $epochs" \
-             "letters-cvae-16d cvae 16 $cvae16_epochs --distort-real-repeats"; do
-    read -r name arch latent model_epochs extra <<< "$model"
+# name, architecture, latent dimensions, and any further train options (split into words on purpose).
+for model in "default mlp 2" "letters-16d mlp 16" "letters-cvae-2d cvae 2" "letters-cvae-16d cvae 16 --distort-real-repeats"; do
+    read -r name arch latent extra <<< "$model"
     [[ -z "$only" || "$only" == "$name" ]] || continue
     out="$weights/$name.safetensors"
     echo "== training $out ($arch, $latent latent dimensions)"
     "$bin" train --data "synthetic+$real" --train-on-real-test --real-repeat "$repeat" --test-split heldout \
-        --arch "$arch" --latent-dim "$latent" --epochs "$model_epochs" --patience "$patience" --seed "$seed" --out "$out" ${extra:-} \
+        --arch "$arch" --latent-dim "$latent" --epochs "$epochs" --patience "$patience" --seed "$seed" --out "$out" ${extra:-} \
         --force   # replacing the shipped weights is the point of this script (train refuses Weights/ otherwise)
     echo "== $out on real letters it never saw (held-out part of the real test split; 5-NN references: the real training letters)"
     "$bin" eval --weights "$out" --data "$real" --test-split heldout
