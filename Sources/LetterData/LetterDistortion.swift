@@ -24,7 +24,6 @@ public enum LetterDistortion {
     /// One distorted copy of a 28x28 image (784 bytes, row-major): every output pixel samples the
     /// source bilinearly at the inverse map of its centre; outside the source is background (0).
     public static func distorted<G: RandomNumberGenerator>(_ image: ArraySlice<UInt8>, using generator: inout G) -> [UInt8] {
-        precondition(image.count == ImageSet.pixelCount, "28x28 images")
         func uniform(_ range: ClosedRange<Float>) -> Float { Float.random(in: range, using: &generator) }
         let angle = uniform(-maximumRotation ... maximumRotation)
         let shear = uniform(-maximumShear ... maximumShear)
@@ -36,7 +35,17 @@ public enum LetterDistortion {
         let m00 = cosine * scaleX, m01 = (cosine * shear - sine) * scaleY
         let m10 = sine * scaleX, m11 = (sine * shear + cosine) * scaleY
         let determinant = m00 * m11 - m01 * m10
-        let (i00, i01, i10, i11) = (m11 / determinant, -m01 / determinant, -m10 / determinant, m00 / determinant)
+        let inverse = (m11 / determinant, -m01 / determinant, -m10 / determinant, m00 / determinant)
+        return resampled(image, inverse: inverse, shift: (shiftX, shiftY))
+    }
+
+    /// A 28x28 image (784 bytes, row-major) under an affine map about the image centre c: every output
+    /// pixel p samples the source bilinearly at `inverse` · (p - c - shift) + c, rounded to a byte;
+    /// outside the source is background (0). `inverse` is the row-major 2x2 (i00, i01, i10, i11).
+    static func resampled(_ image: ArraySlice<UInt8>, inverse: (Float, Float, Float, Float),
+                          shift: (x: Float, y: Float)) -> [UInt8] {
+        precondition(image.count == ImageSet.pixelCount, "28x28 images")
+        let (i00, i01, i10, i11) = inverse
         let side = ImageSet.side
         let centre = Float(side - 1) / 2
         let source = image.map(Float.init)
@@ -44,7 +53,7 @@ public enum LetterDistortion {
         source.withUnsafeBufferPointer { source in
             for row in 0 ..< side {
                 for column in 0 ..< side {
-                    let dx = Float(column) - centre - shiftX, dy = Float(row) - centre - shiftY
+                    let dx = Float(column) - centre - shift.x, dy = Float(row) - centre - shift.y
                     let x = i00 * dx + i01 * dy + centre, y = i10 * dx + i11 * dy + centre
                     let value = LetterPreparation.bilinear(source, width: side, height: side, x: x, y: y)
                     output[row * side + column] = UInt8(min(255, max(0, value.rounded())))
