@@ -94,12 +94,14 @@ def write_conditional(folder):
     """The cvae's interop and training-step fixtures, from `CONDITIONAL_SEED`."""
     torch.manual_seed(CONDITIONAL_SEED)
     model = conditional_model()
+    config = model.configuration()
+    pixels_per_image, latent_size = config.input_size, config.latent_dim
     with torch.no_grad():
         _randomise(model, INTEROP_WEIGHT_RANGE)
-        x = torch.rand(2, 12)
+        x = torch.rand(2, pixels_per_image)
         classes = torch.tensor([3, 1])
         mean, logvar = model.encode(x, classes)
-        z = torch.randn(3, 3)
+        z = torch.randn(3, latent_size)
         z_classes = torch.tensor([0, 2, 3])
         pixels = torch.sigmoid(model.decode(z, z_classes))
     meta = {"fixture_x": json.dumps(x.flatten().tolist()), "fixture_classes": json.dumps(classes.tolist()),
@@ -109,8 +111,8 @@ def write_conditional(folder):
     save_file(_tensors(model), os.path.join(folder, "torch-cvae.safetensors"), metadata=meta)
 
     _randomise(model, WEIGHT_RANGE)
-    x = torch.rand(STEP_BATCH, 12)
-    noise = torch.randn(STEP_BATCH, 3)
+    x = torch.rand(STEP_BATCH, pixels_per_image)
+    noise = torch.randn(STEP_BATCH, latent_size)
     batch_classes = torch.tensor([2, 0, 3, 2])  # one class twice, one never: its columns get no gradient
     tensors = _tensors(model, "weights.")
     tensors.update({"batch.x": x, "batch.noise": noise, "batch.classes": batch_classes.to(torch.float32)})
