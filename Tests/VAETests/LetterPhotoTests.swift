@@ -122,7 +122,7 @@ final class LetterPhotoTests: XCTestCase {
         }
     }
 
-    /// The held-out photos (other pages, other hands' print and cursive) are read and printed, never
+    /// The held-out photos (other pages and photos: print capitals and cursive) are read and printed, never
     /// asserted beyond being prepared as dark ink on paper: choices are made on the development set and
     /// only measured here.
     func testHeldOutRealPhotosAreReadAndCounted() throws {
