@@ -18,6 +18,9 @@ import Support
 ///     y [n, F, P]      = activation(W [F, K] · columns [K, N] + b)   the product stores each column
 ///                                                        straight into its image's NCHW planes
 ///
+/// except with one input plane, a 3x3 window, stride 2 and padding 1 (the conv VAE's first layer), where
+/// the direct kernel of conv_direct.h makes y from x with the same sums and no unfolded copy.
+///
 /// Backward, per chunk (the unfolded input is made again rather than kept: 16 images' worth stays in
 /// the L2 cache, a whole batch's would not):
 ///
@@ -67,6 +70,10 @@ public final class Conv2D {
     /// P: output positions per image, O*O.
     let outputPlane: Int
     let geometry: lx_conv_geometry
+    /// Whether the forward pass takes the direct kernel of conv_direct.h instead of unfolding and
+    /// multiplying: one input channel, a 3x3 window moved by 2, padding 1 (the conv VAE's first layer,
+    /// whose K = 9 product spends its time storing, not multiplying).
+    let takesOnePlaneKernel: Bool
 
     /// O = (S + 2 padding - k) / stride + 1, rounded down: the output side for an input side S.
     public static func outputSide(inputSide: Int, kernelSize: Int, stride: Int, padding: Int) -> Int {
@@ -90,8 +97,16 @@ public final class Conv2D {
         outputPlane = outputSide * outputSide
         geometry = lx_conv_geometry(channels: inputChannels, in_side: inputSide, out_side: outputSide,
                                     kernel: kernelSize, stride: stride, padding: padding)
+        takesOnePlaneKernel = Self.isOnePlaneWindow(channels: inputChannels, kernelSize: kernelSize, stride: stride, padding: padding,
+                                                    side: inputSide)
         weight = Parameter(name: name + ".weight", shape: [outputChannels, inputChannels, kernelSize, kernelSize])
         bias = Parameter(name: name + ".bias", shape: [outputChannels])
+    }
+
+    /// Whether a convolution of `channels` input planes of `side` pixels is the one conv_direct.h computes:
+    /// one plane, 3x3, stride 2, padding 1.
+    static func isOnePlaneWindow(channels: Int, kernelSize: Int, stride: Int, padding: Int, side: Int) -> Bool {
+        channels == 1 && kernelSize == 3 && stride == 2 && padding == 1 && lx_conv3x3s2_one_plane_fits(side) != 0
     }
 
     public var parameters: [Parameter] { [weight, bias] }
@@ -135,6 +150,10 @@ public final class Conv2D {
     /// in NCHW order by the product itself (`product` is scratch for CPUs without that path).
     private func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
                               columns: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>) {
+        if takesOnePlaneKernel {
+            return lx_conv3x3s2_one_plane(x, count, inputSide, weight.value.storage, outputChannels, bias.value.storage,
+                                          activation.code, y)
+        }
         let n = count * outputPlane
         lx_im2col(geometry, x, count, columns, n, 1)
         lx_conv_gemm_planes(outputChannels, n, patchSize, weight.value.storage, patchSize, 1, columns, n,
@@ -205,6 +224,10 @@ public final class Conv2D {
             forwardChunk(x + image * inputSize, count: chunk, into: y + image * outputSize,
                          columns: scratch, product: scratch + patchSize * chunk * outputPlane)
             image += chunk
+        }
+        if takesOnePlaneKernel, image < count {
+            return lx_conv3x3s2_one_plane(x + image * inputSize, count - image, inputSide, weight.value.storage, outputChannels,
+                                          bias.value.storage, activation.code, y + image * outputSize)
         }
         for image in image ..< count {
             lx_im2col(geometry, x + image * inputSize, 1, scratch, outputPlane, 1)

@@ -31,7 +31,9 @@ import Support
 ///     xT [C, N]         = x in channel-major order        (made again rather than kept)
 ///     dW [C, R]        += xT · dcolumns^T
 ///     dx              (+)= W · dcolumns                  stored in NCHW order by the product (through
-///                                                        `xT` when added to dx); skipped when dx is nil
+///                                                        `xT` when added to dx); skipped when dx is nil.
+///                                                        With one output channel (3x3, stride 2, padding 1)
+///                                                        it is the direct kernel of conv_direct.h on dpre
 ///
 /// Each thread sums dW and db for its images in its own slot; the slots are added up at the end.
 ///
@@ -68,6 +70,10 @@ public final class ConvTranspose2D {
     let inputPlane: Int
     /// The geometry of the convolution this layer transposes: F channels of side O -> side S.
     let geometry: lx_conv_geometry
+    /// Whether dx takes the direct kernel of conv_direct.h: with one output channel, a 3x3 window,
+    /// stride 2 and padding 1 (the conv VAE's last layer), dx is the one-plane convolution of the
+    /// gradient by W [C, 1, 3, 3], a K = 9 product better not unfolded.
+    let takesOnePlaneKernel: Bool
 
     /// O = (S - 1) stride - 2 padding + k + outputPadding: the output side for an input side S.
     public static func outputSide(inputSide: Int, kernelSize: Int, stride: Int, padding: Int, outputPadding: Int) -> Int {
@@ -96,6 +102,9 @@ public final class ConvTranspose2D {
         inputPlane = inputSide * inputSide
         geometry = lx_conv_geometry(channels: outputChannels, in_side: side, out_side: inputSide,
                                     kernel: kernelSize, stride: stride, padding: padding)
+        takesOnePlaneKernel = Conv2D.isOnePlaneWindow(channels: outputChannels, kernelSize: kernelSize, stride: stride,
+                                                      padding: padding, side: side)
+            && Conv2D.outputSide(inputSide: side, kernelSize: kernelSize, stride: stride, padding: padding) == inputSide
         weight = Parameter(name: name + ".weight", shape: [inputChannels, outputChannels, kernelSize, kernelSize])
         bias = Parameter(name: name + ".bias", shape: [outputChannels])
     }
@@ -173,7 +182,10 @@ public final class ConvTranspose2D {
                 lx_to_channel_major(x.storage + first * inputSize, inputT, count, inputChannels, inputPlane)
                 lx_conv_dot(inputT, columns, weightGradient, inputChannels, n, tapCount, 1)
                 guard let inputGradient = dx?.storage else { return }
-                if accumulateInputGradient {
+                if takesOnePlaneKernel && !accumulateInputGradient {   // dx = conv(dpre) straight from the gradient's plane
+                    lx_conv3x3s2_one_plane(gradient, count, outputSide, weight.value.storage, inputChannels, nil, 0,
+                                           inputGradient + first * inputSize)
+                } else if accumulateInputGradient {
                     lx_conv_gemm(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0, inputT, n)
                     lx_from_channel_major(inputT, inputGradient + first * inputSize, count, inputChannels, inputPlane, nil, 0, 1)
                 } else {   // stored straight in NCHW order by the product
