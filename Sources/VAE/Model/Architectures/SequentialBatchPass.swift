@@ -11,6 +11,9 @@ final class LayerChain {
     private let joined: Matrix?, joinedGradient: Matrix?
     /// The input of the last forward (the caller's, or `joined`).
     private var input: Matrix?
+    /// Runs of two or more consecutive convolutions, by their first layer's index: their forward pass
+    /// goes chunk by chunk through the whole run in one region (`ConvolutionThreads.forward(chain:...)`).
+    private let convolutionRuns: [Int: [any ChunkedConvolution]]
 
     /// `keepsLastOutput`: whether the chain allocates its last layer's output (the encoder's, read by
     /// the heads) or writes it into the caller's matrix (the decoder's logits).
@@ -21,6 +24,19 @@ final class LayerChain {
         gradients = kept.map { Matrix(rows: b, columns: $0.outputSize) }
         let width = layers[0].inputSize
         (joined, joinedGradient) = joinedClasses > 0 ? (Matrix(rows: b, columns: width), Matrix(rows: b, columns: width)) : (nil, nil)
+        convolutionRuns = Self.convolutionRuns(of: layers)
+    }
+
+    private static func convolutionRuns(of layers: [any NetworkLayer]) -> [Int: [any ChunkedConvolution]] {
+        var runs: [Int: [any ChunkedConvolution]] = [:]
+        var i = 0
+        while i < layers.count {
+            var run: [any ChunkedConvolution] = []
+            while i + run.count < layers.count, let layer = layers[i + run.count] as? any ChunkedConvolution { run.append(layer) }
+            if run.count >= 2 { runs[i] = run }
+            i += max(run.count, 1)
+        }
+        return runs
     }
 
     /// The last layer's output, when the chain keeps it (the encoder's hidden vector), and its gradient.
@@ -42,14 +58,21 @@ final class LayerChain {
             precondition(classes == nil, "an unconditional network takes no classes")
         }
         input = current
-        for (i, layer) in layers.enumerated() {
-            let y = i < outputs.count ? outputs[i] : final!
-            if let groups, let activeInputs, i > 0, let dense = layer as? Dense {
-                dense.forward(current, into: y, skippingInputsZeroInEachOf: groups, scratch: activeInputs, pool: pool)
+        func output(_ i: Int) -> Matrix { i < outputs.count ? outputs[i] : final! }
+        var i = 0
+        while i < layers.count {
+            if let run = convolutionRuns[i] {
+                let first = i
+                ConvolutionThreads.forward(chain: run, current, outputs: { output(first + $0) }, workspace: workspace, pool: pool)
+                i += run.count
+            } else if let groups, let activeInputs, i > 0, let dense = layers[i] as? Dense {
+                dense.forward(current, into: output(i), skippingInputsZeroInEachOf: groups, scratch: activeInputs, pool: pool)
+                i += 1
             } else {
-                layer.forward(current, into: y, workspace: workspace, pool: pool)
+                layers[i].forward(current, into: output(i), workspace: workspace, pool: pool)
+                i += 1
             }
-            current = y
+            current = output(i - 1)
         }
     }
 

@@ -146,6 +146,13 @@ public final class Conv2D {
         }
     }
 
+    /// `count` images (at most 16) forward with one thread's training scratch (`scratchPerThread`
+    /// floats): the step of a chunked pass (`ConvolutionThreads.forward(chain:...)`).
+    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let (columns, product, _, _) = buffers(scratch)
+        forwardChunk(x, count: count, into: y, columns: columns, product: product)
+    }
+
     /// `count` images (at most 16) forward: columns [K, N], then y = activation(W columns + b) stored
     /// in NCHW order by the product itself (`product` is scratch for CPUs without that path).
     private func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,

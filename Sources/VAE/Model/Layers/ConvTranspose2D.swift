@@ -147,6 +147,13 @@ public final class ConvTranspose2D {
         }
     }
 
+    /// `count` images (at most 16) forward with one thread's training scratch (`scratchPerThread`
+    /// floats): the step of a chunked pass (`ConvolutionThreads.forward(chain:...)`).
+    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let (inputT, columns, _, _) = buffers(scratch)
+        forwardChunk(x, count: count, into: y, inputT: inputT, columns: columns)
+    }
+
     /// `count` images (at most 16) forward: xT [C, N], columns [R, N] = W^T xT, then col2im with the bias
     /// and activation in the same pass.
     private func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,

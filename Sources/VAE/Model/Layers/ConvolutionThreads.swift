@@ -29,6 +29,35 @@ enum ConvolutionThreads {
         }
     }
 
+    /// Runs consecutive convolution layers forward in one region, chunk by chunk: each thread takes its
+    /// images 16 at a time through every layer of `chain` before the next chunk, so that a chunk's
+    /// intermediate planes (conv1's 16 x 32 x 14 x 14, 400 KB) are read back from the core's L2 while
+    /// still there, instead of a whole half-batch's going out to L3 between two layers, and the threads
+    /// meet once for the chain instead of once a layer. `outputs(i)` receives layer i's output (the
+    /// backward pass reads them); the same images and the same sums as layer-by-layer passes.
+    /// Every layer's scratch fits `workspace`'s slots, and no layer keeps anything in it, so a thread's
+    /// one slot serves each layer in turn.
+    static func forward(chain: [any ChunkedConvolution], _ x: Matrix, outputs: (Int) -> Matrix, workspace: LayerWorkspace,
+                        pool: ComputePool) {
+        precondition(x.columns == chain[0].inputSize, "convolution chain: input width does not match")
+        for (i, layer) in chain.enumerated() {
+            precondition(outputs(i).columns == layer.outputSize && workspace.floatsPerThread >= layer.scratchPerThread,
+                         "convolution chain: output width or workspace slots do not match")
+            outputs(i).rows = x.rows
+        }
+        run(batch: x.rows, threads: workspace.threads, pool: pool) { slot, images in
+            let scratch = workspace.slot(slot)
+            forEachChunk(of: images) { first, count in
+                var input = UnsafePointer(x.storage + first * chain[0].inputSize)
+                for (i, layer) in chain.enumerated() {
+                    let output = outputs(i).storage + first * layer.outputSize
+                    layer.forwardChunk(input, count: count, into: output, scratch: scratch)
+                    input = UnsafePointer(output)
+                }
+            }
+        }
+    }
+
     /// `target[i] = Σ over slots of parts[slot * stride + i]` for `i < count`: the per-thread gradients, summed.
     static func sum(_ parts: (Int) -> UnsafeMutablePointer<Float>, slots: Int, count: Int,
                     into target: UnsafeMutablePointer<Float>) {
@@ -39,3 +68,14 @@ enum ConvolutionThreads {
         }
     }
 }
+
+/// A convolution layer whose training forward pass works through a thread's images a chunk at a time,
+/// so that consecutive ones can share one region (`ConvolutionThreads.forward(chain:...)`).
+protocol ChunkedConvolution: NetworkLayer {
+    /// `count` images (at most `ConvolutionThreads.imagesPerChunk`) forward, x `[count, inputSize]` ->
+    /// y `[count, outputSize]`, with `scratch` one thread's `scratchPerThread` floats.
+    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>)
+}
+
+extension Conv2D: ChunkedConvolution {}
+extension ConvTranspose2D: ChunkedConvolution {}
