@@ -2,12 +2,44 @@ import XCTest
 @testable import Support
 @testable import VAE
 
-/// `ConvolutionThreads.forward(chain:...)`, which takes consecutive convolutions chunk by chunk in one
-/// region, against the same layers run one after the other: the conv VAE's encoder pair (1 -> 32 -> 64,
+/// `ConvolutionThreads.forward(chain:...)` and `backward(chain:...)`, which take consecutive convolutions
+/// chunk by chunk in one region, against the same layers run one after the other: the conv VAE's encoder pair (1 -> 32 -> 64,
 /// 28 -> 14 -> 7) and decoder pair (64 -> 32 -> 1, 7 -> 14 -> 28), on 1, 2 and 3 threads and batches
-/// that leave whole chunks, a partial chunk and fewer images than threads. The outputs must be the
-/// same bit for bit: the chain changes when a chunk is computed, never what is summed.
+/// that leave whole chunks, a partial chunk and fewer images than threads. The outputs and gradients
+/// must be the same bit for bit: the chain changes when a chunk is computed, never what is summed.
 final class ConvolutionChainTests: XCTestCase {
+    /// The chained backward pass against layer-by-layer passes from the same dL/dy: both layers' weight
+    /// and bias gradients, the gradient between them and the first layer's dx (or none, as for conv1).
+    private func checkBackward(_ first: any ChunkedConvolution, _ second: any ChunkedConvolution, x: Matrix, middle: Matrix, y: Matrix,
+                               workspace: LayerWorkspace, pool: ComputePool, what: String, _ g: inout SeededGenerator) {
+        let batch = x.rows
+        let dyValues = (0 ..< batch * second.outputSize).map { _ in g.nextUniform() * 2 - 1 }
+        let chainedWorkspace = LayerWorkspace(threads: workspace.threads, floatsPerThread: ConvolutionThreads.backwardScratch(chain: [first, second]))
+        for withInputGradient in [false, true] {
+            func run(chained: Bool) -> [[UInt32]] {
+                let dy = Matrix(rows: batch, columns: second.outputSize, values: dyValues)
+                let dMiddle = Matrix(rows: batch, columns: first.outputSize)
+                let dx = withInputGradient ? Matrix(rows: batch, columns: first.inputSize) : nil
+                if chained {
+                    dMiddle.rows = 0
+                    ConvolutionThreads.backward(chain: [first, second], input: x, outputs: { $0 == 0 ? middle : y },
+                                                gradients: { $0 == 0 ? dMiddle : dy }, inputGradient: dx, workspace: chainedWorkspace, pool: pool)
+                } else {
+                    second.backward(input: middle, output: y, outputGradient: dy, inputGradient: dMiddle, accumulateInputGradient: false,
+                                    workspace: workspace, pool: pool)
+                    first.backward(input: x, output: middle, outputGradient: dMiddle, inputGradient: dx, accumulateInputGradient: false,
+                                   workspace: workspace, pool: pool)
+                }
+                let gradients = (first.parameters + second.parameters).map(\.gradient.values) + [dMiddle.values, dx?.values ?? []]
+                return gradients.map { $0.map(\.bitPattern) }
+            }
+            let (plain, chained) = (run(chained: false), run(chained: true))
+            for (index, name) in ["first dW", "first db", "second dW", "second db", "gradient between", "dx"].enumerated() {
+                XCTAssertEqual(chained[index], plain[index], "backward \(name), dx \(withInputGradient), \(what)")
+            }
+        }
+    }
+
     func testChainedForwardIsLayerByLayerForward() {
         var g = SeededGenerator(seed: 71)
         let conv1 = Conv2D(name: "c1", inputChannels: 1, outputChannels: 32, inputSide: 28, kernelSize: 3, stride: 2, padding: 1,
@@ -39,6 +71,7 @@ final class ConvolutionChainTests: XCTestCase {
                     XCTAssertEqual(chainedY.rows, batch, what)
                     XCTAssertEqual(chainedMiddle.values.map(\.bitPattern), middle.values.map(\.bitPattern), "first layer, \(what)")
                     XCTAssertEqual(chainedY.values.map(\.bitPattern), y.values.map(\.bitPattern), "second layer, \(what)")
+                    checkBackward(first, second, x: x, middle: middle, y: y, workspace: workspace, pool: pool, what: what, &g)
                 }
             }
         }

@@ -180,25 +180,45 @@ public final class Conv2D {
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv2d: workspace slots too small for this layer")
         dx?.rows = batch
         let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
-            let (columns, gradientT, weightGradient, biasGradient) = buffers(workspace.slot(slot))
-            weightGradient.update(repeating: 0, count: outputChannels * patchSize)
-            biasGradient.update(repeating: 0, count: outputChannels)
+            let scratch = workspace.slot(slot)
+            beginBackward(scratch: scratch)
             ConvolutionThreads.forEachChunk(of: images) { first, count in
-                let n = count * outputPlane
-                let mask = activation.prepareGradient(dy.storage + first * outputSize, output: y.storage + first * outputSize,
-                                                      count: count * outputSize)
-                lx_channel_gradient(dy.storage + first * outputSize, mask, biasGradient,
-                                    gradientT, count, outputChannels, outputPlane, 1)
-                lx_im2col(geometry, x.storage + first * inputSize, count, columns, n, 1)
-                lx_conv_dot(gradientT, columns, weightGradient, outputChannels, n, patchSize, 1)
-                guard let inputGradient = dx?.storage else { return }
-                lx_conv_gemm(patchSize, n, outputChannels, weight.value.storage, 1, patchSize, gradientT, n, nil, 0, columns, n)
-                lx_col2im(geometry, columns, n, 1, count, inputGradient + first * inputSize, accumulateInputGradient ? 1 : 0)
+                backwardChunk(input: x, output: y, outputGradient: dy, inputGradient: dx, accumulateInputGradient: accumulateInputGradient,
+                              first: first, count: count, scratch: scratch)
             }
         }
-        ConvolutionThreads.sum({ buffers(workspace.slot($0)).weightGradient }, slots: slots,
+        finishBackward(slots: slots) { workspace.slot($0) }
+    }
+
+    /// Zeroes one thread's weight- and bias-gradient sums in its `scratch` (`scratchPerThread` floats).
+    func beginBackward(scratch: UnsafeMutablePointer<Float>) {
+        let (_, _, weightGradient, biasGradient) = buffers(scratch)
+        weightGradient.update(repeating: 0, count: outputChannels * patchSize)
+        biasGradient.update(repeating: 0, count: outputChannels)
+    }
+
+    /// Images `first ..< first + count` (at most 16) of `backward`: dpre in place in dy, their dW and db
+    /// added to the thread's sums in `scratch`, their dx written (or added).
+    func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
+                       accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>) {
+        let (columns, gradientT, weightGradient, biasGradient) = buffers(scratch)
+        let n = count * outputPlane
+        let mask = activation.prepareGradient(dy.storage + first * outputSize, output: y.storage + first * outputSize,
+                                              count: count * outputSize)
+        lx_channel_gradient(dy.storage + first * outputSize, mask, biasGradient,
+                            gradientT, count, outputChannels, outputPlane, 1)
+        lx_im2col(geometry, x.storage + first * inputSize, count, columns, n, 1)
+        lx_conv_dot(gradientT, columns, weightGradient, outputChannels, n, patchSize, 1)
+        guard let inputGradient = dx?.storage else { return }
+        lx_conv_gemm(patchSize, n, outputChannels, weight.value.storage, 1, patchSize, gradientT, n, nil, 0, columns, n)
+        lx_col2im(geometry, columns, n, 1, count, inputGradient + first * inputSize, accumulateInputGradient ? 1 : 0)
+    }
+
+    /// The weight and bias gradients: the sums of the `slots` threads' scratch (`scratch(slot)`), added in slot order.
+    func finishBackward(slots: Int, scratch: (Int) -> UnsafeMutablePointer<Float>) {
+        ConvolutionThreads.sum({ buffers(scratch($0)).weightGradient }, slots: slots,
                                count: outputChannels * patchSize, into: weight.gradient.storage)
-        ConvolutionThreads.sum({ buffers(workspace.slot($0)).biasGradient }, slots: slots,
+        ConvolutionThreads.sum({ buffers(scratch($0)).biasGradient }, slots: slots,
                                count: outputChannels, into: bias.gradient.storage)
     }
 

@@ -174,36 +174,55 @@ public final class ConvTranspose2D {
         precondition(dx == nil || dx!.columns == inputSize, "conv-transpose2d: input gradient width does not match")
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv-transpose2d: workspace slots too small for this layer")
         dx?.rows = batch
-        let plane = outputSide * outputSide
         let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
-            let (inputT, columns, weightGradient, biasGradient) = buffers(workspace.slot(slot))
-            weightGradient.update(repeating: 0, count: inputChannels * tapCount)
-            biasGradient.update(repeating: 0, count: outputChannels)
+            let scratch = workspace.slot(slot)
+            beginBackward(scratch: scratch)
             ConvolutionThreads.forEachChunk(of: images) { first, count in
-                let n = count * inputPlane
-                let gradient = dy.storage + first * outputSize
-                let mask = activation.prepareGradient(gradient, output: y.storage + first * outputSize, count: count * outputSize)
-                lx_channel_gradient(gradient, mask, biasGradient, nil,
-                                    count, outputChannels, plane, 1)
-                lx_im2col(geometry, gradient, count, columns, n, 1)
-                lx_to_channel_major(x.storage + first * inputSize, inputT, count, inputChannels, inputPlane)
-                lx_conv_dot(inputT, columns, weightGradient, inputChannels, n, tapCount, 1)
-                guard let inputGradient = dx?.storage else { return }
-                if takesOnePlaneKernel && !accumulateInputGradient {   // dx = conv(dpre) straight from the gradient's plane
-                    lx_conv3x3s2_one_plane(gradient, count, outputSide, weight.value.storage, inputChannels, nil, 0,
-                                           inputGradient + first * inputSize)
-                } else if accumulateInputGradient {
-                    lx_conv_gemm(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0, inputT, n)
-                    lx_from_channel_major(inputT, inputGradient + first * inputSize, count, inputChannels, inputPlane, nil, 0, 1)
-                } else {   // stored straight in NCHW order by the product
-                    lx_conv_gemm_planes(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0,
-                                        inputGradient + first * inputSize, inputPlane, inputT)
-                }
+                backwardChunk(input: x, output: y, outputGradient: dy, inputGradient: dx, accumulateInputGradient: accumulateInputGradient,
+                              first: first, count: count, scratch: scratch)
             }
         }
-        ConvolutionThreads.sum({ buffers(workspace.slot($0)).weightGradient }, slots: slots,
+        finishBackward(slots: slots) { workspace.slot($0) }
+    }
+
+    /// Zeroes one thread's weight- and bias-gradient sums in its `scratch` (`scratchPerThread` floats).
+    func beginBackward(scratch: UnsafeMutablePointer<Float>) {
+        let (_, _, weightGradient, biasGradient) = buffers(scratch)
+        weightGradient.update(repeating: 0, count: inputChannels * tapCount)
+        biasGradient.update(repeating: 0, count: outputChannels)
+    }
+
+    /// Images `first ..< first + count` (at most 16) of `backward`: dpre in place in dy, their dW and db
+    /// added to the thread's sums in `scratch`, their dx written (or added).
+    func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
+                       accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>) {
+        let (inputT, columns, weightGradient, biasGradient) = buffers(scratch)
+        let n = count * inputPlane
+        let gradient = dy.storage + first * outputSize
+        let mask = activation.prepareGradient(gradient, output: y.storage + first * outputSize, count: count * outputSize)
+        lx_channel_gradient(gradient, mask, biasGradient, nil,
+                            count, outputChannels, outputSide * outputSide, 1)
+        lx_im2col(geometry, gradient, count, columns, n, 1)
+        lx_to_channel_major(x.storage + first * inputSize, inputT, count, inputChannels, inputPlane)
+        lx_conv_dot(inputT, columns, weightGradient, inputChannels, n, tapCount, 1)
+        guard let inputGradient = dx?.storage else { return }
+        if takesOnePlaneKernel && !accumulateInputGradient {   // dx = conv(dpre) straight from the gradient's plane
+            lx_conv3x3s2_one_plane(gradient, count, outputSide, weight.value.storage, inputChannels, nil, 0,
+                                   inputGradient + first * inputSize)
+        } else if accumulateInputGradient {
+            lx_conv_gemm(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0, inputT, n)
+            lx_from_channel_major(inputT, inputGradient + first * inputSize, count, inputChannels, inputPlane, nil, 0, 1)
+        } else {   // stored straight in NCHW order by the product
+            lx_conv_gemm_planes(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0,
+                                inputGradient + first * inputSize, inputPlane, inputT)
+        }
+    }
+
+    /// The weight and bias gradients: the sums of the `slots` threads' scratch (`scratch(slot)`), added in slot order.
+    func finishBackward(slots: Int, scratch: (Int) -> UnsafeMutablePointer<Float>) {
+        ConvolutionThreads.sum({ buffers(scratch($0)).weightGradient }, slots: slots,
                                count: inputChannels * tapCount, into: weight.gradient.storage)
-        ConvolutionThreads.sum({ buffers(workspace.slot($0)).biasGradient }, slots: slots,
+        ConvolutionThreads.sum({ buffers(scratch($0)).biasGradient }, slots: slots,
                                count: outputChannels, into: bias.gradient.storage)
     }
 
