@@ -80,7 +80,9 @@ enum ConvolutionThreads {
         for i in chain.indices.dropLast() { gradients(i).rows = batch }   // written as the next layer's dx
         inputGradient?.rows = batch
         func scratch(_ slot: Int, _ layer: Int) -> UnsafeMutablePointer<Float> {
-            workspace.slot(slot) + chain[..<layer].reduce(0) { $0 + $1.scratchPerThread }
+            var offset = 0
+            for i in 0 ..< layer { offset += chain[i].scratchPerThread }
+            return workspace.slot(slot) + offset
         }
         let slots = run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
             for i in chain.indices { chain[i].beginBackward(scratch: scratch(slot, i)) }
