@@ -2,7 +2,8 @@
  * lx_small_gemm / lx_small_linear (the kernels every CPU has) against lx_conv_gemm / lx_conv_dot (the
  * path conv_gemm.c takes on this CPU). Best of 30 runs each, wall clock; the largest difference between
  * the two results is printed beside each pair. Then the unfolding (lx_im2col) and its adjoint
- * (lx_col2im) of a chunk in the two convolutions' geometries (the transposed ones use the same two). Built and run by scripts/bench-conv-kernels.sh. */
+ * (lx_col2im) of a chunk in the two convolutions' geometries (the transposed ones use the same two), and
+ * the one-plane layers' direct kernel against the unfolding and product it replaced. Built and run by scripts/bench-conv-kernels.sh. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "kernel_path.h"
 #include "small_gemm.h"
 #include "convolution.h"
+#include "conv_direct.h"
 
 enum { runs = 30 };
 
@@ -91,6 +93,29 @@ static void time_unfolding(const char *name, lx_conv_geometry g) {
     free(x); free(unfolded);
 }
 
+/* The one-plane layers (conv1 forward, deconv2 dx) on a 16-image chunk: unfolding into 9 rows and
+ * multiplying (lx_im2col, lx_conv_gemm_planes) against the direct kernel (lx_conv3x3s2_one_plane). */
+static void time_one_plane(void) {
+    size_t images = 16, side = 28, out = 14, channels = 32, plane = out * out, n = images * plane;
+    float *x = random_floats(images * side * side), *w = random_floats(channels * 9), *bias = random_floats(channels);
+    float *columns = random_floats(9 * n), *scratch = random_floats(channels * n);
+    float *y_old = random_floats(channels * n), *y_new = random_floats(channels * n);
+    const lx_conv_geometry g = {1, side, out, 3, 2, 1};
+    double best_old = 1e9, best_new = 1e9;
+    for (int r = 0; r < runs; r++) {
+        double t = seconds();
+        lx_im2col(g, x, images, columns, n, 1);
+        lx_conv_gemm_planes(channels, n, 9, w, 9, 1, columns, n, bias, 1, y_old, plane, scratch);
+        best_old = fmin(best_old, seconds() - t);
+        t = seconds();
+        lx_conv3x3s2_one_plane(x, images, side, w, channels, bias, 1, y_new);
+        best_new = fmin(best_new, seconds() - t);
+    }
+    printf("one plane 1->32 (28): unfold + product %8.1f us, direct %8.1f us, difference %.1e\n", best_old * 1e6,
+           best_new * 1e6, largest_difference(y_old, y_new, channels * n));
+    free(x); free(w); free(bias); free(columns); free(scratch); free(y_old); free(y_new);
+}
+
 int main(void) {
     printf("kernel path %s; conv products: %s\n", lx_kernel_path(), lx_conv_gemm_path());
     printf("kind  product           lx_small_gemm/linear         lx_conv_gemm/dot             difference\n");
@@ -108,5 +133,6 @@ int main(void) {
     const lx_conv_geometry conv1 = {1, 28, 14, 3, 2, 1}, conv2 = {32, 14, 7, 3, 2, 1};
     time_unfolding("conv1 (1, 28)", conv1);
     time_unfolding("conv2 (32, 14)", conv2);
+    time_one_plane();
     return 0;
 }

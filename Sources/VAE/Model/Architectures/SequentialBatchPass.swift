@@ -11,6 +11,11 @@ final class LayerChain {
     private let joined: Matrix?, joinedGradient: Matrix?
     /// The input of the last forward (the caller's, or `joined`).
     private var input: Matrix?
+    /// Runs of two or more consecutive convolutions, by their first layer's index: their passes go chunk
+    /// by chunk through the whole run in one region (`ConvolutionThreads.forward(chain:...)`, `backward(chain:...)`).
+    private let convolutionRuns: [Int: [any ChunkedConvolution]]
+    /// Floats of workspace a thread needs for the runs' backward passes (0 without runs).
+    var chainedScratchPerThread: Int { convolutionRuns.values.map { ConvolutionThreads.backwardScratch(chain: $0) }.max() ?? 0 }
 
     /// `keepsLastOutput`: whether the chain allocates its last layer's output (the encoder's, read by
     /// the heads) or writes it into the caller's matrix (the decoder's logits).
@@ -21,6 +26,25 @@ final class LayerChain {
         gradients = kept.map { Matrix(rows: b, columns: $0.outputSize) }
         let width = layers[0].inputSize
         (joined, joinedGradient) = joinedClasses > 0 ? (Matrix(rows: b, columns: width), Matrix(rows: b, columns: width)) : (nil, nil)
+        convolutionRuns = Self.convolutionRuns(of: layers)
+    }
+
+    /// The run of convolutions whose last layer is `last`, with its first layer's index.
+    private func convolutionRun(endingAt last: Int) -> (first: Int, run: [any ChunkedConvolution])? {
+        for (first, run) in convolutionRuns where first + run.count - 1 == last { return (first, run) }
+        return nil
+    }
+
+    private static func convolutionRuns(of layers: [any NetworkLayer]) -> [Int: [any ChunkedConvolution]] {
+        var runs: [Int: [any ChunkedConvolution]] = [:]
+        var i = 0
+        while i < layers.count {
+            var run: [any ChunkedConvolution] = []
+            while i + run.count < layers.count, let layer = layers[i + run.count] as? any ChunkedConvolution { run.append(layer) }
+            if run.count >= 2 { runs[i] = run }
+            i += max(run.count, 1)
+        }
+        return runs
     }
 
     /// The last layer's output, when the chain keeps it (the encoder's hidden vector), and its gradient.
@@ -42,14 +66,21 @@ final class LayerChain {
             precondition(classes == nil, "an unconditional network takes no classes")
         }
         input = current
-        for (i, layer) in layers.enumerated() {
-            let y = i < outputs.count ? outputs[i] : final!
-            if let groups, let activeInputs, i > 0, let dense = layer as? Dense {
-                dense.forward(current, into: y, skippingInputsZeroInEachOf: groups, scratch: activeInputs, pool: pool)
+        func output(_ i: Int) -> Matrix { i < outputs.count ? outputs[i] : final! }
+        var i = 0
+        while i < layers.count {
+            if let run = convolutionRuns[i] {
+                let first = i
+                ConvolutionThreads.forward(chain: run, current, outputs: { output(first + $0) }, workspace: workspace, pool: pool)
+                i += run.count
+            } else if let groups, let activeInputs, i > 0, let dense = layers[i] as? Dense {
+                dense.forward(current, into: output(i), skippingInputsZeroInEachOf: groups, scratch: activeInputs, pool: pool)
+                i += 1
             } else {
-                layer.forward(current, into: y, workspace: workspace, pool: pool)
+                layers[i].forward(current, into: output(i), workspace: workspace, pool: pool)
+                i += 1
             }
-            current = y
+            current = output(i - 1)
         }
     }
 
@@ -60,13 +91,21 @@ final class LayerChain {
                   workspace: LayerWorkspace, pool: ComputePool) {
         guard let input else { preconditionFailure("backward before forward") }
         let firstGradient = inputGradient == nil ? nil : (joinedGradient ?? inputGradient)
-        for i in layers.indices.reversed() {
-            let y = i < outputs.count ? outputs[i] : lastOutput!
-            let dy = i < gradients.count ? gradients[i] : lastGradient!
-            let x = i == 0 ? input : outputs[i - 1]
-            let dx = i == 0 ? firstGradient : gradients[i - 1]
-            layers[i].backward(input: x, output: y, outputGradient: dy, inputGradient: dx, accumulateInputGradient: false,
-                               workspace: workspace, pool: pool)
+        func output(_ i: Int) -> Matrix { i < outputs.count ? outputs[i] : lastOutput! }
+        func gradient(_ i: Int) -> Matrix { i < gradients.count ? gradients[i] : lastGradient! }
+        var i = layers.count - 1
+        while i >= 0 {
+            if let (first, run) = convolutionRun(endingAt: i) {
+                ConvolutionThreads.backward(chain: run, input: first == 0 ? input : outputs[first - 1], outputs: { output(first + $0) },
+                                            gradients: { gradient(first + $0) }, inputGradient: first == 0 ? firstGradient : gradients[first - 1],
+                                            workspace: workspace, pool: pool)
+                i = first - 1
+            } else {
+                layers[i].backward(input: i == 0 ? input : outputs[i - 1], output: output(i), outputGradient: gradient(i),
+                                   inputGradient: i == 0 ? firstGradient : gradients[i - 1], accumulateInputGradient: false,
+                                   workspace: workspace, pool: pool)
+                i -= 1
+            }
         }
         if let joinedGradient, let inputGradient { inputGradient.copyColumns(of: joinedGradient) }
     }
@@ -90,7 +129,9 @@ final class SequentialBatchPass: NetworkBatchPass {
         let classes = network.table.joinedClasses
         encoder = LayerChain(layers: network.encoder, batchCapacity: batchCapacity, joinedClasses: classes, keepsLastOutput: true)
         decoder = LayerChain(layers: network.decoder, batchCapacity: batchCapacity, joinedClasses: classes, keepsLastOutput: false)
-        workspace = LayerWorkspace(threads: pool.threadCount, floatsPerThread: network.layers.map(\.scratchPerThread).max() ?? 0)
+        let single = network.layers.map(\.scratchPerThread).max() ?? 0
+        workspace = LayerWorkspace(threads: pool.threadCount,
+                                   floatsPerThread: max(single, encoder.chainedScratchPerThread, decoder.chainedScratchPerThread))
     }
 
     func encode(_ x: Matrix, classes: Matrix?, mean: Matrix, logVariance: Matrix) {

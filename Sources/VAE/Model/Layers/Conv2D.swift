@@ -18,6 +18,9 @@ import Support
 ///     y [n, F, P]      = activation(W [F, K] · columns [K, N] + b)   the product stores each column
 ///                                                        straight into its image's NCHW planes
 ///
+/// except with one input plane, a 3x3 window, stride 2 and padding 1 (the conv VAE's first layer), where
+/// the direct kernel of conv_direct.h makes y from x with the same sums and no unfolded copy.
+///
 /// Backward, per chunk (the unfolded input is made again rather than kept: 16 images' worth stays in
 /// the L2 cache, a whole batch's would not):
 ///
@@ -67,6 +70,10 @@ public final class Conv2D {
     /// P: output positions per image, O*O.
     let outputPlane: Int
     let geometry: lx_conv_geometry
+    /// Whether the forward pass takes the direct kernel of conv_direct.h instead of unfolding and
+    /// multiplying: one input channel, a 3x3 window moved by 2, padding 1 (the conv VAE's first layer,
+    /// whose K = 9 product spends its time storing, not multiplying).
+    let takesOnePlaneKernel: Bool
 
     /// O = (S + 2 padding - k) / stride + 1, rounded down: the output side for an input side S.
     public static func outputSide(inputSide: Int, kernelSize: Int, stride: Int, padding: Int) -> Int {
@@ -90,8 +97,16 @@ public final class Conv2D {
         outputPlane = outputSide * outputSide
         geometry = lx_conv_geometry(channels: inputChannels, in_side: inputSide, out_side: outputSide,
                                     kernel: kernelSize, stride: stride, padding: padding)
+        takesOnePlaneKernel = Self.isOnePlaneWindow(channels: inputChannels, kernelSize: kernelSize, stride: stride, padding: padding,
+                                                    side: inputSide)
         weight = Parameter(name: name + ".weight", shape: [outputChannels, inputChannels, kernelSize, kernelSize])
         bias = Parameter(name: name + ".bias", shape: [outputChannels])
+    }
+
+    /// Whether a convolution of `channels` input planes of `side` pixels is the one conv_direct.h computes:
+    /// one plane, 3x3, stride 2, padding 1.
+    static func isOnePlaneWindow(channels: Int, kernelSize: Int, stride: Int, padding: Int, side: Int) -> Bool {
+        channels == 1 && kernelSize == 3 && stride == 2 && padding == 1 && lx_conv3x3s2_one_plane_fits(side) != 0
     }
 
     public var parameters: [Parameter] { [weight, bias] }
@@ -131,10 +146,21 @@ public final class Conv2D {
         }
     }
 
+    /// `count` images (at most 16) forward with one thread's training scratch (`scratchPerThread`
+    /// floats): the step of a chunked pass (`ConvolutionThreads.forward(chain:...)`).
+    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let (columns, product, _, _) = buffers(scratch)
+        forwardChunk(x, count: count, into: y, columns: columns, product: product)
+    }
+
     /// `count` images (at most 16) forward: columns [K, N], then y = activation(W columns + b) stored
     /// in NCHW order by the product itself (`product` is scratch for CPUs without that path).
     private func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
                               columns: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>) {
+        if takesOnePlaneKernel {
+            return lx_conv3x3s2_one_plane(x, count, inputSide, weight.value.storage, outputChannels, bias.value.storage,
+                                          activation.code, y)
+        }
         let n = count * outputPlane
         lx_im2col(geometry, x, count, columns, n, 1)
         lx_conv_gemm_planes(outputChannels, n, patchSize, weight.value.storage, patchSize, 1, columns, n,
@@ -154,25 +180,45 @@ public final class Conv2D {
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv2d: workspace slots too small for this layer")
         dx?.rows = batch
         let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
-            let (columns, gradientT, weightGradient, biasGradient) = buffers(workspace.slot(slot))
-            weightGradient.update(repeating: 0, count: outputChannels * patchSize)
-            biasGradient.update(repeating: 0, count: outputChannels)
+            let scratch = workspace.slot(slot)
+            beginBackward(scratch: scratch)
             ConvolutionThreads.forEachChunk(of: images) { first, count in
-                let n = count * outputPlane
-                let mask = activation.prepareGradient(dy.storage + first * outputSize, output: y.storage + first * outputSize,
-                                                      count: count * outputSize)
-                lx_channel_gradient(dy.storage + first * outputSize, mask, biasGradient,
-                                    gradientT, count, outputChannels, outputPlane, 1)
-                lx_im2col(geometry, x.storage + first * inputSize, count, columns, n, 1)
-                lx_conv_dot(gradientT, columns, weightGradient, outputChannels, n, patchSize, 1)
-                guard let inputGradient = dx?.storage else { return }
-                lx_conv_gemm(patchSize, n, outputChannels, weight.value.storage, 1, patchSize, gradientT, n, nil, 0, columns, n)
-                lx_col2im(geometry, columns, n, 1, count, inputGradient + first * inputSize, accumulateInputGradient ? 1 : 0)
+                backwardChunk(input: x, output: y, outputGradient: dy, inputGradient: dx, accumulateInputGradient: accumulateInputGradient,
+                              first: first, count: count, scratch: scratch)
             }
         }
-        ConvolutionThreads.sum({ buffers(workspace.slot($0)).weightGradient }, slots: slots,
+        finishBackward(slots: slots) { workspace.slot($0) }
+    }
+
+    /// Zeroes one thread's weight- and bias-gradient sums in its `scratch` (`scratchPerThread` floats).
+    func beginBackward(scratch: UnsafeMutablePointer<Float>) {
+        let (_, _, weightGradient, biasGradient) = buffers(scratch)
+        weightGradient.update(repeating: 0, count: outputChannels * patchSize)
+        biasGradient.update(repeating: 0, count: outputChannels)
+    }
+
+    /// Images `first ..< first + count` (at most 16) of `backward`: dpre in place in dy, their dW and db
+    /// added to the thread's sums in `scratch`, their dx written (or added).
+    func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
+                       accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>) {
+        let (columns, gradientT, weightGradient, biasGradient) = buffers(scratch)
+        let n = count * outputPlane
+        let mask = activation.prepareGradient(dy.storage + first * outputSize, output: y.storage + first * outputSize,
+                                              count: count * outputSize)
+        lx_channel_gradient(dy.storage + first * outputSize, mask, biasGradient,
+                            gradientT, count, outputChannels, outputPlane, 1)
+        lx_im2col(geometry, x.storage + first * inputSize, count, columns, n, 1)
+        lx_conv_dot(gradientT, columns, weightGradient, outputChannels, n, patchSize, 1)
+        guard let inputGradient = dx?.storage else { return }
+        lx_conv_gemm(patchSize, n, outputChannels, weight.value.storage, 1, patchSize, gradientT, n, nil, 0, columns, n)
+        lx_col2im(geometry, columns, n, 1, count, inputGradient + first * inputSize, accumulateInputGradient ? 1 : 0)
+    }
+
+    /// The weight and bias gradients: the sums of the `slots` threads' scratch (`scratch(slot)`), added in slot order.
+    func finishBackward(slots: Int, scratch: (Int) -> UnsafeMutablePointer<Float>) {
+        ConvolutionThreads.sum({ buffers(scratch($0)).weightGradient }, slots: slots,
                                count: outputChannels * patchSize, into: weight.gradient.storage)
-        ConvolutionThreads.sum({ buffers(workspace.slot($0)).biasGradient }, slots: slots,
+        ConvolutionThreads.sum({ buffers(scratch($0)).biasGradient }, slots: slots,
                                count: outputChannels, into: bias.gradient.storage)
     }
 
@@ -205,6 +251,10 @@ public final class Conv2D {
             forwardChunk(x + image * inputSize, count: chunk, into: y + image * outputSize,
                          columns: scratch, product: scratch + patchSize * chunk * outputPlane)
             image += chunk
+        }
+        if takesOnePlaneKernel, image < count {
+            return lx_conv3x3s2_one_plane(x + image * inputSize, count - image, inputSide, weight.value.storage, outputChannels,
+                                          bias.value.storage, activation.code, y + image * outputSize)
         }
         for image in image ..< count {
             lx_im2col(geometry, x + image * inputSize, 1, scratch, outputPlane, 1)

@@ -31,7 +31,9 @@ import Support
 ///     xT [C, N]         = x in channel-major order        (made again rather than kept)
 ///     dW [C, R]        += xT · dcolumns^T
 ///     dx              (+)= W · dcolumns                  stored in NCHW order by the product (through
-///                                                        `xT` when added to dx); skipped when dx is nil
+///                                                        `xT` when added to dx); skipped when dx is nil.
+///                                                        With one output channel (3x3, stride 2, padding 1)
+///                                                        it is the direct kernel of conv_direct.h on dpre
 ///
 /// Each thread sums dW and db for its images in its own slot; the slots are added up at the end.
 ///
@@ -68,6 +70,10 @@ public final class ConvTranspose2D {
     let inputPlane: Int
     /// The geometry of the convolution this layer transposes: F channels of side O -> side S.
     let geometry: lx_conv_geometry
+    /// Whether dx takes the direct kernel of conv_direct.h: with one output channel, a 3x3 window,
+    /// stride 2 and padding 1 (the conv VAE's last layer), dx is the one-plane convolution of the
+    /// gradient by W [C, 1, 3, 3], a K = 9 product better not unfolded.
+    let takesOnePlaneKernel: Bool
 
     /// O = (S - 1) stride - 2 padding + k + outputPadding: the output side for an input side S.
     public static func outputSide(inputSide: Int, kernelSize: Int, stride: Int, padding: Int, outputPadding: Int) -> Int {
@@ -96,6 +102,9 @@ public final class ConvTranspose2D {
         inputPlane = inputSide * inputSide
         geometry = lx_conv_geometry(channels: outputChannels, in_side: side, out_side: inputSide,
                                     kernel: kernelSize, stride: stride, padding: padding)
+        takesOnePlaneKernel = Conv2D.isOnePlaneWindow(channels: outputChannels, kernelSize: kernelSize, stride: stride,
+                                                      padding: padding, side: side)
+            && Conv2D.outputSide(inputSide: side, kernelSize: kernelSize, stride: stride, padding: padding) == inputSide
         weight = Parameter(name: name + ".weight", shape: [inputChannels, outputChannels, kernelSize, kernelSize])
         bias = Parameter(name: name + ".bias", shape: [outputChannels])
     }
@@ -138,6 +147,13 @@ public final class ConvTranspose2D {
         }
     }
 
+    /// `count` images (at most 16) forward with one thread's training scratch (`scratchPerThread`
+    /// floats): the step of a chunked pass (`ConvolutionThreads.forward(chain:...)`).
+    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let (inputT, columns, _, _) = buffers(scratch)
+        forwardChunk(x, count: count, into: y, inputT: inputT, columns: columns)
+    }
+
     /// `count` images (at most 16) forward: xT [C, N], columns [R, N] = W^T xT, then col2im with the bias
     /// and activation in the same pass.
     private func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
@@ -158,33 +174,55 @@ public final class ConvTranspose2D {
         precondition(dx == nil || dx!.columns == inputSize, "conv-transpose2d: input gradient width does not match")
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv-transpose2d: workspace slots too small for this layer")
         dx?.rows = batch
-        let plane = outputSide * outputSide
         let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
-            let (inputT, columns, weightGradient, biasGradient) = buffers(workspace.slot(slot))
-            weightGradient.update(repeating: 0, count: inputChannels * tapCount)
-            biasGradient.update(repeating: 0, count: outputChannels)
+            let scratch = workspace.slot(slot)
+            beginBackward(scratch: scratch)
             ConvolutionThreads.forEachChunk(of: images) { first, count in
-                let n = count * inputPlane
-                let gradient = dy.storage + first * outputSize
-                let mask = activation.prepareGradient(gradient, output: y.storage + first * outputSize, count: count * outputSize)
-                lx_channel_gradient(gradient, mask, biasGradient, nil,
-                                    count, outputChannels, plane, 1)
-                lx_im2col(geometry, gradient, count, columns, n, 1)
-                lx_to_channel_major(x.storage + first * inputSize, inputT, count, inputChannels, inputPlane)
-                lx_conv_dot(inputT, columns, weightGradient, inputChannels, n, tapCount, 1)
-                guard let inputGradient = dx?.storage else { return }
-                if accumulateInputGradient {
-                    lx_conv_gemm(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0, inputT, n)
-                    lx_from_channel_major(inputT, inputGradient + first * inputSize, count, inputChannels, inputPlane, nil, 0, 1)
-                } else {   // stored straight in NCHW order by the product
-                    lx_conv_gemm_planes(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0,
-                                        inputGradient + first * inputSize, inputPlane, inputT)
-                }
+                backwardChunk(input: x, output: y, outputGradient: dy, inputGradient: dx, accumulateInputGradient: accumulateInputGradient,
+                              first: first, count: count, scratch: scratch)
             }
         }
-        ConvolutionThreads.sum({ buffers(workspace.slot($0)).weightGradient }, slots: slots,
+        finishBackward(slots: slots) { workspace.slot($0) }
+    }
+
+    /// Zeroes one thread's weight- and bias-gradient sums in its `scratch` (`scratchPerThread` floats).
+    func beginBackward(scratch: UnsafeMutablePointer<Float>) {
+        let (_, _, weightGradient, biasGradient) = buffers(scratch)
+        weightGradient.update(repeating: 0, count: inputChannels * tapCount)
+        biasGradient.update(repeating: 0, count: outputChannels)
+    }
+
+    /// Images `first ..< first + count` (at most 16) of `backward`: dpre in place in dy, their dW and db
+    /// added to the thread's sums in `scratch`, their dx written (or added).
+    func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
+                       accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>) {
+        let (inputT, columns, weightGradient, biasGradient) = buffers(scratch)
+        let n = count * inputPlane
+        let gradient = dy.storage + first * outputSize
+        let mask = activation.prepareGradient(gradient, output: y.storage + first * outputSize, count: count * outputSize)
+        lx_channel_gradient(gradient, mask, biasGradient, nil,
+                            count, outputChannels, outputSide * outputSide, 1)
+        lx_im2col(geometry, gradient, count, columns, n, 1)
+        lx_to_channel_major(x.storage + first * inputSize, inputT, count, inputChannels, inputPlane)
+        lx_conv_dot(inputT, columns, weightGradient, inputChannels, n, tapCount, 1)
+        guard let inputGradient = dx?.storage else { return }
+        if takesOnePlaneKernel && !accumulateInputGradient {   // dx = conv(dpre) straight from the gradient's plane
+            lx_conv3x3s2_one_plane(gradient, count, outputSide, weight.value.storage, inputChannels, nil, 0,
+                                   inputGradient + first * inputSize)
+        } else if accumulateInputGradient {
+            lx_conv_gemm(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0, inputT, n)
+            lx_from_channel_major(inputT, inputGradient + first * inputSize, count, inputChannels, inputPlane, nil, 0, 1)
+        } else {   // stored straight in NCHW order by the product
+            lx_conv_gemm_planes(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0,
+                                inputGradient + first * inputSize, inputPlane, inputT)
+        }
+    }
+
+    /// The weight and bias gradients: the sums of the `slots` threads' scratch (`scratch(slot)`), added in slot order.
+    func finishBackward(slots: Int, scratch: (Int) -> UnsafeMutablePointer<Float>) {
+        ConvolutionThreads.sum({ buffers(scratch($0)).weightGradient }, slots: slots,
                                count: inputChannels * tapCount, into: weight.gradient.storage)
-        ConvolutionThreads.sum({ buffers(workspace.slot($0)).biasGradient }, slots: slots,
+        ConvolutionThreads.sum({ buffers(scratch($0)).biasGradient }, slots: slots,
                                count: outputChannels, into: bias.gradient.storage)
     }
 
