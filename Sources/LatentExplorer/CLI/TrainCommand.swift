@@ -97,6 +97,9 @@ struct TrainCommand: ParsableCommand {
         if objective != .elbo {
             print("Objective: reconstruction + β KL with \(objective); losses printed are the true negative ELBO (β = 1), the epoch is chosen on the validation objective")
         }
+        if klWarmup > 0 {
+            print("KL warm-up: β rises from 0 to \(VAEObjective.format(beta)) over the first \(klWarmup) epochs; the epoch is chosen on the validation objective at β = \(VAEObjective.format(beta))")
+        }
     }
 
     /// The first Ctrl-C or SIGTERM stops training after the current batch, to save the best weights so far.
