@@ -14,8 +14,9 @@
    the share read so with at least 50 %.
 
 The plane is one the explorer shows. With two latent dimensions it is the whole latent space. With more,
-`--plane slice` (the default) is the plane the explorer opens on: z1 across and z2 up, every other dimension
-held at 0; `--plane pca` is the one its `p` key shows: through the mean of the codes of the explorer's test
+`--plane slice` (the default) is z1 across and z2 up, every other dimension held at 0 (the explorer's `0` key)
+or, with `--anchor N`, at the code of test letter #N, as where the explorer opens (a clear letter of the
+tightest class, named in its title); `--plane pca` is the one its `p` key shows: through the mean of the codes of the explorer's test
 letters (`explore`'s default 2,600, sampled per class as `StratifiedSampling` does), spanned by their first
 two principal components (`PrincipalComponents`' signs). The 21 x 21 points are at the prior's quantiles
 in the plane's own coordinates on both.
@@ -176,16 +177,35 @@ def principal_plane(codes):
     return mean, np.stack(axes), shares
 
 
-def plane_points(model, model_names, dataset, plane):
-    """([GRID * GRID, D] latent points of the quantile grid on `plane`, a sentence saying which plane)."""
+@torch.no_grad()
+def test_letter_code(model, model_names, dataset, index):
+    """[D] latent mean of test letter `index` of the data's test split (with its class for a conditional model)."""
+    if not 0 <= index < len(dataset.test):
+        raise data.DataError(f"--anchor {index}: the test split holds {len(dataset.test)} letters (0...{len(dataset.test) - 1})")
+    letter = dataset.test.subset(np.array([index]))
+    model.eval()
+    if not model_names:
+        return model.encode(unit(letter.pixels))[0][0]
+    return model.encode(unit(letter.pixels), torch.as_tensor(classes.indices(letter.labels, dataset, model_names)))[0][0]
+
+
+def plane_points(model, model_names, dataset, plane, anchor=None):
+    """([GRID * GRID, D] latent points of the quantile grid on `plane`, a sentence saying which plane).
+    A slice holds the other dimensions at 0, or at the code of test letter `anchor` (where the explorer
+    opens: its title names the letter, `others at letter 'o' #8058`)."""
     grid = quantile_grid()
     dimension = model.configuration().latent_dim
     if dimension == 2 and plane == "slice":
         return grid, "the whole 2-D latent plane"
     if plane == "slice":
         points = torch.zeros(len(grid), dimension)
+        held = "at 0 (the explorer's 0 key)"
+        if anchor is not None:
+            points[:] = test_letter_code(model, model_names, dataset, anchor)
+            name = dataset.class_name(int(dataset.test.labels[anchor]))
+            held = f"at the code of test letter '{name}' #{anchor}"
         points[:, :2] = grid
-        return points, f"the z1-z2 slice of the {dimension}-D latent space, the other dimensions at 0 (the explorer's opening plane)"
+        return points, f"the z1-z2 slice of the {dimension}-D latent space, the other dimensions {held}"
     mean, axes, shares = principal_plane(explorer_codes(model, model_names, dataset))
     points = torch.as_tensor(mean + grid.double().numpy() @ axes, dtype=torch.float32)
     return points, (f"the PC1-PC2 plane of the {dimension}-D codes of the explorer's {EXPLORER_TEST_COUNT} test letters "
@@ -224,7 +244,7 @@ def measure(args, log):
                          "held_out_by_letter": {n: {"right": r, "of": t} for n, (r, t) in per_class.items()}}}
     if args.plain:
         plain, _ = weights.load(args.plain)
-        points, plane = plane_points(plain, [], dataset, args.plane)
+        points, plane = plane_points(plain, [], dataset, args.plane, args.anchor)
         p = probabilities(reader, decode(plain, points))
         confident, letter = p.max(1)
         legible = confident >= LEGIBLE
@@ -235,7 +255,7 @@ def measure(args, log):
 
     cvae, meta = weights.load(args.cvae)
     model_names = classes.names_of(cvae, meta)
-    points, plane = plane_points(cvae, model_names, dataset, args.plane)
+    points, plane = plane_points(cvae, model_names, dataset, args.plane, args.anchor)
     by_letter = {}
     for y, name in enumerate(model_names):
         if name not in names:
@@ -283,7 +303,9 @@ def main(argv=None):
     parser.add_argument("--cvae", required=True, help="a conditional model's weights (its style planes are read)")
     parser.add_argument("--plane", choices=PLANES, default="slice",
                         help="with more than two latent dimensions, the explorer's plane to read: slice (z1-z2, the others "
-                             "at 0, where it opens) or pca (its p key: the test codes' first two principal components)")
+                             "at 0 or at --anchor's code) or pca (its p key: the test codes' first two principal components)")
+    parser.add_argument("--anchor", type=int, help="with --plane slice, hold the other dimensions at the code of this letter of "
+                                                    "the test split (the explorer opens on one and names it: #8058)")
     parser.add_argument("--seed", type=int, default=0, help="the reader's initialisation, shuffling and shifts")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)

@@ -86,6 +86,11 @@ def test_a_cvae_of_more_dimensions_is_read_on_the_plane_the_explorer_shows(small
     points, plane = legibility.plane_points(model, names, dataset, "slice")
     assert points.shape == (legibility.GRID ** 2, 3) and "at 0" in plane
     assert torch.equal(points[:, :2], grid) and not points[:, 2].any()
+    points, plane = legibility.plane_points(model, names, dataset, "slice", anchor=7)
+    code = legibility.test_letter_code(model, names, dataset, 7)
+    assert "#7" in plane and torch.equal(points[:, :2], grid) and torch.equal(points[:, 2], code[2].expand(len(grid)))
+    with pytest.raises(data.DataError, match="--anchor 200"):
+        legibility.plane_points(model, names, dataset, "slice", anchor=200)
     points, plane = legibility.plane_points(model, names, dataset, "pca")
     mean, axes, _ = legibility.principal_plane(legibility.explorer_codes(model, names, dataset))
     assert "PC1" in plane and points.shape == (legibility.GRID ** 2, 3)
