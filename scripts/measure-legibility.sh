@@ -7,7 +7,8 @@
 #      others at 0, where the explorer opens, and pca the plane of its p key);
 #   2. latent-explorer eval: the CVAE's generative classifier on the same held-out real letters.
 #
-# Usage: scripts/measure-legibility.sh [--real DIR] [--plain W|none] [--cvae W] [--plane slice|pca] [--seed N] [--json FILE]
+# Usage: scripts/measure-legibility.sh [--real DIR] [--plain W|none] [--cvae W] [--plane slice|pca] [--anchor N] [--reader FILE] [--seed N] [--json FILE]
+# --anchor and --reader: see python -m latent_explorer_torch.legibility --help.
 # REAL defaults to $LATENT_EXPLORER_DATA (the partial EMNIST letters, docs/data.md). The Python
 # package's venv is scripts/test-python.sh's (.build/python-venv), made here when missing.
 set -euo pipefail
@@ -17,6 +18,8 @@ real=${LATENT_EXPLORER_DATA:-}
 plain=Weights/default.safetensors
 cvae=Weights/letters-cvae-2d.safetensors
 plane=slice
+anchor=
+reader=
 seed=0
 json=
 while [[ $# -gt 0 ]]; do
@@ -25,6 +28,8 @@ while [[ $# -gt 0 ]]; do
         --plain) plain="$2"; shift 2 ;;
         --cvae) cvae="$2"; shift 2 ;;
         --plane) plane="$2"; shift 2 ;;
+        --anchor) anchor="$2"; shift 2 ;;
+        --reader) reader="$2"; shift 2 ;;
         --seed) seed="$2"; shift 2 ;;
         --json) json="$2"; shift 2 ;;
         *) echo "unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
@@ -40,7 +45,7 @@ if [[ ! -x "$venv/bin/python" ]]; then python3 -m venv "$venv"; fi
 [[ "$plain" == none ]] && plain=
 echo "== the reader, the plain plane (${plain:-not measured}) and the style planes ($cvae), on the $plane plane"
 "$venv/bin/python" -m latent_explorer_torch.legibility --data "$real" ${plain:+--plain "$plain"} --cvae "$cvae" --plane "$plane" \
-    --seed "$seed" ${json:+--json "$json"}
+    ${anchor:+--anchor "$anchor"} ${reader:+--reader "$reader"} --seed "$seed" ${json:+--json "$json"}
 swift build -c release
 echo "== the generative classifier on the held-out real letters"
 .build/release/latent-explorer eval --weights "$cvae" --data "$real" --test-split heldout

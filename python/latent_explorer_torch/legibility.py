@@ -25,6 +25,8 @@ Decoding uses the PyTorch twin of each model (`models.py`), which the fixtures p
 """
 import argparse
 import json
+import os
+import pickle
 import sys
 from statistics import NormalDist
 
@@ -220,6 +222,23 @@ def decode(model, points, class_index=None):
     return torch.sigmoid(model.decode(points, torch.full((len(points),), class_index, dtype=torch.long)))
 
 
+def kept_reader(path, key, log):
+    """(reader, validation accuracy) saved at `path` by an earlier run with the same `key` (data, seed,
+    classes, training constants); (None, None) when there is no file; DataError when it was trained otherwise."""
+    if not os.path.exists(path):
+        return None, None
+    try:
+        saved = torch.load(path, weights_only=True)
+        reader = LetterCNN(len(key["classes"]))
+        if saved["key"] != key:
+            raise data.DataError(f"--reader {path} was trained on other letters or with another seed; remove it or name another file")
+        reader.load_state_dict(saved["state"])
+    except (OSError, RuntimeError, KeyError, TypeError, pickle.UnpicklingError) as error:
+        raise data.DataError(f"--reader {path} is not a reader this program saved ({str(error).splitlines()[0]})")
+    log(f"reader read from {path} (validation accuracy {saved['validation_accuracy']:.4f})")
+    return reader, saved["validation_accuracy"]
+
+
 def measure(args, log):
     dataset = data.load(args.data)
     labels = sorted(dataset.class_names)  # the reader's class i is labels[i]
@@ -234,8 +253,14 @@ def measure(args, log):
     rest_x, rest_y = tensors(dataset.test.subset(rest))
     validation_x, validation_y = tensors(dataset.test.subset(validation))
     test_x, test_y = tensors(dataset.test.subset(held_out))
-    reader, validation_accuracy = train_reader(torch.cat([train_x, rest_x]), torch.cat([train_y, rest_y]),
-                                               validation_x, validation_y, len(labels), args.seed, log)
+    key = {"data": os.path.realpath(args.data), "seed": args.seed, "classes": names, "train_letters": len(train_x) + len(rest_x),
+           "epochs": EPOCHS, "batch": BATCH, "learning_rate": LEARNING_RATE, "shift": SHIFT}
+    reader, validation_accuracy = kept_reader(args.reader, key, log) if args.reader else (None, None)
+    if reader is None:
+        reader, validation_accuracy = train_reader(torch.cat([train_x, rest_x]), torch.cat([train_y, rest_y]),
+                                                   validation_x, validation_y, len(labels), args.seed, log)
+        if args.reader:
+            torch.save({"key": key, "state": reader.state_dict(), "validation_accuracy": validation_accuracy}, args.reader)
     read = probabilities(reader, test_x).argmax(1)
     per_class = {names[c]: (int((read[test_y == c] == c).sum()), int((test_y == c).sum())) for c in range(len(labels))}
     result = {"reader": {"train_letters": len(train_x) + len(rest_x), "validation_letters": len(validation_x),
@@ -308,6 +333,8 @@ def main(argv=None):
                                                     "the test split (the explorer opens on one and names it: #8058)")
     parser.add_argument("--seed", type=int, default=0, help="the reader's initialisation, shuffling and shifts")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--reader", help="keep the trained reader in this file and read it back on later runs with the same "
+                                         "letters and seed (measuring several models then trains it once)")
     args = parser.parse_args(argv)
     try:
         result = measure(args, lambda line: print(line, file=sys.stderr, flush=True))

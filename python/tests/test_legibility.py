@@ -96,9 +96,19 @@ def test_a_cvae_of_more_dimensions_is_read_on_the_plane_the_explorer_shows(small
     assert "PC1" in plane and points.shape == (legibility.GRID ** 2, 3)
     # Projected back onto the plane's axes, the points are the quantile grid around the codes' mean.
     assert (points.double().numpy() - mean) @ axes.T == pytest.approx(grid.double().numpy(), abs=1e-5)
-    report = str(tmp_path / "legibility.json")
-    assert legibility.main(["--data", small_mnist, "--cvae", cvae, "--plane", "pca", "--json", report]) == 0
+    report, reader = str(tmp_path / "legibility.json"), str(tmp_path / "reader.pt")
+    assert legibility.main(["--data", small_mnist, "--cvae", cvae, "--plane", "pca", "--json", report, "--reader", reader]) == 0
     with open(report) as f:
         result = json.load(f)
     assert "plain" not in result and "PC1" in result["cvae"]["plane"]
     assert sorted(result["cvae"]["by_letter"]) == [str(d) for d in range(10)]
+    # The kept reader is read back, not trained again (an epoch more would change it), and gives the same figures.
+    monkeypatch.setattr(legibility, "train_reader", None)
+    again = str(tmp_path / "again.json")
+    assert legibility.main(["--data", small_mnist, "--cvae", cvae, "--plane", "pca", "--json", again, "--reader", reader]) == 0
+    with open(again) as f:
+        assert json.load(f) == result
+    assert legibility.main(["--data", small_mnist, "--cvae", cvae, "--seed", "1", "--reader", reader]) == 1
+    with open(reader, "wb") as f:
+        f.write(b"not a reader")
+    assert legibility.main(["--data", small_mnist, "--cvae", cvae, "--reader", reader]) == 1
