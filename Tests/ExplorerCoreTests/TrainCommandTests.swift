@@ -240,6 +240,22 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("--beta: the KL weight β must be between 0 and 1000, not 1001"), refused.stderr)
     }
 
+    /// --kl-warmup is announced, each warm-up epoch prints the β it reached, the weights record β
+    /// itself, and a warm-up past the epochs' range is a one-line usage error.
+    func testAKLWarmupIsAnnouncedPrintedAndRecorded() throws {
+        let out = folder + "/warmup.safetensors"
+        let run = try train(quickModel + ["--kl-warmup", "4", "--epochs", "2", "--out", out])
+        XCTAssertEqual(run.finish(), 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("KL warm-up: β rises from 0 to 1 over the first 4 epochs"), run.stdout)
+        let epochLines = run.stdout.split(separator: "\n").filter { $0.hasPrefix("Epoch") }
+        XCTAssertEqual(epochLines.count, 2, run.stdout)
+        XCTAssertTrue(epochLines.allSatisfy { $0.contains(" - β 0.") }, run.stdout)
+        XCTAssertEqual(try WeightsFile.load(out).metadata.objective, VAEObjective(klWeight: 1))
+        let refused = try train(quickModel + ["--kl-warmup", "-1", "--out", out])
+        XCTAssertEqual(refused.finish(), 64)
+        XCTAssertTrue(refused.stderr.contains("--kl-warmup must be between 0 and"), refused.stderr)
+    }
+
     // MARK: degenerate data
 
     func testALettersFilterThatLeavesNoImageIsAMessage() throws {

@@ -55,6 +55,32 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(trainer.control.setKLWeight(-1), 0)
     }
 
+    /// A KL warm-up trains with β rising from 0 to the objective's β over its epochs, batch by batch,
+    /// then with β itself; the epoch is chosen, and the outcome's β given, at β itself.
+    func testAKLWarmupRaisesTheWeightToBetaAndChoosesTheEpochAtBeta() {
+        let configuration = TrainingConfiguration(epochs: 3, batchSize: 64, seed: 2, snapshotInterval: 0,
+                                                  objective: VAEObjective(klWeight: 2), klWarmupEpochs: 2)
+        XCTAssertEqual(configuration.klWeight(leadingTo: 2, after: 0), 0)
+        XCTAssertEqual(configuration.klWeight(leadingTo: 2, after: 0.5), 0.5)
+        XCTAssertEqual(configuration.klWeight(leadingTo: 2, after: 3), 2)
+        XCTAssertEqual(TrainingConfiguration().klWeight(leadingTo: 2, after: 0), 2, "no warm-up: β from the first batch")
+        let trainer = Trainer(model: VAEModel(configuration: small, seed: 1), dataset: dataset, configuration: configuration)
+        let outcome = trainer.run()
+        XCTAssertEqual(outcome.history.map(\.klWeight).count, 3)
+        // Each epoch reports the β of its last batch: below 1 and 2 in the warm-up's two epochs, then 2.
+        let reported = outcome.history.map(\.klWeight)
+        XCTAssertGreaterThan(reported[0], 0.5)
+        XCTAssertLessThan(reported[0], 1)
+        XCTAssertGreaterThan(reported[1], 1.5)
+        XCTAssertLessThan(reported[1], 2)
+        XCTAssertEqual(reported[2], 2)
+        XCTAssertEqual(outcome.klWeight, 2, "the weights are recorded with the β they were chosen at")
+        var progressWeights: [Double] = []
+        while let event = trainer.channel.next() { if case .progress(let p) = event { progressWeights.append(p.klWeight) } }
+        XCTAssertEqual(progressWeights, progressWeights.sorted(), "β only rises")
+        XCTAssertEqual(progressWeights.last, 2)
+    }
+
     /// Early stopping chooses on the part held out of the training split; the test split is never read.
     func testValidationComesFromTheTrainingSplitStratifiedAndTheTestSplitIsNeverRead() {
         var withoutTest = dataset

@@ -10,6 +10,8 @@ enum OptionRanges {
     static let epochs = Contract.shared.epochs
     static let batchSize = Contract.shared.batchSize
     static let patience = Contract.shared.patience
+    /// A KL warm-up longer than the most epochs a run takes would never reach β.
+    static let klWarmup = 0 ... Contract.shared.epochs.upperBound
     /// `--k` and `--importance-samples` are in contract/limits.json: the PyTorch package takes them too.
     static let neighbours = Contract.shared.neighbours
     static let importanceSamples = Contract.shared.importanceSamples
@@ -38,7 +40,7 @@ enum OptionRanges {
     /// maximum + 1, 2^63 and NaN), so an option added without a range fails there.
     static let table: [(option: String, range: String)] = [
         ("--epochs", text(epochs)), ("--batch-size", text(batchSize)), ("--patience", text(patience)),
-        ("--learning-rate", text(learningRate)), ("--validation-split", "0...<1"),
+        ("--kl-warmup", text(klWarmup)), ("--learning-rate", text(learningRate)), ("--validation-split", "0...<1"),
         ("--beta", text(VAEObjective.klWeightRange)), ("--seed", text(0 ... UInt64.max)),
         ("--latent-dim", text(ModelConfiguration.latentDimensions)), ("--hidden-size", text(1 ... ModelConfiguration.maximumHiddenSize)),
         ("--real-repeat", text(DataSelection.realRepeatRange)), ("--train-count", text(syntheticCount)),

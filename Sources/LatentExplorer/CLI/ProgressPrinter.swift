@@ -26,7 +26,7 @@ final class ProgressPrinter {
             write("\r" + line + "\u{1B}[K")
         case .epochFinished(let s):
             let marker = s.improved ? " *" : ""
-            let beta = s.klWeight == VAEObjective.elbo.klWeight ? "" : " - β \(VAEObjective.format(s.klWeight))"
+            let beta = s.klWeight == VAEObjective.elbo.klWeight ? "" : " - β \(Self.shortWeight(s.klWeight))"
             let line = "\(epochLabel(s.epoch)) \(bar(1, of: 1)) - \(Self.duration(s.seconds)) - loss: \(String(format: "%.4f", s.trainLoss))\(Self.validationText(s.validation))\(beta) - \(Self.rate(s.samplesPerSecond))\(marker)"
             write((interactive ? "\r" : "") + line + (interactive ? "\u{1B}[K" : "") + "\n")
         case .paused:
@@ -94,6 +94,12 @@ final class ProgressPrinter {
     static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+    }
+
+    /// β as typed (`0.5`, `8`), or to three decimals when it has more (a KL warm-up's 0.19983221...).
+    static func shortWeight(_ beta: Double) -> String {
+        let typed = VAEObjective.format(beta)
+        return typed.count <= 6 ? typed : String(format: "%.3f", beta)
     }
 
     static func rate(_ samplesPerSecond: Double) -> String {

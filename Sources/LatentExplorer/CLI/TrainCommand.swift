@@ -29,6 +29,11 @@ struct TrainCommand: ParsableCommand {
         discussion: "1 is the true negative ELBO. Larger presses the codes towards the prior, smaller lets them spread. The test score printed and saved is the true negative ELBO whatever β.",
         valueName: "B"))
     var beta: Double = VAEObjective.elbo.klWeight
+    @Option(name: .customLong("kl-warmup"), help: ArgumentHelp(
+        "Epochs over which the KL term's weight rises from 0 to β (default: 0, β from the start).",
+        discussion: "The weight grows linearly batch by batch, so the codes learn to carry something before the KL term presses them to the prior. The epoch kept is chosen on the validation objective at β itself.",
+        valueName: "epochs"))
+    var klWarmup = 0
     @Option(help: ArgumentHelp("Start from these weights instead of a fresh model (--arch and sizes are then theirs).",
                                valueName: "file")) var weights: String?
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to save the weights.", valueName: "file")) var out: String
@@ -39,6 +44,7 @@ struct TrainCommand: ParsableCommand {
         try OptionRanges.check(batchSize, in: OptionRanges.batchSize, "--batch-size")
         try OptionRanges.check(learningRate, in: OptionRanges.learningRate, "--learning-rate")
         try OptionRanges.check(patience, in: OptionRanges.patience, "--patience")
+        try OptionRanges.check(klWarmup, in: OptionRanges.klWarmup, "--kl-warmup")
         guard OptionRanges.validationSplit.contains(validationSplit) else {
             throw ValidationError("--validation-split must be at least 0 and below 1, not \(validationSplit)")
         }
@@ -52,7 +58,8 @@ struct TrainCommand: ParsableCommand {
     /// training images and to the memory budget, and the progress printer says so.
     private var trainingConfiguration: TrainingConfiguration {
         TrainingConfiguration(epochs: epochs, batchSize: batchSize, learningRate: learningRate, patience: patience,
-                              validationFraction: validationSplit, seed: seed, snapshotInterval: 0, objective: objective)
+                              validationFraction: validationSplit, seed: seed, snapshotInterval: 0, objective: objective,
+                              klWarmupEpochs: klWarmup)
     }
 
     func run() throws {
@@ -89,6 +96,9 @@ struct TrainCommand: ParsableCommand {
         if let note = dataset.note { print("Note: \(note)") }
         if objective != .elbo {
             print("Objective: reconstruction + β KL with \(objective); losses printed are the true negative ELBO (β = 1), the epoch is chosen on the validation objective")
+        }
+        if klWarmup > 0 {
+            print("KL warm-up: β rises from 0 to \(VAEObjective.format(beta)) over the first \(klWarmup) epochs; the epoch is chosen on the validation objective at β = \(VAEObjective.format(beta))")
         }
     }
 

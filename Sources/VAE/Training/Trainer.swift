@@ -115,6 +115,9 @@ public final class Trainer {
         let evaluator: Inference
         var generator: SeededGenerator
         var order: [Int]
+        /// The β the run leads to (the objective's, or the last `control.setKLWeight`); during a KL
+        /// warm-up the step trains with less (`TrainingConfiguration.klWeight(leadingTo:after:)`).
+        var targetKLWeight: Double
         /// The best epoch so far: its weights, its number (0: none yet), its validation loss and β.
         var best: [String: Tensor]
         var bestEpoch = 0
@@ -159,7 +162,8 @@ public final class Trainer {
                    batchSize: batchSize, batchesPerEpoch: batchesPerEpoch, step: step,
                    optimizer: Adam(parameters: model.parameters, learningRate: config.learningRate, pool: pool),
                    evaluator: Inference(model: model, pool: pool), generator: SeededGenerator(seed: config.seed),
-                   order: Array(0 ..< train.count), best: model.tensors(), bestKLWeight: config.objective.klWeight)
+                   order: Array(0 ..< train.count), targetKLWeight: config.objective.klWeight, best: model.tensors(),
+                   bestKLWeight: config.objective.klWeight)
     }
 
     /// One pass over the shuffled training images, with progress and timed snapshots on the way.
@@ -174,7 +178,9 @@ public final class Trainer {
             let keepGoing = control.waitWhilePaused(onPause: { channel.send(.paused) },
                                                     onResume: { channel.send(.resumed) })
             if !keepGoing { throw Ending(.stoppedByUser, epochsRun: epoch - 1) }
-            if let beta = control.takeKLWeight() { run.step.objective.klWeight = beta }
+            if let beta = control.takeKLWeight() { run.targetKLWeight = beta }
+            run.step.objective.klWeight = configuration.klWeight(leadingTo: run.targetKLWeight,
+                                                                 after: Double(epoch - 1) + Double(batch) / Double(run.batchesPerEpoch))
             let indices = run.order[batch * run.batchSize ..< min((batch + 1) * run.batchSize, run.train.count)]
             run.step.loadBatch(run.train, classes: run.trainClasses, indices: indices)
             let loss = run.step.forward(using: &run.generator, computeGradients: true)
@@ -221,13 +227,15 @@ public final class Trainer {
                           validation: LossParts?) throws(Ending) {
         // Without validation every epoch is the newest, and the newest is kept. With it, the epoch
         // that minimises what is being trained: the validation objective at today's β (both sides
-        // weighed by the same β, so a β changed mid-run compares like with like).
-        let objective = run.step.objective
+        // weighed by the same β, so a β changed mid-run compares like with like), the β a KL warm-up
+        // leads to rather than the smaller one it has reached.
+        var objective = run.step.objective
+        objective.klWeight = run.targetKLWeight
         let improved = validation.map { loss in
             run.bestValidation.map { objective.value(of: loss) < objective.value(of: $0) } ?? true
         } ?? true
         let summary = EpochSummary(epoch: epoch, trainLoss: trained.lossSum / Double(max(trained.seen, 1)),
-                                   klWeight: objective.klWeight, validation: validation,
+                                   klWeight: run.step.objective.klWeight, validation: validation,
                                    seconds: trained.seconds, samplesPerSecond: Double(trained.seen) / max(trained.seconds, 1e-9),
                                    improved: improved)
         run.history.append(summary)

@@ -31,11 +31,15 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var progressInterval: Double
     /// What the gradient descends (β may change during the run through `TrainingControl`).
     public var objective: VAEObjective
+    /// KL warm-up (Bowman et al. 2016; Sønderby et al. 2016): over the first this many epochs the β
+    /// trained with rises linearly, batch by batch, from 0 to the objective's β, so that the codes learn
+    /// to carry something before the KL term presses them to the prior. 0: the objective's β throughout.
+    public var klWarmupEpochs: Int
 
     public init(epochs: Int = defaultEpochs, batchSize: Int = defaultBatchSize, learningRate: Float = defaultLearningRate,
                 patience: Int = defaultPatience, validationFraction: Double = defaultValidationFraction,
                 seed: UInt64 = defaultSeed, snapshotInterval: Double = defaultSnapshotInterval,
-                progressInterval: Double = defaultProgressInterval, objective: VAEObjective = .elbo) {
+                progressInterval: Double = defaultProgressInterval, objective: VAEObjective = .elbo, klWarmupEpochs: Int = 0) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -45,5 +49,12 @@ public struct TrainingConfiguration: Sendable, Equatable {
         self.snapshotInterval = snapshotInterval
         self.progressInterval = progressInterval
         self.objective = objective
+        self.klWarmupEpochs = klWarmupEpochs
+    }
+
+    /// The β to train with after `epochs` epochs (fractional: batches done / batches an epoch) when the
+    /// warm-up leads to `target`: `target * epochs / klWarmupEpochs` until the warm-up ends, then `target`.
+    public func klWeight(leadingTo target: Double, after epochs: Double) -> Double {
+        klWarmupEpochs > 0 ? target * min(1, max(0, epochs) / Double(klWarmupEpochs)) : target
     }
 }
