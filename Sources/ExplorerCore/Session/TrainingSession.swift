@@ -56,10 +56,9 @@ public final class TrainingSession {
 
     /// `loadData` runs on the training thread (generating or loading a large set takes a moment).
     /// Snapshots carry the latent means of `codeImages`, encoded on the training thread. Training runs
-    /// on `pool`, whose workers should be niced as the training thread is (`trainingNiceness`):
-    /// `ComputePool.explorerTraining` unless the caller chose a thread count.
+    /// on `pool` (`ComputePool.default` unless the caller chose a thread count).
     public init(dataName: String, configuration: TrainingConfiguration, codeImages: ImageSet? = nil,
-                pool: ComputePool = .explorerTraining, loadData: @escaping @Sendable () throws -> LabelledDataset) {
+                pool: ComputePool = .default, loadData: @escaping @Sendable () throws -> LabelledDataset) {
         status = Status(dataName: dataName, klWeight: configuration.objective.klWeight)
         self.configuration = configuration
         self.codeImages = codeImages
@@ -139,14 +138,6 @@ public final class TrainingSession {
         runFinished = false
     }
 
-    /// The nice value of the training thread and of its pool's workers: the explorer's own drawing
-    /// comes first. On the 2-core machine, with a conv model training, this halved the median and p95
-    /// frame times (1.5-1.7 and 6.3-6.7 ms against 3.4-3.5 and 10.4-11 ms) and training ran no slower:
-    /// the UI takes little CPU, and only where the two contend does the UI win. Both training threads
-    /// carry it: with the worker left at 0, the training thread got a tenth of the process's share of
-    /// a busy machine and the worker waited for it (docs/speed.md).
-    public static let trainingNiceness: Int32 = 10
-
     /// The name the kernel shows for the training thread (`top -H`, /proc; at most 15 characters).
     public static let threadName = "explorer-train"
 
@@ -225,7 +216,14 @@ private final class TrainingRun {
     private static func launch(model: sending VAEModel, configuration: TrainingConfiguration, codeImages: ImageSet?, pool: ComputePool,
                                loadData: @escaping @Sendable () throws -> LabelledDataset, channel: TrainingChannel,
                                control: TrainingControl, preparationError: PreparationError) -> JoinableThread {
-        Trainer.startThread(name: TrainingSession.threadName, niceness: TrainingSession.trainingNiceness) {
+        // Not niced: training was niced to 10 once so that drawing came first (frames on the 2-core
+        // machine took a median of 1.5 ms instead of 3.4, p95 6.5 instead of 10.5, both well inside a
+        // 50 ms key-read timeout), but a niced thread gets a tenth of the CPU of any unniced thread it
+        // meets on a core (its pool's worker, a build in the same terminal session, every other process
+        // where the kernel does not group a session's processes), the other thread of each region waits
+        // for it, and training in the explorer ran at a third of `train`'s speed (docs/speed.md). The
+        // UI thread sleeps between frames, so the scheduler still runs it first when it wakes.
+        Trainer.startThread(name: TrainingSession.threadName) {
             defer { Self.live.subtract(1, ordering: .sequentiallyConsistent) }
             do {
                 let dataset = try loadData()
@@ -248,11 +246,4 @@ private final class PreparationError: Sendable {
     private let message = Mutex<String?>(nil)
     func set(_ text: String) { message.withLock { $0 = text } }
     func take() -> String? { message.withLock { $0.take() } }
-}
-
-extension ComputePool {
-    /// The explorer's training pool: `defaultThreadCount` threads whose workers are niced as the training
-    /// thread is (`TrainingSession.trainingNiceness`), made on first use. Apart from `ComputePool.default`,
-    /// whose workers serve the UI thread's own encoding at full priority.
-    public static let explorerTraining = ComputePool(threadCount: defaultThreadCount, workerNiceness: TrainingSession.trainingNiceness)
 }

@@ -20,8 +20,6 @@ struct BenchModel {
 /// each figure, so that every ratio compares two measurements of the same minutes.
 final class BenchSitting {
     let pool: ComputePool
-    /// The explorer's training pool of `threads` threads, its workers niced as its training thread is.
-    let explorerPool: ComputePool
     let threads: Int, windows: Int, runs: Int, gridSide: Int
     let reference: TorchReference?
     /// A private scratch folder (the reference's copies of the images, the loading tests' files).
@@ -35,7 +33,6 @@ final class BenchSitting {
     init(threads: Int, windows: Int, runs: Int, gridSide: Int, reference: TorchReference?) throws {
         (self.threads, self.windows, self.runs, self.gridSide, self.reference) = (threads, windows, runs, gridSide, reference)
         pool = ComputePool(threadCount: threads)
-        explorerPool = ComputePool(threadCount: threads, workerNiceness: TrainingSession.trainingNiceness)
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-explorer-bench-\(getpid())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
@@ -103,7 +100,7 @@ final class BenchSitting {
             guard let data else { return nil }
             return try self.window(StatusLine.run("Timing \(model.name) training in the explorer's session, \(what)…") {
                 Measurements.explorerTrainingWindows(model.configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize,
-                                                     windows: 1, data: data, pool: self.explorerPool)
+                                                     windows: 1, data: data, pool: self.pool)
             }, of: model, mode: "in the explorer's session")
         }
         let early = explorerFirst ? try explorerWindow() : nil

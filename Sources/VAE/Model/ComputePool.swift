@@ -53,20 +53,13 @@ public final class ComputePool: @unchecked Sendable {
     /// The running region's body; see the type's comment for what guards it.
     private var job: ((Int) -> Void)?
 
-    /// `workerNiceness`, when given, is the nice value of the workers, for a pool whose regions run on
-    /// a niced thread (the explorer's training): every thread of a region must weigh the same to the
-    /// scheduler, or the lighter one gets a fraction of the CPU whenever the two contend (Linux shares a
-    /// process's CPU among its runnable threads by their nice weights: nice 10 weighs a tenth of nice
-    /// 0), and the other thread of every region waits for it.
-    public init(threadCount: Int, workerNiceness: Int32? = nil) {
+    public init(threadCount: Int) {
         self.threadCount = max(1, threadCount)
         BLAS.threadCount = 1
         for index in 1 ..< self.threadCount {
             // Never joined (the handle is dropped, so the thread is detached): the pool lives as long
             // as the process.
-            _ = JoinableThread(name: "compute-\(index)", stackSize: Self.workerStackSize, niceness: workerNiceness) { [self] in
-                workerLoop(index)
-            }
+            _ = JoinableThread(name: "compute-\(index)", stackSize: Self.workerStackSize) { [self] in workerLoop(index) }
         }
     }
 
