@@ -128,6 +128,7 @@ final class BenchSitting {
     private func reportTraining(_ model: BenchModel, _ rounds: [Round], runMedians: [Double]) {
         let key = model.keyPrefix + "train"
         let speed = Distribution(rounds.map(\.train.speed))
+        report.add(key + "_windows", rounds.count)
         reportSpeed(speed, key: key)
         if runs > 1 { report.add(key + "_samples_per_sec_runs", .numbers(runMedians)) }
         report.add(key + "_cpu_us_per_image", Distribution(rounds.map(\.train.cpu)).median)
@@ -138,6 +139,7 @@ final class BenchSitting {
         let theirs = rounds.compactMap(\.torch)
         guard !theirs.isEmpty else { return }
         let torchSpeed = Distribution(theirs)
+        report.add("torch_" + key + "_windows", theirs.count)
         report.add("torch_" + key + "_samples_per_sec", torchSpeed.median.rounded())
         report.add("torch_" + key + "_samples_per_sec_min", torchSpeed.minimum.rounded())
         report.add("torch_" + key + "_spread", torchSpeed.spread)
