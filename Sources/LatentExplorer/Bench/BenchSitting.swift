@@ -95,20 +95,28 @@ final class BenchSitting {
         var torch: Double?
     }
 
+    /// One round: our training, the explorer's session (when `data` is given, first when `explorerFirst`)
+    /// and the reference's epoch. An explorer session that ends before its timed epoch is left out of
+    /// the pairs with a one-line note; our own training doing so is an error.
     private func measureRound(_ model: BenchModel, data: ExplorerData?, explorerFirst: Bool, what: String) throws -> Round {
-        let explorerWindow = { () throws -> Window? in
+        let explorerWindow = { () -> Window? in
             guard let data else { return nil }
-            return try self.window(StatusLine.run("Timing \(model.name) training in the explorer's session, \(what)…") {
+            let timing = StatusLine.run("Timing \(model.name) training in the explorer's session, \(what)…") {
                 Measurements.explorerTrainingWindows(model.configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize,
                                                      windows: 1, data: data, pool: self.pool)
-            }, of: model, mode: "in the explorer's session")
+            }
+            guard let speed = timing.samplesPerSecond.first else {
+                FileHandle.printError("\(model.name) training in the explorer's session ended before its timed epoch (\(what)); the pair is left out")
+                return nil
+            }
+            return Window(speed: speed, cpu: timing.cpuMicrosecondsPerImage)
         }
-        let early = explorerFirst ? try explorerWindow() : nil
+        let early = explorerFirst ? explorerWindow() : nil
         let train = try window(StatusLine.run("Timing \(model.name) training, \(what): a warm-up epoch and a timed one…") {
             Measurements.trainingWindows(model.configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize,
                                          windows: 1, pool: pool)
-        }, of: model, mode: "")
-        var round = Round(train: train, explorer: explorerFirst ? early : try explorerWindow())
+        }, of: model)
+        var round = Round(train: train, explorer: explorerFirst ? early : explorerWindow())
         if let figures = try torchRun(model, images: model.images, what: "training, \(what)") {
             round.torch = figures.samplesPerSecond
             torchDecode[model.name] = figures.decodeMicroseconds
@@ -117,9 +125,9 @@ final class BenchSitting {
     }
 
     /// The one timed window of `timing`; a run that ended before it (a diverged loss) is an error.
-    private func window(_ timing: Measurements.TrainingTiming, of model: BenchModel, mode: String) throws -> Window {
+    private func window(_ timing: Measurements.TrainingTiming, of model: BenchModel) throws -> Window {
         guard let speed = timing.samplesPerSecond.first else {
-            throw CLIError("\(model.name) training\(mode.isEmpty ? "" : " " + mode) ended before its timed epoch")
+            throw CLIError("\(model.name) training ended before its timed epoch")
         }
         return Window(speed: speed, cpu: timing.cpuMicrosecondsPerImage)
     }
