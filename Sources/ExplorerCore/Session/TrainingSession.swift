@@ -220,9 +220,11 @@ private final class TrainingRun {
         // machine took a median of 1.5 ms instead of 3.4, p95 6.5 instead of 10.5, both well inside a
         // 50 ms key-read timeout), but a niced thread gets a tenth of the CPU of any unniced thread it
         // meets on a core (its pool's worker, a build in the same terminal session, every other process
-        // where the kernel does not group a session's processes), the other thread of each region waits
-        // for it, and training in the explorer ran at a third of `train`'s speed (docs/speed.md). The
-        // UI thread sleeps between frames, so the scheduler still runs it first when it wakes.
+        // where the kernel does not group a session's processes), and the other thread of each region
+        // waits for it: on a loaded machine it waited 2 to 20 times as long in the run queue as it ran,
+        // against 1.4 to 1.6 unniced, and with its worker niced too the explorer trained at a third of
+        // `train`'s speed (docs/speed.md). The UI thread sleeps between frames, so the scheduler still
+        // runs it first when it wakes.
         Trainer.startThread(name: TrainingSession.threadName) {
             defer { Self.live.subtract(1, ordering: .sequentiallyConsistent) }
             do {
