@@ -10,6 +10,8 @@ public enum FigureTable {
         ("_samples_per_sec_max", "samples/s (fastest)"), ("_samples_per_sec", "samples/s"),
         ("_share_of_sgemm_peak", "of sgemm peak"), ("_speedup_vs_torch", "× PyTorch"),
         ("_slowest_vs_torch_median", "× PyTorch (slowest run)"), ("_to_train_ratio", "× train"),
+        ("_to_train_ratio_min", "× train (lowest pair)"), ("_cpu_us_per_image", "CPU µs/image"),
+        ("_windows", "windows (one epoch each)"),
         ("_gflops", "GFLOP/s"), ("_seconds", "s"), ("_us", "µs"), ("_ms", "ms"), ("_mb", "MB"),
         ("_images", "images"), ("_spread", "spread (max/min)"),
     ]

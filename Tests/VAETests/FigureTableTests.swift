@@ -11,6 +11,10 @@ final class FigureTableTests: XCTestCase {
         XCTAssertEqual(FigureTable.describe("csv_load_seconds").unit, "s")
         XCTAssertEqual(FigureTable.describe("peak_rss_mb").unit, "MB")
         XCTAssertEqual(FigureTable.describe("blas_core").unit, "")
+        XCTAssertEqual(FigureTable.describe("explorer_mlp_train_to_train_ratio").unit, "× train")
+        XCTAssertEqual(FigureTable.describe("explorer_mlp_train_to_train_ratio_min").unit, "× train (lowest pair)")
+        XCTAssertEqual(FigureTable.describe("mlp_train_cpu_us_per_image").unit, "CPU µs/image")
+        XCTAssertEqual(FigureTable.describe("torch_mlp_train_windows").name, "torch mlp train")
     }
 
     func testRowsAreAlignedUnderAHeading() {

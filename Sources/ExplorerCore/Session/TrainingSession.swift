@@ -138,12 +138,6 @@ public final class TrainingSession {
         runFinished = false
     }
 
-    /// The nice value of the training thread: the explorer's own drawing comes first. On the 2-core
-    /// machine, with a conv model training, this halved the median and p95 frame times (1.5-1.7 and
-    /// 6.3-6.7 ms against 3.4-3.5 and 10.4-11 ms) and training ran no slower: the UI takes little
-    /// CPU, and only where the two contend does the UI win.
-    public static let trainingNiceness: Int32 = 10
-
     /// The name the kernel shows for the training thread (`top -H`, /proc; at most 15 characters).
     public static let threadName = "explorer-train"
 
@@ -222,7 +216,16 @@ private final class TrainingRun {
     private static func launch(model: sending VAEModel, configuration: TrainingConfiguration, codeImages: ImageSet?, pool: ComputePool,
                                loadData: @escaping @Sendable () throws -> LabelledDataset, channel: TrainingChannel,
                                control: TrainingControl, preparationError: PreparationError) -> JoinableThread {
-        Trainer.startThread(name: TrainingSession.threadName, niceness: TrainingSession.trainingNiceness) {
+        // Not niced: training was niced to 10 once so that drawing came first (frames on the 2-core
+        // machine took a median of 1.5 ms instead of 3.4, p95 6.5 instead of 10.5, both well inside a
+        // 50 ms key-read timeout), but a niced thread gets a tenth of the CPU of any unniced thread it
+        // meets on a core (its pool's worker, a build in the same terminal session, every other process
+        // where the kernel does not group a session's processes), and the other thread of each region
+        // waits for it: on a loaded machine it waited 2 to 20 times as long in the run queue as it ran,
+        // against 1.4 to 1.6 unniced, and with its worker niced too the explorer trained at a third of
+        // `train`'s speed (docs/speed.md). The UI thread sleeps between frames, so the scheduler still
+        // runs it first when it wakes.
+        Trainer.startThread(name: TrainingSession.threadName) {
             defer { Self.live.subtract(1, ordering: .sequentiallyConsistent) }
             do {
                 let dataset = try loadData()

@@ -9,14 +9,16 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure training, decoding, drawing and loading speed, and peak memory.",
         discussion: """
-            Training is timed in windows of one epoch after a warm-up epoch (--windows of them, --repeat runs \
-            back to back); each figure is the median over all windows, with the slowest window and the spread \
-            beside it. The machine's own sgemm peak (a 2048³ product on all threads) puts the training FLOP \
-            rate in proportion. Every registered architecture is timed (\(Architectures.names)), its figures' \
-            keys prefixed as it declares. With --torch (a path, or a name looked up on PATH) and --torch-script, \
-            the PyTorch reference is first checked on a few images, then runs on the same images after each of \
-            our runs of the architectures it has, in the same sitting, and the ratios are printed; when it \
-            fails, the end of its standard error is shown.
+            Training is timed in rounds (--windows of them, --repeat runs back to back): in each, one timed \
+            epoch of every mode on the same images, one after the other: train's (after a warm-up epoch), the \
+            explorer's session's (the same) and the PyTorch reference's. Each figure is the median over all \
+            windows, with the slowest window, the spread and the CPU time an image beside it; the explorer's \
+            ratio is the median of the rounds' pairs, the reference's our median over its median. The \
+            machine's own sgemm peak (a 2048³ product on all threads) puts the training FLOP rate in \
+            proportion. Every registered architecture is timed (\(Architectures.names)), its figures' keys \
+            prefixed as it declares. With --torch (a path, or a name looked up on PATH) and --torch-script, \
+            the PyTorch reference is first checked on a few images, then runs in every round of the \
+            architectures it has; when it fails, the end of its standard error is shown.
             """)
 
     /// The parts of the benchmark that are not an architecture; `--only` also takes architecture names.
@@ -31,8 +33,8 @@ struct BenchCommand: ParsableCommand {
                                    + Architectures.all.map { "\($0.name) \($0.bench.images)" }.joined(separator: ", ") + ".",
                                valueName: "[kind=]n"))
     var trainImages: [String] = []
-    @Option(help: "Timed one-epoch windows per run.") var windows = 5
-    @Option(help: "Training runs back to back (each a warm-up epoch and --windows timed ones).") var `repeat` = 1
+    @Option(help: "Rounds per run: one timed epoch of each mode (train, the explorer's session, the reference) in each.") var windows = 5
+    @Option(help: "Training runs back to back (each --windows rounds).") var `repeat` = 1
     @Option(help: "Points per side of the explorer grid timed for grid_decode_ms.") var gridSide = 15
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Run only these parts (\(Self.partNames.joined(separator: ", "))).",
                                                           valueName: "part"))

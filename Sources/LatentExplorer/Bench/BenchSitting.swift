@@ -1,3 +1,4 @@
+import ExplorerCore
 import Foundation
 import LetterData
 import Support
@@ -55,40 +56,103 @@ final class BenchSitting {
         report.add("sgemm_peak_gflops", gflops)
     }
 
-    /// `runs` runs of a warm-up epoch and `windows` timed ones, each followed by the reference's epoch
-    /// on the same images; then the explorer's session on the same windows when `explorer`.
+    /// `runs` runs of `windows` rounds each. A round is one timed epoch of each mode on the same images,
+    /// one right after the other: our training (a warm-up epoch, then the timed one), the explorer's
+    /// session when `explorer` (the same), and the reference's epoch. The explorer goes first in every
+    /// second round, so that neither mode always runs in the other's wake. The modes alternate window by
+    /// window, so a host whose speed drifts over minutes moves them alike: the explorer's ratio is the
+    /// median of each round's pair, and against the reference it is our median over theirs, both
+    /// sides timed in the same number of windows.
     func measureTraining(_ model: BenchModel, explorer: Bool) throws {
-        let key = model.keyPrefix + "train"
-        report.add(key + "_images", model.images.count)
-        var ours: [Double] = [], runMedians: [Double] = [], theirs: [Double] = []
+        report.add(model.keyPrefix + "train_images", model.images.count)
+        let data = explorer ? StatusLine.run("Drawing the explorer's letters…") { Measurements.explorerData() } : nil
+        var rounds: [Round] = [], runMedians: [Double] = []
         for run in 1 ... runs {
-            let of = runs > 1 ? ", run \(run) of \(runs)" : ""
-            let timed = StatusLine.run("Timing \(model.name) training: a warm-up epoch and \(windows) timed\(of)…") {
-                Measurements.trainingWindows(model.configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize,
-                                             windows: windows, pool: pool)
+            let of = runs > 1 ? " of run \(run) of \(runs)" : ""
+            var thisRun: [Round] = []
+            for window in 1 ... windows {
+                thisRun.append(try measureRound(model, data: data, explorerFirst: window % 2 == 0,
+                                                what: "window \(window) of \(windows)\(of)"))
             }
-            ours += timed
-            runMedians.append(Distribution(timed).median.rounded())
-            if let figures = try torchRun(model, images: model.images, what: "training\(of)") {
-                theirs.append(figures.samplesPerSecond)
-                torchDecode[model.name] = figures.decodeMicroseconds
-            }
+            runMedians.append(Distribution(thisRun.map(\.train.speed)).median.rounded())
+            rounds += thisRun
         }
-        let speed = Distribution(ours)
+        reportTraining(model, rounds, runMedians: runMedians)
+        if explorer { reportExplorer(model, rounds) }
+    }
+
+    /// One timed epoch of a mode: its samples/s and the process's CPU microseconds an image.
+    private struct Window {
+        var speed: Double
+        var cpu: Double
+    }
+
+    /// One round's windows: ours, the explorer's (nil when not timed) and the reference's samples/s
+    /// (nil without a reference).
+    private struct Round {
+        var train: Window
+        var explorer: Window?
+        var torch: Double?
+    }
+
+    /// One round: our training, the explorer's session (when `data` is given, first when `explorerFirst`)
+    /// and the reference's epoch. An explorer session that ends before its timed epoch is left out of
+    /// the pairs with a one-line note; our own training doing so is an error.
+    private func measureRound(_ model: BenchModel, data: ExplorerData?, explorerFirst: Bool, what: String) throws -> Round {
+        let explorerWindow = { () -> Window? in
+            guard let data else { return nil }
+            let timing = StatusLine.run("Timing \(model.name) training in the explorer's session, \(what)…") {
+                Measurements.explorerTrainingWindows(model.configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize,
+                                                     windows: 1, data: data, pool: self.pool)
+            }
+            guard let speed = timing.samplesPerSecond.first else {
+                FileHandle.printError("\(model.name) training in the explorer's session ended before its timed epoch (\(what)); the pair is left out")
+                return nil
+            }
+            return Window(speed: speed, cpu: timing.cpuMicrosecondsPerImage)
+        }
+        let early = explorerFirst ? explorerWindow() : nil
+        let train = try window(StatusLine.run("Timing \(model.name) training, \(what): a warm-up epoch and a timed one…") {
+            Measurements.trainingWindows(model.configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize,
+                                         windows: 1, pool: pool)
+        }, of: model)
+        var round = Round(train: train, explorer: explorerFirst ? early : explorerWindow())
+        if let figures = try torchRun(model, images: model.images, what: "training, \(what)") {
+            round.torch = figures.samplesPerSecond
+            torchDecode[model.name] = figures.decodeMicroseconds
+        }
+        return round
+    }
+
+    /// The one timed window of `timing`; a run that ended before it (a diverged loss) is an error.
+    private func window(_ timing: Measurements.TrainingTiming, of model: BenchModel) throws -> Window {
+        guard let speed = timing.samplesPerSecond.first else {
+            throw CLIError("\(model.name) training ended before its timed epoch")
+        }
+        return Window(speed: speed, cpu: timing.cpuMicrosecondsPerImage)
+    }
+
+    /// Our training figures, their FLOP rate, and the reference's beside them.
+    private func reportTraining(_ model: BenchModel, _ rounds: [Round], runMedians: [Double]) {
+        let key = model.keyPrefix + "train"
+        let speed = Distribution(rounds.map(\.train.speed))
+        report.add(key + "_windows", rounds.count)
         reportSpeed(speed, key: key)
         if runs > 1 { report.add(key + "_samples_per_sec_runs", .numbers(runMedians)) }
+        report.add(key + "_cpu_us_per_image", Distribution(rounds.map(\.train.cpu)).median)
         let work = VAEModel(configuration: model.configuration).network.multiplyAddsPerImage
         let gflops = speed.median * Double(2 * (work.forward + work.backward)) / 1e9
         report.add(key + "_gflops", gflops)
         if let peak { report.add(key + "_share_of_sgemm_peak", gflops / peak) }
-        if !theirs.isEmpty {
-            let torchSpeed = Distribution(theirs)
-            report.add("torch_" + key + "_samples_per_sec", torchSpeed.median.rounded())
-            report.add("torch_" + key + "_samples_per_sec_min", torchSpeed.minimum.rounded())
-            report.add(key + "_speedup_vs_torch", speed.median / torchSpeed.median)
-            report.add(key + "_slowest_vs_torch_median", speed.minimum / torchSpeed.median)
-        }
-        if explorer { measureExplorerTraining(model, against: speed.median) }
+        let theirs = rounds.compactMap(\.torch)
+        guard !theirs.isEmpty else { return }
+        let torchSpeed = Distribution(theirs)
+        report.add("torch_" + key + "_windows", theirs.count)
+        report.add("torch_" + key + "_samples_per_sec", torchSpeed.median.rounded())
+        report.add("torch_" + key + "_samples_per_sec_min", torchSpeed.minimum.rounded())
+        report.add("torch_" + key + "_spread", torchSpeed.spread)
+        report.add(key + "_speedup_vs_torch", speed.median / torchSpeed.median)
+        report.add(key + "_slowest_vs_torch_median", speed.minimum / torchSpeed.median)
     }
 
     private func reportSpeed(_ speed: Distribution, key: String) {
@@ -98,17 +162,18 @@ final class BenchSitting {
         report.add(key + "_spread", speed.spread)
     }
 
-    private func measureExplorerTraining(_ model: BenchModel, against train: Double) {
-        let timed = StatusLine.run("Timing \(model.name) training in the explorer's session…") {
-            Measurements.explorerTrainingWindows(model.configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize,
-                                                 windows: windows, pool: pool)
-        }
-        guard !timed.isEmpty else {
-            return FileHandle.printError("\(model.name) training in the explorer's session ended before its first timed epoch; its figures are left out")
-        }
-        let explorer = Distribution(timed)
-        report.add("explorer_" + model.keyPrefix + "train_samples_per_sec", explorer.median.rounded())
-        report.add("explorer_" + model.keyPrefix + "train_to_train_ratio", explorer.median / train)
+    /// The explorer's session against our training, pair by pair: the median and the lowest of the
+    /// rounds' speed ratios, and of their CPU time an image.
+    private func reportExplorer(_ model: BenchModel, _ rounds: [Round]) {
+        let pairs = rounds.compactMap { round in round.explorer.map { (train: round.train, explorer: $0) } }
+        guard !pairs.isEmpty else { return }
+        let key = "explorer_" + model.keyPrefix + "train"
+        report.add(key + "_samples_per_sec", Distribution(pairs.map(\.explorer.speed)).median.rounded())
+        let ratios = Distribution(pairs.map { $0.explorer.speed / $0.train.speed })
+        report.add(key + "_to_train_ratio", ratios.median)
+        report.add(key + "_to_train_ratio_min", ratios.minimum)
+        report.add(key + "_cpu_us_per_image", Distribution(pairs.map(\.explorer.cpu)).median)
+        report.add(key + "_cpu_to_train_ratio", Distribution(pairs.map { $0.explorer.cpu / $0.train.cpu }).median)
     }
 
     /// One latent point and the explorer's grid, beside the reference's single-point decode (from its

@@ -24,18 +24,38 @@ enum Measurements {
         return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
     }
 
+    /// Training windows' speeds and what they cost the process in CPU time.
+    struct TrainingTiming {
+        /// Samples/s of each timed epoch.
+        var samplesPerSecond: [Double]
+        /// The process's CPU time (user and system, all threads) over the whole run, warm-up included,
+        /// divided by the images trained: a measure of cost that another process on the cores does not
+        /// move the way it moves wall-clock speed.
+        var cpuMicrosecondsPerImage: Double
+    }
+
     /// Training speed in windows of one epoch each: the real `Trainer` runs one warm-up epoch, then
-    /// `windows` timed epochs over `train` (no validation pass), on `pool`. Returns samples/s of each window.
+    /// `windows` timed epochs over `train` (no validation pass), on `pool`.
     static func trainingWindows(_ configuration: ModelConfiguration, _ train: ImageSet, batchSize: Int,
-                                windows: Int, pool: ComputePool) -> [Double] {
+                                windows: Int, pool: ComputePool) -> TrainingTiming {
         let dataset = LabelledDataset(name: "bench", train: train, test: train.prefix(0), classNames: LabelledDataset.letterClassNames)
         let trainer = Trainer(model: benchModel(configuration, on: dataset), dataset: dataset,
                               configuration: TrainingConfiguration(epochs: windows + 1, batchSize: batchSize,
                                                                    validationFraction: 0, snapshotInterval: 0,
                                                                    progressInterval: 1),
                               pool: pool)
+        let cpuStart = processCPUSeconds()
         let outcome = trainer.run()
-        return outcome.history.dropFirst().map(\.samplesPerSecond)
+        return TrainingTiming(samplesPerSecond: outcome.history.dropFirst().map(\.samplesPerSecond),
+                              cpuMicrosecondsPerImage: (processCPUSeconds() - cpuStart) * 1e6 / Double(train.count * (windows + 1)))
+    }
+
+    /// User and system CPU seconds of this process so far, all threads.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let seconds = { (time: timeval) in Double(time.tv_sec) + Double(time.tv_usec) * 1e-6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// A new model of `configuration` for `dataset`: a conditional model is conditioned on the images'
@@ -105,10 +125,10 @@ enum Measurements {
     /// Training driven the way the explorer drives it, in the same windows as `trainingWindows`: `t`
     /// starts a `TrainingSession` on a copy of the model; every 50 ms (the explorer's key-read timeout
     /// while training) the session is polled, a snapshot with its codes is taken into the view, and a
-    /// 120x40 frame is rendered. Training runs on `pool`. Returns samples/s of each timed epoch.
+    /// 120x40 frame of `data`'s letters is rendered. Training runs on `pool`. The CPU time counts the
+    /// UI loop's as well as training's.
     static func explorerTrainingWindows(_ configuration: ModelConfiguration, _ train: ImageSet, batchSize: Int,
-                                        windows: Int, pool: ComputePool) -> [Double] {
-        let data = explorerData()
+                                        windows: Int, data: ExplorerData, pool: ComputePool) -> TrainingTiming {
         let dataset = LabelledDataset(name: "bench", train: train, test: train.prefix(0), classNames: LabelledDataset.letterClassNames)
         let view = ModelView(model: benchModel(configuration, on: dataset), test: data.test, reference: data.reference,
                              decodesInBackground: true)
@@ -119,6 +139,7 @@ enum Measurements {
                                                                            validationFraction: 0, snapshotInterval: 1.0),
                                       codeImages: data.codeImages, pool: pool) { dataset }
         _ = controller.handle(.resize(width: 120, height: 40))
+        let cpuStart = processCPUSeconds()
         session.toggle(model: view.model)
         var step = 0
         while true {
@@ -134,7 +155,9 @@ enum Measurements {
             Thread.sleep(forTimeInterval: 0.05)
         }
         session.stopAndWait()
-        return session.status.epochs.dropFirst().map(\.samplesPerSecond)
+        let epochs = session.status.epochs
+        return TrainingTiming(samplesPerSecond: epochs.dropFirst().map(\.samplesPerSecond),
+                              cpuMicrosecondsPerImage: (processCPUSeconds() - cpuStart) * 1e6 / Double(max(train.count * epochs.count, 1)))
     }
 
     /// Peak resident memory of this process so far, in MiB.
