@@ -179,15 +179,8 @@ public final class Conv2D {
         precondition(dx == nil || dx!.columns == inputSize, "conv2d: input gradient width does not match")
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv2d: workspace slots too small for this layer")
         dx?.rows = batch
-        let slots = ConvolutionThreads.run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
-            let scratch = workspace.slot(slot)
-            beginBackward(scratch: scratch)
-            ConvolutionThreads.forEachChunk(of: images) { first, count in
-                backwardChunk(input: x, output: y, outputGradient: dy, inputGradient: dx, accumulateInputGradient: accumulateInputGradient,
-                              first: first, count: count, scratch: scratch)
-            }
-        }
-        finishBackward(slots: slots) { workspace.slot($0) }
+        backwardByChunks(input: x, output: y, outputGradient: dy, inputGradient: dx,
+                         accumulateInputGradient: accumulateInputGradient, workspace: workspace, pool: pool)
     }
 
     /// Zeroes one thread's weight- and bias-gradient sums in its `scratch` (`scratchPerThread` floats).

@@ -122,5 +122,23 @@ protocol ChunkedConvolution: NetworkLayer {
     func finishBackward(slots: Int, scratch: (Int) -> UnsafeMutablePointer<Float>)
 }
 
+extension ChunkedConvolution {
+    /// One layer's whole backward pass as one region: each thread zeroes its sums, goes through its
+    /// images a chunk at a time, and the threads' sums are added up after the region. `backward`'s
+    /// checks are the caller's.
+    func backwardByChunks(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
+                          accumulateInputGradient: Bool, workspace: LayerWorkspace, pool: ComputePool) {
+        let slots = ConvolutionThreads.run(batch: x.rows, threads: workspace.threads, pool: pool) { slot, images in
+            let scratch = workspace.slot(slot)
+            beginBackward(scratch: scratch)
+            ConvolutionThreads.forEachChunk(of: images) { first, count in
+                backwardChunk(input: x, output: y, outputGradient: dy, inputGradient: dx, accumulateInputGradient: accumulateInputGradient,
+                              first: first, count: count, scratch: scratch)
+            }
+        }
+        finishBackward(slots: slots) { workspace.slot($0) }
+    }
+}
+
 extension Conv2D: ChunkedConvolution {}
 extension ConvTranspose2D: ChunkedConvolution {}
