@@ -15,8 +15,8 @@
 
 The plane is one the explorer shows. With two latent dimensions it is the whole latent space. With more,
 `--plane slice` (the default) is z1 across and z2 up, every other dimension held at 0 (the explorer's `0` key)
-or, with `--anchor N`, at the code of test letter #N, as where the explorer opens (a clear letter of the
-tightest class, named in its title); `--plane pca` is the one its `p` key shows: through the mean of the codes of the explorer's test
+(where the explorer opens a conditional model) or, with `--anchor N`, at the code of test letter #N, as
+after Enter on that browsed letter (the explorer names it in its title); `--plane pca` is the one its `p` key shows: through the mean of the codes of the explorer's test
 letters (`explore`'s default 2,600, sampled per class as `StratifiedSampling` does), spanned by their first
 two principal components (`PrincipalComponents`' signs). The 21 x 21 points are at the prior's quantiles
 in the plane's own coordinates on both.
@@ -193,8 +193,8 @@ def test_letter_code(model, model_names, dataset, index):
 
 def plane_points(model, model_names, dataset, plane, anchor=None):
     """([GRID * GRID, D] latent points of the quantile grid on `plane`, a sentence saying which plane).
-    A slice holds the other dimensions at 0, or at the code of test letter `anchor` (where the explorer
-    opens: its title names the letter, `others at letter 'o' #8058`)."""
+    A slice holds the other dimensions at 0, or at the code of test letter `anchor` (as after Enter on
+    it in the explorer: its title names the letter, `others at letter 'o' #8058`)."""
     grid = quantile_grid()
     dimension = model.configuration().latent_dim
     if dimension == 2 and plane == "slice":
@@ -330,7 +330,7 @@ def main(argv=None):
                         help="with more than two latent dimensions, the explorer's plane to read: slice (z1-z2, the others "
                              "at 0 or at --anchor's code) or pca (its p key: the test codes' first two principal components)")
     parser.add_argument("--anchor", type=int, help="with --plane slice, hold the other dimensions at the code of this letter of "
-                                                    "the test split (the explorer opens on one and names it: #8058)")
+                                                    "the test split (as Enter on a browsed letter does; the explorer's title names it, e.g. #8058)")
     parser.add_argument("--seed", type=int, default=0, help="the reader's initialisation, shuffling and shifts")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--reader", help="keep the trained reader in this file and read it back on later runs with the same "
