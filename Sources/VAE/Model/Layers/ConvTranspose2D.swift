@@ -136,19 +136,11 @@ public final class ConvTranspose2D {
     public func forward(_ x: Matrix, into y: Matrix, workspace: LayerWorkspace, pool: ComputePool) {
         precondition(x.columns == inputSize && y.columns == outputSize, "conv-transpose2d: input or output width does not match")
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv-transpose2d: workspace slots too small for this layer")
-        let batch = x.rows
-        y.rows = batch
-        ConvolutionThreads.run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
-            let (inputT, columns, _, _) = buffers(workspace.slot(slot))
-            ConvolutionThreads.forEachChunk(of: images) { first, count in
-                forwardChunk(x.storage + first * inputSize, count: count, into: y.storage + first * outputSize,
-                             inputT: inputT, columns: columns)
-            }
-        }
+        ConvolutionThreads.forward(chain: [self], x, outputs: { _ in y }, workspace: workspace, pool: pool)
     }
 
     /// `count` images (at most 16) forward with one thread's training scratch (`scratchPerThread`
-    /// floats): the step of a chunked pass (`ConvolutionThreads.forward(chain:...)`).
+    /// floats): the step of every forward pass (`ConvolutionThreads.forward(chain:...)`).
     func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let (inputT, columns, _, _) = buffers(scratch)
         forwardChunk(x, count: count, into: y, inputT: inputT, columns: columns)
@@ -173,9 +165,8 @@ public final class ConvTranspose2D {
         precondition(y.rows == batch && dy.rows == batch && dy.columns == outputSize, "conv-transpose2d: gradient shape does not match")
         precondition(dx == nil || dx!.columns == inputSize, "conv-transpose2d: input gradient width does not match")
         precondition(workspace.floatsPerThread >= scratchPerThread, "conv-transpose2d: workspace slots too small for this layer")
-        dx?.rows = batch
-        backwardByChunks(input: x, output: y, outputGradient: dy, inputGradient: dx,
-                         accumulateInputGradient: accumulateInputGradient, workspace: workspace, pool: pool)
+        ConvolutionThreads.backward(chain: [self], input: x, outputs: { _ in y }, gradients: { _ in dy }, inputGradient: dx,
+                                    accumulateInputGradient: accumulateInputGradient, workspace: workspace, pool: pool)
     }
 
     /// Zeroes one thread's weight- and bias-gradient sums in its `scratch` (`scratchPerThread` floats).

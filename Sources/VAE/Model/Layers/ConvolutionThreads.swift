@@ -29,7 +29,8 @@ enum ConvolutionThreads {
         }
     }
 
-    /// Runs consecutive convolution layers forward in one region, chunk by chunk: each thread takes its
+    /// Runs consecutive convolution layers forward in one region, chunk by chunk (a chain of one is a
+    /// layer's own `forward`): each thread takes its
     /// images 16 at a time through every layer of `chain` before the next chunk, so that a chunk's
     /// intermediate planes (conv1's 16 x 32 x 14 x 14, 400 KB) are read back from the core's L2 while
     /// still there, instead of a whole half-batch's going out to L3 between two layers, and the threads
@@ -68,11 +69,13 @@ enum ConvolutionThreads {
     /// layer to the first: a chunk's dx from layer i + 1 is layer i's dy while it is still in L2, and
     /// the threads meet once for the chain. Layer i reads `outputs(i)` (its forward output) and
     /// `gradients(i)` (dL/d its output, turned into dL/d(pre-activation) in place), and writes dx into
-    /// `gradients(i - 1)`; the first layer's dx goes to `inputGradient` (nil: none). Each layer's sums
+    /// `gradients(i - 1)`; the first layer's dx goes to `inputGradient` (nil: none; added to what it holds
+    /// with `accumulateInputGradient`). A chain of one is a layer's own `backward`. Each layer's sums
     /// live in its own part of the thread's slot, in the order of `chain`, so the weight and bias
     /// gradients are those of layer-by-layer passes, bit for bit.
     static func backward(chain: [any ChunkedConvolution], input x: Matrix, outputs: (Int) -> Matrix, gradients: (Int) -> Matrix,
-                         inputGradient: Matrix?, workspace: LayerWorkspace, pool: ComputePool) {
+                         inputGradient: Matrix?, accumulateInputGradient: Bool = false, workspace: LayerWorkspace,
+                         pool: ComputePool) {
         precondition(workspace.floatsPerThread >= backwardScratch(chain: chain), "convolution chain: workspace slots too small")
         let batch = x.rows
         precondition(chain.indices.allSatisfy { outputs($0).rows == batch } && gradients(chain.count - 1).rows == batch,
@@ -89,7 +92,8 @@ enum ConvolutionThreads {
             forEachChunk(of: images) { first, count in
                 for i in chain.indices.reversed() {
                     chain[i].backwardChunk(input: i == 0 ? x : outputs(i - 1), output: outputs(i), outputGradient: gradients(i),
-                                           inputGradient: i == 0 ? inputGradient : gradients(i - 1), accumulateInputGradient: false,
+                                           inputGradient: i == 0 ? inputGradient : gradients(i - 1),
+                                           accumulateInputGradient: i == 0 && accumulateInputGradient,
                                            first: first, count: count, scratch: scratch(slot, i))
                 }
             }
@@ -120,24 +124,6 @@ protocol ChunkedConvolution: NetworkLayer {
     func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
                        accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>)
     func finishBackward(slots: Int, scratch: (Int) -> UnsafeMutablePointer<Float>)
-}
-
-extension ChunkedConvolution {
-    /// One layer's whole backward pass as one region: each thread zeroes its sums, goes through its
-    /// images a chunk at a time, and the threads' sums are added up after the region. `backward`'s
-    /// checks are the caller's.
-    func backwardByChunks(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
-                          accumulateInputGradient: Bool, workspace: LayerWorkspace, pool: ComputePool) {
-        let slots = ConvolutionThreads.run(batch: x.rows, threads: workspace.threads, pool: pool) { slot, images in
-            let scratch = workspace.slot(slot)
-            beginBackward(scratch: scratch)
-            ConvolutionThreads.forEachChunk(of: images) { first, count in
-                backwardChunk(input: x, output: y, outputGradient: dy, inputGradient: dx, accumulateInputGradient: accumulateInputGradient,
-                              first: first, count: count, scratch: scratch)
-            }
-        }
-        finishBackward(slots: slots) { workspace.slot($0) }
-    }
 }
 
 extension Conv2D: ChunkedConvolution {}
