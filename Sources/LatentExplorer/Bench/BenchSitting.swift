@@ -85,6 +85,12 @@ final class BenchSitting {
     private struct Window {
         var speed: Double
         var cpu: Double
+
+        /// The one timed window of `timing`; nil when the run ended before it (a diverged loss).
+        init?(_ timing: Measurements.TrainingTiming) {
+            guard let speed = timing.samplesPerSecond.first else { return nil }
+            (self.speed, cpu) = (speed, timing.cpuMicrosecondsPerImage)
+        }
     }
 
     /// One round's windows: ours, the explorer's (nil when not timed) and the reference's samples/s
@@ -105,31 +111,24 @@ final class BenchSitting {
                 Measurements.explorerTrainingWindows(model.configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize,
                                                      windows: 1, data: data, pool: self.pool)
             }
-            guard let speed = timing.samplesPerSecond.first else {
+            guard let window = Window(timing) else {
                 FileHandle.printError("\(model.name) training in the explorer's session ended before its timed epoch (\(what)); the pair is left out")
                 return nil
             }
-            return Window(speed: speed, cpu: timing.cpuMicrosecondsPerImage)
+            return window
         }
         let early = explorerFirst ? explorerWindow() : nil
-        let train = try window(StatusLine.run("Timing \(model.name) training, \(what): a warm-up epoch and a timed one…") {
+        let timing = StatusLine.run("Timing \(model.name) training, \(what): a warm-up epoch and a timed one…") {
             Measurements.trainingWindows(model.configuration, model.images, batchSize: TrainingConfiguration.defaultBatchSize,
                                          windows: 1, pool: pool)
-        }, of: model)
+        }
+        guard let train = Window(timing) else { throw CLIError("\(model.name) training ended before its timed epoch") }
         var round = Round(train: train, explorer: explorerFirst ? early : explorerWindow())
         if let figures = try torchRun(model, images: model.images, what: "training, \(what)") {
             round.torch = figures.samplesPerSecond
             torchDecode[model.name] = figures.decodeMicroseconds
         }
         return round
-    }
-
-    /// The one timed window of `timing`; a run that ended before it (a diverged loss) is an error.
-    private func window(_ timing: Measurements.TrainingTiming, of model: BenchModel) throws -> Window {
-        guard let speed = timing.samplesPerSecond.first else {
-            throw CLIError("\(model.name) training ended before its timed epoch")
-        }
-        return Window(speed: speed, cpu: timing.cpuMicrosecondsPerImage)
     }
 
     /// Our training figures, their FLOP rate, and the reference's beside them.
