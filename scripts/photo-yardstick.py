@@ -29,7 +29,6 @@ import torch
 import torch.nn.functional as F
 
 from latent_explorer_torch import data, legibility
-from latent_explorer_torch.swift_random import test_partition
 
 REPOSITORY = pathlib.Path(__file__).resolve().parent.parent
 PHOTOS = REPOSITORY / "Tests/Fixtures/letter-photos"
@@ -38,20 +37,10 @@ SIDE = 28
 
 def trained_reader(real, seed):
     """LetterCNN on the real letters, as legibility.measure trains it; returns it and its class names."""
-    dataset = data.load(real)
-    labels = sorted(dataset.class_names)
-    index_of_label = {label: i for i, label in enumerate(labels)}
-    _, validation, rest = test_partition(dataset.test.labels)
-
-    def tensors(images):
-        return legibility.unit(images.pixels), torch.tensor([index_of_label[int(v)] for v in images.labels])
-
-    train_x, train_y = tensors(dataset.train)
-    rest_x, rest_y = tensors(dataset.test.subset(rest))
-    validation_x, validation_y = tensors(dataset.test.subset(validation))
-    reader, _ = legibility.train_reader(torch.cat([train_x, rest_x]), torch.cat([train_y, rest_y]), validation_x,
-                                        validation_y, len(labels), seed, lambda line: print(line, file=sys.stderr))
-    return reader, [dataset.class_name(label) for label in labels]
+    names, (train_x, train_y), (validation_x, validation_y), _ = legibility.reader_letters(data.load(real))
+    reader, _ = legibility.train_reader(train_x, train_y, validation_x, validation_y, len(names), seed,
+                                        lambda line: print(line, file=sys.stderr))
+    return reader, names
 
 
 def prepared_letters(binary, weights, real, files):

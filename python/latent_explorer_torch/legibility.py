@@ -239,31 +239,36 @@ def kept_reader(path, key, log):
     return reader, saved["validation_accuracy"]
 
 
-def measure(args, log):
-    dataset = data.load(args.data)
-    labels = sorted(dataset.class_names)  # the reader's class i is labels[i]
-    names = [dataset.class_name(label) for label in labels]
+def reader_letters(dataset):
+    """The reader's real letters as (images [n, 784] in 0..1, class indices) pairs, and its class names:
+    (names, train, validation, held_out). Its class i is the i-th label in order; it trains on the
+    training split and the test letters the VAEs may train on (`test_partition`'s rest), chooses its
+    epoch on the validation part and is scored on the held-out part."""
+    labels = sorted(dataset.class_names)
     index_of_label = {label: i for i, label in enumerate(labels)}
     held_out, validation, rest = test_partition(dataset.test.labels)
 
     def tensors(images):
         return unit(images.pixels), torch.tensor([index_of_label[int(v)] for v in images.labels])
 
-    train_x, train_y = tensors(dataset.train)
-    rest_x, rest_y = tensors(dataset.test.subset(rest))
-    validation_x, validation_y = tensors(dataset.test.subset(validation))
-    test_x, test_y = tensors(dataset.test.subset(held_out))
-    key = {"data": os.path.realpath(args.data), "seed": args.seed, "classes": names, "train_letters": len(train_x) + len(rest_x),
+    (train_x, train_y), (rest_x, rest_y) = tensors(dataset.train), tensors(dataset.test.subset(rest))
+    return ([dataset.class_name(label) for label in labels], (torch.cat([train_x, rest_x]), torch.cat([train_y, rest_y])),
+            tensors(dataset.test.subset(validation)), tensors(dataset.test.subset(held_out)))
+
+
+def measure(args, log):
+    dataset = data.load(args.data)
+    names, (train_x, train_y), (validation_x, validation_y), (test_x, test_y) = reader_letters(dataset)
+    key = {"data": os.path.realpath(args.data), "seed": args.seed, "classes": names, "train_letters": len(train_x),
            "epochs": EPOCHS, "batch": BATCH, "learning_rate": LEARNING_RATE, "shift": SHIFT}
     reader, validation_accuracy = kept_reader(args.reader, key, log) if args.reader else (None, None)
     if reader is None:
-        reader, validation_accuracy = train_reader(torch.cat([train_x, rest_x]), torch.cat([train_y, rest_y]),
-                                                   validation_x, validation_y, len(labels), args.seed, log)
+        reader, validation_accuracy = train_reader(train_x, train_y, validation_x, validation_y, len(names), args.seed, log)
         if args.reader:
             torch.save({"key": key, "state": reader.state_dict(), "validation_accuracy": validation_accuracy}, args.reader)
     read = probabilities(reader, test_x).argmax(1)
-    per_class = {names[c]: (int((read[test_y == c] == c).sum()), int((test_y == c).sum())) for c in range(len(labels))}
-    result = {"reader": {"train_letters": len(train_x) + len(rest_x), "validation_letters": len(validation_x),
+    per_class = {names[c]: (int((read[test_y == c] == c).sum()), int((test_y == c).sum())) for c in range(len(names))}
+    result = {"reader": {"train_letters": len(train_x), "validation_letters": len(validation_x),
                          "held_out_letters": len(test_x), "validation_accuracy": validation_accuracy,
                          "held_out_accuracy": float((read == test_y).float().mean()),
                          "held_out_by_letter": {n: {"right": r, "of": t} for n, (r, t) in per_class.items()}}}
