@@ -213,6 +213,11 @@ final class BenchSitting {
         })
     }
 
+    /// `--only sparse`: a dense layer's passes by sgemm and over its input's nonzero entries.
+    func measureSparseInputs(letters: ImageSet) {
+        SparseInputsBench.measure(letters: letters, pool: pool, into: &report)
+    }
+
     /// The figures every sitting ends with: peak memory and the reference's version.
     func finish() -> BenchReport {
         report.add("peak_rss_mb", Measurements.peakResidentMegabytes().rounded())
