@@ -23,7 +23,7 @@ extension Dense {
     static let defaultSparseDensityLimit = 0.35
     /// `LATENT_EXPLORER_SPARSE_DENSITY` (a number in 0...1; 0 turns the sparse path off, 1 takes it for
     /// any input), else `defaultSparseDensityLimit`: how the two paths are compared on one build.
-    static let sparseDensityLimit: Double = {
+    public static let sparseDensityLimit: Double = {
         guard let text = ProcessInfo.processInfo.environment["LATENT_EXPLORER_SPARSE_DENSITY"], let limit = Double(text),
               (0 ... 1).contains(limit) else { return defaultSparseDensityLimit }
         return limit
@@ -31,14 +31,19 @@ extension Dense {
     /// Fewer rows than this go to sgemm: packing Wᵀ costs about as much as a few rows' products.
     static let sparseMinimumRows = 32
 
+    /// The path a large enough layer takes for an input with `nonzero` of its `count` entries not zero:
+    /// "sparse" or "sgemm" (bench names it beside each architecture's training figures).
+    public static func inputPath(nonzero: Int, of count: Int) -> String {
+        sparseDensityLimit > 0 && Double(nonzero) <= sparseDensityLimit * Double(count) ? "sparse" : "sgemm"
+    }
+
     /// Whether the passes over x take the sparse path: a product large enough to split
     /// (`parallelWork`), enough rows, and at most `sparseDensityLimit` of x not zero.
     func takesSparseInputs(_ x: Matrix) -> Bool {
         guard Self.sparseDensityLimit > 0, x.rows >= Self.sparseMinimumRows, inputSize * outputSize >= Self.parallelWork else {
             return false
         }
-        let nonzero = lx_sparse_count_nonzero(x.storage, x.count)
-        return Double(nonzero) <= Self.sparseDensityLimit * Double(x.count)
+        return Self.inputPath(nonzero: lx_sparse_count_nonzero(x.storage, x.count), of: x.count) == "sparse"
     }
 
     /// y = activation(x Wᵀ + b), as `forward(_:into:pool:)`, skipping x's zeros, in two regions on
