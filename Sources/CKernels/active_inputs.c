@@ -1,6 +1,5 @@
 #include "active_inputs.h"
 #include "multiversion.h"
-#include "transpose_inline.h"
 #include <string.h>
 
 LX_CLONES
@@ -35,17 +34,17 @@ void lx_gather_rows(const float *restrict matrix, size_t width, const int32_t *r
 
 /* 32 x 32 tiles, each source row read contiguously: a tile's 32 source and 32 target lines stay in
  * L1 (reading down a column instead would step by a power of two for the usual layer widths, and such
- * strides fall into a few of L1's sets and evict each other). Within a tile, 8 x 8 blocks in registers. */
+ * strides fall into a few of L1's sets and evict each other). */
 enum { TILE = 32 };
 
-LX_CLONES
 void lx_transpose_columns(const float *restrict a, size_t rows, size_t columns, size_t first, size_t last,
                           float *restrict t) {
     for (size_t j0 = first; j0 < last; j0 += TILE) {
         size_t j1 = j0 + TILE < last ? j0 + TILE : last;
         for (size_t i0 = 0; i0 < rows; i0 += TILE) {
             size_t i1 = i0 + TILE < rows ? i0 + TILE : rows;
-            lx_transpose_block(a + i0 * columns + j0, columns, i1 - i0, j1 - j0, t + j0 * rows + i0, rows);
+            for (size_t i = i0; i < i1; i++)
+                for (size_t j = j0; j < j1; j++) t[j * rows + i] = a[i * columns + j];
         }
     }
 }

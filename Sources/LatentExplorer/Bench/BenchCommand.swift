@@ -22,9 +22,7 @@ struct BenchCommand: ParsableCommand {
             """)
 
     /// The parts of the benchmark that are not an architecture; `--only` also takes architecture names.
-    static let otherParts = ["explorer", "decode", "frame", "loading", "sparse"]
-    /// The parts that run only when `--only` names them (measurements for developers).
-    static let namedOnlyParts: Set = ["sparse"]
+    static let otherParts = ["explorer", "decode", "frame", "loading"]
     /// Every name `--only` takes: the sgemm peak, each architecture's training, then the rest.
     static var partNames: [String] { ["peak"] + Architectures.all.map { $0.name } + otherParts }
 
@@ -76,7 +74,7 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    private func wants(_ part: String) -> Bool { only.contains(part) || (only.isEmpty && !Self.namedOnlyParts.contains(part)) }
+    private func wants(_ part: String) -> Bool { only.isEmpty || only.contains(part) }
 
     /// Training images per architecture name: each architecture's `bench.images`, then `--train-images`
     /// in order (a bare number for all, `kind=n` for one).
@@ -115,7 +113,6 @@ struct BenchCommand: ParsableCommand {
         if wants("decode") { for model in models { try sitting.measureDecode(model) } }
         if wants("frame") { for model in models { sitting.measureFrame(model) } }
         if wants("loading") { try sitting.measureLoading() }
-        if wants("sparse") { sitting.measureSparseInputs(letters: try trainingImages(count: SparseInputsBench.batch)) }
         let report = sitting.finish()
         print(json ? try report.json() : report.table())
     }

@@ -65,7 +65,6 @@ final class BenchSitting {
     /// sides timed in the same number of windows.
     func measureTraining(_ model: BenchModel, explorer: Bool) throws {
         report.add(model.keyPrefix + "train_images", model.images.count)
-        reportInputPath(model)
         let data = explorer ? StatusLine.run("Drawing the explorer's letters…") { Measurements.explorerData() } : nil
         var rounds: [Round] = [], runMedians: [Double] = []
         for run in 1 ... runs {
@@ -80,19 +79,6 @@ final class BenchSitting {
         }
         reportTraining(model, rounds, runMedians: runMedians)
         if explorer { reportExplorer(model, rounds) }
-    }
-
-    /// The density of a dense first layer's input (the images' pixels, and a conditional model's one-hot
-    /// class beside them) and the path its passes take (`Dense.inputPath`); the conv network's first
-    /// layer is a convolution, so it has neither.
-    private func reportInputPath(_ model: BenchModel) {
-        guard !(model.architecture is ConvNetwork.Type) else { return }
-        let configuration = model.configuration, images = model.images.count
-        let pixels = model.images.pixels.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
-        let (nonzero, count) = (pixels + (configuration.isConditional ? images : 0),
-                                images * (ImageSet.pixelCount + configuration.classCount))
-        report.add(model.keyPrefix + "input_density", Double(nonzero) / Double(max(1, count)))
-        report.add(model.keyPrefix + "input_path", Dense.inputPath(nonzero: nonzero, of: count))
     }
 
     /// One timed epoch of a mode: its samples/s and the process's CPU microseconds an image.
@@ -225,11 +211,6 @@ final class BenchSitting {
             let images = SyntheticLetters.makeImageSet(count: LabelledDataset.emnistLettersIDXSizes.train, seed: 3)
             return try CLIError.wrap { try Measurements.idxLoadSeconds(images, folder: folder + "/idx") }
         })
-    }
-
-    /// `--only sparse`: a dense layer's passes by sgemm and over its input's nonzero entries.
-    func measureSparseInputs(letters: ImageSet) {
-        SparseInputsBench.measure(letters: letters, pool: pool, into: &report)
     }
 
     /// The figures every sitting ends with: peak memory and the reference's version.

@@ -85,17 +85,11 @@ public final class Dense {
                       beta: 0, c: weight.gradient.storage + first * inputSize, ldc: inputSize)
         }
         guard let dx else { return }
-        inputGradient(dpre: dy, into: dx, accumulate: accumulateInputGradient, pool: pool)
-    }
-
-    /// dx = dpre W `[B, in]` (added to dx with `accumulate`), the batch's rows split over `pool`.
-    func inputGradient(dpre dy: Matrix, into dx: Matrix, accumulate: Bool, pool: ComputePool) {
-        let batch = dy.rows
         dx.rows = batch
-        pool.forEachPart(of: batch, parts: threads(for: batch * inputSize * outputSize, in: pool)) { _, rows in
+        pool.forEachPart(of: batch, parts: parts) { _, rows in
             BLAS.gemm(m: rows.count, n: inputSize, k: outputSize,
                       a: dy.storage + rows.lowerBound * outputSize, lda: outputSize, b: weight.value.storage, ldb: inputSize,
-                      beta: accumulate ? 1 : 0, c: dx.storage + rows.lowerBound * inputSize, ldc: inputSize)
+                      beta: accumulateInputGradient ? 1 : 0, c: dx.storage + rows.lowerBound * inputSize, ldc: inputSize)
         }
     }
 }

@@ -10,8 +10,6 @@ public final class LayerWorkspace {
     public let floatsPerThread: Int
     /// `threads * floatsPerThread` floats, 64-byte aligned.
     public let storage: UnsafeMutablePointer<Float>
-    /// The dense layers' sparse-input buffers (empty until a layer takes that path).
-    public let sparseInputs = SparseInputsScratch()
 
     public init(threads: Int, floatsPerThread: Int) {
         precondition(threads > 0 && floatsPerThread >= 0)

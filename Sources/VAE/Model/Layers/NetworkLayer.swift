@@ -33,29 +33,19 @@ protocol NetworkLayer: AnyObject {
 extension Conv2D: NetworkLayer {}
 extension ConvTranspose2D: NetworkLayer {}
 
-/// A dense layer needs no per-thread workspace: its products are sgemm calls, or, for a sparse input,
-/// the sparse products whose buffers the workspace keeps (`workspace.sparseInputs`).
+/// A dense layer needs no workspace: its products are sgemm calls.
 extension Dense: NetworkLayer {
     var scratchPerThread: Int { 0 }
     var inferenceScratchCount: Int { 0 }
 
     func forward(_ x: Matrix, into y: Matrix, workspace: LayerWorkspace, pool: ComputePool) {
-        if takesSparseInputs(x) {
-            forward(x, into: y, skippingZeroInputsWith: workspace.sparseInputs, pool: pool)
-        } else {
-            forward(x, into: y, pool: pool)
-        }
+        forward(x, into: y, pool: pool)
     }
 
     func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
                   accumulateInputGradient: Bool, workspace: LayerWorkspace, pool: ComputePool) {
-        if takesSparseInputs(x) {
-            backward(input: x, output: y, outputGradient: dy, inputGradient: dx, accumulateInputGradient: accumulateInputGradient,
-                     skippingZeroInputsWith: workspace.sparseInputs, pool: pool)
-        } else {
-            backward(input: x, output: y, outputGradient: dy, inputGradient: dx,
-                     accumulateInputGradient: accumulateInputGradient, pool: pool)
-        }
+        backward(input: x, output: y, outputGradient: dy, inputGradient: dx, accumulateInputGradient: accumulateInputGradient,
+                 pool: pool)
     }
 
     func inferenceForward(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>,
