@@ -32,12 +32,13 @@ import Support
 ///     dcolumns [K, N]  = W^T · dpreT                     (over `columns`); skipped when dx is nil
 ///     dx              (+)= col2im(dcolumns)
 ///
-/// Each thread sums dW and db for its images in its own slot; the slots are added up at the end, so
-/// the weight and bias gradients are overwritten with the batch's.
+/// Each chunk writes its dW and db in its own place (`ConvolutionThreads.backward`), and the chunks'
+/// are added up in chunk order at the end, so the weight and bias gradients are overwritten with the batch's.
 ///
 /// No BLAS: the products are the register-blocked C kernels of conv_gemm.h (`lx_conv_gemm`, `lx_conv_dot`:
 /// blocks sized for the CPU's vector registers, A packed into panels on AVX2).
-/// Per thread: columns K*N + product F*N + dW F*K + db F floats (`scratchPerThread`).
+/// Per thread: columns K*N + product F*N floats (`scratchPerThread`); per chunk: dW F*K + db F
+/// (`gradientSumsPerChunk`).
 ///
 /// Why chunks of 16 images and not one sgemm over the batch: a chunk's columns stay in the core's L2
 /// cache, where the whole batch's (7 MB at 28x28) would go through memory, and OpenBLAS is slow on the
@@ -118,12 +119,14 @@ public final class Conv2D {
 
     // MARK: Training
 
-    /// Floats of workspace each thread needs, whatever the batch size: columns K*N + product F*N +
-    /// dW F*K + db F, N = 16 images' positions.
+    /// Floats of workspace each thread needs, whatever the batch size: columns K*N + product F*N,
+    /// N = 16 images' positions.
     public var scratchPerThread: Int {
-        let n = ConvolutionThreads.imagesPerChunk * outputPlane
-        return (patchSize + outputChannels) * n + outputChannels * patchSize + outputChannels
+        (patchSize + outputChannels) * ConvolutionThreads.imagesPerChunk * outputPlane
     }
+
+    /// Floats of one chunk's gradient sums in a backward pass: dW F*K, then db F.
+    var gradientSumsPerChunk: Int { outputChannels * patchSize + outputChannels }
 
     /// A workspace for passes spread over `threads` threads (a compute pool's `threadCount`).
     public func makeWorkspace(threads: Int) -> LayerWorkspace {
@@ -141,7 +144,7 @@ public final class Conv2D {
     /// `count` images (at most 16) forward with one thread's training scratch (`scratchPerThread`
     /// floats): the step of every forward pass (`ConvolutionThreads.forward(chain:...)`).
     func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let (columns, product, _, _) = buffers(scratch)
+        let (columns, product) = buffers(scratch)
         forwardChunk(x, count: count, into: y, columns: columns, product: product)
     }
 
@@ -174,45 +177,36 @@ public final class Conv2D {
                                     accumulateInputGradient: accumulateInputGradient, workspace: workspace, pool: pool)
     }
 
-    /// Zeroes one thread's weight- and bias-gradient sums in its `scratch` (`scratchPerThread` floats).
-    func beginBackward(scratch: UnsafeMutablePointer<Float>) {
-        let (_, _, weightGradient, biasGradient) = buffers(scratch)
-        weightGradient.update(repeating: 0, count: outputChannels * patchSize)
-        biasGradient.update(repeating: 0, count: outputChannels)
-    }
-
     /// Images `first ..< first + count` (at most 16) of `backward`: dpre in place in dy, their dW and db
-    /// added to the thread's sums in `scratch`, their dx written (or added).
+    /// written to `sums` (`gradientSumsPerChunk` floats), their dx written (or added).
     func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
-                       accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>) {
-        let (columns, gradientT, weightGradient, biasGradient) = buffers(scratch)
+                       accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
+                       sums: UnsafeMutablePointer<Float>) {
+        let (columns, gradientT) = buffers(scratch)
+        let (weightGradient, biasGradient) = (sums, sums + outputChannels * patchSize)
         let n = count * outputPlane
         let mask = activation.prepareGradient(dy.storage + first * outputSize, output: y.storage + first * outputSize,
                                               count: count * outputSize)
         lx_channel_gradient(dy.storage + first * outputSize, mask, biasGradient,
-                            gradientT, count, outputChannels, outputPlane, 1)
+                            gradientT, count, outputChannels, outputPlane, 0)
         lx_im2col(geometry, x.storage + first * inputSize, count, columns, n, 1)
-        lx_conv_dot(gradientT, columns, weightGradient, outputChannels, n, patchSize, 1)
+        lx_conv_dot(gradientT, columns, weightGradient, outputChannels, n, patchSize, 0)
         guard let inputGradient = dx?.storage else { return }
         lx_conv_gemm(patchSize, n, outputChannels, weight.value.storage, 1, patchSize, gradientT, n, nil, 0, columns, n)
         lx_col2im(geometry, columns, n, 1, count, inputGradient + first * inputSize, accumulateInputGradient ? 1 : 0)
     }
 
-    /// The weight and bias gradients: the sums of the `slots` threads' scratch (`scratch(slot)`), added in slot order.
-    func finishBackward(slots: Int, scratch: (Int) -> UnsafeMutablePointer<Float>) {
-        ConvolutionThreads.sum({ buffers(scratch($0)).weightGradient }, slots: slots,
-                               count: outputChannels * patchSize, into: weight.gradient.storage)
-        ConvolutionThreads.sum({ buffers(scratch($0)).biasGradient }, slots: slots,
-                               count: outputChannels, into: bias.gradient.storage)
+    /// The weight and bias gradients: the sums of the `chunks` chunks' (`sums(chunk)`), added in chunk order.
+    func finishBackward(chunks: Int, sums: (Int) -> UnsafeMutablePointer<Float>) {
+        let weights = outputChannels * patchSize
+        ConvolutionThreads.sum({ sums($0) }, count: chunks, floats: weights, into: weight.gradient.storage)
+        ConvolutionThreads.sum({ sums($0) + weights }, count: chunks, floats: outputChannels, into: bias.gradient.storage)
     }
 
-    /// One thread's slot: columns [K, N], product [F, N], dW [F, K], db [F].
+    /// One thread's slot: columns [K, N], product [F, N].
     private func buffers(_ slot: UnsafeMutablePointer<Float>) -> (columns: UnsafeMutablePointer<Float>,
-        product: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>) {
-        let n = ConvolutionThreads.imagesPerChunk * outputPlane
-        let product = slot + patchSize * n
-        let weightGradient = product + outputChannels * n
-        return (slot, product, weightGradient, weightGradient + outputChannels * patchSize)
+                                                                  product: UnsafeMutablePointer<Float>) {
+        (slot, slot + patchSize * ConvolutionThreads.imagesPerChunk * outputPlane)
     }
 
     // MARK: Inference

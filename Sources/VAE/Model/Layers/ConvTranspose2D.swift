@@ -35,10 +35,12 @@ import Support
 ///                                                        With one output channel (3x3, stride 2, padding 1)
 ///                                                        it is the direct kernel of conv_direct.h on dpre
 ///
-/// Each thread sums dW and db for its images in its own slot; the slots are added up at the end.
+/// Each chunk writes its dW and db in its own place (`ConvolutionThreads.backward`); the chunks' are added
+/// up in chunk order at the end.
 ///
 /// No BLAS: the register-blocked C kernels on chunks held in L2 (see `Conv2D` for why).
-/// Per thread: xT C*N + columns R*N + dW C*R + db F floats (`scratchPerThread`).
+/// Per thread: xT C*N + columns R*N floats (`scratchPerThread`); per chunk: dW C*R + db F
+/// (`gradientSumsPerChunk`).
 ///
 /// Inference (`inferenceForward`): no BLAS, on the calling thread: chunks of 16 images as in training,
 /// then the images left over one by one, `lx_conv_gemm` vectorised along the longer of R and Q: for
@@ -119,12 +121,14 @@ public final class ConvTranspose2D {
 
     // MARK: Training
 
-    /// Floats of workspace each thread needs, whatever the batch size: xT C*N + columns R*N + dW C*R +
-    /// db F, N = 16 images' input positions.
+    /// Floats of workspace each thread needs, whatever the batch size: xT C*N + columns R*N,
+    /// N = 16 images' input positions.
     public var scratchPerThread: Int {
-        let n = ConvolutionThreads.imagesPerChunk * inputPlane
-        return (inputChannels + tapCount) * n + inputChannels * tapCount + outputChannels
+        (inputChannels + tapCount) * ConvolutionThreads.imagesPerChunk * inputPlane
     }
+
+    /// Floats of one chunk's gradient sums in a backward pass: dW C*R, then db F.
+    var gradientSumsPerChunk: Int { inputChannels * tapCount + outputChannels }
 
     /// A workspace for passes spread over `threads` threads (a compute pool's `threadCount`).
     public func makeWorkspace(threads: Int) -> LayerWorkspace {
@@ -142,7 +146,7 @@ public final class ConvTranspose2D {
     /// `count` images (at most 16) forward with one thread's training scratch (`scratchPerThread`
     /// floats): the step of every forward pass (`ConvolutionThreads.forward(chain:...)`).
     func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let (inputT, columns, _, _) = buffers(scratch)
+        let (inputT, columns) = buffers(scratch)
         forwardChunk(x, count: count, into: y, inputT: inputT, columns: columns)
     }
 
@@ -169,26 +173,21 @@ public final class ConvTranspose2D {
                                     accumulateInputGradient: accumulateInputGradient, workspace: workspace, pool: pool)
     }
 
-    /// Zeroes one thread's weight- and bias-gradient sums in its `scratch` (`scratchPerThread` floats).
-    func beginBackward(scratch: UnsafeMutablePointer<Float>) {
-        let (_, _, weightGradient, biasGradient) = buffers(scratch)
-        weightGradient.update(repeating: 0, count: inputChannels * tapCount)
-        biasGradient.update(repeating: 0, count: outputChannels)
-    }
-
     /// Images `first ..< first + count` (at most 16) of `backward`: dpre in place in dy, their dW and db
-    /// added to the thread's sums in `scratch`, their dx written (or added).
+    /// written to `sums` (`gradientSumsPerChunk` floats), their dx written (or added).
     func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
-                       accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>) {
-        let (inputT, columns, weightGradient, biasGradient) = buffers(scratch)
+                       accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
+                       sums: UnsafeMutablePointer<Float>) {
+        let (inputT, columns) = buffers(scratch)
+        let (weightGradient, biasGradient) = (sums, sums + inputChannels * tapCount)
         let n = count * inputPlane
         let gradient = dy.storage + first * outputSize
         let mask = activation.prepareGradient(gradient, output: y.storage + first * outputSize, count: count * outputSize)
         lx_channel_gradient(gradient, mask, biasGradient, nil,
-                            count, outputChannels, outputSide * outputSide, 1)
+                            count, outputChannels, outputSide * outputSide, 0)
         lx_im2col(geometry, gradient, count, columns, n, 1)
         lx_to_channel_major(x.storage + first * inputSize, inputT, count, inputChannels, inputPlane)
-        lx_conv_dot(inputT, columns, weightGradient, inputChannels, n, tapCount, 1)
+        lx_conv_dot(inputT, columns, weightGradient, inputChannels, n, tapCount, 0)
         guard let inputGradient = dx?.storage else { return }
         if takesOnePlaneKernel && !accumulateInputGradient {   // dx = conv(dpre) straight from the gradient's plane
             lx_conv3x3s2_one_plane(gradient, count, outputSide, weight.value.storage, inputChannels, nil, 0,
@@ -202,21 +201,17 @@ public final class ConvTranspose2D {
         }
     }
 
-    /// The weight and bias gradients: the sums of the `slots` threads' scratch (`scratch(slot)`), added in slot order.
-    func finishBackward(slots: Int, scratch: (Int) -> UnsafeMutablePointer<Float>) {
-        ConvolutionThreads.sum({ buffers(scratch($0)).weightGradient }, slots: slots,
-                               count: inputChannels * tapCount, into: weight.gradient.storage)
-        ConvolutionThreads.sum({ buffers(scratch($0)).biasGradient }, slots: slots,
-                               count: outputChannels, into: bias.gradient.storage)
+    /// The weight and bias gradients: the sums of the `chunks` chunks' (`sums(chunk)`), added in chunk order.
+    func finishBackward(chunks: Int, sums: (Int) -> UnsafeMutablePointer<Float>) {
+        let weights = inputChannels * tapCount
+        ConvolutionThreads.sum({ sums($0) }, count: chunks, floats: weights, into: weight.gradient.storage)
+        ConvolutionThreads.sum({ sums($0) + weights }, count: chunks, floats: outputChannels, into: bias.gradient.storage)
     }
 
-    /// One thread's slot: xT [C, N], columns [R, N], dW [C, R], db [F].
+    /// One thread's slot: xT [C, N], columns [R, N].
     private func buffers(_ slot: UnsafeMutablePointer<Float>) -> (inputT: UnsafeMutablePointer<Float>,
-        columns: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>) {
-        let n = ConvolutionThreads.imagesPerChunk * inputPlane
-        let columns = slot + inputChannels * n
-        let weightGradient = columns + tapCount * n
-        return (slot, columns, weightGradient, weightGradient + inputChannels * tapCount)
+                                                                  columns: UnsafeMutablePointer<Float>) {
+        (slot, slot + inputChannels * ConvolutionThreads.imagesPerChunk * inputPlane)
     }
 
     // MARK: Inference

@@ -1,5 +1,7 @@
-/// How the convolution layers spread a training pass over threads: each thread takes a contiguous run
-/// of the batch's images and works through it `imagesPerChunk` images at a time, so that a chunk's
+import Synchronization
+
+/// How the convolution layers spread a training pass over threads: the threads take the batch's images
+/// `imagesPerChunk` at a time, each claiming the next chunk when it is done with one, so that a chunk's
 /// unfolded input (at most 1.1 MB in the conv VAE) is still in cache when it is multiplied, instead of
 /// a whole batch's (7.2 MB for 128 images) going out to memory and back. Where L2 is smaller than the
 /// chunk (512 KB a core on Zen 3, where conv2's 903 KB of columns spill to L3), it is L3 that keeps it.
@@ -7,31 +9,37 @@ enum ConvolutionThreads {
     /// A chunk of 7x7 or 14x14 planes then spans a multiple of 16 positions: whole vectors for the kernels.
     static let imagesPerChunk = 16
 
-    /// Calls `body(slot, images)` on up to `threads` threads of `pool` at once, slot numbering
-    /// the threads and `images` their parts of `0 ..< batch` (contiguous, in order; fewer threads when
-    /// the batch is smaller). Returns how many slots ran. The split depends only on `batch` and
-    /// `threads`, so results summed over slots are the same from run to run.
+    /// The chunks of a batch of `batch` images: ⌈batch / imagesPerChunk⌉, chunk c its images
+    /// `c * imagesPerChunk ..< min((c + 1) * imagesPerChunk, batch)`.
+    static func chunkCount(batch: Int) -> Int { (batch + imagesPerChunk - 1) / imagesPerChunk }
+
+    /// Calls `body(slot, chunk, first, count)` for every chunk of `0 ..< batch` on up to `threads` threads
+    /// of `pool` at once, `slot` numbering the threads: each thread claims the next chunk not yet taken
+    /// (a shared counter) until none is left. So a thread that is slowed (the other engineers' jobs, an
+    /// interrupt, a wake-up) takes fewer chunks instead of the other waiting for it at the region's end,
+    /// as it did when each thread owned half of the batch: the threads then finish at most a chunk apart.
+    /// Which thread takes which chunk varies from run to run; what a chunk computes does not, and the
+    /// backward pass sums its gradients per chunk, in chunk order. Returns how many slots ran.
     @discardableResult
-    static func run(batch: Int, threads: Int, pool: ComputePool,
-                    _ body: (_ slot: Int, _ images: Range<Int>) -> Void) -> Int {
-        let parts = max(1, min(threads, batch, pool.threadCount))
-        pool.forEachPart(of: batch, parts: parts, body)
+    static func forEachClaimedChunk(batch: Int, threads: Int, pool: ComputePool,
+                                    _ body: (_ slot: Int, _ chunk: Int, _ first: Int, _ count: Int) -> Void) -> Int {
+        let chunks = chunkCount(batch: batch)
+        let parts = max(1, min(threads, chunks, pool.threadCount))
+        let next = Atomic<Int>(0)
+        pool.forEachPart(of: parts, parts: parts) { slot, _ in
+            while true {
+                let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard chunk < chunks else { return }
+                let first = chunk * imagesPerChunk
+                body(slot, chunk, first, min(imagesPerChunk, batch - first))
+            }
+        }
         return parts
     }
 
-    /// Calls `body(first, count)` for each chunk of at most `imagesPerChunk` images of `images`.
-    static func forEachChunk(of images: Range<Int>, _ body: (_ first: Int, _ count: Int) -> Void) {
-        var first = images.lowerBound
-        while first < images.upperBound {
-            let count = min(imagesPerChunk, images.upperBound - first)
-            body(first, count)
-            first += count
-        }
-    }
-
     /// Runs consecutive convolution layers forward in one region, chunk by chunk (a chain of one is a
-    /// layer's own `forward`): each thread takes its
-    /// images 16 at a time through every layer of `chain` before the next chunk, so that a chunk's
+    /// layer's own `forward`): each thread takes
+    /// chunks of 16 images (`forEachClaimedChunk`) through every layer of `chain` before the next chunk, so that a chunk's
     /// intermediate planes (conv1's 16 x 32 x 14 x 14, 400 KB) are read back from the core's L2 while
     /// still there, instead of a whole half-batch's going out to L3 between two layers, and the threads
     /// meet once for the chain instead of once a layer. `outputs(i)` receives layer i's output (the
@@ -46,23 +54,21 @@ enum ConvolutionThreads {
                          "convolution chain: output width or workspace slots do not match")
             outputs(i).rows = x.rows
         }
-        run(batch: x.rows, threads: workspace.threads, pool: pool) { slot, images in
+        forEachClaimedChunk(batch: x.rows, threads: workspace.threads, pool: pool) { slot, _, first, count in
             let scratch = workspace.slot(slot)
-            forEachChunk(of: images) { first, count in
-                var input = UnsafePointer(x.storage + first * chain[0].inputSize)
-                for (i, layer) in chain.enumerated() {
-                    let output = outputs(i).storage + first * layer.outputSize
-                    layer.forwardChunk(input, count: count, into: output, scratch: scratch)
-                    input = UnsafePointer(output)
-                }
+            var input = UnsafePointer(x.storage + first * chain[0].inputSize)
+            for (i, layer) in chain.enumerated() {
+                let output = outputs(i).storage + first * layer.outputSize
+                layer.forwardChunk(input, count: count, into: output, scratch: scratch)
+                input = UnsafePointer(output)
             }
         }
     }
 
-    /// Floats a workspace slot needs for `backward(chain:...)`: every layer's scratch side by side, since
-    /// each keeps its weight- and bias-gradient sums in its own across the region.
+    /// Floats a workspace slot needs for `backward(chain:...)`: the largest layer's scratch, since a
+    /// thread's slot serves each layer in turn (the gradient sums live per chunk, `gradientSumsPerChunk`).
     static func backwardScratch(chain: [any ChunkedConvolution]) -> Int {
-        chain.reduce(0) { $0 + $1.scratchPerThread }
+        chain.map(\.scratchPerThread).max() ?? 0
     }
 
     /// The backward pass of consecutive convolution layers in one region, chunk by chunk from the last
@@ -70,9 +76,10 @@ enum ConvolutionThreads {
     /// the threads meet once for the chain. Layer i reads `outputs(i)` (its forward output) and
     /// `gradients(i)` (dL/d its output, turned into dL/d(pre-activation) in place), and writes dx into
     /// `gradients(i - 1)`; the first layer's dx goes to `inputGradient` (nil: none; added to what it holds
-    /// with `accumulateInputGradient`). A chain of one is a layer's own `backward`. Each layer's sums
-    /// live in its own part of the thread's slot, in the order of `chain`, so the weight and bias
-    /// gradients are those of layer-by-layer passes, bit for bit.
+    /// with `accumulateInputGradient`). A chain of one is a layer's own `backward`. Each chunk writes
+    /// each layer's weight- and bias-gradient sums over its images into its own place in the
+    /// workspace's chunk sums, and they are added up in chunk order after the region: the same
+    /// gradients whichever thread took which chunk, and with any number of threads.
     static func backward(chain: [any ChunkedConvolution], input x: Matrix, outputs: (Int) -> Matrix, gradients: (Int) -> Matrix,
                          inputGradient: Matrix?, accumulateInputGradient: Bool = false, workspace: LayerWorkspace,
                          pool: ComputePool) {
@@ -82,31 +89,30 @@ enum ConvolutionThreads {
                      "convolution chain: output or gradient rows do not match")
         for i in chain.indices.dropLast() { gradients(i).rows = batch }   // written as the next layer's dx
         inputGradient?.rows = batch
-        func scratch(_ slot: Int, _ layer: Int) -> UnsafeMutablePointer<Float> {
-            var offset = 0
-            for i in 0 ..< layer { offset += chain[i].scratchPerThread }
-            return workspace.slot(slot) + offset
-        }
-        let slots = run(batch: batch, threads: workspace.threads, pool: pool) { slot, images in
-            for i in chain.indices { chain[i].beginBackward(scratch: scratch(slot, i)) }
-            forEachChunk(of: images) { first, count in
-                for i in chain.indices.reversed() {
-                    chain[i].backwardChunk(input: i == 0 ? x : outputs(i - 1), output: outputs(i), outputGradient: gradients(i),
-                                           inputGradient: i == 0 ? inputGradient : gradients(i - 1),
-                                           accumulateInputGradient: i == 0 && accumulateInputGradient,
-                                           first: first, count: count, scratch: scratch(slot, i))
-                }
+        let offsets = chain.reduce(into: [0]) { $0.append($0.last! + $1.gradientSumsPerChunk) }
+        let perChunk = offsets.last!
+        let chunks = chunkCount(batch: batch)
+        let allSums = workspace.chunkSums(floats: chunks * perChunk)
+        func sums(_ chunk: Int, _ layer: Int) -> UnsafeMutablePointer<Float> { allSums + chunk * perChunk + offsets[layer] }
+        forEachClaimedChunk(batch: batch, threads: workspace.threads, pool: pool) { slot, chunk, first, count in
+            for i in chain.indices.reversed() {
+                chain[i].backwardChunk(input: i == 0 ? x : outputs(i - 1), output: outputs(i), outputGradient: gradients(i),
+                                       inputGradient: i == 0 ? inputGradient : gradients(i - 1),
+                                       accumulateInputGradient: i == 0 && accumulateInputGradient,
+                                       first: first, count: count, scratch: workspace.slot(slot), sums: sums(chunk, i))
             }
         }
-        for i in chain.indices { chain[i].finishBackward(slots: slots) { scratch($0, i) } }
+        for i in chain.indices { chain[i].finishBackward(chunks: chunks) { sums($0, i) } }
     }
 
-    /// `target[i] = Σ over slots of parts[slot * stride + i]` for `i < count`: the per-thread gradients, summed.
-    static func sum(_ parts: (Int) -> UnsafeMutablePointer<Float>, slots: Int, count: Int,
+    /// `target[i] = Σ over parts of parts(part)[i]` for `i < count`, added in part order: the per-chunk
+    /// gradients, summed.
+    static func sum(_ parts: (Int) -> UnsafeMutablePointer<Float>, count partCount: Int, floats count: Int,
                     into target: UnsafeMutablePointer<Float>) {
+        guard partCount > 0 else { return target.update(repeating: 0, count: count) }   // an empty batch
         target.update(from: parts(0), count: count)
-        for slot in 1 ..< max(slots, 1) {
-            let part = parts(slot)
+        for index in 1 ..< partCount {
+            let part = parts(index)
             for i in 0 ..< count { target[i] += part[i] }
         }
     }
@@ -118,12 +124,15 @@ protocol ChunkedConvolution: NetworkLayer {
     /// `count` images (at most `ConvolutionThreads.imagesPerChunk`) forward, x `[count, inputSize]` ->
     /// y `[count, outputSize]`, with `scratch` one thread's `scratchPerThread` floats.
     func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>)
-    /// The backward pass in three steps, as `backward` takes them: each thread zeroes its sums in its
-    /// scratch, goes through its chunks, and the threads' sums are added up after the region.
-    func beginBackward(scratch: UnsafeMutablePointer<Float>)
+    /// Floats of one chunk's weight- and bias-gradient sums (dW then db).
+    var gradientSumsPerChunk: Int { get }
+    /// The backward pass in two steps, as `backward` takes them: each chunk of images writes its dx and
+    /// its own gradient sums (`sums`, `gradientSumsPerChunk` floats, overwritten) with one thread's
+    /// `scratch`; then the chunks' sums are added up in chunk order.
     func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
-                       accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>)
-    func finishBackward(slots: Int, scratch: (Int) -> UnsafeMutablePointer<Float>)
+                       accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
+                       sums: UnsafeMutablePointer<Float>)
+    func finishBackward(chunks: Int, sums: (Int) -> UnsafeMutablePointer<Float>)
 }
 
 extension Conv2D: ChunkedConvolution {}
