@@ -256,6 +256,23 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("--kl-warmup must be between 0 and"), refused.stderr)
     }
 
+    /// --lr-plateau is announced and recorded in the weights with the epochs it cut after; a factor
+    /// out of range, or a plateau without a validation part to watch, is a one-line usage error.
+    func testALearningRatePlateauIsAnnouncedAndRecorded() throws {
+        let out = folder + "/plateau.safetensors"
+        let run = try train(quickModel + ["--lr-plateau", "1", "--lr-factor", "0.25", "--epochs", "2", "--out", out])
+        XCTAssertEqual(run.finish(), 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("Learning rate: 0.001, x0.25 after 1 epoch without a better validation loss"), run.stdout)
+        let record = try XCTUnwrap(try WeightsFile.load(out).metadata.learningRateSchedule)
+        XCTAssertTrue(record.hasPrefix("0.001, x0.25 after 1 epoch without a better validation loss; "), record)
+        for (arguments, message) in [(["--lr-factor", "1.5"], "--lr-factor must be between 0.01 and 0.99"),
+                                     (["--lr-plateau", "2", "--validation-split", "0"], "--lr-plateau watches the validation loss")] {
+            let refused = try train(quickModel + arguments + ["--out", out])
+            XCTAssertEqual(refused.finish(), 64)
+            XCTAssertTrue(refused.stderr.contains(message), refused.stderr)
+        }
+    }
+
     // MARK: degenerate data
 
     func testALettersFilterThatLeavesNoImageIsAMessage() throws {

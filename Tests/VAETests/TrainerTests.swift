@@ -81,6 +81,37 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(progressWeights.last, 2)
     }
 
+    /// Reduce-on-plateau: each `plateauEpochs` epochs in a row without a better validation loss multiply
+    /// the rate by `factor`, and the count starts again; an improvement starts it again too.
+    func testTheScheduleCutsAfterAPlateauAndStartsCountingAgain() {
+        let schedule = LearningRateSchedule(plateauEpochs: 2, factor: 0.5)
+        XCTAssertEqual(schedule.rate(after: 1, at: 1e-3).cut, false)
+        XCTAssertEqual(schedule.rate(after: 2, at: 1e-3).rate, 5e-4)
+        XCTAssertEqual(schedule.rate(after: 2, at: 1e-3).cut, true)
+        XCTAssertEqual(LearningRateSchedule.constant.rate(after: 100, at: 1e-3).cut, false, "a constant rate is never cut")
+        XCTAssertEqual(schedule.summary, "x0.5 after 2 epochs without a better validation loss")
+    }
+
+    /// The trainer cuts Adam's rate on a plateau of the validation loss, reports each epoch's rate, and
+    /// still stops `patience` epochs after the best epoch: a cut does not reset early stopping. A rate
+    /// of 1e-30 moves no weight (each step is far below a Float's resolution), so the validation loss
+    /// is the same every epoch and every epoch after the first is a plateau.
+    func testAPlateauCutsTheLearningRateAndEarlyStoppingStillCountsFromTheBestEpoch() {
+        let configuration = TrainingConfiguration(epochs: 10, batchSize: 64, learningRate: 1e-30, patience: 4, seed: 2,
+                                                  snapshotInterval: 0,
+                                                  learningRateSchedule: LearningRateSchedule(plateauEpochs: 2, factor: 0.5))
+        let trainer = Trainer(model: VAEModel(configuration: small, seed: 1), dataset: dataset, configuration: configuration)
+        let outcome = trainer.run()
+        XCTAssertEqual(outcome.reason, .earlyStopped)
+        XCTAssertEqual(outcome.bestEpoch, 1)
+        XCTAssertEqual(outcome.history.map(\.improved), [true, false, false, false, false])
+        XCTAssertEqual(outcome.history.map(\.learningRate), [1e-30, 1e-30, 5e-31, 5e-31, 2.5e-31],
+                       "cut after the 2nd and 4th epochs without improvement")
+        let constant = Trainer(model: VAEModel(configuration: small, seed: 1), dataset: dataset,
+                               configuration: TrainingConfiguration(epochs: 3, batchSize: 64, seed: 2, snapshotInterval: 0)).run()
+        XCTAssertEqual(Set(constant.history.map(\.learningRate)), [TrainingConfiguration.defaultLearningRate])
+    }
+
     /// Early stopping chooses on the part held out of the training split; the test split is never read.
     func testValidationComesFromTheTrainingSplitStratifiedAndTheTestSplitIsNeverRead() {
         var withoutTest = dataset

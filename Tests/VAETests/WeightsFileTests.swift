@@ -23,9 +23,11 @@ final class WeightsFileTests: XCTestCase {
                                      testLoss: LossParts(reconstruction: 251.5, kl: 6.5), trainedAt: "2026-11-25T00:00:00Z",
                                      objective: VAEObjective(klWeight: 0.5),
                                      dataNote: "trained on a test split outside its held-out quarter",
-                                     classFilter: "TB")
+                                     classFilter: "TB",
+                                     learningRateSchedule: "0.001, x0.5 after 3 epochs without a better validation loss; cut after epochs 9")
         XCTAssertEqual(metadata.strings["class_filter"], "TB")
         XCTAssertNil(ModelMetadata(configuration: small).strings["class_filter"], "absent when every class was used")
+        XCTAssertNil(ModelMetadata(configuration: small).strings["learning_rate_schedule"], "absent for a constant rate")
         let path = temporaryPath("m.safetensors")
         try WeightsFile.save(model, metadata: metadata, to: path)
         let (loaded, loadedMetadata) = try WeightsFile.load(path)

@@ -21,7 +21,7 @@ import torch
 
 from . import __version__, classes, contract, data, distributed, models, weights
 from .evaluation import negative_elbo
-from .training import TrainingOptions, train
+from .training import TrainingOptions, schedule_record, schedule_summary, train
 
 EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 1, 64, 130
 PROGRAM = "latent-explorer-torch"
@@ -78,6 +78,11 @@ def build_parser():
     t.add_argument("--batch-size", type=int, default=128, help="images per step over all processes together (default 128)")
     t.add_argument("--learning-rate", type=float, default=1e-3, help="Adam's learning rate (default 1e-3)")
     t.add_argument("--patience", type=int, default=4, help="epochs without a better validation loss before stopping (default 4)")
+    t.add_argument("--lr-plateau", type=int, default=0, metavar="EPOCHS",
+                   help="epochs without a better validation loss before the learning rate is cut by --lr-factor "
+                        "(reduce-on-plateau; early stopping still counts from the best epoch; default 0: a constant rate)")
+    t.add_argument("--lr-factor", type=float, default=0.5, metavar="FACTOR",
+                   help="what each cut of --lr-plateau multiplies the learning rate by (default 0.5)")
     t.add_argument("--validation-split", type=float, default=0.1, metavar="FRACTION",
                    help="part of each class of the training split held out to choose the epoch, the Swift trainer's images (default 0.1; 0: none, keep the last epoch)")
     t.add_argument("--seed", type=int, default=0, help="seeds initialisation, the validation split, shuffling and noise (default 0)")
@@ -128,6 +133,7 @@ TRAIN_RANGES = {
     "patience": (*contract.PATIENCE, False), "learning_rate": (*contract.LEARNING_RATE, False),
     "validation_split": (0, 1, True), "beta": (*contract.KL_WEIGHT, False), "latent_dim": (*contract.LATENT_DIM, False),
     "hidden_size": (1, contract.MAXIMUM_HIDDEN_SIZE, False), "seed": (0, (1 << 64) - 1, False),
+    "lr_plateau": (0, contract.EPOCHS[1], False), "lr_factor": (0.01, 0.99, False),
 }
 
 
@@ -147,6 +153,8 @@ def check_train_options(args, context):
     if args.data is None:
         raise UsageError("--data is required (or set EMNIST_DIR)")
     check_ranges(args, TRAIN_RANGES)
+    if args.lr_plateau and args.validation_split == 0:
+        raise UsageError("--lr-plateau watches the validation loss, and --validation-split 0 trains without one")
     if args.batch_size < context.world or args.batch_size % context.world:
         raise UsageError(f"--batch-size {args.batch_size} must be a multiple of the {context.world} processes")
     weights.check_replaceable(args.out, args.force)  # before training, not after
@@ -187,7 +195,10 @@ def run_train(args, context):
         f"{len(dataset.test)} test images, {len(dataset.labels_present)} classes; {context.describe()}, "
         f"{args.batch_size // context.world} images per process per step")
     options = TrainingOptions(args.epochs, args.batch_size, args.learning_rate, args.patience,
-                              args.validation_split, args.seed, args.beta)
+                              args.validation_split, args.seed, args.beta, args.lr_plateau, args.lr_factor)
+    if options.lr_plateau:
+        log(f"Learning rate: {options.learning_rate:g}, {schedule_summary(options)}; "
+            f"early stopping still after {options.patience} epochs without one")
     class_of = (lambda labels: classes.indices(labels, dataset, names)) if names else None
     if class_of:
         class_of(dataset.train.labels)  # a class the model lacks is refused before training
@@ -207,6 +218,8 @@ def run_train(args, context):
             kl_weight=weights.decimal(args.beta),
             trained_with=f"{PROGRAM} {__version__} (torch {torch.__version__}, {context.describe()})",
             trained_at=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        if options.lr_plateau:
+            meta["learning_rate_schedule"] = schedule_record(options, outcome)
         if outcome.best_validation:
             meta.update(weights.loss_strings("validation", *outcome.best_validation))
         meta.update(weights.loss_strings("test", *test))

@@ -16,6 +16,10 @@ one global batch spread over the processes.
   generator seeded by `seed` and uses its own rows, so the noise does not depend on W either.
 - Objective: (reconstruction + beta KL) / B per rank; DistributedDataParallel averages the gradients,
   which is the gradient of the global batch mean. Adam with PyTorch's defaults (lr 1e-3).
+- Learning-rate schedule (`lr_plateau`, the Swift trainer's `LearningRateSchedule`): after
+  `lr_plateau` epochs in a row without a better validation loss, Adam's rate is multiplied by
+  `lr_factor` and the count starts again (an improvement starts it again too); early stopping counts
+  on its own from the best epoch. 0: a constant rate.
 - The reported training loss is the negative ELBO per image (reconstruction + KL), summed over all
   ranks; images the sampler repeats to even out the ranks train but are not counted.
 """
@@ -40,6 +44,8 @@ class TrainingOptions:
     validation_fraction: float = 0.1
     seed: int = 0
     beta: float = 1.0
+    lr_plateau: int = 0
+    lr_factor: float = 0.5
 
 
 @dataclass
@@ -50,6 +56,7 @@ class EpochSummary:
     seconds: float
     samples_per_second: float
     improved: bool
+    learning_rate: float = 0.0  # Adam's rate at the end of the epoch, after any cut this epoch caused
 
 
 @dataclass
@@ -99,7 +106,7 @@ def train(model, images, options: TrainingOptions, context, log=print, class_of=
 
     outcome = Outcome("completed", 0, train_count=count, validation_count=len(validation_set))
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    best_loss, stale = math.inf, 0
+    best_loss, stale, since_cut = math.inf, 0, 0
     for epoch in range(1, options.epochs + 1):
         sampler.set_epoch(epoch)
         order = list(sampler)
@@ -136,11 +143,19 @@ def train(model, images, options: TrainingOptions, context, log=print, class_of=
                 outcome.reason = f"diverged: the validation loss became {sum(validation)} in epoch {epoch}; kept the weights of epoch {outcome.best_epoch}"
                 break
         improved = validation is None or sum(validation) < best_loss
-        summary = EpochSummary(epoch, train_loss, validation, seconds, seen / max(seconds, 1e-9), improved)
+        # A plateau of the validation loss cuts the learning rate for the epochs after this one.
+        since_cut = 0 if improved else since_cut + 1
+        cut = bool(options.lr_plateau) and since_cut >= options.lr_plateau
+        if cut:
+            for group in optimizer.param_groups:
+                group["lr"] *= options.lr_factor
+            since_cut = 0
+        summary = EpochSummary(epoch, train_loss, validation, seconds, seen / max(seconds, 1e-9), improved,
+                               optimizer.param_groups[0]["lr"])
         outcome.history.append(summary)
         outcome.epochs_run = epoch
         if context.is_main:
-            log(describe_epoch(summary, options.epochs))
+            log(describe_epoch(summary, options.epochs) + (f"; learning rate now {summary.learning_rate:g}" if cut else ""))
         if improved:
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             outcome.best_epoch, outcome.best_validation = epoch, validation
@@ -162,3 +177,27 @@ def describe_epoch(summary, epochs):
         line += f"; validation {reconstruction + kl:.2f} ({reconstruction:.2f} + KL {kl:.2f})"
         line += " improved" if summary.improved else ""
     return line
+
+
+def schedule_summary(options):
+    """The schedule in the Swift trainer's words (`LearningRateSchedule.summary`)."""
+    if not options.lr_plateau:
+        return "constant"
+    epochs = "epoch" if options.lr_plateau == 1 else "epochs"
+    return f"x{options.lr_factor:g} after {options.lr_plateau} {epochs} without a better validation loss"
+
+
+def schedule_record(options, outcome):
+    """The `learning_rate_schedule` metadata string the Swift `train` writes: the rate, the schedule, the
+    epochs it cut after and the rate the kept epoch trained at; None for a constant rate."""
+    if not options.lr_plateau:
+        return None
+    rate, kept, cuts = options.learning_rate, options.learning_rate, []
+    for summary in outcome.history:
+        if summary.epoch == outcome.best_epoch:
+            kept = rate
+        if summary.learning_rate != rate:
+            cuts.append(summary.epoch)
+        rate = summary.learning_rate
+    cut_text = "cut after epochs " + ", ".join(map(str, cuts)) if cuts else "never cut"
+    return f"{options.learning_rate:g}, {schedule_summary(options)}; {cut_text}; the kept epoch trained at {kept:g}"

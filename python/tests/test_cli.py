@@ -11,6 +11,7 @@ from safetensors import safe_open
 from conftest import REPOSITORY
 from latent_explorer_torch import weights
 from latent_explorer_torch.cli import main
+from latent_explorer_torch.training import EpochSummary, Outcome, TrainingOptions, schedule_record
 
 SWIFT_BINARY = os.environ.get("LATENT_EXPLORER_BIN", os.path.join(REPOSITORY, ".build", "debug", "latent-explorer"))
 
@@ -29,6 +30,27 @@ def train_small(folder, out, *extra):
     run = torch_cli("train", "--data", folder, "--epochs", "2", "--hidden-size", "32", "--out", out, *extra)
     assert run.returncode == 0, run.stderr
     return run
+
+
+def test_a_learning_rate_plateau_is_announced_and_recorded_as_the_swift_trainer_does(small_mnist, tmp_path):
+    out = str(tmp_path / "plateau.safetensors")
+    run = train_small(small_mnist, out, "--lr-plateau", "1", "--lr-factor", "0.25")
+    assert "Learning rate: 0.001, x0.25 after 1 epoch without a better validation loss" in run.stdout
+    with safe_open(out, "pt") as f:
+        record = f.metadata()["learning_rate_schedule"]
+    assert record.startswith("0.001, x0.25 after 1 epoch without a better validation loss; "), record
+    refused = torch_cli("train", "--data", small_mnist, "--lr-plateau", "2", "--validation-split", "0", "--out", out, "--force")
+    assert refused.returncode == 64 and "--lr-plateau watches the validation loss" in refused.stderr
+
+
+def test_the_schedule_record_names_the_cuts_and_the_kept_epochs_rate():
+    options = TrainingOptions(learning_rate=1e-3, lr_plateau=2, lr_factor=0.5)
+    history = [EpochSummary(epoch, 0.0, None, 1.0, 1.0, epoch == 2, rate)
+               for epoch, rate in [(1, 1e-3), (2, 1e-3), (3, 1e-3), (4, 5e-4), (5, 5e-4), (6, 2.5e-4)]]
+    outcome = Outcome("early-stopped", 6, best_epoch=2, history=history)
+    assert schedule_record(options, outcome) == ("0.001, x0.5 after 2 epochs without a better validation loss; "
+                                                 "cut after epochs 4, 6; the kept epoch trained at 0.001")
+    assert schedule_record(TrainingOptions(), outcome) is None
 
 
 def test_train_writes_our_metadata_and_eval_scores_it(small_mnist, tmp_path):

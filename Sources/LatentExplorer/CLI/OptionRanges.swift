@@ -12,6 +12,9 @@ enum OptionRanges {
     static let patience = Contract.shared.patience
     /// A KL warm-up longer than the most epochs a run takes would never reach β.
     static let klWarmup = 0 ... Contract.shared.epochs.upperBound
+    /// A plateau longer than the most epochs a run takes would never cut the learning rate.
+    static let learningRatePlateau = 0 ... Contract.shared.epochs.upperBound
+    static let learningRateFactor = LearningRateSchedule.factorRange
     /// `--k` and `--importance-samples` are in contract/limits.json: the PyTorch package takes them too.
     static let neighbours = Contract.shared.neighbours
     static let importanceSamples = Contract.shared.importanceSamples
@@ -41,6 +44,7 @@ enum OptionRanges {
     static let table: [(option: String, range: String)] = [
         ("--epochs", text(epochs)), ("--batch-size", text(batchSize)), ("--patience", text(patience)),
         ("--kl-warmup", text(klWarmup)), ("--learning-rate", text(learningRate)), ("--validation-split", "0...<1"),
+        ("--lr-plateau", text(learningRatePlateau)), ("--lr-factor", text(learningRateFactor)),
         ("--beta", text(VAEObjective.klWeightRange)), ("--seed", text(0 ... UInt64.max)),
         ("--latent-dim", text(ModelConfiguration.latentDimensions)), ("--hidden-size", text(1 ... ModelConfiguration.maximumHiddenSize)),
         ("--real-repeat", text(DataSelection.realRepeatRange)), ("--train-count", text(syntheticCount)),

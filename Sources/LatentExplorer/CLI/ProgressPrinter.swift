@@ -13,6 +13,8 @@ final class ProgressPrinter {
     static let threadStackSize = 1 << 20
     private let interactive = isatty(STDOUT_FILENO) != 0
     private var plan: TrainingPlan?
+    /// The learning rate of the epoch before, to say when a schedule cut it.
+    private var learningRate: Float?
     private let barWidth = 30
 
     func handle(_ event: TrainingEvent) {
@@ -27,7 +29,9 @@ final class ProgressPrinter {
         case .epochFinished(let s):
             let marker = s.improved ? " *" : ""
             let beta = s.klWeight == VAEObjective.elbo.klWeight ? "" : " - β \(Self.shortWeight(s.klWeight))"
-            let line = "\(epochLabel(s.epoch)) \(bar(1, of: 1)) - \(Self.duration(s.seconds)) - loss: \(String(format: "%.4f", s.trainLoss))\(Self.validationText(s.validation))\(beta) - \(Self.rate(s.samplesPerSecond))\(marker)"
+            let cut = learningRate.map { $0 == s.learningRate ? "" : " - learning rate now \(LearningRateSchedule.format(s.learningRate))" } ?? ""
+            learningRate = s.learningRate
+            let line = "\(epochLabel(s.epoch)) \(bar(1, of: 1)) - \(Self.duration(s.seconds)) - loss: \(String(format: "%.4f", s.trainLoss))\(Self.validationText(s.validation))\(beta) - \(Self.rate(s.samplesPerSecond))\(marker)\(cut)"
             write((interactive ? "\r" : "") + line + (interactive ? "\u{1B}[K" : "") + "\n")
         case .paused:
             write("\n(paused)\n")

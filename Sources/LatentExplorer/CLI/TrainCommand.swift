@@ -34,6 +34,14 @@ struct TrainCommand: ParsableCommand {
         discussion: "The weight grows linearly batch by batch, so the codes learn to carry something before the KL term presses them to the prior. The epoch kept is chosen on the validation objective at β itself.",
         valueName: "epochs"))
     var klWarmup = 0
+    @Option(name: .customLong("lr-plateau"), help: ArgumentHelp(
+        "Epochs without a better validation loss before the learning rate is cut by --lr-factor (default: 0, a constant rate).",
+        discussion: "Reduce-on-plateau: each time this many epochs in a row bring no better validation loss, the rate is multiplied by --lr-factor. Early stopping (--patience) counts on its own, from the best epoch, so set this below --patience. Needs a validation part; the weights record the schedule and the epochs it cut at.",
+        valueName: "epochs"))
+    var lrPlateau = 0
+    @Option(name: .customLong("lr-factor"), help: ArgumentHelp(
+        "What each cut of --lr-plateau multiplies the learning rate by.", valueName: "factor"))
+    var lrFactor = LearningRateSchedule.defaultFactor
     @Option(help: ArgumentHelp("Start from these weights instead of a fresh model (--arch and sizes are then theirs).",
                                valueName: "file")) var weights: String?
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to save the weights.", valueName: "file")) var out: String
@@ -45,6 +53,11 @@ struct TrainCommand: ParsableCommand {
         try OptionRanges.check(learningRate, in: OptionRanges.learningRate, "--learning-rate")
         try OptionRanges.check(patience, in: OptionRanges.patience, "--patience")
         try OptionRanges.check(klWarmup, in: OptionRanges.klWarmup, "--kl-warmup")
+        try OptionRanges.check(lrPlateau, in: OptionRanges.learningRatePlateau, "--lr-plateau")
+        try OptionRanges.check(lrFactor, in: OptionRanges.learningRateFactor, "--lr-factor")
+        if lrPlateau > 0 && validationSplit == 0 {
+            throw ValidationError("--lr-plateau watches the validation loss, and --validation-split 0 trains without one")
+        }
         guard OptionRanges.validationSplit.contains(validationSplit) else {
             throw ValidationError("--validation-split must be at least 0 and below 1, not \(validationSplit)")
         }
@@ -59,8 +72,10 @@ struct TrainCommand: ParsableCommand {
     private var trainingConfiguration: TrainingConfiguration {
         TrainingConfiguration(epochs: epochs, batchSize: batchSize, learningRate: learningRate, patience: patience,
                               validationFraction: validationSplit, seed: seed, snapshotInterval: 0, objective: objective,
-                              klWarmupEpochs: klWarmup)
+                              klWarmupEpochs: klWarmup, learningRateSchedule: schedule)
     }
+
+    private var schedule: LearningRateSchedule { LearningRateSchedule(plateauEpochs: lrPlateau, factor: lrFactor) }
 
     func run() throws {
         let (model, dataset) = try loadModelAndData()
@@ -99,6 +114,9 @@ struct TrainCommand: ParsableCommand {
         }
         if klWarmup > 0 {
             print("KL warm-up: β rises from 0 to \(VAEObjective.format(beta)) over the first \(klWarmup) epochs; the epoch is chosen on the validation objective at β = \(VAEObjective.format(beta))")
+        }
+        if !schedule.isConstant {
+            print("Learning rate: \(LearningRateSchedule.format(learningRate)), \(schedule.summary); early stopping still after \(patience) epochs without one")
         }
     }
 
@@ -165,7 +183,21 @@ struct TrainCommand: ParsableCommand {
             validationLoss: outcome.bestValidation, testLoss: test,
             trainedAt: ISO8601DateFormatter().string(from: Date()),
             objective: VAEObjective(likelihood: objective.likelihood, klWeight: outcome.klWeight), dataNote: dataset.note,
-            classFilter: classFilter)
+            classFilter: classFilter, learningRateSchedule: scheduleRecord(outcome))
+    }
+
+    /// The schedule as the weights record it, with the epochs it cut the rate after and the rate the
+    /// kept epoch trained with; nil for a constant rate.
+    private func scheduleRecord(_ outcome: TrainingOutcome) -> String? {
+        guard !schedule.isConstant else { return nil }
+        var rate = learningRate, cuts: [Int] = [], keptRate = learningRate
+        for summary in outcome.history {
+            if summary.epoch == outcome.bestEpoch { keptRate = rate }
+            if summary.learningRate != rate { cuts.append(summary.epoch) }
+            rate = summary.learningRate
+        }
+        let cutText = cuts.isEmpty ? "never cut" : "cut after epochs " + cuts.map(String.init).joined(separator: ", ")
+        return "\(LearningRateSchedule.format(learningRate)), \(schedule.summary); \(cutText); the kept epoch trained at \(LearningRateSchedule.format(keptRate))"
     }
 
     /// The closing line: saved, and why training ended early when a signal or a divergence ended it.

@@ -11,7 +11,8 @@ import Glibc
 /// The update streams four arrays the size of the model (13 MB for the default VAE) in one pass, in
 /// the vectorised C kernel, split over the threads of the compute pool it is given.
 public final class Adam {
-    public let learningRate: Float
+    /// Changed between updates by a learning-rate schedule (`LearningRateSchedule`).
+    public var learningRate: Float
     public let beta1: Float = 0.9
     public let beta2: Float = 0.999
     public let epsilon: Float = 1e-8

@@ -3,7 +3,8 @@ import Foundation
 import LetterData
 import Support
 
-/// Trains a model on a data set: shuffled mini-batches, Adam, a validation pass each epoch on images
+/// Trains a model on a data set: shuffled mini-batches, Adam (whose learning rate a
+/// `LearningRateSchedule` may cut when the validation loss stalls), a validation pass each epoch on images
 /// kept out of training (the data set's own validation images, or else a stratified part of the
 /// training split; never the test split), early stopping that keeps the best weights, and a guard
 /// against NaN or infinite losses. The gradient descends `configuration.objective`, whose β
@@ -124,6 +125,8 @@ public final class Trainer {
         var bestValidation: LossParts?
         var bestKLWeight: Double
         var epochsWithoutImprovement = 0
+        /// Epochs without improvement since the last improvement or learning-rate cut (`LearningRateSchedule`).
+        var epochsSinceImprovementOrCut = 0
         var history: [EpochSummary] = []
     }
 
@@ -234,8 +237,14 @@ public final class Trainer {
         let improved = validation.map { loss in
             run.bestValidation.map { objective.value(of: loss) < objective.value(of: $0) } ?? true
         } ?? true
+        // A plateau of the validation loss cuts the learning rate for the epochs after this one.
+        run.epochsSinceImprovementOrCut = improved ? 0 : run.epochsSinceImprovementOrCut + 1
+        if !improved {
+            let next = configuration.learningRateSchedule.rate(after: run.epochsSinceImprovementOrCut, at: run.optimizer.learningRate)
+            if next.cut { (run.optimizer.learningRate, run.epochsSinceImprovementOrCut) = (next.rate, 0) }
+        }
         let summary = EpochSummary(epoch: epoch, trainLoss: trained.lossSum / Double(max(trained.seen, 1)),
-                                   klWeight: run.step.objective.klWeight, validation: validation,
+                                   klWeight: run.step.objective.klWeight, learningRate: run.optimizer.learningRate, validation: validation,
                                    seconds: trained.seconds, samplesPerSecond: Double(trained.seen) / max(trained.seconds, 1e-9),
                                    improved: improved)
         run.history.append(summary)

@@ -35,11 +35,14 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// trained with rises linearly, batch by batch, from 0 to the objective's β, so that the codes learn
     /// to carry something before the KL term presses them to the prior. 0: the objective's β throughout.
     public var klWarmupEpochs: Int
+    /// What the learning rate does over the run (constant unless asked: `LearningRateSchedule`).
+    public var learningRateSchedule: LearningRateSchedule
 
     public init(epochs: Int = defaultEpochs, batchSize: Int = defaultBatchSize, learningRate: Float = defaultLearningRate,
                 patience: Int = defaultPatience, validationFraction: Double = defaultValidationFraction,
                 seed: UInt64 = defaultSeed, snapshotInterval: Double = defaultSnapshotInterval,
-                progressInterval: Double = defaultProgressInterval, objective: VAEObjective = .elbo, klWarmupEpochs: Int = 0) {
+                progressInterval: Double = defaultProgressInterval, objective: VAEObjective = .elbo, klWarmupEpochs: Int = 0,
+                learningRateSchedule: LearningRateSchedule = .constant) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -50,6 +53,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         self.progressInterval = progressInterval
         self.objective = objective
         self.klWarmupEpochs = klWarmupEpochs
+        self.learningRateSchedule = learningRateSchedule
     }
 
     /// The β to train with after `epochs` epochs (fractional: batches done / batches an epoch) when the

@@ -64,6 +64,9 @@ public struct EpochSummary: Sendable, Equatable {
     public var trainLoss: Double
     /// The KL weight at the end of the epoch (the one its validation objective uses).
     public var klWeight: Double = 1
+    /// Adam's learning rate at the end of the epoch, after any cut this epoch's validation loss caused
+    /// (`LearningRateSchedule`).
+    public var learningRate: Float = TrainingConfiguration.defaultLearningRate
     /// The loss on the validation part (nil when training without one).
     public var validation: LossParts?
     public var seconds: Double

@@ -52,10 +52,13 @@ public struct ModelMetadata: Sendable, Equatable {
     /// The class filter the user gave (e.g. "aeiou" from `--letters aeiou`); nil when every class was used.
     public var classFilter: String?
 
+    /// How the learning rate was scheduled (`train --lr-plateau`), in words; nil for a constant rate.
+    public var learningRateSchedule: String?
+
     public init(configuration: ModelConfiguration, dataset: String = "untrained", classes: [String] = [],
                 epochs: Int = 0, selection: Selection = .unknown, validationLoss: LossParts? = nil,
                 testLoss: LossParts? = nil, trainedAt: String? = nil, objective: VAEObjective = .elbo,
-                dataNote: String? = nil, classFilter: String? = nil) {
+                dataNote: String? = nil, classFilter: String? = nil, learningRateSchedule: String? = nil) {
         self.configuration = configuration
         self.dataset = dataset
         self.classes = classes
@@ -67,6 +70,7 @@ public struct ModelMetadata: Sendable, Equatable {
         self.objective = objective
         self.dataNote = dataNote
         self.classFilter = classFilter
+        self.learningRateSchedule = learningRateSchedule
     }
 
     static let formatName = Contract.shared.formatName
@@ -103,6 +107,7 @@ public struct ModelMetadata: Sendable, Equatable {
         out["likelihood"] = objective.likelihood.rawValue
         if let dataNote { out["data_note"] = dataNote }
         if let classFilter { out["class_filter"] = classFilter }
+        if let learningRateSchedule { out["learning_rate_schedule"] = learningRateSchedule }
         return out
     }
 
@@ -205,6 +210,7 @@ public struct ModelMetadata: Sendable, Equatable {
         objective = (try? Self.objective(from: strings)) ?? .elbo
         dataNote = strings["data_note"]
         classFilter = strings["class_filter"]
+        learningRateSchedule = strings["learning_rate_schedule"]
     }
 
     private static func write(_ loss: LossParts?, prefix: String, into strings: inout [String: String]) {
