@@ -5,8 +5,8 @@ of docs/explorer.md's "Real photos": is a photo lost in the preparation or in ou
     PYTHONPATH=python .build/python-venv/bin/python scripts/photo-yardstick.py --real DIR \\
         [--weights Weights/letters-cvae-16d.safetensors] [--bin .build/debug/latent-explorer] [FOLDER...]
 
-1. `latent-explorer encode` prepares every `*-X.png` of each FOLDER (default: the development and the
-   held-out photos in Tests/Fixtures/letter-photos) and draws them with `--out` as SVG; the prepared
+1. `latent-explorer encode` prepares every `*-X.png` of each FOLDER (default: the development, the
+   held-out and the fresh photos in Tests/Fixtures/letter-photos) and draws them with `--out` as SVG; the prepared
    28x28 of each is read back from the drawing's middle column (its greys as drawn, 32 levels), and the
    model's own verdict from `--json`.
 2. The reader is `LetterCNN` of latent_explorer_torch.legibility, trained as `measure-legibility.sh`
@@ -100,7 +100,7 @@ def report(reader, names, folder, binary, weights, real):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("folders", nargs="*", type=pathlib.Path, default=[PHOTOS, PHOTOS / "held-out"])
+    parser.add_argument("folders", nargs="*", type=pathlib.Path, default=[PHOTOS, PHOTOS / "held-out", PHOTOS / "fresh"])
     parser.add_argument("--real", required=True, help="a folder of real EMNIST letters (LATENT_EXPLORER_DATA)")
     parser.add_argument("--weights", default=str(REPOSITORY / "Weights/letters-cvae-16d.safetensors"))
     parser.add_argument("--bin", default=str(REPOSITORY / ".build/debug/latent-explorer"))

@@ -57,6 +57,23 @@ final class PhotoInkTests: XCTestCase {
         for y in 5 ..< 110 { XCTAssertEqual(cleaned[y * w + 102], 1, "the stem at y = \(y)") }
     }
 
+    /// A close crop's line is thicker in stretches than the thin-line limit (page05's lines in the
+    /// 85-pixel crop lined-r.png): the thin stretches go by the run rule, and the thick ones left as
+    /// dashes go with them; the dot of an i just under the line, and the stem, stay.
+    func testARuledLineThickInStretchesLeavesNoDashesTheDotStays() {
+        let w = 70, h = 90
+        var map = [Float](repeating: 0, count: w * h)
+        for x in 0 ..< w {
+            let thick = (x / 10) % 2 == 1 ? 6 : 2   // 2 pixels, then 6, every 10 columns
+            for y in 16 ..< 16 + thick { map[y * w + x] = 0.8 }
+        }
+        let dot: (x: Range<Int>, y: Range<Int>) = (33 ..< 37, 25 ..< 29), stem: (x: Range<Int>, y: Range<Int>) = (33 ..< 37, 34 ..< 80)
+        for box in [dot, stem] { for y in box.y { for x in box.x { map[y * w + x] = 1 } } }
+        let cleaned = RuledLines.remove(map, width: w, height: h)
+        for y in 0 ..< 24 { for x in 0 ..< w { XCTAssertEqual(cleaned[y * w + x], 0, "line pixel at (\(x), \(y))") } }
+        for box in [dot, stem] { for y in box.y { for x in box.x { XCTAssertEqual(cleaned[y * w + x], 1, "letter pixel at (\(x), \(y))") } } }
+    }
+
     func testALetterWithAStrokeAsWideAsThePictureIsNotALine() {
         let w = 100, h = 100
         let t = ink(w, h, [(10 ..< 90, 10 ..< 16), (47 ..< 53, 16 ..< 90)])   // a T whose bar stops short of the edges

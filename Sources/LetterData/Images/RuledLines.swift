@@ -13,6 +13,16 @@ enum RuledLines {
     static let slope: Float = 0.07
     /// A line is at most this share of the picture's shorter side thick (and at least 3 pixels).
     static let thicknessPerSide = 20
+    /// What is left of a line where it was thicker than that, or crossed: pieces of ink wholly within a
+    /// line's rows that together span at least this share of the picture's width are the line's dashes,
+    /// not the letter (a dot or a comma alone spans a few percent). Without this, the thicker stretches
+    /// of a close crop's line stayed as dashes that no longer reach the picture's edge and were kept as
+    /// part of the letter (development photo lined-r: a bar over the r, read as h).
+    static let dashedCover: Float = 0.25
+    /// Of those pieces, only the ones at least this many times wider than tall go: a dash lies along its
+    /// line, where the dot of an i near the line is about as tall as wide and stays (the smaller scraps
+    /// are specks, which `LetterComponents` drops).
+    static let dashAspect: Float = 1.5
 
     /// `ink` (`width * height`) with the pixels of horizontal ruled lines set to 0.
     static func remove(_ ink: [Float], width: Int, height: Int) -> [Float] {
@@ -22,12 +32,47 @@ enum RuledLines {
         let near = rowsToInk(mask, width: width, height: height)
         let runs = verticalRuns(mask, width: width, height: height)
         var out = ink
+        var onLine = [Bool](repeating: false, count: height)
         for y in 0 ..< height {
             var covered = 0
             for x in 0 ..< width where near[y * width + x] <= band { covered += 1 }
             guard Float(covered) >= cover * Float(width) else { continue }
+            onLine[y] = true
             // A line's vertical run of ink is thin; a stroke crossing it makes the run longer.
             for x in 0 ..< width where runs[y * width + x] > 0 && runs[y * width + x] <= thickest { out[y * width + x] = 0 }
+        }
+        return onLine.contains(true) ? droppingDashes(out, onLine: onLine, reach: thickest, width: width, height: height) : out
+    }
+
+    /// `ink` without the flat pieces (8-connected, at `inkThreshold`) that lie within `reach` rows of one
+    /// line's `onLine` rows from top to bottom, when that line's pieces span `dashedCover` of the width.
+    static func droppingDashes(_ ink: [Float], onLine: [Bool], reach: Int, width: Int, height: Int) -> [Float] {
+        // Each row near a line gets that line's number (its rows, widened by `reach`, run together).
+        var line = [Int](repeating: -1, count: height)
+        var lines = 0
+        for y in 0 ..< height where onLine[y] {
+            let from = max(0, y - reach), to = min(height - 1, y + reach)
+            let id = (from ... to).lazy.map { line[$0] }.first { $0 >= 0 } ?? { lines += 1; return lines - 1 }()
+            for yy in from ... to { line[yy] = id }
+        }
+        let (labels, pieces) = LetterComponents.label(ink.map { $0 >= inkThreshold }, ink: ink, width: width, height: height)
+        var minX = [Int](repeating: width, count: pieces.count), maxX = [Int](repeating: -1, count: pieces.count)
+        var minY = [Int](repeating: height, count: pieces.count), maxY = [Int](repeating: -1, count: pieces.count)
+        var pieceLine = [Int](repeating: -2, count: pieces.count)   // -2 none yet, -1 not within one line
+        for y in 0 ..< height {
+            for x in 0 ..< width where labels[y * width + x] >= 0 {
+                let i = labels[y * width + x]
+                minX[i] = min(minX[i], x); maxX[i] = max(maxX[i], x); minY[i] = min(minY[i], y); maxY[i] = max(maxY[i], y)
+                pieceLine[i] = pieceLine[i] == -2 || pieceLine[i] == line[y] ? line[y] : -1
+            }
+        }
+        let flat: [Bool] = pieces.indices.map { Float(maxX[$0] - minX[$0] + 1) >= dashAspect * Float(maxY[$0] - minY[$0] + 1) }
+        var span = [Int](repeating: 0, count: lines)
+        for i in pieces.indices where pieceLine[i] >= 0 { span[pieceLine[i]] += maxX[i] - minX[i] + 1 }
+        var out = ink
+        for p in 0 ..< out.count where labels[p] >= 0 {
+            let l = pieceLine[labels[p]]
+            if l >= 0 && flat[labels[p]] && Float(span[l]) >= dashedCover * Float(width) { out[p] = 0 }
         }
         return out
     }
