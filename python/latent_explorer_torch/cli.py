@@ -133,7 +133,7 @@ TRAIN_RANGES = {
     "patience": (*contract.PATIENCE, False), "learning_rate": (*contract.LEARNING_RATE, False),
     "validation_split": (0, 1, True), "beta": (*contract.KL_WEIGHT, False), "latent_dim": (*contract.LATENT_DIM, False),
     "hidden_size": (1, contract.MAXIMUM_HIDDEN_SIZE, False), "seed": (0, (1 << 64) - 1, False),
-    "lr_plateau": (0, contract.EPOCHS[1], False), "lr_factor": (0.01, 0.99, False),
+    "lr_plateau": (0, contract.EPOCHS[1], False), "lr_factor": (*contract.LEARNING_RATE_FACTOR, False),
 }
 
 

@@ -29,6 +29,7 @@ EPOCHS = _range(_DATA["options"]["epochs"])
 BATCH_SIZE = _range(_DATA["options"]["batch_size"])
 PATIENCE = _range(_DATA["options"]["patience"])
 LEARNING_RATE = _range(_DATA["options"]["learning_rate"])
+LEARNING_RATE_FACTOR = _range(_DATA["options"]["learning_rate_factor"])
 MESSAGE_LIMIT = _DATA["message_limit"]
 
 

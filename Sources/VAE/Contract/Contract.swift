@@ -35,6 +35,9 @@ public struct Contract: Sendable {
     public let epochs: ClosedRange<Int>, batchSize: ClosedRange<Int>, patience: ClosedRange<Int>
     /// `--learning-rate`.
     public let learningRate: ClosedRange<Float>
+    /// `--lr-factor`: what each cut of a reduce-on-plateau schedule multiplies the learning rate by (0
+    /// would stop learning, 1 would not cut).
+    public let learningRateFactor: ClosedRange<Float>
     /// The most characters of a message line built from what a file holds.
     public let messageLimit: Int
 
@@ -94,9 +97,13 @@ public struct Contract: Sendable {
         epochs = try range("options.epochs")
         batchSize = try range("options.batch_size")
         patience = try range("options.patience")
-        let rate = try value("options.learning_rate", [Double].self)
-        guard rate.count == 2, rate[0] <= rate[1] else { throw Malformed(description: "options.learning_rate is not a [low, high] pair") }
-        learningRate = Float(rate[0]) ... Float(rate[1])
+        func floatRange(_ path: String) throws -> ClosedRange<Float> {
+            let pair = try value(path, [Double].self)
+            guard pair.count == 2, pair[0] <= pair[1] else { throw Malformed(description: "\(path) is not a [low, high] pair") }
+            return Float(pair[0]) ... Float(pair[1])
+        }
+        learningRate = try floatRange("options.learning_rate")
+        learningRateFactor = try floatRange("options.learning_rate_factor")
         messageLimit = try value("message_limit", Int.self)
     }
 

@@ -25,7 +25,8 @@ extension Contract {
     "epochs": [1, 1000000],
     "batch_size": [1, 4096],
     "patience": [1, 1000000],
-    "learning_rate": [1e-9, 10]
+    "learning_rate": [1e-9, 10],
+    "learning_rate_factor": [0.01, 0.99]
   },
   "message_limit": 500
 }

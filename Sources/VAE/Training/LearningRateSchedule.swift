@@ -11,8 +11,8 @@ public struct LearningRateSchedule: Sendable, Equatable {
     public var factor: Float
 
     public static let defaultFactor: Float = 0.5
-    /// The factors a cut may take: 0 would stop learning, 1 would not cut.
-    public static let factorRange: ClosedRange<Float> = 0.01 ... 0.99
+    /// The factors a cut may take (contract/limits.json, shared with the PyTorch package).
+    public static let factorRange = Contract.shared.learningRateFactor
     public static let constant = LearningRateSchedule(plateauEpochs: 0)
 
     public init(plateauEpochs: Int, factor: Float = defaultFactor) {
