@@ -125,9 +125,6 @@ public final class Conv2D {
         (patchSize + outputChannels) * ConvolutionThreads.imagesPerChunk * outputPlane
     }
 
-    /// Floats of one chunk's gradient sums in a backward pass: dW F*K, then db F.
-    var gradientSumsPerChunk: Int { outputChannels * patchSize + outputChannels }
-
     /// A workspace for passes spread over `threads` threads (a compute pool's `threadCount`).
     public func makeWorkspace(threads: Int) -> LayerWorkspace {
         LayerWorkspace(threads: threads, floatsPerThread: scratchPerThread)
@@ -194,13 +191,6 @@ public final class Conv2D {
         guard let inputGradient = dx?.storage else { return }
         lx_conv_gemm(patchSize, n, outputChannels, weight.value.storage, 1, patchSize, gradientT, n, nil, 0, columns, n)
         lx_col2im(geometry, columns, n, 1, count, inputGradient + first * inputSize, accumulateInputGradient ? 1 : 0)
-    }
-
-    /// The weight and bias gradients: the sums of the `chunks` chunks' (`sums(chunk)`), added in chunk order.
-    func finishBackward(chunks: Int, sums: (Int) -> UnsafeMutablePointer<Float>) {
-        let weights = outputChannels * patchSize
-        ConvolutionThreads.sum({ sums($0) }, count: chunks, floats: weights, into: weight.gradient.storage)
-        ConvolutionThreads.sum({ sums($0) + weights }, count: chunks, floats: outputChannels, into: bias.gradient.storage)
     }
 
     /// One thread's slot: columns [K, N], product [F, N].

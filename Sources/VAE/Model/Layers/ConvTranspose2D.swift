@@ -127,9 +127,6 @@ public final class ConvTranspose2D {
         (inputChannels + tapCount) * ConvolutionThreads.imagesPerChunk * inputPlane
     }
 
-    /// Floats of one chunk's gradient sums in a backward pass: dW C*R, then db F.
-    var gradientSumsPerChunk: Int { inputChannels * tapCount + outputChannels }
-
     /// A workspace for passes spread over `threads` threads (a compute pool's `threadCount`).
     public func makeWorkspace(threads: Int) -> LayerWorkspace {
         LayerWorkspace(threads: threads, floatsPerThread: scratchPerThread)
@@ -199,13 +196,6 @@ public final class ConvTranspose2D {
             lx_conv_gemm_planes(inputChannels, n, tapCount, weight.value.storage, tapCount, 1, columns, n, nil, 0,
                                 inputGradient + first * inputSize, inputPlane, inputT)
         }
-    }
-
-    /// The weight and bias gradients: the sums of the `chunks` chunks' (`sums(chunk)`), added in chunk order.
-    func finishBackward(chunks: Int, sums: (Int) -> UnsafeMutablePointer<Float>) {
-        let weights = inputChannels * tapCount
-        ConvolutionThreads.sum({ sums($0) }, count: chunks, floats: weights, into: weight.gradient.storage)
-        ConvolutionThreads.sum({ sums($0) + weights }, count: chunks, floats: outputChannels, into: bias.gradient.storage)
     }
 
     /// One thread's slot: xT [C, N], columns [R, N].

@@ -124,15 +124,27 @@ protocol ChunkedConvolution: NetworkLayer {
     /// `count` images (at most `ConvolutionThreads.imagesPerChunk`) forward, x `[count, inputSize]` ->
     /// y `[count, outputSize]`, with `scratch` one thread's `scratchPerThread` floats.
     func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>)
-    /// Floats of one chunk's weight- and bias-gradient sums (dW then db).
-    var gradientSumsPerChunk: Int { get }
+    /// The kernel and the bias, whose gradients `finishBackward` writes.
+    var weight: Parameter { get }
+    var bias: Parameter { get }
     /// The backward pass in two steps, as `backward` takes them: each chunk of images writes its dx and
     /// its own gradient sums (`sums`, `gradientSumsPerChunk` floats, overwritten) with one thread's
     /// `scratch`; then the chunks' sums are added up in chunk order.
     func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
                        accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
                        sums: UnsafeMutablePointer<Float>)
-    func finishBackward(chunks: Int, sums: (Int) -> UnsafeMutablePointer<Float>)
+}
+
+extension ChunkedConvolution {
+    /// Floats of one chunk's weight- and bias-gradient sums: dW (the kernel's shape), then db.
+    var gradientSumsPerChunk: Int { weight.gradient.count + bias.gradient.count }
+
+    /// The weight and bias gradients: the sums of the `chunks` chunks' (`sums(chunk)`), added in chunk order.
+    func finishBackward(chunks: Int, sums: (Int) -> UnsafeMutablePointer<Float>) {
+        let weights = weight.gradient.count
+        ConvolutionThreads.sum({ sums($0) }, count: chunks, floats: weights, into: weight.gradient.storage)
+        ConvolutionThreads.sum({ sums($0) + weights }, count: chunks, floats: bias.gradient.count, into: bias.gradient.storage)
+    }
 }
 
 extension Conv2D: ChunkedConvolution {}
