@@ -24,25 +24,16 @@ public final class LayerWorkspace {
     /// The chunks' gradient sums of a backward pass (`ConvolutionThreads.backward`), whose count grows
     /// with the batch: made on the first backward pass and made again only for a larger batch than
     /// any before, so that the training loop allocates nothing after its first step.
-    private var sums: UnsafeMutablePointer<Float>?
-    private var sumsCapacity = 0
+    private var sums: Matrix?
 
-    deinit {
-        storage.deallocate()
-        sums?.deallocate()
-    }
+    deinit { storage.deallocate() }
 
     /// At least `floats` floats for the chunks' gradient sums (contents undefined: each chunk overwrites its own).
     func chunkSums(floats: Int) -> UnsafeMutablePointer<Float> {
-        if floats > sumsCapacity || sums == nil {
-            sums?.deallocate()
-            let count = max(1, (floats + 15) / 16 * 16)
-            let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
-            sums = raw.bindMemory(to: Float.self, capacity: count)
-            sums!.initialize(repeating: 0, count: count)
-            sumsCapacity = count
-        }
-        return sums!
+        if let sums, sums.columns >= floats { return sums.storage }
+        let made = Matrix(rows: 1, columns: max(1, floats))
+        sums = made
+        return made.storage
     }
 
     /// The scratch of thread `slot`.
