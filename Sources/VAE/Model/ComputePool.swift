@@ -84,6 +84,17 @@ public final class ComputePool: @unchecked Sendable {
         }
     }
 
+    /// Runs `body(index)` for every `index` in `0 ..< parts` (at most `threadCount`) at once: one region,
+    /// or the calling thread alone for one part. For passes that split several ranges by the same parts.
+    public func forEachIndex(_ parts: Int, _ body: (_ index: Int) -> Void) {
+        precondition(parts >= 1 && parts <= threadCount, "1 to \(threadCount) parts")
+        guard parts > 1 else { return body(0) }
+        run { index in
+            guard index < parts else { return }
+            body(index)
+        }
+    }
+
     /// Splits `0 ..< count` into `parts` (at most `threadCount`) contiguous ranges, in order, and runs
     /// `body(part, range)` on each at once; one part runs on the calling thread alone. The split depends
     /// only on `count` and `parts`, so results summed over parts in part order repeat from run to run.

@@ -36,13 +36,18 @@ enum VAELoss {
     static func reconstruction(logits: Matrix, targets x: Matrix, gradient: Matrix?, scale: Float,
                                pool: ComputePool) -> Double {
         gradient?.rows = logits.rows
-        let columns = logits.columns
         // The rows split over `pool`; the partial sums added in a fixed order.
         return pool.sum(of: logits.rows) { rows in
-            let offset = rows.lowerBound * columns
-            return lx_bce_with_logits(logits.storage + offset, x.storage + offset, gradient.map { $0.storage + offset },
-                                      rows.count * columns, scale)
+            reconstruction(logits: logits, targets: x, gradient: gradient, scale: scale, rows: rows)
         }
+    }
+
+    /// The same over rows `rows` only (`gradient`'s rows already set), for a pass that has just
+    /// written them.
+    static func reconstruction(logits: Matrix, targets x: Matrix, gradient: Matrix?, scale: Float, rows: Range<Int>) -> Double {
+        let offset = rows.lowerBound * logits.columns
+        return lx_bce_with_logits(logits.storage + offset, x.storage + offset, gradient.map { $0.storage + offset },
+                                  rows.count * logits.columns, scale)
     }
 
     /// KL divergence summed over the batch.

@@ -45,4 +45,14 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
         if self != .identity { lx_activation_backward(gradient, output, count, code) }
         return nil
     }
+
+    /// Turns rows `rows` of dL/dy (`gradient`, as wide as `output`) into dL/d(pre-activation) in place,
+    /// from the forward's `output`: the same values `prepareGradient` and the bias-gradient kernels'
+    /// mask give, for a pass that has just written those rows.
+    func applyGradient(_ gradient: Matrix, output: Matrix, rows: Range<Int>) {
+        precondition(gradient.columns == output.columns)
+        guard self != .identity, !rows.isEmpty else { return }
+        let offset = rows.lowerBound * gradient.columns
+        lx_activation_backward(gradient.storage + offset, output.storage + offset, rows.count * gradient.columns, code)
+    }
 }

@@ -33,22 +33,44 @@ public final class Dense {
     static let parallelWork = 1 << 16
 
     /// The parts to split a product of `work` multiply-adds into: all of `pool`'s threads, or one.
-    private func threads(for work: Int, in pool: ComputePool) -> Int {
+    func threads(for work: Int, in pool: ComputePool) -> Int {
         work >= Self.parallelWork ? pool.threadCount : 1
+    }
+
+    /// The parts a pass over `batch` rows is split into (the same for the forward and backward passes).
+    func parts(batch: Int, in pool: ComputePool) -> Int {
+        threads(for: batch * inputSize * outputSize, in: pool)
     }
 
     /// y = activation(x W^T + b), the batch's rows split over `pool`: each thread one
     /// single-threaded sgemm for its rows, then one pass for bias and activation over them.
     public func forward(_ x: Matrix, into y: Matrix, pool: ComputePool) {
+        forward(x, into: y, pool: pool) { _, _ in }
+    }
+
+    /// The forward pass, then `epilogue(part, rows)` on each thread's part of the rows (possibly empty)
+    /// in the same region, as soon as that thread has written them (the loss of the decoder's output).
+    func forward(_ x: Matrix, into y: Matrix, pool: ComputePool, then epilogue: (_ part: Int, _ rows: Range<Int>) -> Void) {
         precondition(x.columns == inputSize && y.columns == outputSize)
         y.rows = x.rows
-        pool.forEachPart(of: x.rows, parts: threads(for: x.rows * inputSize * outputSize, in: pool)) { _, rows in
-            let (input, output) = (x.storage + rows.lowerBound * inputSize, y.storage + rows.lowerBound * outputSize)
-            BLAS.gemm(transposeB: true, m: rows.count, n: outputSize, k: inputSize,
-                      a: input, lda: inputSize, b: weight.value.storage, ldb: inputSize,
-                      beta: 0, c: output, ldc: outputSize)
-            lx_dense_bias_activation(output, bias.value.storage, rows.count, outputSize, activation.code)
+        guard x.rows > 0 else { return }
+        let parts = parts(batch: x.rows, in: pool)
+        pool.forEachIndex(parts) { part in
+            let rows = ComputePool.part(part, of: x.rows, parts: parts)
+            forwardRows(x, into: y, rows: rows)
+            epilogue(part, rows)
         }
+    }
+
+    /// Rows `rows` of the forward pass, on the calling thread (a part of a region another pass runs).
+    func forwardRows(_ x: Matrix, into y: Matrix, rows: Range<Int>) {
+        precondition(x.columns == inputSize && y.columns == outputSize)
+        guard !rows.isEmpty else { return }
+        let (input, output) = (x.storage + rows.lowerBound * inputSize, y.storage + rows.lowerBound * outputSize)
+        BLAS.gemm(transposeB: true, m: rows.count, n: outputSize, k: inputSize,
+                  a: input, lda: inputSize, b: weight.value.storage, ldb: inputSize,
+                  beta: 0, c: output, ldc: outputSize)
+        lx_dense_bias_activation(output, bias.value.storage, rows.count, outputSize, activation.code)
     }
 
     /// The same forward pass without BLAS and without allocating, for the explorer's UI thread, which
@@ -68,28 +90,58 @@ public final class Dense {
     ///     dx   = dpre W              [B, in]     (skipped when inputGradient is nil, e.g. the first layer)
     ///
     /// With `accumulateInputGradient`, dx is added to what `inputGradient` holds (two heads reading one input).
+    /// With `outputGradientIsPreActivation`, dy already is dpre (the layer above masked it in its own
+    /// region: `inputActivation`). With `inputActivation` (the activation and output of the layer that
+    /// produced x), dx is turned into that layer's dL/d(pre-activation) as each thread finishes its rows.
     ///
-    /// Two regions on `pool`: the output units split between threads for the mask, db and
-    /// the rows of dW they own; then the batch's rows split for dx, which needs every unit's mask.
+    /// The output units split between threads for db and the rows of dW they own, and the batch's rows
+    /// for dx. When dpre is known before the pass (identity, or masked by the layer above), both are
+    /// one region; otherwise the mask the first region applies must be whole before dx: two regions.
     public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix,
-                         inputGradient dx: Matrix?, accumulateInputGradient: Bool = false, pool: ComputePool) {
+                         inputGradient dx: Matrix?, accumulateInputGradient: Bool = false,
+                         outputGradientIsPreActivation: Bool = false, inputActivation: (Activation, Matrix)? = nil,
+                         pool: ComputePool) {
         let batch = x.rows
-        let parts = threads(for: batch * inputSize * outputSize, in: pool)
-        let mask = activation.prepareGradient(dy.storage, output: y.storage, count: batch * outputSize)
-        pool.forEachPart(of: outputSize, parts: parts) { _, units in
-            let first = units.lowerBound
-            lx_dense_bias_gradient(dy.storage + first, mask.map { $0 + first },
-                                   bias.gradient.storage + first, batch, units.count, outputSize)
-            BLAS.gemm(transposeA: true, m: units.count, n: inputSize, k: batch,
-                      a: dy.storage + first, lda: outputSize, b: x.storage, ldb: inputSize,
-                      beta: 0, c: weight.gradient.storage + first * inputSize, ldc: inputSize)
+        let parts = parts(batch: batch, in: pool)
+        let mask = outputGradientIsPreActivation ? nil
+            : activation.prepareGradient(dy.storage, output: y.storage, count: batch * outputSize)
+        dx?.rows = batch
+        func inputGradientPart(_ part: Int) {
+            guard let dx else { return }
+            let rows = ComputePool.part(part, of: batch, parts: parts)
+            inputGradientRows(dy, into: dx, rows: rows, accumulate: accumulateInputGradient)
+            if let (activation, output) = inputActivation { activation.applyGradient(dx, output: output, rows: rows) }
         }
-        guard let dx else { return }
-        dx.rows = batch
-        pool.forEachPart(of: batch, parts: parts) { _, rows in
-            BLAS.gemm(m: rows.count, n: inputSize, k: outputSize,
-                      a: dy.storage + rows.lowerBound * outputSize, lda: outputSize, b: weight.value.storage, ldb: inputSize,
-                      beta: accumulateInputGradient ? 1 : 0, c: dx.storage + rows.lowerBound * inputSize, ldc: inputSize)
+        if mask == nil {
+            pool.forEachIndex(parts) { part in
+                parameterGradient(input: x, outputGradient: dy, mask: nil, units: ComputePool.part(part, of: outputSize, parts: parts))
+                inputGradientPart(part)
+            }
+        } else {
+            pool.forEachIndex(parts) { part in
+                parameterGradient(input: x, outputGradient: dy, mask: mask, units: ComputePool.part(part, of: outputSize, parts: parts))
+            }
+            if dx != nil { pool.forEachIndex(parts, inputGradientPart) }
         }
+    }
+
+    /// db and dW's rows for output units `units` from all the batch's rows of dy, masking dy's columns
+    /// of those units in place first when `mask` (ReLU's output) is given.
+    func parameterGradient(input x: Matrix, outputGradient dy: Matrix, mask: UnsafePointer<Float>?, units: Range<Int>) {
+        guard !units.isEmpty else { return }
+        let first = units.lowerBound
+        lx_dense_bias_gradient(dy.storage + first, mask.map { $0 + first },
+                               bias.gradient.storage + first, x.rows, units.count, outputSize)
+        BLAS.gemm(transposeA: true, m: units.count, n: inputSize, k: x.rows,
+                  a: dy.storage + first, lda: outputSize, b: x.storage, ldb: inputSize,
+                  beta: 0, c: weight.gradient.storage + first * inputSize, ldc: inputSize)
+    }
+
+    /// Rows `rows` of dx = dpre W (added to dx's rows with `accumulate`).
+    func inputGradientRows(_ dy: Matrix, into dx: Matrix, rows: Range<Int>, accumulate: Bool) {
+        guard !rows.isEmpty else { return }
+        BLAS.gemm(m: rows.count, n: inputSize, k: outputSize,
+                  a: dy.storage + rows.lowerBound * outputSize, lda: outputSize, b: weight.value.storage, ldb: inputSize,
+                  beta: accumulate ? 1 : 0, c: dx.storage + rows.lowerBound * inputSize, ldc: inputSize)
     }
 }
