@@ -14,12 +14,10 @@ final class DenseRegionTests: XCTestCase {
     /// Two dense layers, `lower` (activation a) then `upper` (activation b): forward, then backward with
     /// the lower layer's mask fused into the upper layer's dx region, against the chain rule in Double.
     func testTwoDenseLayersWithTheMaskFusedAgainstDoubleLoops() {
-        for threads in [1, 2, 3] {
-            let pool = ComputePool(threadCount: threads)
-            for batch in [1, 29] {
-                for (a, b) in [(Activation.relu, Activation.identity), (.leakyReLU, .relu), (.relu, .leakyReLU), (.identity, .relu)] {
-                    checkTwoLayers(lower: a, upper: b, batch: batch, pool: pool, "\(threads) threads, batch \(batch), \(a) then \(b)")
-                }
+        let pools = [1, 2, 3].map { ComputePool(threadCount: $0) }
+        for batch in [1, 29, 70] {
+            for (a, b) in [(Activation.relu, Activation.identity), (.leakyReLU, .relu), (.relu, .leakyReLU), (.identity, .relu)] {
+                checkTwoLayers(lower: a, upper: b, batch: batch, pools: pools, "batch \(batch), \(a) then \(b)")
             }
         }
     }
@@ -29,9 +27,9 @@ final class DenseRegionTests: XCTestCase {
     func testGaussianHeadsInOneRegionAgainstDoubleLoops() {
         for threads in [1, 2, 3] {
             let pool = ComputePool(threadCount: threads)
-            for (batch, latent) in [(31, 1), (64, 3), (5, 8)] {
+            for (batch, latent) in [(31, 2), (64, 3), (9, 8)] {
                 var g = SeededGenerator(seed: UInt64(7 + batch))
-                let heads = GaussianHeads(hiddenSize: Self.middleSize * 20, latentDim: latent)
+                let heads = GaussianHeads(hiddenSize: Self.middleSize * 10, latentDim: latent)
                 heads.mean.initialize(using: &g)
                 heads.logVariance.initialize(using: &g)
                 let hidden = GradientCheck.randomMatrix(batch, heads.mean.inputSize, &g)
@@ -53,30 +51,77 @@ final class DenseRegionTests: XCTestCase {
         }
     }
 
-    private func checkTwoLayers(lower a: Activation, upper b: Activation, batch: Int, pool: ComputePool, _ label: String) {
+    /// A whole MLP step (the loss taken in the output layer's region, every dense gradient masked in the
+    /// region above it, the weight's side or the rows split by shape) on two and three threads gives
+    /// the one-thread step's loss and gradients, to float summation order, with batches under and over
+    /// the layers' widths.
+    func testAnMLPStepOnSeveralThreadsGivesTheOneThreadStep() {
+        let configuration = ModelConfiguration.mlp(hiddenSize: 96, latentDim: 3)
+        func step(threads: Int, batch: Int) -> (loss: Double, gradients: [[Float]]) {
+            let model = VAEModel(configuration: configuration, seed: 5)
+            let step = TrainingStep(model: model, batchCapacity: batch, pool: ComputePool(threadCount: threads))
+            var g = SeededGenerator(seed: 11)
+            step.input.rows = batch
+            step.input.assign((0 ..< batch * configuration.inputSize).map { _ in g.nextUniform() })
+            step.noise.rows = batch
+            step.noise.assign((0 ..< batch * configuration.latentDim).map { _ in g.nextGaussian() })
+            let parts = step.forward(sampleNoise: false, using: &g, computeGradients: true)
+            step.backward()
+            return (parts.total, model.parameters.map(\.gradient.values))
+        }
+        for batch in [7, 130] {
+            let one = step(threads: 1, batch: batch)
+            for threads in [2, 3] {
+                let many = step(threads: threads, batch: batch)
+                XCTAssertEqual(many.loss, one.loss, accuracy: 1e-5 * abs(one.loss), "\(threads) threads, batch \(batch)")
+                for (a, b) in zip(many.gradients, one.gradients) {
+                    let scale = max(1e-3, b.map(abs).max() ?? 0)
+                    let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+                    XCTAssertLessThan(worst, 1e-4 * scale, "\(threads) threads, batch \(batch)")
+                }
+            }
+        }
+    }
+
+    /// The references are computed once, from the weights and the forward outputs, which every pool's
+    /// pass must then match.
+    private func checkTwoLayers(lower a: Activation, upper b: Activation, batch: Int, pools: [ComputePool], _ label: String) {
         var g = SeededGenerator(seed: UInt64(batch * 31 + Int(a.code) * 3 + Int(b.code)))
         let lower = Dense(name: "lower", inputSize: Self.inputSize, outputSize: Self.middleSize, activation: a)
         let upper = Dense(name: "upper", inputSize: Self.middleSize, outputSize: Self.outputSize, activation: b)
         lower.initialize(using: &g)
         upper.initialize(using: &g)
         let x = GradientCheck.randomMatrix(batch, Self.inputSize, &g)
+        let dyValues = GradientCheck.randomMatrix(batch, Self.outputSize, &g).values
         let h = Matrix(rows: batch, columns: Self.middleSize), y = Matrix(rows: batch, columns: Self.outputSize)
-        lower.forward(x, into: h, pool: pool)
-        upper.forward(h, into: y, pool: pool)
-        assertClose(h, Reference.forward(lower, x), label + " lower forward")
-        assertClose(y, Reference.forward(upper, h), label + " upper forward")
-        let dy = GradientCheck.randomMatrix(batch, Self.outputSize, &g)
-        let dpreUpper = Reference.masked(dy.values.map(Double.init), by: y, b)
-        let dh = Matrix(rows: batch, columns: Self.middleSize), dx = Matrix(rows: batch, columns: Self.inputSize)
-        upper.backward(input: h, output: y, outputGradient: dy, inputGradient: dh, inputActivation: (a, h), pool: pool)
-        lower.backward(input: x, output: h, outputGradient: dh, inputGradient: dx, outputGradientIsPreActivation: true, pool: pool)
-        let dpreLower = Reference.masked(Reference.inputGradient(dpreUpper, batch: batch, upper), by: h, a)
-        assertClose(upper.weight.gradient, Reference.weightGradient(dpreUpper, batch: batch, h), label + " upper dW")
-        assertClose(upper.bias.gradient, Reference.biasGradient(dpreUpper, batch: batch), label + " upper db")
-        assertClose(dh, dpreLower, label + " dh (masked)")
-        assertClose(lower.weight.gradient, Reference.weightGradient(dpreLower, batch: batch, x), label + " lower dW")
-        assertClose(lower.bias.gradient, Reference.biasGradient(dpreLower, batch: batch), label + " lower db")
-        assertClose(dx, Reference.inputGradient(dpreLower, batch: batch, lower), label + " dx")
+        var expected: (h: [Double], y: [Double], upperW: [Double], upperB: [Double], dh: [Double], lowerW: [Double],
+                       lowerB: [Double], dx: [Double])?
+        for pool in pools {
+            let label = label + ", \(pool.threadCount) threads"
+            lower.forward(x, into: h, pool: pool)
+            upper.forward(h, into: y, pool: pool)
+            if expected == nil {
+                let dpreUpper = Reference.masked(dyValues.map(Double.init), by: y, b)
+                let dpreLower = Reference.masked(Reference.inputGradient(dpreUpper, batch: batch, upper), by: h, a)
+                expected = (Reference.forward(lower, x), Reference.forward(upper, h),
+                            Reference.weightGradient(dpreUpper, batch: batch, h), Reference.biasGradient(dpreUpper, batch: batch),
+                            dpreLower, Reference.weightGradient(dpreLower, batch: batch, x), Reference.biasGradient(dpreLower, batch: batch),
+                            Reference.inputGradient(dpreLower, batch: batch, lower))
+            }
+            guard let expected else { return }
+            let dy = Matrix(rows: batch, columns: Self.outputSize, values: dyValues)
+            let dh = Matrix(rows: batch, columns: Self.middleSize), dx = Matrix(rows: batch, columns: Self.inputSize)
+            upper.backward(input: h, output: y, outputGradient: dy, inputGradient: dh, inputActivation: (a, h), pool: pool)
+            lower.backward(input: x, output: h, outputGradient: dh, inputGradient: dx, outputGradientIsPreActivation: true, pool: pool)
+            assertClose(h, expected.h, label + " lower forward")
+            assertClose(y, expected.y, label + " upper forward")
+            assertClose(upper.weight.gradient, expected.upperW, label + " upper dW")
+            assertClose(upper.bias.gradient, expected.upperB, label + " upper db")
+            assertClose(dh, expected.dh, label + " dh (masked)")
+            assertClose(lower.weight.gradient, expected.lowerW, label + " lower dW")
+            assertClose(lower.bias.gradient, expected.lowerB, label + " lower db")
+            assertClose(dx, expected.dx, label + " dx")
+        }
     }
 
     private func assertClose(_ actual: Matrix, _ expected: [Double], _ label: String) {

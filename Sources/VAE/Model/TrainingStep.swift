@@ -127,7 +127,7 @@ public final class TrainingStep {
 
     /// Decodes `z` into `logits` and returns the batch's summed reconstruction loss (writing its
     /// gradient when asked). A sequential network whose decoder ends in a dense layer computes each
-    /// thread's rows of the loss in that layer's region (`SequentialBatchPass.decode(_:classes:logits:thenRows:)`),
+    /// thread's block of the loss in that layer's region (`SequentialBatchPass.decode(_:classes:logits:thenRows:)`),
     /// its partial sums added in part order; any other decodes, then takes the loss in a region of its own.
     private func decodeWithReconstruction(gradient: Matrix?, scale: Float) -> Double {
         if let sequential = pass as? SequentialBatchPass {
@@ -135,8 +135,8 @@ public final class TrainingStep {
             let partials = UnsafeMutableBufferPointer<Double>.allocate(capacity: pool.threadCount)
             defer { partials.deallocate() }
             partials.initialize(repeating: 0)
-            let fused = sequential.decode(z, classes: classes, logits: logits) { part, rows in
-                partials[part] = VAELoss.reconstruction(logits: logits, targets: input, gradient: gradient, scale: scale, rows: rows)
+            let fused = sequential.decode(z, classes: classes, logits: logits) { part, block in
+                partials[part] = VAELoss.reconstruction(logits: logits, targets: input, gradient: gradient, scale: scale, block: block)
             }
             if fused { return partials.reduce(0, +) }
         } else {

@@ -38,16 +38,28 @@ enum VAELoss {
         gradient?.rows = logits.rows
         // The rows split over `pool`; the partial sums added in a fixed order.
         return pool.sum(of: logits.rows) { rows in
-            reconstruction(logits: logits, targets: x, gradient: gradient, scale: scale, rows: rows)
+            reconstruction(logits: logits, targets: x, gradient: gradient, scale: scale, block: (rows, 0 ..< logits.columns))
         }
     }
 
-    /// The same over rows `rows` only (`gradient`'s rows already set), for a pass that has just
-    /// written them.
-    static func reconstruction(logits: Matrix, targets x: Matrix, gradient: Matrix?, scale: Float, rows: Range<Int>) -> Double {
-        let offset = rows.lowerBound * logits.columns
-        return lx_bce_with_logits(logits.storage + offset, x.storage + offset, gradient.map { $0.storage + offset },
-                                  rows.count * logits.columns, scale)
+    /// The same over one block (rows, columns) only (`gradient`'s rows already set), for a pass that
+    /// has just written it.
+    static func reconstruction(logits: Matrix, targets x: Matrix, gradient: Matrix?, scale: Float,
+                               block: (rows: Range<Int>, columns: Range<Int>)) -> Double {
+        let (rows, columns) = block
+        let width = logits.columns
+        guard columns.count < width else {
+            let offset = rows.lowerBound * width
+            return lx_bce_with_logits(logits.storage + offset, x.storage + offset, gradient.map { $0.storage + offset },
+                                      rows.count * width, scale)
+        }
+        var total: Double = 0
+        for row in rows {
+            let offset = row * width + columns.lowerBound
+            total += lx_bce_with_logits(logits.storage + offset, x.storage + offset, gradient.map { $0.storage + offset },
+                                        columns.count, scale)
+        }
+        return total
     }
 
     /// KL divergence summed over the batch.

@@ -64,11 +64,11 @@ final class LayerChain {
     /// activation zeroed in all its rows.
     ///
     /// With `lastRows`, when the last layer is dense (not a convolution), each thread calls
-    /// `lastRows(part, rows)` on the rows of the final output it has just written, in the last layer's
+    /// `lastRows(part, block)` on the block (rows, columns) of the final output it has just written, in the last layer's
     /// region; returns whether it did.
     @discardableResult
     func forward(_ x: Matrix, classes: Matrix?, into final: Matrix? = nil, groups: Int? = nil, workspace: LayerWorkspace,
-                 activeInputs: ActiveInputsScratch? = nil, lastRows: ((_ part: Int, _ rows: Range<Int>) -> Void)? = nil,
+                 activeInputs: ActiveInputsScratch? = nil, lastRows: ((_ part: Int, _ block: Dense.Block) -> Void)? = nil,
                  pool: ComputePool) -> Bool {
         var current = x
         if let joined {
@@ -176,10 +176,10 @@ final class SequentialBatchPass: NetworkBatchPass {
         self.logits = logits
     }
 
-    /// `decode`, and when the decoder ends in a dense layer, `rows(part, range)` on each thread's rows of
+    /// `decode`, and when the decoder ends in a dense layer, `rows(part, block)` on each thread's block of
     /// the logits in that layer's region (one region fewer: the loss of those rows while they are in the
     /// cache); returns whether it called `rows`.
-    func decode(_ z: Matrix, classes: Matrix?, logits: Matrix, thenRows rows: (_ part: Int, _ range: Range<Int>) -> Void) -> Bool {
+    func decode(_ z: Matrix, classes: Matrix?, logits: Matrix, thenRows rows: (_ part: Int, _ block: Dense.Block) -> Void) -> Bool {
         self.logits = logits
         return withoutActuallyEscaping(rows) { rows in
             decoder.forward(z, classes: classes, into: logits, workspace: workspace, lastRows: rows, pool: pool)

@@ -45,7 +45,7 @@ final class GaussianHeads {
             let rows = ComputePool.part(part, of: batch, parts: parts)
             mean.inputGradientRows(meanGradient, into: hiddenGradient, rows: rows, accumulate: false)
             logVariance.inputGradientRows(logVarianceGradient, into: hiddenGradient, rows: rows, accumulate: true)
-            if let (activation, output) = hiddenActivation { activation.applyGradient(hiddenGradient, output: output, rows: rows) }
+            if let (activation, output) = hiddenActivation { activation.applyGradient(hiddenGradient, output: output, block: (rows, 0 ..< hidden.columns)) }
         }
     }
 
