@@ -27,9 +27,9 @@ final class DenseRegionTests: XCTestCase {
     func testGaussianHeadsInOneRegionAgainstDoubleLoops() {
         for threads in [1, 2, 3] {
             let pool = ComputePool(threadCount: threads)
-            for (batch, latent) in [(31, 2), (64, 3), (9, 8)] {
+            for (batch, latent) in [(52, 1), (64, 3), (9, 8)] {
                 var g = SeededGenerator(seed: UInt64(7 + batch))
-                let heads = GaussianHeads(hiddenSize: Self.middleSize * 10, latentDim: latent)
+                let heads = GaussianHeads(hiddenSize: Self.middleSize * 20, latentDim: latent)
                 heads.mean.initialize(using: &g)
                 heads.logVariance.initialize(using: &g)
                 let hidden = GradientCheck.randomMatrix(batch, heads.mean.inputSize, &g)
@@ -85,6 +85,34 @@ final class DenseRegionTests: XCTestCase {
 
     /// The references are computed once, from the weights and the forward outputs, which every pool's
     /// pass must then match.
+    /// The regions (forks and joins) of one training step of the benchmarked networks on two threads,
+    /// a batch of 128. The MLP (784-512-2): forward, the encoder's layer, both heads, the decoder's two
+    /// layers (the loss in the last one's region); backward, one region a dense layer and one for both
+    /// heads; then Adam's (before the passes shared regions: 6 + 9 + 1). The conv network: forward, the
+    /// convolutions, the encoder's dense layer, the expanding layer, the transposed convolutions and the
+    /// loss (the heads and the decoder's first layer are too small to split); backward the same, with
+    /// two regions for the expanding layer, whose gradient the convolutions above it do not mask
+    /// (before: 5 + 6 + 1).
+    func testBenchmarkStepsRegionCounts() {
+        for (configuration, forward, backward) in [(ModelConfiguration.mlp(hiddenSize: 512, latentDim: 2), 4, 4),
+                                                   (.conv(latentDim: 2), 5, 5)] {
+            let pool = ComputePool(threadCount: 2)
+            let model = VAEModel(configuration: configuration, seed: 1)
+            let step = TrainingStep(model: model, batchCapacity: 128, pool: pool)
+            var g = SeededGenerator(seed: 2)
+            step.input.rows = 128
+            step.input.assign((0 ..< 128 * 784).map { _ in g.nextUniform() })
+            let adam = Adam(parameters: model.parameters, pool: pool)
+            let start = pool.regionsRun
+            step.forward(using: &g, computeGradients: true)
+            XCTAssertEqual(pool.regionsRun - start, forward, "\(configuration.architecture) forward")
+            step.backward()
+            XCTAssertEqual(pool.regionsRun - start, forward + backward, "\(configuration.architecture) forward and backward")
+            adam.update()
+            XCTAssertEqual(pool.regionsRun - start, forward + backward + 1, "\(configuration.architecture) step")
+        }
+    }
+
     private func checkTwoLayers(lower a: Activation, upper b: Activation, batch: Int, pools: [ComputePool], _ label: String) {
         var g = SeededGenerator(seed: UInt64(batch * 31 + Int(a.code) * 3 + Int(b.code)))
         let lower = Dense(name: "lower", inputSize: Self.inputSize, outputSize: Self.middleSize, activation: a)

@@ -47,11 +47,17 @@ public final class ComputePool: @unchecked Sendable {
 
     public let threadCount: Int
     private let generation = Atomic<Int>(0)
+    /// Regions run on more than one thread since the pool was made: each is a fork and a join, so
+    /// tests count a pass's joins with it (`regionsRun`).
+    private let regionCount = Atomic<Int>(0)
     private let unfinished = Atomic<Int>(0)
     private let condition = NSCondition()
     private let regionLock = NSLock()
     /// The running region's body; see the type's comment for what guards it.
     private var job: ((Int) -> Void)?
+
+    /// How many regions have run on more than one thread (a region on one thread is a plain call).
+    public var regionsRun: Int { regionCount.load(ordering: .relaxed) }
 
     public init(threadCount: Int) {
         self.threadCount = max(1, threadCount)
@@ -69,6 +75,7 @@ public final class ComputePool: @unchecked Sendable {
     /// It need not be `@Sendable`: a region is a fork and a join, and nothing of it outlives `run`.
     public func run(_ body: (_ index: Int) -> Void) {
         guard threadCount > 1 else { return body(0) }
+        regionCount.add(1, ordering: .relaxed)
         withoutActuallyEscaping(body) { body in
             regionLock.lock()
             defer { regionLock.unlock() }

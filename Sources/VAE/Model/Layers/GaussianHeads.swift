@@ -12,8 +12,8 @@ final class GaussianHeads {
         logVariance = Dense(name: "encoder.logvar", inputSize: hiddenSize, outputSize: latentDim, activation: .identity)
     }
 
-    /// Both heads in one region: each thread the same rows of each (one product's threshold decides
-    /// the split, as for one head).
+    /// Both heads in one region: each thread the same rows of each (one head's product decides whether
+    /// to split, as when each had its own region).
     func forward(_ hidden: Matrix, mean meanOutput: Matrix, logVariance logVarianceOutput: Matrix, pool: ComputePool) {
         precondition(hidden.columns == mean.inputSize)
         let batch = hidden.rows
@@ -49,8 +49,8 @@ final class GaussianHeads {
         }
     }
 
-    /// The parts both heads' passes over `batch` rows split into: as for one head's product, counting both.
+    /// The parts both heads' passes over `batch` rows split into: as for one head's product alone.
     private func parts(batch: Int, in pool: ComputePool) -> Int {
-        mean.threads(for: 2 * batch * mean.inputSize * mean.outputSize, in: pool)
+        mean.parts(batch: batch, in: pool)
     }
 }
