@@ -105,8 +105,8 @@ final class LayerChain {
     /// own last gradient — and dL/dx into `inputGradient` (nil: none, the image's). The joined class
     /// columns are an input's, not a parameter's: their gradient is dropped. With
     /// `lastGradientIsPreActivation`, the last gradient already is dL/d(pre-activation) (the caller
-    /// masked it: `maskableLast`). A dense layer below a dense layer gets its gradient masked in the
-    /// upper layer's dx region, so each of them is one region.
+    /// masked it: `maskableLast`). A dense layer below a dense layer or a run of convolutions gets its
+    /// gradient masked in the upper pass's dx region, so that its own backward is one region.
     func backward(lastOutput: Matrix? = nil, lastGradient: Matrix? = nil, lastGradientIsPreActivation: Bool = false,
                   inputGradient: Matrix?, workspace: LayerWorkspace, pool: ComputePool) {
         guard let input else { preconditionFailure("backward before forward") }
@@ -118,9 +118,11 @@ final class LayerChain {
         while i >= 0 {
             if let (first, run) = convolutionRun(endingAt: i) {
                 precondition(!preActivated, "a convolution masks its own gradient")
+                let below = first > 0 ? layers[first - 1] as? Dense : nil
                 ConvolutionThreads.backward(chain: run, input: first == 0 ? input : outputs[first - 1], outputs: { output(first + $0) },
                                             gradients: { gradient(first + $0) }, inputGradient: first == 0 ? firstGradient : gradients[first - 1],
-                                            workspace: workspace, pool: pool)
+                                            inputActivation: below.map { ($0.activation, outputs[first - 1]) }, workspace: workspace, pool: pool)
+                preActivated = below != nil
                 i = first - 1
             } else if let dense = layers[i] as? Dense {
                 let below = i > 0 ? layers[i - 1] as? Dense : nil
