@@ -50,7 +50,7 @@ public final class Dense {
     /// batch's rows. Each thread's single-threaded sgemm packs the whole of the operand it does not
     /// split: all of W when the rows are split, all of the batch's matrix when W's side is. So the side
     /// whose operand is larger is split: W's when `weightSide` exceeds the batch (the MLPs' 512- and
-    /// 784-wide layers: 4-7 % less time a product on one Zen 3 core, 128 x 512 x 784 against 64-row halves).
+    /// 784-wide layers; docs/speed.md has the measurement).
     static func splitsWeightSide(_ weightSide: Int, batch: Int) -> Bool { weightSide > batch }
 
     /// Part `part` of `parts` of a `[batch, width]` product, split along `width` or the rows as
@@ -125,10 +125,10 @@ public final class Dense {
     /// With `accumulateInputGradient`, dx is added to what `inputGradient` holds (two heads reading one input).
     /// With `outputGradientIsPreActivation`, dy already is dpre (the layer above masked it in its own
     /// region: `inputActivation`). With `inputActivation` (the activation and output of the layer that
-    /// produced x), dx is turned into that layer's dL/d(pre-activation) as each thread finishes its rows.
+    /// produced x), dx is turned into that layer's dL/d(pre-activation) as each thread finishes its part.
     ///
     /// The output units split between threads for db and the rows of dW they own, and the batch's rows
-    /// for dx. When dpre is known before the pass (identity, or masked by the layer above), both are
+    /// or x's columns (`block`) for dx. When dpre is known before the pass (identity, or masked by the layer above), both are
     /// one region; otherwise the mask the first region applies must be whole before dx: two regions.
     public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix,
                          inputGradient dx: Matrix?, accumulateInputGradient: Bool = false,
