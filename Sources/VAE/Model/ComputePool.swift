@@ -47,11 +47,17 @@ public final class ComputePool: @unchecked Sendable {
 
     public let threadCount: Int
     private let generation = Atomic<Int>(0)
+    /// Regions run on more than one thread since the pool was made: each is a fork and a join, so
+    /// tests count a pass's joins with it (`regionsRun`).
+    private let regionCount = Atomic<Int>(0)
     private let unfinished = Atomic<Int>(0)
     private let condition = NSCondition()
     private let regionLock = NSLock()
     /// The running region's body; see the type's comment for what guards it.
     private var job: ((Int) -> Void)?
+
+    /// How many regions have run on more than one thread (a region on one thread is a plain call).
+    public var regionsRun: Int { regionCount.load(ordering: .relaxed) }
 
     public init(threadCount: Int) {
         self.threadCount = max(1, threadCount)
@@ -69,6 +75,7 @@ public final class ComputePool: @unchecked Sendable {
     /// It need not be `@Sendable`: a region is a fork and a join, and nothing of it outlives `run`.
     public func run(_ body: (_ index: Int) -> Void) {
         guard threadCount > 1 else { return body(0) }
+        regionCount.add(1, ordering: .relaxed)
         withoutActuallyEscaping(body) { body in
             regionLock.lock()
             defer { regionLock.unlock() }
@@ -81,6 +88,17 @@ public final class ComputePool: @unchecked Sendable {
             body(0)
             wait { self.unfinished.load(ordering: .acquiring) == 0 }
             job = nil
+        }
+    }
+
+    /// Runs `body(index)` for every `index` in `0 ..< parts` (at most `threadCount`) at once: one region,
+    /// or the calling thread alone for one part. For passes that split several ranges by the same parts.
+    public func forEachIndex(_ parts: Int, _ body: (_ index: Int) -> Void) {
+        precondition(parts >= 1 && parts <= threadCount, "1 to \(threadCount) parts")
+        guard parts > 1 else { return body(0) }
+        run { index in
+            guard index < parts else { return }
+            body(index)
         }
     }
 

@@ -117,15 +117,32 @@ public final class TrainingStep {
         noise.rows = batch
         if sampleNoise { for i in 0 ..< noise.count { noise.storage[i] = generator.nextGaussian() } }
         VAEModel.reparameterize(mean: mean, logVariance: logVariance, noise: noise, into: z)
-        pass.decode(z, classes: classes, logits: logits)
         let reconstruction: Double
         switch objective.likelihood {
         case .bernoulli:
-            reconstruction = VAELoss.reconstruction(logits: logits, targets: input,
-                                                    gradient: computeGradients ? logitsGradient : nil,
-                                                    scale: 1 / Float(batch), pool: pool)
+            reconstruction = decodeWithReconstruction(gradient: computeGradients ? logitsGradient : nil, scale: 1 / Float(batch))
         }
         return LossParts(reconstruction: reconstruction, kl: VAELoss.kl(mean: mean, logVariance: logVariance))
+    }
+
+    /// Decodes `z` into `logits` and returns the batch's summed reconstruction loss (writing its
+    /// gradient when asked). A sequential network whose decoder ends in a dense layer computes each
+    /// thread's block of the loss in that layer's region (`SequentialBatchPass.decode(_:classes:logits:thenRows:)`),
+    /// its partial sums added in part order; any other decodes, then takes the loss in a region of its own.
+    private func decodeWithReconstruction(gradient: Matrix?, scale: Float) -> Double {
+        if let sequential = pass as? SequentialBatchPass {
+            gradient?.rows = z.rows
+            let partials = UnsafeMutableBufferPointer<Double>.allocate(capacity: pool.threadCount)
+            defer { partials.deallocate() }
+            partials.initialize(repeating: 0)
+            let fused = sequential.decode(z, classes: classes, logits: logits) { part, block in
+                partials[part] = VAELoss.reconstruction(logits: logits, targets: input, gradient: gradient, scale: scale, block: block)
+            }
+            if fused { return partials.reduce(0, +) }
+        } else {
+            pass.decode(z, classes: classes, logits: logits)
+        }
+        return VAELoss.reconstruction(logits: logits, targets: input, gradient: gradient, scale: scale, pool: pool)
     }
 
     /// Backward pass after `forward(computeGradients: true)`: fills every parameter's gradient

@@ -36,13 +36,30 @@ enum VAELoss {
     static func reconstruction(logits: Matrix, targets x: Matrix, gradient: Matrix?, scale: Float,
                                pool: ComputePool) -> Double {
         gradient?.rows = logits.rows
-        let columns = logits.columns
         // The rows split over `pool`; the partial sums added in a fixed order.
         return pool.sum(of: logits.rows) { rows in
-            let offset = rows.lowerBound * columns
-            return lx_bce_with_logits(logits.storage + offset, x.storage + offset, gradient.map { $0.storage + offset },
-                                      rows.count * columns, scale)
+            reconstruction(logits: logits, targets: x, gradient: gradient, scale: scale, block: (rows, 0 ..< logits.columns))
         }
+    }
+
+    /// The same over one block (rows, columns) only (`gradient`'s rows already set), for a pass that
+    /// has just written it.
+    static func reconstruction(logits: Matrix, targets x: Matrix, gradient: Matrix?, scale: Float,
+                               block: (rows: Range<Int>, columns: Range<Int>)) -> Double {
+        let (rows, columns) = block
+        let width = logits.columns
+        guard columns.count < width else {
+            let offset = rows.lowerBound * width
+            return lx_bce_with_logits(logits.storage + offset, x.storage + offset, gradient.map { $0.storage + offset },
+                                      rows.count * width, scale)
+        }
+        var total: Double = 0
+        for row in rows {
+            let offset = row * width + columns.lowerBound
+            total += lx_bce_with_logits(logits.storage + offset, x.storage + offset, gradient.map { $0.storage + offset },
+                                        columns.count, scale)
+        }
+        return total
     }
 
     /// KL divergence summed over the batch.

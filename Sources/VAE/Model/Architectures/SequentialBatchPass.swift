@@ -50,13 +50,26 @@ final class LayerChain {
     /// The last layer's output, when the chain keeps it (the encoder's hidden vector), and its gradient.
     var last: (output: Matrix, gradient: Matrix) { (outputs[layers.count - 1], gradients[layers.count - 1]) }
 
+    /// The last layer's activation and kept output when it is dense, so that the caller may mask its
+    /// gradient as it writes it (`backward(lastGradientIsPreActivation:)`); nil otherwise.
+    var maskableLast: (Activation, Matrix)? {
+        guard layers.count <= outputs.count, let dense = layers.last as? Dense else { return nil }
+        return (dense.activation, outputs[layers.count - 1])
+    }
+
     /// Runs the layers from `x` (joined with `classes` when the chain reads a class); the last writes
     /// into `final` (the caller's logits) when the chain does not keep its last output. With `groups`,
     /// the rows are that many groups of nearby points (`NetworkBatchPass.decode(_:classes:logits:groupedBy:)`):
     /// each dense layer after the first leaves out each group's inputs that an earlier layer's
     /// activation zeroed in all its rows.
+    ///
+    /// With `lastRows`, when the last layer is dense (not a convolution), each thread calls
+    /// `lastRows(part, block)` on the block (rows, columns) of the final output it has just written, in the last layer's
+    /// region; returns whether it did.
+    @discardableResult
     func forward(_ x: Matrix, classes: Matrix?, into final: Matrix? = nil, groups: Int? = nil, workspace: LayerWorkspace,
-                 activeInputs: ActiveInputsScratch? = nil, pool: ComputePool) {
+                 activeInputs: ActiveInputsScratch? = nil, lastRows: ((_ part: Int, _ block: Dense.Block) -> Void)? = nil,
+                 pool: ComputePool) -> Bool {
         var current = x
         if let joined {
             guard let classes else { preconditionFailure("a conditional network needs the classes") }
@@ -73,6 +86,9 @@ final class LayerChain {
                 let first = i
                 ConvolutionThreads.forward(chain: run, current, outputs: { output(first + $0) }, workspace: workspace, pool: pool)
                 i += run.count
+            } else if let lastRows, i == layers.count - 1, let dense = layers[i] as? Dense {
+                dense.forward(current, into: output(i), pool: pool, then: lastRows)
+                return true
             } else if let groups, let activeInputs, i > 0, let dense = layers[i] as? Dense {
                 dense.forward(current, into: output(i), skippingInputsZeroInEachOf: groups, scratch: activeInputs, pool: pool)
                 i += 1
@@ -82,25 +98,42 @@ final class LayerChain {
             }
             current = output(i - 1)
         }
+        return false
     }
 
     /// After `forward`: the parameter gradients from dL/d(last output) — `lastGradient`, or the chain's
     /// own last gradient — and dL/dx into `inputGradient` (nil: none, the image's). The joined class
-    /// columns are an input's, not a parameter's: their gradient is dropped.
-    func backward(lastOutput: Matrix? = nil, lastGradient: Matrix? = nil, inputGradient: Matrix?,
-                  workspace: LayerWorkspace, pool: ComputePool) {
+    /// columns are an input's, not a parameter's: their gradient is dropped. With
+    /// `lastGradientIsPreActivation`, the last gradient already is dL/d(pre-activation) (the caller
+    /// masked it: `maskableLast`). A dense layer below a dense layer or a run of convolutions gets its
+    /// gradient masked in the upper pass's dx region, so that its own backward is one region.
+    func backward(lastOutput: Matrix? = nil, lastGradient: Matrix? = nil, lastGradientIsPreActivation: Bool = false,
+                  inputGradient: Matrix?, workspace: LayerWorkspace, pool: ComputePool) {
         guard let input else { preconditionFailure("backward before forward") }
         let firstGradient = inputGradient == nil ? nil : (joinedGradient ?? inputGradient)
         func output(_ i: Int) -> Matrix { i < outputs.count ? outputs[i] : lastOutput! }
         func gradient(_ i: Int) -> Matrix { i < gradients.count ? gradients[i] : lastGradient! }
         var i = layers.count - 1
+        var preActivated = lastGradientIsPreActivation
         while i >= 0 {
             if let (first, run) = convolutionRun(endingAt: i) {
+                precondition(!preActivated, "a convolution masks its own gradient")
+                let below = first > 0 ? layers[first - 1] as? Dense : nil
                 ConvolutionThreads.backward(chain: run, input: first == 0 ? input : outputs[first - 1], outputs: { output(first + $0) },
                                             gradients: { gradient(first + $0) }, inputGradient: first == 0 ? firstGradient : gradients[first - 1],
-                                            workspace: workspace, pool: pool)
+                                            inputActivation: below.map { ($0.activation, outputs[first - 1]) }, workspace: workspace, pool: pool)
+                preActivated = below != nil
                 i = first - 1
+            } else if let dense = layers[i] as? Dense {
+                let below = i > 0 ? layers[i - 1] as? Dense : nil
+                dense.backward(input: i == 0 ? input : outputs[i - 1], output: output(i), outputGradient: gradient(i),
+                               inputGradient: i == 0 ? firstGradient : gradients[i - 1],
+                               outputGradientIsPreActivation: preActivated,
+                               inputActivation: below.map { ($0.activation, outputs[i - 1]) }, pool: pool)
+                preActivated = below != nil
+                i -= 1
             } else {
+                precondition(!preActivated, "only a dense layer takes a masked gradient")
                 layers[i].backward(input: i == 0 ? input : outputs[i - 1], output: output(i), outputGradient: gradient(i),
                                    inputGradient: i == 0 ? firstGradient : gradients[i - 1], accumulateInputGradient: false,
                                    workspace: workspace, pool: pool)
@@ -145,6 +178,16 @@ final class SequentialBatchPass: NetworkBatchPass {
         self.logits = logits
     }
 
+    /// `decode`, and when the decoder ends in a dense layer, `rows(part, block)` on each thread's block of
+    /// the logits in that layer's region (one region fewer: the loss of those rows while they are in the
+    /// cache); returns whether it called `rows`.
+    func decode(_ z: Matrix, classes: Matrix?, logits: Matrix, thenRows rows: (_ part: Int, _ block: Dense.Block) -> Void) -> Bool {
+        self.logits = logits
+        return withoutActuallyEscaping(rows) { rows in
+            decoder.forward(z, classes: classes, into: logits, workspace: workspace, lastRows: rows, pool: pool)
+        }
+    }
+
     func decode(_ z: Matrix, classes: Matrix?, logits: Matrix, groupedBy groups: Int) {
         decoder.forward(z, classes: classes, into: logits, groups: groups, workspace: workspace, activeInputs: activeInputs,
                         pool: pool)
@@ -159,8 +202,10 @@ final class SequentialBatchPass: NetworkBatchPass {
     func encodeBackward(meanGradient: Matrix, logVarianceGradient: Matrix) {
         guard let mean, let logVariance else { preconditionFailure("encodeBackward before encode") }
         let (hidden, hiddenGradient) = encoder.last
+        let hiddenActivation = encoder.maskableLast
         heads.backward(hidden: hidden, mean: mean, logVariance: logVariance, meanGradient: meanGradient,
-                       logVarianceGradient: logVarianceGradient, hiddenGradient: hiddenGradient, pool: pool)
-        encoder.backward(inputGradient: nil, workspace: workspace, pool: pool)
+                       logVarianceGradient: logVarianceGradient, hiddenGradient: hiddenGradient,
+                       hiddenActivation: hiddenActivation, pool: pool)
+        encoder.backward(lastGradientIsPreActivation: hiddenActivation != nil, inputGradient: nil, workspace: workspace, pool: pool)
     }
 }

@@ -45,4 +45,23 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
         if self != .identity { lx_activation_backward(gradient, output, count, code) }
         return nil
     }
+
+    /// Turns a block (rows, columns) of dL/dy (`gradient`, as wide as `output`) into dL/d(pre-activation)
+    /// in place, from the forward's `output`: the same values `prepareGradient` and the bias-gradient
+    /// kernels' mask give, for a pass that has just written that block.
+    func applyGradient(_ gradient: Matrix, output: Matrix, block: (rows: Range<Int>, columns: Range<Int>)) {
+        precondition(gradient.columns == output.columns)
+        let (rows, columns) = block
+        guard self != .identity, !rows.isEmpty, !columns.isEmpty else { return }
+        let width = gradient.columns
+        if columns.count == width {
+            let offset = rows.lowerBound * width
+            lx_activation_backward(gradient.storage + offset, output.storage + offset, rows.count * width, code)
+        } else {
+            for row in rows {
+                let offset = row * width + columns.lowerBound
+                lx_activation_backward(gradient.storage + offset, output.storage + offset, columns.count, code)
+            }
+        }
+    }
 }

@@ -79,10 +79,12 @@ enum ConvolutionThreads {
     /// with `accumulateInputGradient`). A chain of one is a layer's own `backward`. Each chunk writes
     /// each layer's weight- and bias-gradient sums over its images into its own place in the
     /// workspace's chunk sums, and they are added up in chunk order after the region: the same
-    /// gradients whichever thread took which chunk, and with any number of threads.
+    /// gradients whichever thread took which chunk, and with any number of threads. With
+    /// `inputActivation` (the activation and output of the layer that made x), each chunk's dx becomes
+    /// that layer's dL/d(pre-activation) once written (`Dense.backward`'s `outputGradientIsPreActivation`).
     static func backward(chain: [any ChunkedConvolution], input x: Matrix, outputs: (Int) -> Matrix, gradients: (Int) -> Matrix,
-                         inputGradient: Matrix?, accumulateInputGradient: Bool = false, workspace: LayerWorkspace,
-                         pool: ComputePool) {
+                         inputGradient: Matrix?, accumulateInputGradient: Bool = false, inputActivation: (Activation, Matrix)? = nil,
+                         workspace: LayerWorkspace, pool: ComputePool) {
         precondition(workspace.floatsPerThread >= backwardScratch(chain: chain), "convolution chain: workspace slots too small")
         let batch = x.rows
         precondition(chain.indices.allSatisfy { outputs($0).rows == batch } && gradients(chain.count - 1).rows == batch,
@@ -100,6 +102,9 @@ enum ConvolutionThreads {
                                        inputGradient: i == 0 ? inputGradient : gradients(i - 1),
                                        accumulateInputGradient: i == 0 && accumulateInputGradient,
                                        first: first, count: count, scratch: workspace.slot(slot), sums: sums(chunk, i))
+            }
+            if let inputGradient, let (activation, output) = inputActivation {
+                activation.applyGradient(inputGradient, output: output, block: (first ..< first + count, 0 ..< inputGradient.columns))
             }
         }
         for i in chain.indices { chain[i].finishBackward(chunks: chunks) { sums($0, i) } }

@@ -33,21 +33,76 @@ public final class Dense {
     static let parallelWork = 1 << 16
 
     /// The parts to split a product of `work` multiply-adds into: all of `pool`'s threads, or one.
-    private func threads(for work: Int, in pool: ComputePool) -> Int {
+    func threads(for work: Int, in pool: ComputePool) -> Int {
         work >= Self.parallelWork ? pool.threadCount : 1
     }
 
-    /// y = activation(x W^T + b), the batch's rows split over `pool`: each thread one
-    /// single-threaded sgemm for its rows, then one pass for bias and activation over them.
+    /// The parts a pass over `batch` rows is split into (the same for the forward and backward passes).
+    func parts(batch: Int, in pool: ComputePool) -> Int {
+        threads(for: batch * inputSize * outputSize, in: pool)
+    }
+
+    /// A thread's part of a `[B, width]` matrix: some of its rows, some of its columns.
+    typealias Block = (rows: Range<Int>, columns: Range<Int>)
+
+    /// Whether a product over `batch` rows whose weight side is `weightSide` wide (the forward pass's
+    /// output units, the input gradient's inputs) splits that side between threads rather than the
+    /// batch's rows. Each thread's single-threaded sgemm packs the whole of the operand it does not
+    /// split: all of W when the rows are split, all of the batch's matrix when W's side is. So the side
+    /// whose operand is larger is split: W's when `weightSide` exceeds the batch (the MLPs' 512- and
+    /// 784-wide layers; docs/speed.md has the measurement).
+    static func splitsWeightSide(_ weightSide: Int, batch: Int) -> Bool { weightSide > batch }
+
+    /// Part `part` of `parts` of a `[batch, width]` product, split along `width` or the rows as
+    /// `splitsWeightSide` says.
+    static func block(_ part: Int, of parts: Int, batch: Int, width: Int) -> Block {
+        splitsWeightSide(width, batch: batch)
+            ? (0 ..< batch, ComputePool.part(part, of: width, parts: parts))
+            : (ComputePool.part(part, of: batch, parts: parts), 0 ..< width)
+    }
+
+    /// y = activation(x W^T + b), split over `pool` by rows or by output units (`splitsWeightSide`):
+    /// each thread one single-threaded sgemm for its block, then one pass for bias and activation over it.
     public func forward(_ x: Matrix, into y: Matrix, pool: ComputePool) {
+        forward(x, into: y, pool: pool) { _, _ in }
+    }
+
+    /// The forward pass, then `epilogue(part, block)` on each thread's block of y (possibly empty) in
+    /// the same region, as soon as that thread has written it (the loss of the decoder's output).
+    func forward(_ x: Matrix, into y: Matrix, pool: ComputePool, then epilogue: (_ part: Int, _ block: Block) -> Void) {
         precondition(x.columns == inputSize && y.columns == outputSize)
         y.rows = x.rows
-        pool.forEachPart(of: x.rows, parts: threads(for: x.rows * inputSize * outputSize, in: pool)) { _, rows in
-            let (input, output) = (x.storage + rows.lowerBound * inputSize, y.storage + rows.lowerBound * outputSize)
-            BLAS.gemm(transposeB: true, m: rows.count, n: outputSize, k: inputSize,
-                      a: input, lda: inputSize, b: weight.value.storage, ldb: inputSize,
-                      beta: 0, c: output, ldc: outputSize)
+        guard x.rows > 0 else { return }
+        let parts = parts(batch: x.rows, in: pool)
+        pool.forEachIndex(parts) { part in
+            let block = Self.block(part, of: parts, batch: x.rows, width: outputSize)
+            forwardBlock(x, into: y, block)
+            epilogue(part, block)
+        }
+    }
+
+    /// Rows `rows` of the forward pass, on the calling thread (a part of a region another pass runs).
+    func forwardRows(_ x: Matrix, into y: Matrix, rows: Range<Int>) {
+        forwardBlock(x, into: y, (rows, 0 ..< outputSize))
+    }
+
+    /// One block of y (rows, output units) of the forward pass, on the calling thread.
+    func forwardBlock(_ x: Matrix, into y: Matrix, _ block: Block) {
+        precondition(x.columns == inputSize && y.columns == outputSize)
+        let (rows, units) = block
+        guard !rows.isEmpty, !units.isEmpty else { return }
+        let output = y.storage + rows.lowerBound * outputSize + units.lowerBound
+        BLAS.gemm(transposeB: true, m: rows.count, n: units.count, k: inputSize,
+                  a: x.storage + rows.lowerBound * inputSize, lda: inputSize,
+                  b: weight.value.storage + units.lowerBound * inputSize, ldb: inputSize,
+                  beta: 0, c: output, ldc: outputSize)
+        if units.count == outputSize {
             lx_dense_bias_activation(output, bias.value.storage, rows.count, outputSize, activation.code)
+        } else {
+            for row in 0 ..< rows.count {
+                lx_dense_bias_activation(output + row * outputSize, bias.value.storage + units.lowerBound, 1, units.count,
+                                         activation.code)
+            }
         }
     }
 
@@ -68,28 +123,65 @@ public final class Dense {
     ///     dx   = dpre W              [B, in]     (skipped when inputGradient is nil, e.g. the first layer)
     ///
     /// With `accumulateInputGradient`, dx is added to what `inputGradient` holds (two heads reading one input).
+    /// With `outputGradientIsPreActivation`, dy already is dpre (the layer above masked it in its own
+    /// region: `inputActivation`). With `inputActivation` (the activation and output of the layer that
+    /// produced x), dx is turned into that layer's dL/d(pre-activation) as each thread finishes its part.
     ///
-    /// Two regions on `pool`: the output units split between threads for the mask, db and
-    /// the rows of dW they own; then the batch's rows split for dx, which needs every unit's mask.
+    /// The output units split between threads for db and the rows of dW they own, and the batch's rows
+    /// or x's columns (`block`) for dx. When dpre is known before the pass (identity, or masked by the layer above), both are
+    /// one region; otherwise the mask the first region applies must be whole before dx: two regions.
     public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix,
-                         inputGradient dx: Matrix?, accumulateInputGradient: Bool = false, pool: ComputePool) {
+                         inputGradient dx: Matrix?, accumulateInputGradient: Bool = false,
+                         outputGradientIsPreActivation: Bool = false, inputActivation: (Activation, Matrix)? = nil,
+                         pool: ComputePool) {
         let batch = x.rows
-        let parts = threads(for: batch * inputSize * outputSize, in: pool)
-        let mask = activation.prepareGradient(dy.storage, output: y.storage, count: batch * outputSize)
-        pool.forEachPart(of: outputSize, parts: parts) { _, units in
-            let first = units.lowerBound
-            lx_dense_bias_gradient(dy.storage + first, mask.map { $0 + first },
-                                   bias.gradient.storage + first, batch, units.count, outputSize)
-            BLAS.gemm(transposeA: true, m: units.count, n: inputSize, k: batch,
-                      a: dy.storage + first, lda: outputSize, b: x.storage, ldb: inputSize,
-                      beta: 0, c: weight.gradient.storage + first * inputSize, ldc: inputSize)
+        let parts = parts(batch: batch, in: pool)
+        let mask = outputGradientIsPreActivation ? nil
+            : activation.prepareGradient(dy.storage, output: y.storage, count: batch * outputSize)
+        dx?.rows = batch
+        func inputGradientPart(_ part: Int) {
+            guard let dx else { return }
+            let block = Self.block(part, of: parts, batch: batch, width: inputSize)
+            inputGradientBlock(dy, into: dx, block, accumulate: accumulateInputGradient)
+            if let (activation, output) = inputActivation { activation.applyGradient(dx, output: output, block: block) }
         }
-        guard let dx else { return }
-        dx.rows = batch
-        pool.forEachPart(of: batch, parts: parts) { _, rows in
-            BLAS.gemm(m: rows.count, n: inputSize, k: outputSize,
-                      a: dy.storage + rows.lowerBound * outputSize, lda: outputSize, b: weight.value.storage, ldb: inputSize,
-                      beta: accumulateInputGradient ? 1 : 0, c: dx.storage + rows.lowerBound * inputSize, ldc: inputSize)
+        if mask == nil {
+            pool.forEachIndex(parts) { part in
+                parameterGradient(input: x, outputGradient: dy, mask: nil, units: ComputePool.part(part, of: outputSize, parts: parts))
+                inputGradientPart(part)
+            }
+        } else {
+            pool.forEachIndex(parts) { part in
+                parameterGradient(input: x, outputGradient: dy, mask: mask, units: ComputePool.part(part, of: outputSize, parts: parts))
+            }
+            if dx != nil { pool.forEachIndex(parts, inputGradientPart) }
         }
+    }
+
+    /// db and dW's rows for output units `units` from all the batch's rows of dy, masking dy's columns
+    /// of those units in place first when `mask` (ReLU's output) is given.
+    func parameterGradient(input x: Matrix, outputGradient dy: Matrix, mask: UnsafePointer<Float>?, units: Range<Int>) {
+        guard !units.isEmpty else { return }
+        let first = units.lowerBound
+        lx_dense_bias_gradient(dy.storage + first, mask.map { $0 + first },
+                               bias.gradient.storage + first, x.rows, units.count, outputSize)
+        BLAS.gemm(transposeA: true, m: units.count, n: inputSize, k: x.rows,
+                  a: dy.storage + first, lda: outputSize, b: x.storage, ldb: inputSize,
+                  beta: 0, c: weight.gradient.storage + first * inputSize, ldc: inputSize)
+    }
+
+    /// Rows `rows` of dx = dpre W (added to dx's rows with `accumulate`).
+    func inputGradientRows(_ dy: Matrix, into dx: Matrix, rows: Range<Int>, accumulate: Bool) {
+        inputGradientBlock(dy, into: dx, (rows, 0 ..< inputSize), accumulate: accumulate)
+    }
+
+    /// One block (rows, inputs) of dx = dpre W (added to it with `accumulate`).
+    func inputGradientBlock(_ dy: Matrix, into dx: Matrix, _ block: Block, accumulate: Bool) {
+        let (rows, inputs) = block
+        guard !rows.isEmpty, !inputs.isEmpty else { return }
+        BLAS.gemm(m: rows.count, n: inputs.count, k: outputSize,
+                  a: dy.storage + rows.lowerBound * outputSize, lda: outputSize,
+                  b: weight.value.storage + inputs.lowerBound, ldb: inputSize,
+                  beta: accumulate ? 1 : 0, c: dx.storage + rows.lowerBound * inputSize + inputs.lowerBound, ldc: inputSize)
     }
 }
