@@ -15,12 +15,14 @@
  * rounding of e and of the exact d (below): every reference of the exact k best is among them, so
  * the insertion over them, in index order, chooses what the full scan chooses. */
 
-enum { QUERY_BLOCK = 4, TILE = 16 };
+/* Four queries share each load of a reference, 16 references a step (two AVX2 vectors); a block of
+ * 32 queries passes over chunks of 2,048 references (128 KB at 16 dimensions, in L2). */
+enum { QUERY_BLOCK = 4, TILE = 16, BLOCK = 32, CHUNK = 2048 };
 
 /* Rounding of e against d - |q|^2: the norm's and the n fused multiply-adds' (each at most about
  * n u (|q|^2 + R^2)) and the exact d's (at most (n + 1) u d, d <= 2 (|q|^2 + R^2)), u = 2^-24, R the
  * largest reference norm: at most about 5 (n + 1) u (|q|^2 + R^2); 8 (n + 2) u leaves a margin. */
-static float rounding_bound(size_t dimension, float query_norm, float largest_norm) {
+static inline __attribute__((always_inline)) float rounding_bound(size_t dimension, float query_norm, float largest_norm) {
     return 8.0f * (float)(dimension + 2) * 0x1p-24f * (query_norm + largest_norm) + 0x1p-100f;
 }
 
@@ -54,12 +56,12 @@ void insert(float *restrict best_distances, int32_t *restrict best, size_t k, fl
     best[slot] = i;
 }
 
-static void start_best(float *best_distances, int32_t *best, size_t k) {
+static inline __attribute__((always_inline)) void start_best(float *best_distances, int32_t *best, size_t k) {
     for (size_t s = 0; s < k; s++) { best_distances[s] = INFINITY; best[s] = -1; }
 }
 
 /* The full exact scan of one query (the old loop, the distances made on the fly). */
-static void exact_scan(const float *references_t, size_t count, size_t dimension, const float *query, size_t k,
+static inline __attribute__((always_inline)) void exact_scan(const float *references_t, size_t count, size_t dimension, const float *query, size_t k,
                        float *best_distances, int32_t *best) {
     start_best(best_distances, best, k);
     for (size_t i = 0; i < count; i++)
@@ -89,10 +91,10 @@ static inline __attribute__((always_inline)) int tile_reaches(const float *e, fl
 }
 
 #pragma clang fp contract(on)
-/* e of QUERY_BLOCK queries against references [i, i + TILE), into e[q * stride + i - first]. */
+/* e of QUERY_BLOCK queries against references [i, i + TILE), into e[q * TILE + t] for reference i + t. */
 static inline __attribute__((always_inline))
 void bound_tile(const float *restrict references_t, size_t count, size_t dimension, const float *restrict norms,
-                const float *const queries[QUERY_BLOCK], size_t i, float *restrict e, size_t stride) {
+                const float *const queries[QUERY_BLOCK], size_t i, float *restrict e) {
     lx_v8 acc[QUERY_BLOCK][2];
     lx_v8 n0, n1;
     load8(&n0, norms + i);
@@ -109,8 +111,8 @@ void bound_tile(const float *restrict references_t, size_t count, size_t dimensi
         }
     }
     for (int q = 0; q < QUERY_BLOCK; q++) {
-        __builtin_memcpy_inline(e + q * stride + i, &acc[q][0], sizeof acc[q][0]);
-        __builtin_memcpy_inline(e + q * stride + i + 8, &acc[q][1], sizeof acc[q][1]);
+        __builtin_memcpy_inline(e + q * TILE, &acc[q][0], sizeof acc[q][0]);
+        __builtin_memcpy_inline(e + q * TILE + 8, &acc[q][1], sizeof acc[q][1]);
     }
 }
 
@@ -123,55 +125,87 @@ float bound_one(const float *restrict references_t, size_t count, size_t dimensi
 }
 #pragma clang fp contract(off)
 
+/* Per query of a block: its norm, whether it takes the exact scan, and (after the first pass) the
+ * limit of the second; then its k smallest e. */
+typedef struct { float norm, limit; int exact; } query_state;
+
 size_t lx_nearest_codes_scratch(size_t count, size_t k) {
-    return count + QUERY_BLOCK * count + (QUERY_BLOCK + 1) * k;
+    return count + 2 * BLOCK * k;   /* the norms, then each query of a block's k smallest e and k best distances */
 }
 
-/* The k nearest of QUERY_BLOCK queries (the last repeated to fill a short block), by the bound pass. */
-static void nearest_block(const float *references_t, size_t count, size_t dimension, const float *norms,
-                          float largest_norm, const float *const queries[QUERY_BLOCK], size_t used, size_t k,
-                          float *e, float *smallest, float *best_distances, int32_t *nearest) {
+/* One pass over the references for the `used` queries of a block (the last repeated to fill it):
+ * the first (`second` = 0) keeps each query's k smallest e, the second inserts the exact distance of
+ * every reference whose e is within the query's limit, in index order. The references are taken in
+ * chunks that stay in L2 while every group of four queries of the block passes over them. */
+static inline __attribute__((always_inline))
+void block_pass(int second, const float *references_t, size_t count, size_t dimension, const float *norms,
+                const float *const queries[BLOCK], size_t used, size_t k, const query_state *state,
+                float *smallest, float *best_distances, int32_t *nearest) {
     size_t tiled = count / TILE * TILE;
-    for (size_t i = 0; i < tiled; i += TILE) bound_tile(references_t, count, dimension, norms, queries, i, e, count);
-    for (size_t q = 0; q < used; q++) {
-        float *restrict eq = e + q * count;
-        for (size_t i = tiled; i < count; i++) eq[i] = bound_one(references_t, count, dimension, norms, queries[q], i);
-        float query_norm = 0;
-        for (size_t j = 0; j < dimension; j++) query_norm += queries[q][j] * queries[q][j];
-        int32_t *best = nearest + q * k;
-        if (!(query_norm < NORM_LIMIT)) {   /* NaN, infinite or huge: the exact scan */
-            exact_scan(references_t, count, dimension, queries[q], k, best_distances, best);
-            continue;
+    float e[QUERY_BLOCK * TILE];
+    for (size_t c0 = 0; c0 < count; c0 += CHUNK) {
+        size_t c1 = c0 + CHUNK < tiled ? c0 + CHUNK : tiled;
+        for (size_t g = 0; g < used; g += QUERY_BLOCK) {
+            for (size_t i = c0; i < c1; i += TILE) {
+                bound_tile(references_t, count, dimension, norms, queries + g, i, e);
+                for (size_t q = g; q < g + QUERY_BLOCK && q < used; q++) {
+                    if (state[q].exact) continue;
+                    const float *eq = e + (q - g) * TILE;
+                    if (!second) {
+                        float *small = smallest + q * k;
+                        if (!tile_reaches(eq, small[k - 1], 0)) continue;
+                        for (size_t t = 0; t < TILE; t++) insert_value(small, k, eq[t]);
+                    } else {
+                        if (!tile_reaches(eq, state[q].limit, 1)) continue;
+                        for (size_t t = 0; t < TILE; t++)
+                            if (eq[t] <= state[q].limit)
+                                insert(best_distances + q * k, nearest + q * k, k,
+                                       exact_distance(references_t, count, dimension, i + t, queries[q]), (int32_t)(i + t));
+                    }
+                }
+            }
         }
-        /* T, the k-th smallest e (a NaN e, from a reference whose norm is not finite, is never kept). */
-        float *restrict small = smallest + q * k;
-        for (size_t s = 0; s < k; s++) small[s] = INFINITY;
-        for (size_t i = 0; i < tiled; i += TILE) {
-            if (!tile_reaches(eq + i, small[k - 1], 0)) continue;
-            for (size_t t = i; t < i + TILE; t++) insert_value(small, k, eq[t]);
-        }
-        for (size_t i = tiled; i < count; i++) insert_value(small, k, eq[i]);
-        float limit = small[k - 1] + 2.0f * rounding_bound(dimension, query_norm, largest_norm);
-        /* The exact distances of the candidates, in index order. */
-        start_best(best_distances, best, k);
-        for (size_t i = 0; i < tiled; i += TILE) {
-            if (!tile_reaches(eq + i, limit, 1)) continue;
-            for (size_t t = i; t < i + TILE; t++)
-                if (eq[t] <= limit)
-                    insert(best_distances, best, k, exact_distance(references_t, count, dimension, t, queries[q]), (int32_t)t);
-        }
-        for (size_t i = tiled; i < count; i++)
-            if (eq[i] <= limit)
-                insert(best_distances, best, k, exact_distance(references_t, count, dimension, i, queries[q]), (int32_t)i);
     }
+    for (size_t q = 0; q < used; q++) {   /* the references after the last whole tile */
+        if (state[q].exact) continue;
+        for (size_t i = tiled; i < count; i++) {
+            float value = bound_one(references_t, count, dimension, norms, queries[q], i);
+            if (!second) insert_value(smallest + q * k, k, value);
+            else if (value <= state[q].limit)
+                insert(best_distances + q * k, nearest + q * k, k,
+                       exact_distance(references_t, count, dimension, i, queries[q]), (int32_t)i);
+        }
+    }
+}
+
+/* The k nearest of a block of `used` queries (the last repeated to fill it), by the two passes. */
+static inline __attribute__((always_inline))
+void nearest_block(const float *references_t, size_t count, size_t dimension, const float *norms, float largest_norm,
+                   const float *const queries[BLOCK], size_t used, size_t k, float *smallest, float *best_distances,
+                   int32_t *nearest) {
+    query_state state[BLOCK];
+    for (size_t q = 0; q < used; q++) {
+        float norm = 0;
+        for (size_t j = 0; j < dimension; j++) norm += queries[q][j] * queries[q][j];
+        state[q] = (query_state){ .norm = norm, .limit = 0, .exact = !(norm < NORM_LIMIT) };   /* NaN, infinite, huge */
+        for (size_t s = 0; s < k; s++) smallest[q * k + s] = INFINITY;
+    }
+    block_pass(0, references_t, count, dimension, norms, queries, used, k, state, smallest, best_distances, nearest);
+    for (size_t q = 0; q < used; q++) {
+        /* T, the k-th smallest e (a NaN e, from a reference whose norm is not finite, is never kept). */
+        state[q].limit = smallest[q * k + k - 1] + 2.0f * rounding_bound(dimension, state[q].norm, largest_norm);
+        start_best(best_distances + q * k, nearest + q * k, k);
+    }
+    block_pass(1, references_t, count, dimension, norms, queries, used, k, state, smallest, best_distances, nearest);
+    for (size_t q = 0; q < used; q++)
+        if (state[q].exact) exact_scan(references_t, count, dimension, queries[q], k, best_distances + q * k, nearest + q * k);
 }
 
 LX_CLONES
 void lx_nearest_codes(const float *references_t, size_t count, size_t dimension, const float *queries,
                       size_t query_count, size_t k, float *scratch, int32_t *nearest) {
     if (k == 0 || dimension == 0 || query_count == 0) return;
-    float *norms = scratch, *e = scratch + count, *smallest = e + QUERY_BLOCK * count;
-    float *best_distances = smallest + QUERY_BLOCK * k;
+    float *norms = scratch, *smallest = scratch + count, *best_distances = smallest + BLOCK * k;
     /* |r|^2 of each reference; one that is not finite becomes NaN, so that it is never a candidate of
      * the bound pass (its exact distance is not finite either: never chosen). */
     float largest_norm = 0;
@@ -192,11 +226,11 @@ void lx_nearest_codes(const float *references_t, size_t count, size_t dimension,
             exact_scan(references_t, count, dimension, queries + q * dimension, k, best_distances, nearest + q * k);
         return;
     }
-    for (size_t q0 = 0; q0 < query_count; q0 += QUERY_BLOCK) {
-        size_t used = query_count - q0 < QUERY_BLOCK ? query_count - q0 : QUERY_BLOCK;
-        const float *block[QUERY_BLOCK];
-        for (size_t q = 0; q < QUERY_BLOCK; q++) block[q] = queries + (q0 + (q < used ? q : used - 1)) * dimension;
-        nearest_block(references_t, count, dimension, norms, largest_norm, block, used, k, e, smallest, best_distances,
+    for (size_t q0 = 0; q0 < query_count; q0 += BLOCK) {
+        size_t used = query_count - q0 < BLOCK ? query_count - q0 : BLOCK;
+        const float *block[BLOCK];
+        for (size_t q = 0; q < BLOCK; q++) block[q] = queries + (q0 + (q < used ? q : used - 1)) * dimension;
+        nearest_block(references_t, count, dimension, norms, largest_norm, block, used, k, smallest, best_distances,
                       nearest + q0 * k);
     }
 }

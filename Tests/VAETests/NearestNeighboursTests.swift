@@ -66,12 +66,12 @@ final class NearestNeighboursTests: XCTestCase {
     /// coarse grid (many exact ties), a few continuous ones, or all continuous far from the origin
     /// (|r|^2 - 2 q.r then cancels most of its digits: its rounding is as large as the gaps between
     /// neighbours, so the bound on it must be right), a NaN and an infinite code; 1,007 references (a tail after the
-    /// 16-wide tiles), 13 queries (a short block of four), dimensions 1 to 17, k 1 to 40.
+    /// 16-wide tiles), 45 queries (a block of 32, then 13: a short group of four), dimensions 1 to 17, k 1 to 40.
     func testTheKernelChoosesTheExactScansIndices() {
         var generator = SeededGenerator(seed: 36)
         for dimension in [1, 2, 3, 16, 17] {
             for (k, offset, continuous) in [(1, Float(0), false), (5, 100, false), (40, 3, false), (5, 1_000, true)] {
-                let count = 1_007, queryCount = 13
+                let count = 1_007, queryCount = 45
                 var codes = (0 ..< count * dimension).map { _ in
                     offset + (continuous ? generator.nextUniform() * 2 : Float(Int(generator.nextUniform() * 8)) / 4)
                 }
