@@ -78,4 +78,107 @@ final class DenseActiveInputsTests: XCTestCase {
             for (a, b) in zip(plain.values, grouped.values) { XCTAssertEqual(a, b, accuracy: 1e-5, "after change \(change)") }
         }
     }
+
+    // MARK: Folding the units positive in every row of a group
+
+    /// u [rows, 3]: each group's rows scattered closely about a centre of its own (as an image's K samples
+    /// are), so that most hidden units of the previous layer are positive in all or none of them.
+    private func clusteredInputs(rows: Int, groups: Int, spread: Float, _ g: inout SeededGenerator) -> Matrix {
+        let u = Matrix(rows: rows, columns: 3)
+        let centres = (0 ..< groups * 3).map { _ in g.nextUniform() * 4 - 2 }
+        for r in 0 ..< rows {
+            for j in 0 ..< 3 { u[r, j] = centres[(r % groups) * 3 + j] + spread * (g.nextUniform() * 2 - 1) }
+        }
+        return u
+    }
+
+    /// y = act(W f(V u + c) + b) for every row in Double: the reference the folded product is held to.
+    private func doubleReference(_ u: Matrix, previous: Dense, layer: Dense) -> [Double] {
+        let (hidden, outputs) = (previous.outputSize, layer.outputSize)
+        var y = [Double]()
+        for r in 0 ..< u.rows {
+            let h = (0 ..< hidden).map { j -> Double in
+                var pre = Double(previous.bias.value.storage[j])
+                for l in 0 ..< u.columns { pre += Double(previous.weight.value[j, l]) * Double(u[r, l]) }
+                return Self.apply(previous.activation, pre)
+            }
+            for p in 0 ..< outputs {
+                var pre = Double(layer.bias.value.storage[p])
+                for j in 0 ..< hidden { pre += Double(layer.weight.value[p, j]) * h[j] }
+                y.append(Self.apply(layer.activation, pre))
+            }
+        }
+        return y
+    }
+
+    private static func apply(_ activation: Activation, _ v: Double) -> Double {
+        switch activation {
+        case .identity: return v
+        case .relu: return max(v, 0)
+        case .leakyReLU: return v > 0 ? v : Double(Activation.leakySlope) * v
+        }
+    }
+
+    /// The grouped pass of `layer` after `previous` on u, with folding, checked against the Double
+    /// reference and the plain pass; returns how many groups were folded.
+    private func checkFolded(_ u: Matrix, groups: Int, previous: Dense, layer: Dense, threads: Int,
+                             file: StaticString = #filePath, line: UInt = #line) -> Int {
+        let pool = ComputePool(threadCount: threads)
+        let hidden = Matrix(rows: u.rows, columns: previous.outputSize)
+        previous.forward(u, into: hidden, pool: pool)
+        let plain = Matrix(rows: u.rows, columns: layer.outputSize), folded = Matrix(rows: u.rows, columns: layer.outputSize)
+        layer.forward(hidden, into: plain, pool: pool)
+        let scratch = ActiveInputsScratch()
+        layer.forward(hidden, into: folded, skippingInputsZeroInEachOf: groups, after: (previous, u), scratch: scratch, pool: pool)
+        let reference = doubleReference(u, previous: previous, layer: layer)
+        for (i, (a, b)) in zip(folded.values, plain.values).enumerated() {
+            let scale = max(1, abs(reference[i]))
+            XCTAssertEqual(Double(a), reference[i], accuracy: 2e-5 * scale, "entry \(i) against Double", file: file, line: line)
+            XCTAssertEqual(a, b, accuracy: Float(2e-5 * scale), "entry \(i) against the plain pass", file: file, line: line)
+        }
+        return scratch.foldedGroups.load(ordering: .relaxed)
+    }
+
+    /// Groups of 37 and 36 rows (not a multiple of any block), 3 latent inputs, 48 hidden units: most
+    /// groups fold (their always-positive units become one affine map of u), every activation of the
+    /// second layer, ReLU and LeakyReLU before it, one and two threads.
+    func testFoldingAlwaysPositiveUnitsGivesThePlainForwardPass() {
+        for first in [Activation.relu, .leakyReLU] {
+            for activation in Activation.allCases {
+                for threads in [1, 2] {
+                    var g = SeededGenerator(seed: 34)
+                    let previous = Dense(name: "h", inputSize: 3, outputSize: 48, activation: first)
+                    let layer = Dense(name: "o", inputSize: 48, outputSize: 19, activation: activation)
+                    previous.initialize(using: &g); layer.initialize(using: &g)
+                    let u = clusteredInputs(rows: 7 * 37 - 3, groups: 7, spread: 0.05, &g)
+                    let folded = checkFolded(u, groups: 7, previous: previous, layer: layer, threads: threads)
+                    XCTAssertGreaterThan(folded, 3, "\(first) then \(activation), \(threads) threads: most groups fold")
+                }
+            }
+        }
+    }
+
+    /// The edges: every hidden unit off (no active units: the rows are the bias alone), every unit on in
+    /// every row (all folded, no varying unit), and rows spread so widely that folding costs more and
+    /// the plain grouped product is taken.
+    func testFoldingEdgesNoActiveUnitsAllActiveAndNotWorthIt() {
+        for (bias, spread, expectFolds) in [(Float(-100), Float(0.05), false), (100, 0.05, true), (0, 40, false)] {
+            var g = SeededGenerator(seed: 35)
+            let previous = Dense(name: "h", inputSize: 3, outputSize: 48, activation: .relu)
+            let layer = Dense(name: "o", inputSize: 48, outputSize: 19, activation: .identity)
+            previous.initialize(using: &g); layer.initialize(using: &g)
+            previous.bias.value.fill(bias)
+            let u = clusteredInputs(rows: 4 * 25, groups: 4, spread: spread, &g)
+            let folded = checkFolded(u, groups: 4, previous: previous, layer: layer, threads: 2)
+            XCTAssertEqual(folded > 0, expectFolds, "bias \(bias), spread \(spread)")
+        }
+    }
+
+    /// The cost rule: S (in + 1 + |R|) + (in + 1) |L| against S (|L| + |R|).
+    func testFoldingIsChosenOnlyWhenItCostsFewerMultiplyAdds() {
+        XCTAssertTrue(Dense.foldingCostsLess(rows: 100, narrowInputs: 2, linear: 207, varying: 34))
+        XCTAssertTrue(Dense.foldingCostsLess(rows: 100, narrowInputs: 16, linear: 157, varying: 142))
+        XCTAssertFalse(Dense.foldingCostsLess(rows: 100, narrowInputs: 2, linear: 0, varying: 300))
+        XCTAssertFalse(Dense.foldingCostsLess(rows: 2, narrowInputs: 16, linear: 200, varying: 10))
+    }
 }

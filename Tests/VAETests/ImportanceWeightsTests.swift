@@ -82,6 +82,30 @@ final class ImportanceWeightsTests: XCTestCase {
         }
     }
 
+    /// The shipped MLPs' shape at a smaller width (784 pixels, 64 hidden units, z = 2 and 16), its
+    /// posteriors narrowed (σ = e^-3, as a trained model's are) so that an image's samples lie close
+    /// together and its hidden units split into always-on, sometimes-on and off: K = 60 samples of 4 images in one pass, where the decoder folds each image's always-on
+    /// units into an affine map of z, give the bounds of one sample a pass (no folding: a group of one
+    /// row), up to Float rounding.
+    func testFoldedDecodeGivesTheBoundsOfOneSampleAPass() {
+        for latent in [2, 16] {
+            let model = VAEModel(configuration: .mlp(inputSize: 784, hiddenSize: 64, latentDim: latent), seed: 4)
+            for p in model.parameters where p.name == "encoder.logvar.bias" { p.value.fill(-6) }
+            var g = SeededGenerator(seed: 13)
+            let images = (0 ..< 4).map { _ in (0 ..< 784).map { _ in g.nextUniform() < 0.2 ? Float(1) : 0 } }
+            let bounds = [4, 240].map { capacity -> [Double] in
+                let step = TrainingStep(model: model, batchCapacity: capacity, pool: .default)
+                step.input.rows = images.count
+                step.input.assign(images.flatMap { $0 })
+                var generator = SeededGenerator(seed: 14)
+                return step.importanceWeightedBounds(samples: 60, using: &generator)
+            }
+            for (alone, together) in zip(bounds[0], bounds[1]) {
+                XCTAssertEqual(alone, together, accuracy: 1e-5 * max(1, abs(alone)), "z = \(latent)")
+            }
+        }
+    }
+
     /// Log weights of real images are hundreds of nats below zero: their mean is taken in the log domain.
     func testLogMeanExpIsStableForLargeMagnitudes() {
         XCTAssertEqual(TrainingStep.logMeanExp([-1_000, -1_000]), -1_000, accuracy: 1e-9)

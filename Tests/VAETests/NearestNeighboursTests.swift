@@ -1,4 +1,5 @@
 import XCTest
+import CKernels
 import Support
 @testable import VAE
 
@@ -30,5 +31,88 @@ final class NearestNeighboursTests: XCTestCase {
         }
         let few = NearestNeighbours(codes: [0, 1], labels: [3, 4], dimension: 1)
         XCTAssertEqual(few.predictions(queries: [0.9], k: 5), [few.classify([0.9], k: 5)!], "k above the references")
+    }
+
+    /// The k nearest by (exact distance, index), the distance summed in order in Float: what
+    /// `lx_nearest_codes` must choose, whatever way it finds them.
+    private func exactNearest(_ codes: [Float], _ query: ArraySlice<Float>, dimension: Int, k: Int) -> [Int32] {
+        let q = Array(query)
+        var scored: [(Float, Int)] = []
+        for i in 0 ..< codes.count / dimension {
+            var d: Float = 0
+            for j in 0 ..< dimension {
+                let diff = codes[i * dimension + j] - q[j]
+                d += diff * diff
+            }
+            if !d.isNaN && d != .infinity { scored.append((d, i)) }
+        }
+        scored.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        let chosen = scored.prefix(k).map { Int32($0.1) }
+        return chosen + [Int32](repeating: -1, count: k - chosen.count)
+    }
+
+    private func kernelNearest(_ codes: [Float], _ queries: [Float], dimension: Int, k: Int) -> [Int32] {
+        let count = codes.count / dimension, queryCount = queries.count / dimension
+        var transposed = [Float](repeating: 0, count: codes.count)
+        for i in 0 ..< count { for j in 0 ..< dimension { transposed[j * count + i] = codes[i * dimension + j] } }
+        var scratch = [Float](repeating: 0, count: lx_nearest_codes_scratch(count, k))
+        var nearest = [Int32](repeating: 7, count: queryCount * k)
+        lx_nearest_codes(transposed, count, dimension, queries, queryCount, k, &scratch, &nearest)
+        return nearest
+    }
+
+    /// `lx_nearest_codes` ranks by a cheaper bound and computes exact distances only for what the
+    /// bound cannot rule out: it must choose the exact scan's indices, ties included. Codes on a
+    /// coarse grid (many exact ties), a few continuous ones, or all continuous far from the origin
+    /// (|r|^2 - 2 q.r then cancels most of its digits: its rounding is as large as the gaps between
+    /// neighbours, so the bound on it must be right), a NaN and an infinite code; 1,007 references (a tail after the
+    /// 16-wide tiles), 45 queries (a block of 32, then 13: a short group of four), dimensions 1 to 17, k 1 to 40.
+    func testTheKernelChoosesTheExactScansIndices() {
+        var generator = SeededGenerator(seed: 36)
+        for dimension in [1, 2, 3, 16, 17] {
+            for (k, offset, continuous) in [(1, Float(0), false), (5, 100, false), (40, 3, false), (5, 1_000, true)] {
+                let count = 1_007, queryCount = 45
+                var codes = (0 ..< count * dimension).map { _ in
+                    offset + (continuous ? generator.nextUniform() * 2 : Float(Int(generator.nextUniform() * 8)) / 4)
+                }
+                for i in stride(from: 3, to: count, by: 50) {
+                    for j in 0 ..< dimension { codes[i * dimension + j] = offset + generator.nextUniform() * 2 }
+                }
+                codes[5 * dimension] = .nan
+                codes[9 * dimension] = .infinity
+                let queries = (0 ..< queryCount * dimension).map { _ in offset + Float(Int(generator.nextUniform() * 16)) / 8 }
+                let found = kernelNearest(codes, queries, dimension: dimension, k: k)
+                for q in 0 ..< queryCount {
+                    XCTAssertEqual(Array(found[q * k ..< (q + 1) * k]),
+                                   exactNearest(codes, queries[q * dimension ..< (q + 1) * dimension], dimension: dimension, k: k),
+                                   "dimension \(dimension), k \(k), offset \(offset), continuous \(continuous), query \(q)")
+                }
+            }
+        }
+    }
+
+    /// The exact scan's edges: a NaN query (no neighbour: every slot -1), a reference of a huge norm
+    /// (every query scanned exactly), fewer references than a tile, and more neighbours asked than
+    /// codes of finite distance.
+    func testTheKernelsEdgesMatchTheExactScan() {
+        var generator = SeededGenerator(seed: 37)
+        let dimension = 4
+        var codes = (0 ..< 200 * dimension).map { _ in generator.nextUniform() }
+        var queries = (0 ..< 6 * dimension).map { _ in generator.nextUniform() }
+        queries[dimension] = .nan
+        func check(_ codes: [Float], k: Int, _ what: String) {
+            let found = kernelNearest(codes, queries, dimension: dimension, k: k)
+            for q in 0 ..< 6 {
+                XCTAssertEqual(Array(found[q * k ..< (q + 1) * k]),
+                               exactNearest(codes, queries[q * dimension ..< (q + 1) * dimension], dimension: dimension, k: k), what)
+            }
+        }
+        check(codes, k: 5, "plain")
+        XCTAssertEqual(kernelNearest(codes, queries, dimension: dimension, k: 3)[3 ..< 6], [-1, -1, -1], "a NaN query")
+        check(Array(codes[0 ..< 9 * dimension]), k: 3, "fewer references than a tile")
+        codes[7 * dimension] = 1e20
+        check(codes, k: 5, "a huge reference")
+        let mostlyNaN = codes.enumerated().map { $0.offset < 190 * dimension ? Float.nan : $0.element }
+        check(mostlyNaN, k: 20, "fewer finite codes than k")
     }
 }

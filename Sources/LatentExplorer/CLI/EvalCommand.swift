@@ -41,8 +41,13 @@ struct EvalCommand: ParsableCommand {
         let (model, metadata) = try LoadedWeights.load(weights)
         let dataset = try dataOptions.load()
         try CLIError.wrap { try model.configuration.checkFits(ImageSet.geometry) }
-        let result = try StatusLine.run("Scoring \(dataset.test.count) test images (ELBO and \(k)-NN)…") {
-            try CLIError.wrap { try Evaluation.run(model: model, dataset: dataset, k: k, importanceSamples: importanceSamples) }
+        let scoring = "Scoring \(dataset.test.count) test images (ELBO and \(k)-NN)…"
+        let result = try StatusLine.run(scoring) { status in
+            try CLIError.wrap {
+                try Evaluation.run(model: model, dataset: dataset, k: k, importanceSamples: importanceSamples) { done, of in
+                    status.update("Scoring: the likelihood bound (K = \(importanceSamples)) of \(of) test images…", done: done, of: of)
+                }
+            }
         }
         if json {
             print(try Self.json(result, trainedWith: metadata.objective, dataset: dataset))

@@ -100,10 +100,11 @@ public final class Inference {
     }
 
     /// Rows one decoder pass of the importance-weighted bound aims at: the K samples of several images
-    /// at once, so that the decoder's products are long enough for the BLAS kernels to run near their
-    /// peak (a [1024, 512] by [512, 784] product does; 128 rows leave a third of it unused), while a
-    /// pass's activations stay within `ModelConfiguration.largestBatch`.
-    static let importanceRowsPerPass = 1_024
+    /// at once (40 at K = 100), so that the first decoder layer's product is long enough for the BLAS
+    /// kernels to run near their peak, and the threads, which take a pass's images one at a time, wait
+    /// for each other at its end once every 40 images rather than every 10; a pass's activations stay
+    /// within `ModelConfiguration.largestBatch`.
+    static let importanceRowsPerPass = 4_096
 
     /// A workspace for the importance-weighted bound with K = `samples`, and how many images to load at
     /// once (at most `images`): as many as fill its rows with their K samples, at least one.

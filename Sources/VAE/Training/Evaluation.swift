@@ -21,15 +21,19 @@ public struct Evaluation: Sendable {
     public static let maximumImportanceSamples = Contract.shared.importanceSamples.upperBound
 
     /// Scores `model` on `dataset`'s test split; throws `ModelError.unknownClass` when a conditional
-    /// model lacks one of the data's classes.
+    /// model lacks one of the data's classes. `progress` is told how many test images the
+    /// importance-weighted bound has done (K > 1 only: it takes most of the time).
     public static func run(model: VAEModel, dataset: LabelledDataset, k: Int = NearestNeighbours.defaultK,
-                           importanceSamples: Int = 1) throws -> Evaluation {
+                           importanceSamples: Int = 1,
+                           progress: (_ done: Int, _ of: Int) -> Void = { _, _ in }) throws -> Evaluation {
         let inference = Inference(model: model)
         let classMap = try ClassMap(model: model, dataset: dataset)
         let (trainClasses, testClasses) = (classMap.indices(of: dataset.train), classMap.indices(of: dataset.test))
         let loss = inference.negativeELBO(dataset.test, classes: testClasses, seed: 0)
         let bound = importanceSamples > 1
-            ? inference.importanceWeightedBound(dataset.test, classes: testClasses, samples: importanceSamples, seed: 0) : -loss.total
+            ? inference.importanceWeightedBound(dataset.test, classes: testClasses, samples: importanceSamples, seed: 0,
+                                                progress: progress)
+            : -loss.total
         let reference = NearestNeighbours(codes: inference.encodeMeans(dataset.train, classes: trainClasses), labels: dataset.train.labels,
                                           dimension: model.latentDim)
         let accuracy = reference.accuracy(queries: inference.encodeMeans(dataset.test, classes: testClasses),

@@ -90,7 +90,9 @@ final class LayerChain {
                 dense.forward(current, into: output(i), pool: pool, then: lastRows)
                 return true
             } else if let groups, let activeInputs, i > 0, let dense = layers[i] as? Dense {
-                dense.forward(current, into: output(i), skippingInputsZeroInEachOf: groups, scratch: activeInputs, pool: pool)
+                let previous = (layers[i - 1] as? Dense).map { (layer: $0, input: i == 1 ? input! : output(i - 2)) }
+                dense.forward(current, into: output(i), skippingInputsZeroInEachOf: groups, after: previous, scratch: activeInputs,
+                              pool: pool)
                 i += 1
             } else {
                 layers[i].forward(current, into: output(i), workspace: workspace, pool: pool)
