@@ -11,7 +11,7 @@ public enum FigureTable {
         ("_share_of_sgemm_peak", "of sgemm peak"), ("_speedup_vs_torch", "× PyTorch"),
         ("_slowest_vs_torch_median", "× PyTorch (slowest run)"), ("_to_train_ratio", "× train"),
         ("_to_train_ratio_min", "× train (lowest pair)"), ("_cpu_us_per_image", "CPU µs/image"),
-        ("_windows", "windows (one epoch each)"),
+        ("_windows", "windows (one epoch each)"), ("_cpu_ms_per_s", "CPU ms/s"), ("_letters_decoded_per_s", "letters decoded/s"),
         ("_gflops", "GFLOP/s"), ("_seconds", "s"), ("_us", "µs"), ("_ms", "ms"), ("_mb", "MB"),
         ("_images", "images"), ("_spread", "spread (max/min)"),
     ]

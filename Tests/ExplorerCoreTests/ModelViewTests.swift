@@ -108,6 +108,9 @@ final class ModelViewTests: XCTestCase {
             XCTAssertNil(background.decodeBatch(a, slot: .grid), "slots are separate")
             background.waitForDecodes()
             XCTAssertFalse(background.isDecoding)
+            // a, b, the single point, then a again in the grid's slot: each decoded once, and timed.
+            XCTAssertEqual(background.backgroundDecodeWork.letters, 2 + 2 + 1 + 2)
+            XCTAssertGreaterThan(background.backgroundDecodeWork.cpuNanoseconds, 0)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ExplorerCore
 import LetterData
+import Support
 import VAE
 import XCTest
 
@@ -23,6 +24,42 @@ final class RenderingTests: XCTestCase {
         let image: [Float] = (0 ..< 16).map { Float($0 % 4 < 2 ? 0 : 1) }   // left half dark, right half bright
         XCTAssertEqual(PixelArt.resample(image, side: 4, width: 2, height: 2), [0, 1, 0, 1])
         XCTAssertEqual(PixelArt.resample(image, side: 4, width: 1, height: 1), [0.5])
+    }
+
+    /// The resampling with each target row's and column's overlaps worked out once gives the per-pixel
+    /// loop's result bit for bit, at every tile size of the ladder, full size, and sizes between.
+    func testResamplingMatchesThePerPixelAreaAverageExactly() {
+        var generator = SeededGenerator(seed: 12)
+        let image = (0 ..< ImageSet.pixelCount).map { _ in Float.random(in: 0 ... 1, using: &generator) }
+        let sizes = TileSize.ladder.map { ($0.width, 2 * $0.height) } + [(28, 28), (5, 3), (19, 13), (1, 1), (40, 56)]
+        for (width, height) in sizes {
+            XCTAssertEqual(PixelArt.resample(image, side: ImageSet.side, width: width, height: height),
+                           perPixelResample(image, side: ImageSet.side, width: width, height: height), "\(width)x\(height)")
+        }
+    }
+
+    /// The area average as it was written first: every target pixel works out its own overlaps.
+    private func perPixelResample(_ image: [Float], side: Int, width: Int, height: Int) -> [Float] {
+        if width == side && height == side { return image }
+        var out = [Float](repeating: 0, count: width * height)
+        let sx = Float(side) / Float(width), sy = Float(side) / Float(height)
+        for ty in 0 ..< height {
+            let y0 = Float(ty) * sy, y1 = y0 + sy
+            for tx in 0 ..< width {
+                let x0 = Float(tx) * sx, x1 = x0 + sx
+                var sum: Float = 0, area: Float = 0
+                for y in Int(y0) ..< min(side, Int(y1.rounded(.up))) {
+                    let wy = min(y1, Float(y + 1)) - max(y0, Float(y))
+                    for x in Int(x0) ..< min(side, Int(x1.rounded(.up))) {
+                        let w = wy * (min(x1, Float(x + 1)) - max(x0, Float(x)))
+                        sum += image[y * side + x] * w
+                        area += w
+                    }
+                }
+                out[ty * width + tx] = area > 0 ? sum / area : 0
+            }
+        }
+        return out
     }
 
     func testLayoutReflowsAndTheGridFits() throws {

@@ -15,6 +15,9 @@ final class FigureTableTests: XCTestCase {
         XCTAssertEqual(FigureTable.describe("explorer_mlp_train_to_train_ratio_min").unit, "× train (lowest pair)")
         XCTAssertEqual(FigureTable.describe("mlp_train_cpu_us_per_image").unit, "CPU µs/image")
         XCTAssertEqual(FigureTable.describe("torch_mlp_train_windows").name, "torch mlp train")
+        XCTAssertEqual(FigureTable.describe("explorer_mlp_train_ui_cpu_ms_per_s").unit, "CPU ms/s")
+        XCTAssertEqual(FigureTable.describe("explorer_mlp_train_ui_cpu_ms_per_s").name, "explorer mlp train ui")
+        XCTAssertEqual(FigureTable.describe("explorer_cvae_train_letters_decoded_per_s").unit, "letters decoded/s")
     }
 
     func testRowsAreAlignedUnderAHeading() {

@@ -9,20 +9,28 @@ public enum PixelArt {
     /// Resamples `image` (`side` x `side`) to `width` x `height` pixels by averaging the source area
     /// each target pixel covers (exact at integer ratios, smooth otherwise).
     public static func resample(_ image: [Float], side: Int, width: Int, height: Int) -> [Float] {
+        image.withUnsafeBufferPointer { resample($0, side: side, width: width, height: height) }
+    }
+
+    /// The same over pixels in place (a tile of a decoded batch, without copying it out first). Each
+    /// target column's and row's overlaps with the source pixels are worked out once (`Overlaps`) rather
+    /// than for every target pixel; the products and sums are the same, in the same order, so the
+    /// result is the same bit for bit. The plane's grid is resampled this way every frame.
+    public static func resample(_ image: UnsafeBufferPointer<Float>, side: Int, width: Int, height: Int) -> [Float] {
         guard width > 0, height > 0 else { return [] }
-        if width == side && height == side { return image }
+        if width == side && height == side { return Array(image) }
+        let columns = Overlaps(side: side, count: width), rows = Overlaps(side: side, count: height)
         var out = [Float](repeating: 0, count: width * height)
-        let sx = Float(side) / Float(width), sy = Float(side) / Float(height)
         for ty in 0 ..< height {
-            let y0 = Float(ty) * sy, y1 = y0 + sy
+            let (yStart, yWeights) = rows.span(ty)
             for tx in 0 ..< width {
-                let x0 = Float(tx) * sx, x1 = x0 + sx
+                let (xStart, xWeights) = columns.span(tx)
                 var sum: Float = 0, area: Float = 0
-                for y in Int(y0) ..< min(side, Int(y1.rounded(.up))) {
-                    let wy = min(y1, Float(y + 1)) - max(y0, Float(y))
-                    for x in Int(x0) ..< min(side, Int(x1.rounded(.up))) {
-                        let w = wy * (min(x1, Float(x + 1)) - max(x0, Float(x)))
-                        sum += image[y * side + x] * w
+                for (dy, wy) in yWeights.enumerated() {
+                    let row = (yStart + dy) * side + xStart
+                    for (dx, wx) in xWeights.enumerated() {
+                        let w = wy * wx
+                        sum += image[row + dx] * w
                         area += w
                     }
                 }
@@ -30,6 +38,26 @@ public enum PixelArt {
             }
         }
         return out
+    }
+
+    /// How each of `count` target pixels along one axis covers the `side` source pixels: the first
+    /// source pixel it touches and the length of its overlap with each one from there, computed as the
+    /// per-pixel loop did (`min(end, x + 1) - max(start, x)`).
+    private struct Overlaps {
+        private var starts: [Int] = []
+        private var weights: [[Float]] = []
+
+        init(side: Int, count: Int) {
+            let scale = Float(side) / Float(count)
+            for target in 0 ..< count {
+                let start = Float(target) * scale, end = start + scale
+                let first = Int(start)
+                starts.append(first)
+                weights.append((first ..< max(first, min(side, Int(end.rounded(.up))))).map { min(end, Float($0 + 1)) - max(start, Float($0)) })
+            }
+        }
+
+        func span(_ target: Int) -> (start: Int, weights: [Float]) { (starts[target], weights[target]) }
     }
 
     /// One cell showing pixels `top` and `bottom`.
@@ -50,6 +78,12 @@ public enum PixelArt {
 
     /// Draws `image` into `rect` at `rect.width` x `2 * rect.height` pixels.
     public static func draw(_ image: [Float], side: Int, into buffer: inout CellBuffer, rect: Rect,
+                            style: TerminalCapabilities.PixelStyle) {
+        image.withUnsafeBufferPointer { draw($0, side: side, into: &buffer, rect: rect, style: style) }
+    }
+
+    /// The same from pixels in place: one tile of a decoded batch.
+    public static func draw(_ image: UnsafeBufferPointer<Float>, side: Int, into buffer: inout CellBuffer, rect: Rect,
                             style: TerminalCapabilities.PixelStyle) {
         let pixels = resample(image, side: side, width: rect.width, height: rect.height * 2)
         for row in 0 ..< rect.height {

@@ -86,12 +86,14 @@ struct PlanePane {
 
     private func drawGrid(_ geometry: PlaneGeometry, into buffer: inout CellBuffer) {
         guard let decoded = tiles.grid else { return }   // still decoding: blank for a moment
-        for row in 0 ..< geometry.rows {
-            for column in 0 ..< geometry.columns {
-                let index = row * geometry.columns + column
-                let image = Array(decoded[index * ImageSet.pixelCount ..< (index + 1) * ImageSet.pixelCount])
-                PixelArt.draw(image, side: ImageSet.side, into: &buffer, rect: geometry.tileRect(row: row, column: column),
-                              style: capabilities.pixels)
+        decoded.withUnsafeBufferPointer { letters in
+            for row in 0 ..< geometry.rows {
+                for column in 0 ..< geometry.columns {
+                    let index = row * geometry.columns + column
+                    let image = UnsafeBufferPointer(rebasing: letters[index * ImageSet.pixelCount ..< (index + 1) * ImageSet.pixelCount])
+                    PixelArt.draw(image, side: ImageSet.side, into: &buffer, rect: geometry.tileRect(row: row, column: column),
+                                  style: capabilities.pixels)
+                }
             }
         }
         // The tile under the cursor gets a frame in the gap around it: visible without colour too.

@@ -41,6 +41,9 @@ final class DecodeWorker: Sendable {
     }
 
     private let shared = Mutex(Shared())
+    /// The worker's CPU time spent decoding and the letters it decoded, since it was made (the bench's
+    /// account of what the explorer's drawing costs while training runs).
+    private let work = Mutex((cpuNanoseconds: 0, letters: 0))
     private let queue = DispatchQueue(label: "explorer-decode", qos: .userInitiated)
 
     /// Asks for `request` in `slot`, unless it is already pending.
@@ -55,6 +58,9 @@ final class DecodeWorker: Sendable {
         }
         if start { queue.async { self.drain() } }
     }
+
+    /// The CPU time spent decoding so far and the letters decoded.
+    var workDone: (cpuNanoseconds: Int, letters: Int) { work.withLock { $0 } }
 
     func result(_ slot: ModelView.DecodeSlot) -> Result? { shared.withLock { $0.results[slot] } }
 
@@ -89,7 +95,10 @@ final class DecodeWorker: Sendable {
                 return (slot, shared.pending.removeValue(forKey: slot)!)
             }
             guard let (slot, request) = next else { return }
+            let started = ThreadCPUClock.nanoseconds()
             let pixels = request.points.isEmpty ? [] : request.decoder.decodeBatch(request.points, classes: request.classes)
+            let spent = ThreadCPUClock.nanoseconds() - started
+            work.withLock { $0 = ($0.cpuNanoseconds + spent, $0.letters + request.points.count / request.decoder.latentDim) }
             shared.withLock { shared in
                 shared.results[slot] = Result(points: request.points, classes: request.classes, version: request.version, pixels: pixels)
                 shared.freshResults = true

@@ -189,6 +189,10 @@ public final class ModelView {
     /// True once after background decodes finished since the last call: time for a new frame.
     public func takeFreshDecodes() -> Bool { worker?.takeFreshResults() ?? false }
 
+    /// The background decoder's CPU time and the letters it decoded since the view was made (zero when
+    /// the view decodes on the caller's thread).
+    public var backgroundDecodeWork: (cpuNanoseconds: Int, letters: Int) { worker?.workDone ?? (0, 0) }
+
     /// Waits for the background decodes asked for so far.
     public func waitForDecodes() { worker?.waitUntilIdle() }
 

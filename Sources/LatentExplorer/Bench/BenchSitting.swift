@@ -85,11 +85,13 @@ final class BenchSitting {
     private struct Window {
         var speed: Double
         var cpu: Double
+        /// The explorer's session only: its UI's and decoder's own work.
+        var explorerWork: Measurements.ExplorerWork?
 
         /// The one timed window of `timing`; nil when the run ended before it (a diverged loss).
         init?(_ timing: Measurements.TrainingTiming) {
             guard let speed = timing.samplesPerSecond.first else { return nil }
-            (self.speed, cpu) = (speed, timing.cpuMicrosecondsPerImage)
+            (self.speed, cpu, explorerWork) = (speed, timing.cpuMicrosecondsPerImage, timing.explorerWork)
         }
     }
 
@@ -173,6 +175,11 @@ final class BenchSitting {
         report.add(key + "_to_train_ratio_min", ratios.minimum)
         report.add(key + "_cpu_us_per_image", Distribution(pairs.map(\.explorer.cpu)).median)
         report.add(key + "_cpu_to_train_ratio", Distribution(pairs.map { $0.explorer.cpu / $0.train.cpu }).median)
+        let work = pairs.compactMap(\.explorer.explorerWork)
+        guard !work.isEmpty else { return }
+        report.add(key + "_ui_cpu_ms_per_s", Distribution(work.map(\.uiMilliseconds)).median)
+        report.add(key + "_decoder_cpu_ms_per_s", Distribution(work.map(\.decoderMilliseconds)).median)
+        report.add(key + "_letters_decoded_per_s", Distribution(work.map(\.lettersDecoded)).median)
     }
 
     /// One latent point and the explorer's grid, beside the reference's single-point decode (from its

@@ -32,6 +32,18 @@ enum Measurements {
         /// divided by the images trained: a measure of cost that another process on the cores does not
         /// move the way it moves wall-clock speed.
         var cpuMicrosecondsPerImage: Double
+        /// The explorer's session only: what its own threads (the UI loop and the background decoder)
+        /// cost while training ran, and the letters the decoder drew.
+        var explorerWork: ExplorerWork? = nil
+    }
+
+    /// The explorer's own work beside its training, per second of the session.
+    struct ExplorerWork {
+        /// CPU milliseconds a second of the UI thread (polling, snapshots, frames) and of the decode worker.
+        var uiMilliseconds: Double
+        var decoderMilliseconds: Double
+        /// Letters the decode worker decoded a second (the grid, after each snapshot or view change).
+        var lettersDecoded: Double
     }
 
     /// Training speed in windows of one epoch each: the real `Trainer` runs one warm-up epoch, then
@@ -140,6 +152,7 @@ enum Measurements {
                                       codeImages: data.codeImages, pool: pool) { dataset }
         _ = controller.handle(.resize(width: 120, height: 40))
         let cpuStart = processCPUSeconds()
+        let (wallStart, uiStart) = (DispatchTime.now().uptimeNanoseconds, ThreadCPUClock.nanoseconds())
         session.toggle(model: view.model)
         var step = 0
         while true {
@@ -154,10 +167,17 @@ enum Measurements {
             _ = controller.render(renderer, width: 120, height: 40, training: session.status)
             Thread.sleep(forTimeInterval: 0.05)
         }
+        let uiNanoseconds = ThreadCPUClock.nanoseconds() - uiStart
+        let wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - wallStart) * 1e-9
         session.stopAndWait()
+        view.waitForDecodes()
+        let decoder = view.backgroundDecodeWork
         let epochs = session.status.epochs
         return TrainingTiming(samplesPerSecond: epochs.dropFirst().map(\.samplesPerSecond),
-                              cpuMicrosecondsPerImage: (processCPUSeconds() - cpuStart) * 1e6 / Double(max(train.count * epochs.count, 1)))
+                              cpuMicrosecondsPerImage: (processCPUSeconds() - cpuStart) * 1e6 / Double(max(train.count * epochs.count, 1)),
+                              explorerWork: ExplorerWork(uiMilliseconds: Double(uiNanoseconds) * 1e-6 / wallSeconds,
+                                                         decoderMilliseconds: Double(decoder.cpuNanoseconds) * 1e-6 / wallSeconds,
+                                                         lettersDecoded: Double(decoder.letters) / wallSeconds))
     }
 
     /// Peak resident memory of this process so far, in MiB.

@@ -32,14 +32,28 @@ public final class VAEModel {
     /// A model with PyTorch's default initialisation, reproducible for `seed`. The configuration must be
     /// valid (`ModelConfiguration.validate()`: check user input with it first). A conditional model's
     /// classes are `classNames` (one per class), or `ClassMap.defaultNames` when nil.
-    public init(configuration: ModelConfiguration = ModelConfiguration(), seed: UInt64 = 0, classNames: [String]? = nil) {
+    public convenience init(configuration: ModelConfiguration = ModelConfiguration(), seed: UInt64 = 0, classNames: [String]? = nil) {
+        self.init(building: configuration, classNames: classNames)
+        var generator = SeededGenerator(seed: seed)
+        network.initialize(using: &generator)
+    }
+
+    /// A model holding `tensors` (exactly the names and shapes of `configuration`'s parameters and
+    /// buffers), built without the random initialisation they would overwrite: the explorer makes one
+    /// from each training snapshot, every second while training runs, and drawing a million Gaussian
+    /// numbers for nothing was a tenth of its UI thread's work.
+    public convenience init(configuration: ModelConfiguration, classNames: [String]? = nil, tensors: [String: Tensor]) throws {
+        self.init(building: configuration, classNames: classNames)
+        try load(tensors)
+    }
+
+    /// The layers of a valid `configuration`, their weights as the architecture allocates them (not yet initialised).
+    private init(building configuration: ModelConfiguration, classNames: [String]?) {
         do { try configuration.validate() } catch { preconditionFailure("\(error)") }
         self.configuration = configuration
         self.classNames = classNames ?? ClassMap.defaultNames(count: configuration.classCount)
         precondition(self.classNames.count == configuration.classCount, "one name per class")
         network = configuration.architecture.init(configuration: configuration)
-        var generator = SeededGenerator(seed: seed)
-        network.initialize(using: &generator)
     }
 
     /// The name and shape of every parameter of a model of `configuration` (which must be valid),

@@ -32,7 +32,11 @@ public final class Trainer {
     /// the training thread so that a viewer never runs the encoder beside training.
     public let codeImages: ImageSet?
     /// Seconds between snapshots that carry codes, besides those at the end of each epoch and of the run.
-    public static let codesInterval = 5.0
+    /// Each is a pass of the encoder over the explorer's letters (5,200 to 7,800) during which nothing
+    /// trains: every 10 s rather than every 5 it takes half as much from a long epoch (a conv model's on
+    /// the full letters, docs/speed.md), and the scatter and the side pane still follow the weights
+    /// within the epoch.
+    public static let codesInterval = 10.0
     private var lastCodes = Date.distantPast
 
     /// The class index of each image for a conditional model (`ClassMap`): the labels travel with the

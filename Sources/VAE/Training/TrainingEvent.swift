@@ -104,9 +104,7 @@ public struct ModelSnapshot: Sendable {
 
     /// A model holding these weights.
     public func makeModel() throws -> VAEModel {
-        let model = VAEModel(configuration: configuration, classNames: classNames)
-        try model.load(tensors)
-        return model
+        try VAEModel(configuration: configuration, classNames: classNames, tensors: tensors)
     }
 }
 
