@@ -66,6 +66,16 @@ public final class Matrix {
         }
     }
 
+    /// The contiguous runs of a block (rows, columns) of this row-major matrix, as (offset of the
+    /// first element, elements): the whole block as one run when it spans every column, else one run a
+    /// row, top to bottom. For element-wise passes over a thread's block of a product.
+    func forEachRun(of block: (rows: Range<Int>, columns: Range<Int>), _ body: (_ offset: Int, _ count: Int) -> Void) {
+        let (rows, columns) = block
+        guard !rows.isEmpty, !columns.isEmpty else { return }
+        if columns.count == self.columns { return body(rows.lowerBound * self.columns, rows.count * self.columns) }
+        for row in rows { body(row * self.columns + columns.lowerBound, columns.count) }
+    }
+
     /// The first `columns` of each row of `wider` (the inverse of `joinColumns` for its left part).
     public func copyColumns(of wider: Matrix) {
         precondition(wider.columns >= columns, "the source must be at least as wide")

@@ -46,18 +46,10 @@ enum VAELoss {
     /// has just written it.
     static func reconstruction(logits: Matrix, targets x: Matrix, gradient: Matrix?, scale: Float,
                                block: (rows: Range<Int>, columns: Range<Int>)) -> Double {
-        let (rows, columns) = block
-        let width = logits.columns
-        guard columns.count < width else {
-            let offset = rows.lowerBound * width
-            return lx_bce_with_logits(logits.storage + offset, x.storage + offset, gradient.map { $0.storage + offset },
-                                      rows.count * width, scale)
-        }
         var total: Double = 0
-        for row in rows {
-            let offset = row * width + columns.lowerBound
+        logits.forEachRun(of: block) { offset, count in
             total += lx_bce_with_logits(logits.storage + offset, x.storage + offset, gradient.map { $0.storage + offset },
-                                        columns.count, scale)
+                                        count, scale)
         }
         return total
     }

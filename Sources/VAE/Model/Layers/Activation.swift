@@ -51,17 +51,9 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
     /// kernels' mask give, for a pass that has just written that block.
     func applyGradient(_ gradient: Matrix, output: Matrix, block: (rows: Range<Int>, columns: Range<Int>)) {
         precondition(gradient.columns == output.columns)
-        let (rows, columns) = block
-        guard self != .identity, !rows.isEmpty, !columns.isEmpty else { return }
-        let width = gradient.columns
-        if columns.count == width {
-            let offset = rows.lowerBound * width
-            lx_activation_backward(gradient.storage + offset, output.storage + offset, rows.count * width, code)
-        } else {
-            for row in rows {
-                let offset = row * width + columns.lowerBound
-                lx_activation_backward(gradient.storage + offset, output.storage + offset, columns.count, code)
-            }
+        guard self != .identity else { return }
+        gradient.forEachRun(of: block) { offset, count in
+            lx_activation_backward(gradient.storage + offset, output.storage + offset, count, code)
         }
     }
 }
