@@ -52,9 +52,14 @@ final class LayerChain {
 
     /// The last layer's activation and kept output when it is dense, so that the caller may mask its
     /// gradient as it writes it (`backward(lastGradientIsPreActivation:)`); nil otherwise.
-    var maskableLast: (Activation, Matrix)? {
-        guard layers.count <= outputs.count, let dense = layers.last as? Dense else { return nil }
-        return (dense.activation, outputs[layers.count - 1])
+    var maskableLast: (Activation, Matrix)? { denseMask(at: layers.count - 1) }
+
+    /// Layer `i`'s activation and kept output when it is dense: what the pass above it needs to turn
+    /// the gradient it writes into that layer's dL/d(pre-activation). Nil for no layer (i < 0), a
+    /// convolution, or a last output the chain does not keep.
+    private func denseMask(at i: Int) -> (Activation, Matrix)? {
+        guard i >= 0, i < outputs.count, let dense = layers[i] as? Dense else { return nil }
+        return (dense.activation, outputs[i])
     }
 
     /// Runs the layers from `x` (joined with `classes` when the chain reads a class); the last writes
@@ -120,18 +125,17 @@ final class LayerChain {
         while i >= 0 {
             if let (first, run) = convolutionRun(endingAt: i) {
                 precondition(!preActivated, "a convolution masks its own gradient")
-                let below = first > 0 ? layers[first - 1] as? Dense : nil
+                let below = denseMask(at: first - 1)
                 ConvolutionThreads.backward(chain: run, input: first == 0 ? input : outputs[first - 1], outputs: { output(first + $0) },
                                             gradients: { gradient(first + $0) }, inputGradient: first == 0 ? firstGradient : gradients[first - 1],
-                                            inputActivation: below.map { ($0.activation, outputs[first - 1]) }, workspace: workspace, pool: pool)
+                                            inputActivation: below, workspace: workspace, pool: pool)
                 preActivated = below != nil
                 i = first - 1
             } else if let dense = layers[i] as? Dense {
-                let below = i > 0 ? layers[i - 1] as? Dense : nil
+                let below = denseMask(at: i - 1)
                 dense.backward(input: i == 0 ? input : outputs[i - 1], output: output(i), outputGradient: gradient(i),
                                inputGradient: i == 0 ? firstGradient : gradients[i - 1],
-                               outputGradientIsPreActivation: preActivated,
-                               inputActivation: below.map { ($0.activation, outputs[i - 1]) }, pool: pool)
+                               outputGradientIsPreActivation: preActivated, inputActivation: below, pool: pool)
                 preActivated = below != nil
                 i -= 1
             } else {
