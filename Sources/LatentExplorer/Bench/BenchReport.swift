@@ -40,13 +40,12 @@ struct BenchReport: Encodable {
     private(set) var figures: [(key: String, value: BenchValue)] = []
 
     /// A report that starts with what runs the figures: the CPU, the copy of our own kernels it runs
-    /// (`KernelPath`), its convolution products' path, the dense layers' (`Dense.productPath`), OpenBLAS's kernel family and the threads.
+    /// (`KernelPath`) and its convolution products' path, OpenBLAS's kernel family and the threads.
     static func machine(threads: Int) -> BenchReport {
         var report = BenchReport()
         report.add("cpu_model", CPUDescription.modelName)
         report.add("kernel_path", KernelPath.name)
         report.add("conv_kernel_path", KernelPath.convolutionProducts)
-        report.add("dense_kernel_path", Dense.productPath)
         report.add("blas_core", BLASKernelSelection.coreName)
         report.add("threads", threads)
         return report

@@ -1,5 +1,4 @@
 import CKernels
-import Foundation
 import Support
 
 /// A fully connected layer `y = activation(x W^T + b)` with the activation fused into the bias pass.
@@ -28,15 +27,6 @@ public final class Dense {
     public func initialize(using generator: inout SeededGenerator) {
         Parameter.initializeUniform(parameters, fanIn: inputSize, using: &generator)
     }
-
-    /// Whether the products run on our own AVX2 + FMA kernel (`lx_dense_gemm`: no zeroing of C before
-    /// it is written, bias and activation in its stores) rather than OpenBLAS's sgemm: where the CPU takes
-    /// that path, unless `LATENT_EXPLORER_DENSE_GEMM=blas` asks for sgemm (to compare the two).
-    static let ownProducts = lx_dense_gemm_available() != 0
-        && ProcessInfo.processInfo.environment["LATENT_EXPLORER_DENSE_GEMM"] != "blas"
-
-    /// The path the dense layers' products take here, for `bench`.
-    public static var productPath: String { ownProducts ? String(cString: lx_dense_gemm_path()) : "OpenBLAS sgemm" }
 
     /// Products smaller than this many multiply-adds run on the calling thread alone: splitting them
     /// would cost more in hand-offs than it saves (the latent heads, the first decoder layer).
@@ -102,13 +92,6 @@ public final class Dense {
         let (rows, units) = block
         guard !rows.isEmpty, !units.isEmpty else { return }
         let output = y.storage + rows.lowerBound * outputSize + units.lowerBound
-        if Self.ownProducts {
-            // x W^T: B(l, j) = W[j, l], so B's rows are W's columns; bias and activation in the stores.
-            let done = lx_dense_gemm(rows.count, units.count, inputSize, x.storage + rows.lowerBound * inputSize, inputSize, 1,
-                                     weight.value.storage + units.lowerBound * inputSize, 1, inputSize,
-                                     bias.value.storage + units.lowerBound, activation.code, 0, output, outputSize)
-            if done != 0 { return }
-        }
         BLAS.gemm(transposeB: true, m: rows.count, n: units.count, k: inputSize,
                   a: x.storage + rows.lowerBound * inputSize, lda: inputSize,
                   b: weight.value.storage + units.lowerBound * inputSize, ldb: inputSize,
@@ -193,12 +176,6 @@ public final class Dense {
         let first = units.lowerBound
         lx_dense_bias_gradient(dy.storage + first, mask.map { $0 + first },
                                bias.gradient.storage + first, x.rows, units.count, outputSize)
-        if Self.ownProducts {
-            // dpre^T x: A(i, l) = dpre[l, first + i].
-            let done = lx_dense_gemm(units.count, inputSize, x.rows, dy.storage + first, 1, outputSize, x.storage, inputSize, 1,
-                                     nil, 0, 0, weight.gradient.storage + first * inputSize, inputSize)
-            if done != 0 { return }
-        }
         BLAS.gemm(transposeA: true, m: units.count, n: inputSize, k: x.rows,
                   a: dy.storage + first, lda: outputSize, b: x.storage, ldb: inputSize,
                   beta: 0, c: weight.gradient.storage + first * inputSize, ldc: inputSize)
@@ -213,15 +190,9 @@ public final class Dense {
     func inputGradientBlock(_ dy: Matrix, into dx: Matrix, _ block: Block, accumulate: Bool) {
         let (rows, inputs) = block
         guard !rows.isEmpty, !inputs.isEmpty else { return }
-        let c = dx.storage + rows.lowerBound * inputSize + inputs.lowerBound
-        if Self.ownProducts {
-            let done = lx_dense_gemm(rows.count, inputs.count, outputSize, dy.storage + rows.lowerBound * outputSize, outputSize, 1,
-                                     weight.value.storage + inputs.lowerBound, inputSize, 1, nil, 0, accumulate ? 1 : 0, c, inputSize)
-            if done != 0 { return }
-        }
         BLAS.gemm(m: rows.count, n: inputs.count, k: outputSize,
                   a: dy.storage + rows.lowerBound * outputSize, lda: outputSize,
                   b: weight.value.storage + inputs.lowerBound, ldb: inputSize,
-                  beta: accumulate ? 1 : 0, c: c, ldc: inputSize)
+                  beta: accumulate ? 1 : 0, c: dx.storage + rows.lowerBound * inputSize + inputs.lowerBound, ldc: inputSize)
     }
 }
