@@ -1,3 +1,4 @@
+import Support
 import XCTest
 @testable import VAE
 
@@ -28,5 +29,40 @@ final class AdamTests: XCTestCase {
         p.gradient.assign([Float](repeating: 1, count: 37))
         Adam(parameters: [p], learningRate: 0.01, pool: .default).update()
         for value in p.value.values { XCTAssertEqual(value, -0.01, accuracy: 1e-6) }
+    }
+
+    /// `TrainingStep.backward(thenUpdate:)`, which updates the parameters in the encoder's first dense
+    /// layer's backward region, gives the parameters of `backward()` then `update()` bit for bit, over
+    /// two steps: on one, two and three threads, with a first layer split between threads and one too
+    /// small to split (whose update then runs on the calling thread), and for the conv network, whose
+    /// first layer is a convolution (the separate update). On several threads the MLP's steps save the
+    /// update's own region.
+    func testTheUpdateInTheBackwardPassMatchesTheSeparateUpdate() {
+        let cases: [(ModelConfiguration, batch: Int)] = [(.mlp(hiddenSize: 96, latentDim: 3), 9), (.mlp(hiddenSize: 4, latentDim: 2), 3),
+                                                         (.mlp(hiddenSize: 200, latentDim: 2), 130), (.conv(latentDim: 2), 5)]
+        for (configuration, batch) in cases {
+            for threads in [1, 2, 3] {
+                func train(fused: Bool) -> (values: [[Float]], regions: Int) {
+                    let pool = ComputePool(threadCount: threads)
+                    let model = VAEModel(configuration: configuration, seed: 3)
+                    let step = TrainingStep(model: model, batchCapacity: batch, pool: pool)
+                    let adam = Adam(parameters: model.parameters, learningRate: 0.01, pool: pool)
+                    var g = SeededGenerator(seed: 4)
+                    let start = pool.regionsRun
+                    for _ in 0 ..< 2 {
+                        step.input.rows = batch
+                        step.input.assign((0 ..< batch * configuration.inputSize).map { _ in g.nextUniform() })
+                        step.forward(using: &g, computeGradients: true)
+                        if fused { step.backward(thenUpdate: adam) } else { step.backward(); adam.update() }
+                    }
+                    return (model.parameters.map(\.value.values), pool.regionsRun - start)
+                }
+                let separate = train(fused: false), fused = train(fused: true)
+                let label = "\(configuration.architecture) batch \(batch), \(threads) threads"
+                XCTAssertEqual(fused.values.map { $0.map(\.bitPattern) }, separate.values.map { $0.map(\.bitPattern) }, label)
+                let saved = threads > 1 && configuration.architecture.name == "mlp" ? 2 : 0
+                XCTAssertEqual(fused.regions, separate.regions - saved, label)
+            }
+        }
     }
 }

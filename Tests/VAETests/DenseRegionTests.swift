@@ -88,7 +88,8 @@ final class DenseRegionTests: XCTestCase {
     /// The regions (forks and joins) of one training step of the benchmarked networks on two threads,
     /// a batch of 128. The MLP (784-512-2): forward, the encoder's layer, both heads, the decoder's two
     /// layers (the loss in the last one's region); backward, one region a dense layer and one for both
-    /// heads; then Adam's (before the passes shared regions: 6 + 9 + 1). The conv network: forward, the
+    /// heads; then Adam's (before the passes shared regions: 6 + 9 + 1), which the trainer's step takes in the
+    /// encoder's first layer's region (4 + 4). The conv network: forward, the
     /// convolutions, the encoder's dense layer, the expanding layer, the transposed convolutions and the
     /// loss (the heads and the decoder's first layer are too small to split); backward the transposed
     /// convolutions (which mask the expanding layer's gradient), the expanding layer, the encoder's
@@ -110,6 +111,12 @@ final class DenseRegionTests: XCTestCase {
             XCTAssertEqual(pool.regionsRun - start, forward + backward, "\(configuration.architecture) forward and backward")
             adam.update()
             XCTAssertEqual(pool.regionsRun - start, forward + backward + 1, "\(configuration.architecture) step")
+            // The trainer's step: the update in the encoder's first dense layer's region (not after a convolution).
+            let fused = pool.regionsRun
+            step.forward(using: &g, computeGradients: true)
+            step.backward(thenUpdate: adam)
+            XCTAssertEqual(pool.regionsRun - fused, forward + backward + (configuration.architecture.name == "conv" ? 1 : 0),
+                           "\(configuration.architecture) step with the update in the backward pass")
         }
     }
 

@@ -63,8 +63,7 @@ struct QualityRace {
                 for start in stride(from: 0, to: order.count, by: batchSize) {
                     step.loadBatch(dataset.train, indices: order[start ..< min(start + batchSize, order.count)])
                     step.forward(using: &generator, computeGradients: true)
-                    step.backward()
-                    optimizer.update()
+                    step.backward(thenUpdate: optimizer)
                 }
             }
             loss = evaluator.negativeELBO(dataset.test, seed: 0).total

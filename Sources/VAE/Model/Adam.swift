@@ -29,24 +29,51 @@ public final class Adam {
         self.learningRate = learningRate
         firstMoments = parameters.map { Matrix(rows: $0.value.rows, columns: $0.value.columns) }
         secondMoments = parameters.map { Matrix(rows: $0.value.rows, columns: $0.value.columns) }
+        indices = Dictionary(parameters.enumerated().map { (ObjectIdentifier($1), $0) }, uniquingKeysWith: { first, _ in first })
     }
+
+    /// The current update's step size and inverse root bias correction (`beginUpdate`).
+    private var stepSize: Float = 0, inverseRootCorrection: Float = 1
+    /// Each parameter's index in `parameters`, by identity.
+    private let indices: [ObjectIdentifier: Int]
 
     /// One update of every parameter from its gradient, each parameter split in equal element ranges
     /// over the compute pool (a memory-bound pass: both cores' bandwidth).
     public func update() {
+        beginUpdate()
+        updateEveryParameter()
+    }
+
+    /// The update begun by `beginUpdate`, of every parameter, in one region of the pool.
+    func updateEveryParameter() {
+        pool.run { part in updateShare(part, of: pool.threadCount) }
+    }
+
+    /// Starts one update that the caller runs in parts (`updateShare`, `update(_:elements:)`), each
+    /// element of each parameter exactly once, in its own regions: counts the step and its corrections.
+    /// Element-wise, so the result does not depend on how the elements are split.
+    func beginUpdate() {
         step += 1
         let t = Float(step)
-        let stepSize = learningRate / (1 - powf(beta1, t))
-        let inverseRootCorrection = 1 / (1 - powf(beta2, t)).squareRoot()
-        pool.run { part in
-            for (index, parameter) in parameters.enumerated() {
-                let range = ComputePool.part(part, of: parameter.value.count, parts: pool.threadCount)
-                guard !range.isEmpty else { continue }
-                let offset = range.lowerBound
-                lx_adam_update(parameter.value.storage + offset, parameter.gradient.storage + offset,
-                               firstMoments[index].storage + offset, secondMoments[index].storage + offset,
-                               range.count, beta1, beta2, epsilon, stepSize, inverseRootCorrection)
-            }
+        stepSize = learningRate / (1 - powf(beta1, t))
+        inverseRootCorrection = 1 / (1 - powf(beta2, t)).squareRoot()
+    }
+
+    /// Part `part` of `parts` (equal element ranges) of every parameter except `excluded` (which the
+    /// caller updates by `update(_:elements:)`).
+    func updateShare(_ part: Int, of parts: Int, excluding excluded: [Parameter] = []) {
+        for parameter in parameters where !excluded.contains(where: { $0 === parameter }) {
+            update(parameter, elements: ComputePool.part(part, of: parameter.value.count, parts: parts))
         }
+    }
+
+    /// Elements `elements` of `parameter` (one of this optimizer's).
+    func update(_ parameter: Parameter, elements: Range<Int>) {
+        guard let index = indices[ObjectIdentifier(parameter)] else { preconditionFailure("\(parameter.name) is not this optimizer's") }
+        guard !elements.isEmpty else { return }
+        let offset = elements.lowerBound
+        lx_adam_update(parameter.value.storage + offset, parameter.gradient.storage + offset,
+                       firstMoments[index].storage + offset, secondMoments[index].storage + offset,
+                       elements.count, beta1, beta2, epsilon, stepSize, inverseRootCorrection)
     }
 }

@@ -148,6 +148,34 @@ public final class TrainingStep {
     /// Backward pass after `forward(computeGradients: true)`: fills every parameter's gradient
     /// with d(batch-mean objective)/d(parameter).
     public func backward() {
+        backward(firstLayerDone: nil)
+    }
+
+    /// `backward()`, then `optimizer.update()`, with the update in the backward pass's last region
+    /// where the network allows it (a sequential network whose encoder starts with a dense layer: the
+    /// MLPs, the CVAE): each thread updates the rows of the first layer it has just differentiated and
+    /// its share of every other parameter, whose gradients are complete and whose weights that region
+    /// does not read. One region fewer a step, and the same parameters bit for bit (Adam is element-wise).
+    public func backward(thenUpdate optimizer: Adam) {
+        guard let sequential = pass as? SequentialBatchPass, let first = sequential.firstEncoderLayer else {
+            backward()
+            return optimizer.update()
+        }
+        optimizer.beginUpdate()
+        let own = [first.weight, first.bias]
+        let fused = backward(firstLayerDone: { part, parts, units in
+            optimizer.update(first.weight, elements: units.lowerBound * first.inputSize ..< units.upperBound * first.inputSize)
+            optimizer.update(first.bias, elements: units)
+            optimizer.updateShare(part, of: parts, excluding: own)
+        })
+        if !fused { optimizer.updateEveryParameter() }
+    }
+
+    /// The backward pass, with `firstLayerDone` passed to the encoder's first layer when it is dense
+    /// (`SequentialBatchPass.encodeBackward(meanGradient:logVarianceGradient:firstLayerDone:)`); returns
+    /// whether it was called.
+    @discardableResult
+    private func backward(firstLayerDone: ((_ part: Int, _ parts: Int, _ units: Range<Int>) -> Void)?) -> Bool {
         let batch = input.rows
         let scale = 1 / Float(batch)
         let klScale = Float(objective.klWeight) * scale
@@ -160,6 +188,11 @@ public final class TrainingStep {
             logVarianceGradient.storage[i] = zGradient.storage[i] * noise.storage[i] * sigma * 0.5
                 + (sigma * sigma - 1) * 0.5 * klScale
         }
+        if let sequential = pass as? SequentialBatchPass {
+            return sequential.encodeBackward(meanGradient: meanGradient, logVarianceGradient: logVarianceGradient,
+                                             firstLayerDone: firstLayerDone)
+        }
         pass.encodeBackward(meanGradient: meanGradient, logVarianceGradient: logVarianceGradient)
+        return false
     }
 }

@@ -195,8 +195,7 @@ public final class Trainer {
                 throw Ending(.diverged("loss became \(loss.total) in epoch \(epoch), batch \(batch + 1); kept the weights of epoch \(run.bestEpoch)"),
                              epochsRun: epoch)
             }
-            run.step.backward()
-            run.optimizer.update()
+            run.step.backward(thenUpdate: run.optimizer)
             lossSum += loss.total
             seen += indices.count
 

@@ -114,8 +114,15 @@ final class LayerChain {
     /// `lastGradientIsPreActivation`, the last gradient already is dL/d(pre-activation) (the caller
     /// masked it: `maskableLast`). A dense layer below a dense layer or a run of convolutions gets its
     /// gradient masked in the upper pass's dx region, so that its own backward is one region.
+    ///
+    /// With `firstLayerDone`, when the first layer is dense and no dL/dx is asked for, its backward calls
+    /// it on each thread's output units once their gradients are written (`Dense.backward`'s
+    /// `parametersDone`); returns whether it did.
+    @discardableResult
     func backward(lastOutput: Matrix? = nil, lastGradient: Matrix? = nil, lastGradientIsPreActivation: Bool = false,
-                  inputGradient: Matrix?, workspace: LayerWorkspace, pool: ComputePool) {
+                  inputGradient: Matrix?, firstLayerDone: ((_ part: Int, _ parts: Int, _ units: Range<Int>) -> Void)? = nil,
+                  workspace: LayerWorkspace, pool: ComputePool) -> Bool {
+        var calledFirstLayerDone = false
         guard let input else { preconditionFailure("backward before forward") }
         let firstGradient = inputGradient == nil ? nil : (joinedGradient ?? inputGradient)
         func output(_ i: Int) -> Matrix { i < outputs.count ? outputs[i] : lastOutput! }
@@ -133,9 +140,11 @@ final class LayerChain {
                 i = first - 1
             } else if let dense = layers[i] as? Dense {
                 let below = denseMask(at: i - 1)
+                let done = i == 0 && firstGradient == nil ? firstLayerDone : nil
                 dense.backward(input: i == 0 ? input : outputs[i - 1], output: output(i), outputGradient: gradient(i),
                                inputGradient: i == 0 ? firstGradient : gradients[i - 1],
-                               outputGradientIsPreActivation: preActivated, inputActivation: below, pool: pool)
+                               outputGradientIsPreActivation: preActivated, inputActivation: below, parametersDone: done, pool: pool)
+                calledFirstLayerDone = done != nil
                 preActivated = below != nil
                 i -= 1
             } else {
@@ -147,6 +156,7 @@ final class LayerChain {
             }
         }
         if let joinedGradient, let inputGradient { inputGradient.copyColumns(of: joinedGradient) }
+        return calledFirstLayerDone
     }
 }
 
@@ -206,12 +216,24 @@ final class SequentialBatchPass: NetworkBatchPass {
     }
 
     func encodeBackward(meanGradient: Matrix, logVarianceGradient: Matrix) {
+        encodeBackward(meanGradient: meanGradient, logVarianceGradient: logVarianceGradient, firstLayerDone: nil)
+    }
+
+    /// The encoder's first layer, when it is dense (the MLPs, the CVAE; not a convolution).
+    var firstEncoderLayer: Dense? { encoder.layers.first as? Dense }
+
+    /// `encodeBackward`, calling `firstLayerDone` in the encoder's first layer's region as
+    /// `LayerChain.backward` says; returns whether it did.
+    @discardableResult
+    func encodeBackward(meanGradient: Matrix, logVarianceGradient: Matrix,
+                        firstLayerDone: ((_ part: Int, _ parts: Int, _ units: Range<Int>) -> Void)?) -> Bool {
         guard let mean, let logVariance else { preconditionFailure("encodeBackward before encode") }
         let (hidden, hiddenGradient) = encoder.last
         let hiddenActivation = encoder.maskableLast
         heads.backward(hidden: hidden, mean: mean, logVariance: logVariance, meanGradient: meanGradient,
                        logVarianceGradient: logVarianceGradient, hiddenGradient: hiddenGradient,
                        hiddenActivation: hiddenActivation, pool: pool)
-        encoder.backward(lastGradientIsPreActivation: hiddenActivation != nil, inputGradient: nil, workspace: workspace, pool: pool)
+        return encoder.backward(lastGradientIsPreActivation: hiddenActivation != nil, inputGradient: nil,
+                                firstLayerDone: firstLayerDone, workspace: workspace, pool: pool)
     }
 }

@@ -130,10 +130,17 @@ public final class Dense {
     /// The output units split between threads for db and the rows of dW they own, and the batch's rows
     /// or x's columns (`block`) for dx. When dpre is known before the pass (identity, or masked by the layer above), both are
     /// one region; otherwise the mask the first region applies must be whole before dx: two regions.
+    ///
+    /// With `parametersDone` (only without dx, which reads W in the same region), each thread calls
+    /// `parametersDone(part, parts, units)` once it has written dW's and db's rows for output units
+    /// `units`, in the region that wrote them (the optimizer's update of those rows and its share of
+    /// the other layers': `TrainingStep.backward(thenUpdate:)`).
     public func backward(input x: Matrix, output y: Matrix, outputGradient dy: Matrix,
                          inputGradient dx: Matrix?, accumulateInputGradient: Bool = false,
                          outputGradientIsPreActivation: Bool = false, inputActivation: (Activation, Matrix)? = nil,
+                         parametersDone: ((_ part: Int, _ parts: Int, _ units: Range<Int>) -> Void)? = nil,
                          pool: ComputePool) {
+        precondition(parametersDone == nil || dx == nil, "the layer's weight is read for dx in the same region")
         let batch = x.rows
         let parts = parts(batch: batch, in: pool)
         let mask = outputGradientIsPreActivation ? nil
@@ -147,12 +154,16 @@ public final class Dense {
         }
         if mask == nil {
             pool.forEachIndex(parts) { part in
-                parameterGradient(input: x, outputGradient: dy, mask: nil, units: ComputePool.part(part, of: outputSize, parts: parts))
+                let units = ComputePool.part(part, of: outputSize, parts: parts)
+                parameterGradient(input: x, outputGradient: dy, mask: nil, units: units)
                 inputGradientPart(part)
+                parametersDone?(part, parts, units)
             }
         } else {
             pool.forEachIndex(parts) { part in
-                parameterGradient(input: x, outputGradient: dy, mask: mask, units: ComputePool.part(part, of: outputSize, parts: parts))
+                let units = ComputePool.part(part, of: outputSize, parts: parts)
+                parameterGradient(input: x, outputGradient: dy, mask: mask, units: units)
+                parametersDone?(part, parts, units)
             }
             if dx != nil { pool.forEachIndex(parts, inputGradientPart) }
         }
