@@ -142,7 +142,8 @@ public final class ConvTranspose2D {
 
     /// `count` images (at most 16) forward with one thread's training scratch (`scratchPerThread`
     /// floats): the step of every forward pass (`ConvolutionThreads.forward(chain:...)`).
-    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                      keep: UnsafeMutablePointer<Float>? = nil) {
         let (inputT, columns) = buffers(scratch)
         forwardChunk(x, count: count, into: y, inputT: inputT, columns: columns)
     }
@@ -174,7 +175,7 @@ public final class ConvTranspose2D {
     /// written to `sums` (`gradientSumsPerChunk` floats), their dx written (or added).
     func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
                        accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
-                       sums: UnsafeMutablePointer<Float>) {
+                       sums: UnsafeMutablePointer<Float>, kept: UnsafePointer<Float>? = nil) {
         let (inputT, columns) = buffers(scratch)
         let (weightGradient, biasGradient) = (sums, sums + inputChannels * tapCount)
         let n = count * inputPlane
@@ -197,6 +198,9 @@ public final class ConvTranspose2D {
                                 inputGradient + first * inputSize, inputPlane, inputT)
         }
     }
+
+    /// Nothing is kept from the forward pass: its unfolding is of the gradient, made in the backward pass.
+    var keptUnfoldingPerChunk: Int { 0 }
 
     /// One thread's slot: xT [C, N], columns [R, N].
     private func buffers(_ slot: UnsafeMutablePointer<Float>) -> (inputT: UnsafeMutablePointer<Float>,
