@@ -68,55 +68,70 @@ final class ConvolutionThreadsTests: XCTestCase {
         }
     }
 
-    /// The encoder's pair (1 -> 32 -> 64, 28 -> 14 -> 7): conv2's forward pass keeps its unfolded input in
-    /// the workspace, and its backward pass reads it instead of unfolding again. The gradients are the
-    /// same bit for bit whether the backward pass finds the columns kept (same workspace), finds none
-    /// (a fresh workspace), or finds another input's (a forward pass over other images in between).
+    /// The encoder's pair (1 -> 32 -> 64, 28 -> 14 -> 7) and the decoder's (64 -> 32 -> 1, 7 -> 14 -> 28):
+    /// conv2's forward pass keeps its unfolded input in the workspace, each transposed convolution its
+    /// channel-major input, and their backward passes read them instead of making them again. The
+    /// gradients are the same bit for bit whether the backward pass finds them kept (same workspace),
+    /// finds none (a fresh workspace), or finds another input's (a forward pass over other images in between).
     func testKeptUnfoldingGivesTheSameGradientsAsUnfoldingAgain() {
         var g = SeededGenerator(seed: 31)
-        let first = Conv2D(name: "c1", inputChannels: 1, outputChannels: 32, inputSide: 28, kernelSize: 3, stride: 2, padding: 1,
+        let conv1 = Conv2D(name: "c1", inputChannels: 1, outputChannels: 32, inputSide: 28, kernelSize: 3, stride: 2, padding: 1,
                            activation: .relu)
-        let second = Conv2D(name: "c2", inputChannels: 32, outputChannels: 64, inputSide: 14, kernelSize: 3, stride: 2, padding: 1,
-                            activation: .relu)
-        first.initialize(using: &g)
-        second.initialize(using: &g)
-        XCTAssertEqual(first.keptUnfoldingPerChunk, 0, "the direct kernel unfolds nothing")
-        XCTAssertEqual(second.keptUnfoldingPerChunk, 288 * ConvolutionThreads.imagesPerChunk * 49)
-        let chain: [any ChunkedConvolution] = [first, second]
-        let batch = 2 * ConvolutionThreads.imagesPerChunk + 3
-        func images() -> Matrix {
-            Matrix(rows: batch, columns: first.inputSize, values: (0 ..< batch * first.inputSize).map { _ in g.nextUniform() })
-        }
-        let (x, other) = (images(), images())
-        let dyValues = (0 ..< batch * second.outputSize).map { _ in g.nextUniform() * 2 - 1 }
+        let conv2 = Conv2D(name: "c2", inputChannels: 32, outputChannels: 64, inputSide: 14, kernelSize: 3, stride: 2, padding: 1,
+                           activation: .relu)
+        let deconv1 = ConvTranspose2D(name: "d1", inputChannels: 64, outputChannels: 32, inputSide: 7, kernelSize: 3, stride: 2,
+                                      padding: 1, outputPadding: 1, activation: .relu)
+        let deconv2 = ConvTranspose2D(name: "d2", inputChannels: 32, outputChannels: 1, inputSide: 14, kernelSize: 3, stride: 2,
+                                      padding: 1, outputPadding: 1, activation: .identity)
+        for layer in [conv1, conv2] as [any ChunkedConvolution] + [deconv1, deconv2] { layer.initialize(using: &g) }
+        XCTAssertEqual(conv1.keptUnfoldingPerChunk, 0, "the direct kernel unfolds nothing")
+        XCTAssertEqual(conv2.keptUnfoldingPerChunk, 288 * ConvolutionThreads.imagesPerChunk * 49)
+        XCTAssertEqual(deconv2.keptUnfoldingPerChunk, 32 * ConvolutionThreads.imagesPerChunk * 196)
         let pool = ComputePool(threadCount: 2)
-        func workspace() -> LayerWorkspace { LayerWorkspace(threads: 2, floatsPerThread: ConvolutionThreads.backwardScratch(chain: chain)) }
-        func outputs() -> (Matrix, Matrix) { (Matrix(rows: batch, columns: first.outputSize), Matrix(rows: batch, columns: second.outputSize)) }
-        enum Between { case nothing, freshWorkspace, otherImages }
-        func gradients(_ between: Between) -> [[UInt32]] {
-            let forwardWorkspace = workspace()
-            let (middle, y) = outputs()
-            ConvolutionThreads.forward(chain: chain, x, outputs: { $0 == 0 ? middle : y }, workspace: forwardWorkspace, pool: pool)
-            XCTAssertNotNil(forwardWorkspace.keptUnfolding(of: second, input: middle.storage, rows: batch))
-            var backwardWorkspace = forwardWorkspace
-            switch between {
-            case .nothing: break
-            case .freshWorkspace: backwardWorkspace = workspace()
-            case .otherImages:
-                let (otherMiddle, otherY) = outputs()
-                ConvolutionThreads.forward(chain: chain, other, outputs: { $0 == 0 ? otherMiddle : otherY }, workspace: forwardWorkspace,
-                                           pool: pool)
+        let batch = 2 * ConvolutionThreads.imagesPerChunk + 3
+        for (first, second) in [(conv1, conv2), (deconv1, deconv2)] as [(any ChunkedConvolution, any ChunkedConvolution)] {
+            let chain = [first, second]
+            func images() -> Matrix {
+                Matrix(rows: batch, columns: first.inputSize, values: (0 ..< batch * first.inputSize).map { _ in g.nextUniform() })
             }
-            let kept = backwardWorkspace.keptUnfolding(of: second, input: middle.storage, rows: batch) != nil
-            XCTAssertEqual(kept, between == .nothing, "\(between)")
-            let (dMiddle, dy) = (Matrix(rows: batch, columns: first.outputSize), Matrix(rows: batch, columns: second.outputSize, values: dyValues))
-            ConvolutionThreads.backward(chain: chain, input: x, outputs: { $0 == 0 ? middle : y }, gradients: { $0 == 0 ? dMiddle : dy },
-                                        inputGradient: nil, workspace: backwardWorkspace, pool: pool)
-            return ((first.parameters + second.parameters).map(\.gradient.values) + [dMiddle.values]).map { $0.map(\.bitPattern) }
+            let (x, other) = (images(), images())
+            let dyValues = (0 ..< batch * second.outputSize).map { _ in g.nextUniform() * 2 - 1 }
+            func workspace() -> LayerWorkspace {
+                LayerWorkspace(threads: 2, floatsPerThread: ConvolutionThreads.backwardScratch(chain: chain))
+            }
+            func outputs() -> (Matrix, Matrix) {
+                (Matrix(rows: batch, columns: first.outputSize), Matrix(rows: batch, columns: second.outputSize))
+            }
+            enum Between { case nothing, freshWorkspace, otherImages }
+            func gradients(_ between: Between) -> [[UInt32]] {
+                let forwardWorkspace = workspace()
+                let (middle, y) = outputs()
+                ConvolutionThreads.forward(chain: chain, x, outputs: { $0 == 0 ? middle : y }, workspace: forwardWorkspace, pool: pool)
+                XCTAssertNotNil(forwardWorkspace.keptUnfolding(of: second, input: middle.storage, rows: batch))
+                var backwardWorkspace = forwardWorkspace
+                switch between {
+                case .nothing: break
+                case .freshWorkspace: backwardWorkspace = workspace()
+                case .otherImages:
+                    let (otherMiddle, otherY) = outputs()
+                    ConvolutionThreads.forward(chain: chain, other, outputs: { $0 == 0 ? otherMiddle : otherY },
+                                               workspace: forwardWorkspace, pool: pool)
+                }
+                let kept = backwardWorkspace.keptUnfolding(of: second, input: middle.storage, rows: batch) != nil
+                XCTAssertEqual(kept, between == .nothing, "\(between)")
+                let dMiddle = Matrix(rows: batch, columns: first.outputSize)
+                let dy = Matrix(rows: batch, columns: second.outputSize, values: dyValues)
+                let dx = Matrix(rows: batch, columns: first.inputSize)
+                ConvolutionThreads.backward(chain: chain, input: x, outputs: { $0 == 0 ? middle : y },
+                                            gradients: { $0 == 0 ? dMiddle : dy }, inputGradient: dx, workspace: backwardWorkspace,
+                                            pool: pool)
+                return ((first.parameters + second.parameters).map(\.gradient.values) + [dMiddle.values, dx.values])
+                    .map { $0.map(\.bitPattern) }
+            }
+            let unfoldedAgain = gradients(.freshWorkspace)
+            XCTAssertTrue(unfoldedAgain[2].contains { $0 != 0 }, "the second layer's weight gradient is not all zero")
+            XCTAssertEqual(gradients(.nothing), unfoldedAgain)
+            XCTAssertEqual(gradients(.otherImages), unfoldedAgain)
         }
-        let unfoldedAgain = gradients(.freshWorkspace)
-        XCTAssertTrue(unfoldedAgain[2].contains { $0 != 0 }, "conv2's weight gradient is not all zero")
-        XCTAssertEqual(gradients(.nothing), unfoldedAgain)
-        XCTAssertEqual(gradients(.otherImages), unfoldedAgain)
     }
 }
