@@ -102,31 +102,39 @@ final class ConvolutionThreadsTests: XCTestCase {
             func outputs() -> (Matrix, Matrix) {
                 (Matrix(rows: batch, columns: first.outputSize), Matrix(rows: batch, columns: second.outputSize))
             }
-            enum Between { case nothing, freshWorkspace, otherImages }
-            func gradients(_ between: Between) -> [[UInt32]] {
-                let forwardWorkspace = workspace()
-                let (middle, y) = outputs()
-                ConvolutionThreads.forward(chain: chain, x, outputs: { $0 == 0 ? middle : y }, workspace: forwardWorkspace, pool: pool)
-                XCTAssertNotNil(forwardWorkspace.keptUnfolding(of: second, input: middle.storage, rows: batch))
-                var backwardWorkspace = forwardWorkspace
-                switch between {
-                case .nothing: break
-                case .freshWorkspace: backwardWorkspace = workspace()
-                case .otherImages:
-                    let (otherMiddle, otherY) = outputs()
-                    ConvolutionThreads.forward(chain: chain, other, outputs: { $0 == 0 ? otherMiddle : otherY },
-                                               workspace: forwardWorkspace, pool: pool)
-                }
-                let kept = backwardWorkspace.keptUnfolding(of: second, input: middle.storage, rows: batch) != nil
-                XCTAssertEqual(kept, between == .nothing, "\(between)")
+            func forward(_ images: Matrix, into outputs: (Matrix, Matrix), _ workspace: LayerWorkspace) {
+                ConvolutionThreads.forward(chain: chain, images, outputs: { $0 == 0 ? outputs.0 : outputs.1 }, workspace: workspace,
+                                           pool: pool)
+            }
+            func backward(_ outputs: (Matrix, Matrix), _ workspace: LayerWorkspace) -> [[UInt32]] {
                 let dMiddle = Matrix(rows: batch, columns: first.outputSize)
                 let dy = Matrix(rows: batch, columns: second.outputSize, values: dyValues)
                 let dx = Matrix(rows: batch, columns: first.inputSize)
-                ConvolutionThreads.backward(chain: chain, input: x, outputs: { $0 == 0 ? middle : y },
-                                            gradients: { $0 == 0 ? dMiddle : dy }, inputGradient: dx, workspace: backwardWorkspace,
-                                            pool: pool)
+                ConvolutionThreads.backward(chain: chain, input: x, outputs: { $0 == 0 ? outputs.0 : outputs.1 },
+                                            gradients: { $0 == 0 ? dMiddle : dy }, inputGradient: dx, workspace: workspace, pool: pool)
                 return ((first.parameters + second.parameters).map(\.gradient.values) + [dMiddle.values, dx.values])
                     .map { $0.map(\.bitPattern) }
+            }
+            // Forward passes alone keep nothing: a workspace's first, and those after it with no backward pass between.
+            let evaluating = workspace(), evaluated = outputs()
+            for _ in 0 ..< 2 { forward(x, into: evaluated, evaluating) }
+            XCTAssertNil(evaluating.keptUnfolding(of: second, input: evaluated.0.storage, rows: batch))
+
+            enum Between { case nothing, freshWorkspace, otherImages }
+            func gradients(_ between: Between) -> [[UInt32]] {
+                let training = workspace(), trained = outputs()
+                forward(x, into: trained, training)
+                _ = backward(trained, training)   // a step before: from now on the forward passes keep
+                forward(x, into: trained, training)
+                var backwardWorkspace = training
+                switch between {
+                case .nothing: break
+                case .freshWorkspace: backwardWorkspace = workspace()
+                case .otherImages: forward(other, into: outputs(), training)
+                }
+                let kept = backwardWorkspace.keptUnfolding(of: second, input: trained.0.storage, rows: batch) != nil
+                XCTAssertEqual(kept, between == .nothing, "\(between)")
+                return backward(trained, backwardWorkspace)
             }
             let unfoldedAgain = gradients(.freshWorkspace)
             XCTAssertTrue(unfoldedAgain[2].contains { $0 != 0 }, "the second layer's weight gradient is not all zero")

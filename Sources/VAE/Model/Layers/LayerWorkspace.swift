@@ -31,47 +31,48 @@ public final class LayerWorkspace {
     /// with the input it was made from (`keptUnfolding(for:input:rows:floats:)`).
     private var kept: [ObjectIdentifier: KeptUnfolding] = [:]
 
-    /// One layer's kept unfolding: its floats, and the input matrix's storage and rows it was made from
-    /// (nil: nothing valid is kept).
+    /// One layer's kept unfolding: its floats (nil until a forward pass keeps one), the input matrix's
+    /// storage and rows it was made from (nil: nothing valid is kept), and whether a backward pass came
+    /// after the layer's last forward pass.
     private final class KeptUnfolding {
-        let floats: Matrix
+        var floats: Matrix?
         var input: UnsafePointer<Float>?
         var rows = 0
-        init(floats: Int) { self.floats = Matrix(rows: 1, columns: floats) }
+        var followedByBackward = false
     }
 
-    /// The most floats kept for one layer (32 MB): a training batch's unfolded input (the conv VAE's
-    /// conv2 keeps 56 KB an image, 7.2 MB for 128 images); a larger batch (an evaluation's) unfolds again
-    /// in its backward pass, if it has one.
+    /// The most floats kept for one layer (32 MB; the conv VAE's conv2 keeps 56 KB an image, 7.2 MB for a
+    /// training batch of 128 images): a larger batch unfolds again in its backward pass.
     static let keptUnfoldingLimit = 8 << 20
 
     deinit { storage.deallocate() }
 
     /// Where `layer`'s forward pass over `input` (its storage and `rows`) keeps `floats` floats of its
-    /// unfolded input for the backward pass, or nil when that is more than `keptUnfoldingLimit` (then
-    /// nothing is kept for the layer). Made on the first use and again only for more floats than before.
+    /// unfolded input for the backward pass, or nil when it keeps nothing: when that is more than
+    /// `keptUnfoldingLimit`, and when no backward pass came after the layer's last forward pass (its
+    /// first, and those of a workspace that only evaluates: a forward pass alone gains nothing from
+    /// keeping, and would only fill memory). Made on first use and again only for more floats than before.
     func keptUnfolding(for layer: AnyObject, input: UnsafePointer<Float>, rows: Int, floats: Int) -> UnsafeMutablePointer<Float>? {
         let key = ObjectIdentifier(layer)
-        guard floats > 0, floats <= Self.keptUnfoldingLimit else {
-            kept[key]?.input = nil
+        let entry = kept[key] ?? KeptUnfolding()
+        kept[key] = entry
+        defer { entry.followedByBackward = false }
+        guard entry.followedByBackward, floats > 0, floats <= Self.keptUnfoldingLimit else {
+            entry.input = nil
             return nil
         }
-        let entry: KeptUnfolding
-        if let existing = kept[key], existing.floats.columns >= floats {
-            entry = existing
-        } else {
-            entry = KeptUnfolding(floats: floats)
-            kept[key] = entry
-        }
+        if (entry.floats?.columns ?? 0) < floats { entry.floats = Matrix(rows: 1, columns: floats) }
         (entry.input, entry.rows) = (input, rows)
-        return entry.floats.storage
+        return entry.floats?.storage
     }
 
     /// What `layer`'s last forward pass kept for `input` of `rows` rows, or nil when it kept nothing for
-    /// that input.
+    /// that input; marks the layer's forward pass as followed by a backward pass.
     func keptUnfolding(of layer: AnyObject, input: UnsafePointer<Float>, rows: Int) -> UnsafePointer<Float>? {
-        guard let entry = kept[ObjectIdentifier(layer)], entry.input == input, entry.rows == rows else { return nil }
-        return UnsafePointer(entry.floats.storage)
+        guard let entry = kept[ObjectIdentifier(layer)] else { return nil }
+        entry.followedByBackward = true
+        guard entry.input == input, entry.rows == rows, let floats = entry.floats else { return nil }
+        return UnsafePointer(floats.storage)
     }
 
     /// At least `floats` floats for the chunks' gradient sums (contents undefined: each chunk overwrites its own).
