@@ -21,8 +21,8 @@ import Support
 /// except with one input plane, a 3x3 window, stride 2 and padding 1 (the conv VAE's first layer), where
 /// the direct kernel of conv_direct.h makes y from x with the same sums and no unfolded copy.
 ///
-/// Backward, per chunk (the columns are the forward pass's, kept per chunk in the workspace
-/// (`keptUnfoldingPerChunk`), when it kept them; otherwise made again):
+/// Backward, per chunk (the unfolded input is made again rather than kept: 16 images' worth stays in
+/// the L2 cache, a whole batch's would not):
 ///
 ///     dpre             = dy ⊙ f'(pre)                    ReLU: [y > 0]; in place in dy (identity leaves dy)
 ///     db [F]          += Σ over images and positions of dpre
@@ -140,18 +140,10 @@ public final class Conv2D {
 
     /// `count` images (at most 16) forward with one thread's training scratch (`scratchPerThread`
     /// floats): the step of every forward pass (`ConvolutionThreads.forward(chain:...)`).
-    /// With `keep`, the columns are made there and left for the backward pass.
-    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                      keep: UnsafeMutablePointer<Float>?) {
+    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let (columns, product) = buffers(scratch)
-        forwardChunk(x, count: count, into: y, columns: keep ?? columns, product: product)
+        forwardChunk(x, count: count, into: y, columns: columns, product: product)
     }
-
-    /// A chunk's columns [K, N] where the forward pass makes them (not with the direct kernel): the
-    /// backward pass reads them instead of unfolding x again. In training they come back from the L3
-    /// cache, which the weight gradient's product streams them from anyway (conv2's 903 KB a chunk is
-    /// larger than a Zen 3 core's 512 KB L2).
-    var keptUnfoldingPerChunk: Int { takesOnePlaneKernel ? 0 : patchSize * ConvolutionThreads.imagesPerChunk * outputPlane }
 
     /// `count` images (at most 16) forward: columns [K, N], then y = activation(W columns + b) stored
     /// in NCHW order by the product itself (`product` is scratch for CPUs without that path).
@@ -186,7 +178,7 @@ public final class Conv2D {
     /// written to `sums` (`gradientSumsPerChunk` floats), their dx written (or added).
     func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
                        accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
-                       sums: UnsafeMutablePointer<Float>, kept: UnsafePointer<Float>? = nil) {
+                       sums: UnsafeMutablePointer<Float>) {
         let (columns, gradientT) = buffers(scratch)
         let (weightGradient, biasGradient) = (sums, sums + outputChannels * patchSize)
         let n = count * outputPlane
@@ -194,14 +186,8 @@ public final class Conv2D {
                                               count: count * outputSize)
         lx_channel_gradient(dy.storage + first * outputSize, mask, biasGradient,
                             gradientT, count, outputChannels, outputPlane, 0)
-        let unfolded: UnsafePointer<Float>
-        if let kept {
-            unfolded = kept
-        } else {
-            lx_im2col(geometry, x.storage + first * inputSize, count, columns, n, 1)
-            unfolded = UnsafePointer(columns)
-        }
-        lx_conv_dot(gradientT, unfolded, weightGradient, outputChannels, n, patchSize, 0)
+        lx_im2col(geometry, x.storage + first * inputSize, count, columns, n, 1)
+        lx_conv_dot(gradientT, columns, weightGradient, outputChannels, n, patchSize, 0)
         guard let inputGradient = dx?.storage else { return }
         lx_conv_gemm(patchSize, n, outputChannels, weight.value.storage, 1, patchSize, gradientT, n, nil, 0, columns, n)
         lx_col2im(geometry, columns, n, 1, count, inputGradient + first * inputSize, accumulateInputGradient ? 1 : 0)

@@ -28,8 +28,7 @@ import Support
 ///     dpre              = dy ⊙ f'(pre)                    ReLU: [y > 0]; in place in dy
 ///     db [F]           += Σ over images and positions of dpre
 ///     dcolumns [R, N]   = im2col(dpre)                   (into `columns`)
-///     xT [C, N]         = x in channel-major order        (the forward pass's, kept in the workspace
-///                                                        when it kept it: `keptUnfoldingPerChunk`)
+///     xT [C, N]         = x in channel-major order        (made again rather than kept)
 ///     dW [C, R]        += xT · dcolumns^T
 ///     dx              (+)= W · dcolumns                  stored in NCHW order by the product (through
 ///                                                        `xT` when added to dx); skipped when dx is nil.
@@ -143,15 +142,10 @@ public final class ConvTranspose2D {
 
     /// `count` images (at most 16) forward with one thread's training scratch (`scratchPerThread`
     /// floats): the step of every forward pass (`ConvolutionThreads.forward(chain:...)`).
-    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                      keep: UnsafeMutablePointer<Float>?) {
+    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let (inputT, columns) = buffers(scratch)
-        forwardChunk(x, count: count, into: y, inputT: keep ?? inputT, columns: columns)
+        forwardChunk(x, count: count, into: y, inputT: inputT, columns: columns)
     }
-
-    /// A chunk's xT [C, N], which the forward pass makes and the weight gradient reads again: the
-    /// backward pass takes the forward pass's instead of transposing x again.
-    var keptUnfoldingPerChunk: Int { inputChannels * ConvolutionThreads.imagesPerChunk * inputPlane }
 
     /// `count` images (at most 16) forward: xT [C, N], columns [R, N] = W^T xT, then col2im with the bias
     /// and activation in the same pass.
@@ -180,7 +174,7 @@ public final class ConvTranspose2D {
     /// written to `sums` (`gradientSumsPerChunk` floats), their dx written (or added).
     func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
                        accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
-                       sums: UnsafeMutablePointer<Float>, kept: UnsafePointer<Float>? = nil) {
+                       sums: UnsafeMutablePointer<Float>) {
         let (inputT, columns) = buffers(scratch)
         let (weightGradient, biasGradient) = (sums, sums + inputChannels * tapCount)
         let n = count * inputPlane
@@ -189,14 +183,8 @@ public final class ConvTranspose2D {
         lx_channel_gradient(gradient, mask, biasGradient, nil,
                             count, outputChannels, outputSide * outputSide, 0)
         lx_im2col(geometry, gradient, count, columns, n, 1)
-        let transposed: UnsafePointer<Float>
-        if let kept {
-            transposed = kept
-        } else {
-            lx_to_channel_major(x.storage + first * inputSize, inputT, count, inputChannels, inputPlane)
-            transposed = UnsafePointer(inputT)
-        }
-        lx_conv_dot(transposed, columns, weightGradient, inputChannels, n, tapCount, 0)
+        lx_to_channel_major(x.storage + first * inputSize, inputT, count, inputChannels, inputPlane)
+        lx_conv_dot(inputT, columns, weightGradient, inputChannels, n, tapCount, 0)
         guard let inputGradient = dx?.storage else { return }
         if takesOnePlaneKernel && !accumulateInputGradient {   // dx = conv(dpre) straight from the gradient's plane
             lx_conv3x3s2_one_plane(gradient, count, outputSide, weight.value.storage, inputChannels, nil, 0,

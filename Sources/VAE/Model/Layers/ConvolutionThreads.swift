@@ -54,29 +54,15 @@ enum ConvolutionThreads {
                          "convolution chain: output width or workspace slots do not match")
             outputs(i).rows = x.rows
         }
-        let kept = chain.indices.map { i in
-            keptUnfolding(chain[i], input: i == 0 ? x : outputs(i - 1), workspace: workspace) { workspace.keptUnfolding(for: $0, input: $1,
-                                                                                                                 rows: $2, floats: $3) }
-        }
-        forEachClaimedChunk(batch: x.rows, threads: workspace.threads, pool: pool) { slot, chunk, first, count in
+        forEachClaimedChunk(batch: x.rows, threads: workspace.threads, pool: pool) { slot, _, first, count in
             let scratch = workspace.slot(slot)
             var input = UnsafePointer(x.storage + first * chain[0].inputSize)
             for (i, layer) in chain.enumerated() {
                 let output = outputs(i).storage + first * layer.outputSize
-                layer.forwardChunk(input, count: count, into: output, scratch: scratch,
-                                   keep: kept[i].map { $0 + chunk * layer.keptUnfoldingPerChunk })
+                layer.forwardChunk(input, count: count, into: output, scratch: scratch)
                 input = UnsafePointer(output)
             }
         }
-    }
-
-    /// `find(layer, input storage, rows, floats)` for a layer that keeps an unfolding of `input`, nil
-    /// for one that keeps none.
-    private static func keptUnfolding<Pointer>(_ layer: any ChunkedConvolution, input: Matrix, workspace: LayerWorkspace,
-                                               _ find: (AnyObject, UnsafePointer<Float>, Int, Int) -> Pointer?) -> Pointer? {
-        let perChunk = layer.keptUnfoldingPerChunk
-        guard perChunk > 0 else { return nil }
-        return find(layer, UnsafePointer(input.storage), input.rows, chunkCount(batch: input.rows) * perChunk)
     }
 
     /// Floats a workspace slot needs for `backward(chain:...)`: the largest layer's scratch, since a
@@ -110,18 +96,12 @@ enum ConvolutionThreads {
         let chunks = chunkCount(batch: batch)
         let allSums = workspace.chunkSums(floats: chunks * perChunk)
         func sums(_ chunk: Int, _ layer: Int) -> UnsafeMutablePointer<Float> { allSums + chunk * perChunk + offsets[layer] }
-        let kept = chain.indices.map { i in
-            keptUnfolding(chain[i], input: i == 0 ? x : outputs(i - 1), workspace: workspace) { layer, input, rows, _ in
-                workspace.keptUnfolding(of: layer, input: input, rows: rows)
-            }
-        }
         forEachClaimedChunk(batch: batch, threads: workspace.threads, pool: pool) { slot, chunk, first, count in
             for i in chain.indices.reversed() {
                 chain[i].backwardChunk(input: i == 0 ? x : outputs(i - 1), output: outputs(i), outputGradient: gradients(i),
                                        inputGradient: i == 0 ? inputGradient : gradients(i - 1),
                                        accumulateInputGradient: i == 0 && accumulateInputGradient,
-                                       first: first, count: count, scratch: workspace.slot(slot), sums: sums(chunk, i),
-                                       kept: kept[i].map { $0 + chunk * chain[i].keptUnfoldingPerChunk })
+                                       first: first, count: count, scratch: workspace.slot(slot), sums: sums(chunk, i))
             }
             if let inputGradient, let (activation, output) = inputActivation {
                 activation.applyGradient(inputGradient, output: output, block: (first ..< first + count, 0 ..< inputGradient.columns))
@@ -148,23 +128,16 @@ enum ConvolutionThreads {
 protocol ChunkedConvolution: NetworkLayer {
     /// `count` images (at most `ConvolutionThreads.imagesPerChunk`) forward, x `[count, inputSize]` ->
     /// y `[count, outputSize]`, with `scratch` one thread's `scratchPerThread` floats.
-    /// With `keep`, the chunk's unfolded input is made there (`keptUnfoldingPerChunk` floats) and left
-    /// for the backward pass.
-    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                      keep: UnsafeMutablePointer<Float>?)
-    /// Floats of a chunk's unfolded input that the forward pass keeps for the backward pass, so that
-    /// the backward pass need not unfold it again (0: the layer keeps nothing).
-    var keptUnfoldingPerChunk: Int { get }
+    func forwardChunk(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>)
     /// The kernel and the bias, whose gradients `finishBackward` writes.
     var weight: Parameter { get }
     var bias: Parameter { get }
     /// The backward pass in two steps, as `backward` takes them: each chunk of images writes its dx and
     /// its own gradient sums (`sums`, `gradientSumsPerChunk` floats, overwritten) with one thread's
-    /// `scratch`; then the chunks' sums are added up in chunk order. `kept`: what the forward pass over
-    /// the same input kept of this chunk (`forwardChunk`'s `keep`), nil when it kept nothing.
+    /// `scratch`; then the chunks' sums are added up in chunk order.
     func backwardChunk(input x: Matrix, output y: Matrix, outputGradient dy: Matrix, inputGradient dx: Matrix?,
                        accumulateInputGradient: Bool, first: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
-                       sums: UnsafeMutablePointer<Float>, kept: UnsafePointer<Float>?)
+                       sums: UnsafeMutablePointer<Float>)
 }
 
 extension ChunkedConvolution {
