@@ -189,10 +189,26 @@ AVX2_INLINE void dot_block(const int rows, const int outputs, const float *x, co
         }
 }
 
-/* Blocks of 4 rows of x (in L1 while the outputs' rows of w stream past), then the rows left over. */
+/* Blocks of 4 rows of x and 3 of w, the larger of the two gone through once in the outer loop: with
+ * more rows in w (the 32 -> 64 layers' weight gradients: 64 rows of x, 288 of w, 784 long), a block of
+ * 3 rows of w stays in L1 while x's rows (200 KB, in L2) pass by, instead of w's 903 KB being read
+ * again from L3 for each block of x (one thread, 16-image chunk, hot caches: 336 -> 322 us; each y is
+ * the same sum, bit for bit). */
 AVX2_ENTRY void dot_avx2(const float *x, const float *w, float *y, size_t rows, size_t in, size_t out,
                          int accumulate) {
     if (!accumulate) memset(y, 0, rows * out * sizeof(float));
+    if (out > rows) {   /* w the larger: each block of 3 of its rows once, x's rows again from L2 */
+        size_t o = 0;
+        for (; o + dot_outputs <= out; o += dot_outputs) {
+            size_t r = 0;
+            for (; r + dot_rows <= rows; r += dot_rows)
+                dot_block(dot_rows, dot_outputs, x + r * in, w + o * in, y + r * out + o, in, out);
+            for (; r < rows; r++) dot_block(1, dot_outputs, x + r * in, w + o * in, y + r * out + o, in, out);
+        }
+        for (; o < out; o++)
+            for (size_t r = 0; r < rows; r++) dot_block(1, 1, x + r * in, w + o * in, y + r * out + o, in, out);
+        return;
+    }
     size_t r = 0;
     for (; r + dot_rows <= rows; r += dot_rows) {
         size_t o = 0;

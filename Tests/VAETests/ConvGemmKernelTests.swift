@@ -54,7 +54,7 @@ final class ConvGemmKernelTests: XCTestCase {
         var g = SeededGenerator(seed: 29)
         // (64, 784, 288) is the conv VAE's 32 -> 64 weight gradient, (32, 3136, 9) its first layer's.
         let shapes: [(rows: Int, length: Int, outputs: Int)] = [
-            (1, 1, 1), (3, 5, 2), (4, 8, 3), (5, 13, 7), (32, 3136, 9), (64, 784, 288), (9, 100, 4),
+            (1, 1, 1), (3, 5, 2), (4, 8, 3), (5, 13, 7), (32, 3136, 9), (64, 784, 288), (9, 100, 4), (6, 21, 11),
         ]
         for (rows, length, outputs) in shapes {
             for accumulate in [false, true] {
