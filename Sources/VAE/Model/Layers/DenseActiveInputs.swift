@@ -56,13 +56,16 @@ extension Dense {
         let floats = scratch.reserve(floats: pool.threadCount * layout.floatsPerThread,
                                      indices: pool.threadCount * layout.indicesPerThread)
         let transposed = scratch.transposed(weight.value, pool: pool)
+        let likelihoods = scratch.bernoulliLikelihoods.flatMap { $0.logits === y && activation == .identity ? $0 : nil }
+        scratch.likelihoodsWritten = likelihoods != nil
         let nextGroup = Atomic<Int>(0)
         let skipped = pool.sum(of: min(groups, pool.threadCount)) { range in
             let thread = range.lowerBound
             let buffers = layout.buffers(floats: floats + thread * layout.floatsPerThread,
                                          indices: scratch.indices + thread * layout.indicesPerThread)
             return Double(forwardGroups(claimingFrom: nextGroup, layout: layout, x: x, y: y, previous: previous,
-                                        transposedWeight: transposed, buffers: buffers, foldedGroups: scratch.foldedGroups))
+                                        transposedWeight: transposed, buffers: buffers, likelihoods: likelihoods,
+                                        foldedGroups: scratch.foldedGroups))
         }
         return Int(skipped)
     }
@@ -84,7 +87,8 @@ extension Dense {
     /// The groups this thread claims from `nextGroup`, into y; returns the input columns left out.
     private func forwardGroups(claimingFrom nextGroup: borrowing Atomic<Int>, layout: GroupedLayout, x: Matrix, y: Matrix,
                                previous: (layer: Dense, input: Matrix)?, transposedWeight: UnsafeMutablePointer<Float>,
-                               buffers: GroupedLayout.Buffers, foldedGroups: borrowing Atomic<Int>) -> Int {
+                               buffers: GroupedLayout.Buffers, likelihoods: BernoulliLikelihoods?,
+                               foldedGroups: borrowing Atomic<Int>) -> Int {
         let (n, m, groups) = (inputSize, outputSize, layout.groups)
         var skipped = 0
         while true {
@@ -92,15 +96,17 @@ extension Dense {
             guard group < groups else { break }
             let rows = (x.rows - group + groups - 1) / groups      // rows group, group + groups, ...
             let source = x.storage + group * n, target = y.storage + group * m
+            let output = Output(y: target, groups: groups, bias: bias.value.storage,
+                                likelihoods: likelihoods.map { ($0.images + group * m, $0.into + group) })
             let active: Int
             if let previous, layout.narrowInputs > 0 {
-                active = forwardFolding(group: group, rows: rows, previous: previous, x: source, y: target, layout: layout,
+                active = forwardFolding(group: group, rows: rows, previous: previous, x: source, output: output, layout: layout,
                                         transposedWeight: transposedWeight, buffers: buffers, foldedGroups: foldedGroups)
             } else {
-                active = forwardActive(rows: rows, x: source, y: target, groups: groups,
-                                       transposedWeight: transposedWeight, buffers: buffers)
+                active = forwardActive(rows: rows, x: source, output: output, transposedWeight: transposedWeight, buffers: buffers)
             }
             skipped += n - active
+            guard likelihoods == nil else { continue }
             for s in 0 ..< rows {
                 let row = target + s * groups * m
                 if active == 0 { row.update(repeating: 0, count: m) }
@@ -110,17 +116,32 @@ extension Dense {
         return skipped
     }
 
-    /// One group's x[:, A] W[:, A]^T into its rows of y (before bias); returns |A|.
-    private func forwardActive(rows: Int, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, groups: Int,
-                               transposedWeight: UnsafeMutablePointer<Float>, buffers: GroupedLayout.Buffers) -> Int {
-        let (n, m) = (inputSize, outputSize)
-        let count = lx_active_columns(x, rows, groups * n, n, buffers.active, buffers.flags)
-        if count > 0 {
-            lx_gather_columns(x, rows, groups * n, buffers.active, count, buffers.packedInput)
-            lx_gather_rows(transposedWeight, m, buffers.active, count, buffers.packedWeight)
-            BLAS.gemm(m: rows, n: m, k: count, a: buffers.packedInput, lda: count, b: buffers.packedWeight, ldb: m,
-                      beta: 0, c: y, ldc: groups * m)
+    /// Where one group's product goes: its rows of y (row s at y + s * groups * m, before bias), or,
+    /// with `likelihoods`, only each row's Bernoulli log-likelihood of the group's image (`image`, m
+    /// pixels) under the logits (bias added), row s into `into[s * groups]`.
+    struct Output {
+        let y: UnsafeMutablePointer<Float>, groups: Int, bias: UnsafePointer<Float>
+        let likelihoods: (image: UnsafePointer<Float>, into: UnsafeMutablePointer<Double>)?
+    }
+
+    /// a [rows, depth] (row stride `depth`) times b [depth, m] into `output`.
+    private func product(rows: Int, depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, output: Output) {
+        let m = outputSize
+        if let (image, into) = output.likelihoods {
+            lx_dense_bernoulli_rows(a, rows, depth, depth, b, output.bias, image, m, into, output.groups)
+        } else if depth > 0 {
+            BLAS.gemm(m: rows, n: m, k: depth, a: a, lda: depth, b: b, ldb: m, beta: 0, c: output.y, ldc: output.groups * m)
         }
+    }
+
+    /// One group's x[:, A] W[:, A]^T into `output`; returns |A|.
+    private func forwardActive(rows: Int, x: UnsafeMutablePointer<Float>, output: Output,
+                               transposedWeight: UnsafeMutablePointer<Float>, buffers: GroupedLayout.Buffers) -> Int {
+        let (n, m, groups) = (inputSize, outputSize, output.groups)
+        let count = lx_active_columns(x, rows, groups * n, n, buffers.active, buffers.flags)
+        lx_gather_columns(x, rows, groups * n, buffers.active, count, buffers.packedInput)
+        lx_gather_rows(transposedWeight, m, buffers.active, count, buffers.packedWeight)
+        product(rows: rows, depth: count, a: buffers.packedInput, b: buffers.packedWeight, output: output)
         return count
     }
 
@@ -128,7 +149,7 @@ extension Dense {
     /// comment) when that costs fewer multiply-adds than `forwardActive`, which it calls otherwise;
     /// returns |A|.
     private func forwardFolding(group: Int, rows: Int, previous: (layer: Dense, input: Matrix), x: UnsafeMutablePointer<Float>,
-                                y: UnsafeMutablePointer<Float>, layout: GroupedLayout,
+                                output: Output, layout: GroupedLayout,
                                 transposedWeight: UnsafeMutablePointer<Float>, buffers: GroupedLayout.Buffers,
                                 foldedGroups: borrowing Atomic<Int>) -> Int {
         let (n, m, groups, narrow) = (inputSize, outputSize, layout.groups, layout.narrowInputs)
@@ -137,7 +158,7 @@ extension Dense {
                                               buffers.flags)
         let active = linearCount + varying, width = narrow + 1 + varying
         guard Self.foldingCostsLess(rows: rows, narrowInputs: narrow, linear: linearCount, varying: varying) else {
-            return forwardActive(rows: rows, x: x, y: y, groups: groups, transposedWeight: transposedWeight, buffers: buffers)
+            return forwardActive(rows: rows, x: x, output: output, transposedWeight: transposedWeight, buffers: buffers)
         }
         foldedGroups.wrappingAdd(1, ordering: .relaxed)
         let u = previous.input.storage + group * narrow
@@ -149,8 +170,7 @@ extension Dense {
         BLAS.gemm(m: narrow + 1, n: m, k: linearCount, a: buffers.linearUnits, lda: linearCount, b: buffers.linearRows,
                   ldb: m, beta: 0, c: buffers.packedWeight, ldc: m)
         lx_gather_rows(transposedWeight, m, buffers.varying, varying, buffers.packedWeight + (narrow + 1) * m)
-        BLAS.gemm(m: rows, n: m, k: width, a: buffers.packedInput, lda: width, b: buffers.packedWeight, ldb: m,
-                  beta: 0, c: y, ldc: groups * m)
+        product(rows: rows, depth: width, a: buffers.packedInput, b: buffers.packedWeight, output: output)
         return active
     }
 }
@@ -193,6 +213,20 @@ struct GroupedLayout {
     }
 }
 
+/// What the grouped pass's output layer computes in place of its logits: for row r of group g (the
+/// bound's sample r / groups of image g), log p(x_g | z_r) = sum_j x_j l_j - softplus(l_j) into
+/// `into[r]`, x_g the m pixels at `images + g * m`.
+public struct BernoulliLikelihoods {
+    /// The matrix the output layer would write (identifies the layer).
+    public let logits: Matrix
+    public let images: UnsafePointer<Float>
+    public let into: UnsafeMutablePointer<Double>
+
+    public init(logits: Matrix, images: UnsafePointer<Float>, into: UnsafeMutablePointer<Double>) {
+        (self.logits, self.images, self.into) = (logits, images, into)
+    }
+}
+
 /// The buffers of `Dense.forward(_:into:skippingInputsZeroInEachOf:scratch:pool:)`, kept from pass to
 /// pass and grown when a pass needs more, and each layer's transposed weight with the weight it was
 /// made from. Not thread-safe: one pass at a time.
@@ -203,6 +237,12 @@ public final class ActiveInputsScratch {
     /// How many groups took the folded product (`Dense.forward(_:into:skippingInputsZeroInEachOf:after:scratch:pool:)`),
     /// over every pass that used this scratch: what the folding did, for tests and measurements.
     public let foldedGroups = Atomic<Int>(0)
+    /// When set, the grouped pass whose layer writes `logits` (a dense layer without activation: the
+    /// decoder's output) writes no logits but each row's Bernoulli log-likelihood of its group's image
+    /// (`lx_dense_bernoulli_rows`: the logits stay in registers); see `BernoulliLikelihoods`.
+    public var bernoulliLikelihoods: BernoulliLikelihoods?
+    /// Whether the last grouped pass wrote log-likelihoods instead of logits.
+    public internal(set) var likelihoodsWritten = false
     /// For each weight matrix seen: a copy of its values and their transpose.
     private var transposes: [ObjectIdentifier: (source: Matrix, transposed: Matrix)] = [:]
 

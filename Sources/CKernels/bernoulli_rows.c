@@ -1,0 +1,149 @@
+#include "bernoulli_rows.h"
+#include "multiversion.h"
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The register blocking of conv_gemm.c's AVX2 kernel: 6 rows x 16 columns of logits in 12 vector
+ * registers of 8, one row of b's 16 columns in 2, one broadcast element of a in 1. The columns go
+ * outermost, so a [depth, 16] slab of b stays in L1 while every panel of rows passes over it, and each
+ * row's 16 partial sums live in `sums` (rows x 16 floats) from slab to slab. Written with 8-float
+ * vectors and compiled once per x86-64 level (LX_CLONES): AVX2 + FMA, AVX-512 (same blocking, its
+ * wider registers unused by 8-float vectors, so the same sums), and SSE2. */
+enum { panel_rows = 6, lanes = 8, block_columns = 16, sum_block = 1024 };
+
+typedef float lx_v8 __attribute__((ext_vector_type(8)));
+typedef int32_t lx_i8 __attribute__((ext_vector_type(8)));
+
+#define LX_INLINE static inline __attribute__((always_inline))
+LX_INLINE void load8(lx_v8 *v, const float *p) { __builtin_memcpy_inline(v, p, sizeof *v); }
+LX_INLINE void store8(float *p, const lx_v8 *v) { __builtin_memcpy_inline(p, v, sizeof *v); }
+
+/* kernels.c's lx_exp_nonpositive and lx_log1p_unit, lane by lane, the same operations in the same order. */
+LX_INLINE void exp_nonpositive8(lx_v8 *v) {
+    lx_v8 x = *v < -87.0f ? (lx_v8)-87.0f : *v;
+    lx_v8 n = __builtin_elementwise_rint(x * 1.44269504f);
+    lx_v8 r = x - n * 0.693145752f - n * 1.42860677e-6f;
+    lx_v8 p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    lx_i8 bits = (__builtin_convertvector(n, lx_i8) + 127) << 23;
+    *v = p * (lx_v8)bits;
+}
+
+LX_INLINE void log1p_unit8(lx_v8 *v) {
+    lx_i8 bits = (lx_i8)(1.0f + *v);
+    lx_i8 k = ((bits >> 23) & 0xff) - 127;
+    lx_v8 m = (lx_v8)((bits & 0x007fffff) | 0x3f800000);
+    lx_i8 halve = m > 1.41421356f;
+    m = halve ? m * 0.5f : m;
+    k -= halve;
+    lx_v8 t = (m - 1.0f) / (m + 1.0f);
+    lx_v8 t2 = t * t;
+    lx_v8 s = t2 * (1.0f / 9.0f) + 1.0f / 7.0f;
+    s = s * t2 + 1.0f / 5.0f;
+    s = s * t2 + 1.0f / 3.0f;
+    s = s * t2 + 1.0f;
+    *v = 2.0f * t * s + __builtin_convertvector(k, lx_v8) * 0.693147181f;
+}
+
+/* softplus(l) - x l = max(l, 0) + log(1 + exp(-|l|)) - x l, lane by lane: a pixel's cross-entropy. */
+LX_INLINE void add_cross_entropy8(lx_v8 *sum, const lx_v8 *logits, const lx_v8 *x) {
+    lx_v8 l = *logits, e = -__builtin_elementwise_abs(l);
+    exp_nonpositive8(&e);
+    log1p_unit8(&e);
+    *sum += __builtin_elementwise_max(l, (lx_v8)0) + e - *x * l;
+}
+
+/* The 16 logits of columns [j, j + 16) of `used` rows (row i at rows[i]; the panel's unused rows repeat
+ * its last), their cross-entropies added to sums[i * 16 ...]. b_block: b's columns from j, stride width. */
+LX_INLINE void panel_block(const float *const rows[panel_rows], size_t used, size_t depth, const float *b_block,
+                           size_t width, const lx_v8 bias[2], const lx_v8 x[2], float *sums) {
+    lx_v8 acc[panel_rows][2];
+    for (int r = 0; r < panel_rows; r++) { acc[r][0] = bias[0]; acc[r][1] = bias[1]; }
+    for (size_t l = 0; l < depth; l++) {
+        lx_v8 b0, b1;
+        load8(&b0, b_block + l * width);
+        load8(&b1, b_block + l * width + lanes);
+        for (int r = 0; r < panel_rows; r++) {
+            lx_v8 ar = rows[r][l];
+            acc[r][0] += ar * b0;
+            acc[r][1] += ar * b1;
+        }
+    }
+    for (size_t r = 0; r < used; r++) {
+        for (int v = 0; v < 2; v++) {
+            lx_v8 s;
+            load8(&s, sums + r * block_columns + v * lanes);
+            add_cross_entropy8(&s, &acc[r][v], &x[v]);
+            store8(sums + r * block_columns + v * lanes, &s);
+        }
+    }
+}
+
+LX_INLINE float horizontal_sum16(const float *s) {
+    lx_v8 lo, hi;
+    load8(&lo, s);
+    load8(&hi, s + lanes);
+    lx_v8 h8 = lo + hi;
+    float h4[4] = { h8[0] + h8[4], h8[1] + h8[5], h8[2] + h8[6], h8[3] + h8[7] };
+    float h2[2] = { h4[0] + h4[2], h4[1] + h4[3] };
+    return h2[0] + h2[1];
+}
+
+/* One block of at most sum_block columns [c0, c1) (c1 - c0 a multiple of 16) for all rows: each row's
+ * float partial sums in sums[r * 16 ...] (zeroed here). */
+LX_INLINE void column_block(const float *a, size_t rows, size_t lda, size_t depth, const float *b, const float *bias,
+                            const float *x, size_t width, size_t c0, size_t c1, float *sums) {
+    memset(sums, 0, rows * block_columns * sizeof *sums);
+    for (size_t j = c0; j < c1; j += block_columns) {
+        lx_v8 bias_v[2], x_v[2];
+        for (int v = 0; v < 2; v++) { load8(&bias_v[v], bias + j + v * lanes); load8(&x_v[v], x + j + v * lanes); }
+        for (size_t r0 = 0; r0 < rows; r0 += panel_rows) {
+            size_t used = rows - r0 < panel_rows ? rows - r0 : panel_rows;
+            const float *panel[panel_rows];
+            for (size_t r = 0; r < panel_rows; r++) panel[r] = a + (r0 + (r < used ? r : used - 1)) * lda;
+            panel_block(panel, used, depth, b + j, width, bias_v, x_v, sums + r0 * block_columns);
+        }
+    }
+}
+
+/* A column past the last whole block of 16, as lx_bce_with_logits' scalar tail: the logit summed in
+ * depth order, its cross-entropy added to a float sum. */
+LX_INLINE float tail_column(const float *row, size_t depth, const float *b, const float *bias, const float *x,
+                            size_t width, size_t j) {
+    float l = bias[j];
+    for (size_t k = 0; k < depth; k++) l += row[k] * b[k * width + j];
+    lx_v8 lv = l, xv = x[j], s = 0;
+    add_cross_entropy8(&s, &lv, &xv);
+    return s[0];
+}
+
+/* Rows at most this many a call of column_block: their partial sums (rows x 16 floats, 16 KB) on the stack. */
+enum { row_chunk = 256 };
+
+LX_CLONES
+void lx_dense_bernoulli_rows(const float *a, size_t rows, size_t lda, size_t depth, const float *b,
+                             const float *bias, const float *x, size_t width, double *out, size_t out_stride) {
+    float sums[row_chunk * block_columns];
+    for (size_t r = 0; r < rows; r++) out[r * out_stride] = 0;
+    for (size_t c0 = 0; c0 < width; c0 += sum_block) {
+        size_t c1 = c0 + sum_block < width ? c0 + sum_block : width;
+        size_t whole = c0 + (c1 - c0) / block_columns * block_columns;
+        for (size_t r0 = 0; r0 < rows; r0 += row_chunk) {
+            size_t count = rows - r0 < row_chunk ? rows - r0 : row_chunk;
+            column_block(a + r0 * lda, count, lda, depth, b, bias, x, width, c0, whole, sums);
+            for (size_t r = 0; r < count; r++) {
+                float block = horizontal_sum16(sums + r * block_columns);
+                for (size_t j = whole; j < c1; j++)
+                    block += tail_column(a + (r0 + r) * lda, depth, b, bias, x, width, j);
+                out[(r0 + r) * out_stride] -= (double)block;
+            }
+        }
+    }
+}
