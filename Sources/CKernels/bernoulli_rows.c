@@ -60,22 +60,30 @@ LX_INLINE void add_cross_entropy8(lx_v8 *sum, const lx_v8 *logits, const lx_v8 *
     *sum += __builtin_elementwise_max(l, (lx_v8)0) + e - *x * l;
 }
 
+/* b's rows: `top` contiguous rows at b_top (stride width), then b's rows index[0 ..< count] (stride
+ * width): depth = top + count. The bound's folded product is [M_g ; W^T rows of the varying units],
+ * read where they lie rather than gathered. */
+typedef struct { const float *top_rows; size_t top; const float *rows; const int32_t *index; size_t count; } b_source;
+
+LX_INLINE void accumulate(lx_v8 acc[panel_rows][2], const float *const rows[panel_rows], size_t l, const float *b_row) {
+    lx_v8 b0, b1;
+    load8(&b0, b_row);
+    load8(&b1, b_row + lanes);
+    for (int r = 0; r < panel_rows; r++) {
+        lx_v8 ar = rows[r][l];
+        acc[r][0] += ar * b0;
+        acc[r][1] += ar * b1;
+    }
+}
+
 /* The 16 logits of columns [j, j + 16) of `used` rows (row i at rows[i]; the panel's unused rows repeat
- * its last), their cross-entropies added to sums[i * 16 ...]. b_block: b's columns from j, stride width. */
-LX_INLINE void panel_block(const float *const rows[panel_rows], size_t used, size_t depth, const float *b_block,
+ * its last), their cross-entropies added to sums[i * 16 ...]. */
+LX_INLINE void panel_block(const float *const rows[panel_rows], size_t used, const b_source *b, size_t j,
                            size_t width, const lx_v8 bias[2], const lx_v8 x[2], float *sums) {
     lx_v8 acc[panel_rows][2];
     for (int r = 0; r < panel_rows; r++) { acc[r][0] = bias[0]; acc[r][1] = bias[1]; }
-    for (size_t l = 0; l < depth; l++) {
-        lx_v8 b0, b1;
-        load8(&b0, b_block + l * width);
-        load8(&b1, b_block + l * width + lanes);
-        for (int r = 0; r < panel_rows; r++) {
-            lx_v8 ar = rows[r][l];
-            acc[r][0] += ar * b0;
-            acc[r][1] += ar * b1;
-        }
-    }
+    for (size_t l = 0; l < b->top; l++) accumulate(acc, rows, l, b->top_rows + l * width + j);
+    for (size_t l = 0; l < b->count; l++) accumulate(acc, rows, b->top + l, b->rows + (size_t)b->index[l] * width + j);
     for (size_t r = 0; r < used; r++) {
         for (int v = 0; v < 2; v++) {
             lx_v8 s;
@@ -98,7 +106,7 @@ LX_INLINE float horizontal_sum16(const float *s) {
 
 /* One block of at most sum_block columns [c0, c1) (c1 - c0 a multiple of 16) for all rows: each row's
  * float partial sums in sums[r * 16 ...] (zeroed here). */
-LX_INLINE void column_block(const float *a, size_t rows, size_t lda, size_t depth, const float *b, const float *bias,
+LX_INLINE void column_block(const float *a, size_t rows, size_t lda, const b_source *b, const float *bias,
                             const float *x, size_t width, size_t c0, size_t c1, float *sums) {
     memset(sums, 0, rows * block_columns * sizeof *sums);
     for (size_t j = c0; j < c1; j += block_columns) {
@@ -108,17 +116,18 @@ LX_INLINE void column_block(const float *a, size_t rows, size_t lda, size_t dept
             size_t used = rows - r0 < panel_rows ? rows - r0 : panel_rows;
             const float *panel[panel_rows];
             for (size_t r = 0; r < panel_rows; r++) panel[r] = a + (r0 + (r < used ? r : used - 1)) * lda;
-            panel_block(panel, used, depth, b + j, width, bias_v, x_v, sums + r0 * block_columns);
+            panel_block(panel, used, b, j, width, bias_v, x_v, sums + r0 * block_columns);
         }
     }
 }
 
 /* A column past the last whole block of 16, as lx_bce_with_logits' scalar tail: the logit summed in
  * depth order, its cross-entropy added to a float sum. */
-LX_INLINE float tail_column(const float *row, size_t depth, const float *b, const float *bias, const float *x,
+LX_INLINE float tail_column(const float *row, const b_source *b, const float *bias, const float *x,
                             size_t width, size_t j) {
     float l = bias[j];
-    for (size_t k = 0; k < depth; k++) l += row[k] * b[k * width + j];
+    for (size_t k = 0; k < b->top; k++) l += row[k] * b->top_rows[k * width + j];
+    for (size_t k = 0; k < b->count; k++) l += row[b->top + k] * b->rows[(size_t)b->index[k] * width + j];
     lx_v8 lv = l, xv = x[j], s = 0;
     add_cross_entropy8(&s, &lv, &xv);
     return s[0];
@@ -128,20 +137,22 @@ LX_INLINE float tail_column(const float *row, size_t depth, const float *b, cons
 enum { row_chunk = 256 };
 
 LX_CLONES
-void lx_dense_bernoulli_rows(const float *a, size_t rows, size_t lda, size_t depth, const float *b,
-                             const float *bias, const float *x, size_t width, double *out, size_t out_stride) {
+void lx_dense_bernoulli_rows(const float *a, size_t rows, size_t lda, const float *b_top, size_t top, const float *b,
+                             const int32_t *index, size_t count, const float *bias, const float *x, size_t width,
+                             double *out, size_t out_stride) {
+    const b_source source = { b_top, top, b, index, count }, *bs = &source;
     float sums[row_chunk * block_columns];
     for (size_t r = 0; r < rows; r++) out[r * out_stride] = 0;
     for (size_t c0 = 0; c0 < width; c0 += sum_block) {
         size_t c1 = c0 + sum_block < width ? c0 + sum_block : width;
         size_t whole = c0 + (c1 - c0) / block_columns * block_columns;
         for (size_t r0 = 0; r0 < rows; r0 += row_chunk) {
-            size_t count = rows - r0 < row_chunk ? rows - r0 : row_chunk;
-            column_block(a + r0 * lda, count, lda, depth, b, bias, x, width, c0, whole, sums);
-            for (size_t r = 0; r < count; r++) {
+            size_t n = rows - r0 < row_chunk ? rows - r0 : row_chunk;
+            column_block(a + r0 * lda, n, lda, bs, bias, x, width, c0, whole, sums);
+            for (size_t r = 0; r < n; r++) {
                 float block = horizontal_sum16(sums + r * block_columns);
                 for (size_t j = whole; j < c1; j++)
-                    block += tail_column(a + (r0 + r) * lda, depth, b, bias, x, width, j);
+                    block += tail_column(a + (r0 + r) * lda, bs, bias, x, width, j);
                 out[(r0 + r) * out_stride] -= (double)block;
             }
         }

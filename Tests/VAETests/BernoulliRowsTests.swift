@@ -32,8 +32,18 @@ final class BernoulliRowsTests: XCTestCase {
         let bias = (0 ..< width).map { _ in (g.nextUniform() * 2 - 1) * scale }
         // Pixels as the data's: mostly 0 or 1, some between.
         let x = (0 ..< width).map { _ -> Float in let u = g.nextUniform(); return u < 0.4 ? 0 : u < 0.8 ? 1 : u }
+        // b's first depth / 2 rows packed on top, the others read by index out of a larger matrix
+        // (as the active units' rows of a transposed weight), in a shuffled order.
+        let top = depth / 2, count = depth - top, spare = 3
+        var index = (0 ..< count + spare).map { Int32($0) }
+        for i in stride(from: index.count - 1, to: 0, by: -1) { index.swapAt(i, Int(g.next() % UInt64(i + 1))) }
+        index = Array(index.prefix(count))
+        var source = [Float](repeating: .nan, count: (count + spare) * width)
+        for (k, row) in index.enumerated() {
+            for j in 0 ..< width { source[Int(row) * width + j] = b[(top + k) * width + j] }
+        }
         var out = [Double](repeating: .nan, count: max(1, rows * 3))
-        lx_dense_bernoulli_rows(a, rows, lda, depth, b, bias, x, width, &out, 3)
+        lx_dense_bernoulli_rows(a, rows, lda, b, top, source, index, count, bias, x, width, &out, 3)
         let expected = reference(a: a, rows: rows, lda: lda, depth: depth, b: b, bias: bias, x: x)
         for r in 0 ..< rows {
             // Float logits and float partial sums: a relative error of a few float ulps of the terms' size.
@@ -79,7 +89,7 @@ final class BernoulliRowsTests: XCTestCase {
         let bias = (0 ..< width).map { _ in g.nextUniform() - 0.5 }
         let x = (0 ..< width).map { _ in g.nextUniform() < 0.5 ? Float(0) : 1 }
         var out = [Double](repeating: 0, count: rows)
-        lx_dense_bernoulli_rows(a, rows, depth, depth, b, bias, x, width, &out, 1)
+        lx_dense_bernoulli_rows(a, rows, depth, b, depth, b, nil, 0, bias, x, width, &out, 1)
         for r in 0 ..< rows {
             var logits = bias
             for j in 0 ..< width { for k in 0 ..< depth { logits[j] += a[r * depth + k] * b[k * width + j] } }

@@ -124,24 +124,31 @@ extension Dense {
         let likelihoods: (image: UnsafePointer<Float>, into: UnsafeMutablePointer<Double>)?
     }
 
-    /// a [rows, depth] (row stride `depth`) times b [depth, m] into `output`.
-    private func product(rows: Int, depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, output: Output) {
-        let m = outputSize
+    /// a [rows, depth] (row stride depth = `top + count`) times b into `output`, b's rows being the
+    /// `top` rows at `packed` ([top, m]) then the rows `index[0 ..< count]` of Wᵀ. The fused
+    /// likelihood reads Wᵀ's rows where they lie; the plain product gathers them below the top rows.
+    private func product(rows: Int, a: UnsafePointer<Float>, packed: UnsafeMutablePointer<Float>, top: Int,
+                         transposedWeight: UnsafePointer<Float>, index: UnsafePointer<Int32>, count: Int, output: Output) {
+        let m = outputSize, depth = top + count
         if let (image, into) = output.likelihoods {
-            lx_dense_bernoulli_rows(a, rows, depth, depth, b, output.bias, image, m, into, output.groups)
-        } else if depth > 0 {
-            BLAS.gemm(m: rows, n: m, k: depth, a: a, lda: depth, b: b, ldb: m, beta: 0, c: output.y, ldc: output.groups * m)
+            lx_dense_bernoulli_rows(a, rows, depth, packed, top, transposedWeight, index, count, output.bias, image, m,
+                                    into, output.groups)
+            return
+        }
+        lx_gather_rows(transposedWeight, m, index, count, packed + top * m)
+        if depth > 0 {
+            BLAS.gemm(m: rows, n: m, k: depth, a: a, lda: depth, b: packed, ldb: m, beta: 0, c: output.y, ldc: output.groups * m)
         }
     }
 
     /// One group's x[:, A] W[:, A]^T into `output`; returns |A|.
     private func forwardActive(rows: Int, x: UnsafeMutablePointer<Float>, output: Output,
                                transposedWeight: UnsafeMutablePointer<Float>, buffers: GroupedLayout.Buffers) -> Int {
-        let (n, m, groups) = (inputSize, outputSize, output.groups)
+        let (n, groups) = (inputSize, output.groups)
         let count = lx_active_columns(x, rows, groups * n, n, buffers.active, buffers.flags)
         lx_gather_columns(x, rows, groups * n, buffers.active, count, buffers.packedInput)
-        lx_gather_rows(transposedWeight, m, buffers.active, count, buffers.packedWeight)
-        product(rows: rows, depth: count, a: buffers.packedInput, b: buffers.packedWeight, output: output)
+        product(rows: rows, a: buffers.packedInput, packed: buffers.packedWeight, top: 0, transposedWeight: transposedWeight,
+                index: buffers.active, count: count, output: output)
         return count
     }
 
@@ -156,7 +163,7 @@ extension Dense {
         var linearCount = 0
         let varying = lx_split_active_columns(x, rows, groups * n, n, buffers.linear, &linearCount, buffers.varying,
                                               buffers.flags)
-        let active = linearCount + varying, width = narrow + 1 + varying
+        let active = linearCount + varying
         guard Self.foldingCostsLess(rows: rows, narrowInputs: narrow, linear: linearCount, varying: varying) else {
             return forwardActive(rows: rows, x: x, output: output, transposedWeight: transposedWeight, buffers: buffers)
         }
@@ -169,8 +176,8 @@ extension Dense {
         lx_gather_rows(transposedWeight, m, buffers.linear, linearCount, buffers.linearRows)
         BLAS.gemm(m: narrow + 1, n: m, k: linearCount, a: buffers.linearUnits, lda: linearCount, b: buffers.linearRows,
                   ldb: m, beta: 0, c: buffers.packedWeight, ldc: m)
-        lx_gather_rows(transposedWeight, m, buffers.varying, varying, buffers.packedWeight + (narrow + 1) * m)
-        product(rows: rows, depth: width, a: buffers.packedInput, b: buffers.packedWeight, output: output)
+        product(rows: rows, a: buffers.packedInput, packed: buffers.packedWeight, top: narrow + 1,
+                transposedWeight: transposedWeight, index: buffers.varying, count: varying, output: output)
         return active
     }
 }
