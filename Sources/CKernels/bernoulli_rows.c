@@ -158,3 +158,33 @@ void lx_dense_bernoulli_rows(const float *a, size_t rows, size_t lda, const floa
         }
     }
 }
+
+/* c [rows, width] = a [rows, count] (row stride lda) times b's rows index[0 ..< count] (each `width`
+ * floats, row i at b + i * width), width a multiple of 16 plus a scalar tail: the same 6 x 16 blocking,
+ * the rows read where they lie. */
+LX_CLONES
+void lx_gemm_indexed_rows(const float *a, size_t rows, size_t lda, const float *b, const int32_t *index, size_t count,
+                          size_t width, float *c) {
+    const b_source source = { b, 0, b, index, count };
+    size_t whole = width / block_columns * block_columns;
+    for (size_t j = 0; j < whole; j += block_columns) {
+        for (size_t r0 = 0; r0 < rows; r0 += panel_rows) {
+            size_t used = rows - r0 < panel_rows ? rows - r0 : panel_rows;
+            const float *panel[panel_rows];
+            for (size_t r = 0; r < panel_rows; r++) panel[r] = a + (r0 + (r < used ? r : used - 1)) * lda;
+            lx_v8 acc[panel_rows][2];
+            for (int r = 0; r < panel_rows; r++) { acc[r][0] = 0; acc[r][1] = 0; }
+            for (size_t l = 0; l < count; l++) accumulate(acc, panel, l, source.rows + (size_t)index[l] * width + j);
+            for (size_t r = 0; r < used; r++) {
+                store8(c + (r0 + r) * width + j, &acc[r][0]);
+                store8(c + (r0 + r) * width + j + lanes, &acc[r][1]);
+            }
+        }
+    }
+    for (size_t r = 0; r < rows; r++)
+        for (size_t j = whole; j < width; j++) {
+            float sum = 0;
+            for (size_t l = 0; l < count; l++) sum += a[r * lda + l] * b[(size_t)index[l] * width + j];
+            c[r * width + j] = sum;
+        }
+}

@@ -97,4 +97,28 @@ final class BernoulliRowsTests: XCTestCase {
             XCTAssertEqual(out[r], plain, accuracy: 2e-3, "row \(r)")
         }
     }
+
+    /// `lx_gemm_indexed_rows` (the folded map M_g, rows of the weight read where they lie) against a
+    /// Double product: 1, 3 and 17 rows (a short panel, three panels), widths with and without a tail,
+    /// no rows chosen.
+    func testIndexedRowsProduct() {
+        var g = SeededGenerator(seed: 10)
+        for (rows, count, width) in [(1, 5, 16), (3, 207, 784), (17, 40, 21), (6, 0, 32)] {
+            let sourceRows = count + 7
+            let b = (0 ..< sourceRows * width).map { _ in g.nextUniform() * 2 - 1 }
+            let index = (0 ..< count).map { _ in Int32(g.next() % UInt64(sourceRows)) }
+            let lda = count + 1
+            let a = (0 ..< rows * lda).map { _ in g.nextUniform() * 2 - 1 }
+            var c = [Float](repeating: .nan, count: rows * width)
+            lx_gemm_indexed_rows(a, rows, lda, b, index, count, width, &c)
+            for r in 0 ..< rows {
+                for j in 0 ..< width {
+                    var expected: Double = 0
+                    for l in 0 ..< count { expected += Double(a[r * lda + l]) * Double(b[Int(index[l]) * width + j]) }
+                    XCTAssertEqual(Double(c[r * width + j]), expected, accuracy: 1e-5 * Double(max(1, count)),
+                                   "rows \(rows), count \(count), width \(width): [\(r), \(j)]")
+                }
+            }
+        }
+    }
 }

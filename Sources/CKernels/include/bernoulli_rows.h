@@ -24,4 +24,10 @@ void lx_dense_bernoulli_rows(const float *a, size_t rows, size_t lda, const floa
                              const int32_t *index, size_t count, const float *bias, const float *x, size_t width,
                              double *out, size_t out_stride);
 
+/// c [rows, width] = a [rows, count] (row r at a + r * lda) times the rows index[0 ..< count] of b
+/// (row i at b + i * width), read where they lie: the folded map M_g of the bound's grouped decode,
+/// [V_L | c_L]^T times the linear units' rows of the transposed output weight, without gathering them.
+void lx_gemm_indexed_rows(const float *a, size_t rows, size_t lda, const float *b, const int32_t *index, size_t count,
+                          size_t width, float *c);
+
 #endif

@@ -173,9 +173,8 @@ extension Dense {
         // M_g, the top narrow + 1 rows of the packed weight: [V_L | c_L]^T [in + 1, |L|] times W[:, L]^T [|L|, out].
         lx_pack_linear_units(previous.layer.weight.value.storage, previous.layer.bias.value.storage, narrow,
                              buffers.linear, linearCount, buffers.linearUnits)
-        lx_gather_rows(transposedWeight, m, buffers.linear, linearCount, buffers.linearRows)
-        BLAS.gemm(m: narrow + 1, n: m, k: linearCount, a: buffers.linearUnits, lda: linearCount, b: buffers.linearRows,
-                  ldb: m, beta: 0, c: buffers.packedWeight, ldc: m)
+        lx_gemm_indexed_rows(buffers.linearUnits, narrow + 1, linearCount, transposedWeight, buffers.linear, linearCount, m,
+                             buffers.packedWeight)
         product(rows: rows, a: buffers.packedInput, packed: buffers.packedWeight, top: narrow + 1,
                 transposedWeight: transposedWeight, index: buffers.varying, count: varying, output: output)
         return active
@@ -198,24 +197,24 @@ struct GroupedLayout {
     /// The widest packed row: the active inputs, or the narrow inputs, a 1 and the varying units.
     private var width: Int { narrowInputs > 0 ? narrowInputs + 1 + inputs : inputs }
     /// Packed input [S, width], packed weight [width, m], and when folding the linear units' rows of
-    /// Wᵀ [n, m] and of the previous layer's [V | c]^T [narrow + 1, n].
+    /// the previous layer's [V | c]^T [narrow + 1, n].
     var floatsPerThread: Int {
-        largestGroup * width + width * outputs + (narrowInputs > 0 ? inputs * outputs + (narrowInputs + 1) * inputs : 0)
+        largestGroup * width + width * outputs + (narrowInputs > 0 ? (narrowInputs + 1) * inputs : 0)
     }
     /// Active, linear and varying indices (n each) and 2n flags.
     var indicesPerThread: Int { 5 * inputs }
 
     struct Buffers {
-        let packedInput, packedWeight, linearRows, linearUnits: UnsafeMutablePointer<Float>
+        let packedInput, packedWeight, linearUnits: UnsafeMutablePointer<Float>
         let active, linear, varying: UnsafeMutablePointer<Int32>
         let flags: UnsafeMutablePointer<UInt32>
     }
 
     func buffers(floats: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<UInt32>) -> Buffers {
-        let packedWeight = floats + largestGroup * width, linearRows = packedWeight + width * outputs
+        let packedWeight = floats + largestGroup * width
         let words = UnsafeMutableRawPointer(indices).assumingMemoryBound(to: Int32.self)
-        return Buffers(packedInput: floats, packedWeight: packedWeight, linearRows: linearRows,
-                       linearUnits: linearRows + inputs * outputs, active: words, linear: words + inputs,
+        return Buffers(packedInput: floats, packedWeight: packedWeight,
+                       linearUnits: packedWeight + width * outputs, active: words, linear: words + inputs,
                        varying: words + 2 * inputs, flags: indices + 3 * inputs)
     }
 }
