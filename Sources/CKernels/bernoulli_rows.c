@@ -161,23 +161,37 @@ void lx_dense_bernoulli_rows(const float *a, size_t rows, size_t lda, const floa
 
 /* c [rows, width] = a [rows, count] (row stride lda) times b's rows index[0 ..< count] (each `width`
  * floats, row i at b + i * width), width a multiple of 16 plus a scalar tail: the same 6 x 16 blocking,
- * the rows read where they lie. */
+ * the rows read where they lie. The units go in blocks of unit_block, outermost: a block's rows are
+ * unit_block streams read front to back (the prefetcher follows them), where a column-outer order
+ * would touch every row once a 16-column block, a cache line from L3 each time; c's rows (6 x width,
+ * 19 KB at 784) stay in L1 between blocks. */
+enum { unit_block = 16 };
+
 LX_CLONES
 void lx_gemm_indexed_rows(const float *a, size_t rows, size_t lda, const float *b, const int32_t *index, size_t count,
                           size_t width, float *c) {
-    const b_source source = { b, 0, b, index, count };
     size_t whole = width / block_columns * block_columns;
-    for (size_t j = 0; j < whole; j += block_columns) {
+    for (size_t i = 0; i < rows * width; i++) c[i] = 0;
+    for (size_t u0 = 0; u0 < count; u0 += unit_block) {
+        size_t u1 = u0 + unit_block < count ? u0 + unit_block : count;
+        const float *unit_rows[unit_block];
+        for (size_t u = u0; u < u1; u++) unit_rows[u - u0] = b + (size_t)index[u] * width;
         for (size_t r0 = 0; r0 < rows; r0 += panel_rows) {
             size_t used = rows - r0 < panel_rows ? rows - r0 : panel_rows;
             const float *panel[panel_rows];
             for (size_t r = 0; r < panel_rows; r++) panel[r] = a + (r0 + (r < used ? r : used - 1)) * lda;
-            lx_v8 acc[panel_rows][2];
-            for (int r = 0; r < panel_rows; r++) { acc[r][0] = 0; acc[r][1] = 0; }
-            for (size_t l = 0; l < count; l++) accumulate(acc, panel, l, source.rows + (size_t)index[l] * width + j);
-            for (size_t r = 0; r < used; r++) {
-                store8(c + (r0 + r) * width + j, &acc[r][0]);
-                store8(c + (r0 + r) * width + j + lanes, &acc[r][1]);
+            for (size_t j = 0; j < whole; j += block_columns) {
+                lx_v8 acc[panel_rows][2];
+                for (size_t r = 0; r < panel_rows; r++) {
+                    size_t row = r0 + (r < used ? r : used - 1);
+                    load8(&acc[r][0], c + row * width + j);
+                    load8(&acc[r][1], c + row * width + j + lanes);
+                }
+                for (size_t u = u0; u < u1; u++) accumulate(acc, panel, u, unit_rows[u - u0] + j);
+                for (size_t r = 0; r < used; r++) {
+                    store8(c + (r0 + r) * width + j, &acc[r][0]);
+                    store8(c + (r0 + r) * width + j + lanes, &acc[r][1]);
+                }
             }
         }
     }
