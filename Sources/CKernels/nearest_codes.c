@@ -1,6 +1,7 @@
 #include "nearest_codes.h"
 #include "multiversion.h"
 #include <math.h>
+#include <stdlib.h>
 
 /* Two ways to the same k nearest codes.
  *
@@ -201,10 +202,156 @@ void nearest_block(const float *references_t, size_t count, size_t dimension, co
         if (state[q].exact) exact_scan(references_t, count, dimension, queries[q], k, best_distances + q * k, nearest + q * k);
 }
 
+
+/* ---- Two dimensions: a grid search, exact and far cheaper than any scan. ----
+ *
+ * The references of finite coordinates are bucketed into a grid of about two a cell over their
+ * bounding box (a reference with a NaN or infinite coordinate has a NaN or infinite exact distance:
+ * never chosen, so it is left out). A query examines the cells ring by ring around its own (clamped
+ * into the grid), inserting every reference's exact distance by (distance, index), which gives the
+ * k smallest by (distance, index) whatever the order the references come in: the full scan's choice.
+ * It stops once it holds k and the k-th distance is below what any unexamined reference can have:
+ * such a reference lies beyond a side of the examined block of cells that is not the grid's edge, at
+ * least gap from the query (gap: the query's distance to the nearest such side, less a margin for
+ * the cells' rounding), and its computed distance, four roundings of the true one (the difference,
+ * the squares, the sum), is at least gap^2 (1 - 4u) less an underflow's worth. */
+enum { GRID_MAX_SIDE = 2048 };
+/* Coordinates beyond this (by magnitude) take the scans: squared differences stay finite below it. */
+static const double GRID_COORDINATE_LIMIT = 1e18;
+
+typedef struct {
+    double min_x, min_y, inverse_x, inverse_y, width_x, width_y;
+    size_t nx, ny;
+    size_t *start;      /* [nx * ny + 1]: the cell's references are order[start[c] ..< start[c + 1]] */
+    int32_t *order;     /* reference indices, cell by cell, increasing within a cell */
+    float *xy;          /* their coordinates, in the same order, x then y */
+} code_grid;
+
+static size_t grid_cell(double value, double min, double inverse, size_t n) {
+    double c = floor((value - min) * inverse);
+    return c <= 0 ? 0 : c >= (double)(n - 1) ? n - 1 : (size_t)c;
+}
+
+/* Builds the grid of the finite references; returns 0 when a coordinate is too large or memory fails. */
+static int grid_build(code_grid *g, const float *references_t, size_t count) {
+    const float *xs = references_t, *ys = references_t + count;
+    double min_x = INFINITY, max_x = -INFINITY, min_y = INFINITY, max_y = -INFINITY;
+    size_t finite = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!isfinite(xs[i]) || !isfinite(ys[i])) continue;
+        if (fabs(xs[i]) > GRID_COORDINATE_LIMIT || fabs(ys[i]) > GRID_COORDINATE_LIMIT) return 0;
+        finite++;
+        min_x = fmin(min_x, xs[i]); max_x = fmax(max_x, xs[i]);
+        min_y = fmin(min_y, ys[i]); max_y = fmax(max_y, ys[i]);
+    }
+    if (finite == 0) { min_x = max_x = min_y = max_y = 0; }
+    double w = max_x - min_x, h = max_y - min_y, cells = finite / 2.0 + 1;
+    double side = w > 0 && h > 0 ? sqrt(w * h / cells) : (w > h ? w : h) / cells;
+    size_t nx = side > 0 ? (size_t)fmin(w / side + 1, GRID_MAX_SIDE) : 1;
+    size_t ny = side > 0 ? (size_t)fmin(h / side + 1, GRID_MAX_SIDE) : 1;
+    g->min_x = min_x; g->min_y = min_y; g->nx = nx; g->ny = ny;
+    g->width_x = w > 0 ? w / (double)nx : 1; g->width_y = h > 0 ? h / (double)ny : 1;
+    g->inverse_x = 1 / g->width_x; g->inverse_y = 1 / g->width_y;
+    g->start = calloc(nx * ny + 1, sizeof *g->start);
+    g->order = malloc((finite ? finite : 1) * sizeof *g->order);
+    g->xy = malloc(2 * (finite ? finite : 1) * sizeof *g->xy);
+    if (!g->start || !g->order || !g->xy) { free(g->start); free(g->order); free(g->xy); return 0; }
+    for (size_t i = 0; i < count; i++) {   /* a counting sort by cell: counts, offsets, then places */
+        if (!isfinite(xs[i]) || !isfinite(ys[i])) continue;
+        g->start[grid_cell(ys[i], min_y, g->inverse_y, ny) * nx + grid_cell(xs[i], min_x, g->inverse_x, nx) + 1]++;
+    }
+    for (size_t c = 0; c < nx * ny; c++) g->start[c + 1] += g->start[c];
+    for (size_t i = 0; i < count; i++) {
+        if (!isfinite(xs[i]) || !isfinite(ys[i])) continue;
+        size_t c = grid_cell(ys[i], min_y, g->inverse_y, ny) * nx + grid_cell(xs[i], min_x, g->inverse_x, nx);
+        size_t slot = g->start[c]++;
+        g->order[slot] = (int32_t)i;
+        g->xy[2 * slot] = xs[i];
+        g->xy[2 * slot + 1] = ys[i];
+    }
+    for (size_t c = nx * ny; c > 0; c--) g->start[c] = g->start[c - 1];   /* back to each cell's first */
+    g->start[0] = 0;
+    return 1;
+}
+
+static void grid_free(code_grid *g) { free(g->start); free(g->order); free(g->xy); }
+
+/* Inserts (d, i) into the k best by (distance, index), nearest first; NaN and infinity never. */
+static inline __attribute__((always_inline))
+void insert_ordered(float *restrict best_distances, int32_t *restrict best, size_t k, float d, int32_t i) {
+    float last = best_distances[k - 1];
+    if (!(d < last || (d == last && best[k - 1] >= 0 && i < best[k - 1]))) return;
+    size_t slot = k - 1;
+    while (slot > 0 && (best_distances[slot - 1] > d || (best_distances[slot - 1] == d && best[slot - 1] > i))) {
+        best_distances[slot] = best_distances[slot - 1];
+        best[slot] = best[slot - 1];
+        slot--;
+    }
+    best_distances[slot] = d;
+    best[slot] = i;
+}
+
+#pragma clang fp contract(off)
+/* The exact distances of one cell's references to q, inserted. */
+static inline __attribute__((always_inline))
+void grid_visit(const code_grid *g, size_t cx, size_t cy, float qx, float qy, size_t k, float *best_distances, int32_t *best) {
+    size_t c = cy * g->nx + cx;
+    for (size_t s = g->start[c]; s < g->start[c + 1]; s++) {
+        float dx = g->xy[2 * s] - qx;
+        float d = dx * dx;
+        float dy = g->xy[2 * s + 1] - qy;
+        d += dy * dy;
+        insert_ordered(best_distances, best, k, d, g->order[s]);
+    }
+}
+
+/* The k nearest of one finite query by rings of cells (see above). */
+static void grid_query(const code_grid *g, float qx, float qy, size_t k, float *best_distances, int32_t *best) {
+    start_best(best_distances, best, k);
+    long nx = (long)g->nx, ny = (long)g->ny;
+    long cx = (long)grid_cell(qx, g->min_x, g->inverse_x, g->nx), cy = (long)grid_cell(qy, g->min_y, g->inverse_y, g->ny);
+    for (long ring = 0;; ring++) {
+        long x0 = cx - ring, x1 = cx + ring, y0 = cy - ring, y1 = cy + ring;
+        for (long y = y0 > 0 ? y0 : 0; y <= (y1 < ny - 1 ? y1 : ny - 1); y++) {
+            int edge_row = y == y0 || y == y1;
+            for (long x = x0 > 0 ? x0 : 0; x <= (x1 < nx - 1 ? x1 : nx - 1); x++) {
+                if (!edge_row && x != x0 && x != x1) { x = x1 - 1 > x ? x1 - 1 : x; continue; }   /* the ring's inside is done */
+                grid_visit(g, (size_t)x, (size_t)y, qx, qy, k, best_distances, best);
+            }
+        }
+        /* The sides of the block [x0, x1] x [y0, y1] that are not the grid's edge, and the query's
+         * distance to the nearest of them. */
+        double gap = INFINITY;
+        if (x0 > 0) gap = fmin(gap, (double)qx - (g->min_x + (double)x0 * g->width_x));
+        if (x1 < nx - 1) gap = fmin(gap, g->min_x + (double)(x1 + 1) * g->width_x - (double)qx);
+        if (y0 > 0) gap = fmin(gap, (double)qy - (g->min_y + (double)y0 * g->width_y));
+        if (y1 < ny - 1) gap = fmin(gap, g->min_y + (double)(y1 + 1) * g->width_y - (double)qy);
+        if (gap == INFINITY) return;   /* every cell examined */
+        if (best[k - 1] < 0) continue;
+        gap -= 1e-6 * (g->width_x + g->width_y);
+        if (gap <= 0) continue;
+        double reach = gap * gap * (1 - 1e-6) - 1e-37;
+        if ((double)best_distances[k - 1] < reach) return;
+    }
+}
+#pragma clang fp contract(on)
+
 LX_CLONES
 void lx_nearest_codes(const float *references_t, size_t count, size_t dimension, const float *queries,
                       size_t query_count, size_t k, float *scratch, int32_t *nearest) {
     if (k == 0 || dimension == 0 || query_count == 0) return;
+    code_grid grid;
+    if (dimension == 2 && grid_build(&grid, references_t, count)) {
+        for (size_t q = 0; q < query_count; q++) {
+            float qx = queries[2 * q], qy = queries[2 * q + 1];
+            if (isfinite(qx) && isfinite(qy) && fabsf(qx) <= GRID_COORDINATE_LIMIT && fabsf(qy) <= GRID_COORDINATE_LIMIT)
+                grid_query(&grid, qx, qy, k, scratch, nearest + q * k);
+            else
+                exact_scan(references_t, count, dimension, queries + 2 * q, k, scratch, nearest + q * k);
+        }
+        grid_free(&grid);
+        return;
+    }
     float *norms = scratch, *smallest = scratch + count, *best_distances = smallest + BLOCK * k;
     /* |r|^2 of each reference; one that is not finite becomes NaN, so that it is never a candidate of
      * the bound pass (its exact distance is not finite either: never chosen). */

@@ -63,4 +63,43 @@ final class ClassSeparationTests: XCTestCase {
         XCTAssertEqual(sampled, full, accuracy: 0.05)
         XCTAssertEqual(sampled, ClassSeparation.silhouette(codes: codes, labels: labels, dimension: 2, sampleLimit: 300))
     }
+
+    /// The crowding's k nearest by insertion (`NearestPositions`) against the full sort by (distance,
+    /// position) it replaced, on distances with many ties (small integers), k of 1, 10 and more than
+    /// offered.
+    func testNearestPositionsAreTheFullSortsFirstK() {
+        var g = SeededGenerator(seed: 44)
+        for k in [1, 3, 10, 40] {
+            let distances = (0 ..< 30).map { _ in Float(g.next() % 6) }
+            var nearest = ClassSeparation.NearestPositions(k: k)
+            nearest.reset()
+            for (position, d) in distances.enumerated() { nearest.offer(d, position) }
+            let sorted = distances.enumerated().sorted { ($0.element, $0.offset) < ($1.element, $1.offset) }
+            XCTAssertEqual(nearest.positions, sorted.prefix(k).map(\.offset), "k = \(k)")
+            XCTAssertEqual(nearest.distances, sorted.prefix(k).map(\.element), "k = \(k)")
+        }
+        var withNaN = ClassSeparation.NearestPositions(k: 2)
+        for (position, d) in [Float.nan, 3, .nan, 1].enumerated() { withNaN.offer(d, position) }
+        XCTAssertEqual(withNaN.positions, [3, 1], "a NaN distance sorts last")
+    }
+
+    /// Duplicate codes (every distance to a copy is 0, ties everywhere): the crowding is what a full
+    /// sort by (distance, position) gives, computed here by hand over the 12 codes.
+    func testCrowdingWithDuplicateCodesBreaksTiesByPosition() {
+        // Four points, each three times, labels alternating so that ties decide the count.
+        let points: [Float] = [0, 0, 1, 0, 0, 1, 5, 5]
+        var codes = [Float](), labels = [Int]()
+        for copy in 0 ..< 3 { for p in 0 ..< 4 { codes += [points[2 * p], points[2 * p + 1]]; labels.append((p + copy) % 2) } }
+        let k = 3
+        var expected: Double = 0
+        for a in labels.indices {
+            let order = labels.indices.filter { $0 != a }.map { b -> (Float, Int) in
+                let dx = codes[2 * a] - codes[2 * b], dy = codes[2 * a + 1] - codes[2 * b + 1]
+                return (dx * dx + dy * dy, b)
+            }.sorted { $0 < $1 }
+            expected += Double(order.prefix(k).filter { labels[$0.1] != labels[a] }.count) / Double(k)
+        }
+        expected /= Double(labels.count)
+        XCTAssertEqual(ClassSeparation.crowding(codes: codes, labels: labels, dimension: 2, neighbours: k), expected, accuracy: 1e-12)
+    }
 }

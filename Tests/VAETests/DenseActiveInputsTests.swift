@@ -1,3 +1,4 @@
+import CKernels
 import XCTest
 @testable import Support
 @testable import VAE
@@ -136,7 +137,39 @@ final class DenseActiveInputsTests: XCTestCase {
             XCTAssertEqual(Double(a), reference[i], accuracy: 2e-5 * scale, "entry \(i) against Double", file: file, line: line)
             XCTAssertEqual(a, b, accuracy: Float(2e-5 * scale), "entry \(i) against the plain pass", file: file, line: line)
         }
+        checkLikelihoods(u, hidden: hidden, plain: plain, groups: groups, previous: previous, layer: layer, pool: pool,
+                         file: file, line: line)
         return scratch.foldedGroups.load(ordering: .relaxed)
+    }
+
+    /// With `bernoulliLikelihoods` set, an output layer without activation writes, for each row, the
+    /// Bernoulli log-likelihood of its group's image under its logits (and no logits): the same as the
+    /// cross-entropy of the plain pass's logits. A layer with an activation ignores it.
+    private func checkLikelihoods(_ u: Matrix, hidden: Matrix, plain: Matrix, groups: Int, previous: Dense, layer: Dense,
+                                  pool: ComputePool, file: StaticString, line: UInt) {
+        let (rows, m) = (hidden.rows, layer.outputSize)
+        let images = Matrix(rows: groups, columns: m)
+        for i in 0 ..< images.count { images.storage[i] = Float(i % 3) / 2 }
+        var likelihoods = [Double](repeating: .nan, count: rows)
+        let output = Matrix(rows: rows, columns: m)
+        output.fill(7)
+        let scratch = ActiveInputsScratch()
+        likelihoods.withUnsafeMutableBufferPointer { into in
+            scratch.bernoulliLikelihoods = BernoulliLikelihoods(logits: output, images: images.storage, into: into.baseAddress!)
+            layer.forward(hidden, into: output, skippingInputsZeroInEachOf: groups, after: (previous, u), scratch: scratch, pool: pool)
+        }
+        guard case .identity = layer.activation else {
+            XCTAssertFalse(scratch.likelihoodsWritten, "\(layer.activation): logits, not likelihoods", file: file, line: line)
+            XCTAssertTrue(likelihoods.allSatisfy(\.isNaN), file: file, line: line)
+            return
+        }
+        XCTAssertTrue(scratch.likelihoodsWritten, file: file, line: line)
+        XCTAssertTrue(output.values.allSatisfy { $0 == 7 }, "no logits written", file: file, line: line)
+        for r in 0 ..< rows {
+            let image = Array(images.values[(r % groups) * m ..< (r % groups + 1) * m])
+            let expected = -lx_bce_with_logits(Array(plain.values[r * m ..< (r + 1) * m]), image, nil, m, 1)
+            XCTAssertEqual(likelihoods[r], expected, accuracy: 1e-4 * max(1, abs(expected)), "row \(r)", file: file, line: line)
+        }
     }
 
     /// Groups of 37 and 36 rows (not a multiple of any block), 3 latent inputs, 48 hidden units: most

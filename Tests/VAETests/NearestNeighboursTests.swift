@@ -115,4 +115,39 @@ final class NearestNeighboursTests: XCTestCase {
         let mostlyNaN = codes.enumerated().map { $0.offset < 190 * dimension ? Float.nan : $0.element }
         check(mostlyNaN, k: 20, "fewer finite codes than k")
     }
+
+    /// Two dimensions take the grid search: it must choose the exact scan's indices too. Codes on a
+    /// lattice whose spacing is the grid's cells' (so points lie on cell edges and distances tie),
+    /// duplicates, a cluster far from the rest, one line (a grid one cell high), all codes equal, NaN and
+    /// infinite codes (never chosen), queries outside the codes' box, on lattice points and NaN, and a
+    /// code too large for the grid (the scans then).
+    func testTheGridSearchInTwoDimensionsMatchesTheExactScan() {
+        var generator = SeededGenerator(seed: 38)
+        var lattice = [Float]()
+        for i in 0 ..< 400 { lattice += [Float(i % 20) * 0.25, Float(i / 20) * 0.25] }
+        let far: [Float] = [100, 100, 100, 100.5]
+        let duplicated: [Float] = lattice + Array(lattice.prefix(200)) + far
+        var line = [Float]()
+        for i in 0 ..< 300 { line += [Float(i) * 0.1, 7] }
+        let same = [Float](repeating: 3, count: 2 * 50)
+        var withNaN = (0 ..< 2 * 500).map { _ in generator.nextUniform() * 4 - 2 }
+        withNaN[2 * 7] = .nan; withNaN[2 * 9 + 1] = .infinity; withNaN[2 * 11] = -.infinity
+        var huge = withNaN
+        huge[2 * 13] = 1e20
+        let chosenQueries: [Float] = [0, 0, 2.5, 2.5, 1.125, 0.375, -30, 2, 200, -50, 100, 100, 4.75, 4.75, .nan, 1, 0.3, 7,
+                                      2.0, 1.999, -1e6, 1e6]
+        let randomQueries: [Float] = (0 ..< 2 * 40).map { _ in generator.nextUniform() * 6 - 1 }
+        let queries = chosenQueries + randomQueries
+        let cases: [(String, [Float])] = [("lattice", lattice), ("duplicates", duplicated), ("a line", line), ("all equal", same),
+                                          ("NaN and infinite codes", withNaN), ("a huge code", huge)]
+        for (name, codes) in cases {
+            for k in [1, 5, 12] {
+                let found = kernelNearest(codes, queries, dimension: 2, k: k)
+                for q in 0 ..< queries.count / 2 {
+                    XCTAssertEqual(Array(found[q * k ..< (q + 1) * k]), exactNearest(codes, queries[2 * q ..< 2 * q + 2], dimension: 2, k: k),
+                                   "\(name), k \(k), query \(q) at \(queries[2 * q]), \(queries[2 * q + 1])")
+                }
+            }
+        }
+    }
 }

@@ -39,26 +39,58 @@ public enum ClassSeparation {
         guard k >= 1 else { return 0 }
         let shares = Parallel.mapChunks(count: chosen.count) { range -> Double in
             var sum: Double = 0
-            var distances = [(Float, Int)]()
-            distances.reserveCapacity(chosen.count)
+            var nearest = NearestPositions(k: k)
             for i in range {
                 let a = chosen[i]
-                distances.removeAll(keepingCapacity: true)
+                nearest.reset()
                 for (position, b) in chosen.enumerated() where b != a {
                     var d: Float = 0
                     for j in 0 ..< dimension {
                         let diff = codes[a * dimension + j] - codes[b * dimension + j]
                         d += diff * diff
                     }
-                    distances.append((d, position))
+                    nearest.offer(d, position)
                 }
-                distances.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-                let others = distances.prefix(k).filter { labels[chosen[$0.1]] != labels[a] }.count
+                let others = nearest.positions.filter { labels[chosen[$0]] != labels[a] }.count
                 sum += Double(others) / Double(k)
             }
             return sum
         }
         return shares.reduce(0, +) / Double(chosen.count)
+    }
+
+    /// The k smallest (distance, position) pairs offered, in that order (ties to the earlier position, as
+    /// a full sort by distance then position would give them): an insertion into k slots, since only
+    /// the k nearest of thousands are wanted. Distances are finite or NaN; a NaN sorts after every number,
+    /// as `<` never holds for it.
+    struct NearestPositions {
+        private(set) var distances: [Float], positions: [Int]
+        let k: Int
+
+        init(k: Int) {
+            self.k = k
+            distances = []; positions = []
+            distances.reserveCapacity(k); positions.reserveCapacity(k)
+        }
+
+        mutating func reset() {
+            distances.removeAll(keepingCapacity: true)
+            positions.removeAll(keepingCapacity: true)
+        }
+
+        /// Positions arrive in increasing order, so a distance equal to a kept one goes after it.
+        mutating func offer(_ d: Float, _ position: Int) {
+            if distances.count == k {
+                guard Self.before(d, distances[k - 1]) else { return }
+                distances.removeLast(); positions.removeLast()
+            }
+            var slot = distances.count
+            while slot > 0 && Self.before(d, distances[slot - 1]) { slot -= 1 }
+            distances.insert(d, at: slot); positions.insert(position, at: slot)
+        }
+
+        /// The order of the full sort this replaces: by distance, NaN last.
+        private static func before(_ a: Float, _ b: Float) -> Bool { a < b || (b.isNaN && !a.isNaN) }
     }
 
     /// The mean silhouette of `codes` (`[count, dimension]`) labelled `labels`; 0 with fewer than two

@@ -46,9 +46,15 @@ extension TrainingStep {
                     z.storage[row * l + j] = m + expf(0.5 * lv) * noise.storage[row * l + j]
                 }
             }
-            pass.decode(z, classes: classes, logits: logits, groupedBy: batch)
             logWeights.withUnsafeMutableBufferPointer { weights in
-                scoreSamples(rows: rows, batch: batch, into: weights.baseAddress! + first * batch)
+                let into = weights.baseAddress! + first * batch
+                let fused: Bool
+                switch objective.likelihood {
+                case .bernoulli:
+                    fused = pass.decodeLikelihoods(z, classes: classes, logits: logits, groupedBy: batch, images: input, into: into)
+                }
+                if !fused { pass.decode(z, classes: classes, logits: logits, groupedBy: batch) }
+                scoreSamples(rows: rows, batch: batch, likelihoodsWritten: fused, into: into)
             }
             first += count
         }
@@ -68,10 +74,11 @@ extension TrainingStep {
     }
 
     /// log w for `rows` decoded samples (row r is a sample of image r mod `batch`): the likelihood of
-    /// the image under the logits plus log p(z) - log q(z|x), written to weights[r]. The rows are
+    /// the image under the logits (or, `likelihoodsWritten`, the one the decoder's fused output layer
+    /// already wrote to weights[r]) plus log p(z) - log q(z|x), written to weights[r]. The rows are
     /// split over the pool's threads: the cross-entropies (N exponentials and logarithms a row) cost
     /// as much as the decoder's products.
-    private func scoreSamples(rows: Int, batch: Int, into weights: UnsafeMutablePointer<Double>) {
+    private func scoreSamples(rows: Int, batch: Int, likelihoodsWritten: Bool, into weights: UnsafeMutablePointer<Double>) {
         let (n, l) = (input.columns, mean.columns)
         let likelihood = objective.likelihood
         pool.forEachPart(of: rows) { _, range in
@@ -79,6 +86,8 @@ extension TrainingStep {
                 let image = row % batch
                 let logLikelihood: Double
                 switch likelihood {
+                case .bernoulli where likelihoodsWritten:
+                    logLikelihood = weights[row]
                 case .bernoulli:
                     logLikelihood = -lx_bce_with_logits(logits.storage + row * n, input.storage + image * n, nil, n, 1)
                 }

@@ -72,6 +72,21 @@ public protocol NetworkBatchPass: AnyObject {
     /// (`Dense.forward(_:into:skippingInputsZeroInEachOf:pool:)`): the same logits up to float
     /// summation order. Not followed by `decodeBackward`.
     func decode(_ z: Matrix, classes: Matrix?, logits: Matrix, groupedBy groups: Int)
+    /// `decode(_:classes:logits:groupedBy:)` that, where the network can, writes each row's Bernoulli
+    /// log-likelihood of its group's image (`images` `[groups, N]`) into `into[row]` instead of the
+    /// logits (the output layer's logits then never reach memory, and `logits` is not written): returns
+    /// whether it did; false when it decoded the logits only.
+    func decodeLikelihoods(_ z: Matrix, classes: Matrix?, logits: Matrix, groupedBy groups: Int, images: Matrix,
+                           into: UnsafeMutablePointer<Double>) -> Bool
+}
+
+extension NetworkBatchPass {
+    /// The logits only: a network without a fused output layer.
+    public func decodeLikelihoods(_ z: Matrix, classes: Matrix?, logits: Matrix, groupedBy groups: Int, images: Matrix,
+                                  into: UnsafeMutablePointer<Double>) -> Bool {
+        decode(z, classes: classes, logits: logits, groupedBy: groups)
+        return false
+    }
 }
 
 /// Decodes latent points to pixel probabilities without BLAS.

@@ -210,6 +210,15 @@ final class SequentialBatchPass: NetworkBatchPass {
         self.logits = logits
     }
 
+    func decodeLikelihoods(_ z: Matrix, classes: Matrix?, logits: Matrix, groupedBy groups: Int, images: Matrix,
+                           into: UnsafeMutablePointer<Double>) -> Bool {
+        activeInputs.bernoulliLikelihoods = BernoulliLikelihoods(logits: logits, images: images.storage, into: into)
+        activeInputs.likelihoodsWritten = false
+        defer { activeInputs.bernoulliLikelihoods = nil }
+        decode(z, classes: classes, logits: logits, groupedBy: groups)
+        return activeInputs.likelihoodsWritten
+    }
+
     func decodeBackward(logitsGradient: Matrix, zGradient: Matrix) {
         guard let logits else { preconditionFailure("decodeBackward before decode") }
         decoder.backward(lastOutput: logits, lastGradient: logitsGradient, inputGradient: zGradient, workspace: workspace, pool: pool)

@@ -56,13 +56,16 @@ extension Dense {
         let floats = scratch.reserve(floats: pool.threadCount * layout.floatsPerThread,
                                      indices: pool.threadCount * layout.indicesPerThread)
         let transposed = scratch.transposed(weight.value, pool: pool)
+        let likelihoods = scratch.bernoulliLikelihoods.flatMap { $0.logits === y && activation == .identity ? $0 : nil }
+        scratch.likelihoodsWritten = likelihoods != nil
         let nextGroup = Atomic<Int>(0)
         let skipped = pool.sum(of: min(groups, pool.threadCount)) { range in
             let thread = range.lowerBound
             let buffers = layout.buffers(floats: floats + thread * layout.floatsPerThread,
                                          indices: scratch.indices + thread * layout.indicesPerThread)
             return Double(forwardGroups(claimingFrom: nextGroup, layout: layout, x: x, y: y, previous: previous,
-                                        transposedWeight: transposed, buffers: buffers, foldedGroups: scratch.foldedGroups))
+                                        transposedWeight: transposed, buffers: buffers, likelihoods: likelihoods,
+                                        foldedGroups: scratch.foldedGroups))
         }
         return Int(skipped)
     }
@@ -84,7 +87,8 @@ extension Dense {
     /// The groups this thread claims from `nextGroup`, into y; returns the input columns left out.
     private func forwardGroups(claimingFrom nextGroup: borrowing Atomic<Int>, layout: GroupedLayout, x: Matrix, y: Matrix,
                                previous: (layer: Dense, input: Matrix)?, transposedWeight: UnsafeMutablePointer<Float>,
-                               buffers: GroupedLayout.Buffers, foldedGroups: borrowing Atomic<Int>) -> Int {
+                               buffers: GroupedLayout.Buffers, likelihoods: BernoulliLikelihoods?,
+                               foldedGroups: borrowing Atomic<Int>) -> Int {
         let (n, m, groups) = (inputSize, outputSize, layout.groups)
         var skipped = 0
         while true {
@@ -92,15 +96,17 @@ extension Dense {
             guard group < groups else { break }
             let rows = (x.rows - group + groups - 1) / groups      // rows group, group + groups, ...
             let source = x.storage + group * n, target = y.storage + group * m
+            let output = Output(y: target, groups: groups, bias: bias.value.storage,
+                                likelihoods: likelihoods.map { ($0.images + group * m, $0.into + group) })
             let active: Int
             if let previous, layout.narrowInputs > 0 {
-                active = forwardFolding(group: group, rows: rows, previous: previous, x: source, y: target, layout: layout,
+                active = forwardFolding(group: group, rows: rows, previous: previous, x: source, output: output, layout: layout,
                                         transposedWeight: transposedWeight, buffers: buffers, foldedGroups: foldedGroups)
             } else {
-                active = forwardActive(rows: rows, x: source, y: target, groups: groups,
-                                       transposedWeight: transposedWeight, buffers: buffers)
+                active = forwardActive(rows: rows, x: source, output: output, transposedWeight: transposedWeight, buffers: buffers)
             }
             skipped += n - active
+            guard likelihoods == nil else { continue }
             for s in 0 ..< rows {
                 let row = target + s * groups * m
                 if active == 0 { row.update(repeating: 0, count: m) }
@@ -110,17 +116,39 @@ extension Dense {
         return skipped
     }
 
-    /// One group's x[:, A] W[:, A]^T into its rows of y (before bias); returns |A|.
-    private func forwardActive(rows: Int, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, groups: Int,
-                               transposedWeight: UnsafeMutablePointer<Float>, buffers: GroupedLayout.Buffers) -> Int {
-        let (n, m) = (inputSize, outputSize)
-        let count = lx_active_columns(x, rows, groups * n, n, buffers.active, buffers.flags)
-        if count > 0 {
-            lx_gather_columns(x, rows, groups * n, buffers.active, count, buffers.packedInput)
-            lx_gather_rows(transposedWeight, m, buffers.active, count, buffers.packedWeight)
-            BLAS.gemm(m: rows, n: m, k: count, a: buffers.packedInput, lda: count, b: buffers.packedWeight, ldb: m,
-                      beta: 0, c: y, ldc: groups * m)
+    /// Where one group's product goes: its rows of y (row s at y + s * groups * m, before bias), or,
+    /// with `likelihoods`, only each row's Bernoulli log-likelihood of the group's image (`image`, m
+    /// pixels) under the logits (bias added), row s into `into[s * groups]`.
+    struct Output {
+        let y: UnsafeMutablePointer<Float>, groups: Int, bias: UnsafePointer<Float>
+        let likelihoods: (image: UnsafePointer<Float>, into: UnsafeMutablePointer<Double>)?
+    }
+
+    /// a [rows, depth] (row stride depth = `top + count`) times b into `output`, b's rows being the
+    /// `top` rows at `packed` ([top, m]) then the rows `index[0 ..< count]` of Wᵀ. The fused
+    /// likelihood reads Wᵀ's rows where they lie; the plain product gathers them below the top rows.
+    private func product(rows: Int, a: UnsafePointer<Float>, packed: UnsafeMutablePointer<Float>, top: Int,
+                         transposedWeight: UnsafePointer<Float>, index: UnsafePointer<Int32>, count: Int, output: Output) {
+        let m = outputSize, depth = top + count
+        if let (image, into) = output.likelihoods {
+            lx_dense_bernoulli_rows(a, rows, depth, packed, top, transposedWeight, index, count, output.bias, image, m,
+                                    into, output.groups)
+            return
         }
+        lx_gather_rows(transposedWeight, m, index, count, packed + top * m)
+        if depth > 0 {
+            BLAS.gemm(m: rows, n: m, k: depth, a: a, lda: depth, b: packed, ldb: m, beta: 0, c: output.y, ldc: output.groups * m)
+        }
+    }
+
+    /// One group's x[:, A] W[:, A]^T into `output`; returns |A|.
+    private func forwardActive(rows: Int, x: UnsafeMutablePointer<Float>, output: Output,
+                               transposedWeight: UnsafeMutablePointer<Float>, buffers: GroupedLayout.Buffers) -> Int {
+        let (n, groups) = (inputSize, output.groups)
+        let count = lx_active_columns(x, rows, groups * n, n, buffers.active, buffers.flags)
+        lx_gather_columns(x, rows, groups * n, buffers.active, count, buffers.packedInput)
+        product(rows: rows, a: buffers.packedInput, packed: buffers.packedWeight, top: 0, transposedWeight: transposedWeight,
+                index: buffers.active, count: count, output: output)
         return count
     }
 
@@ -128,16 +156,16 @@ extension Dense {
     /// comment) when that costs fewer multiply-adds than `forwardActive`, which it calls otherwise;
     /// returns |A|.
     private func forwardFolding(group: Int, rows: Int, previous: (layer: Dense, input: Matrix), x: UnsafeMutablePointer<Float>,
-                                y: UnsafeMutablePointer<Float>, layout: GroupedLayout,
+                                output: Output, layout: GroupedLayout,
                                 transposedWeight: UnsafeMutablePointer<Float>, buffers: GroupedLayout.Buffers,
                                 foldedGroups: borrowing Atomic<Int>) -> Int {
         let (n, m, groups, narrow) = (inputSize, outputSize, layout.groups, layout.narrowInputs)
         var linearCount = 0
         let varying = lx_split_active_columns(x, rows, groups * n, n, buffers.linear, &linearCount, buffers.varying,
                                               buffers.flags)
-        let active = linearCount + varying, width = narrow + 1 + varying
+        let active = linearCount + varying
         guard Self.foldingCostsLess(rows: rows, narrowInputs: narrow, linear: linearCount, varying: varying) else {
-            return forwardActive(rows: rows, x: x, y: y, groups: groups, transposedWeight: transposedWeight, buffers: buffers)
+            return forwardActive(rows: rows, x: x, output: output, transposedWeight: transposedWeight, buffers: buffers)
         }
         foldedGroups.wrappingAdd(1, ordering: .relaxed)
         let u = previous.input.storage + group * narrow
@@ -145,12 +173,10 @@ extension Dense {
         // M_g, the top narrow + 1 rows of the packed weight: [V_L | c_L]^T [in + 1, |L|] times W[:, L]^T [|L|, out].
         lx_pack_linear_units(previous.layer.weight.value.storage, previous.layer.bias.value.storage, narrow,
                              buffers.linear, linearCount, buffers.linearUnits)
-        lx_gather_rows(transposedWeight, m, buffers.linear, linearCount, buffers.linearRows)
-        BLAS.gemm(m: narrow + 1, n: m, k: linearCount, a: buffers.linearUnits, lda: linearCount, b: buffers.linearRows,
-                  ldb: m, beta: 0, c: buffers.packedWeight, ldc: m)
-        lx_gather_rows(transposedWeight, m, buffers.varying, varying, buffers.packedWeight + (narrow + 1) * m)
-        BLAS.gemm(m: rows, n: m, k: width, a: buffers.packedInput, lda: width, b: buffers.packedWeight, ldb: m,
-                  beta: 0, c: y, ldc: groups * m)
+        lx_gemm_indexed_rows(buffers.linearUnits, narrow + 1, linearCount, transposedWeight, buffers.linear, linearCount, m,
+                             buffers.packedWeight)
+        product(rows: rows, a: buffers.packedInput, packed: buffers.packedWeight, top: narrow + 1,
+                transposedWeight: transposedWeight, index: buffers.varying, count: varying, output: output)
         return active
     }
 }
@@ -171,25 +197,39 @@ struct GroupedLayout {
     /// The widest packed row: the active inputs, or the narrow inputs, a 1 and the varying units.
     private var width: Int { narrowInputs > 0 ? narrowInputs + 1 + inputs : inputs }
     /// Packed input [S, width], packed weight [width, m], and when folding the linear units' rows of
-    /// Wᵀ [n, m] and of the previous layer's [V | c]^T [narrow + 1, n].
+    /// the previous layer's [V | c]^T [narrow + 1, n].
     var floatsPerThread: Int {
-        largestGroup * width + width * outputs + (narrowInputs > 0 ? inputs * outputs + (narrowInputs + 1) * inputs : 0)
+        largestGroup * width + width * outputs + (narrowInputs > 0 ? (narrowInputs + 1) * inputs : 0)
     }
     /// Active, linear and varying indices (n each) and 2n flags.
     var indicesPerThread: Int { 5 * inputs }
 
     struct Buffers {
-        let packedInput, packedWeight, linearRows, linearUnits: UnsafeMutablePointer<Float>
+        let packedInput, packedWeight, linearUnits: UnsafeMutablePointer<Float>
         let active, linear, varying: UnsafeMutablePointer<Int32>
         let flags: UnsafeMutablePointer<UInt32>
     }
 
     func buffers(floats: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<UInt32>) -> Buffers {
-        let packedWeight = floats + largestGroup * width, linearRows = packedWeight + width * outputs
+        let packedWeight = floats + largestGroup * width
         let words = UnsafeMutableRawPointer(indices).assumingMemoryBound(to: Int32.self)
-        return Buffers(packedInput: floats, packedWeight: packedWeight, linearRows: linearRows,
-                       linearUnits: linearRows + inputs * outputs, active: words, linear: words + inputs,
+        return Buffers(packedInput: floats, packedWeight: packedWeight,
+                       linearUnits: packedWeight + width * outputs, active: words, linear: words + inputs,
                        varying: words + 2 * inputs, flags: indices + 3 * inputs)
+    }
+}
+
+/// What the grouped pass's output layer computes in place of its logits: for row r of group g (the
+/// bound's sample r / groups of image g), log p(x_g | z_r) = sum_j x_j l_j - softplus(l_j) into
+/// `into[r]`, x_g the m pixels at `images + g * m`.
+public struct BernoulliLikelihoods {
+    /// The matrix the output layer would write (identifies the layer).
+    public let logits: Matrix
+    public let images: UnsafePointer<Float>
+    public let into: UnsafeMutablePointer<Double>
+
+    public init(logits: Matrix, images: UnsafePointer<Float>, into: UnsafeMutablePointer<Double>) {
+        (self.logits, self.images, self.into) = (logits, images, into)
     }
 }
 
@@ -203,6 +243,12 @@ public final class ActiveInputsScratch {
     /// How many groups took the folded product (`Dense.forward(_:into:skippingInputsZeroInEachOf:after:scratch:pool:)`),
     /// over every pass that used this scratch: what the folding did, for tests and measurements.
     public let foldedGroups = Atomic<Int>(0)
+    /// When set, the grouped pass whose layer writes `logits` (a dense layer without activation: the
+    /// decoder's output) writes no logits but each row's Bernoulli log-likelihood of its group's image
+    /// (`lx_dense_bernoulli_rows`: the logits stay in registers); see `BernoulliLikelihoods`.
+    public var bernoulliLikelihoods: BernoulliLikelihoods?
+    /// Whether the last grouped pass wrote log-likelihoods instead of logits.
+    public internal(set) var likelihoodsWritten = false
     /// For each weight matrix seen: a copy of its values and their transpose.
     private var transposes: [ObjectIdentifier: (source: Matrix, transposed: Matrix)] = [:]
 
