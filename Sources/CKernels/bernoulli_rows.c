@@ -1,5 +1,6 @@
 #include "bernoulli_rows.h"
 #include "multiversion.h"
+#include "exp_vectors.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -9,40 +10,21 @@
  * outermost, so a [depth, 16] slab of b stays in L1 while every panel of rows passes over it, and each
  * row's 16 partial sums live in `sums` (rows x 16 floats) from slab to slab. Written with 8-float
  * vectors and compiled once per x86-64 level (LX_CLONES): AVX2 + FMA, AVX-512 (same blocking, its
- * wider registers unused by 8-float vectors, so the same sums), and SSE2. */
+ * wider registers unused by 8-float vectors, so the same sums), and SSE2. A row's 16 logits then go
+ * through the cross-entropy as one 16-lane vector (exp_vectors.h's, the loss's own exp). */
 enum { panel_rows = 6, lanes = 8, block_columns = 16, sum_block = 1024 };
 
 typedef float lx_v8 __attribute__((ext_vector_type(8)));
-typedef int32_t lx_i8 __attribute__((ext_vector_type(8)));
 
-#define LX_INLINE static inline __attribute__((always_inline))
 LX_INLINE void load8(lx_v8 *v, const float *p) { __builtin_memcpy_inline(v, p, sizeof *v); }
 LX_INLINE void store8(float *p, const lx_v8 *v) { __builtin_memcpy_inline(p, v, sizeof *v); }
-
-/* kernels.c's lx_exp_nonpositive, lane by lane, the same operations in the same order. */
-LX_INLINE void exp_nonpositive8(lx_v8 *v) {
-    lx_v8 x = *v < -87.0f ? (lx_v8)-87.0f : *v;
-    lx_v8 n = __builtin_elementwise_rint(x * 1.44269504f);
-    lx_v8 r = x - n * 0.693145752f - n * 1.42860677e-6f;
-    lx_v8 p = 1.0f / 5040.0f;
-    p = p * r + 1.0f / 720.0f;
-    p = p * r + 1.0f / 120.0f;
-    p = p * r + 1.0f / 24.0f;
-    p = p * r + 1.0f / 6.0f;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    p = p * r + 1.0f;
-    lx_i8 bits = (__builtin_convertvector(n, lx_i8) + 127) << 23;
-    *v = p * (lx_v8)bits;
-}
-
 
 /* log(1 + e) for e in [0, 1] as one polynomial of degree 9 (least squares on Chebyshev nodes, within
  * 1.0e-7 of log1p in float Horner arithmetic): nine fused multiply-adds, where kernels.c's
  * lx_log1p_unit splits the exponent, divides and takes a series: twice the operations, one of them a
  * division. The cross-entropy of an image's 784 pixels moves by at most about 1e-4 nats. */
-LX_INLINE void log1p_unit_polynomial8(lx_v8 *v) {
-    lx_v8 e = *v, p = 0.003752624150365591f;
+LX_INLINE void log1p_unit_polynomial16(lx_f16 *v) {
+    lx_f16 e = *v, p = 0.003752624150365591f;
     p = p * e + -0.02303827926516533f;
     p = p * e + 0.06651248037815094f;
     p = p * e + -0.12526661157608032f;
@@ -55,11 +37,11 @@ LX_INLINE void log1p_unit_polynomial8(lx_v8 *v) {
 }
 
 /* softplus(l) - x l = max(l, 0) + log(1 + exp(-|l|)) - x l, lane by lane: a pixel's cross-entropy. */
-LX_INLINE void add_cross_entropy8(lx_v8 *sum, const lx_v8 *logits, const lx_v8 *x) {
-    lx_v8 l = *logits, e = -__builtin_elementwise_abs(l);
-    exp_nonpositive8(&e);
-    log1p_unit_polynomial8(&e);
-    *sum += __builtin_elementwise_max(l, (lx_v8)0) + e - *x * l;
+LX_INLINE void add_cross_entropy16(lx_f16 *sum, const lx_f16 *logits, const lx_f16 *x) {
+    lx_f16 l = *logits, e = -__builtin_elementwise_abs(l);
+    exp_nonpositive_vectors(&e, 1);
+    log1p_unit_polynomial16(&e);
+    *sum += __builtin_elementwise_max(l, (lx_f16)0) + e - *x * l;
 }
 
 /* b's rows: `top` contiguous rows at b_top (stride width), then b's rows index[0 ..< count] (stride
@@ -81,18 +63,16 @@ LX_INLINE void accumulate(lx_v8 acc[panel_rows][2], const float *const rows[pane
 /* The 16 logits of columns [j, j + 16) of `used` rows (row i at rows[i]; the panel's unused rows repeat
  * its last), their cross-entropies added to sums[i * 16 ...]. */
 LX_INLINE void panel_block(const float *const rows[panel_rows], size_t used, const b_source *b, size_t j,
-                           size_t width, const lx_v8 bias[2], const lx_v8 x[2], float *sums) {
+                           size_t width, const lx_v8 bias[2], const lx_f16 *x, float *sums) {
     lx_v8 acc[panel_rows][2];
     for (int r = 0; r < panel_rows; r++) { acc[r][0] = bias[0]; acc[r][1] = bias[1]; }
     for (size_t l = 0; l < b->top; l++) accumulate(acc, rows, l, b->top_rows + l * width + j);
     for (size_t l = 0; l < b->count; l++) accumulate(acc, rows, b->top + l, b->rows + (size_t)b->index[l] * width + j);
     for (size_t r = 0; r < used; r++) {
-        for (int v = 0; v < 2; v++) {
-            lx_v8 s;
-            load8(&s, sums + r * block_columns + v * lanes);
-            add_cross_entropy8(&s, &acc[r][v], &x[v]);
-            store8(sums + r * block_columns + v * lanes, &s);
-        }
+        lx_f16 s, l = __builtin_shufflevector(acc[r][0], acc[r][1], 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        __builtin_memcpy_inline(&s, sums + r * block_columns, sizeof s);
+        add_cross_entropy16(&s, &l, x);
+        __builtin_memcpy_inline(sums + r * block_columns, &s, sizeof s);
     }
 }
 
@@ -112,13 +92,15 @@ LX_INLINE void column_block(const float *a, size_t rows, size_t lda, const b_sou
                             const float *x, size_t width, size_t c0, size_t c1, float *sums) {
     memset(sums, 0, rows * block_columns * sizeof *sums);
     for (size_t j = c0; j < c1; j += block_columns) {
-        lx_v8 bias_v[2], x_v[2];
-        for (int v = 0; v < 2; v++) { load8(&bias_v[v], bias + j + v * lanes); load8(&x_v[v], x + j + v * lanes); }
+        lx_v8 bias_v[2];
+        lx_f16 x_v;
+        for (int v = 0; v < 2; v++) load8(&bias_v[v], bias + j + v * lanes);
+        __builtin_memcpy_inline(&x_v, x + j, sizeof x_v);
         for (size_t r0 = 0; r0 < rows; r0 += panel_rows) {
             size_t used = rows - r0 < panel_rows ? rows - r0 : panel_rows;
             const float *panel[panel_rows];
             for (size_t r = 0; r < panel_rows; r++) panel[r] = a + (r0 + (r < used ? r : used - 1)) * lda;
-            panel_block(panel, used, b, j, width, bias_v, x_v, sums + r0 * block_columns);
+            panel_block(panel, used, b, j, width, bias_v, &x_v, sums + r0 * block_columns);
         }
     }
 }
@@ -130,8 +112,8 @@ LX_INLINE float tail_column(const float *row, const b_source *b, const float *bi
     float l = bias[j];
     for (size_t k = 0; k < b->top; k++) l += row[k] * b->top_rows[k * width + j];
     for (size_t k = 0; k < b->count; k++) l += row[b->top + k] * b->rows[(size_t)b->index[k] * width + j];
-    lx_v8 lv = l, xv = x[j], s = 0;
-    add_cross_entropy8(&s, &lv, &xv);
+    lx_f16 lv = l, xv = x[j], s = 0;
+    add_cross_entropy16(&s, &lv, &xv);
     return s[0];
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "multiversion.h"
 #include "activation_inline.h"
+#include "exp_vectors.h"
 
 /* exp(x) for x <= 0, to about 2 ulp: x = n ln2 + r with |r| <= ln2/2, exp(r) by its Taylor series to
  * degree 7, 2^n from the exponent bits. Plain arithmetic, so loops over it vectorise. */
@@ -45,25 +46,19 @@ static inline float lx_log1p_unit(float e) {
     return 2.0f * t * s + (float)k * 0.693147181f;
 }
 
-/* The hot loops below also run 16 lanes at a time in explicit vectors (one AVX-512 register, two AVX2
- * or four SSE registers, whichever clone runs): they stay vector code at SwiftPM's debug -O0, where
- * plain loops run one element per several stack round trips, and the loss sums 16 partial sums at every
- * optimisation level. Each lane does the scalar function's operations in the same order. Vectors pass by
- * pointer and the helpers are inlined, so no call changes its calling convention between the clones. */
-typedef float lx_f16 __attribute__((ext_vector_type(16)));
-typedef int32_t lx_i16 __attribute__((ext_vector_type(16)));
+/* The hot loops below also run 16 lanes at a time in explicit vectors (`lx_f16` of exp_vectors.h: one
+ * AVX-512 register, two AVX2 or four SSE registers, whichever clone runs): they stay vector code at
+ * SwiftPM's debug -O0, where plain loops run one element per several stack round trips, and the loss
+ * sums 16 partial sums at every optimisation level. Each lane does the scalar function's operations in
+ * the same order. Vectors pass by pointer and the helpers are inlined, so no call changes its calling
+ * convention between the clones. The exp and log chains are long, so the helpers take up to
+ * group_vectors independent vectors side by side (exp_vectors.h says why). */
 typedef float lx_f8 __attribute__((ext_vector_type(8)));
 typedef float lx_f4 __attribute__((ext_vector_type(4)));
 typedef float lx_f2 __attribute__((ext_vector_type(2)));
 
-/* The exp and log chains are long (two polynomials and a division, dependent step after step), and the
- * CPU overlaps too little of one loop iteration with the next to hide them. So the helpers take up to
- * group_vectors independent vectors and do each step for all of them before the next step: the chains
- * run side by side. `count` is a constant at every call, so the per-step loops unroll completely. */
-enum { lanes = 16, group_vectors = 4 };
+enum { lanes = 16 };
 
-#define LX_INLINE static inline __attribute__((always_inline))
-#define EACH_VECTOR for (int q = 0; q < count; q++)
 LX_INLINE void load_vector(lx_f16 *v, const float *p) { __builtin_memcpy_inline(v, p, sizeof *v); }
 LX_INLINE void store_vector(float *p, const lx_f16 *v) { __builtin_memcpy_inline(p, v, sizeof *v); }
 
@@ -72,26 +67,6 @@ LX_INLINE float horizontal_sum(const lx_f16 *v) {
     lx_f4 h4 = h8.lo + h8.hi;
     lx_f2 h2 = h4.lo + h4.hi;
     return h2.x + h2.y;
-}
-
-/* lx_exp_nonpositive of every lane of v[0 ..< count], in place. */
-LX_INLINE void exp_nonpositive_vectors(lx_f16 *v, const int count) {
-    lx_f16 x[group_vectors], n[group_vectors], r[group_vectors], p[group_vectors];
-    EACH_VECTOR x[q] = v[q] < -87.0f ? (lx_f16)-87.0f : v[q];   /* a select: NaN stays NaN, as in the scalar code */
-    EACH_VECTOR n[q] = __builtin_elementwise_rint(x[q] * 1.44269504f);
-    EACH_VECTOR r[q] = x[q] - n[q] * 0.693145752f - n[q] * 1.42860677e-6f;
-    EACH_VECTOR p[q] = 1.0f / 5040.0f;
-    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f / 720.0f;
-    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f / 120.0f;
-    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f / 24.0f;
-    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f / 6.0f;
-    EACH_VECTOR p[q] = p[q] * r[q] + 0.5f;
-    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f;
-    EACH_VECTOR p[q] = p[q] * r[q] + 1.0f;
-    EACH_VECTOR {
-        lx_i16 bits = (__builtin_convertvector(n[q], lx_i16) + 127) << 23;
-        v[q] = p[q] * (lx_f16)bits;                   /* a vector cast reinterprets the bits */
-    }
 }
 
 /* lx_log1p_unit of every lane of v[0 ..< count], in place. */
