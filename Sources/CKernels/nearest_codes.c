@@ -43,12 +43,16 @@ float exact_distance(const float *restrict references_t, size_t count, size_t di
     return d;
 }
 
-/* Inserts (d, i) into the k best, nearest first, when strictly nearer than the k-th; NaN never. */
+/* Inserts (d, i) into the k best by (distance, index), nearest first; NaN and infinity never. The
+ * scans offer the references in increasing index, where this is the plain insertion (a later code
+ * replaces an earlier one only when strictly nearer); the grid offers them cell by cell, where the
+ * index decides the ties. */
 static inline __attribute__((always_inline))
 void insert(float *restrict best_distances, int32_t *restrict best, size_t k, float d, int32_t i) {
-    if (!(d < best_distances[k - 1])) return;
+    float last = best_distances[k - 1];
+    if (!(d < last || (d == last && best[k - 1] >= 0 && i < best[k - 1]))) return;
     size_t slot = k - 1;
-    while (slot > 0 && best_distances[slot - 1] > d) {
+    while (slot > 0 && (best_distances[slot - 1] > d || (best_distances[slot - 1] == d && best[slot - 1] > i))) {
         best_distances[slot] = best_distances[slot - 1];
         best[slot] = best[slot - 1];
         slot--;
@@ -276,21 +280,6 @@ static int grid_build(code_grid *g, const float *references_t, size_t count) {
 
 static void grid_free(code_grid *g) { free(g->start); free(g->order); free(g->xy); }
 
-/* Inserts (d, i) into the k best by (distance, index), nearest first; NaN and infinity never. */
-static inline __attribute__((always_inline))
-void insert_ordered(float *restrict best_distances, int32_t *restrict best, size_t k, float d, int32_t i) {
-    float last = best_distances[k - 1];
-    if (!(d < last || (d == last && best[k - 1] >= 0 && i < best[k - 1]))) return;
-    size_t slot = k - 1;
-    while (slot > 0 && (best_distances[slot - 1] > d || (best_distances[slot - 1] == d && best[slot - 1] > i))) {
-        best_distances[slot] = best_distances[slot - 1];
-        best[slot] = best[slot - 1];
-        slot--;
-    }
-    best_distances[slot] = d;
-    best[slot] = i;
-}
-
 #pragma clang fp contract(off)
 /* The exact distances of one cell's references to q, inserted. */
 static inline __attribute__((always_inline))
@@ -301,7 +290,7 @@ void grid_visit(const code_grid *g, size_t cx, size_t cy, float qx, float qy, si
         float d = dx * dx;
         float dy = g->xy[2 * s + 1] - qy;
         d += dy * dy;
-        insert_ordered(best_distances, best, k, d, g->order[s]);
+        insert(best_distances, best, k, d, g->order[s]);
     }
 }
 
