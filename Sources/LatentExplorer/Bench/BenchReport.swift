@@ -47,6 +47,7 @@ struct BenchReport: Encodable {
         report.add("kernel_path", KernelPath.name)
         report.add("conv_kernel_path", KernelPath.convolutionProducts)
         report.add("blas_core", BLASKernelSelection.coreName)
+        report.add("subnormals", SubnormalPolicy.description)
         report.add("threads", threads)
         return report
     }

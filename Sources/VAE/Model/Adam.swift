@@ -20,7 +20,8 @@ public final class Adam {
 
     private let parameters: [Parameter]
     private let firstMoments: [Matrix]
-    private let secondMoments: [Matrix]
+    /// Each parameter's v, in `parameters`' order (internal for the tests of the subnormals' flush).
+    let secondMoments: [Matrix]
     private let pool: ComputePool
 
     public init(parameters: [Parameter], learningRate: Float = 1e-3, pool: ComputePool) {

@@ -16,7 +16,8 @@ import Synchronization
 /// between steps of a paused run, or while the explorer only draws, no thread is left spinning.
 ///
 /// A region (`run`) splits work by an index `0 ..< threadCount`; the caller takes index 0. Regions
-/// from different threads are serialised. A pool is an explicit dependency: layers, the optimizer and
+/// from different threads are serialised. Every region runs with subnormal floats flushed to zero
+/// (`SubnormalPolicy`): the workers for their whole life, the calling thread for the region's length. A pool is an explicit dependency: layers, the optimizer and
 /// the loss take the one their `TrainingStep`, `Trainer` or `Inference` was given, and callers that do
 /// not choose a thread count pass `ComputePool.default`.
 ///
@@ -74,6 +75,10 @@ public final class ComputePool: @unchecked Sendable {
     /// must touch only memory no other index touches (its rows, its slot) besides what all only read.
     /// It need not be `@Sendable`: a region is a fork and a join, and nothing of it outlives `run`.
     public func run(_ body: (_ index: Int) -> Void) {
+        SubnormalPolicy.applied { runRegion(body) }
+    }
+
+    private func runRegion(_ body: (_ index: Int) -> Void) {
         guard threadCount > 1 else { return body(0) }
         regionCount.add(1, ordering: .relaxed)
         withoutActuallyEscaping(body) { body in
@@ -95,7 +100,7 @@ public final class ComputePool: @unchecked Sendable {
     /// or the calling thread alone for one part. For passes that split several ranges by the same parts.
     public func forEachIndex(_ parts: Int, _ body: (_ index: Int) -> Void) {
         precondition(parts >= 1 && parts <= threadCount, "1 to \(threadCount) parts")
-        guard parts > 1 else { return body(0) }
+        guard parts > 1 else { return SubnormalPolicy.applied { body(0) } }
         run { index in
             guard index < parts else { return }
             body(index)
@@ -109,7 +114,7 @@ public final class ComputePool: @unchecked Sendable {
                             _ body: (_ part: Int, _ range: Range<Int>) -> Void) {
         guard count > 0 else { return }
         let parts = min(requested ?? threadCount, threadCount, count)
-        guard parts > 1 else { return body(0, 0 ..< count) }
+        guard parts > 1 else { return SubnormalPolicy.applied { body(0, 0 ..< count) } }
         run { part in
             guard part < parts else { return }
             body(part, Self.part(part, of: count, parts: parts))
@@ -134,6 +139,7 @@ public final class ComputePool: @unchecked Sendable {
     }
 
     private func workerLoop(_ index: Int) {
+        SubnormalPolicy.applyForThisThread()
         var seen = 0
         while true {
             wait { self.generation.load(ordering: .acquiring) != seen }
