@@ -3,10 +3,10 @@ import Support
 import XCTest
 
 /// `lx_accumulate_active_rows` (one point; on AVX-512 the output held in registers, in passes of up to
-/// 28 vectors) and `lx_accumulate_active_rows_batch` against a plain sum over the active rows, in
-/// increasing row order as the kernels sum them: odd widths (tails of 1 to 15 columns, one and two passes,
-/// 449 = 28 vectors and a column), more active rows than one chunk of 512, padded strides, unaligned starts,
-/// and hidden vectors all inactive, all active and mixed.
+/// 17 vectors) and `lx_accumulate_active_rows_batch` against a plain sum over the active rows, in
+/// increasing row order as the kernels sum them: odd widths (tails of 1 to 15 columns; one, two and three
+/// passes: 272 = 17 vectors, 273 = 17 and a column, 288 = 18 vectors, 784 = 49), more active rows than
+/// one chunk of 512, padded strides, unaligned starts, and hidden vectors all inactive, all active and mixed.
 final class ActiveRowsKernelTests: XCTestCase {
     private struct Layer {
         let rows: [Float], stride: Int, hiddenCount: Int, width: Int
@@ -47,7 +47,7 @@ final class ActiveRowsKernelTests: XCTestCase {
     }
 
     private let shapes: [(hidden: Int, width: Int, padding: Int)] = [
-        (1, 1, 0), (3, 15, 1), (7, 16, 0), (9, 17, 15), (33, 100, 12), (64, 448, 0), (65, 449, 15), (40, 450, 0),
+        (1, 1, 0), (3, 15, 1), (7, 16, 0), (9, 17, 15), (33, 100, 12), (64, 448, 0), (65, 449, 15), (40, 450, 0), (20, 272, 0), (21, 273, 15), (22, 288, 0),
         (130, 784, 0), (256, 512, 0), (600, 784, 0), (513, 33, 0),
     ]
 
