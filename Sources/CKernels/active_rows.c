@@ -104,7 +104,8 @@ void lx_accumulate_active_rows_batch(float *restrict out, const float *restrict 
                                      const float *restrict hidden, size_t points, size_t hidden_count, size_t n) {
     /* A small matrix product out += hidden * rows, blocked so that a 4-point x 64-column block of out
      * lives in vector registers (16 AVX-512 registers) while all hidden units stream past; a unit
-     * inactive for all 4 points (ReLU zero) is skipped. Leftover points and columns take the plain loop. */
+     * inactive for all 4 points (ReLU zero) is skipped. Leftover columns take the plain loop, leftover
+     * points the one-point kernel. */
     enum { block_points = 4, block_columns = 64 };
     size_t full_points = points - points % block_points, full_columns = n - n % block_columns;
     for (size_t p0 = 0; p0 < full_points; p0 += block_points) {
@@ -135,6 +136,6 @@ void lx_accumulate_active_rows_batch(float *restrict out, const float *restrict 
                 for (size_t c = full_columns; c < n; c++) out[(p0 + q) * n + c] += a * rows[j * stride + c];
             }
     }
-    for (size_t p = full_points; p < points; p++)
-        accumulate_active_rows_plain(out + p * n, rows, stride, hidden + p * hidden_count, hidden_count, n);
+    for (size_t p = full_points; p < points; p++)   /* the one-point kernel: on AVX-512, its registers */
+        lx_accumulate_active_rows(out + p * n, rows, stride, hidden + p * hidden_count, hidden_count, n);
 }
