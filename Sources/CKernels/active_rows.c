@@ -8,7 +8,8 @@
 
 /* A decoder layer reading ReLU outputs, one point: out[0..<n] += Σ over active j (hidden[j] > 0) of
  * hidden[j] * rows[j, 0..<n], rows = W^T [hidden_count, n]. Every path sums the active rows in
- * increasing j, one fused multiply-add per term, so all give the same floats. */
+ * increasing j, one fused multiply-add per term, so the AVX-512 path gives the floats the plain loop's v3
+ * and v4 copies give (its SSE-only copy multiplies and adds: it may differ by a rounding). */
 
 /* The plain loop: for each active row, the whole n-wide output is loaded and stored again (an L1 store
  * stream as long as the layer), which the AVX-512 path below avoids. */
