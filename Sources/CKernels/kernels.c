@@ -264,57 +264,6 @@ void lx_activation_backward(float *restrict gradient, const float *restrict outp
 }
 
 LX_CLONES
-void lx_accumulate_active_rows(float *restrict out, const float *restrict rows, const float *restrict hidden,
-                               size_t hidden_count, size_t n) {
-    for (size_t j = 0; j < hidden_count; j++) {
-        float a = hidden[j];
-        if (a <= 0) continue;
-        const float *restrict row = rows + j * n;
-        for (size_t i = 0; i < n; i++) out[i] += a * row[i];
-    }
-}
-
-LX_CLONES
-void lx_accumulate_active_rows_batch(float *restrict out, const float *restrict rows, const float *restrict hidden,
-                                     size_t points, size_t hidden_count, size_t n) {
-    /* A small matrix product out += hidden * rows, blocked so that a 4-point x 64-column block of out
-     * lives in vector registers (16 AVX-512 registers) while all hidden units stream past; a unit
-     * inactive for all 4 points (ReLU zero) is skipped. Leftover points and columns take the plain loop. */
-    enum { block_points = 4, block_columns = 64 };
-    size_t full_points = points - points % block_points, full_columns = n - n % block_columns;
-    for (size_t p0 = 0; p0 < full_points; p0 += block_points) {
-        const float *restrict h = hidden + p0 * hidden_count;
-        for (size_t c0 = 0; c0 < full_columns; c0 += block_columns) {
-            float acc[block_points][block_columns];
-            for (int q = 0; q < block_points; q++)
-                for (int c = 0; c < block_columns; c++) acc[q][c] = out[(p0 + q) * n + c0 + c];
-            for (size_t j = 0; j < hidden_count; j++) {
-                float a0 = h[j], a1 = h[hidden_count + j], a2 = h[2 * hidden_count + j], a3 = h[3 * hidden_count + j];
-                if (a0 <= 0 && a1 <= 0 && a2 <= 0 && a3 <= 0) continue;
-                const float *restrict row = rows + j * n + c0;
-                for (int c = 0; c < block_columns; c++) {
-                    float w = row[c];
-                    acc[0][c] += a0 * w;
-                    acc[1][c] += a1 * w;
-                    acc[2][c] += a2 * w;
-                    acc[3][c] += a3 * w;
-                }
-            }
-            for (int q = 0; q < block_points; q++)
-                for (int c = 0; c < block_columns; c++) out[(p0 + q) * n + c0 + c] = acc[q][c];
-        }
-        for (size_t q = 0; q < block_points; q++)
-            for (size_t j = 0; j < hidden_count; j++) {
-                float a = hidden[(p0 + q) * hidden_count + j];
-                if (a <= 0) continue;
-                for (size_t c = full_columns; c < n; c++) out[(p0 + q) * n + c] += a * rows[j * n + c];
-            }
-    }
-    for (size_t p = full_points; p < points; p++)
-        lx_accumulate_active_rows(out + p * n, rows, hidden + p * hidden_count, hidden_count, n);
-}
-
-LX_CLONES
 void lx_bytes_to_unit_floats(const unsigned char *restrict bytes, float *restrict out, size_t n) {
     typedef unsigned char lx_bytes16 __attribute__((ext_vector_type(16)));
     size_t i = 0;

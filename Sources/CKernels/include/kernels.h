@@ -48,13 +48,6 @@ void lx_activation_backward(float *gradient, const float *output, size_t n, int 
 
 
 
-/// out[0..<n] += sum over j with hidden[j] > 0 of hidden[j] * rows[j*n ..< (j+1)*n]:
-/// a decoder layer applied to one ReLU-activated vector, reading only the rows whose unit is active.
-void lx_accumulate_active_rows(float *out, const float *rows, const float *hidden, size_t hidden_count, size_t n);
-/// The same for `points` vectors at once: out is [points, n], hidden is [points, hidden_count].
-/// Blocked so that each row, once loaded, serves several points from registers.
-void lx_accumulate_active_rows_batch(float *out, const float *rows, const float *hidden, size_t points,
-                                     size_t hidden_count, size_t n);
 /// out[i] = bytes[i] / 255: a mini-batch of 8-bit pixels as floats in [0, 1].
 void lx_bytes_to_unit_floats(const unsigned char *bytes, float *out, size_t n);
 

@@ -86,7 +86,7 @@ private struct LayerStep: PointStep {
 /// A dense layer reading ReLU outputs (zero or positive): y = activation(b + Σ over active units j of
 /// x[j] W^T[j, :]), with W^T `[in, out]`, so an inactive unit's row is never read.
 private struct ActiveRowsStep: PointStep {
-    let rows: [Float], bias: [Float]   // W^T [in, out], b [out]
+    let rows: AlignedRows, bias: [Float]   // W^T [in, out] (rows `rows.stride` apart), b [out]
     let (inputSize, outputSize): (Int, Int)
     let activation: Activation
     var scratchCount: Int { 0 }
@@ -94,9 +94,9 @@ private struct ActiveRowsStep: PointStep {
     init(_ layer: Dense) {
         (inputSize, outputSize, activation) = (layer.inputSize, layer.outputSize, layer.activation)
         let w = layer.weight.value.storage   // [out, in]
-        var rows = [Float](repeating: 0, count: inputSize * outputSize)
-        lx_transpose_columns(w, outputSize, inputSize, 0, inputSize, &rows)
-        self.rows = rows
+        var transposed = [Float](repeating: 0, count: inputSize * outputSize)
+        lx_transpose_columns(w, outputSize, inputSize, 0, inputSize, &transposed)
+        rows = AlignedRows(transposed, count: inputSize, width: outputSize)
         bias = layer.bias.value.values
     }
 
@@ -105,15 +105,37 @@ private struct ActiveRowsStep: PointStep {
         bias.withUnsafeBufferPointer { b in
             for p in 0 ..< count { (y + p * outputSize).update(from: b.baseAddress!, count: outputSize) }
         }
-        rows.withUnsafeBufferPointer { rows in
-            if count == 1 {
-                lx_accumulate_active_rows(y, rows.baseAddress!, x, inputSize, outputSize)
-            } else {
-                lx_accumulate_active_rows_batch(y, rows.baseAddress!, x, count, inputSize, outputSize)
-            }
+        if count == 1 {
+            lx_accumulate_active_rows(y, rows.base, rows.stride, x, inputSize, outputSize)
+        } else {
+            lx_accumulate_active_rows_batch(y, rows.base, rows.stride, x, count, inputSize, outputSize)
         }
         lx_activation_forward(y, count * outputSize, activation.code)
     }
+}
+
+/// A matrix's rows in memory of their own, each starting on a 64-byte boundary (the start aligned, the
+/// stride rounded up to 16 floats, the padding zero), so that the AVX-512 kernels' 64-byte loads never
+/// straddle two cache lines: a Swift array's elements start 32 bytes into its buffer, and split loads took
+/// a 512x784 layer's active rows from about 13 µs to 19 µs a point. Written only in `init`.
+private final class AlignedRows {
+    static let alignment = 64
+    let base: UnsafeMutablePointer<Float>
+    let stride: Int
+
+    /// `values` holds `count` rows of `width` floats, one after the other.
+    init(_ values: [Float], count: Int, width: Int) {
+        let floatsPerLine = Self.alignment / MemoryLayout<Float>.stride
+        stride = (width + floatsPerLine - 1) / floatsPerLine * floatsPerLine
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(1, count * stride) * MemoryLayout<Float>.stride,
+                                                alignment: Self.alignment).bindMemory(to: Float.self, capacity: count * stride)
+        base.initialize(repeating: 0, count: count * stride)
+        values.withUnsafeBufferPointer { v in
+            for r in 0 ..< count { (base + r * stride).update(from: v.baseAddress! + r * width, count: width) }
+        }
+    }
+
+    deinit { base.deallocate() }
 }
 
 /// A conditional decoder's first layer, reading [z, onehot(y)]: y = activation(Wd1[:, :L] z + classBias[y])
