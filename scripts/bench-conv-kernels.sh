@@ -7,5 +7,5 @@ kernels="$root/Sources/CKernels"
 binary=$(mktemp -t bench-conv-kernels.XXXXXX)
 trap 'rm -f "$binary"' EXIT
 clang -O2 -I"$kernels/include" -I"$kernels" -o "$binary" "$root/scripts/bench-conv-kernels.c" \
-    "$kernels/small_gemm.c" "$kernels/conv_gemm.c" "$kernels/conv_direct.c" "$kernels/convolution.c" "$kernels/kernel_path.c" -lm
+    "$kernels/small_gemm.c" "$kernels/conv_gemm.c" "$kernels/conv_gemm_avx512.c" "$kernels/conv_direct.c" "$kernels/convolution.c" "$kernels/kernel_path.c" -lm
 "$binary"

@@ -3,6 +3,7 @@
 #include "convolution.h"
 #include "activation_inline.h"
 #include "kernel_path.h"
+#include "conv_gemm_avx512.h"
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -230,12 +231,17 @@ AVX2_ENTRY void dot_avx2(const float *x, const float *w, float *y, size_t rows, 
  * AVX-512's 32 registers. */
 static int takes_avx2_path(void) { return lx_x86_64_level() == 3; }
 
+/* Where they run their x86-64-v4 (AVX-512) copy: conv_gemm_avx512.c's blocks. */
+static int takes_avx512_path(void) { return lx_x86_64_level() == 4; }
+
 void lx_conv_gemm(size_t m, size_t n, size_t k,
                   const float *a, size_t a_row_stride, size_t a_column_stride,
                   const float *b, size_t ldb,
                   const float *row_bias, int activation,
                   float *c, size_t ldc) {
 #if defined(__x86_64__)
+    if (takes_avx512_path()) return lx_conv_gemm_avx512(m, n, k, a, a_row_stride, a_column_stride, b, ldb, row_bias,
+                                                         activation, c, ldc);
     size_t width = n - n % lanes;
     if (takes_avx2_path() && k > 0 && k <= depth_limit && width > 0) {
         lx_c_target t = {c, ldc, 0, m};
@@ -255,6 +261,9 @@ void lx_conv_gemm_planes(size_t m, size_t n, size_t k,
                          const float *row_bias, int activation,
                          float *y, size_t plane, float *scratch) {
 #if defined(__x86_64__)
+    if (takes_avx512_path() && plane >= 16)
+        return lx_conv_gemm_planes_avx512(m, n, k, a, a_row_stride, a_column_stride, b, ldb, row_bias, activation, y,
+                                          plane);
     size_t width = n - n % lanes;
     if (takes_avx2_path() && k > 0 && k <= depth_limit && width > 0) {
         lx_c_target t = {y, 0, plane, m};
@@ -275,6 +284,7 @@ void lx_conv_gemm_planes(size_t m, size_t n, size_t k,
 
 void lx_conv_dot(const float *x, const float *w, float *y, size_t rows, size_t in, size_t out, int accumulate) {
 #if defined(__x86_64__)
+    if (takes_avx512_path()) return lx_conv_dot_avx512(x, w, y, rows, in, out, accumulate);
     if (takes_avx2_path()) {
         dot_avx2(x, w, y, rows, in, out, accumulate);
         return;
@@ -284,5 +294,5 @@ void lx_conv_dot(const float *x, const float *w, float *y, size_t rows, size_t i
 }
 
 const char *lx_conv_gemm_path(void) {
-    return takes_avx2_path() ? "AVX2 + FMA, 6x16 blocks" : "as lx_small_gemm";
+    return takes_avx512_path() ? "AVX-512, 14x32 blocks" : takes_avx2_path() ? "AVX2 + FMA, 6x16 blocks" : "as lx_small_gemm";
 }

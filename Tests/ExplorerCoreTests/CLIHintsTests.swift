@@ -124,7 +124,7 @@ final class CLIHintsTests: XCTestCase {
         XCTAssertEqual(object["threads"] as? Int, 2, json.stdout)
         XCTAssertFalse((object["kernel_path"] as? String ?? "").isEmpty, json.stdout)
         let convPath = object["conv_kernel_path"] as? String ?? ""
-        XCTAssertTrue(["AVX2 + FMA, 6x16 blocks", "as lx_small_gemm"].contains(convPath), json.stdout)
+        XCTAssertTrue(["AVX-512, 14x32 blocks", "AVX2 + FMA, 6x16 blocks", "as lx_small_gemm"].contains(convPath), json.stdout)
         XCTAssertNotNil(object["blas_core"] as? String, json.stdout)
     }
 }

@@ -12,7 +12,10 @@
 /// take their own path, written for 16 registers of 8
 /// floats: products as 6 x 16 blocks of C over panels of A packed contiguously, with B walked in
 /// slabs that stay in the L2 cache; dot products as 4 x 3 blocks, each in one sweep of the summed dimension.
-/// Elsewhere they call `lx_small_gemm` and `lx_small_linear`. `lx_conv_gemm_path` names the path.
+/// Where they run their x86-64-v4 copy (AVX-512), conv_gemm_avx512.c's blocks sized for 32 registers:
+/// products as 14 x 32 blocks of C, one 32-column strip of B at a time read from L1 by every block of
+/// rows; dot products as 8 x 3 blocks. Elsewhere they call `lx_small_gemm` and `lx_small_linear`.
+/// `lx_conv_gemm_path` names the path.
 
 /// C[m, n] = activation(A[m, k] B[k, n] + row_bias[i]): `lx_small_gemm`'s contract.
 void lx_conv_gemm(size_t m, size_t n, size_t k,
@@ -35,6 +38,6 @@ void lx_conv_gemm_planes(size_t m, size_t n, size_t k,
 /// no activation: `lx_small_linear`'s contract for a weight gradient (accumulate adds to y).
 void lx_conv_dot(const float *x, const float *w, float *y, size_t rows, size_t in, size_t out, int accumulate);
 
-/// "AVX2 + FMA, 6x16 blocks" or "as lx_small_gemm": which path the two functions above take here.
+/// "AVX-512, 14x32 blocks", "AVX2 + FMA, 6x16 blocks" or "as lx_small_gemm": which path the functions above take here.
 const char *lx_conv_gemm_path(void);
 #endif
