@@ -46,8 +46,6 @@ void lx_activation_forward(float *y, size_t n, int activation);
 /// keeps the sign of its input): gradient[i] *= f'(pre-activation), read off output[i] > 0, in place.
 void lx_activation_backward(float *gradient, const float *output, size_t n, int activation);
 
-
-
 /// out[i] = bytes[i] / 255: a mini-batch of 8-bit pixels as floats in [0, 1].
 void lx_bytes_to_unit_floats(const unsigned char *bytes, float *out, size_t n);
 

@@ -17,9 +17,10 @@ import Synchronization
 ///
 /// A region (`run`) splits work by an index `0 ..< threadCount`; the caller takes index 0. Regions
 /// from different threads are serialised. Every region runs with subnormal floats flushed to zero
-/// (`SubnormalPolicy`): the workers for their whole life, the calling thread for the region's length. A pool is an explicit dependency: layers, the optimizer and
-/// the loss take the one their `TrainingStep`, `Trainer` or `Inference` was given, and callers that do
-/// not choose a thread count pass `ComputePool.default`.
+/// (`SubnormalPolicy`): the workers for their whole life, the calling thread for the region's length.
+/// A pool is an explicit dependency: layers, the optimizer and the loss take the one their
+/// `TrainingStep`, `Trainer` or `Inference` was given, and callers that do not choose a thread count
+/// pass `ComputePool.default`.
 ///
 /// @unchecked Sendable: (one of the three left) `job`, a region's body, is a non-`Sendable` closure that
 /// every worker calls at once without taking a lock (a `Mutex` would serialise the calls, and could
