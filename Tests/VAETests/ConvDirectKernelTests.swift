@@ -69,10 +69,10 @@ final class ConvDirectKernelTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-4, what)
     }
 
-    /// On the AVX2 and AVX-512 paths the direct kernel must give the conv VAE's first layer exactly what unfolding
-    /// and multiplying gave (same sums, same order, same fused multiply-adds): 16 images of 28 x 28 into
-    /// 32 planes, with bias and ReLU, and without.
-    func testOnePlaneKernelIsBitForBitTheUnfoldedProductOnAVX2() throws {
+    /// On the AVX2 and AVX-512 paths the direct kernel must give the conv VAE's first layer exactly what
+    /// unfolding and multiplying gave (same sums, same order, same fused multiply-adds): 16 images of
+    /// 28 x 28 into 32 planes, with bias and ReLU, and without.
+    func testOnePlaneKernelIsBitForBitTheUnfoldedProductOnTheAVXPaths() throws {
         guard String(cString: lx_conv_gemm_path()).hasPrefix("AVX") else {
             throw XCTSkip("the conv products take neither the AVX2 nor the AVX-512 path on this CPU")
         }
