@@ -25,8 +25,6 @@ static void accumulate_active_rows_plain(float *restrict out, const float *restr
 }
 
 #if defined(__x86_64__)
-#define AVX512_INLINE static inline __attribute__((always_inline, target("avx512f")))
-#define AVX512_ENTRY static __attribute__((noinline, target("avx512f")))
 
 /* widest_pass: the most accumulators (16 floats each) held in zmm registers across one pass over the active
  * rows. Up to 28 would fit the 32 registers, but passes of at most 17 measured faster on the Xeon (family 6
@@ -38,8 +36,8 @@ enum { vector_lanes = 16, widest_pass = 17, active_chunk = 512 };
 /* out[0 ..< 16 vectors] += Σ_k factor[k] * row[k][0 ..< 16 vectors], the output block held in registers
  * while the active rows stream past: only the weights move (from L2), the output is loaded and stored
  * once. `vectors` is a constant at every call (see accumulate_pass), so the block unrolls into registers. */
-AVX512_INLINE void accumulate_block(float *out, const float *const *row, size_t offset, const float *factor,
-                                    size_t active, const int vectors) {
+LX_AVX512_INLINE void accumulate_block(float *out, const float *const *row, size_t offset, const float *factor,
+                                       size_t active, const int vectors) {
     __m512 acc[widest_pass];
     for (int q = 0; q < vectors; q++) acc[q] = _mm512_loadu_ps(out + q * vector_lanes);
     for (size_t k = 0; k < active; k++) {
@@ -51,8 +49,8 @@ AVX512_INLINE void accumulate_block(float *out, const float *const *row, size_t 
 }
 
 /* One pass of `vectors` (1 ... widest_pass) vectors, each count its own unrolled copy. */
-AVX512_INLINE void accumulate_pass(float *out, const float *const *row, size_t offset, const float *factor,
-                                   size_t active, int vectors) {
+LX_AVX512_INLINE void accumulate_pass(float *out, const float *const *row, size_t offset, const float *factor,
+                                      size_t active, int vectors) {
 #define LX_PASS(v) case v: accumulate_block(out + offset, row, offset, factor, active, v); break;
     switch (vectors) {
     LX_PASS(1) LX_PASS(2) LX_PASS(3) LX_PASS(4) LX_PASS(5) LX_PASS(6) LX_PASS(7) LX_PASS(8) LX_PASS(9)
@@ -65,8 +63,8 @@ AVX512_INLINE void accumulate_pass(float *out, const float *const *row, size_t o
 /* The active units are gathered once per chunk; the n / 16 full vectors of the output are then split
  * into as few passes as widest_pass allows, of nearly equal width (784 = 49 vectors: 17 + 16 + 16), and each
  * pass runs over all of the chunk's rows. The last n % 16 columns take a scalar loop. */
-AVX512_ENTRY void accumulate_active_rows_avx512(float *restrict out, const float *restrict rows, size_t stride,
-                                                const float *restrict hidden, size_t hidden_count, size_t n) {
+static LX_AVX512_ENTRY void accumulate_active_rows_avx512(float *restrict out, const float *restrict rows, size_t stride,
+                                                          const float *restrict hidden, size_t hidden_count, size_t n) {
     const float *row[active_chunk];
     float factor[active_chunk];
     size_t full_vectors = n / vector_lanes, full_columns = full_vectors * vector_lanes;

@@ -1,13 +1,12 @@
 #include "conv_gemm_avx512.h"
 #include "activation_inline.h"
+#include "multiversion.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
 /* The AVX-512 path of the conv products (conv_gemm.h), for CPUs where the multiversioned kernels run
- * their x86-64-v4 copy. Every helper is inlined into one of the two entry points compiled for AVX-512. */
-#define AVX512_INLINE static inline __attribute__((always_inline, target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma,bmi2")))
-#define AVX512_ENTRY __attribute__((noinline, target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma,bmi2")))
+ * their x86-64-v4 copy. Every helper is inlined into one of the entry points compiled for AVX-512. */
 
 typedef float lx_v16 __attribute__((ext_vector_type(16)));
 
@@ -33,7 +32,7 @@ typedef struct { float *c; size_t ldc, plane, m; } lx_c_target;
  * and the lanes that stay in that image (the rest start the next image). */
 typedef struct { size_t image, position; __mmask16 first_lanes; } lx_vector_place;
 
-AVX512_INLINE lx_vector_place place_of(size_t plane, size_t j) {
+LX_AVX512_INLINE lx_vector_place place_of(size_t plane, size_t j) {
     lx_vector_place p = {0, 0, 0xFFFF};
     if (plane == 0) return p;
     p.image = j / plane;
@@ -45,7 +44,7 @@ AVX512_INLINE lx_vector_place place_of(size_t plane, size_t j) {
 /* Stores the lanes `mask` of r, the columns [j, j + 16) of row i: one store, or two masked ones where the
  * vector crosses from one image's plane into the next (each lane lands at its own address; the lanes
  * masked off are never written, so no address past an image is touched). */
-AVX512_INLINE void store_row_vector(lx_c_target t, size_t i, size_t j, lx_vector_place p, __mmask16 mask, lx_v16 r) {
+LX_AVX512_INLINE void store_row_vector(lx_c_target t, size_t i, size_t j, lx_vector_place p, __mmask16 mask, lx_v16 r) {
     __m512 v = (__m512)r;
     if (t.plane == 0) { _mm512_mask_storeu_ps(t.c + i * t.ldc + j, mask, v); return; }
     float *here = t.c + (p.image * t.m + i) * t.plane + p.position;
@@ -61,9 +60,9 @@ AVX512_INLINE void store_row_vector(lx_c_target t, size_t i, size_t j, lx_vector
 
 /* One rows x (vectors * 16) block of C at rows [i, i + rows), columns [j, ...): the sum over k, then the
  * row's bias and the activation. `last_mask` keeps the valid lanes of the last vector (n's edge). */
-AVX512_INLINE void gemm_block(const int rows, const int vectors, size_t k, const float *a, size_t a_row_stride,
-                              size_t a_column_stride, const float *b, size_t ldb, __mmask16 last_mask,
-                              const float *bias, int activation, lx_c_target t, size_t i, size_t j) {
+LX_AVX512_INLINE void gemm_block(const int rows, const int vectors, size_t k, const float *a, size_t a_row_stride,
+                                 size_t a_column_stride, const float *b, size_t ldb, __mmask16 last_mask,
+                                 const float *bias, int activation, lx_c_target t, size_t i, size_t j) {
     /* Every loop over the accumulators unrolled in full, so that they stay registers: with the zeroing
      * and storing loops left rolled, acc lived on the stack, zeroed by a call of memset and loaded back
      * before the sum (1.8 KB a block; memset was 0.4 % of a conv epoch's profile from here). */
@@ -103,9 +102,9 @@ AVX512_INLINE void gemm_block(const int rows, const int vectors, size_t k, const
 
 /* Every block of rows of one strip of `vectors` vectors at column j: whole blocks of 14 rows, then one
  * block of the rows left (each count its own unrolled copy). */
-AVX512_INLINE void strip(const int vectors, size_t m, size_t k, const float *a, size_t a_row_stride,
-                         size_t a_column_stride, const float *b, size_t ldb, __mmask16 last_mask,
-                         const float *row_bias, int activation, lx_c_target t, size_t j) {
+LX_AVX512_INLINE void strip(const int vectors, size_t m, size_t k, const float *a, size_t a_row_stride,
+                            size_t a_column_stride, const float *b, size_t ldb, __mmask16 last_mask,
+                            const float *row_bias, int activation, lx_c_target t, size_t j) {
     size_t i = 0;
 #define LX_BLOCK(rows) gemm_block(rows, vectors, k, a + i * a_row_stride, a_row_stride, a_column_stride, b + j, ldb, \
                                   last_mask, row_bias ? row_bias + i : NULL, activation, t, i, j)
@@ -129,9 +128,9 @@ AVX512_INLINE void strip(const int vectors, size_t m, size_t k, const float *a, 
 #undef LX_BLOCK
 }
 
-static AVX512_ENTRY void gemm_avx512(size_t m, size_t n, size_t k, const float *a, size_t a_row_stride,
-                                     size_t a_column_stride, const float *b, size_t ldb, const float *row_bias,
-                                     int activation, lx_c_target t) {
+static LX_AVX512_ENTRY void gemm_avx512(size_t m, size_t n, size_t k, const float *a, size_t a_row_stride,
+                                        size_t a_column_stride, const float *b, size_t ldb, const float *row_bias,
+                                        int activation, lx_c_target t) {
     size_t j = 0;
     for (; j + strip_vectors * lanes <= n; j += strip_vectors * lanes)
         strip(strip_vectors, m, k, a, a_row_stride, a_column_stride, b, ldb, 0xFFFF, row_bias, activation, t, j);
@@ -171,12 +170,12 @@ void lx_conv_gemm_planes_avx512(size_t m, size_t n, size_t k, const float *a, si
  * 0.72-0.74 with; 64, 256 floats ahead: 0.82, 0.82). */
 enum { dot_rows = 8, dot_outputs = 3, dot_prefetch_floats = 128 };
 
-AVX512_INLINE float reduce16(lx_v16 v) {
+LX_AVX512_INLINE float reduce16(lx_v16 v) {
     return _mm512_reduce_add_ps((__m512)v);
 }
 
-AVX512_INLINE void dot_step(const int rows, const int outputs, lx_v16 acc[dot_rows][dot_outputs], const float *x,
-                            const float *w, size_t in, size_t i, __mmask16 mask) {
+LX_AVX512_INLINE void dot_step(const int rows, const int outputs, lx_v16 acc[dot_rows][dot_outputs], const float *x,
+                               const float *w, size_t in, size_t i, __mmask16 mask) {
     lx_v16 wv[dot_outputs];
 #pragma clang loop unroll(full)
     for (int o = 0; o < outputs; o++) wv[o] = (lx_v16)_mm512_maskz_loadu_ps(mask, w + o * in + i);
@@ -190,8 +189,8 @@ AVX512_INLINE void dot_step(const int rows, const int outputs, lx_v16 acc[dot_ro
     }
 }
 
-AVX512_INLINE void dot_block(const int rows, const int outputs, const float *x, const float *w, float *y,
-                             size_t in, size_t out, int accumulate) {
+LX_AVX512_INLINE void dot_block(const int rows, const int outputs, const float *x, const float *w, float *y,
+                                size_t in, size_t out, int accumulate) {
     lx_v16 acc[dot_rows][dot_outputs];   /* zeroed in registers, as gemm_block's (no memset) */
 #pragma clang loop unroll(full)
     for (int r = 0; r < rows; r++)
@@ -212,8 +211,8 @@ AVX512_INLINE void dot_block(const int rows, const int outputs, const float *x, 
 }
 
 /* Every block of outputs of one block of `rows` rows of x. */
-AVX512_INLINE void dot_rows_block(const int rows, const float *x, const float *w, float *y, size_t in, size_t out,
-                                  int accumulate) {
+LX_AVX512_INLINE void dot_rows_block(const int rows, const float *x, const float *w, float *y, size_t in, size_t out,
+                                     int accumulate) {
     size_t o = 0;
     for (; o + dot_outputs <= out; o += dot_outputs)
         dot_block(rows, dot_outputs, x, w + o * in, y + o, in, out, accumulate);
@@ -224,8 +223,8 @@ AVX512_INLINE void dot_rows_block(const int rows, const float *x, const float *w
     }
 }
 
-AVX512_ENTRY void lx_conv_dot_avx512(const float *x, const float *w, float *y, size_t rows, size_t in, size_t out,
-                                     int accumulate) {
+LX_AVX512_ENTRY void lx_conv_dot_avx512(const float *x, const float *w, float *y, size_t rows, size_t in, size_t out,
+                                        int accumulate) {
     size_t r = 0;
 #define LX_ROWS(count) dot_rows_block(count, x + r * in, w, y + r * out, in, out, accumulate)
     for (; r + dot_rows <= rows; r += dot_rows) LX_ROWS(dot_rows);
