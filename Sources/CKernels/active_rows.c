@@ -90,10 +90,7 @@ static LX_AVX512_ENTRY void accumulate_active_rows_avx512(float *restrict out, c
 void lx_accumulate_active_rows(float *out, const float *rows, size_t stride, const float *hidden, size_t hidden_count,
                                size_t n) {
 #if defined(__x86_64__)
-    static int level;   /* 0: not asked yet; lx_x86_64_level() never returns 0 on x86-64 */
-    int known = __atomic_load_n(&level, __ATOMIC_RELAXED);
-    if (!known) __atomic_store_n(&level, known = lx_x86_64_level(), __ATOMIC_RELAXED);
-    if (known >= 4) { accumulate_active_rows_avx512(out, rows, stride, hidden, hidden_count, n); return; }
+    if (lx_x86_64_level() == 4) { accumulate_active_rows_avx512(out, rows, stride, hidden, hidden_count, n); return; }
 #endif
     accumulate_active_rows_plain(out, rows, stride, hidden, hidden_count, n);
 }

@@ -2,7 +2,7 @@
 
 /* The feature sets of the x86-64 micro-architecture levels LX_CLONES builds for (the psABI's
  * definitions): a clone is taken only when the CPU has every feature of its level. */
-int lx_x86_64_level(void) {
+static int level_of_this_cpu(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
     int v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi")
@@ -15,6 +15,15 @@ int lx_x86_64_level(void) {
 #else
     return 0;
 #endif
+}
+
+/* Asked by kernels on every call (each conv product, each decoded point): the answer is found once and
+ * kept. Threads that race on the first call find the same answer, so relaxed atomics suffice. */
+int lx_x86_64_level(void) {
+    static int known = -1;   /* -1: not asked yet */
+    int level = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (level < 0) __atomic_store_n(&known, level = level_of_this_cpu(), __ATOMIC_RELAXED);
+    return level;
 }
 
 const char *lx_kernel_path(void) {
